@@ -1,0 +1,63 @@
+import { MemberCluster } from "../types";
+
+/** Upstream `framework.ClusterScore`; the obsolete-placement score is internal only. */
+export interface Score {
+  topologySpreadScore: number;
+  affinityScore: number;
+  obsoletePlacementAffinityScore: number;
+}
+
+export interface ScoredCluster {
+  cluster: MemberCluster;
+  score: Score;
+}
+
+export const ZERO_SCORE: Score = Object.freeze({ topologySpreadScore: 0, affinityScore: 0, obsoletePlacementAffinityScore: 0 });
+
+/** A plugin's part of the score: the given components, zeros elsewhere. */
+export function scorePart(part: Partial<Score>): Score {
+  return { topologySpreadScore: part.topologySpreadScore ?? 0, affinityScore: part.affinityScore ?? 0, obsoletePlacementAffinityScore: part.obsoletePlacementAffinityScore ?? 0 };
+}
+
+
+
+/** Upstream `ClusterScore.Less`: topology spread first, then affinity, then the obsolete-placement bonus. */
+export function compareScores(a: Score, b: Score): number {
+  return (
+    a.topologySpreadScore - b.topologySpreadScore ||
+    a.affinityScore - b.affinityScore ||
+    a.obsoletePlacementAffinityScore - b.obsoletePlacementAffinityScore
+  );
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Best first. Upstream sorts with `sort.Reverse` over a Less that breaks score ties by the smaller
+ * name, so equal scores put the lexicographically *greater* name first.
+ */
+export function rankBestFirst(scored: ScoredCluster[]): ScoredCluster[] {
+  return [...scored].sort((x, y) => (ranksBefore(x, y) ? -1 : ranksBefore(y, x) ? 1 : 0));
+}
+
+/** The best `count` items, best first, by insertion into a short list (cheaper than a sort for a small `count`). */
+export function topByRank<T>(items: readonly T[], count: number, ranksBefore: (a: T, b: T) => boolean): T[] {
+  const top: T[] = [];
+  for (const candidate of items) {
+    let at = top.length;
+    while (at > 0 && ranksBefore(candidate, top[at - 1])) at--;
+    if (at < count) {
+      top.splice(at, 0, candidate);
+      if (top.length > count) top.pop();
+    }
+  }
+  return top;
+}
+
+function ranksBefore(x: ScoredCluster, y: ScoredCluster): boolean {
+  return (compareScores(x.score, y.score) || compareNames(x.cluster.metadata.name, y.cluster.metadata.name)) > 0;
+}
+
+export { compareNames };
