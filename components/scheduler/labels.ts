@@ -3,7 +3,21 @@ import { LabelSelector, LabelSelectorRequirement } from "./types";
 // Kubernetes label-selector semantics (apimachinery labels.Selector): matchLabels and every
 // matchExpressions requirement are AND-ed; an empty selector matches everything.
 
+/** A selector apimachinery's LabelSelectorAsSelector refuses; upstream's scheduling cycle fails on it. */
+export class LabelSelectorError extends Error {}
+
+function checkRequirement(req: LabelSelectorRequirement): void {
+  const values = req.values ?? [];
+  if ((req.operator === "In" || req.operator === "NotIn") && values.length === 0) {
+    throw new LabelSelectorError(`values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty (key "${req.key}")`);
+  }
+  if ((req.operator === "Exists" || req.operator === "DoesNotExist") && values.length > 0) {
+    throw new LabelSelectorError(`values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist (key "${req.key}")`);
+  }
+}
+
 function requirementMatches(req: LabelSelectorRequirement, labels: Record<string, string>): boolean {
+  checkRequirement(req);
   const has = Object.prototype.hasOwnProperty.call(labels, req.key);
   const values = req.values ?? [];
   switch (req.operator) {
@@ -17,7 +31,7 @@ function requirementMatches(req: LabelSelectorRequirement, labels: Record<string
     case "DoesNotExist":
       return !has;
     default:
-      throw new Error(`label selector operator "${String(req.operator)}" is not one of In, NotIn, Exists, DoesNotExist`);
+      throw new LabelSelectorError(`"${String(req.operator)}" is not a valid label selector operator`);
   }
 }
 

@@ -14,6 +14,6 @@ export const defaultProfile: Profile = {
   postBatch: [topologySpreadConstraints],
   preFilter: [clusterAffinity, namespaceAffinity, topologySpreadConstraints],
   filter: [clusterAffinity, clusterEligibility, namespaceAffinity, taintToleration, samePlacementAffinity, topologySpreadConstraints],
-  preScore: [clusterAffinity, topologySpreadConstraints],
+  preScore: [clusterAffinity, samePlacementAffinity, topologySpreadConstraints],
   score: [clusterAffinity, samePlacementAffinity, topologySpreadConstraints],
 };

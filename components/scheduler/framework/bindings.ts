@@ -1,4 +1,5 @@
 import { Binding, ClusterDecision, MemberCluster } from "../types";
+import { fixedDecision, scoredDecision } from "./decisions";
 import { ScoredCluster, compareNames } from "./score";
 import { SchedulingCycleError } from "./status";
 
@@ -11,6 +12,11 @@ export interface ClassifiedBindings {
   deleting: Binding[];
 }
 
+/** A deletionTimestamp that is set (null, as hand-written objects may carry, means unset, like Go's zero time). */
+export function isLeaving(cluster: MemberCluster): boolean {
+  return cluster.metadata.deletionTimestamp !== undefined && cluster.metadata.deletionTimestamp !== null;
+}
+
 /** Upstream classifyBindings; the first matching class wins, in this order. */
 export function classifyBindings(bindings: readonly Binding[], clusters: ReadonlyMap<string, MemberCluster>, policyHash: string): ClassifiedBindings {
   const classes: ClassifiedBindings = { bound: [], scheduled: [], obsolete: [], unscheduled: [], dangling: [], deleting: [] };
@@ -18,7 +24,7 @@ export function classifyBindings(bindings: readonly Binding[], clusters: Readonl
     const target = clusters.get(binding.targetCluster);
     if (binding.deleting) classes.deleting.push(binding);
     else if (binding.state === "Unscheduled") classes.unscheduled.push(binding);
-    else if (!target || target.metadata.deletionTimestamp !== undefined) classes.dangling.push(binding);
+    else if (!target || isLeaving(target)) classes.dangling.push(binding);
     else if (binding.policyHash !== policyHash) classes.obsolete.push(binding);
     else if (binding.state === "Scheduled") classes.scheduled.push(binding);
     else classes.bound.push(binding);
@@ -30,21 +36,6 @@ export function classifyBindings(bindings: readonly Binding[], clusters: Readonl
 export function markUnscheduled(binding: Binding): void {
   if (binding.state !== "Unscheduled") binding.previousState = binding.state;
   binding.state = "Unscheduled";
-}
-
-export function scoredDecision(scored: ScoredCluster): ClusterDecision {
-  const name = scored.cluster.metadata.name;
-  const { affinityScore, topologySpreadScore } = scored.score;
-  return {
-    clusterName: name,
-    selected: true,
-    clusterScore: { affinityScore, priorityScore: topologySpreadScore },
-    reason: `Successfully scheduled resources for placement in "${name}" (affinity score: ${affinityScore}, topology spread score: ${topologySpreadScore}): picked by scheduling policy`,
-  };
-}
-
-export function fixedDecision(clusterName: string): ClusterDecision {
-  return { clusterName, selected: true, reason: `Successfully scheduled resources for placement in "${clusterName}": picked by scheduling policy` };
 }
 
 function restoredState(binding: Binding): "Scheduled" | "Bound" {
@@ -62,10 +53,10 @@ function patchBinding(binding: Binding, state: "Scheduled" | "Bound", decision: 
   delete binding.previousState;
 }
 
+/** What a cycle did to the bindings (those it unscheduled are marked in place). */
 export interface BindingChanges {
   created: Binding[];
   patched: Binding[];
-  unscheduled: Binding[];
 }
 
 /**
@@ -76,11 +67,12 @@ export interface BindingChanges {
 export function applyPicks(picked: readonly ScoredCluster[], classes: ClassifiedBindings, policyHash: string): BindingChanges {
   const pickedByName = new Map(picked.map((scored) => [scored.cluster.metadata.name, scored]));
   const checked = new Set<string>();
-  const changes: BindingChanges = { created: [], patched: [], unscheduled: [] };
+  const changes: BindingChanges = { created: [], patched: [] };
+  const unscheduled: Binding[] = [];
   for (const binding of classes.obsolete) {
     checked.add(binding.targetCluster);
     const scored = pickedByName.get(binding.targetCluster);
-    if (!scored) changes.unscheduled.push(binding);
+    if (!scored) unscheduled.push(binding);
     else {
       patchBinding(binding, binding.state as "Scheduled" | "Bound", scoredDecision(scored), policyHash);
       changes.patched.push(binding);
@@ -97,7 +89,8 @@ export function applyPicks(picked: readonly ScoredCluster[], classes: Classified
     if (checked.has(scored.cluster.metadata.name)) continue;
     changes.created.push({ targetCluster: scored.cluster.metadata.name, state: "Scheduled", policyHash, clusterDecision: scoredDecision(scored) });
   }
-  changes.unscheduled.forEach(markUnscheduled);
+  // Upstream unschedules last, so a cluster deselected and reselected is disturbed as little as possible.
+  unscheduled.forEach(markUnscheduled);
   return changes;
 }
 
@@ -107,7 +100,7 @@ export function applyFixedTargets(valid: readonly string[], classes: ClassifiedB
   const obsoleteByCluster = new Map(classes.obsolete.map((b) => [b.targetCluster, b]));
   const unscheduledByCluster = new Map(classes.unscheduled.map((b) => [b.targetCluster, b]));
   const validSet = new Set(valid);
-  const changes: BindingChanges = { created: [], patched: [], unscheduled: [] };
+  const changes: BindingChanges = { created: [], patched: [] };
   for (const name of valid) {
     const obsolete = obsoleteByCluster.get(name);
     const unscheduled = unscheduledByCluster.get(name);
@@ -122,8 +115,7 @@ export function applyFixedTargets(valid: readonly string[], classes: ClassifiedB
       changes.created.push({ targetCluster: name, state: "Scheduled", policyHash, clusterDecision: fixedDecision(name) });
     }
   }
-  changes.unscheduled = classes.obsolete.filter((b) => !validSet.has(b.targetCluster));
-  changes.unscheduled.forEach(markUnscheduled);
+  classes.obsolete.filter((b) => !validSet.has(b.targetCluster)).forEach(markUnscheduled);
   return changes;
 }
 

@@ -3,7 +3,7 @@ import { checkEligibility } from "../plugins/cluster-eligibility";
 import { ClassifiedBindings, applyFixedTargets, applyPicks, downscale, markUnscheduled } from "./bindings";
 import { InvalidTarget, decisionsFromBindings, fixedTargetDecisions, pendingCondition, scheduledCondition } from "./decisions";
 import { CycleState, Profile } from "./plugin";
-import { ScoredCluster, ZERO_SCORE, compareNames, rankBestFirst, topByRank } from "./score";
+import { ScoredCluster, ZERO_SCORE, compareNames, compareScoreParts, rankBestFirst, ranksBeforeBy, topByRank } from "./score";
 import { ScoreTable, byName, runFilter, runPostBatch, runPreFilter, runPreScore, runScore, scoreAt, scoredClusters } from "./stages";
 import { SchedulingCycleError } from "./status";
 
@@ -47,14 +47,14 @@ function desiredCount(state: CycleState): number {
   return n;
 }
 
+/** Below this many picks, a linear top-k scan beats sorting every scored cluster. */
+const SMALL_BATCH = 8;
+
 /** The best `count` rows of a score table, ranked as rankBestFirst ranks (ties: the greater name first). */
 function bestRows(state: CycleState, table: ScoreTable, count: number): ScoredCluster[] {
   const name = (row: number) => state.clusters[table.positions[row]].metadata.name;
-  const ranksBefore = (a: number, b: number) =>
-    (table.topologySpread[a] - table.topologySpread[b] ||
-      table.affinity[a] - table.affinity[b] ||
-      table.obsoletePlacement[a] - table.obsoletePlacement[b] ||
-      compareNames(name(a), name(b))) > 0;
+  const { topologySpread: t, affinity: a, obsoletePlacement: o } = table;
+  const ranksBefore = (x: number, y: number) => ranksBeforeBy(compareScoreParts(t[x], a[x], o[x], t[y], a[y], o[y]), name(x), name(y));
   const rows = table.positions.map((_, row) => row);
   return topByRank(rows, count, ranksBefore).map((row) => ({ cluster: state.clusters[table.positions[row]], score: scoreAt(table, row) }));
 }
@@ -83,18 +83,17 @@ export function runPickNCycle({ profile, state, classes, bindings }: CycleContex
   runPreScore(profile, state);
   const table = runScore(profile, state, passed);
   const count = Math.min(desired, limit, passed.length);
-  // Every pick is created or patched, so a cycle that fills its batch limit (topology spread) is run
-  // again; such a cycle reports nothing, so only its top picks need ranking.
-  if (desired > limit && count === limit) {
-    applyPicks(bestRows(state, table, count), classes, state.policyHash).created.forEach((b) => bindings.push(b));
-    return { requeue: true };
-  }
-  const ranked = rankBestFirst(scoredClusters(state, table));
-  const changes = applyPicks(ranked.slice(0, count), classes, state.policyHash);
+  let ranked: ScoredCluster[] | undefined;
+  const rankAll = () => (ranked ??= rankBestFirst(scoredClusters(state, table)));
+  // A batch-limited cycle (topology spread) picks one cluster: finding it needs no full sort.
+  const picks = count <= SMALL_BATCH ? bestRows(state, table, count) : rankAll().slice(0, count);
+  const changes = applyPicks(picks, classes, state.policyHash);
   bindings.push(...changes.created);
+  // A cycle whose writes fill its batch limit is run again, and reports nothing.
+  if (desired > limit && changes.created.length + changes.patched.length === limit) return { requeue: true };
   const sets = [changes.created, changes.patched, classes.scheduled, classes.bound];
   const found = sets.reduce((sum, set) => sum + set.length, 0);
-  return finish(decisionsFromBindings(maxUnselected, ranked.slice(count), byName(filtered), sets), scheduledCondition(found, found >= n));
+  return finish(decisionsFromBindings(maxUnselected, rankAll().slice(count), byName(filtered), sets), scheduledCondition(found, found >= n));
 }
 
 /** PickFixed: the listed clusters that exist and are eligible; no affinity, taint or spread checks. */

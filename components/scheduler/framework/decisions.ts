@@ -1,8 +1,24 @@
 import { Binding, ClusterDecision, Condition } from "../types";
-import { fixedDecision } from "./bindings";
 import { ScoredCluster } from "./score";
 import { FilteredCluster } from "./stages";
 import { describeStatus } from "./status";
+
+/** The decision a binding of a picked (scored) cluster carries. */
+export function scoredDecision(scored: ScoredCluster): ClusterDecision {
+  const name = scored.cluster.metadata.name;
+  const { affinityScore, topologySpreadScore } = scored.score;
+  return {
+    clusterName: name,
+    selected: true,
+    clusterScore: { affinityScore, priorityScore: topologySpreadScore },
+    reason: `Successfully scheduled resources for placement in "${name}" (affinity score: ${affinityScore}, topology spread score: ${topologySpreadScore}): picked by scheduling policy`,
+  };
+}
+
+/** The decision of a PickFixed target: no score. */
+export function fixedDecision(clusterName: string): ClusterDecision {
+  return { clusterName, selected: true, reason: `Successfully scheduled resources for placement in "${clusterName}": picked by scheduling policy` };
+}
 
 /** Upstream clustersDecisionArrayLengthLimitInAPI. */
 export const MAX_DECISIONS = 1000;

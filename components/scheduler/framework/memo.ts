@@ -1,22 +1,9 @@
-import { MemberCluster } from "../types";
-
 /**
  * Facts that cannot change within one schedule() call (cluster data, the policy, the clock), computed
  * once and shared by every cycle of the call. Upstream recomputes them each cycle; the results are the same.
  */
 export class CallMemo {
-  private readonly perCluster = new Map<unknown, Map<MemberCluster, unknown>>();
   private readonly values = new Map<unknown, unknown>();
-
-  /** `key` is compared by identity: a string, or an object such as a plugin. */
-  forCluster<T>(key: unknown, cluster: MemberCluster, compute: () => T): T {
-    let byCluster = this.perCluster.get(key);
-    if (!byCluster) this.perCluster.set(key, (byCluster = new Map()));
-    if (byCluster.has(cluster)) return byCluster.get(cluster) as T;
-    const value = compute();
-    byCluster.set(cluster, value);
-    return value;
-  }
 
   /** A per-call array indexed by cluster position, created on first use; callers fill its slots lazily. */
   perPosition<T>(key: unknown): Array<T | undefined> {

@@ -1,5 +1,5 @@
 import { Binding, MemberCluster, ScheduleInput, ScheduleOptions, ScheduleResult } from "../types";
-import { defaultPolicy, policyHash } from "../policy";
+import { defaultPolicy, hashDefaultedPolicy } from "../policy";
 import { classifyBindings, markUnscheduled } from "./bindings";
 import { CycleContext, CycleOutcome, runPickAllCycle, runPickFixedCycle, runPickNCycle } from "./cycles";
 import { CallMemo } from "./memo";
@@ -13,6 +13,12 @@ const DEFAULT_OPTIONS: Required<ScheduleOptions> = {
   healthTimeoutMs: 5 * 60 * 1000,
 };
 
+/** Options left undefined (even explicitly) keep their defaults. */
+function withDefaults(options: ScheduleOptions | undefined): Required<ScheduleOptions> {
+  const given = Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_OPTIONS, ...given };
+}
+
 const STATE_ORDER = { Bound: 0, Scheduled: 1, Unscheduled: 2 } as const;
 
 /** Upstream lists bindings by name (`<crp>-<cluster>-<suffix>`): here, by target cluster. */
@@ -20,8 +26,9 @@ function bindingOrder(a: Binding, b: Binding): number {
   return compareNames(a.targetCluster, b.targetCluster) || STATE_ORDER[a.state] - STATE_ORDER[b.state] || compareNames(a.policyHash, b.policyHash);
 }
 
-function copyBinding(binding: Binding): Binding {
+function copyBinding(binding: Binding, index: number): Binding {
   const decision = binding.clusterDecision;
+  if (!binding.targetCluster || !decision) throw new Error(`bindings[${index}]: targetCluster and clusterDecision are required (pass back the bindings a previous schedule() returned)`);
   const copy: Binding = { ...binding, clusterDecision: { ...decision } };
   if (decision.clusterScore) copy.clusterDecision.clusterScore = { ...decision.clusterScore };
   return copy;
@@ -46,7 +53,7 @@ export function runScheduler(input: ScheduleInput, profile: Profile): ScheduleRe
   const policy = defaultPolicy(input.policy);
   const cycle = CYCLES[policy.placementType];
   if (!cycle) throw new Error(`policy.placementType: "${String(policy.placementType)}" is not one of PickAll, PickN, PickFixed`);
-  const hash = policyHash(input.policy);
+  const hash = hashDefaultedPolicy(policy);
   const clusterByName = indexClusters(input.clusters);
   const bindings = (input.bindings ?? []).map(copyBinding);
   const base = {
@@ -54,7 +61,7 @@ export function runScheduler(input: ScheduleInput, profile: Profile): ScheduleRe
     policy,
     policyHash: hash,
     now: input.now ?? new Date(),
-    options: { ...DEFAULT_OPTIONS, ...input.options },
+    options: withDefaults(input.options),
     memo: new CallMemo(),
   };
   // Each requeue adds at least one binding, so the loop ends; the bound is a guard against a bug.

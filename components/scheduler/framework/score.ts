@@ -23,11 +23,23 @@ export function scorePart(part: Partial<Score>): Score {
 
 /** Upstream `ClusterScore.Less`: topology spread first, then affinity, then the obsolete-placement bonus. */
 export function compareScores(a: Score, b: Score): number {
-  return (
-    a.topologySpreadScore - b.topologySpreadScore ||
-    a.affinityScore - b.affinityScore ||
-    a.obsoletePlacementAffinityScore - b.obsoletePlacementAffinityScore
+  return compareScoreParts(
+    a.topologySpreadScore, a.affinityScore, a.obsoletePlacementAffinityScore,
+    b.topologySpreadScore, b.affinityScore, b.obsoletePlacementAffinityScore,
   );
+}
+
+/** The same order over loose numbers, for callers that keep scores in columns. */
+export function compareScoreParts(topologyA: number, affinityA: number, obsoleteA: number, topologyB: number, affinityB: number, obsoleteB: number): number {
+  return topologyA - topologyB || affinityA - affinityB || obsoleteA - obsoleteB;
+}
+
+/**
+ * Rank order: the better score first; equal scores put the lexicographically *greater* name first
+ * (upstream sorts with sort.Reverse over a Less that breaks ties by the smaller name).
+ */
+export function ranksBeforeBy(scoreOrder: number, nameA: string, nameB: string): boolean {
+  return (scoreOrder || compareNames(nameA, nameB)) > 0;
 }
 
 function compareNames(a: string, b: string): number {
@@ -57,7 +69,7 @@ export function topByRank<T>(items: readonly T[], count: number, ranksBefore: (a
 }
 
 function ranksBefore(x: ScoredCluster, y: ScoredCluster): boolean {
-  return (compareScores(x.score, y.score) || compareNames(x.cluster.metadata.name, y.cluster.metadata.name)) > 0;
+  return ranksBeforeBy(compareScores(x.score, y.score), x.cluster.metadata.name, y.cluster.metadata.name);
 }
 
 export { compareNames };

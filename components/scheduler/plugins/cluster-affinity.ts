@@ -1,6 +1,7 @@
 import { ClusterSelectorTerm, MemberCluster, PreferredClusterSelector, PropertySelectorRequirement } from "../types";
 import { Quantity, compareQuantities, isInfiniteFloat64, quantityToFloat64, tryParseQuantity } from "../quantity";
-import { labelSelectorMatches } from "../labels";
+import { LabelSelectorError, labelSelectorMatches as matchesSelector } from "../labels";
+import { LabelSelector } from "../types";
 import { goRound, toInt32 } from "../go-format";
 import { CycleState, Plugin } from "../framework/plugin";
 import { SKIP, SUCCESS, SchedulingCycleError, unschedulable } from "../framework/status";
@@ -15,6 +16,16 @@ const NO_MATCH_REASON = "cluster does not match with any of the required cluster
 
 type PropertyReading = { value: Quantity | undefined } | { error: string };
 const PROPERTY_READINGS = Symbol("property readings");
+
+/** Upstream fails the cycle on a selector it cannot parse ("failed to parse label selector"). */
+function labelSelectorMatches(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
+  try {
+    return matchesSelector(selector, labels);
+  } catch (error) {
+    if (error instanceof LabelSelectorError) throw new SchedulingCycleError(NAME, `failed to parse label selector: ${error.message}`);
+    throw error;
+  }
+}
 
 function readOnce(cluster: MemberCluster, name: string): PropertyReading {
   try {

@@ -2,6 +2,7 @@ import { AgentStatus, Condition, MemberCluster, Timestamp } from "../types";
 import { formatGoFixed2, goDurationMinutes } from "../go-format";
 import { CycleState, Plugin } from "../framework/plugin";
 import { SUCCESS, unschedulable } from "../framework/status";
+import { isLeaving } from "../framework/bindings";
 
 // Mirrors KubeFleet's clustereligibilitychecker: only the MemberAgent's own status is read,
 // never the MemberCluster's conditions. Checks run in upstream order; the first failure wins.
@@ -14,18 +15,13 @@ export interface EligibilityTimeouts {
 }
 
 const MEMBER_AGENT = "MemberAgent";
-function timestampMs(value: Timestamp | undefined): number {
-  if (value === undefined) return goZeroTimeMs();
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  return Number.isNaN(ms) ? goZeroTimeMs() : ms;
-}
-
 /** Go's zero time.Time (0001-01-01T00:00:00Z): what upstream measures from when a timestamp is missing. */
-function goZeroTimeMs(): number {
-  const zero = new Date(0); // Date.UTC would read year 1 as 1901
-  zero.setUTCFullYear(1, 0, 1);
-  zero.setUTCHours(0, 0, 0, 0);
-  return zero.getTime();
+const GO_ZERO_TIME_MS = new Date("0001-01-01T00:00:00Z").getTime();
+
+function timestampMs(value: Timestamp | undefined | null): number {
+  if (value === undefined || value === null) return GO_ZERO_TIME_MS;
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  return Number.isNaN(ms) ? GO_ZERO_TIME_MS : ms;
 }
 
 function minutesSince(now: Date, value: Timestamp | undefined): number {
@@ -41,7 +37,7 @@ function agentCondition(status: AgentStatus, type: string): Condition | undefine
 }
 
 export function checkEligibility(cluster: MemberCluster, now: Date, timeouts: EligibilityTimeouts): Eligibility {
-  if (cluster.metadata.deletionTimestamp !== undefined) return { eligible: false, reason: "cluster has left the fleet" };
+  if (isLeaving(cluster)) return { eligible: false, reason: "cluster has left the fleet" };
   const agent = memberAgentStatus(cluster);
   if (!agent) return { eligible: false, reason: "cluster is not connected to the fleet: member agent not online yet" };
 

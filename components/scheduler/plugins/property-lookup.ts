@@ -24,7 +24,12 @@ function resourceUsageValue(cluster: MemberCluster, name: string): string | unde
     throw new PropertyLookupError(`invalid capacity type ${capacityType} in resource property name ${name}`);
   }
   const field = CAPACITY_FIELDS[capacityType as keyof typeof CAPACITY_FIELDS];
-  return cluster.status?.resourceUsage?.[field]?.[resource];
+  return ownValue(cluster.status?.resourceUsage?.[field], resource);
+}
+
+/** A map lookup like Go's: only the object's own keys count (never `constructor`, `toString`, ...). */
+function ownValue<T>(map: Record<string, T> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
 }
 
 function parseObserved(value: string, describe: () => string): Quantity {
@@ -45,7 +50,7 @@ export function lookupProperty(cluster: MemberCluster, name: string): Quantity |
     if (raw === undefined) return undefined;
     return parseObserved(raw, () => `resource property ${resourceName} of cluster ${clusterName} has value ${raw}, which`);
   }
-  const observed = cluster.status?.properties?.[name];
+  const observed = ownValue(cluster.status?.properties, name);
   if (observed === undefined) return undefined;
   return parseObserved(observed.value, () => `value ${observed.value} of property ${name} from cluster ${clusterName}`);
 }

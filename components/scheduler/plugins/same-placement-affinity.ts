@@ -1,5 +1,5 @@
 import { Plugin } from "../framework/plugin";
-import { SUCCESS } from "../framework/status";
+import { SKIP, SUCCESS } from "../framework/status";
 import { ZERO_SCORE, scorePart } from "../framework/score";
 
 // KubeFleet sameplacementaffinity plugin: a cluster that already holds a binding of the current
@@ -14,6 +14,11 @@ export const samePlacementAffinity: Plugin = {
   name: NAME,
   filter(state, cluster) {
     return state.selectedClusters.has(cluster.metadata.name) ? ALREADY_SELECTED : SUCCESS;
+  },
+  // Not an upstream extension point of this plugin: with no obsolete binding every cluster would score 0,
+  // so skipping the Score stage for it changes no result.
+  preScore(state) {
+    return state.obsoleteClusters.size === 0 ? SKIP : SUCCESS;
   },
   score(state, cluster) {
     return state.obsoleteClusters.has(cluster.metadata.name) ? HAS_OBSOLETE_BINDING : NO_OBSOLETE_BINDING;

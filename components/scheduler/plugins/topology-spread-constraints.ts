@@ -1,7 +1,7 @@
 import { MemberCluster, TopologySpreadConstraint } from "../types";
 import { CycleState, Plugin } from "../framework/plugin";
 import { SKIP, SUCCESS, SchedulingCycleError, unschedulable } from "../framework/status";
-import { scorePart } from "../framework/score";
+import { Score, scorePart } from "../framework/score";
 
 // KubeFleet topologyspreadconstraints plugin (PickN only in valid policies). Domains and their
 // counts are taken over every cluster that carries the topology key, eligible or not.
@@ -109,6 +109,8 @@ interface SpreadState {
   evaluated: Uint8Array;
   violatedAt: Array<TopologySpreadConstraint | undefined>;
   scoreAt: Int32Array;
+  /** One score object per distinct value (there are few): scoring allocates nothing per cluster. */
+  scoreParts: Map<number, Score>;
 }
 
 function violationReason(constraint: TopologySpreadConstraint): string {
@@ -126,6 +128,7 @@ function prepareSpreadState(state: CycleState): SpreadState {
     evaluated: new Uint8Array(size),
     violatedAt: new Array(size),
     scoreAt: new Int32Array(size),
+    scoreParts: new Map(),
   };
 }
 
@@ -184,6 +187,9 @@ export const topologySpreadConstraints: Plugin = {
     const spread = spreadAt(state, position);
     // Upstream keeps no score for a cluster that violates a DoNotSchedule constraint (it is filtered first).
     if (spread.violatedAt[position]) throw new SchedulingCycleError(NAME, `no score found for cluster ${cluster.metadata.name}`);
-    return scorePart({ topologySpreadScore: spread.scoreAt[position] });
+    const value = spread.scoreAt[position];
+    let part = spread.scoreParts.get(value);
+    if (!part) spread.scoreParts.set(value, (part = scorePart({ topologySpreadScore: value })));
+    return part;
   },
 };
