@@ -8,92 +8,37 @@
 // clusters by name ascending, with the upstream reason strings.
 
 import { schedule } from "../../components/scheduler";
-import type { MemberCluster, PlacementPolicy } from "../../components/scheduler/types";
+import type { MemberCluster } from "../../components/scheduler/types";
 import {
-  AVAILABLE_CPU, C1, C2, C3, C4, C5, C6, C7, C8_UNHEALTHY, C9_LEFT, F9_OPTIONS, PROVISIONAL,
+  C1, C2, C3, C4, C5, C6, C7, C8_UNHEALTHY, C9_LEFT, F9_HEALTHY, F9_OPTIONS, PROVISIONAL,
   REASON_AFFINITY, REASON_C8, REASON_LEFT,
-  Scenario,
+  Scenario, ScenarioStep,
   boundB, f9Clusters, f9IneligibleFiltered, filtered, fulfilled, markBound, provisionalCluster,
   runScenario, scheduledB, selected, unscheduledB, updateCluster,
 } from "./fixtures";
+import {
+  F9_NO_POLICY_STEP, F9_PICKALL_EXPECT, F9_PICKALL_PROVISIONAL_JOINED_EXPECT, PICKALL_AVAILABLE_CPU_AT_LEAST_6,
+  PICKALL_EAST_OR_WEST_PROD, pickAllRequired, withAvailableCpu,
+} from "./f9-expectations";
 
 const F9 = f9Clusters();
-const HEALTHY = [C1, C2, C3, C4, C5, C6, C7];
 
-const eastOrWestProd: PlacementPolicy = {
-  placementType: "PickAll",
-  affinity: {
-    clusterAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        clusterSelectorTerms: [
-          {
-            labelSelector: {
-              matchLabels: { env: "prod" },
-              matchExpressions: [{ key: "region", operator: "In", values: ["east", "west"] }],
-            },
-          },
-        ],
-      },
-    },
-  },
-};
+const canaryOrNotEastCentral = pickAllRequired(
+  { labelSelector: { matchLabels: { env: "canary" } } },
+  { labelSelector: { matchExpressions: [{ key: "region", operator: "NotIn", values: ["east", "central"] }] } },
+);
 
-const canaryOrNotEastCentral: PlacementPolicy = {
-  placementType: "PickAll",
-  affinity: {
-    clusterAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        clusterSelectorTerms: [
-          { labelSelector: { matchLabels: { env: "canary" } } },
-          { labelSelector: { matchExpressions: [{ key: "region", operator: "NotIn", values: ["east", "central"] }] } },
-        ],
-      },
-    },
+const canaryEastOrWest = pickAllRequired({
+  labelSelector: {
+    matchLabels: { env: "canary" },
+    matchExpressions: [{ key: "region", operator: "In", values: ["east", "west"] }],
   },
-};
+});
 
-const canaryEastOrWest: PlacementPolicy = {
-  placementType: "PickAll",
-  affinity: {
-    clusterAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        clusterSelectorTerms: [
-          {
-            labelSelector: {
-              matchLabels: { env: "canary" },
-              matchExpressions: [{ key: "region", operator: "In", values: ["east", "west"] }],
-            },
-          },
-        ],
-      },
-    },
-  },
-};
-
-const availableCpuAtLeast6: PlacementPolicy = {
-  placementType: "PickAll",
-  affinity: {
-    clusterAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        clusterSelectorTerms: [{ propertySelector: { matchExpressions: [{ name: AVAILABLE_CPU, operator: "Ge", values: ["6"] }] } }],
-      },
-    },
-  },
-};
-
-const noMatch: PlacementPolicy = {
-  placementType: "PickAll",
-  affinity: {
-    clusterAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        clusterSelectorTerms: [
-          { labelSelector: { matchLabels: { env: "wonderland" } } },
-          { labelSelector: { matchExpressions: [{ key: "region", operator: "NotIn", values: ["east", "central", "west"] }] } },
-        ],
-      },
-    },
-  },
-};
+const noMatch = pickAllRequired(
+  { labelSelector: { matchLabels: { env: "wonderland" } } },
+  { labelSelector: { matchExpressions: [{ key: "region", operator: "NotIn", values: ["east", "central", "west"] }] } },
+);
 
 /** Upstream setNamespaceCollectionOnCluster(enabled=true): status.namespaces + NamespaceCollectionSucceeded=True. */
 function withNamespaceCollection(clusters: MemberCluster[], namespacesByCluster: Record<string, Record<string, string>>): MemberCluster[] {
@@ -110,23 +55,43 @@ function withNamespaceCollection(clusters: MemberCluster[], namespacesByCluster:
   return out;
 }
 
-/** F9 result of a PickAll over every eligible cluster: created bindings, name ascending. */
-const allHealthyDecisions = () => [...HEALTHY.map((c) => selected(c)), ...f9IneligibleFiltered()];
+/** PICKALL_EAST_OR_WEST_PROD on F9 from scratch: 1, 2, 6. */
+const eastOrWestProdStep: ScenarioStep = {
+  title: "env=prod, region In [east, west]",
+  clusters: F9,
+  policy: PICKALL_EAST_OR_WEST_PROD,
+  expect: {
+    bindings: [C1, C2, C6].map((c) => scheduledB(c)),
+    decisions: [
+      selected(C1), selected(C2), selected(C6),
+      filtered(C3, REASON_AFFINITY), filtered(C4, REASON_AFFINITY), filtered(C5, REASON_AFFINITY),
+      filtered(C7, REASON_AFFINITY),
+      filtered(C9_LEFT, REASON_AFFINITY), // central: fails affinity before eligibility is checked
+      filtered(C8_UNHEALTHY, REASON_C8), // east prod: matches, then fails eligibility
+    ],
+    condition: fulfilled(3),
+  },
+};
+
+/** The F9 clusters canaryOrNotEastCentral filters out (name ascending). */
+const canaryOrNotEastCentralFiltered = () => [
+  filtered(C1, REASON_AFFINITY), filtered(C2, REASON_AFFINITY), filtered(C4, REASON_AFFINITY),
+  filtered(C5, REASON_AFFINITY), filtered(C9_LEFT, REASON_AFFINITY), filtered(C8_UNHEALTHY, REASON_AFFINITY),
+];
+
+/** F9 plus the healthy provisional cluster, all scheduled from scratch (created in name order). */
+const withProvisionalExpect = {
+  bindings: [...F9_HEALTHY, PROVISIONAL].map((c) => scheduledB(c)),
+  decisions: [...[...F9_HEALTHY, PROVISIONAL].map((c) => selected(c)), ...f9IneligibleFiltered()],
+  condition: fulfilled(8),
+};
 
 const scenarios: Scenario[] = [
   {
     // upstream: pickall_integration_test.go "scheduling CRPs with no scheduling policy specified" / "pick all valid clusters"
     name: "no policy: binds every eligible cluster (1-7), filters the unhealthy and the leaving cluster",
     steps: [
-      {
-        title: "policy nil",
-        clusters: F9,
-        expect: {
-          bindings: HEALTHY.map((c) => scheduledB(c)),
-          decisions: allHealthyDecisions(),
-          condition: fulfilled(7),
-        },
-      },
+      F9_NO_POLICY_STEP,
     ],
   },
   {
@@ -137,11 +102,7 @@ const scenarios: Scenario[] = [
         title: "PickAll",
         clusters: F9,
         policy: { placementType: "PickAll" },
-        expect: {
-          bindings: HEALTHY.map((c) => scheduledB(c)),
-          decisions: allHealthyDecisions(),
-          condition: fulfilled(7),
-        },
+        expect: F9_PICKALL_EXPECT,
       },
     ],
   },
@@ -149,20 +110,12 @@ const scenarios: Scenario[] = [
     // upstream: pickall_integration_test.go "scheduling CRPs with no scheduling policy specified" / "add a new healthy cluster"
     name: "no policy: a newly joined healthy cluster is picked on the next cycle",
     steps: [
-      {
-        title: "F9",
-        clusters: F9,
-        expect: { bindings: HEALTHY.map((c) => scheduledB(c)), decisions: allHealthyDecisions(), condition: fulfilled(7) },
-      },
+      F9_NO_POLICY_STEP,
       {
         title: "provisional cluster joins",
         clusters: [...F9, provisionalCluster(PROVISIONAL)],
         samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: [...HEALTHY, PROVISIONAL].map((c) => scheduledB(c)),
-          decisions: [selected(PROVISIONAL), ...HEALTHY.map((c) => selected(c)), ...f9IneligibleFiltered()],
-          condition: fulfilled(8),
-        },
+        expect: F9_PICKALL_PROVISIONAL_JOINED_EXPECT,
       },
     ],
   },
@@ -173,47 +126,22 @@ const scenarios: Scenario[] = [
       {
         title: "F9 + healthy provisional cluster",
         clusters: [...F9, provisionalCluster(PROVISIONAL)],
-        expect: {
-          bindings: [...HEALTHY, PROVISIONAL].map((c) => scheduledB(c)),
-          decisions: [...[...HEALTHY, PROVISIONAL].map((c) => selected(c)), ...f9IneligibleFiltered()],
-          condition: fulfilled(8),
-        },
+        expect: withProvisionalExpect,
       },
       {
         title: "provisional cluster turns unhealthy",
         clusters: [...F9, provisionalCluster(PROVISIONAL, { healthy: false })],
         samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: [...HEALTHY, PROVISIONAL].map((c) => scheduledB(c)),
-          // The provisional cluster now fails the eligibility filter, but a cluster that already
-          // has a decision is not listed again among the filtered ones (frameworkutils.go, seenClusters).
-          decisions: [...[...HEALTHY, PROVISIONAL].map((c) => selected(c)), ...f9IneligibleFiltered()],
-          condition: fulfilled(8),
-        },
+        // Unchanged: the provisional cluster now fails the eligibility filter, but a cluster that already
+        // has a decision is not listed again among the filtered ones (frameworkutils.go, seenClusters).
+        expect: withProvisionalExpect,
       },
     ],
   },
   {
     // upstream: pickall_integration_test.go "pick clusters with specific affinities (single term, multiple selectors)"
     name: "required affinity, single term with matchLabels + matchExpressions: 1, 2, 6",
-    steps: [
-      {
-        title: "env=prod, region In [east, west]",
-        clusters: F9,
-        policy: eastOrWestProd,
-        expect: {
-          bindings: [C1, C2, C6].map((c) => scheduledB(c)),
-          decisions: [
-            selected(C1), selected(C2), selected(C6),
-            filtered(C3, REASON_AFFINITY), filtered(C4, REASON_AFFINITY), filtered(C5, REASON_AFFINITY),
-            filtered(C7, REASON_AFFINITY),
-            filtered(C9_LEFT, REASON_AFFINITY), // central: fails affinity before eligibility is checked
-            filtered(C8_UNHEALTHY, REASON_C8), // east prod: matches, then fails eligibility
-          ],
-          condition: fulfilled(3),
-        },
-      },
-    ],
+    steps: [eastOrWestProdStep],
   },
   {
     // upstream: pickall_integration_test.go "pick clusters with specific affinities (multiple terms, single selector)"
@@ -225,11 +153,7 @@ const scenarios: Scenario[] = [
         policy: canaryOrNotEastCentral,
         expect: {
           bindings: [C3, C6, C7].map((c) => scheduledB(c)),
-          decisions: [
-            selected(C3), selected(C6), selected(C7),
-            filtered(C1, REASON_AFFINITY), filtered(C2, REASON_AFFINITY), filtered(C4, REASON_AFFINITY),
-            filtered(C5, REASON_AFFINITY), filtered(C9_LEFT, REASON_AFFINITY), filtered(C8_UNHEALTHY, REASON_AFFINITY),
-          ],
+          decisions: [selected(C3), selected(C6), selected(C7), ...canaryOrNotEastCentralFiltered()],
           condition: fulfilled(3),
         },
       },
@@ -265,11 +189,7 @@ const scenarios: Scenario[] = [
           // created (6), then patched obsolete bindings in binding (= cluster name) order (3, 7).
           // upstream: pickall_integration_test.go "affinities updated" (order of patched entries
           // follows the binding list order, i.e. binding names crp-<cluster>-<suffix>)
-          decisions: [
-            selected(C6), selected(C3), selected(C7),
-            filtered(C1, REASON_AFFINITY), filtered(C2, REASON_AFFINITY), filtered(C4, REASON_AFFINITY),
-            filtered(C5, REASON_AFFINITY), filtered(C9_LEFT, REASON_AFFINITY), filtered(C8_UNHEALTHY, REASON_AFFINITY),
-          ],
+          decisions: [selected(C6), selected(C3), selected(C7), ...canaryOrNotEastCentralFiltered()],
           condition: fulfilled(3),
         },
       },
@@ -286,7 +206,7 @@ const scenarios: Scenario[] = [
         expect: {
           bindings: [],
           decisions: [
-            ...HEALTHY.map((c) => filtered(c, REASON_AFFINITY)),
+            ...F9_HEALTHY.map((c) => filtered(c, REASON_AFFINITY)),
             filtered(C9_LEFT, REASON_AFFINITY),
             filtered(C8_UNHEALTHY, REASON_AFFINITY),
           ],
@@ -303,7 +223,7 @@ const scenarios: Scenario[] = [
       {
         title: "1 and 2 report namespace collection",
         clusters: withNamespaceCollection(F9, { [C1]: {}, [C2]: { "some-namespace": "work-1" } }),
-        expect: { bindings: HEALTHY.map((c) => scheduledB(c)), decisions: allHealthyDecisions(), condition: fulfilled(7) },
+        expect: F9_PICKALL_EXPECT,
       },
     ],
   },
@@ -326,7 +246,7 @@ const scenarios: Scenario[] = [
             },
           },
         },
-        expect: { bindings: HEALTHY.map((c) => scheduledB(c)), decisions: allHealthyDecisions(), condition: fulfilled(7) },
+        expect: F9_PICKALL_EXPECT,
       },
     ],
   },
@@ -334,24 +254,11 @@ const scenarios: Scenario[] = [
     // derived: placement-semantics.md §0.9 (IgnoredDuringExecution) - label lost under the same policy
     name: "PickAll: a bound cluster that loses the matching label keeps its binding under the same policy",
     steps: [
-      {
-        title: "env=prod, region In [east, west]",
-        clusters: F9,
-        policy: eastOrWestProd,
-        expect: {
-          bindings: [C1, C2, C6].map((c) => scheduledB(c)),
-          decisions: [
-            selected(C1), selected(C2), selected(C6),
-            filtered(C3, REASON_AFFINITY), filtered(C4, REASON_AFFINITY), filtered(C5, REASON_AFFINITY),
-            filtered(C7, REASON_AFFINITY), filtered(C9_LEFT, REASON_AFFINITY), filtered(C8_UNHEALTHY, REASON_C8),
-          ],
-          condition: fulfilled(3),
-        },
-      },
+      eastOrWestProdStep,
       {
         title: "cluster 2 bound and relabelled env=canary",
         clusters: updateCluster(F9, C2, (mc) => { mc.metadata.labels = { region: "east", env: "canary" }; }),
-        policy: eastOrWestProd,
+        policy: PICKALL_EAST_OR_WEST_PROD,
         prepareBindings: (prev) => markBound(prev, [C2]),
         samePolicyHashAsPrevious: true,
         expect: {
@@ -371,11 +278,7 @@ const scenarios: Scenario[] = [
     // derived: placement-semantics.md §2.1 (dangling bindings) / §0.9 (cluster leaving removes it)
     name: "no policy: the binding of a cluster that starts leaving the fleet is unscheduled",
     steps: [
-      {
-        title: "F9",
-        clusters: F9,
-        expect: { bindings: HEALTHY.map((c) => scheduledB(c)), decisions: allHealthyDecisions(), condition: fulfilled(7) },
-      },
+      F9_NO_POLICY_STEP,
       {
         title: "cluster 1 gets a deletionTimestamp",
         clusters: updateCluster(F9, C1, (mc) => { mc.metadata.deletionTimestamp = "2026-03-02T09:59:00Z"; }),
@@ -401,7 +304,7 @@ const scenarios: Scenario[] = [
       {
         title: "available cpu >= 6",
         clusters: F9,
-        policy: availableCpuAtLeast6,
+        policy: PICKALL_AVAILABLE_CPU_AT_LEAST_6,
         options: { ...F9_OPTIONS, maxUnselectedClusterDecisionCount: 3 },
         expect: {
           bindings: [scheduledB(C3), scheduledB(C5)],
@@ -411,12 +314,8 @@ const scenarios: Scenario[] = [
       },
       {
         title: "available cpu of 3, 5 drops to 4; 7 rises to 8",
-        clusters: updateCluster(
-          updateCluster(updateCluster(F9, C3, (mc) => { mc.status!.resourceUsage!.available!.cpu = "4"; }), C5, (mc) => { mc.status!.resourceUsage!.available!.cpu = "4"; }),
-          C7,
-          (mc) => { mc.status!.resourceUsage!.available!.cpu = "8"; },
-        ),
-        policy: availableCpuAtLeast6,
+        clusters: withAvailableCpu(F9, { [C3]: "4", [C5]: "4", [C7]: "8" }),
+        policy: PICKALL_AVAILABLE_CPU_AT_LEAST_6,
         options: { ...F9_OPTIONS, maxUnselectedClusterDecisionCount: 3 },
         samePolicyHashAsPrevious: true,
         expect: {
@@ -436,7 +335,7 @@ const scenarios: Scenario[] = [
         title: "no policy",
         clusters: F9,
         options: { ...F9_OPTIONS, maxUnselectedClusterDecisionCount: 0 },
-        expect: { bindings: HEALTHY.map((c) => scheduledB(c)), decisions: HEALTHY.map((c) => selected(c)), condition: fulfilled(7) },
+        expect: { bindings: F9_HEALTHY.map((c) => scheduledB(c)), decisions: F9_HEALTHY.map((c) => selected(c)), condition: fulfilled(7) },
       },
     ],
   },

@@ -12,16 +12,37 @@ import type { PlacementPolicy } from "../../components/scheduler/types";
 import {
   C1, C2, C4, C5, C6, C8_UNHEALTHY, C9_LEFT, C10_NON_EXISTENT, F9_OPTIONS, MINUTE_MS, NOW, PENDING,
   REASON_C8, REASON_LEFT,
-  Scenario,
+  Scenario, ScenarioStep,
   conditionView, f9Clusters, fixedBoundB, fixedInvalid, fixedNotFound, fixedScheduledB, fixedSelected,
   fulfilled, markBound, memberCluster, runScenario, unfulfilled, unscheduledB, updateCluster,
 } from "./fixtures";
+import { F9_PICKFIXED_1_4_6_EXPECT } from "./f9-expectations";
 
 const F9 = f9Clusters();
 
 function pickFixed(names: string[]): PlacementPolicy {
   return { placementType: "PickFixed", clusterNames: names };
 }
+
+/** PickFixed [1, 2, 4] on F9 from scratch. */
+const pickFixed124Step: ScenarioStep = {
+  title: "PickFixed [1, 2, 4]",
+  clusters: F9,
+  policy: pickFixed([C1, C2, C4]),
+  expect: {
+    bindings: [C1, C2, C4].map(fixedScheduledB),
+    decisions: [C1, C2, C4].map(fixedSelected),
+    condition: fulfilled(3),
+  },
+};
+
+/** PickFixed [1, 2] on F9 from scratch. */
+const pickFixed12Step: ScenarioStep = {
+  title: "PickFixed [1, 2]",
+  clusters: F9,
+  policy: pickFixed([C1, C2]),
+  expect: { bindings: [C1, C2].map(fixedScheduledB), decisions: [C1, C2].map(fixedSelected), condition: fulfilled(2) },
+};
 
 const scenarios: Scenario[] = [
   {
@@ -32,11 +53,7 @@ const scenarios: Scenario[] = [
         title: "PickFixed [1, 4, 6]",
         clusters: F9,
         policy: pickFixed([C1, C4, C6]),
-        expect: {
-          bindings: [C1, C4, C6].map(fixedScheduledB),
-          decisions: [C1, C4, C6].map(fixedSelected),
-          condition: fulfilled(3),
-        },
+        expect: F9_PICKFIXED_1_4_6_EXPECT,
       },
     ],
   },
@@ -65,16 +82,7 @@ const scenarios: Scenario[] = [
     // upstream: pickfixed_integration_test.go "policy snapshot refresh with added clusters"
     name: "target list grows [1, 2, 4] -> [1, 2, 4, 5, 6] with 1, 2 bound: bindings moved to the new policy, 5, 6 created",
     steps: [
-      {
-        title: "PickFixed [1, 2, 4]",
-        clusters: F9,
-        policy: pickFixed([C1, C2, C4]),
-        expect: {
-          bindings: [C1, C2, C4].map(fixedScheduledB),
-          decisions: [C1, C2, C4].map(fixedSelected),
-          condition: fulfilled(3),
-        },
-      },
+      pickFixed124Step,
       {
         title: "1, 2 bound; PickFixed [1, 2, 4, 5, 6]",
         clusters: F9,
@@ -93,16 +101,7 @@ const scenarios: Scenario[] = [
     // upstream: pickfixed_integration_test.go "policy snapshot refresh with removed clusters"
     name: "target list replaced [1, 2, 4] -> [5, 6] with 1, 2 bound: old bindings unscheduled (keeping their old policy), 5, 6 created",
     steps: [
-      {
-        title: "PickFixed [1, 2, 4]",
-        clusters: F9,
-        policy: pickFixed([C1, C2, C4]),
-        expect: {
-          bindings: [C1, C2, C4].map(fixedScheduledB),
-          decisions: [C1, C2, C4].map(fixedSelected),
-          condition: fulfilled(3),
-        },
-      },
+      pickFixed124Step,
       {
         title: "1, 2 bound; PickFixed [5, 6]",
         clusters: F9,
@@ -130,12 +129,7 @@ const scenarios: Scenario[] = [
     // its previous state when its cluster is listed again) and step 4
     name: "target list [1, 2] -> [2] -> [1, 2]: the unscheduled bound binding of 1 is restored as Bound",
     steps: [
-      {
-        title: "PickFixed [1, 2]",
-        clusters: F9,
-        policy: pickFixed([C1, C2]),
-        expect: { bindings: [C1, C2].map(fixedScheduledB), decisions: [C1, C2].map(fixedSelected), condition: fulfilled(2) },
-      },
+      pickFixed12Step,
       {
         title: "1 bound; PickFixed [2]",
         clusters: F9,
@@ -166,12 +160,7 @@ const scenarios: Scenario[] = [
     // cluster that became ineligible stays) and §3.1 (condition counts valid names only)
     name: "same list, a bound target turns unhealthy: its binding stays, the condition becomes unfulfilled",
     steps: [
-      {
-        title: "PickFixed [1, 2]",
-        clusters: F9,
-        policy: pickFixed([C1, C2]),
-        expect: { bindings: [C1, C2].map(fixedScheduledB), decisions: [C1, C2].map(fixedSelected), condition: fulfilled(2) },
-      },
+      pickFixed12Step,
       {
         title: "1 bound and its agent heartbeat 25 h old",
         clusters: updateCluster(F9, C1, (mc) => {

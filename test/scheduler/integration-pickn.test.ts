@@ -1,6 +1,6 @@
 // PickN scenarios transcribed from upstream's real-scheduler integration suite
-// test/scheduler/pickn_integration_test.go (F9 fleet, see fixtures.ts), plus downscale and
-// stickiness consequences of placement-semantics.md §2.10 that the suite does not exercise.
+// test/scheduler/pickn_integration_test.go (F9 fleet, see fixtures.ts). Consequences of
+// placement-semantics.md §2.10 that the suite does not exercise are in integration-pickn-derived.test.ts.
 //
 // schedule() runs upstream's requeue loop to its fixed point, so with topology spread constraints
 // (batch size 1) a picked cluster's score is the one from the iteration that picked it, while
@@ -8,44 +8,25 @@
 // of the last iteration, patched, scheduled (by name), bound, not picked (best first), filtered
 // (name ascending).
 
-import * as assert from "assert";
-
 import { schedule } from "../../components/scheduler";
-import type { PlacementPolicy, TopologySpreadConstraint } from "../../components/scheduler/types";
 import {
-  C1, C2, C3, C4, C5, C6, C7, C8_UNHEALTHY, C9_LEFT, PROVISIONAL,
-  F9_OPTIONS, NOW, REASON_AFFINITY, REASON_C8, REASON_LEFT,
+  C1, C2, C3, C4, C5, C6, C7, C8_UNHEALTHY, C9_LEFT, REASON_AFFINITY, REASON_C8, REASON_LEFT,
   Scenario,
-  boundB, f9Clusters, f9IneligibleFiltered, filtered, fulfilled, markBound, notPicked, picked, provisionalCluster,
-  reasonTopology, runScenario, scheduledB, selected, unfulfilled, unscheduledB, updateCluster,
+  f9Clusters, f9IneligibleFiltered, filtered, fulfilled, notPicked, reasonTopology, runScenario, scheduledB, selected,
+  unfulfilled, unscheduledB,
 } from "./fixtures";
+import {
+  CENTRAL_PROD, EAST_PROD, F9_PICKN2_REGION_SPREAD_EXPECT, PICKN2_EAST_PROD_STEP, PICKN3_TIES_STEP,
+  PICKN4_PREFER_CENTRAL_PROD_STEP, PICKN_DOWNSCALE_3_TO_1_STEP,
+  pickN, pickNOutsideWestRegionSpread, pickNRegionSpread, tsc,
+} from "./f9-expectations";
 
 const F9 = f9Clusters();
 
-function pickN(n: number, extra: Omit<PlacementPolicy, "placementType" | "numberOfClusters"> = {}): PlacementPolicy {
-  return { placementType: "PickN", numberOfClusters: n, ...extra };
-}
-
-function tsc(topologyKey: string, whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway", maxSkew = 1): TopologySpreadConstraint {
-  return { maxSkew, topologyKey, whenUnsatisfiable };
-}
-
-const eastProd = {
-  labelSelector: {
-    matchLabels: { region: "east" },
-    matchExpressions: [{ key: "env", operator: "In" as const, values: ["prod"] }],
-  },
-};
 const westNotProd = {
   labelSelector: {
     matchLabels: { region: "west" },
     matchExpressions: [{ key: "env", operator: "NotIn" as const, values: ["prod"] }],
-  },
-};
-const centralProd = {
-  labelSelector: {
-    matchLabels: { region: "central" },
-    matchExpressions: [{ key: "env", operator: "In" as const, values: ["prod"] }],
   },
 };
 const eastCanary = {
@@ -87,39 +68,11 @@ const mixedExpect = {
   condition: fulfilled(3),
 };
 
-/** Expected result of `pickN(2, {topologySpreadConstraints: [region DoNotSchedule]})` on F9. */
-const regionSpread2Expect = {
-  bindings: [scheduledB(C5, 0, 0), scheduledB(C7, 0, -1)],
-  decisions: [
-    selected(C5, 0, 0), // iteration 2: central/east keep the skew (0), west would make it 2
-    selected(C7, 0, -1), // iteration 1: every cluster +1; greatest name wins
-    notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
-    filtered(C6, reasonTopology("region", 1)),
-    ...f9IneligibleFiltered(),
-  ],
-  condition: fulfilled(2),
-};
-
 const scenarios: Scenario[] = [
   {
     // upstream: pickn_integration_test.go "pick N clusters with no affinities/topology spread constraints specified"
     name: "N=3, no affinity: ties go to the greatest names (7, 6, 5)",
-    steps: [
-      {
-        title: "N=3",
-        clusters: F9,
-        policy: pickN(3),
-        expect: {
-          bindings: [C5, C6, C7].map((c) => scheduledB(c)),
-          decisions: [
-            selected(C7), selected(C6), selected(C5),
-            notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
-            ...f9IneligibleFiltered(),
-          ],
-          condition: fulfilled(3),
-        },
-      },
-    ],
+    steps: [PICKN3_TIES_STEP],
   },
   {
     // upstream: pickn_integration_test.go "not enough clusters to pick"
@@ -155,22 +108,7 @@ const scenarios: Scenario[] = [
   {
     // upstream: pickn_integration_test.go "pick with required affinity"
     name: "N=2, required east & env In [prod]: 1, 2",
-    steps: [
-      {
-        title: "N=2",
-        clusters: F9,
-        policy: pickN(2, { affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [eastProd] } } } }),
-        expect: {
-          bindings: [scheduledB(C1), scheduledB(C2)],
-          decisions: [
-            selected(C2), selected(C1),
-            ...[C3, C4, C5, C6, C7, C9_LEFT].map((c) => filtered(c, REASON_AFFINITY)),
-            filtered(C8_UNHEALTHY, REASON_C8),
-          ],
-          condition: fulfilled(2),
-        },
-      },
-    ],
+    steps: [PICKN2_EAST_PROD_STEP],
   },
   {
     // upstream: pickn_integration_test.go "pick with required affinity, multiple terms"
@@ -180,7 +118,7 @@ const scenarios: Scenario[] = [
         title: "N=4",
         clusters: F9,
         policy: pickN(4, {
-          affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [eastProd, westNotProd] } } },
+          affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [EAST_PROD, westNotProd] } } },
         }),
         expect: {
           bindings: [scheduledB(C1), scheduledB(C2), scheduledB(C7)],
@@ -197,22 +135,7 @@ const scenarios: Scenario[] = [
   {
     // upstream: pickn_integration_test.go "pick with preferred affinity"
     name: "N=4, preferred w10 (central & prod): 5, 4 (10), then 7, 6 (0)",
-    steps: [
-      {
-        title: "N=4",
-        clusters: F9,
-        policy: pickN(4, { affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: centralProd }] } } }),
-        expect: {
-          bindings: [scheduledB(C4, 10), scheduledB(C5, 10), scheduledB(C6), scheduledB(C7)],
-          decisions: [
-            selected(C5, 10), selected(C4, 10), selected(C7), selected(C6),
-            notPicked(C3), notPicked(C2), notPicked(C1),
-            ...f9IneligibleFiltered(),
-          ],
-          condition: fulfilled(4),
-        },
-      },
-    ],
+    steps: [PICKN4_PREFER_CENTRAL_PROD_STEP],
   },
   {
     // upstream: pickn_integration_test.go "pick with preferred affinity, multiple terms"
@@ -225,7 +148,7 @@ const scenarios: Scenario[] = [
           affinity: {
             clusterAffinity: {
               preferredDuringSchedulingIgnoredDuringExecution: [
-                { weight: 10, preference: centralProd },
+                { weight: 10, preference: CENTRAL_PROD },
                 { weight: 20, preference: eastCanary },
               ],
             },
@@ -250,8 +173,8 @@ const scenarios: Scenario[] = [
       {
         title: "N=2",
         clusters: F9,
-        policy: pickN(2, { topologySpreadConstraints: [tsc("region", "DoNotSchedule")] }),
-        expect: regionSpread2Expect,
+        policy: pickNRegionSpread(2),
+        expect: F9_PICKN2_REGION_SPREAD_EXPECT,
       },
     ],
   },
@@ -325,16 +248,7 @@ const scenarios: Scenario[] = [
       {
         title: "N=2",
         clusters: F9,
-        policy: pickN(2, {
-          affinity: {
-            clusterAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                clusterSelectorTerms: [{ labelSelector: { matchExpressions: [{ key: "region", operator: "NotIn", values: ["west"] }] } }],
-              },
-            },
-          },
-          topologySpreadConstraints: [tsc("region", "DoNotSchedule")],
-        }),
+        policy: pickNOutsideWestRegionSpread(2),
         expect: {
           bindings: [scheduledB(C3, 0, 0), scheduledB(C5, 0, -1)],
           decisions: [
@@ -424,37 +338,7 @@ const scenarios: Scenario[] = [
   {
     // upstream: pickn_integration_test.go "downscaling"
     name: "downscaling N=3 -> 1: trims the lowest-ranked scheduled bindings (5, 6), keeps 7; only selected decisions remain",
-    steps: [
-      {
-        title: "N=3",
-        clusters: F9,
-        policy: pickN(3),
-        expect: {
-          bindings: [C5, C6, C7].map((c) => scheduledB(c)),
-          decisions: [
-            selected(C7), selected(C6), selected(C5),
-            notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
-            ...f9IneligibleFiltered(),
-          ],
-          condition: fulfilled(3),
-        },
-      },
-      {
-        title: "N=1",
-        clusters: F9,
-        policy: pickN(1),
-        samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: [
-            unscheduledB(C5, "Scheduled", selected(C5)),
-            unscheduledB(C6, "Scheduled", selected(C6)),
-            scheduledB(C7),
-          ],
-          decisions: [selected(C7)],
-          condition: fulfilled(1),
-        },
-      },
-    ],
+    steps: [PICKN3_TIES_STEP, PICKN_DOWNSCALE_3_TO_1_STEP],
   },
   {
     // upstream: pickn_integration_test.go "affinities and topology spread constraints updated"
@@ -493,282 +377,6 @@ const scenarios: Scenario[] = [
       },
     ],
   },
-
-  // ---- consequences of placement-semantics.md §2.10 not exercised by the integration suite ----
-  {
-    // derived: placement-semantics.md §2.10 PickN step 2 (downscale sorts scheduled bindings by
-    // stored score ascending, ties by smaller name; remaining decisions in that order)
-    name: "downscale N=4 -> 2 trims the lowest stored scores first (6, 7 at 0 before 4, 5 at 10)",
-    steps: [
-      {
-        title: "N=4, preferred w10 central & prod",
-        clusters: F9,
-        policy: pickN(4, { affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: centralProd }] } } }),
-        expect: {
-          bindings: [scheduledB(C4, 10), scheduledB(C5, 10), scheduledB(C6), scheduledB(C7)],
-          decisions: [
-            selected(C5, 10), selected(C4, 10), selected(C7), selected(C6),
-            notPicked(C3), notPicked(C2), notPicked(C1),
-            ...f9IneligibleFiltered(),
-          ],
-          condition: fulfilled(4),
-        },
-      },
-      {
-        title: "N=2",
-        clusters: F9,
-        policy: pickN(2, { affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: centralProd }] } } }),
-        samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: [
-            scheduledB(C4, 10), scheduledB(C5, 10),
-            unscheduledB(C6, "Scheduled", selected(C6)), unscheduledB(C7, "Scheduled", selected(C7)),
-          ],
-          decisions: [selected(C4, 10), selected(C5, 10)],
-          condition: fulfilled(2),
-        },
-      },
-    ],
-  },
-  {
-    // derived: placement-semantics.md §2.10 PickN step 2 (count >= |scheduled|: all scheduled
-    // bindings go first, then the lowest-sorted bound ones)
-    name: "downscale N=4 -> 1 with 4, 5 bound: trims both scheduled (6, 7) and bound 4 (same score, smaller name)",
-    steps: [
-      {
-        title: "N=4, preferred w10 central & prod",
-        clusters: F9,
-        policy: pickN(4, { affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: centralProd }] } } }),
-        expect: {
-          bindings: [scheduledB(C4, 10), scheduledB(C5, 10), scheduledB(C6), scheduledB(C7)],
-          decisions: [
-            selected(C5, 10), selected(C4, 10), selected(C7), selected(C6),
-            notPicked(C3), notPicked(C2), notPicked(C1),
-            ...f9IneligibleFiltered(),
-          ],
-          condition: fulfilled(4),
-        },
-      },
-      {
-        title: "4, 5 bound; N=1",
-        clusters: F9,
-        policy: pickN(1, { affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: centralProd }] } } }),
-        prepareBindings: (prev) => markBound(prev, [C4, C5]),
-        samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: [
-            unscheduledB(C4, "Bound", selected(C4, 10)), boundB(C5, 10),
-            unscheduledB(C6, "Scheduled", selected(C6)), unscheduledB(C7, "Scheduled", selected(C7)),
-          ],
-          decisions: [selected(C5, 10)],
-          condition: fulfilled(1),
-        },
-      },
-    ],
-  },
-  {
-    // derived: placement-semantics.md §0.9 / §2.10 PickN step 3 (fully scheduled: nothing to do;
-    // decisions rewritten from bound then scheduled bindings)
-    name: "fully scheduled PickN keeps a cluster that loses its label (IgnoredDuringExecution)",
-    steps: [
-      {
-        title: "N=2 required east & prod",
-        clusters: F9,
-        policy: pickN(2, { affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [eastProd] } } } }),
-        expect: {
-          bindings: [scheduledB(C1), scheduledB(C2)],
-          decisions: [
-            selected(C2), selected(C1),
-            ...[C3, C4, C5, C6, C7, C9_LEFT].map((c) => filtered(c, REASON_AFFINITY)),
-            filtered(C8_UNHEALTHY, REASON_C8),
-          ],
-          condition: fulfilled(2),
-        },
-      },
-      {
-        title: "1 bound, 2 relabelled region=west",
-        clusters: updateCluster(F9, C2, (mc) => { mc.metadata.labels = { region: "west", env: "prod" }; }),
-        policy: pickN(2, { affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [eastProd] } } } }),
-        prepareBindings: (prev) => markBound(prev, [C1]),
-        samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: [boundB(C1), scheduledB(C2)],
-          decisions: [selected(C1), selected(C2)],
-          condition: fulfilled(2),
-        },
-      },
-    ],
-  },
-  {
-    // derived: placement-semantics.md §0.5 (topology domains are counted over all clusters; an
-    // excluded domain with 0 placements can stall DoNotSchedule below N)
-    name: "N=4, region NotIn [west] + region DoNotSchedule: stalls at 2 because the empty west domain counts",
-    steps: [
-      {
-        title: "N=4",
-        clusters: F9,
-        policy: pickN(4, {
-          affinity: {
-            clusterAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                clusterSelectorTerms: [{ labelSelector: { matchExpressions: [{ key: "region", operator: "NotIn", values: ["west"] }] } }],
-              },
-            },
-          },
-          topologySpreadConstraints: [tsc("region", "DoNotSchedule")],
-        }),
-        expect: {
-          bindings: [scheduledB(C3, 0, 0), scheduledB(C5, 0, -1)],
-          // last iteration picks nothing: east and central have 1 each, west 0
-          decisions: [
-            selected(C3, 0, 0), selected(C5, 0, -1),
-            filtered(C1, reasonTopology("region", 1)), filtered(C2, reasonTopology("region", 1)),
-            filtered(C4, reasonTopology("region", 1)),
-            filtered(C6, REASON_AFFINITY), filtered(C7, REASON_AFFINITY),
-            filtered(C9_LEFT, REASON_LEFT), filtered(C8_UNHEALTHY, REASON_C8),
-          ],
-          condition: unfulfilled(2),
-        },
-      },
-    ],
-  },
-  {
-    // derived: placement-semantics.md §0.7, §2.8-2.9 (an obsolete binding's cluster wins ties in the
-    // first iteration; the patched binding keeps its state and gets the new score)
-    name: "policy change PickFixed [1] -> PickN 1: the obsolete cluster 1 beats the greater names on the tie",
-    steps: [
-      {
-        title: "PickFixed [1]",
-        clusters: F9,
-        policy: { placementType: "PickFixed", clusterNames: [C1] },
-        expect: {
-          bindings: [{ targetCluster: C1, state: "Scheduled", clusterDecision: { clusterName: C1, selected: true, reason: `Successfully scheduled resources for placement in "${C1}": picked by scheduling policy` } }],
-          decisions: [{ clusterName: C1, selected: true, reason: `Successfully scheduled resources for placement in "${C1}": picked by scheduling policy` }],
-          condition: fulfilled(1),
-        },
-      },
-      {
-        title: "1 bound; PickN 1",
-        clusters: F9,
-        policy: pickN(1),
-        prepareBindings: (prev) => markBound(prev, [C1]),
-        samePolicyHashAsPrevious: false,
-        expect: {
-          bindings: [boundB(C1)],
-          decisions: [
-            selected(C1),
-            notPicked(C7), notPicked(C6), notPicked(C5), notPicked(C4), notPicked(C3), notPicked(C2),
-            ...f9IneligibleFiltered(),
-          ],
-          condition: fulfilled(1),
-        },
-      },
-    ],
-  },
-  {
-    // derived: placement-semantics.md §2.11 (an unscheduled binding whose cluster is picked again is
-    // patched back to its previous state; patched entries follow the binding order)
-    name: "N=3 -> 1 -> 3: the unscheduled bindings of 5 and 6 are restored instead of new ones being created",
-    steps: [
-      {
-        title: "N=3",
-        clusters: F9,
-        policy: pickN(3),
-        expect: {
-          bindings: [C5, C6, C7].map((c) => scheduledB(c)),
-          decisions: [
-            selected(C7), selected(C6), selected(C5),
-            notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
-            ...f9IneligibleFiltered(),
-          ],
-          condition: fulfilled(3),
-        },
-      },
-      {
-        title: "N=1",
-        clusters: F9,
-        policy: pickN(1),
-        samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: [unscheduledB(C5, "Scheduled", selected(C5)), unscheduledB(C6, "Scheduled", selected(C6)), scheduledB(C7)],
-          decisions: [selected(C7)],
-          condition: fulfilled(1),
-        },
-      },
-      {
-        title: "N=3 again",
-        clusters: F9,
-        policy: pickN(3),
-        samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: [C5, C6, C7].map((c) => scheduledB(c)),
-          decisions: [
-            selected(C5), selected(C6), selected(C7),
-            notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
-            ...f9IneligibleFiltered(),
-          ],
-          condition: fulfilled(3),
-        },
-      },
-    ],
-  },
-  {
-    // derived: frameworkutils.go newSchedulingDecisionsFromBindings (placement-semantics.md §3.2): not-picked
-    // entries (best first) take the unselected slots before filtered ones
-    name: "maxUnselectedClusterDecisionCount 2: N=1 lists only the two best not-picked clusters",
-    steps: [
-      {
-        title: "N=1",
-        clusters: F9,
-        policy: pickN(1),
-        options: { ...F9_OPTIONS, maxUnselectedClusterDecisionCount: 2 },
-        expect: { bindings: [scheduledB(C7)], decisions: [selected(C7), notPicked(C6), notPicked(C5)], condition: fulfilled(1) },
-      },
-    ],
-  },
-  {
-    // derived: as above; 6 not-picked + 2 filtered with a limit of 7
-    name: "maxUnselectedClusterDecisionCount 7: N=1 lists 6 not-picked and the first filtered cluster",
-    steps: [
-      {
-        title: "N=1",
-        clusters: F9,
-        policy: pickN(1),
-        options: { ...F9_OPTIONS, maxUnselectedClusterDecisionCount: 7 },
-        expect: {
-          bindings: [scheduledB(C7)],
-          decisions: [
-            selected(C7),
-            notPicked(C6), notPicked(C5), notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
-            filtered(C9_LEFT, REASON_LEFT),
-          ],
-          condition: fulfilled(1),
-        },
-      },
-    ],
-  },
-  {
-    // derived: placement-semantics.md §2.6 (a cluster without the topology key gets +0 and is never
-    // violated, and does not count towards any domain)
-    name: "N=3, region DoNotSchedule with an unlabelled cluster: it wins iteration 1 (0 beats -1)",
-    steps: [
-      {
-        title: "F9 + unlabelled provisional cluster",
-        clusters: [...F9, provisionalCluster(PROVISIONAL)],
-        policy: pickN(3, { topologySpreadConstraints: [tsc("region", "DoNotSchedule")] }),
-        expect: {
-          bindings: [scheduledB(C5, 0, 0), scheduledB(C7, 0, -1), scheduledB(PROVISIONAL, 0, 0)],
-          decisions: [
-            selected(C5, 0, 0), selected(C7, 0, -1), selected(PROVISIONAL, 0, 0),
-            notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
-            filtered(C6, reasonTopology("region", 1)),
-            ...f9IneligibleFiltered(),
-          ],
-          condition: fulfilled(3),
-        },
-      },
-    ],
-  },
 ];
 
 describe("scheduler integration (upstream pickn_integration_test.go): PickN", () => {
@@ -777,13 +385,4 @@ describe("scheduler integration (upstream pickn_integration_test.go): PickN", ()
       runScenario(schedule, sc);
     });
   }
-
-  it("region DoNotSchedule result does not depend on the cluster input order", () => {
-    const reversed = [...F9].reverse();
-    const a = schedule({ clusters: F9, policy: pickN(2, { topologySpreadConstraints: [tsc("region", "DoNotSchedule")] }), now: NOW, options: F9_OPTIONS });
-    const b = schedule({ clusters: reversed, policy: pickN(2, { topologySpreadConstraints: [tsc("region", "DoNotSchedule")] }), now: NOW, options: F9_OPTIONS });
-    assert.deepStrictEqual(picked(a), [C5, C7]);
-    assert.deepStrictEqual(JSON.parse(JSON.stringify(b)), JSON.parse(JSON.stringify(a)));
-    assert.deepStrictEqual(JSON.parse(JSON.stringify(a.decisions)), JSON.parse(JSON.stringify(regionSpread2Expect.decisions)));
-  });
 });

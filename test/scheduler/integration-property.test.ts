@@ -8,21 +8,14 @@ import { schedule } from "../../components/scheduler";
 import type { ClusterSelectorTerm, PlacementPolicy, PreferredClusterSelector } from "../../components/scheduler/types";
 import {
   ALLOCATABLE_CPU, ALLOCATABLE_MEMORY, AVAILABLE_CPU, AVAILABLE_MEMORY, C1, C2, C3, C4, C5, C6, C7,
-  C8_UNHEALTHY, C9_LEFT, ENERGY, NODE_COUNT, REASON_AFFINITY, REASON_C8, TOTAL_CPU, TOTAL_MEMORY,
+  C8_UNHEALTHY, C9_LEFT, ENERGY, F9_HEALTHY, NODE_COUNT, REASON_AFFINITY, REASON_C8, TOTAL_CPU, TOTAL_MEMORY,
   Scenario,
   boundB, f9Clusters, f9IneligibleFiltered, filtered, fulfilled, markBound, memberCluster, notPicked, runScenario,
   scheduledB, selected, unscheduledB, updateCluster,
 } from "./fixtures";
+import { F9_PICKN3_TIES_EXPECT, PICKALL_AVAILABLE_CPU_AT_LEAST_6, pickAllRequired, withAvailableCpu } from "./f9-expectations";
 
 const F9 = f9Clusters();
-const HEALTHY = [C1, C2, C3, C4, C5, C6, C7];
-
-function pickAllRequired(...terms: ClusterSelectorTerm[]): PlacementPolicy {
-  return {
-    placementType: "PickAll",
-    affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: terms } } },
-  };
-}
 
 function pickNPreferred(n: number, ...terms: PreferredClusterSelector[]): PlacementPolicy {
   return {
@@ -41,14 +34,10 @@ const nodesBetween = (lo: string, hi: string): ClusterSelectorTerm => ({
   },
 });
 
-const availableCpuAtLeast6 = pickAllRequired({
-  propertySelector: { matchExpressions: [{ name: AVAILABLE_CPU, operator: "Ge", values: ["6"] }] },
-});
-
 /** Upstream adds this property with value "0" to clusters 1-8 in one scenario; in another no cluster has it. */
 const NON_EXISTENT = "non-existent-cluster-property";
 
-function withProperty(clusters = F9, names = [...HEALTHY, C8_UNHEALTHY]) {
+function withProperty(clusters = F9, names = [...F9_HEALTHY, C8_UNHEALTHY]) {
   let out = clusters;
   for (const n of names) {
     out = updateCluster(out, n, (mc) => {
@@ -57,26 +46,6 @@ function withProperty(clusters = F9, names = [...HEALTHY, C8_UNHEALTHY]) {
   }
   return out;
 }
-
-function withAvailableCpu(clusters: typeof F9, values: Record<string, string>) {
-  let out = clusters;
-  for (const [n, v] of Object.entries(values)) {
-    out = updateCluster(out, n, (mc) => {
-      mc.status!.resourceUsage!.available!.cpu = v;
-    });
-  }
-  return out;
-}
-
-const sameTieByName = {
-  bindings: [C5, C6, C7].map((c) => scheduledB(c)),
-  decisions: [
-    selected(C7), selected(C6), selected(C5),
-    notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
-    ...f9IneligibleFiltered(),
-  ],
-  condition: fulfilled(3),
-};
 
 const pickAllScenarios: Scenario[] = [
   {
@@ -236,7 +205,7 @@ const pickAllScenarios: Scenario[] = [
         policy: pickAllRequired({ propertySelector: { matchExpressions: [{ name: ENERGY, operator: "Le", values: ["0"] }] } }),
         expect: {
           bindings: [],
-          decisions: [...HEALTHY, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY)),
+          decisions: [...F9_HEALTHY, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY)),
           condition: fulfilled(0),
         },
       },
@@ -249,7 +218,7 @@ const pickAllScenarios: Scenario[] = [
       {
         title: "available cpu >= 6",
         clusters: F9,
-        policy: availableCpuAtLeast6,
+        policy: PICKALL_AVAILABLE_CPU_AT_LEAST_6,
         expect: {
           bindings: [scheduledB(C3), scheduledB(C5)],
           decisions: [
@@ -262,7 +231,7 @@ const pickAllScenarios: Scenario[] = [
       {
         title: "available cpu of 3, 5 drops to 4; 7 rises to 8",
         clusters: withAvailableCpu(F9, { [C3]: "4", [C5]: "4", [C7]: "8" }),
-        policy: availableCpuAtLeast6,
+        policy: PICKALL_AVAILABLE_CPU_AT_LEAST_6,
         samePolicyHashAsPrevious: true,
         expect: {
           bindings: [scheduledB(C3), scheduledB(C5), scheduledB(C7)],
@@ -327,7 +296,7 @@ const pickNScenarios: Scenario[] = [
         title: "N=3",
         clusters: withProperty(),
         policy: pickNPreferred(3, { weight: 100, preference: { propertySorter: { name: NON_EXISTENT, sortOrder: "Ascending" } } }),
-        expect: sameTieByName,
+        expect: F9_PICKN3_TIES_EXPECT,
       },
     ],
   },
@@ -339,7 +308,7 @@ const pickNScenarios: Scenario[] = [
         title: "N=3",
         clusters: F9,
         policy: pickNPreferred(3, { weight: 100, preference: { propertySorter: { name: NON_EXISTENT, sortOrder: "Ascending" } } }),
-        expect: sameTieByName,
+        expect: F9_PICKN3_TIES_EXPECT,
       },
     ],
   },

@@ -10,16 +10,20 @@
 import { schedule } from "../../components/scheduler";
 import type { PlacementPolicy } from "../../components/scheduler/types";
 import {
-  C1, C2, C3, C4, C5, C6, C7, C8_UNHEALTHY, C9_LEFT, PROVISIONAL,
+  C1, C2, C3, C4, C5, C6, C7, C8_UNHEALTHY, C9_LEFT, F9_HEALTHY, PROVISIONAL,
   REASON_AFFINITY, REASON_C8, REASON_LEFT,
   Scenario,
-  f9Clusters, f9IneligibleFiltered, filtered, fixedScheduledB, fixedSelected, fulfilled, notPicked,
+  f9Clusters, f9IneligibleFiltered, filtered, fulfilled, notPicked,
   provisionalCluster, reasonTaint, reasonTopology, runScenario, scheduledB, selected, taintFor,
   tolerationFor, unfulfilled, unscheduledB, withTaints,
 } from "./fixtures";
+import {
+  F9_NO_POLICY_STEP, F9_PICKALL_EXPECT, F9_PICKALL_PROVISIONAL_JOINED_EXPECT, F9_PICKFIXED_1_4_6_EXPECT,
+  F9_PICKN2_EAST_PROD_EXPECT, F9_PICKN2_REGION_SPREAD_EXPECT, PICKALL_EAST_OR_WEST_PROD, pickNRegionSpread,
+  pickNRequiringEastProd,
+} from "./f9-expectations";
 
 const F9 = f9Clusters();
-const HEALTHY = [C1, C2, C3, C4, C5, C6, C7];
 
 function tainted(names: string[]) {
   const byCluster: Record<string, ReturnType<typeof taintFor>[]> = {};
@@ -27,44 +31,13 @@ function tainted(names: string[]) {
   return withTaints(F9, byCluster);
 }
 
-const eastProdRequired = {
-  clusterAffinity: {
-    requiredDuringSchedulingIgnoredDuringExecution: {
-      clusterSelectorTerms: [
-        {
-          labelSelector: {
-            matchLabels: { region: "east" },
-            matchExpressions: [{ key: "env", operator: "In" as const, values: ["prod"] }],
-          },
-        },
-      ],
-    },
-  },
-};
-
-const regionDoNotSchedule = [{ maxSkew: 1, topologyKey: "region", whenUnsatisfiable: "DoNotSchedule" as const }];
-
 /** The new cluster of the PickN upscaling scenarios: region north, env prod, taint unknown/unknown. */
 const northTainted = provisionalCluster(PROVISIONAL, { labels: { region: "north", env: "prod" }, taints: [taintFor(PROVISIONAL)] });
 
-/** F9 result of PickN 2 with region DoNotSchedule (same as pickn "pick with required topology spread constraints"). */
-const regionSpread2 = {
-  bindings: [scheduledB(C5, 0, 0), scheduledB(C7, 0, -1)],
-  decisions: [
-    selected(C5, 0, 0), selected(C7, 0, -1),
-    notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
-    filtered(C6, reasonTopology("region", 1)),
-    ...f9IneligibleFiltered(),
-  ],
-  condition: fulfilled(2),
-};
-
-const tolerateUnknown: PlacementPolicy = {
-  placementType: "PickN",
-  numberOfClusters: 2,
-  topologySpreadConstraints: regionDoNotSchedule,
-  tolerations: [tolerationFor(PROVISIONAL)],
-};
+/** pickNRegionSpread, tolerating the taint unknown/unknown of the clusters outside F9. */
+function regionSpreadToleratingUnknown(n: number): PlacementPolicy {
+  return { ...pickNRegionSpread(n), tolerations: [tolerationFor(PROVISIONAL)] };
+}
 
 const scenarios: Scenario[] = [
   {
@@ -75,11 +48,8 @@ const scenarios: Scenario[] = [
         title: "PickFixed [1, 4, 6]",
         clusters: tainted([C1, C4, C6]),
         policy: { placementType: "PickFixed", clusterNames: [C1, C4, C6] },
-        expect: {
-          bindings: [C1, C4, C6].map(fixedScheduledB),
-          decisions: [C1, C4, C6].map(fixedSelected),
-          condition: fulfilled(3),
-        },
+        // taints change nothing: same result as the untainted fleet
+        expect: F9_PICKFIXED_1_4_6_EXPECT,
       },
     ],
   },
@@ -111,24 +81,7 @@ const scenarios: Scenario[] = [
       {
         title: "taints on 1, 2, 6",
         clusters: tainted([C1, C2, C6]),
-        policy: {
-          placementType: "PickAll",
-          affinity: {
-            clusterAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                clusterSelectorTerms: [
-                  {
-                    labelSelector: {
-                      matchLabels: { env: "prod" },
-                      matchExpressions: [{ key: "region", operator: "In", values: ["east", "west"] }],
-                    },
-                  },
-                ],
-              },
-            },
-          },
-          tolerations: [tolerationFor(C1)],
-        },
+        policy: { ...PICKALL_EAST_OR_WEST_PROD, tolerations: [tolerationFor(C1)] },
         expect: {
           bindings: [scheduledB(C1), scheduledB(C2)],
           decisions: [
@@ -151,7 +104,7 @@ const scenarios: Scenario[] = [
       {
         title: "no tolerations",
         clusters: tainted([C1, C2]),
-        policy: { placementType: "PickN", numberOfClusters: 2, affinity: eastProdRequired },
+        policy: pickNRequiringEastProd(2),
         expect: {
           bindings: [],
           decisions: [
@@ -166,17 +119,10 @@ const scenarios: Scenario[] = [
       {
         title: "tolerations for east/prod added (new policy snapshot)",
         clusters: tainted([C1, C2]),
-        policy: { placementType: "PickN", numberOfClusters: 2, affinity: eastProdRequired, tolerations: [tolerationFor(C1)] },
+        policy: { ...pickNRequiringEastProd(2), tolerations: [tolerationFor(C1)] },
         samePolicyHashAsPrevious: false,
-        expect: {
-          bindings: [scheduledB(C1), scheduledB(C2)],
-          decisions: [
-            selected(C2), selected(C1),
-            ...[C3, C4, C5, C6, C7, C9_LEFT].map((c) => filtered(c, REASON_AFFINITY)),
-            filtered(C8_UNHEALTHY, REASON_C8),
-          ],
-          condition: fulfilled(2),
-        },
+        // once tolerated, the taints change nothing: same result as the untainted fleet
+        expect: F9_PICKN2_EAST_PROD_EXPECT,
       },
     ],
   },
@@ -184,23 +130,15 @@ const scenarios: Scenario[] = [
     // upstream: tainttoleration_integration_test.go "pickAll, add a new healthy cluster with taint"
     name: "no policy: a new tainted cluster is not picked",
     steps: [
-      {
-        title: "F9",
-        clusters: F9,
-        expect: {
-          bindings: HEALTHY.map((c) => scheduledB(c)),
-          decisions: [...HEALTHY.map((c) => selected(c)), ...f9IneligibleFiltered()],
-          condition: fulfilled(7),
-        },
-      },
+      F9_NO_POLICY_STEP,
       {
         title: "provisional cluster (taint unknown/unknown) joins",
         clusters: [...F9, provisionalCluster(PROVISIONAL, { taints: [taintFor(PROVISIONAL)] })],
         samePolicyHashAsPrevious: true,
         expect: {
-          bindings: HEALTHY.map((c) => scheduledB(c)),
+          bindings: F9_HEALTHY.map((c) => scheduledB(c)),
           decisions: [
-            ...HEALTHY.map((c) => selected(c)),
+            ...F9_HEALTHY.map((c) => selected(c)),
             filtered(C9_LEFT, REASON_LEFT),
             filtered(PROVISIONAL, reasonTaint(taintFor(PROVISIONAL))),
             filtered(C8_UNHEALTHY, REASON_C8),
@@ -218,22 +156,14 @@ const scenarios: Scenario[] = [
         title: "F9",
         clusters: F9,
         policy: { tolerations: [tolerationFor(PROVISIONAL)] },
-        expect: {
-          bindings: HEALTHY.map((c) => scheduledB(c)),
-          decisions: [...HEALTHY.map((c) => selected(c)), ...f9IneligibleFiltered()],
-          condition: fulfilled(7),
-        },
+        expect: F9_PICKALL_EXPECT,
       },
       {
         title: "provisional cluster (taint unknown/unknown) joins",
         clusters: [...F9, provisionalCluster(PROVISIONAL, { taints: [taintFor(PROVISIONAL)] })],
         policy: { tolerations: [tolerationFor(PROVISIONAL)] },
         samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: [...HEALTHY, PROVISIONAL].map((c) => scheduledB(c)),
-          decisions: [selected(PROVISIONAL), ...HEALTHY.map((c) => selected(c)), ...f9IneligibleFiltered()],
-          condition: fulfilled(8),
-        },
+        expect: F9_PICKALL_PROVISIONAL_JOINED_EXPECT,
       },
     ],
   },
@@ -244,13 +174,13 @@ const scenarios: Scenario[] = [
       {
         title: "N=2",
         clusters: F9,
-        policy: { placementType: "PickN", numberOfClusters: 2, topologySpreadConstraints: regionDoNotSchedule },
-        expect: regionSpread2,
+        policy: pickNRegionSpread(2),
+        expect: F9_PICKN2_REGION_SPREAD_EXPECT,
       },
       {
         title: "north cluster joins (tainted), N=3",
         clusters: [...F9, northTainted],
-        policy: { placementType: "PickN", numberOfClusters: 3, topologySpreadConstraints: regionDoNotSchedule },
+        policy: pickNRegionSpread(3),
         samePolicyHashAsPrevious: true,
         expect: {
           bindings: [scheduledB(C3, 0, 0), scheduledB(C5, 0, 0), scheduledB(C7, 0, -1)],
@@ -272,11 +202,11 @@ const scenarios: Scenario[] = [
     // upstream: tainttoleration_integration_test.go "pickN with required topology spread constraints, add new cluster with taint, upscaling picks new cluster with tolerated taint"
     name: "PickN region DoNotSchedule tolerating unknown/unknown, upscale 2 -> 3: picks the new north cluster",
     steps: [
-      { title: "N=2", clusters: F9, policy: tolerateUnknown, expect: regionSpread2 },
+      { title: "N=2", clusters: F9, policy: regionSpreadToleratingUnknown(2), expect: F9_PICKN2_REGION_SPREAD_EXPECT },
       {
         title: "north cluster joins (tainted), N=3",
         clusters: [...F9, northTainted],
-        policy: { ...tolerateUnknown, numberOfClusters: 3 },
+        policy: regionSpreadToleratingUnknown(3),
         samePolicyHashAsPrevious: true,
         expect: {
           bindings: [scheduledB(C5, 0, 0), scheduledB(C7, 0, -1), scheduledB(PROVISIONAL, 0, 0)],
@@ -297,24 +227,13 @@ const scenarios: Scenario[] = [
     // policy; any policy change re-evaluates taints and drops the cluster)
     name: "no policy: a later untolerated taint keeps cluster 1 until a policy change drops it",
     steps: [
-      {
-        title: "F9",
-        clusters: F9,
-        expect: {
-          bindings: HEALTHY.map((c) => scheduledB(c)),
-          decisions: [...HEALTHY.map((c) => selected(c)), ...f9IneligibleFiltered()],
-          condition: fulfilled(7),
-        },
-      },
+      F9_NO_POLICY_STEP,
       {
         title: "cluster 1 tainted east/prod",
         clusters: tainted([C1]),
         samePolicyHashAsPrevious: true,
-        expect: {
-          bindings: HEALTHY.map((c) => scheduledB(c)),
-          decisions: [...HEALTHY.map((c) => selected(c)), ...f9IneligibleFiltered()],
-          condition: fulfilled(7),
-        },
+        // the taint does not evict under the same policy: nothing changes
+        expect: F9_PICKALL_EXPECT,
       },
       {
         title: "policy changed to PickAll tolerating gpu (not east)",

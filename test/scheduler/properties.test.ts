@@ -394,6 +394,12 @@ function replay(h: { fleet: GenCluster[]; policyA: PlacementPolicy | undefined; 
   return { clusters, bindings, r1 };
 }
 
+/** replay(h), then policy B once more on the same fleet and bindings, both lists shuffled by the history's seeds. */
+function replayShuffled(h: Parameters<typeof replay>[0] & { seedClusters: number; seedBindings: number }) {
+  const { clusters, bindings, r1 } = replay(h);
+  return { r1, r1b: run(shuffle(clusters, h.seedClusters), h.policyB, shuffle(bindings, h.seedBindings)) };
+}
+
 const RUNS = { numRuns: 200 };
 
 // ---------------------------------------------------------------------------------------------
@@ -419,8 +425,7 @@ describe("scheduler properties (fast-check)", () => {
   it("results do not depend on the input order of clusters or bindings (normalised)", () => {
     fc.assert(
       fc.property(historyArb, (h) => {
-        const { clusters, bindings, r1 } = replay(h);
-        const r1b = run(shuffle(clusters, h.seedClusters), h.policyB, shuffle(bindings, h.seedBindings));
+        const { r1, r1b } = replayShuffled(h);
         assert.deepStrictEqual(normalise(r1b), normalise(r1));
       }),
       RUNS,
@@ -430,8 +435,7 @@ describe("scheduler properties (fast-check)", () => {
   it("results do not depend on the input order of clusters or bindings (decision order included)", () => {
     fc.assert(
       fc.property(historyArb, (h) => {
-        const { clusters, bindings, r1 } = replay(h);
-        const r1b = run(shuffle(clusters, h.seedClusters), h.policyB, shuffle(bindings, h.seedBindings));
+        const { r1, r1b } = replayShuffled(h);
         assert.deepStrictEqual(plain(r1b.decisions), plain(r1.decisions));
         assert.deepStrictEqual(plain(r1b.bindings), plain(r1.bindings));
       }),
