@@ -1,0 +1,57 @@
+import { FleetState, MemberAllocation, Provisioner } from "./types";
+
+// The allocation what-if: what each member gets, and what changed since the previous run.
+
+export type AllocationChange = "new" | "kept" | "renumbered" | "removed";
+
+export interface AllocationRow {
+  member: string;
+  provisioner: Provisioner | "-";
+  allocation?: MemberAllocation;
+  change: AllocationChange;
+}
+
+function sameAllocation(a: MemberAllocation, b: MemberAllocation): boolean {
+  return a.clusterId === b.clusterId && a.podCidr === b.podCidr && a.serviceCidr === b.serviceCidr && a.nodePort === b.nodePort;
+}
+
+/** One row per current member (new / kept / renumbered), then one per member gone since the previous run. */
+export function allocationRows(
+  allocations: Record<string, MemberAllocation>,
+  provisioners: Record<string, Provisioner>,
+  previous: FleetState | undefined,
+): AllocationRow[] {
+  const before = previous?.members ?? {};
+  const current = Object.keys(allocations).sort().map((member): AllocationRow => {
+    const allocation = allocations[member];
+    const old = before[member];
+    const change: AllocationChange = !old ? "new" : sameAllocation(old, allocation) ? "kept" : "renumbered";
+    return { member, provisioner: provisioners[member] ?? "-", allocation, change };
+  });
+  const removed = Object.keys(before)
+    .filter((member) => !(member in allocations))
+    .sort()
+    .map((member): AllocationRow => ({ member, provisioner: "-", allocation: before[member], change: "removed" }));
+  return [...current, ...removed];
+}
+
+/** Fixed-width columns, the header first. */
+export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+export function renderAllocationTable(fleetName: string, rows: readonly AllocationRow[]): string {
+  const header = ["MEMBER", "PROVISIONER", "CLUSTER-ID", "POD-CIDR", "SERVICE-CIDR", "NODEPORT", "CHANGE"];
+  const cells = rows.map((row) => [
+    row.member,
+    row.provisioner,
+    String(row.allocation?.clusterId ?? "-"),
+    row.allocation?.podCidr ?? "-",
+    row.allocation?.serviceCidr ?? "-",
+    row.allocation?.nodePort === undefined ? "-" : String(row.allocation.nodePort),
+    row.change,
+  ]);
+  return `Fleet ${fleetName}: member allocation\n${renderTable(header, cells)}`;
+}

@@ -1,0 +1,33 @@
+// validateFleet: every check of cilium-mesh.md §5 that concerns one member or the fleet as a whole
+// (the cross-mesh rules live with the meshes), plus the Kubernetes, kind, KubeFleet and Azure Fleet
+// rules a member must meet. Pure: no Pulumi import.
+//
+// All problems are reported at once, in a deterministic order: fleet-wide settings first
+// (cilium.version, maxConnectedClusters, pools.*, members), then each member by name, field by
+// field (see validation/findings.ts). [] means valid.
+
+import { FieldViolation, FleetSpec } from "./types";
+import { sortFindings } from "./validation/findings";
+import { validateFleetSettings } from "./validation/fleet-settings";
+import { labelAndTaintFindings } from "./validation/labels-taints";
+import { memberNameFindings } from "./validation/member-name";
+import { provisioningFindings } from "./validation/member-provisioning";
+import { pinFindings } from "./validation/pins";
+
+export function validateFleet(spec: FleetSpec): FieldViolation[] {
+  const { violations, settings } = validateFleetSettings(spec);
+  const memberFindings = [
+    ...memberNameFindings(spec),
+    ...provisioningFindings(spec, settings),
+    ...pinFindings(spec, settings),
+    ...labelAndTaintFindings(spec),
+  ];
+  return [...violations, ...sortFindings(spec.members.map((m) => m.name), memberFindings)];
+}
+
+export { clusterNameProblems, CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN } from "./validation/member-name";
+export { MAX_CONNECTED_CLUSTERS_VALUES, DEFAULT_NODE_PORT_RANGE, NODE_CIDR_MASK_SIZE } from "./validation/fleet-settings";
+export { FLEET_MESH_MIN_KUBERNETES, PROVISIONERS } from "./validation/member-provisioning";
+export { MAX_TAINTS } from "./validation/labels-taints";
+export { memberPath, MEMBER_FIELDS } from "./validation/findings";
+export type { MemberField } from "./validation/findings";

@@ -1,0 +1,197 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CiliumValuesInput, buildCiliumValues } from "./core/cilium-values";
+import { MemberAllocation, MemberTaint, Provisioner } from "./core/types";
+import { SharedCa } from "./shared-ca";
+import { AksClusterArgs, FleetMembership, provisionAks } from "./provisioning/aks";
+import { KindClusterArgs, ProvisionedCluster, provisionKind } from "./provisioning/kind";
+
+export const CILIUM_CHART_REPOSITORY = "https://helm.cilium.io/";
+
+/** One member of a fleet, as declared in `FleetArgs.members`: exactly one of `kind`, `aks`, `kubeconfig`. */
+export interface MemberDeclaration {
+  /** A local kind cluster, created and deleted with the member. */
+  kind?: KindClusterArgs;
+  /** An AKS cluster (with AKS-managed Cilium, or bring-your-own-CNI). */
+  aks?: AksClusterArgs;
+  /** An existing cluster of any distribution: its kubeconfig (keep it a Pulumi secret). */
+  kubeconfig?: pulumi.Input<string>;
+  /**
+   * The kubeconfig context to use.
+   * @default the kubeconfig's current context
+   */
+  context?: string;
+  /**
+   * Labels: meshes, placements and Azure Fleet select members by them.
+   * @default {}
+   */
+  labels?: Record<string, string>;
+  /**
+   * Taints (MemberCluster `spec.taints`): placements avoid the member unless they tolerate them.
+   * @default []
+   */
+  taints?: MemberTaint[];
+  /**
+   * Pin the Cilium `cluster.id` (1..maxConnectedClusters).
+   * @default allocated by the fleet, and never changed afterwards
+   */
+  clusterId?: number;
+  /**
+   * Pin the pod CIDR.
+   * @default allocated from the fleet's pod pool
+   */
+  podCidr?: string;
+  /**
+   * Pin the service CIDR (for a kubeconfig member, give the cluster's real one).
+   * @default allocated from the fleet's service pool
+   */
+  serviceCidr?: string;
+  /**
+   * Pin the clustermesh-apiserver NodePort (kind members).
+   * @default allocated from the fleet's NodePort range
+   */
+  nodePort?: number;
+}
+
+/** Fleet-wide Cilium settings every member shares. */
+export interface FleetCiliumSettings {
+  version: string;
+  maxConnectedClusters: 255 | 511;
+  kubeProxyReplacement: boolean;
+  routingMode: "tunnel" | "native";
+  policyDefaultLocalCluster: boolean;
+}
+
+/** What `Fleet` hands each member. */
+export interface MemberArgs extends MemberDeclaration {
+  /** The name the member has inside its fleet (the Cilium cluster name). */
+  memberName: string;
+  allocation: pulumi.Output<MemberAllocation>;
+  ca: SharedCa;
+  cilium: FleetCiliumSettings;
+  /** Set when the fleet is an Azure Fleet: AKS members join it. */
+  fleetMembership?: Omit<FleetMembership, "labels">;
+}
+
+/** Where Cilium on this member comes from. */
+export type CiliumOwner = "fleetmesh" | "aks";
+
+function provisionerOf(args: MemberDeclaration): Provisioner {
+  if (args.kind) return "kind";
+  if (args.aks) return "aks";
+  return "kubeconfig";
+}
+
+/**
+ * One cluster of the fleet: provisioned on kind, on AKS, or taken from a kubeconfig, with its own
+ * Kubernetes provider (no child ever uses the ambient kubeconfig). `Fleet` installs Cilium on it
+ * once every member's address is known (`installCilium`).
+ */
+export class Member extends pulumi.ComponentResource {
+  public readonly memberName: string;
+  public readonly provisioner: Provisioner;
+  public readonly labels: Record<string, string>;
+  public readonly taints: MemberTaint[];
+  /** This member's own provider: pass it to anything you deploy on the member. */
+  public readonly provider: k8s.Provider;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly clusterId: pulumi.Output<number>;
+  public readonly podCidr: pulumi.Output<string>;
+  public readonly serviceCidr: pulumi.Output<string>;
+  public readonly nodePort: pulumi.Output<number | undefined>;
+  /** The address peers reach this member's nodes on (kind: control-plane IP on the `kind` network). */
+  public readonly nodeAddress: pulumi.Output<string | undefined>;
+  /** Who runs Cilium here: fleetmesh's Helm release, or AKS itself (managed Cilium). */
+  public readonly ciliumOwner: CiliumOwner;
+  public ciliumRelease?: k8s.helm.v3.Release;
+
+  private readonly settings: MemberArgs;
+
+  constructor(name: string, args: MemberArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fleetmesh:index:Member", name, {}, opts);
+    this.settings = args;
+    this.memberName = args.memberName;
+    this.provisioner = provisionerOf(args);
+    this.labels = { ...(args.labels ?? {}) };
+    this.taints = [...(args.taints ?? [])];
+    this.clusterId = args.allocation.apply((a) => a.clusterId);
+    this.podCidr = args.allocation.apply((a) => a.podCidr);
+    this.serviceCidr = args.allocation.apply((a) => a.serviceCidr);
+    this.nodePort = args.allocation.apply((a) => a.nodePort);
+    const cluster = this.provision(args);
+    this.kubeconfig = cluster.kubeconfig;
+    this.nodeAddress = cluster.nodeAddress ?? pulumi.output(undefined);
+    this.ciliumOwner = this.provisioner === "aks" && args.aks?.networkPlugin !== "none" ? "aks" : "fleetmesh";
+    this.provider = new k8s.Provider(
+      name,
+      {
+        kubeconfig: cluster.kubeconfig,
+        context: args.context,
+        clusterIdentifier: cluster.clusterIdentifier,
+        // A kind cluster that is gone takes its objects with it: drop them from state instead of failing.
+        deleteUnreachable: this.provisioner === "kind",
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ clusterId: this.clusterId, podCidr: this.podCidr, serviceCidr: this.serviceCidr, kubeconfig: this.kubeconfig });
+  }
+
+  private provision(args: MemberArgs): ProvisionedCluster {
+    if (args.kind) return provisionKind(args.memberName, args.kind, args.allocation, args.cilium.kubeProxyReplacement, this);
+    if (args.aks) {
+      const membership = args.fleetMembership ? { ...args.fleetMembership, labels: this.labels } : undefined;
+      return provisionAks(args.memberName, args.aks, args.allocation, membership, this);
+    }
+    const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig!));
+    return { kubeconfig, clusterIdentifier: pulumi.output(`${args.memberName}/${args.context ?? "current-context"}`) };
+  }
+
+  /** The Cilium values for this member, given its mesh (undefined outside any mesh). */
+  public ciliumValues(clustermesh?: pulumi.Input<CiliumValuesInput["clustermesh"]>): pulumi.Output<Record<string, unknown>> {
+    const { cilium, ca, memberName } = this.settings;
+    const kindHost = this.provisioner === "kind" ? { k8sServiceHost: `${memberName}-control-plane`, k8sServicePort: 6443 } : {};
+    const kubeProxyReplacement = this.provisioner === "kind" && cilium.kubeProxyReplacement;
+    return pulumi
+      .all([this.settings.allocation, ca.certPemBase64, ca.keyPemBase64, pulumi.output(clustermesh)])
+      .apply(([allocation, certPemBase64, keyPemBase64, mesh]) =>
+        buildCiliumValues({
+          version: cilium.version,
+          clusterName: memberName,
+          clusterId: allocation.clusterId,
+          maxConnectedClusters: cilium.maxConnectedClusters,
+          provisioner: this.provisioner,
+          podCidr: allocation.podCidr,
+          ca: { certPemBase64, keyPemBase64 },
+          kubeProxyReplacement,
+          ...kindHost,
+          routingMode: cilium.routingMode,
+          policyDefaultLocalCluster: cilium.policyDefaultLocalCluster,
+          clustermesh: mesh as CiliumValuesInput["clustermesh"],
+        }),
+      );
+  }
+
+  /**
+   * Installs Cilium with Helm (helm.v3.Release: it runs the chart's cronJob certificate hook, so
+   * certificates do not churn on every `pulumi up`). AKS with managed Cilium is left alone: AKS owns it.
+   */
+  public installCilium(clustermesh?: pulumi.Input<CiliumValuesInput["clustermesh"]>): k8s.helm.v3.Release | undefined {
+    if (this.ciliumOwner !== "fleetmesh") return undefined;
+    this.ciliumRelease = new k8s.helm.v3.Release(
+      `${this.settings.memberName}-cilium`,
+      {
+        name: "cilium",
+        chart: "cilium",
+        version: this.settings.cilium.version,
+        repositoryOpts: { repo: CILIUM_CHART_REPOSITORY },
+        namespace: "kube-system",
+        // The values carry the shared CA's private key.
+        values: pulumi.secret(this.ciliumValues(clustermesh)),
+        timeout: 900,
+        maxHistory: 10,
+      },
+      { parent: this, provider: this.provider },
+    );
+    return this.ciliumRelease;
+  }
+}
