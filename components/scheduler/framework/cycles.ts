@@ -4,7 +4,7 @@ import { ClassifiedBindings, applyFixedTargets, applyPicks, downscale, markUnsch
 import { InvalidTarget, decisionsFromBindings, fixedTargetDecisions, pendingCondition, scheduledCondition } from "./decisions";
 import { CycleState, Profile } from "./plugin";
 import { ScoredCluster, ZERO_SCORE, compareNames, compareScoreParts, rankBestFirst, ranksBeforeBy, topByRank } from "./score";
-import { ScoreTable, byName, runFilter, runPostBatch, runPreFilter, runPreScore, runScore, scoreAt, scoredClusters } from "./stages";
+import { ScoreTable, filteredByName, runFilter, runPostBatch, runPreFilter, runPreScore, runScore, scoreAt, scoredClusters } from "./stages";
 import { SchedulingCycleError } from "./status";
 
 // One scheduling cycle per placement type, as KubeFleet's framework runs it. A cycle mutates the
@@ -27,16 +27,16 @@ function finish(decisions: ClusterDecision[], condition: Condition): CycleOutcom
 /** PickAll: filter only, no Score stage (preferred terms are ignored); every passing cluster is picked. */
 export function runPickAllCycle({ profile, state, classes, bindings }: CycleContext): CycleOutcome {
   runPreFilter(profile, state);
-  const { passed, filtered } = runFilter(profile, state);
+  const filtering = runFilter(profile, state);
   // All scores are zero, so upstream's ascending sort orders the picks by name.
-  const picked = passed
+  const picked = filtering.passed
     .map((position) => ({ cluster: state.clusters[position], score: ZERO_SCORE }))
     .sort((a, b) => compareNames(a.cluster.metadata.name, b.cluster.metadata.name));
   const changes = applyPicks(picked, classes, state.policyHash);
   bindings.push(...changes.created);
   const sets = [changes.created, changes.patched, classes.scheduled, classes.bound];
   const found = sets.reduce((sum, set) => sum + set.length, 0);
-  const decisions = decisionsFromBindings(state.options.maxUnselectedClusterDecisionCount, [], byName(filtered), sets);
+  const decisions = decisionsFromBindings(state.options.maxUnselectedClusterDecisionCount, [], filteredByName(filtering), sets);
   // PickAll wants exactly what it found, so it is always fulfilled.
   return finish(decisions, scheduledCondition(found, true));
 }
@@ -55,8 +55,7 @@ function bestRows(state: CycleState, table: ScoreTable, count: number): ScoredCl
   const name = (row: number) => state.clusters[table.positions[row]].metadata.name;
   const { topologySpread: t, affinity: a, obsoletePlacement: o } = table;
   const ranksBefore = (x: number, y: number) => ranksBeforeBy(compareScoreParts(t[x], a[x], o[x], t[y], a[y], o[y]), name(x), name(y));
-  const rows = table.positions.map((_, row) => row);
-  return topByRank(rows, count, ranksBefore).map((row) => ({ cluster: state.clusters[table.positions[row]], score: scoreAt(table, row) }));
+  return topByRank(table.positions.length, count, ranksBefore).map((row) => ({ cluster: state.clusters[table.positions[row]], score: scoreAt(table, row) }));
 }
 
 /** PickN: downscale, nothing-to-do, or pick the best `min(desired, batch limit)` clusters. */
@@ -79,7 +78,8 @@ export function runPickNCycle({ profile, state, classes, bindings }: CycleContex
   const desired = n - present;
   const limit = runPostBatch(profile, state, desired);
   runPreFilter(profile, state);
-  const { passed, filtered } = runFilter(profile, state);
+  const filtering = runFilter(profile, state);
+  const passed = filtering.passed;
   runPreScore(profile, state);
   const table = runScore(profile, state, passed);
   const count = Math.min(desired, limit, passed.length);
@@ -93,7 +93,7 @@ export function runPickNCycle({ profile, state, classes, bindings }: CycleContex
   if (desired > limit && changes.created.length + changes.patched.length === limit) return { requeue: true };
   const sets = [changes.created, changes.patched, classes.scheduled, classes.bound];
   const found = sets.reduce((sum, set) => sum + set.length, 0);
-  return finish(decisionsFromBindings(maxUnselected, rankAll().slice(count), byName(filtered), sets), scheduledCondition(found, found >= n));
+  return finish(decisionsFromBindings(maxUnselected, rankAll().slice(count), filteredByName(filtering), sets), scheduledCondition(found, found >= n));
 }
 
 /** PickFixed: the listed clusters that exist and are eligible; no affinity, taint or spread checks. */

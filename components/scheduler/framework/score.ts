@@ -54,10 +54,13 @@ export function rankBestFirst(scored: ScoredCluster[]): ScoredCluster[] {
   return [...scored].sort((x, y) => (ranksBefore(x, y) ? -1 : ranksBefore(y, x) ? 1 : 0));
 }
 
-/** The best `count` items, best first, by insertion into a short list (cheaper than a sort for a small `count`). */
-export function topByRank<T>(items: readonly T[], count: number, ranksBefore: (a: T, b: T) => boolean): T[] {
-  const top: T[] = [];
-  for (const candidate of items) {
+/**
+ * The best `count` of the items 0..size-1, best first, by insertion into a short list (cheaper than a
+ * sort for a small `count`).
+ */
+export function topByRank(size: number, count: number, ranksBefore: (a: number, b: number) => boolean): number[] {
+  const top: number[] = [];
+  for (let candidate = 0; candidate < size; candidate++) {
     let at = top.length;
     while (at > 0 && ranksBefore(candidate, top[at - 1])) at--;
     if (at < count) {

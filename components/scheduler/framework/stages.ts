@@ -11,8 +11,10 @@ export interface FilteredCluster {
 export interface FilterOutcome {
   /** Positions (in the cycle's cluster list) of the clusters that passed. */
   passed: number[];
-  /** In cluster-list order: see byName for the order decisions list them in. */
-  filtered: FilteredCluster[];
+  /** Filtered by the binding-independent plugins: the same list in every cycle of a call. */
+  filteredAlways: readonly FilteredCluster[];
+  /** Filtered by the binding-dependent plugins in this cycle. */
+  filteredNow: FilteredCluster[];
 }
 
 /** PostBatch: the smallest non-negative limit any plugin imposes, capped by the desired batch size. */
@@ -54,7 +56,6 @@ function splitChain(profile: Profile): { stable: Filtering[]; varying: Filtering
 
 /** Filter: a cluster another binding of this policy already holds is neither passed nor filtered. */
 export function runFilter(profile: Profile, state: CycleState): FilterOutcome {
-  const outcome: FilterOutcome = { passed: [], filtered: [] };
   const chain = state.memo.once(profile.filter, () => splitChain(profile));
   const notSkipped = (plugin: Plugin) => !state.skippedFilterPlugins.has(plugin.name);
   const stable = chain.stable.filter(notSkipped);
@@ -66,23 +67,23 @@ export function runFilter(profile: Profile, state: CycleState): FilterOutcome {
       return status.code === "Success" ? undefined : { cluster, status };
     }),
   );
+  const filteredAlways = state.memo.once(stableOutcomes, () =>
+    stableOutcomes.filter((o): o is FilteredCluster => o !== undefined && o.status.code === "ClusterUnschedulable"),
+  );
+  const outcome: FilterOutcome = { passed: [], filteredAlways, filteredNow: [] };
   for (let position = 0; position < state.clusters.length; position++) {
-    const stableOutcome = stableOutcomes[position];
-    if (stableOutcome) {
-      if (stableOutcome.status.code === "ClusterUnschedulable") outcome.filtered.push(stableOutcome);
-      continue;
-    }
+    if (stableOutcomes[position]) continue;
     const cluster = state.clusters[position];
     const status = runFilters(varying, state, cluster, position);
     if (status.code === "Success") outcome.passed.push(position);
-    else if (status.code === "ClusterUnschedulable") outcome.filtered.push({ cluster, status });
+    else if (status.code === "ClusterUnschedulable") outcome.filteredNow.push({ cluster, status });
   }
   return outcome;
 }
 
-/** Filtered clusters as decisions list them: by name, ascending (sorted only when a cycle reports). */
-export function byName(filtered: readonly FilteredCluster[]): FilteredCluster[] {
-  return [...filtered].sort((a, b) => compareNames(a.cluster.metadata.name, b.cluster.metadata.name));
+/** Every filtered cluster as decisions list them: by name, ascending (built only when a cycle reports). */
+export function filteredByName({ filteredAlways, filteredNow }: FilterOutcome): FilteredCluster[] {
+  return [...filteredAlways, ...filteredNow].sort((a, b) => compareNames(a.cluster.metadata.name, b.cluster.metadata.name));
 }
 
 export function runPreScore(profile: Profile, state: CycleState): void {

@@ -105,11 +105,11 @@ function outcomesFor(state: CycleState, constraint: TopologySpreadConstraint, se
 interface SpreadState {
   doNotSchedule: DomainOutcomes[];
   scheduleAnyway: DomainOutcomes[];
-  /** Per position: 0 not evaluated yet, 1 evaluated (see violatedAt / scoreAt). */
+  /** Per position: 0 not evaluated yet, 1 evaluated (see violatedAt / scorePartAt). */
   evaluated: Uint8Array;
   violatedAt: Array<TopologySpreadConstraint | undefined>;
-  scoreAt: Int32Array;
-  /** One score object per distinct value (there are few): scoring allocates nothing per cluster. */
+  /** The Score part per position, one shared object per distinct value (there are few). */
+  scorePartAt: Score[];
   scoreParts: Map<number, Score>;
 }
 
@@ -127,7 +127,7 @@ function prepareSpreadState(state: CycleState): SpreadState {
     scheduleAnyway: all.filter((c) => !isDoNotSchedule(c)).map((c) => outcomesFor(state, c, selectedPositions)),
     evaluated: new Uint8Array(size),
     violatedAt: new Array(size),
-    scoreAt: new Int32Array(size),
+    scorePartAt: new Array(size),
     scoreParts: new Map(),
   };
 }
@@ -153,7 +153,9 @@ function evaluateAt(spread: SpreadState, position: number): void {
     if (domain < 0) continue;
     score += outcomes.violated[domain] ? -SCHEDULE_ANYWAY_PENALTY : -outcomes.change[domain];
   }
-  spread.scoreAt[position] = score;
+  let part = spread.scoreParts.get(score);
+  if (!part) spread.scoreParts.set(score, (part = scorePart({ topologySpreadScore: score })));
+  spread.scorePartAt[position] = part;
   spread.evaluated[position] = 1;
 }
 
@@ -187,9 +189,6 @@ export const topologySpreadConstraints: Plugin = {
     const spread = spreadAt(state, position);
     // Upstream keeps no score for a cluster that violates a DoNotSchedule constraint (it is filtered first).
     if (spread.violatedAt[position]) throw new SchedulingCycleError(NAME, `no score found for cluster ${cluster.metadata.name}`);
-    const value = spread.scoreAt[position];
-    let part = spread.scoreParts.get(value);
-    if (!part) spread.scoreParts.set(value, (part = scorePart({ topologySpreadScore: value })));
-    return part;
+    return spread.scorePartAt[position];
   },
 };
