@@ -8,6 +8,8 @@ import { validateFleet } from "./core/validate-fleet";
 import { FleetValidationError, refuse } from "./errors";
 import { FleetStateSource, previousFleetState } from "./fleet-state";
 import { FleetCiliumSettings, Member, MemberDeclaration } from "./member";
+import { ClusterMesh, MeshDeclaration } from "./cluster-mesh";
+import { MeshMemberFacts, MeshPlan, azureByLabel, planMeshes } from "./core/mesh";
 import { ExistingCa, sharedCa } from "./shared-ca";
 
 /** Pools for 255 members; `defaultPools(511)` halves each slot so 511 fit. */
@@ -63,6 +65,12 @@ export interface AzureFleetArgs {
 export interface FleetArgs {
   /** Member name → how to get that cluster. Names become Cilium cluster names. */
   members: Record<string, MemberDeclaration>;
+  /**
+   * Mesh name → which members (by label) are joined into one Cilium Cluster Mesh (AKS members with
+   * managed Cilium: an Azure Fleet ClusterMeshProfile). A member joins at most one mesh.
+   * @default no mesh
+   */
+  meshes?: Record<string, MeshDeclaration>;
   /** @default see FleetCiliumArgs */
   cilium?: FleetCiliumArgs;
   /**
@@ -119,6 +127,41 @@ function memberSpec(name: string, declaration: MemberDeclaration): MemberSpec {
   };
 }
 
+function ciliumOwnerOf(declaration: MemberDeclaration): MeshMemberFacts["ciliumOwner"] {
+  return declaration.aks && declaration.aks.networkPlugin !== "none" ? "aks" : "fleetmesh";
+}
+
+/** Whether peers can know this member's clustermesh-apiserver address before it exists. */
+function hasMeshEndpoint(declaration: MemberDeclaration): boolean {
+  if (declaration.kind) return true;
+  const endpoint = declaration.meshEndpoint;
+  if (!endpoint) return false;
+  return endpoint.serviceType === "NodePort" ? (endpoint.ips?.length ?? 0) > 0 : endpoint.loadBalancerIP !== undefined;
+}
+
+function meshMemberFacts(args: FleetArgs): MeshMemberFacts[] {
+  return Object.entries(args.members ?? {}).map(([name, declaration]) => ({
+    name,
+    labels: declaration.labels ?? {},
+    provisioner: provisionersOf(declaration)[0] ?? "kubeconfig",
+    ciliumOwner: ciliumOwnerOf(declaration),
+    kubernetesVersion: declaration.aks?.kubernetesVersion,
+    hasMeshEndpoint: hasMeshEndpoint(declaration),
+  }));
+}
+
+/** The meshes this run builds, and every problem with them. */
+function meshPlans(args: FleetArgs, maxConnectedClusters: number) {
+  const specs = Object.entries(args.meshes ?? {}).map(([name, mesh]) => ({ name, memberSelector: mesh.memberSelector }));
+  const result = planMeshes(specs, meshMemberFacts(args), maxConnectedClusters);
+  for (const plan of result.plans) {
+    if (plan.backend === "azure-fleet" && !args.azureFleet) {
+      result.violations.push({ path: `meshes.${plan.name}`, message: `mesh "${plan.name}" joins AKS members with AKS-managed Cilium, which only an Azure Fleet ClusterMeshProfile can mesh: set azureFleet` });
+    }
+  }
+  return result;
+}
+
 function fleetSpec(name: string, args: FleetArgs): FleetSpec {
   const maxConnectedClusters = args.maxConnectedClusters ?? 255;
   return {
@@ -126,12 +169,18 @@ function fleetSpec(name: string, args: FleetArgs): FleetSpec {
     ciliumVersion: args.cilium?.version ?? DEFAULT_CILIUM_VERSION,
     maxConnectedClusters,
     pools: { ...defaultPools(maxConnectedClusters === 511 ? 511 : 255), ...args.pools },
+    // Mesh rules (AKS version for Fleet meshes, managed vs self-managed Cilium) are planMeshes' to report.
     members: Object.entries(args.members ?? {}).map(([member, declaration]) => memberSpec(member, declaration)),
   };
 }
 
-function allocationRequests(spec: FleetSpec): AllocationRequest[] {
-  return spec.members.map((m) => ({ name: m.name, needsNodePort: m.provisioners.includes("kind"), pins: m.pins }));
+/** kind members, and members exposing their clustermesh-apiserver as a NodePort, get a NodePort. */
+function allocationRequests(spec: FleetSpec, args: FleetArgs): AllocationRequest[] {
+  return spec.members.map((m) => ({
+    name: m.name,
+    needsNodePort: m.provisioners.includes("kind") || args.members[m.name]?.meshEndpoint?.serviceType === "NodePort",
+    pins: m.pins,
+  }));
 }
 
 /**
@@ -143,25 +192,33 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly members: Record<string, Member>;
   /** Carry this to the next run: `export const fleetState = fleet.state`. */
   public readonly state: pulumi.Output<FleetState>;
+  /** Mesh name → mesh. */
+  public readonly meshes: Record<string, ClusterMesh>;
   public readonly caCertPem: pulumi.Output<string>;
   public readonly azureFleet?: containerservice.Fleet;
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
-    const spec = fleetSpec(name, args);
     const component = `Fleet "${name}"`;
-    refuse(component, validateFleet(spec));
+    const meshing = meshPlans(args, args.maxConnectedClusters ?? 255);
+    const spec = fleetSpec(name, args);
+    refuse(component, [...validateFleet(spec), ...meshing.violations]);
     // Pins, pools and capacity are checked now; only renumbering needs the previous run's state.
-    refuse(component, allocate({ requests: allocationRequests(spec), pools: spec.pools, maxConnectedClusters: spec.maxConnectedClusters as 255 | 511 }).violations);
+    refuse(component, allocate({ requests: allocationRequests(spec, args), pools: spec.pools, maxConnectedClusters: spec.maxConnectedClusters as 255 | 511 }).violations);
     super("fleetmesh:index:Fleet", name, {}, opts);
 
     const ca = sharedCa(name, args.ca, this);
     this.caCertPem = ca.certPem;
     this.azureFleet = args.azureFleet ? this.createAzureFleet(name, args.azureFleet) : undefined;
     const previous = previousFleetState(name, args.state, this);
-    const allocations = previous.apply((prev) => this.allocateAgainst(component, spec, prev, args.allowRenumber ?? false));
+    const allocations = previous.apply((prev) => this.allocateAgainst(component, spec, args, prev, args.allowRenumber ?? false));
     this.members = this.createMembers(name, args, spec, allocations, ca);
-    for (const member of Object.values(this.members)) member.installCilium();
-    this.state = allocations.apply((members): FleetState => ({ version: 1, members }));
+    this.meshes = this.createMeshes(name, args, spec, meshing.plans, previous);
+    for (const [memberName, member] of Object.entries(this.members)) {
+      const mesh = Object.values(this.meshes).find((m) => m.members.includes(memberName));
+      member.installCilium(mesh?.meshInputFor(memberName));
+    }
+    const meshMembers = Object.fromEntries(meshing.plans.map((plan) => [plan.name, { members: plan.members }]));
+    this.state = allocations.apply((members): FleetState => (meshing.plans.length > 0 ? { version: 1, members, meshes: meshMembers } : { version: 1, members }));
     this.announceAllocation(name, spec, previous, allocations);
     this.registerOutputs({ state: this.state, caCertPem: this.caCertPem });
   }
@@ -171,9 +228,9 @@ export class Fleet extends pulumi.ComponentResource {
    * naming the member, and every existing member keeps what it has: nothing is renumbered, not even
    * partly, while the error stands.
    */
-  private allocateAgainst(component: string, spec: FleetSpec, previous: FleetState | undefined, allowRenumber: boolean): Record<string, MemberAllocation> {
+  private allocateAgainst(component: string, spec: FleetSpec, args: FleetArgs, previous: FleetState | undefined, allowRenumber: boolean): Record<string, MemberAllocation> {
     const result = allocate({
-      requests: allocationRequests(spec),
+      requests: allocationRequests(spec, args),
       pools: spec.pools,
       maxConnectedClusters: spec.maxConnectedClusters as 255 | 511,
       previous,
@@ -215,6 +272,34 @@ export class Fleet extends pulumi.ComponentResource {
       );
     }
     return members;
+  }
+
+  private createMeshes(name: string, args: FleetArgs, spec: FleetSpec, plans: readonly MeshPlan[], previous: pulumi.Output<FleetState | undefined>): Record<string, ClusterMesh> {
+    const meshes: Record<string, ClusterMesh> = {};
+    for (const plan of plans) {
+      const declaration = args.meshes![plan.name];
+      const azure = plan.backend === "azure-fleet" && this.azureFleet && args.azureFleet
+        ? {
+            fleetName: this.azureFleet.name,
+            resourceGroupName: args.azureFleet.resourceGroupName,
+            byLabel: azureByLabel(declaration.memberSelector)!,
+            fleetMembers: Object.fromEntries(plan.members.flatMap((m) => (this.members[m].fleetMember ? [[m, this.members[m].fleetMember!]] : []))),
+          }
+        : undefined;
+      meshes[plan.name] = new ClusterMesh(
+        `${name}-${plan.name}`,
+        {
+          ...declaration,
+          plan,
+          members: this.members,
+          previousMembers: previous.apply((prev) => prev?.meshes?.[plan.name]?.members),
+          ciliumVersion: spec.ciliumVersion,
+          azure,
+        },
+        { parent: this },
+      );
+    }
+    return meshes;
   }
 
   private createAzureFleet(name: string, azure: AzureFleetArgs): containerservice.Fleet {

@@ -51,6 +51,30 @@ export interface MemberDeclaration {
    * @default allocated from the fleet's NodePort range
    */
   nodePort?: number;
+  /**
+   * Where peers reach this member's clustermesh-apiserver, for members fleetmesh cannot discover
+   * (kubeconfig, AKS BYOCNI). Required when such a member is in a mesh.
+   * @default kind: NodePort on the control-plane IP; others: none
+   */
+  meshEndpoint?: MeshEndpointArgs;
+}
+
+/** How the clustermesh-apiserver of a kubeconfig or AKS BYOCNI member is exposed to its peers. */
+export interface MeshEndpointArgs {
+  /**
+   * `LoadBalancer` with a pinned IP (MetalLB, LB-IPAM, an Azure internal LB), or `NodePort` on node IPs.
+   * @default "LoadBalancer"
+   */
+  serviceType?: "LoadBalancer" | "NodePort";
+  /** LoadBalancer: the IP to pin (`clustermesh.apiserver.service.loadBalancerIP`); peers dial it on 2379. */
+  loadBalancerIP?: string;
+  /** NodePort: node IPs peers dial, and the NodePort (defaults to the member's allocated one). */
+  ips?: string[];
+  /**
+   * Extra annotations for the clustermesh-apiserver Service (AKS members get the internal-LB one).
+   * @default {}
+   */
+  annotations?: Record<string, string>;
 }
 
 /** Fleet-wide Cilium settings every member shares. */
@@ -101,9 +125,13 @@ export class Member extends pulumi.ComponentResource {
   public readonly nodePort: pulumi.Output<number | undefined>;
   /** The address peers reach this member's nodes on (kind: control-plane IP on the `kind` network). */
   public readonly nodeAddress: pulumi.Output<string | undefined>;
+  /** How this member's clustermesh-apiserver is exposed, when the user said (kubeconfig, AKS BYOCNI). */
+  public readonly meshEndpoint?: MeshEndpointArgs;
   /** Who runs Cilium here: fleetmesh's Helm release, or AKS itself (managed Cilium). */
   public readonly ciliumOwner: CiliumOwner;
   public ciliumRelease?: k8s.helm.v3.Release;
+  /** The Azure FleetMember this AKS member joined the Azure Fleet with. */
+  public readonly fleetMember?: pulumi.Resource;
 
   private readonly settings: MemberArgs;
 
@@ -114,11 +142,13 @@ export class Member extends pulumi.ComponentResource {
     this.provisioner = provisionerOf(args);
     this.labels = { ...(args.labels ?? {}) };
     this.taints = [...(args.taints ?? [])];
+    this.meshEndpoint = args.meshEndpoint;
     this.clusterId = args.allocation.apply((a) => a.clusterId);
     this.podCidr = args.allocation.apply((a) => a.podCidr);
     this.serviceCidr = args.allocation.apply((a) => a.serviceCidr);
     this.nodePort = args.allocation.apply((a) => a.nodePort);
     const cluster = this.provision(args);
+    this.fleetMember = (cluster as { fleetMember?: pulumi.Resource }).fleetMember;
     this.kubeconfig = cluster.kubeconfig;
     this.nodeAddress = cluster.nodeAddress ?? pulumi.output(undefined);
     this.ciliumOwner = this.provisioner === "aks" && args.aks?.networkPlugin !== "none" ? "aks" : "fleetmesh";

@@ -1,15 +1,8 @@
 import { strict as assert } from "assert";
 import { Fleet, FleetArgs, FleetValidationError } from "../../components";
 import { chartValuesValidator } from "../support/chart-schema";
-import { FAKE_CA_KEY, RecordedResource, complete, errorLog, infoLog, named, ofType, recorder, settle, useMocks } from "./harness";
+import { FAKE_CA_KEY, RecordedResource, deploy, errorLog, infoLog, named, ofType, recorder, settle, useMocks } from "./harness";
 
-async function deploy(name: string, args: FleetArgs, opts: { preview?: boolean; previous?: Record<string, unknown> } = {}) {
-  await useMocks(opts.preview ?? false, opts.previous ?? {});
-  const records: RecordedResource[] = [];
-  const fleet = new Fleet(name, args, { transformations: [recorder(records)] });
-  await complete(records);
-  return { fleet, records };
-}
 
 const KIND_FLEET: FleetArgs = {
   members: {

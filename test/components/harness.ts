@@ -2,6 +2,7 @@
 // name, inputs, parent, provider, secret inputs), fakes what real providers would return, and lets a
 // test play a sequence of runs by handing the previous run's stack outputs to StackReferences.
 import * as pulumi from "@pulumi/pulumi";
+import { Fleet, FleetArgs } from "../../components";
 
 export interface RecordedResource {
   type: string;
@@ -27,6 +28,11 @@ let mockInputs = new Map<string, Record<string, any>>();
 let previewMode = false;
 let nextAddress = 2;
 
+/** Node IPs on the kind network, as Docker hands them out (172.18.0.2, 172.18.0.3, ...). */
+function fakeNodeAddress(n: number): string {
+  return `172.18.${Math.floor(n / 256)}.${n % 256}`;
+}
+
 /** What a real provider would return, for the resource types fleetmesh registers. */
 function fakeState(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
   const { type, name, inputs } = args;
@@ -42,7 +48,7 @@ function fakeState(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
       // Commands do not run during preview: their output is unknown then.
       if (previewMode) return { ...inputs };
       if (name.endsWith("-kind-kubeconfig")) return { ...inputs, stdout: fakeKubeconfig(name.replace(/-kind-kubeconfig$/, "")) };
-      if (name.endsWith("-kind-address")) return { ...inputs, stdout: `172.18.0.${nextAddress++}\n` };
+      if (name.endsWith("-kind-address")) return { ...inputs, stdout: `${fakeNodeAddress(nextAddress++)}\n` };
       return { ...inputs, stdout: "" };
     case "azure-native:containerservice:ManagedCluster":
       return { ...inputs, name: inputs.resourceName };
@@ -169,4 +175,13 @@ export function named(records: readonly RecordedResource[], name: string, type?:
   const found = records.find((r) => r.name === name && (type === undefined || r.type === type));
   if (!found) throw new Error(`no resource named ${name}; have: ${records.map((r) => r.name).join(", ")}`);
   return found;
+}
+
+/** Runs one program (a Fleet) under the mocks, as a preview or an update, after a previous run's outputs. */
+export async function deploy(name: string, args: FleetArgs, opts: { preview?: boolean; previous?: Record<string, unknown> } = {}) {
+  await useMocks(opts.preview ?? false, opts.previous ?? {});
+  const records: RecordedResource[] = [];
+  const fleet = new Fleet(name, args, { transformations: [recorder(records)] });
+  await complete(records);
+  return { fleet, records };
 }

@@ -1,15 +1,8 @@
 import { strict as assert } from "assert";
 import { Fleet, FleetArgs } from "../../components";
 import { chartValuesValidator } from "../support/chart-schema";
-import { RecordedResource, complete, fakeKubeconfig, named, ofType, recorder, settle, useMocks } from "./harness";
+import { RecordedResource, deploy, fakeKubeconfig, named, ofType, settle } from "./harness";
 
-async function deploy(name: string, args: FleetArgs) {
-  await useMocks(false);
-  const records: RecordedResource[] = [];
-  const fleet = new Fleet(name, args, { transformations: [recorder(records)] });
-  await complete(records);
-  return { fleet, records };
-}
 
 const AKS_FLEET: FleetArgs = {
   azureFleet: { resourceGroupName: "fleet-rg", location: "eastus2" },
