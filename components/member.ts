@@ -95,6 +95,11 @@ export interface MemberArgs extends MemberDeclaration {
   cilium: FleetCiliumSettings;
   /** Set when the fleet is an Azure Fleet: AKS members join it. */
   fleetMembership?: Omit<FleetMembership, "labels">;
+  /**
+   * The member is in a mesh (AKS members then get Network Contributor on their VNet).
+   * @default false
+   */
+  inMesh?: boolean;
 }
 
 /** Where Cilium on this member comes from. */
@@ -170,7 +175,7 @@ export class Member extends pulumi.ComponentResource {
     if (args.kind) return provisionKind(args.memberName, args.kind, args.allocation, args.cilium.kubeProxyReplacement, this);
     if (args.aks) {
       const membership = args.fleetMembership ? { ...args.fleetMembership, labels: this.labels } : undefined;
-      return provisionAks(args.memberName, args.aks, args.allocation, membership, this);
+      return provisionAks(args.memberName, args.aks, args.allocation, membership, args.inMesh ?? false, this);
     }
     const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig!));
     return { kubeconfig, clusterIdentifier: pulumi.output(`${args.memberName}/${args.context ?? "current-context"}`) };

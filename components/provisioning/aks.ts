@@ -2,9 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
+import * as authorization from "@pulumi/azure-native/authorization";
 import { nthAddress } from "../core/cidr";
 import { MemberAllocation } from "../core/types";
 import { ProvisionedCluster } from "./kind";
+
+/** Azure's built-in Network Contributor role. */
+export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 
 /** The API version whose FleetMember has `labels` (azure-fleet-and-pulumi.md §1.2). */
 export const FLEET_MEMBER_API_VERSION = "2026-03-02-preview";
@@ -49,6 +53,27 @@ export interface FleetMembership {
 export interface ProvisionedAks extends ProvisionedCluster {
   cluster: containerservice.ManagedCluster;
   fleetMember?: resources.Resource;
+  meshNetworkAccess?: authorization.RoleAssignment;
+}
+
+/**
+ * The cluster identity gets Network Contributor on the shared VNet: the clustermesh-apiserver is an
+ * internal LoadBalancer in it, and without the role its IP stays pending and members stay
+ * `Connecting` (azure-fleet-and-pulumi.md §1.4).
+ */
+function grantMeshNetworkAccess(memberName: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): authorization.RoleAssignment {
+  const client = authorization.getClientConfigOutput({ parent });
+  const scope = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.virtualNetwork.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${args.virtualNetwork.name}`;
+  return new authorization.RoleAssignment(
+    `${memberName}-mesh-network`,
+    {
+      scope,
+      principalId: cluster.identity.apply((identity) => identity?.principalId ?? ""),
+      principalType: "ServicePrincipal",
+      roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`,
+    },
+    { parent },
+  );
 }
 
 function subnet(name: string, args: AksClusterArgs, prefix: pulumi.Input<string>, parent: pulumi.Resource): network.Subnet {
@@ -98,6 +123,7 @@ export function provisionAks(
   args: AksClusterArgs,
   allocation: pulumi.Output<MemberAllocation>,
   membership: FleetMembership | undefined,
+  inMesh: boolean,
   parent: pulumi.Resource,
 ): ProvisionedAks {
   const nodeSubnet = subnet(`${memberName}-nodes`, args, args.nodeSubnetCidr, parent);
@@ -141,5 +167,6 @@ export function provisionAks(
         { parent },
       )
     : undefined;
-  return { cluster, fleetMember, kubeconfig: userKubeconfig(args, cluster, parent), clusterIdentifier: cluster.id };
+  const meshNetworkAccess = inMesh ? grantMeshNetworkAccess(memberName, args, cluster, parent) : undefined;
+  return { cluster, fleetMember, meshNetworkAccess, kubeconfig: userKubeconfig(args, cluster, parent), clusterIdentifier: cluster.id };
 }

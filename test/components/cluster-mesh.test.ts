@@ -108,6 +108,16 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
     assert.match(detach.inputs.delete, /^az fleet member update --resource-group fleet-rg --fleet-name hub --name e1 --labels fleetmesh.io\/detached=true && az fleet clustermeshprofile apply/);
   });
 
+  it("grants each member's cluster identity Network Contributor on the shared VNet for the internal load balancer", () => {
+    const grant = named(records, "e1-mesh-network");
+    assert.deepEqual(grant.inputs, {
+      scope: "/subscriptions/sub-1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+      principalId: "e1-principal",
+      principalType: "ServicePrincipal",
+      roleDefinitionId: "/subscriptions/sub-1/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7",
+    });
+  });
+
   it("installs no Cilium of its own: AKS owns it", () => {
     assert.deepEqual(ofType(records, "kubernetes:helm.sh/v3:Release"), []);
   });

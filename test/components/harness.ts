@@ -51,7 +51,7 @@ function fakeState(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
       if (name.endsWith("-kind-address")) return { ...inputs, stdout: `${fakeNodeAddress(nextAddress++)}\n` };
       return { ...inputs, stdout: "" };
     case "azure-native:containerservice:ManagedCluster":
-      return { ...inputs, name: inputs.resourceName };
+      return { ...inputs, name: inputs.resourceName, identity: { type: "SystemAssigned", principalId: `${inputs.resourceName}-principal` } };
     case "azure-native:containerservice:Fleet":
       return { ...inputs, name: inputs.fleetName };
     default:
@@ -82,6 +82,9 @@ export async function useMocks(preview: boolean, previousOutputs: Record<string,
       call(args) {
         if (args.token === "azure-native:containerservice:listManagedClusterUserCredentials") {
           return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeKubeconfig(args.inputs.resourceName)).toString("base64") }] };
+        }
+        if (args.token === "azure-native:authorization:getClientConfig") {
+          return { subscriptionId: "sub-1", tenantId: "tenant-1", clientId: "client-1", objectId: "object-1" };
         }
         throw new Error(`unexpected invoke ${args.token}`);
       },
