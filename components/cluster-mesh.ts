@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import * as resources from "@pulumi/azure-native/resources";
 import { CiliumClusterMeshInput } from "./core/cilium-values";
+import { GLOBAL_NAMESPACE_ANNOTATION } from "./core/global-service";
 import { MeshEndpoint, MeshPlan, MeshWhatIfRow, meshPeers, meshWhatIf, renderMeshWhatIf } from "./core/mesh";
 import { LabelSelector } from "./scheduler/types";
 import { Member } from "./member";
@@ -13,7 +14,7 @@ export const CLUSTER_MESH_PROFILE_API_VERSION = "2026-03-02-preview";
 /** Where the clustermesh-apiserver of a LoadBalancer member listens. */
 export const CLUSTERMESH_APISERVER_PORT = 2379;
 /** The namespace annotation that opts a namespace into the mesh (Cilium 1.20+, and AKS-managed Cilium). */
-export const GLOBAL_NAMESPACE_ANNOTATION = "clustermesh.cilium.io/global";
+export { GLOBAL_NAMESPACE_ANNOTATION };
 
 /** One mesh as declared in `FleetArgs.meshes`. */
 export interface MeshDeclaration {
@@ -69,22 +70,38 @@ export class ClusterMesh extends pulumi.ComponentResource {
   public readonly backend: MeshPlan["backend"];
   /** Names of the members in this mesh. */
   public readonly members: string[];
+  /**
+   * Whether namespaces are shared with the mesh without the `clustermesh.cilium.io/global` annotation:
+   * as declared (Cilium ≥ 1.20 honours it), and always false for an Azure Fleet mesh, whose
+   * AKS-managed Cilium shares only annotated namespaces.
+   */
+  public readonly defaultGlobalNamespace: boolean;
+  /** The namespaces this mesh creates, annotated global, on every member. */
+  public readonly globalNamespaces: string[];
   /** What this run does to the mesh: one row per member added, kept or removed. */
   public readonly whatIf: pulumi.Output<MeshWhatIfRow[]>;
   public readonly profile?: resources.Resource;
   public readonly apply?: command.local.Command;
   private readonly meshInputs = new Map<string, pulumi.Output<CiliumClusterMeshInput>>();
+  private readonly namespaces = new Map<string, k8s.core.v1.Namespace>();
 
   constructor(name: string, args: ClusterMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetmesh:index:ClusterMesh", name, {}, opts);
     this.meshName = args.plan.name;
     this.backend = args.plan.backend;
     this.members = [...args.plan.members];
+    this.defaultGlobalNamespace = args.plan.backend === "azure-fleet" ? false : args.defaultGlobalNamespace ?? true;
+    this.globalNamespaces = [...(args.globalNamespaces ?? [])];
     if (args.plan.backend === "cilium") this.planCiliumMesh(args);
     else ({ profile: this.profile, apply: this.apply } = this.createAzureMesh(name, args));
     this.createGlobalNamespaces(name, args);
     this.whatIf = this.announceWhatIf(args);
     this.registerOutputs({ members: this.members, whatIf: this.whatIf });
+  }
+
+  /** The global namespace this mesh created on a member (to make objects inside it depend on it). */
+  public globalNamespaceOn(member: string, namespace: string): k8s.core.v1.Namespace | undefined {
+    return this.namespaces.get(`${member}/${namespace}`);
   }
 
   /** The clustermesh part of a member's Cilium values (cilium meshes only). */
@@ -179,18 +196,21 @@ export class ClusterMesh extends pulumi.ComponentResource {
   private createGlobalNamespaces(name: string, args: ClusterMeshArgs): void {
     for (const namespace of args.globalNamespaces ?? []) {
       for (const member of args.plan.members) {
-        new k8s.core.v1.Namespace(
+        const created = new k8s.core.v1.Namespace(
           `${name}-${member}-${namespace}`,
           { metadata: { name: namespace, annotations: { [GLOBAL_NAMESPACE_ANNOTATION]: "true" } } },
           { parent: this, provider: args.members[member].provider },
         );
+        this.namespaces.set(`${member}/${namespace}`, created);
       }
     }
   }
 
   /** The what-if rows, printed under this resource during preview (unknown values as "(known after up)"). */
   private announceWhatIf(args: ClusterMeshArgs): pulumi.Output<MeshWhatIfRow[]> {
-    const facts = args.plan.members.map((m) => pulumi.all([knownOrUndefined(args.members[m].clusterId), knownOrUndefined(args.members[m].nodeAddress)]));
+    // Azure Fleet assigns the Cilium ids of a managed mesh itself: fleetmesh's allocation is not used there.
+    const clusterIdOf = (m: string) => (args.plan.backend === "azure-fleet" ? pulumi.output(undefined) : knownOrUndefined(args.members[m].clusterId));
+    const facts = args.plan.members.map((m) => pulumi.all([clusterIdOf(m), knownOrUndefined(args.members[m].nodeAddress)]));
     const rows = pulumi.all([args.previousMembers, pulumi.all(facts)]).apply(([previous, values]) => {
       const byMember = Object.fromEntries(args.plan.members.map((m, i) => [m, { clusterId: values[i][0], address: values[i][1] ?? undefined }]));
       return meshWhatIf(args.plan, previous, byMember);

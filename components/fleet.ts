@@ -3,6 +3,7 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import { allocate } from "./core/allocation";
 import { allocationRows, renderAllocationTable } from "./core/allocation-table";
 import { DEFAULT_CILIUM_VERSION } from "./core/cilium-version";
+import { DEFAULT_LOAD_BALANCER_POOL, loadBalancerPoolViolations } from "./core/load-balancer-pool";
 import { AllocationPools, AllocationRequest, FleetSpec, FleetState, MemberAllocation, MemberSpec, Provisioner } from "./core/types";
 import { validateFleet } from "./core/validate-fleet";
 import { FleetValidationError, refuse } from "./errors";
@@ -83,6 +84,13 @@ export interface FleetArgs {
    * @default defaultPools(maxConnectedClusters)
    */
   pools?: Partial<AllocationPools>;
+  /**
+   * Where kind and kubeconfig members take the pinned address of a MultiClusterService's LoadBalancer
+   * (Cilium LB-IPAM): the member with cluster id N gets the pool's N-th address, so the default gives
+   * 172.18.255.N, at the top of the Docker network kind puts every cluster on (ids 1..254 fit).
+   * @default "172.18.255.0/24"
+   */
+  loadBalancerPool?: string;
   /**
    * Bring your own root CA.
    * @default a new ECDSA P-256 root CA, valid 10 years
@@ -196,16 +204,24 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly meshes: Record<string, ClusterMesh>;
   public readonly caCertPem: pulumi.Output<string>;
   public readonly azureFleet?: containerservice.Fleet;
+  /** The Azure Fleet has a hub (Fleet networking, such as a MultiClusterService, runs on it). */
+  public readonly azureFleetHub: boolean;
+  /** Where kind and kubeconfig members take their pinned LoadBalancer address (`FleetArgs.loadBalancerPool`). */
+  public readonly loadBalancerPool: string;
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     const component = `Fleet "${name}"`;
     const meshing = meshPlans(args, args.maxConnectedClusters ?? 255);
     const spec = fleetSpec(name, args);
-    refuse(component, [...validateFleet(spec), ...meshing.violations]);
+    const loadBalancerPool = args.loadBalancerPool ?? DEFAULT_LOAD_BALANCER_POOL;
+    const otherPools = { podCidrPool: spec.pools.podCidrPool, serviceCidrPool: spec.pools.serviceCidrPool };
+    refuse(component, [...validateFleet(spec), ...meshing.violations, ...loadBalancerPoolViolations(loadBalancerPool, otherPools)]);
     // Pins, pools and capacity are checked now; only renumbering needs the previous run's state.
     refuse(component, allocate({ requests: allocationRequests(spec, args), pools: spec.pools, maxConnectedClusters: spec.maxConnectedClusters as 255 | 511 }).violations);
     super("fleetmesh:index:Fleet", name, {}, opts);
 
+    this.loadBalancerPool = loadBalancerPool;
+    this.azureFleetHub = args.azureFleet !== undefined && args.azureFleet.hub !== false;
     const ca = sharedCa(name, args.ca, this);
     this.caCertPem = ca.certPem;
     this.azureFleet = args.azureFleet ? this.createAzureFleet(name, args.azureFleet) : undefined;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CiliumValuesInput, buildCiliumValues } from "./core/cilium-values";
+import { CILIUM_V2ALPHA1, ingressAnnouncementManifest, ingressPoolManifest, pinnedLoadBalancerAddress } from "./core/load-balancer-pool";
 import { MemberAllocation, MemberTaint, Provisioner } from "./core/types";
 import { SharedCa } from "./shared-ca";
 import { AksClusterArgs, FleetMembership, provisionAks } from "./provisioning/aks";
@@ -130,15 +131,20 @@ export class Member extends pulumi.ComponentResource {
   public readonly nodePort: pulumi.Output<number | undefined>;
   /** The address peers reach this member's nodes on (kind: control-plane IP on the `kind` network). */
   public readonly nodeAddress: pulumi.Output<string | undefined>;
+  /** How the member was declared on AKS (its location and resource group feed the Azure Fleet labels). */
+  public readonly aks?: AksClusterArgs;
   /** How this member's clustermesh-apiserver is exposed, when the user said (kubeconfig, AKS BYOCNI). */
   public readonly meshEndpoint?: MeshEndpointArgs;
   /** Who runs Cilium here: fleetmesh's Helm release, or AKS itself (managed Cilium). */
   public readonly ciliumOwner: CiliumOwner;
   public ciliumRelease?: k8s.helm.v3.Release;
+  /** Cilium here answers ARP for LoadBalancer addresses (kind members with kube-proxy replacement). */
+  public readonly l2Announcements: boolean;
   /** The Azure FleetMember this AKS member joined the Azure Fleet with. */
   public readonly fleetMember?: pulumi.Resource;
 
   private readonly settings: MemberArgs;
+  private ingress?: { address: pulumi.Output<string>; resources: pulumi.Resource[] };
 
   constructor(name: string, args: MemberArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetmesh:index:Member", name, {}, opts);
@@ -148,6 +154,7 @@ export class Member extends pulumi.ComponentResource {
     this.labels = { ...(args.labels ?? {}) };
     this.taints = [...(args.taints ?? [])];
     this.meshEndpoint = args.meshEndpoint;
+    this.aks = args.aks;
     this.clusterId = args.allocation.apply((a) => a.clusterId);
     this.podCidr = args.allocation.apply((a) => a.podCidr);
     this.serviceCidr = args.allocation.apply((a) => a.serviceCidr);
@@ -157,6 +164,7 @@ export class Member extends pulumi.ComponentResource {
     this.kubeconfig = cluster.kubeconfig;
     this.nodeAddress = cluster.nodeAddress ?? pulumi.output(undefined);
     this.ciliumOwner = this.provisioner === "aks" && args.aks?.networkPlugin !== "none" ? "aks" : "fleetmesh";
+    this.l2Announcements = this.provisioner === "kind" && args.cilium.kubeProxyReplacement;
     this.provider = new k8s.Provider(
       name,
       {
@@ -201,6 +209,7 @@ export class Member extends pulumi.ComponentResource {
           ...kindHost,
           routingMode: cilium.routingMode,
           policyDefaultLocalCluster: cilium.policyDefaultLocalCluster,
+          l2announcements: this.l2Announcements,
           clustermesh: mesh as CiliumValuesInput["clustermesh"],
         }),
       );
@@ -228,5 +237,32 @@ export class Member extends pulumi.ComponentResource {
       { parent: this, provider: this.provider },
     );
     return this.ciliumRelease;
+  }
+
+  /**
+   * This member's pinned LoadBalancer address for fleetmesh ingress services: the `clusterId`-th
+   * address of the fleet's `loadBalancerPool`, handed out by a Cilium LB-IPAM pool that only ingress
+   * services may draw from and, where Cilium runs L2 announcements (kind), announced on the node
+   * network. Created once, by the first MultiClusterService whose ingress member this is.
+   */
+  public ingressAddress(loadBalancerPool: string): { address: pulumi.Output<string>; resources: pulumi.Resource[] } {
+    if (this.ingress) return this.ingress;
+    const address = this.clusterId.apply((id) => {
+      const pinned = pinnedLoadBalancerAddress(loadBalancerPool, id);
+      if (pinned.address === undefined) throw new Error(`member ${this.memberName} has no pinned LoadBalancer address: ${pinned.problem}`);
+      return pinned.address;
+    });
+    // The CRDs exist once Cilium's operator runs.
+    const opts = { parent: this, provider: this.provider, dependsOn: this.ciliumRelease ? [this.ciliumRelease] : [] };
+    const pool = address.apply(ingressPoolManifest);
+    const resources: pulumi.Resource[] = [
+      new k8s.apiextensions.CustomResource(`${this.memberName}-ingress-pool`, { apiVersion: CILIUM_V2ALPHA1, kind: "CiliumLoadBalancerIPPool", metadata: pool.metadata, spec: pool.spec }, opts),
+    ];
+    if (this.l2Announcements) {
+      const announcement = ingressAnnouncementManifest();
+      resources.push(new k8s.apiextensions.CustomResource(`${this.memberName}-ingress-l2`, { ...announcement }, opts));
+    }
+    this.ingress = { address, resources };
+    return this.ingress;
   }
 }

@@ -64,6 +64,11 @@ export interface CiliumValuesInput {
   clustermesh?: CiliumClusterMeshInput;
   /** Pinned fleet-wide; only emitted where the key exists (chart 1.18+). @default true */
   policyDefaultLocalCluster?: boolean;
+  /**
+   * Answer ARP for LoadBalancer addresses (§7.2 C: the pinned ingress addresses of kind members).
+   * Needs kubeProxyReplacement. @default false
+   */
+  l2announcements?: boolean;
 }
 
 /** Helm values: a plain JSON object. */
@@ -101,6 +106,7 @@ export function buildCiliumValues(input: CiliumValuesInput): HelmValues {
     ...ipamValues(input),
     ...datapathValues(input),
     ...kubeProxyValues(input),
+    ...l2AnnouncementValues(input, features),
     hubble: hubbleValues(),
     clustermesh: clustermeshValues(input, features),
   };
@@ -247,6 +253,14 @@ function kubeProxyValues(input: CiliumValuesInput): HelmValues {
   const values: HelmValues = { kubeProxyReplacement: input.kubeProxyReplacement };
   if (host !== undefined) Object.assign(values, { k8sServiceHost: host, k8sServicePort: port });
   return values;
+}
+
+/** §7.2 C: L2 announcements run in the kube-proxy replacement datapath; emitted only when on, where the key exists. */
+function l2AnnouncementValues(input: CiliumValuesInput, features: CiliumChartFeatures): HelmValues {
+  if (input.l2announcements === undefined || input.l2announcements === false) return {};
+  if (input.l2announcements !== true) throw fail("l2announcements", `${quote(input.l2announcements)} must be a boolean`);
+  if (!input.kubeProxyReplacement) throw fail("l2announcements", "needs kubeProxyReplacement: L2 announcements run in the kube-proxy replacement datapath");
+  return features.l2announcements ? { l2announcements: { enabled: true } } : {};
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -147,6 +147,8 @@ export interface CiliumChartFeatures {
   cacheTTL: boolean;
   /** A shared NodePort in two meshed clusters breaks the mesh under kube-proxy replacement (≤1.18; #24692). */
   sharedNodePortBug: boolean;
+  /** `l2announcements.enabled` exists (chart 1.14+, so every supported chart; cilium-mesh.md §7.2 C). */
+  l2announcements: boolean;
 }
 
 /** The feature set of a chart version. */
@@ -159,5 +161,6 @@ export function ciliumChartFeatures(version: CiliumVersion): CiliumChartFeatures
     mcsapi: atLeast(version, 1, 19),
     cacheTTL: atLeast(version, 1, 19),
     sharedNodePortBug: !atLeast(version, 1, 19),
+    l2announcements: atLeast(version, 1, 14),
   };
 }

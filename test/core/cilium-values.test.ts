@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { SchemaNode, SchemaVersion, chartValuesValidator, loadChartSchema } from "../support/chart-schema";
+import { SchemaNode, SchemaVersion, chartValuesValidator, loadChartSchema, schemaVersionFor } from "../support/chart-schema";
 import { CiliumPeer, CiliumValuesInput, HelmValues, buildCiliumValues, peersOf } from "../../components/core/cilium-values";
 
 // ---------------------------------------------------------------------------------------------
@@ -293,6 +293,21 @@ describe("buildCiliumValues", () => {
       assert.deepStrictEqual(reversed, forward);
     });
 
+    for (const version of ["1.16.0", "1.17.18", "1.18.12", "1.19.6", "1.20.0"]) {
+      it(`chart ${version}: turns on L2 announcements for a kind member with kube-proxy replacement, and nothing else changes`, () => {
+        const values = buildCiliumValues({ ...atVersion(KIND_MESHED, version), l2announcements: true });
+        assert.deepEqual(values.l2announcements, { enabled: true });
+        const { l2announcements: _, ...rest } = values;
+        assert.deepStrictEqual(rest, buildCiliumValues(atVersion(KIND_MESHED, version)));
+        const validate = chartValuesValidator(schemaVersionFor(version));
+        assert.ok(validate(values), JSON.stringify(validate.errors));
+      });
+    }
+
+    it("emits no l2announcements key when they are off", () => {
+      assert.equal("l2announcements" in buildCiliumValues({ ...KIND, l2announcements: false }), false);
+    });
+
     it("accepts a 1-member mesh with an empty peer list", () => {
       const values = buildCiliumValues({ ...KIND, clustermesh: { apiserverService: { type: "NodePort", nodePort: 32380 }, peers: [] } });
       assert.deepEqual(clusterNames(values), []);
@@ -329,6 +344,7 @@ describe("buildCiliumValues", () => {
       ["a peer with port 0", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "dc", port: 0, ips: ["10.0.0.1"] }] } }, /clustermesh\.peers\[0\]\.port 0 must be an integer in 1\.\.65535/],
       ["a peer sharing this member's NodePort under KPR on chart 1.18", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "c2", port: 32380, ips: ["172.18.0.3"] }] } }, /clustermesh\.peers\[0\]\.port 32380 equals this member's own NodePort/],
       ["a bad loadBalancerIP", meshed(AKS, { type: "LoadBalancer", loadBalancerIP: "internal" }), /loadBalancerIP "internal" must be an IP address/],
+      ["L2 announcements without kube-proxy replacement", { ...KUBECONFIG, l2announcements: true }, /l2announcements needs kubeProxyReplacement/],
     ];
     for (const [sentence, input, message] of bad) {
       it(`refuses ${sentence}`, () => {

@@ -162,11 +162,11 @@ describe("cilium-version", () => {
 
   describe("chart features", () => {
     const table: Array<[string, Partial<ReturnType<typeof ciliumChartFeatures>>]> = [
-      ["1.16.0", { policyDefaultLocalCluster: false, defaultGlobalNamespace: false, clustersMapForm: false, enableMCSAPISupport: true, sharedNodePortBug: true }],
-      ["1.17.18", { policyDefaultLocalCluster: false, defaultGlobalNamespace: false, clustersMapForm: false, enableMCSAPISupport: true, sharedNodePortBug: true }],
-      ["1.18.0", { policyDefaultLocalCluster: true, defaultGlobalNamespace: false, clustersMapForm: false, enableMCSAPISupport: true, sharedNodePortBug: true }],
-      ["1.19.6", { policyDefaultLocalCluster: true, defaultGlobalNamespace: false, clustersMapForm: true, enableMCSAPISupport: true, mcsapi: true, cacheTTL: true, sharedNodePortBug: false }],
-      ["1.20.0", { policyDefaultLocalCluster: true, defaultGlobalNamespace: true, clustersMapForm: true, enableMCSAPISupport: false, mcsapi: true, cacheTTL: true, sharedNodePortBug: false }],
+      ["1.16.0", { policyDefaultLocalCluster: false, defaultGlobalNamespace: false, clustersMapForm: false, enableMCSAPISupport: true, sharedNodePortBug: true, l2announcements: true }],
+      ["1.17.18", { policyDefaultLocalCluster: false, defaultGlobalNamespace: false, clustersMapForm: false, enableMCSAPISupport: true, sharedNodePortBug: true, l2announcements: true }],
+      ["1.18.0", { policyDefaultLocalCluster: true, defaultGlobalNamespace: false, clustersMapForm: false, enableMCSAPISupport: true, sharedNodePortBug: true, l2announcements: true }],
+      ["1.19.6", { policyDefaultLocalCluster: true, defaultGlobalNamespace: false, clustersMapForm: true, enableMCSAPISupport: true, mcsapi: true, cacheTTL: true, sharedNodePortBug: false, l2announcements: true }],
+      ["1.20.0", { policyDefaultLocalCluster: true, defaultGlobalNamespace: true, clustersMapForm: true, enableMCSAPISupport: false, mcsapi: true, cacheTTL: true, sharedNodePortBug: false, l2announcements: true }],
     ];
     for (const [text, expected] of table) {
       it(`knows which keys chart ${text} has`, () => {

@@ -1,0 +1,74 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { PolicyDirection, PolicyPeer, PolicyPort, crossClusterPolicies, crossClusterPolicyViolations } from "./core/network-policy";
+import { refuse } from "./errors";
+import { Fleet } from "./fleet";
+
+export interface CrossClusterPolicyArgs {
+  /** The fleet the members belong to. */
+  fleet: Fleet;
+  /** The pods allowed to connect: their member (or members), namespace and labels. */
+  from: PolicyPeer;
+  /** The pods they may connect to: their member (or members), namespace and labels. */
+  to: PolicyPeer;
+  /**
+   * Destination ports (`protocol` TCP, UDP, SCTP or ANY; default TCP).
+   * @default every port
+   */
+  ports?: PolicyPort[];
+  /**
+   * Also let the source pods resolve names with their own member's kube-dns (port 53, any
+   * protocol, every name): the egress policy otherwise blocks DNS.
+   * @default true
+   */
+  allowDns?: boolean;
+  /**
+   * Base name of the policies: `<policyName>-egress` and `<policyName>-ingress`.
+   * @default the component's name
+   */
+  policyName?: string;
+  /**
+   * The policies' `spec.description`.
+   * @default none
+   */
+  description?: string;
+}
+
+/**
+ * Allows pods with `from.labels` in `from.member` to reach pods with `to.labels` in `to.member`,
+ * as CiliumNetworkPolicies on every member that must enforce it (policies are not synced across a
+ * mesh): the egress side, with DNS, on each source member and the ingress side on each destination
+ * member. Every selector names its cluster (`io.cilium.k8s.policy.cluster`), so the policy means
+ * the same whatever `policyDefaultLocalCluster` says; the fleet pins that too. `dependsOn` in the
+ * options is passed to every policy (e.g. the component that creates the namespaces).
+ */
+export class CrossClusterPolicy extends pulumi.ComponentResource {
+  /** `<member>-egress` / `<member>-ingress` → the policy on that member. */
+  public readonly policies: Record<string, k8s.apiextensions.CustomResource> = {};
+  /** The members that enforce a side of the policy, sorted. */
+  public readonly enforcedOn: string[];
+
+  constructor(name: string, args: CrossClusterPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
+    const input = { name: args.policyName ?? name, from: args.from, to: args.to, ports: args.ports, allowDns: args.allowDns, description: args.description };
+    const members = Object.values(args.fleet.members).map((member) => ({
+      name: member.memberName,
+      mesh: Object.values(args.fleet.meshes).find((mesh) => mesh.members.includes(member.memberName))?.meshName,
+    }));
+    refuse(`CrossClusterPolicy "${name}"`, crossClusterPolicyViolations(input, members));
+    super("fleetmesh:index:CrossClusterPolicy", name, {}, opts);
+    const placed = crossClusterPolicies(input);
+    for (const { member, direction, manifest } of placed) {
+      this.policies[key(member, direction)] = new k8s.apiextensions.CustomResource(
+        `${name}-${member}-${direction}`,
+        { ...manifest },
+        { parent: this, provider: args.fleet.members[member].provider, dependsOn: opts?.dependsOn },
+      );
+    }
+    this.enforcedOn = [...new Set(placed.map((p) => p.member))].sort();
+    this.registerOutputs({ enforcedOn: this.enforcedOn });
+  }
+}
+
+function key(member: string, direction: PolicyDirection): string {
+  return `${member}-${direction}`;
+}

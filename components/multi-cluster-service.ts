@@ -1,0 +1,197 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { PortsInput, ServiceManifest } from "./core/global-service";
+import {
+  CiliumMcsPlan,
+  FleetNetworkingObject,
+  MultiClusterServiceInput,
+  MultiClusterServicePlan,
+  ciliumMcsManifests,
+  loadBalancerAddress,
+  multiClusterServiceManifest,
+  planMultiClusterService,
+  serviceExportManifest,
+  sharedAddressClashes,
+} from "./core/multi-cluster-service";
+import { FieldViolation } from "./core/types";
+import { show } from "./core/validation/findings";
+import { refuse } from "./errors";
+import { Fleet } from "./fleet";
+import { memberNamespace, memberService } from "./member-objects";
+import { Member } from "./member";
+import { LabelSelector } from "./scheduler/types";
+
+export interface MultiClusterServiceArgs {
+  /** The fleet whose members serve and expose the service. */
+  fleet: Fleet;
+  /** The namespace of the Service on every member. */
+  namespace: string;
+  /** The Service exported from each exporting member (and the name of the import and entry point). */
+  serviceName: string;
+  /** Members whose labels match export their endpoints. */
+  exportFrom: LabelSelector;
+  /** The member whose load balancer is the entry point. */
+  ingressMember: string;
+  /**
+   * An internal Azure load balancer (AKS ingress members). On kind and kubeconfig members the pinned
+   * address is on the members' own network either way.
+   * @default false
+   */
+  internal?: boolean;
+  /**
+   * The Service's ports: one list, or exporting member name → its list. On an Azure Fleet they are
+   * only checked (exports whose lists differ in any way, order included, conflict); without one,
+   * fleetmesh creates the Services with them and they are required.
+   * @default not checked (Azure Fleet); required otherwise
+   */
+  ports?: PortsInput;
+  /**
+   * Pod labels the exported Service selects. Required without an Azure Fleet (fleetmesh creates the
+   * Services); not used on an Azure Fleet, where the Service belongs to your workload.
+   * @default none
+   */
+  selector?: Record<string, string>;
+  /**
+   * Without an Azure Fleet: create the namespace on each member that gets a Service (see
+   * `GlobalServiceArgs.createNamespace`).
+   * @default true
+   */
+  createNamespace?: boolean;
+}
+
+/**
+ * One L4 entry point on `ingressMember` that balances across the members `exportFrom` selects. On
+ * an Azure Fleet (AKS members with AKS-managed Cilium): a ServiceExport on each exporting member and
+ * a MultiClusterService on the ingress member. Otherwise (kind, kubeconfig, AKS BYOCNI, in one
+ * Cilium mesh): a Cilium global Service on each exporting member and, on the ingress member, a
+ * global LoadBalancer copy backed by their endpoints, at the member's pinned address from the
+ * fleet's `loadBalancerPool` (kind, kubeconfig) or from the cloud (AKS BYOCNI).
+ */
+export class MultiClusterService extends pulumi.ComponentResource {
+  /** "azure-fleet": Fleet networking objects; "cilium": a Cilium global service. */
+  public readonly realization: MultiClusterServicePlan["realization"];
+  /** The member whose load balancer is the entry point. */
+  public readonly ingressMember: string;
+  /** The members whose endpoints serve the service, sorted. */
+  public readonly servingMembers: string[];
+  /**
+   * The entry point's external address: pinned, and known at preview (kind, kubeconfig); the
+   * Service's load balancer once `up` has waited for it (AKS BYOCNI); the MultiClusterService's
+   * `status.loadBalancer` as Pulumi last read it (Azure Fleet: Fleet programs it after the object
+   * is created, so a `pulumi refresh` after the first `up` picks it up).
+   */
+  public readonly address: pulumi.Output<string | undefined>;
+  /** Azure Fleet: exporting member → its ServiceExport. */
+  public readonly serviceExports: Record<string, k8s.apiextensions.CustomResource> = {};
+  /** Azure Fleet: the MultiClusterService on the ingress member. */
+  public readonly multiClusterService?: k8s.apiextensions.CustomResource;
+  /** Cilium: member → its copy of the Service (the ingress member's is the LoadBalancer). */
+  public readonly services: Record<string, k8s.core.v1.Service> = {};
+
+  constructor(name: string, args: MultiClusterServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    const component = `MultiClusterService "${name}"`;
+    const planned = planMultiClusterService({
+      serviceName: args.serviceName,
+      namespace: args.namespace,
+      exportFrom: args.exportFrom,
+      ingressMember: args.ingressMember,
+      internal: args.internal,
+      ports: args.ports,
+      selector: args.selector,
+      members: memberFacts(args.fleet),
+      azureFleetHub: args.fleet.azureFleetHub,
+    });
+    refuse(component, planned.violations);
+    refuse(component, programViolations(args, planned.plan!));
+    remember(component, args, planned.plan!);
+    super("fleetmesh:index:MultiClusterService", name, {}, opts);
+    const plan = planned.plan!;
+    this.realization = plan.realization;
+    this.ingressMember = plan.ingress;
+    this.servingMembers = [...plan.exporters];
+    if (plan.realization === "azure-fleet") {
+      this.multiClusterService = this.createFleetNetworking(name, args, plan.exporters, plan.ingress);
+      const status = (this.multiClusterService as unknown as { status: pulumi.Output<unknown> }).status;
+      this.address = status.apply(loadBalancerAddress);
+    } else {
+      this.address = this.createCiliumService(name, args, plan);
+    }
+    this.registerOutputs({ address: this.address, servingMembers: this.servingMembers });
+  }
+
+  private createFleetNetworking(name: string, args: MultiClusterServiceArgs, exporters: string[], ingress: string): k8s.apiextensions.CustomResource {
+    const members = args.fleet.members;
+    for (const member of exporters) {
+      this.serviceExports[member] = customObject(`${name}-${member}`, serviceExportManifest(args.namespace, args.serviceName), members[member], this);
+    }
+    const manifest = multiClusterServiceManifest(args.namespace, args.serviceName, args.internal ?? false);
+    return customObject(`${name}-${ingress}`, manifest, members[ingress], this, Object.values(this.serviceExports));
+  }
+
+  private createCiliumService(name: string, args: MultiClusterServiceArgs, plan: CiliumMcsPlan): pulumi.Output<string | undefined> {
+    const members = args.fleet.members;
+    const mesh = args.fleet.meshes[plan.mesh];
+    const ingress = plan.address === "lb-ipam" ? members[plan.ingress].ingressAddress(args.fleet.loadBalancerPool) : undefined;
+    const manifests: pulumi.Output<Record<string, ServiceManifest>> = ingress
+      ? ingress.address.apply((address) => ciliumMcsManifests(args, plan, address))
+      : pulumi.output(ciliumMcsManifests(args, plan, undefined));
+    for (const memberName of [...new Set([...plan.exporters, plan.ingress])].sort()) {
+      const member = members[memberName];
+      const namespace = memberNamespace(this, `${name}-${memberName}`, member, mesh, args.namespace, args.createNamespace ?? true);
+      const dependsOn = [...(namespace ? [namespace] : []), ...(memberName === plan.ingress ? ingress?.resources ?? [] : [])];
+      this.services[memberName] = memberService(this, `${name}-${memberName}`, member, manifests.apply((all) => all[memberName]), dependsOn);
+    }
+    return ingress ? ingress.address : this.services[plan.ingress].status.apply(loadBalancerAddress);
+  }
+}
+
+/** Program-wide: which MultiClusterService consumes each `namespace/name` of a fleet. */
+const consumers = new WeakMap<Fleet, Map<string, string>>();
+/** Program-wide: which services use each `port/protocol` of an ingress member's pinned address. */
+const pinnedPorts = new WeakMap<Member, Map<string, string>>();
+
+function memberFacts(fleet: Fleet): MultiClusterServiceInput["members"] {
+  return Object.values(fleet.members).map((member) => ({
+    name: member.memberName,
+    labels: member.labels,
+    provisioner: member.provisioner,
+    ciliumOwner: member.ciliumOwner,
+    mesh: Object.values(fleet.meshes).find((mesh) => mesh.members.includes(member.memberName))?.meshName,
+    l2Announcements: member.l2Announcements,
+  }));
+}
+
+/** The rules that span components of one program: one consumer per import, distinct ports per pinned address. */
+function programViolations(args: MultiClusterServiceArgs, plan: MultiClusterServicePlan): FieldViolation[] {
+  const key = `${args.namespace}/${args.serviceName}`;
+  const owner = consumers.get(args.fleet)?.get(key);
+  const out: FieldViolation[] = [];
+  if (owner !== undefined) {
+    const rule = plan.realization === "azure-fleet"
+      ? "a ServiceImport is consumed by exactly one member across the fleet (a second MultiClusterService for it stays Valid=Unknown)"
+      : "a member holds one Service of a name in a namespace, so the fleet has one entry point per service";
+    out.push({ path: "serviceName", message: `serviceName ${show(args.serviceName)} in namespace ${show(args.namespace)} is already served by ${owner}: ${rule}` });
+  }
+  if (plan.realization === "cilium" && plan.address === "lb-ipam") {
+    const taken = pinnedPorts.get(args.fleet.members[plan.ingress]) ?? new Map<string, string>();
+    out.push(...sharedAddressClashes("ports", plan.ingress, taken, plan.ports[plan.ingress]));
+  }
+  return out;
+}
+
+/** Records what this service takes, for the services constructed after it. */
+function remember(component: string, args: MultiClusterServiceArgs, plan: MultiClusterServicePlan): void {
+  const byKey = consumers.get(args.fleet) ?? new Map<string, string>();
+  byKey.set(`${args.namespace}/${args.serviceName}`, `${component} on member ${show(plan.ingress)}`);
+  consumers.set(args.fleet, byKey);
+  if (plan.realization !== "cilium" || plan.address !== "lb-ipam") return;
+  const member = args.fleet.members[plan.ingress];
+  const taken = pinnedPorts.get(member) ?? new Map<string, string>();
+  for (const port of plan.ports[plan.ingress]) taken.set(`${port.port}/${port.protocol ?? "TCP"}`, component);
+  pinnedPorts.set(member, taken);
+}
+
+function customObject(name: string, manifest: FleetNetworkingObject, member: Member, parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []): k8s.apiextensions.CustomResource {
+  // `status: undefined` makes the object's status a readable output.
+  return new k8s.apiextensions.CustomResource(name, { ...manifest, status: undefined }, { parent, provider: member.provider, dependsOn });
+}

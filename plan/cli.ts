@@ -1,0 +1,75 @@
+// `fleetmesh plan <program> [--previous <file>] [--out <dir>] [--stack <name>]`: what a program would
+// do, on a machine with no cloud and no Pulumi CLI.
+import * as fs from "fs";
+import * as path from "path";
+import { PreviousStateError, readPreviousOutputs } from "./previous-state";
+import { ProgramError, runProgram } from "./run-program";
+import { renderTree, renderWhatIf, writeManifests } from "./render";
+
+export interface PlanOptions {
+  program: string;
+  previous?: string;
+  out: string;
+  stack?: string;
+}
+
+const USAGE = "usage: fleetmesh plan <program-dir> [--previous <pulumi-stack-export.json | state.json>] [--out <dir>] [--stack <name>]";
+
+export function parseArgs(argv: string[]): PlanOptions {
+  const [command, ...rest] = argv;
+  if (command !== "plan") throw new ProgramError(USAGE);
+  const options: Partial<PlanOptions> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = () => {
+      const next = rest[++i];
+      if (next === undefined) throw new ProgramError(`${arg} needs a value\n${USAGE}`);
+      return next;
+    };
+    if (arg === "--previous") options.previous = value();
+    else if (arg === "--out") options.out = value();
+    else if (arg === "--stack") options.stack = value();
+    else if (arg.startsWith("-")) throw new ProgramError(`unknown option ${arg}\n${USAGE}`);
+    else if (options.program === undefined) options.program = arg;
+    else throw new ProgramError(`one program at a time (got "${options.program}" and "${arg}")\n${USAGE}`);
+  }
+  if (!options.program) throw new ProgramError(USAGE);
+  return { program: options.program, previous: options.previous, stack: options.stack, out: options.out ?? path.join(".plan-out", path.basename(path.resolve(options.program))) };
+}
+
+function section(title: string, body: string): string {
+  return `\n=== ${title} ===\n${body || "(nothing)"}\n`;
+}
+
+export async function plan(options: PlanOptions, print: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<void> {
+  const previousOutputs = options.previous ? readPreviousOutputs(options.previous) : undefined;
+  print(`planning ${options.program}${options.previous ? ` against ${options.previous}` : ""} (mock runtime, preview; nothing is deployed)...`);
+  print(`  values only a real deployment knows (node IPs, kubeconfigs, keys) are deterministic placeholders`);
+  const started = Date.now();
+  const run = await runProgram(options.program, { stack: options.stack, previousOutputs });
+  print(`  ${run.resources.length} resources planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  print(section("resources", renderTree(run)));
+  print(section("what-if", renderWhatIf(run)));
+  fs.rmSync(options.out, { recursive: true, force: true });
+  const files = writeManifests(run, options.out);
+  fs.mkdirSync(options.out, { recursive: true });
+  const stateFile = path.join(options.out, "state.json");
+  fs.writeFileSync(stateFile, `${JSON.stringify({ outputs: run.outputs }, null, 2)}\n`);
+  print(section("manifests", `${files.length} files under ${options.out}/ (one folder per cluster); outputs in ${stateFile} (pass it as --previous next time)`));
+  const errors = run.logs.filter((l) => l.severity === "error");
+  if (errors.length > 0) throw new ProgramError(`the plan reports ${errors.length} error(s): see the what-if above`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await plan(parseArgs(argv));
+    return 0;
+  } catch (error) {
+    if (error instanceof ProgramError || error instanceof PreviousStateError) {
+      process.stderr.write(`fleetmesh: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`fleetmesh: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return 2;
+  }
+}

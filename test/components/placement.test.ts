@@ -1,0 +1,161 @@
+import { strict as assert } from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import { Fleet, FleetArgs, FleetValidationError, Placement, PlacementArgs } from "../../components";
+import { crdValidator } from "../support/crd-schema";
+import { RecordedResource, complete, ofType, recorder, settle, useMocks } from "./harness";
+
+const FLEET: FleetArgs = {
+  members: {
+    m1: { kind: {}, labels: { environment: "production", region: "east" } },
+    m2: { kind: {}, labels: { environment: "production", region: "west" } },
+    m3: { kind: {}, labels: { environment: "staging", region: "east" } },
+    m4: { kind: {}, labels: { environment: "production", region: "central" } },
+    m5: { kind: {}, labels: { environment: "staging", region: "west" } },
+  },
+};
+
+const INVENTORY = [
+  { apiVersion: "v1", kind: "Namespace", metadata: { name: "kuard-demo" } },
+  { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "kuard", namespace: "kuard-demo" }, spec: { replicas: 2 } },
+  { apiVersion: "v1", kind: "Service", metadata: { name: "kuard", namespace: "kuard-demo" }, spec: { ports: [{ port: 8080 }] } },
+  { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "unrelated", namespace: "elsewhere" }, data: { a: "b" } },
+];
+const SELECT_NAMESPACE = [{ group: "", version: "v1", kind: "Namespace", name: "kuard-demo" }];
+
+async function run(placement: Omit<PlacementArgs, "fleet">, opts: { preview?: boolean; previous?: Record<string, unknown> } = {}) {
+  await useMocks(opts.preview ?? false, opts.previous ?? {});
+  const records: RecordedResource[] = [];
+  const fleet = new Fleet("fleet", FLEET, { transformations: [recorder(records)] });
+  const placed = new Placement("kuard", { fleet, ...placement }, { transformations: [recorder(records)] });
+  await settle(placed.state);
+  await complete(records);
+  return { fleet, placed, records };
+}
+
+/** member → the placed objects' names, from the ConfigGroups registered with that member's provider. */
+function placedOn(records: RecordedResource[], fleet: Fleet): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const group of ofType(records, "kubernetes:yaml/v2:ConfigGroup")) {
+    const member = Object.values(fleet.members).find((m) => m.provider === group.provider);
+    if (!member) continue;
+    const obj = group.inputs.objs[0];
+    (out[member.memberName] ??= []).push(`${obj.kind}/${obj.metadata.namespace ?? ""}/${obj.metadata.name}`);
+  }
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}
+
+const KUARD_OBJECTS = ["Deployment/kuard-demo/kuard", "Namespace//kuard-demo", "Service/kuard-demo/kuard"];
+
+describe("Placement: the three seed policies of the Fleet documentation", () => {
+  it("PickAll with an environment: production label places the namespace and its contents on exactly the production members", async () => {
+    const { fleet, records } = await run({
+      resources: INVENTORY,
+      resourceSelectors: SELECT_NAMESPACE,
+      policy: { placementType: "PickAll", affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { environment: "production" } } }] } } } },
+    });
+    assert.deepEqual(placedOn(records, fleet), { m1: KUARD_OBJECTS, m2: KUARD_OBJECTS, m4: KUARD_OBJECTS });
+  });
+
+  it("PickFixed places onto the two named members", async () => {
+    const { fleet, records, placed } = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickFixed", clusterNames: ["m3", "m5"] } });
+    assert.deepEqual(placedOn(records, fleet), { m3: KUARD_OBJECTS, m5: KUARD_OBJECTS });
+    assert.deepEqual((await settle(placed.condition))!.status, "True");
+  });
+
+  it("PickN 3 with required and preferred affinity and topology spread places onto the scheduled members, with upstream decisions", async () => {
+    const policy = {
+      placementType: "PickN" as const,
+      numberOfClusters: 3,
+      affinity: {
+        clusterAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchExpressions: [{ key: "environment", operator: "In" as const, values: ["production", "staging"] }] } }] },
+          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 20, preference: { labelSelector: { matchLabels: { environment: "production" } } } }],
+        },
+      },
+      topologySpreadConstraints: [{ topologyKey: "region", maxSkew: 1 }],
+    };
+    const { fleet, records, placed } = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy });
+    const decisions = (await settle(placed.decisions))!;
+    const picked = decisions.filter((d) => d.selected).map((d) => d.clusterName).sort();
+    assert.deepEqual(Object.keys(placedOn(records, fleet)).sort(), picked);
+    assert.equal(picked.length, 3);
+    assert.equal(new Set(picked.map((m) => FLEET.members[m].labels!.region)).size, 3, "one per region");
+    assert.deepEqual((await settle(placed.condition))!.reason, "SchedulingPolicyFulfilled");
+  });
+});
+
+describe("Placement across runs and rollouts", () => {
+  const policy = { placementType: "PickN" as const, numberOfClusters: 2 };
+
+  it("keeps its bindings on a second run even when a better cluster appears", async () => {
+    const NODES = "kubernetes-fleet.io/node-count";
+    const sorted = {
+      placementType: "PickN" as const,
+      numberOfClusters: 2,
+      affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { propertySorter: { name: NODES, sortOrder: "Descending" as const } } }] } },
+    };
+    const before = { m1: { [NODES]: "1" }, m2: { [NODES]: "9" }, m3: { [NODES]: "8" }, m4: { [NODES]: "1" }, m5: { [NODES]: "1" } };
+    const after = { ...before, m1: { [NODES]: "50" } };
+    const first = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: sorted, memberProperties: before });
+    assert.deepEqual((await settle(first.placed.targets))!.sort(), ["m2", "m3"]);
+    const fresh = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: sorted, memberProperties: after });
+    assert.ok((await settle(fresh.placed.targets))!.includes("m1"), "without stickiness the better cluster would be picked");
+    const previous = { kuardPlacementState: await settle(first.placed.state) };
+    const second = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: sorted, memberProperties: after }, { previous });
+    assert.deepEqual((await settle(second.placed.targets))!.sort(), ["m2", "m3"]);
+  });
+
+  it("rolls a change out batch by batch, each batch waiting for the one before it", async () => {
+    const strategy = { type: "RollingUpdate" as const, rollingUpdate: { maxUnavailable: 1, unavailablePeriodSeconds: 30 } };
+    const pickAll = { placementType: "PickAll" as const };
+    const first = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: pickAll, strategy });
+    const firstWaits = ofType(first.records, "command:local:Command").filter((r) => /-batch-\d+-wait$/.test(r.name));
+    assert.deepEqual(firstWaits, [], "a first deployment adds every cluster at once (maxSurge), with no wait");
+    const changed = INVENTORY.map((o) => (o.kind === "Deployment" ? { ...o, spec: { replicas: 3 } } : o));
+    const { records } = await run({ resources: changed, resourceSelectors: SELECT_NAMESPACE, policy: pickAll, strategy }, { previous: { kuardPlacementState: await settle(first.placed.state) } });
+    const waits = ofType(records, "command:local:Command").filter((r) => /-batch-\d+-wait$/.test(r.name));
+    assert.equal(waits.length, 4, "five clusters updated in place one at a time: four waits");
+    for (const wait of waits) {
+      assert.equal(wait.inputs.create, "sleep 30");
+      assert.ok((wait.opts.dependsOn as unknown[]).length > 0, `${wait.name} waits for the batch before it`);
+      const gated = ofType(records, "kubernetes:yaml/v2:ConfigGroup").filter((g) => (g.opts.dependsOn as unknown[] | undefined)?.includes(wait.resource));
+      assert.ok(gated.length > 0, `objects of the batch after ${wait.name} wait for it`);
+    }
+  });
+
+  it("prints the placement what-if during preview", async () => {
+    const { infoLog } = await import("./harness");
+    await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy }, { preview: true });
+    assert.ok(infoLog.some((line) => line.startsWith("Placement kuard")), infoLog.join("\n---\n"));
+  });
+});
+
+describe("Placement refusals and hub mode", () => {
+  it("refuses an invalid policy with validatePolicy's messages before registering anything", async () => {
+    await useMocks(false);
+    const records: RecordedResource[] = [];
+    const fleet = new Fleet("fleet", FLEET);
+    assert.throws(
+      () => new Placement("bad", { fleet, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickN" } }, { transformations: [recorder(records)] }),
+      (e: unknown) => e instanceof FleetValidationError && e.violations.some((v) => v.path === "policy" && /numberOfClusters must be set/.test(v.message)),
+    );
+    assert.deepEqual(records, []);
+  });
+
+  it("hub mode hands a ClusterResourcePlacement that validates against the upstream CRD to the hub, with the selected objects", async () => {
+    await useMocks(false);
+    const records: RecordedResource[] = [];
+    const fleet = new Fleet("fleet", FLEET);
+    const hub = new k8s.Provider("hub", { kubeconfig: "HUB" });
+    const placement = new Placement("kuard", { fleet, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickN", numberOfClusters: 2 }, mode: "hub", hub: { provider: hub } }, { transformations: [recorder(records)] });
+    await settle(placement.state);
+    await complete(records);
+    const crp = records.find((r) => r.type === "kubernetes:placement.kubernetes-fleet.io/v1beta1:ClusterResourcePlacement")!;
+    assert.equal(crp.provider, hub);
+    const validate = crdValidator("kubefleet_placement.kubernetes-fleet.io_clusterresourceplacements.yaml", "v1beta1");
+    const object = { apiVersion: crp.inputs.apiVersion, kind: crp.inputs.kind, metadata: crp.inputs.metadata, spec: crp.inputs.spec };
+    assert.ok(validate(object), JSON.stringify(validate.errors));
+    assert.deepEqual(ofType(records, "kubernetes:yaml/v2:ConfigGroup").map((g) => g.provider === hub), [true, true, true]);
+  });
+});

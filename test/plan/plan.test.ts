@@ -1,0 +1,97 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { parseArgs, plan } from "../../plan/cli";
+import { PreviousStateError, readPreviousOutputs } from "../../plan/previous-state";
+import { ProgramError, resetRootStack, runProgram } from "../../plan/run-program";
+import { renderTree, writeManifests } from "../../plan/render";
+import { chartValuesValidator } from "../support/chart-schema";
+
+const KIND_MESH = path.resolve(__dirname, "../../programs/kind-mesh");
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "fleetmesh-plan-"));
+
+function filesUnder(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = fs.readFileSync(full, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("fleetmesh plan", function () {
+  this.timeout(120_000);
+  after(resetRootStack);
+
+  it("plans the kind example: the tree, both what-if tables, and Cilium values that pass the chart schema", async () => {
+    const run = await runProgram(KIND_MESH);
+    assert.match(renderTree(run), /^fleetmesh:index:Fleet {2}kind-mesh\n {2}tls:index\/privateKey:PrivateKey {2}kind-mesh-ca-key/);
+    assert.deepEqual(run.logs.map((l) => l.message.split("\n")[0]), ["Fleet kind-mesh: member allocation", "ClusterMesh demo (cilium): 2 members"]);
+    const out = tmp();
+    const files = writeManifests(run, out).map((f) => path.relative(out, f));
+    assert.ok(files.includes(path.join("kind-mesh-cluster1", "helm-cilium-values.yaml")), files.join("\n"));
+    const values = parse(fs.readFileSync(path.join(out, "kind-mesh-cluster1", "helm-cilium-values.yaml"), "utf8")) as Record<string, any>;
+    assert.ok(chartValuesValidator("1.18.12")(values));
+    assert.deepEqual([values.tls.ca.key, values.clustermesh.config.clusters.map((c: { name: string }) => c.name)], ["[secret]", ["cluster2"]]);
+  });
+
+  it("renders byte-identical output when the same program is planned twice", async () => {
+    const [a, b] = [tmp(), tmp()];
+    const quiet = () => undefined;
+    await plan({ program: KIND_MESH, out: a }, quiet);
+    await plan({ program: KIND_MESH, out: b }, quiet);
+    assert.deepEqual(filesUnder(a), filesUnder(b));
+  });
+
+  it("plans against a previous state, so allocations stay and the mesh what-if shows Keep", async () => {
+    const first = tmp();
+    await plan({ program: KIND_MESH, out: first }, () => undefined);
+    const lines: string[] = [];
+    await plan({ program: KIND_MESH, out: tmp(), previous: path.join(first, "state.json") }, (t) => lines.push(t));
+    const text = lines.join("\n");
+    assert.match(text, /cluster1  kind {9}1 {11}10\.0\.0\.0\/17 {4}10\.128\.0\.0\/20 {3}32000 {5}kept/);
+    assert.match(text, /Keep {4}cluster1/);
+  });
+
+  const badPrevious: Array<[string, string | undefined, RegExp]> = [
+    ["a file that does not exist", undefined, /does not exist/],
+    ["a file that is not JSON", "not json", /is not JSON/],
+    ["JSON that is neither an export nor a plan state", JSON.stringify({ hello: 1 }), /neither `pulumi stack export` output/],
+  ];
+  for (const [name, content, pattern] of badPrevious) {
+    it(`refuses as --previous ${name}`, () => {
+      const file = path.join(tmp(), "previous.json");
+      if (content !== undefined) fs.writeFileSync(file, content);
+      assert.throws(() => readPreviousOutputs(file), (e: unknown) => e instanceof PreviousStateError && pattern.test(e.message));
+    });
+  }
+
+  it("reads the stack outputs out of `pulumi stack export`", () => {
+    const file = path.join(tmp(), "export.json");
+    const outputs = { fleetState: { version: 1, members: {} } };
+    fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: [{ type: "pulumi:providers:kubernetes" }, { type: "pulumi:pulumi:Stack", outputs }] } }));
+    assert.deepEqual(readPreviousOutputs(file), outputs);
+  });
+
+  it("says clearly when the program does not exist or is not a Pulumi program", async () => {
+    await assert.rejects(runProgram("programs/nowhere"), (e: unknown) => e instanceof ProgramError && /does not exist/.test(e.message));
+    await assert.rejects(runProgram(path.resolve(__dirname, "fixtures")), (e: unknown) => e instanceof ProgramError && /has no Pulumi.yaml/.test(e.message));
+  });
+
+  it("passes a component's refusal through with its message", async () => {
+    await assert.rejects(runProgram(path.resolve(__dirname, "fixtures/refused-fleet")), (e: unknown) => e instanceof Error && /members\.default/.test(e.message));
+  });
+
+  it("parses its command line, with clear errors", () => {
+    assert.deepEqual(parseArgs(["plan", "programs/kind-mesh", "--previous", "s.json"]), { program: "programs/kind-mesh", previous: "s.json", stack: undefined, out: path.join(".plan-out", "kind-mesh") });
+    assert.throws(() => parseArgs(["plan"]), /usage: fleetmesh plan/);
+    assert.throws(() => parseArgs(["plan", "a", "--bogus"]), /unknown option --bogus/);
+    assert.throws(() => parseArgs(["plan", "a", "--out"]), /--out needs a value/);
+  });
+});
