@@ -8,6 +8,9 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud, unwrapSecrets } from "../plan/fake-cloud";
+import * as k8s from "@pulumi/kubernetes";
+import * as command from "@pulumi/command";
+import * as tls from "@pulumi/tls";
 import { Fleet, GlobalService } from "../components";
 
 interface Shape {
@@ -50,15 +53,32 @@ async function fleetmesh(members: number, cloud: FakeCloud, stateFile: string): 
   }));
 }
 
-/** Resources with no logic of their own (the SDK's base classes are abstract). */
+/** Components with no logic of their own (the SDK's base class is abstract). */
 class BareComponent extends pulumi.ComponentResource {}
 class BareCustom extends pulumi.CustomResource {}
 
+type Construct = (name: string, inputs: any, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
+
+/** The SDK class of each type the scale program registers: the floor pays the same per-class costs. */
+const SDK_CLASSES: Record<string, Construct> = {
+  "command:local:Command": (n, i, o) => new command.local.Command(n, i, o),
+  "kubernetes:helm.sh/v3:Release": (n, i, o) => new k8s.helm.v3.Release(n, i, o),
+  "pulumi:providers:kubernetes": (n, i, o) => new k8s.Provider(n, i, o),
+  "kubernetes:core/v1:Namespace": (n, i, o) => new k8s.core.v1.Namespace(n, i, o),
+  "kubernetes:core/v1:Service": (n, i, o) => new k8s.core.v1.Service(n, i, o),
+  "tls:index/privateKey:PrivateKey": (n, i, o) => new tls.PrivateKey(n, i, o),
+  "tls:index/selfSignedCert:SelfSignedCert": (n, i, o) => new tls.SelfSignedCert(n, i, o),
+  "pulumi:pulumi:StackReference": (n, i, o) => new pulumi.StackReference(n, { name: i.name }, o),
+};
+
+/** The same resources through the same SDK classes with the same inputs, and no fleetmesh logic. */
 async function floor(shape: Shape[]): Promise<void> {
   const made: pulumi.Resource[] = [];
   for (const r of shape) {
     const parent = r.parent === undefined ? undefined : made[r.parent];
-    made.push(r.custom ? new BareCustom(r.type, r.name, r.inputs, { parent }) : new BareComponent(r.type, r.name, {}, { parent }));
+    const construct = SDK_CLASSES[r.type];
+    if (construct) made.push(construct(r.name, r.inputs, { parent }));
+    else made.push(r.custom ? new BareCustom(r.type, r.name, r.inputs, { parent }) : new BareComponent(r.type, r.name, {}, { parent }));
   }
   await registered(made);
 }
