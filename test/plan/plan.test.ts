@@ -8,6 +8,7 @@ import { PreviousStateError, readPreviousOutputs } from "../../plan/previous-sta
 import { ProgramError, resetRootStack, runProgram } from "../../plan/run-program";
 import { renderTree, writeManifests } from "../../plan/render";
 import { chartValuesValidator } from "../support/chart-schema";
+import { crdValidator } from "../support/crd-schema";
 
 const KIND_MESH = path.resolve(__dirname, "../../programs/kind-mesh");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "fleetmesh-plan-"));
@@ -39,6 +40,27 @@ describe("fleetmesh plan", function () {
     const values = parse(fs.readFileSync(path.join(out, "kind-mesh-cluster1", "helm-cilium-values.yaml"), "utf8")) as Record<string, any>;
     assert.ok(chartValuesValidator("1.18.12")(values));
     assert.deepEqual([values.tls.ca.key, values.clustermesh.config.clusters.map((c: { name: string }) => c.name)], ["[secret]", ["cluster2"]]);
+  });
+
+  it("renders the AKS example's Fleet networking objects and ClusterResourcePlacement so they validate against the upstream CRDs", async () => {
+    const out = tmp();
+    await plan({ program: path.resolve(__dirname, "../../programs/aks-fleet"), out }, () => undefined);
+    const SCHEMAS: Record<string, [string, string]> = {
+      "networking.fleet.azure.com/v1beta1/ServiceExport": ["fleet-networking_networking.fleet.azure.com_serviceexports.yaml", "v1beta1"],
+      "networking.fleet.azure.com/v1alpha1/MultiClusterService": ["fleet-networking_networking.fleet.azure.com_multiclusterservices.yaml", "v1alpha1"],
+      "placement.kubernetes-fleet.io/v1beta1/ClusterResourcePlacement": ["kubefleet_placement.kubernetes-fleet.io_clusterresourceplacements.yaml", "v1beta1"],
+    };
+    const checked: string[] = [];
+    for (const [file, text] of Object.entries(filesUnder(out))) {
+      if (!file.endsWith(".yaml")) continue;
+      const obj = parse(text) as { apiVersion?: string; kind?: string };
+      const schema = SCHEMAS[`${obj.apiVersion}/${obj.kind}`];
+      if (!schema) continue;
+      const validate = crdValidator(...schema);
+      assert.ok(validate(obj), `${file}: ${JSON.stringify(validate.errors)}`);
+      checked.push(obj.kind!);
+    }
+    assert.deepEqual([...new Set(checked)].sort(), ["ClusterResourcePlacement", "MultiClusterService", "ServiceExport"]);
   });
 
   it("renders byte-identical output when the same program is planned twice", async () => {
