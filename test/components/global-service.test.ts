@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { CrossClusterPolicy, Fleet, FleetArgs, FleetValidationError, GlobalService, GlobalServiceArgs, MeshDeclaration } from "../../components";
-import { RecordedResource, complete, deploy, named, ofType, recorder } from "./harness";
+import { RecordedResource, complete, deploy, named, ofType, recorder, appliedByHand } from "./harness";
 
 // Cilium's global-service demo: rebel-base answers in both clusters, x-wing in c1 calls it, and a
 // cross-cluster policy lets x-wing in c1 reach rebel-base in c2. Namespaces are not global by default.
@@ -19,17 +19,6 @@ const rebelBase = (fleet: Fleet, more: Partial<GlobalServiceArgs> = {}): GlobalS
   ...more,
 });
 
-/** What a user would otherwise apply by hand: member, kind and object, for every Kubernetes object the components registered. */
-function appliedByHand(fleet: Fleet, records: readonly RecordedResource[]): Array<[string, string, Record<string, unknown>]> {
-  return records
-    .filter((r) => r.type.startsWith("kubernetes:"))
-    .map((r): [string, string, Record<string, unknown>] => {
-      const member = Object.values(fleet.members).find((m) => m.provider === r.provider);
-      assert.ok(member, `${r.name} is deployed with a member's own provider`);
-      return [member.memberName, r.inputs.kind as string, r.inputs];
-    })
-    .sort((a, b) => (a[0] + a[1] > b[0] + b[1] ? 1 : -1));
-}
 
 describe("GlobalService: Cilium's rebel-base / x-wing demo on a 2-member kind mesh", () => {
   let fleet: Fleet;

@@ -111,3 +111,15 @@ export async function deploy(name: string, args: FleetArgs, opts: { preview?: bo
   await complete(records);
   return { fleet, records };
 }
+
+/** What a user would otherwise apply by hand: member, kind and object of every Kubernetes object, by the provider it is deployed with. */
+export function appliedByHand(fleet: Fleet, records: readonly RecordedResource[]): Array<[string, string, Record<string, unknown>]> {
+  return records
+    .filter((r) => r.type.startsWith("kubernetes:"))
+    .map((r): [string, string, Record<string, unknown>] => {
+      const member = Object.values(fleet.members).find((m) => m.provider === r.provider);
+      if (!member) throw new Error(`${r.name} is not deployed with a member's own provider`);
+      return [member.memberName, r.inputs.kind as string, r.inputs];
+    })
+    .sort((a, b) => (a[0] + a[1] > b[0] + b[1] ? 1 : -1));
+}

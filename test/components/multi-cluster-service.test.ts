@@ -2,22 +2,11 @@ import { strict as assert } from "assert";
 import { Fleet, FleetArgs, FleetValidationError, MultiClusterService, MultiClusterServiceArgs } from "../../components";
 import { crdValidator } from "../support/crd-schema";
 import { chartValuesValidator } from "../support/chart-schema";
-import { RecordedResource, complete, deploy, named, recorder, settle, useMocks } from "./harness";
+import { RecordedResource, complete, deploy, named, recorder, settle, useMocks, appliedByHand } from "./harness";
 
 const SERVICE_EXPORTS = "fleet-networking_networking.fleet.azure.com_serviceexports.yaml";
 const MULTI_CLUSTER_SERVICES = "fleet-networking_networking.fleet.azure.com_multiclusterservices.yaml";
 
-/** Member, kind and object of every Kubernetes object in `records`, by the provider it is deployed with. */
-function appliedByHand(fleet: Fleet, records: readonly RecordedResource[]): Array<[string, string, Record<string, unknown>]> {
-  return records
-    .filter((r) => r.type.startsWith("kubernetes:"))
-    .map((r): [string, string, Record<string, unknown>] => {
-      const member = Object.values(fleet.members).find((m) => m.provider === r.provider);
-      assert.ok(member, `${r.name} is deployed with a member's own provider`);
-      return [member.memberName, r.inputs.kind as string, r.inputs];
-    })
-    .sort((a, b) => (a[0] + a[1] > b[0] + b[1] ? 1 : -1));
-}
 
 async function withService(fleetArgs: FleetArgs, services: (fleet: Fleet) => Record<string, Omit<MultiClusterServiceArgs, "fleet">>) {
   const { fleet, records: fleetRecords } = await deploy("demo", fleetArgs);
