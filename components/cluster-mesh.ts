@@ -8,6 +8,8 @@ import { MeshEndpoint, MeshPlan, MeshWhatIfRow, meshPeers, meshWhatIf, renderMes
 import { LabelSelector } from "./scheduler/types";
 import { Member } from "./member";
 import { knownOrUndefined } from "./outputs";
+import { FLEET_MEMBER_API_VERSION } from "./provisioning/aks";
+import { labelsWithoutMeshLabel, teardownSelector } from "./core/azure-mesh-commands";
 
 /** The ARM API version that has `fleets/clusterMeshProfiles` (azure-fleet-and-pulumi.md §1.5). */
 export const CLUSTER_MESH_PROFILE_API_VERSION = "2026-03-02-preview";
@@ -40,7 +42,7 @@ export interface AzureMeshContext {
   /** The mesh's selector as Azure's `byLabel` (`key=value`). */
   byLabel: string;
   /** Member name → its FleetMember resource. */
-  fleetMembers: Record<string, pulumi.Resource>;
+  fleetMembers: Record<string, pulumi.CustomResource>;
 }
 
 export interface ClusterMeshArgs extends MeshDeclaration {
@@ -53,10 +55,6 @@ export interface ClusterMeshArgs extends MeshDeclaration {
   ciliumVersion: string;
   /** Required for an `azure-fleet` mesh. */
   azure?: AzureMeshContext;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -138,7 +136,7 @@ export class ClusterMesh extends pulumi.ComponentResource {
   private createAzureMesh(name: string, args: ClusterMeshArgs): { profile: resources.Resource; apply: command.local.Command } {
     const azure = args.azure;
     if (!azure) throw new Error(`ClusterMesh ${name}: an azure-fleet mesh needs the Azure Fleet context`);
-    const fleetMembers = args.plan.members.map((m) => azure.fleetMembers[m]).filter((r): r is pulumi.Resource => r !== undefined);
+    const fleetMembers = args.plan.members.map((m) => azure.fleetMembers[m]).filter((r): r is pulumi.CustomResource => r !== undefined);
     // The profile depends on the members, so it is deleted before them (a member in a mesh cannot be deleted).
     const profile = new resources.Resource(
       `${name}-profile`,
@@ -154,15 +152,19 @@ export class ClusterMesh extends pulumi.ComponentResource {
       { parent: this, dependsOn: fleetMembers },
     );
     const target = pulumi.interpolate`--resource-group ${azure.resourceGroupName} --fleet-name ${azure.fleetName} --name ${args.plan.name}`;
+    const applyProfile = pulumi.interpolate`az fleet clustermeshprofile apply ${target}`;
     const apply = new command.local.Command(
       `${name}-apply`,
       {
-        // `apply` is a POST action azure-native does not model; re-run whenever the selected members change.
-        create: pulumi.interpolate`az fleet clustermeshprofile apply ${target}`,
-        // Teardown without the member/profile deadlock (azure-fleet-and-pulumi.md §0.5): select nothing,
+        // `apply` is a POST action azure-native does not model. A change of the selector or of the
+        // selected members updates this command (re-applies); it never replaces it, because a
+        // replacement would run the old one's delete, which is the mesh teardown.
+        create: applyProfile,
+        update: applyProfile,
+        environment: { FLEETMESH_MESH_SELECTOR: azure.byLabel, FLEETMESH_MESH_MEMBERS: [...args.plan.members].sort().join(",") },
+        // Teardown without the member/profile deadlock (azure-fleet-and-pulumi.md §0.5): select nobody,
         // apply, wait for the member list to empty; then Pulumi deletes the profile, then the members.
-        delete: pulumi.interpolate`az fleet clustermeshprofile create ${target} --member-selector fleetmesh.io/detached=true && az fleet clustermeshprofile apply ${target} && ${waitUntil(pulumi.interpolate`az fleet clustermeshprofile list-members ${target} --query 'length(@)' -o tsv`, "0")}`,
-        triggers: [azure.byLabel, ...[...args.plan.members].sort()],
+        delete: pulumi.interpolate`az fleet clustermeshprofile create ${target} --member-selector ${teardownSelector(args.plan.name)} && ${applyProfile} && ${waitUntil(pulumi.interpolate`az fleet clustermeshprofile list-members ${target} --query 'length(@)' -o tsv`, "0")}`,
         logging: "stdoutAndStderr",
       },
       { parent: this, dependsOn: [profile, ...fleetMembers] },
@@ -178,18 +180,19 @@ export class ClusterMesh extends pulumi.ComponentResource {
   private detachOnDelete(name: string, member: string, args: ClusterMeshArgs, target: pulumi.Output<string>, apply: command.local.Command): void {
     const azure = args.azure!;
     const fleetMember = azure.fleetMembers[member];
-    const [labelKey] = azure.byLabel.split("=");
-    const labelsLeft = Object.entries(args.members[member].labels)
-      .filter(([key]) => key !== labelKey)
-      .map(([key, value]) => shellQuote(`${key}=${value}`))
-      .join(" ");
+    if (!fleetMember) return;
+    const [labelKey, labelValue] = azure.byLabel.split("=");
+    // Reads the member's labels at delete time and takes off the mesh label only if it still selects
+    // this mesh; labels set by later runs are kept.
+    const newLabels = pulumi.interpolate`az resource show --ids ${fleetMember.id} --api-version ${FLEET_MEMBER_API_VERSION} --query properties.labels -o json | ${labelsWithoutMeshLabel(labelKey, labelValue, member)}`;
+    const relabel = pulumi.interpolate`az fleet member update --resource-group ${azure.resourceGroupName} --fleet-name ${azure.fleetName} --name ${member} --labels`;
     new command.local.Command(
       `${name}-${member}-detach`,
       {
         create: "true",
-        delete: pulumi.interpolate`az fleet member update --resource-group ${azure.resourceGroupName} --fleet-name ${azure.fleetName} --name ${member} --labels ${labelsLeft || "fleetmesh.io/detached=true"} && az fleet clustermeshprofile apply ${target} && ${waitUntil(pulumi.interpolate`az fleet clustermeshprofile list-members ${target} --query "length([?name=='${member}'])" -o tsv`, "0")}`,
+        delete: pulumi.interpolate`labels=$(${newLabels}) && { [ -z "$labels" ] || eval "${relabel} $labels"; } && az fleet clustermeshprofile apply ${target} && ${waitUntil(pulumi.interpolate`az fleet clustermeshprofile list-members ${target} --query "length([?name=='${member}'])" -o tsv`, "0")}`,
       },
-      { parent: this, dependsOn: fleetMember ? [fleetMember, apply] : [apply] },
+      { parent: this, dependsOn: [fleetMember, apply] },
     );
   }
 
@@ -199,7 +202,8 @@ export class ClusterMesh extends pulumi.ComponentResource {
         const created = new k8s.core.v1.Namespace(
           `${name}-${member}-${namespace}`,
           { metadata: { name: namespace, annotations: { [GLOBAL_NAMESPACE_ANNOTATION]: "true" } } },
-          { parent: this, provider: args.members[member].provider },
+          // Deleting a namespace deletes every workload in it: leaving the mesh must not do that.
+          { parent: this, provider: args.members[member].provider, retainOnDelete: true },
         );
         this.namespaces.set(`${member}/${namespace}`, created);
       }

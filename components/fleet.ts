@@ -192,6 +192,21 @@ function allocationRequests(spec: FleetSpec, args: FleetArgs): AllocationRequest
 }
 
 /**
+ * The allocation to hold while a renumbering is refused: every existing member pinned to exactly
+ * what it had, new members allocated around them without their own pins (so they cannot collide
+ * with what the existing members keep). Undefined when even that does not fit (a pool shrank).
+ */
+function frozenAllocation(spec: FleetSpec, args: FleetArgs, previous: FleetState | undefined): Record<string, MemberAllocation> | undefined {
+  const requests = allocationRequests(spec, args).map((request) => ({ ...request, pins: { ...(previous?.members[request.name] ?? {}) } }));
+  const frozen = allocate({ requests, pools: spec.pools, maxConnectedClusters: spec.maxConnectedClusters as 255 | 511, previous, allowRenumber: false });
+  return frozen.violations.length === 0 ? frozen.allocations : undefined;
+}
+
+function keptFromPrevious(allocations: Record<string, MemberAllocation>, previous: FleetState | undefined): Record<string, MemberAllocation> {
+  return Object.fromEntries(Object.keys(allocations).filter((m) => previous?.members[m]).map((m) => [m, previous!.members[m]]));
+}
+
+/**
  * A fleet of member clusters sharing one root CA and one Cilium version, with ids and CIDRs that
  * never move once allocated. Bad arguments are refused before anything is registered.
  */
@@ -254,8 +269,7 @@ export class Fleet extends pulumi.ComponentResource {
     });
     if (result.violations.length === 0) return result.allocations;
     pulumi.log.error(new FleetValidationError(component, result.violations).message, this);
-    const kept = Object.fromEntries(Object.keys(result.allocations).filter((m) => previous?.members[m]).map((m) => [m, previous!.members[m]]));
-    return { ...result.allocations, ...kept };
+    return frozenAllocation(spec, args, previous) ?? { ...result.allocations, ...keptFromPrevious(result.allocations, previous) };
   }
 
   private ciliumSettings(args: FleetArgs, spec: FleetSpec): FleetCiliumSettings {
@@ -264,6 +278,7 @@ export class Fleet extends pulumi.ComponentResource {
       maxConnectedClusters: spec.maxConnectedClusters as 255 | 511,
       kubeProxyReplacement: args.cilium?.kubeProxyReplacement ?? true,
       routingMode: args.cilium?.routingMode ?? "tunnel",
+      nativeRoutingCidr: spec.pools.podCidrPool,
       policyDefaultLocalCluster: args.cilium?.policyDefaultLocalCluster ?? true,
     };
   }

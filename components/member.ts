@@ -84,6 +84,8 @@ export interface FleetCiliumSettings {
   maxConnectedClusters: 255 | 511;
   kubeProxyReplacement: boolean;
   routingMode: "tunnel" | "native";
+  /** With native routing: the fleet's pod CIDR pool, which every member's pod CIDR lies in. */
+  nativeRoutingCidr: string;
   policyDefaultLocalCluster: boolean;
 }
 
@@ -141,7 +143,7 @@ export class Member extends pulumi.ComponentResource {
   /** Cilium here answers ARP for LoadBalancer addresses (kind members with kube-proxy replacement). */
   public readonly l2Announcements: boolean;
   /** The Azure FleetMember this AKS member joined the Azure Fleet with. */
-  public readonly fleetMember?: pulumi.Resource;
+  public readonly fleetMember?: pulumi.CustomResource;
 
   private readonly settings: MemberArgs;
   private ingress?: { address: pulumi.Output<string>; resources: pulumi.Resource[] };
@@ -160,7 +162,7 @@ export class Member extends pulumi.ComponentResource {
     this.serviceCidr = args.allocation.apply((a) => a.serviceCidr);
     this.nodePort = args.allocation.apply((a) => a.nodePort);
     const cluster = this.provision(args);
-    this.fleetMember = (cluster as { fleetMember?: pulumi.Resource }).fleetMember;
+    this.fleetMember = (cluster as { fleetMember?: pulumi.CustomResource }).fleetMember;
     this.kubeconfig = cluster.kubeconfig;
     this.nodeAddress = cluster.nodeAddress ?? pulumi.output(undefined);
     this.ciliumOwner = this.provisioner === "aks" && args.aks?.networkPlugin !== "none" ? "aks" : "fleetmesh";
@@ -208,6 +210,8 @@ export class Member extends pulumi.ComponentResource {
           kubeProxyReplacement,
           ...kindHost,
           routingMode: cilium.routingMode,
+          // Native routing must not masquerade traffic to any member's pods: the whole fleet pool.
+          ...(cilium.routingMode === "native" ? { ipv4NativeRoutingCIDR: cilium.nativeRoutingCidr } : {}),
           policyDefaultLocalCluster: cilium.policyDefaultLocalCluster,
           l2announcements: this.l2Announcements,
           clustermesh: mesh as CiliumValuesInput["clustermesh"],
@@ -233,6 +237,9 @@ export class Member extends pulumi.ComponentResource {
         values: pulumi.secret(this.ciliumValues(clustermesh)),
         timeout: 900,
         maxHistory: 10,
+        // Helm's wait would deadlock: the clustermesh-apiserver only becomes ready with the certs the
+        // post-install cronJob hook creates, and Helm runs that hook after the wait (cilium#42045).
+        skipAwait: true,
       },
       { parent: this, provider: this.provider },
     );

@@ -99,13 +99,21 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
     assert.deepEqual(profile.opts.dependsOn, [named(records, "e1-fleet-member").resource, named(records, "e2-fleet-member").resource]);
   });
 
-  it("applies the profile with the az CLI whenever the selected members change, and tears down without the deadlock", () => {
+  it("re-applies the profile in place when the selected members change, and tears down by selecting nobody", () => {
     const apply = named(records, "az-prod-apply");
-    assert.equal(apply.inputs.create, "az fleet clustermeshprofile apply --resource-group fleet-rg --fleet-name hub --name prod");
-    assert.deepEqual(apply.inputs.triggers, ["mesh=prod", "e1", "e2"]);
-    assert.match(apply.inputs.delete, /clustermeshprofile create .* --member-selector fleetmesh\.io\/detached=true && az fleet clustermeshprofile apply .* list-members/);
+    const applyProfile = "az fleet clustermeshprofile apply --resource-group fleet-rg --fleet-name hub --name prod";
+    assert.deepEqual(
+      [apply.inputs.create, apply.inputs.update, apply.inputs.environment, apply.inputs.triggers],
+      [applyProfile, applyProfile, { FLEETMESH_MESH_SELECTOR: "mesh=prod", FLEETMESH_MESH_MEMBERS: "e1,e2" }, undefined],
+    );
+    assert.match(apply.inputs.delete, /clustermeshprofile create .* --member-selector fleetmesh\.io\/mesh-teardown=prod && az fleet clustermeshprofile apply .* list-members/);
+  });
+
+  it("detaches a leaving member by removing only its own mesh label, read at delete time", () => {
     const detach = named(records, "az-prod-e1-detach");
-    assert.match(detach.inputs.delete, /^az fleet member update --resource-group fleet-rg --fleet-name hub --name e1 --labels fleetmesh.io\/detached=true && az fleet clustermeshprofile apply/);
+    assert.match(detach.inputs.delete, /^labels=\$\(az resource show --ids \S+ --api-version 2026-03-02-preview --query properties.labels -o json \| node -e /);
+    assert.match(detach.inputs.delete, / 'mesh' 'prod' 'e1'\) && \{ \[ -z "\$labels" \] \|\| eval "az fleet member update --resource-group fleet-rg --fleet-name hub --name e1 --labels \$labels"; \} && az fleet clustermeshprofile apply /);
+    assert.deepEqual(detach.opts.dependsOn, [named(records, "e1-fleet-member").resource, named(records, "az-prod-apply").resource]);
   });
 
   it("grants each member's cluster identity Network Contributor on the shared VNet for the internal load balancer", () => {

@@ -92,7 +92,10 @@ describe("Fleet with three kind members", () => {
     for (const [name, member] of Object.entries(fleet.members)) {
       const release = named(records, `${name}-cilium`);
       assert.ok(release.secretInputs.includes("values"), `${name}: values carry the CA key and must be secret`);
-      assert.deepEqual([release.inputs.chart, release.inputs.version, release.inputs.namespace, release.inputs.name], ["cilium", "1.18.12", "kube-system", "cilium"]);
+      assert.deepEqual(
+        [release.inputs.chart, release.inputs.version, release.inputs.namespace, release.inputs.name, release.inputs.skipAwait],
+        ["cilium", "1.18.12", "kube-system", "cilium", true],
+      );
       const values = release.inputs.values as Record<string, any>;
       assert.ok(validate(values), JSON.stringify(validate.errors));
       assert.deepEqual(
@@ -163,6 +166,19 @@ describe("Fleet allocation across runs", () => {
       assert.match(errorLog[0], /allowRenumber/);
     });
   }
+
+  it("while a renumbering is refused, a new member is allocated around what the existing ones keep", async () => {
+    const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
+    // a asks for id 2 (refused), new b asks for a's held id 1: b must not be handed a's id or CIDRs.
+    const members = { a: { kind: {}, clusterId: 2 }, b: { kind: {}, clusterId: 1 } };
+    const { fleet } = await deploy("renumber", { members }, { previous: { fleetState: { version: 1, members: { a: held } } } });
+    const state = (await settle(fleet.state))!;
+    assert.deepEqual(state.members.a, held);
+    assert.notEqual(state.members.b.clusterId, held.clusterId);
+    assert.notEqual(state.members.b.podCidr, held.podCidr);
+    assert.notEqual(state.members.b.nodePort, held.nodePort);
+    assert.ok(errorLog.length >= 1);
+  });
 
   it("renumbers when allowRenumber is set", async () => {
     const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
