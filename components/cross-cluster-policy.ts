@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { PolicyDirection, PolicyPeer, PolicyPort, crossClusterPolicies, crossClusterPolicyViolations } from "./core/network-policy";
 import { refuse } from "./errors";
 import { Fleet } from "./fleet";
+import { Member } from "./member";
 
 export interface CrossClusterPolicyArgs {
   /** The fleet the members belong to. */
@@ -61,12 +62,22 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
       this.policies[key(member, direction)] = new k8s.apiextensions.CustomResource(
         `${name}-${member}-${direction}`,
         { ...manifest },
-        { parent: this, provider: args.fleet.members[member].provider, dependsOn: opts?.dependsOn },
+        // CiliumNetworkPolicy is a Cilium CRD: it exists once Cilium is installed on the member.
+        { parent: this, provider: args.fleet.members[member].provider, dependsOn: ciliumFirst(args.fleet.members[member], opts?.dependsOn) },
       );
     }
     this.enforcedOn = [...new Set(placed.map((p) => p.member))].sort();
     this.registerOutputs({ enforcedOn: this.enforcedOn });
   }
+}
+
+function ciliumFirst(member: Member, dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+  const release: pulumi.Input<pulumi.Resource>[] = member.ciliumRelease ? [member.ciliumRelease] : [];
+  if (dependsOn === undefined) return release;
+  if (Array.isArray(dependsOn)) return [...release, ...dependsOn];
+  if (pulumi.Resource.isInstance(dependsOn)) return [...release, dependsOn];
+  const given = pulumi.output(dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Resource>);
+  return given.apply((resolved) => [...release, ...(Array.isArray(resolved) ? resolved : [resolved])]);
 }
 
 function key(member: string, direction: PolicyDirection): string {

@@ -11,7 +11,7 @@ export interface StateSource<T> {
   /**
    * The stack output the program exports the component's `state` under
    * (`export const fleetState = fleet.state`).
-   * @default "fleetState" for a Fleet, "<name>PlacementState" for a Placement
+   * @default "fleetState" for a Fleet, "<camelCaseName>PlacementState" for a Placement
    */
   stackOutput?: string;
   /**

@@ -193,5 +193,7 @@ function remember(component: string, args: MultiClusterServiceArgs, plan: MultiC
 
 function customObject(name: string, manifest: FleetNetworkingObject, member: Member, parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []): k8s.apiextensions.CustomResource {
   // `status: undefined` makes the object's status a readable output.
-  return new k8s.apiextensions.CustomResource(name, { ...manifest, status: undefined }, { parent, provider: member.provider, dependsOn });
+  // Fleet networking's CRDs reach a member cluster with the member agent, once it has joined the fleet.
+  const joined = member.fleetMember ? [member.fleetMember] : [];
+  return new k8s.apiextensions.CustomResource(name, { ...manifest, status: undefined }, { parent, provider: member.provider, dependsOn: [...joined, ...dependsOn] });
 }

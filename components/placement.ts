@@ -4,6 +4,7 @@ import * as command from "@pulumi/command";
 import { createHash } from "crypto";
 import { KubernetesObject, ResourceSelectorTerm, invalidSelectorsCondition, selectResources } from "./core/placement/resource-selection";
 import { PlacementMemberFacts, memberClusters } from "./core/placement/member-clusters";
+import { placementStateOutputName } from "./core/placement/state-output";
 import { RolloutBatch, rolloutBatches } from "./core/placement/rollout";
 import { PlacementWhatIf, placementStatuses, placementWhatIf, renderPlacementWhatIf } from "./core/placement/status";
 import { Binding, ClusterDecision, Condition, PlacementPolicy, ScheduleResult, schedule, validatePolicy, validateRolloutStrategy } from "./scheduler";
@@ -65,7 +66,7 @@ export interface PlacementArgs {
   hub?: PlacementHubArgs;
   /**
    * Where the previous run's bindings are read from (stickiness).
-   * @default this stack's output "<name>PlacementState" (export `placement.state` under that name)
+   * @default this stack's output "<camelCaseName>PlacementState", e.g. "kuardEastPlacementState" for "kuard-east" (export `placement.state` under that name)
    */
   state?: StateSource<PlacementState>;
 }
@@ -117,7 +118,7 @@ export class Placement extends pulumi.ComponentResource {
     super("fleetmesh:index:Placement", name, {}, opts);
     this.selected = selection.selected;
     const hash = objectsHash(selection.selected);
-    const previous = previousState(name, args.state, `${name}PlacementState`, isPlacementState, this);
+    const previous = previousState(name, args.state, placementStateOutputName(name), isPlacementState, this);
     const outcome = previous.apply((prev) => this.scheduleAndPlace(name, args, selection, hash, prev));
     this.decisions = outcome.apply((o) => o.result.decisions);
     this.condition = outcome.apply((o) => o.condition);
@@ -175,9 +176,12 @@ export class Placement extends pulumi.ComponentResource {
   /** Hub mode: the selected objects and the ClusterResourcePlacement go to the hub; its scheduler decides. */
   private emitToHub(name: string, args: PlacementArgs, objects: KubernetesObject[]): void {
     const provider = args.hub!.provider;
-    const onHub = objects.map(
-      (obj) => new k8s.yaml.v2.ConfigGroup(`${name}-hub-${objectKey(obj)}`, { objs: [obj as unknown as Record<string, unknown>] }, { parent: this, provider }),
-    );
+    // The hub only stores what KubeFleet propagates (its Deployments never run there), so nothing
+    // on it ever becomes ready: no await. Namespaces still go first, as on members.
+    const onHubObject = (obj: KubernetesObject, after: pulumi.Resource[]) =>
+      new k8s.yaml.v2.ConfigGroup(`${name}-hub-${objectKey(obj)}`, { objs: [obj as unknown as Record<string, unknown>], skipAwait: true }, { parent: this, provider, dependsOn: after });
+    const namespaces = objects.filter(isCoreNamespace).map((ns) => onHubObject(ns, []));
+    const onHub = [...namespaces, ...objects.filter((o) => !isCoreNamespace(o)).map((obj) => onHubObject(obj, namespaces))];
     new k8s.apiextensions.CustomResource(
       `${name}-crp`,
       {
@@ -193,10 +197,14 @@ export class Placement extends pulumi.ComponentResource {
 
 function placeOnMember(parent: Placement, name: string, member: Member, objects: KubernetesObject[], after: pulumi.Resource[]): pulumi.Resource[] {
   // Namespaces first: the objects inside them depend on them.
-  const namespaces = objects.filter((o) => o.kind === "Namespace" && !o.apiVersion.includes("/"));
+  const namespaces = objects.filter(isCoreNamespace);
   const created = namespaces.map((ns) => objectOnMember(parent, name, member, ns, after));
   const rest = objects.filter((o) => !namespaces.includes(o)).map((obj) => objectOnMember(parent, name, member, obj, [...after, ...created]));
   return [...created, ...rest];
+}
+
+function isCoreNamespace(obj: KubernetesObject): boolean {
+  return obj.kind === "Namespace" && !obj.apiVersion.includes("/");
 }
 
 function objectOnMember(parent: Placement, name: string, member: Member, obj: KubernetesObject, after: pulumi.Resource[]): pulumi.Resource {

@@ -27,14 +27,15 @@ describe("CrossClusterPolicy", () => {
     await complete(records);
   });
 
-  it("applies the egress side on every source member and the ingress side on every destination member, each with that member's provider", () => {
+  it("applies the egress side on every source member and the ingress side on every destination member, each with that member's provider, after Cilium", () => {
     const placed = records.filter((r) => r.type === "kubernetes:cilium.io/v2:CiliumNetworkPolicy");
     assert.deepEqual(placed.map((r) => r.name).sort(), ["xwing-c1-egress", "xwing-c2-egress", "xwing-c2-ingress"]);
     for (const record of placed) {
       const member = record.name.split("-")[1];
       assert.equal(record.provider, fleet.members[member].provider, record.name);
       assert.equal(record.parent, policy);
-      assert.deepEqual(record.opts.dependsOn, [rebelBase], record.name);
+      // Cilium's release first (the CRD comes with it), then what the caller asked for.
+      assert.deepEqual(record.opts.dependsOn, [fleet.members[member].ciliumRelease, rebelBase], record.name);
       assert.equal(policy.policies[record.name.replace(/^xwing-/, "")], record.resource);
     }
     assert.deepEqual(policy.enforcedOn, ["c1", "c2"]);

@@ -65,7 +65,10 @@ describe("MultiClusterService: Azure Fleet's kuard demo on AKS members", () => {
     const mcs = named(records, "kuard-e1", "kubernetes:networking.fleet.azure.com/v1alpha1:MultiClusterService");
     const exports = ["e1", "e2"].map((m) => named(records, `kuard-${m}`, "kubernetes:networking.fleet.azure.com/v1beta1:ServiceExport"));
     for (const record of [mcs, ...exports]) assert.equal(record.parent, kuard);
-    assert.deepEqual(mcs.opts.dependsOn, exports.map((e) => e.resource));
+    // Fleet networking's CRDs arrive with the member agent: every object waits for its member to join.
+    const joined = (m: string) => fleet.members[m].fleetMember;
+    assert.deepEqual(exports.map((e) => e.opts.dependsOn), [[joined("e1")], [joined("e2")]]);
+    assert.deepEqual(mcs.opts.dependsOn, [joined("e1"), ...exports.map((e) => e.resource)]);
   });
 
   it("exposes the members that serve it, and the address once the load balancer has one", async () => {

@@ -156,6 +156,10 @@ describe("Placement refusals and hub mode", () => {
     const validate = crdValidator("kubefleet_placement.kubernetes-fleet.io_clusterresourceplacements.yaml", "v1beta1");
     const object = { apiVersion: crp.inputs.apiVersion, kind: crp.inputs.kind, metadata: crp.inputs.metadata, spec: crp.inputs.spec };
     assert.ok(validate(object), JSON.stringify(validate.errors));
-    assert.deepEqual(ofType(records, "kubernetes:yaml/v2:ConfigGroup").map((g) => g.provider === hub), [true, true, true]);
+    const groups = ofType(records, "kubernetes:yaml/v2:ConfigGroup");
+    // On the hub nothing runs, so nothing is awaited; objects wait for their namespace.
+    assert.deepEqual(groups.map((g) => [g.provider === hub, g.inputs.skipAwait]), [[true, true], [true, true], [true, true]]);
+    const namespace = groups.find((g) => (g.inputs.objs as Array<{ kind: string }>)[0].kind === "Namespace")!;
+    for (const group of groups.filter((g) => g !== namespace)) assert.deepEqual(group.opts.dependsOn, [namespace.resource]);
   });
 });
