@@ -167,7 +167,8 @@ export class ClusterMesh extends pulumi.ComponentResource {
         delete: pulumi.interpolate`az fleet clustermeshprofile create ${target} --member-selector ${teardownSelector(args.plan.name)} && ${applyProfile} && ${waitUntil(pulumi.interpolate`az fleet clustermeshprofile list-members ${target} --query 'length(@)' -o tsv`, "0")}`,
         logging: "stdoutAndStderr",
       },
-      { parent: this, dependsOn: [profile, ...fleetMembers] },
+      // Members only connect once their internal load balancers can get addresses (Network Contributor).
+      { parent: this, dependsOn: [profile, ...fleetMembers, ...args.plan.members.flatMap((m) => args.members[m].networkAccess ?? [])] },
     );
     for (const member of args.plan.members) this.detachOnDelete(name, member, args, target, apply);
     return { profile, apply };

@@ -242,7 +242,7 @@ export class Fleet extends pulumi.ComponentResource {
     this.azureFleet = args.azureFleet ? this.createAzureFleet(name, args.azureFleet) : undefined;
     const previous = previousFleetState(name, args.state, this);
     const allocations = previous.apply((prev) => this.allocateAgainst(component, spec, args, prev, args.allowRenumber ?? false));
-    this.members = this.createMembers(name, args, spec, allocations, ca, meshing.plans);
+    this.members = this.createMembers(name, args, spec, allocations, ca);
     this.meshes = this.createMeshes(name, args, spec, meshing.plans, previous);
     for (const [memberName, member] of Object.entries(this.members)) {
       const mesh = Object.values(this.meshes).find((m) => m.members.includes(memberName));
@@ -289,7 +289,6 @@ export class Fleet extends pulumi.ComponentResource {
     spec: FleetSpec,
     allocations: pulumi.Output<Record<string, MemberAllocation>>,
     ca: ReturnType<typeof sharedCa>,
-    plans: readonly MeshPlan[],
   ): Record<string, Member> {
     const cilium = this.ciliumSettings(args, spec);
     const fleetMembership = this.azureFleet && args.azureFleet
@@ -306,7 +305,6 @@ export class Fleet extends pulumi.ComponentResource {
           ca,
           cilium,
           fleetMembership,
-          inMesh: plans.some((plan) => plan.members.includes(memberName)),
         },
         { parent: this },
       );

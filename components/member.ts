@@ -98,11 +98,6 @@ export interface MemberArgs extends MemberDeclaration {
   cilium: FleetCiliumSettings;
   /** Set when the fleet is an Azure Fleet: AKS members join it. */
   fleetMembership?: Omit<FleetMembership, "labels">;
-  /**
-   * The member is in a mesh (AKS members then get Network Contributor on their VNet).
-   * @default false
-   */
-  inMesh?: boolean;
 }
 
 /** Where Cilium on this member comes from. */
@@ -144,6 +139,8 @@ export class Member extends pulumi.ComponentResource {
   public readonly l2Announcements: boolean;
   /** The Azure FleetMember this AKS member joined the Azure Fleet with. */
   public readonly fleetMember?: pulumi.CustomResource;
+  /** AKS: the cluster identity's Network Contributor grant on its VNet (internal load balancers need it). */
+  public readonly networkAccess?: pulumi.CustomResource;
 
   private readonly settings: MemberArgs;
   private ingress?: { address: pulumi.Output<string>; resources: pulumi.Resource[] };
@@ -163,6 +160,7 @@ export class Member extends pulumi.ComponentResource {
     this.nodePort = args.allocation.apply((a) => a.nodePort);
     const cluster = this.provision(args);
     this.fleetMember = (cluster as { fleetMember?: pulumi.CustomResource }).fleetMember;
+    this.networkAccess = (cluster as { networkAccess?: pulumi.CustomResource }).networkAccess;
     this.kubeconfig = cluster.kubeconfig;
     this.nodeAddress = cluster.nodeAddress ?? pulumi.output(undefined);
     this.ciliumOwner = this.provisioner === "aks" && args.aks?.networkPlugin !== "none" ? "aks" : "fleetmesh";
@@ -185,7 +183,7 @@ export class Member extends pulumi.ComponentResource {
     if (args.kind) return provisionKind(args.memberName, args.kind, args.allocation, args.cilium.kubeProxyReplacement, this);
     if (args.aks) {
       const membership = args.fleetMembership ? { ...args.fleetMembership, labels: this.labels } : undefined;
-      return provisionAks(args.memberName, args.aks, args.allocation, membership, args.inMesh ?? false, this);
+      return provisionAks(args.memberName, args.aks, args.allocation, membership, this);
     }
     const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig!));
     return { kubeconfig, clusterIdentifier: pulumi.output(`${args.memberName}/${args.context ?? "current-context"}`) };

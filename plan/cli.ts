@@ -41,7 +41,21 @@ function section(title: string, body: string): string {
   return `\n=== ${title} ===\n${body || "(nothing)"}\n`;
 }
 
+/** Written into every output folder: only folders carrying it (or empty ones) are ever wiped. */
+const PLAN_MARKER = ".fleetmesh-plan";
+
+/** Refuses to wipe a folder that is not a previous plan's output (a typo in --out must not delete a project). */
+function assertReplaceable(out: string): void {
+  if (!fs.existsSync(out)) return;
+  if (!fs.statSync(out).isDirectory()) throw new ProgramError(`--out ${out}: is a file, not a folder`);
+  const entries = fs.readdirSync(out);
+  if (entries.length > 0 && !entries.includes(PLAN_MARKER)) {
+    throw new ProgramError(`--out ${out}: the folder is not empty and holds no previous plan (no ${PLAN_MARKER}); refusing to replace it`);
+  }
+}
+
 export async function plan(options: PlanOptions, print: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<void> {
+  assertReplaceable(options.out);
   const previousOutputs = options.previous ? readPreviousOutputs(options.previous) : undefined;
   print(`planning ${options.program}${options.previous ? ` against ${options.previous}` : ""} (mock runtime, preview; nothing is deployed)...`);
   print(`  values only a real deployment knows (node IPs, kubeconfigs, keys) are deterministic placeholders`);
@@ -53,9 +67,10 @@ export async function plan(options: PlanOptions, print: (text: string) => void =
   fs.rmSync(options.out, { recursive: true, force: true });
   const files = writeManifests(run, options.out);
   fs.mkdirSync(options.out, { recursive: true });
+  fs.writeFileSync(path.join(options.out, PLAN_MARKER), "written by `fleetmesh plan`; the next plan replaces this folder\n");
   const stateFile = path.join(options.out, "state.json");
   fs.writeFileSync(stateFile, `${JSON.stringify({ outputs: run.outputs }, null, 2)}\n`);
-  print(section("manifests", `${files.length} files under ${options.out}/ (one folder per cluster); outputs in ${stateFile} (pass it as --previous next time)`));
+  print(section("manifests", `${files.length} files under ${options.out}/ (one folder per target cluster, named after its provider); outputs in ${stateFile} (pass it as --previous next time)`));
   const errors = run.logs.filter((l) => l.severity === "error");
   if (errors.length > 0) throw new ProgramError(`the plan reports ${errors.length} error(s): see the what-if above`);
 }

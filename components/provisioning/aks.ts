@@ -53,19 +53,19 @@ export interface FleetMembership {
 export interface ProvisionedAks extends ProvisionedCluster {
   cluster: containerservice.ManagedCluster;
   fleetMember?: resources.Resource;
-  meshNetworkAccess?: authorization.RoleAssignment;
+  networkAccess: authorization.RoleAssignment;
 }
 
 /**
- * The cluster identity gets Network Contributor on the shared VNet: the clustermesh-apiserver is an
- * internal LoadBalancer in it, and without the role its IP stays pending and members stay
- * `Connecting` (azure-fleet-and-pulumi.md §1.4).
+ * The cluster identity gets Network Contributor on its VNet: the clustermesh-apiserver and a
+ * MultiClusterService's load balancer are internal LoadBalancers in it, and without the role their
+ * IPs stay pending and mesh members stay `Connecting` (azure-fleet-and-pulumi.md §1.4).
  */
-function grantMeshNetworkAccess(memberName: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): authorization.RoleAssignment {
+function grantNetworkAccess(memberName: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): authorization.RoleAssignment {
   const client = authorization.getClientConfigOutput({ parent });
   const scope = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.virtualNetwork.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${args.virtualNetwork.name}`;
   return new authorization.RoleAssignment(
-    `${memberName}-mesh-network`,
+    `${memberName}-vnet-access`,
     {
       scope,
       principalId: cluster.identity.apply((identity) => identity?.principalId ?? ""),
@@ -123,7 +123,6 @@ export function provisionAks(
   args: AksClusterArgs,
   allocation: pulumi.Output<MemberAllocation>,
   membership: FleetMembership | undefined,
-  inMesh: boolean,
   parent: pulumi.Resource,
 ): ProvisionedAks {
   const nodeSubnet = subnet(`${memberName}-nodes`, args, args.nodeSubnetCidr, parent);
@@ -167,6 +166,6 @@ export function provisionAks(
         { parent },
       )
     : undefined;
-  const meshNetworkAccess = inMesh ? grantMeshNetworkAccess(memberName, args, cluster, parent) : undefined;
-  return { cluster, fleetMember, meshNetworkAccess, kubeconfig: userKubeconfig(args, cluster, parent), clusterIdentifier: cluster.id };
+  const networkAccess = grantNetworkAccess(memberName, args, cluster, parent);
+  return { cluster, fleetMember, networkAccess, kubeconfig: userKubeconfig(args, cluster, parent), clusterIdentifier: cluster.id };
 }

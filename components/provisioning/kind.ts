@@ -59,7 +59,8 @@ export function provisionKind(
   const cluster = new command.local.Command(
     `${clusterName}-kind-cluster`,
     {
-      create: `kind get clusters 2>/dev/null | grep -qx ${name} || kind create cluster --name ${name} --config - --wait 180s`,
+      // No `--wait`: without a CNI (Cilium comes next) the nodes cannot become Ready yet.
+      create: `kind get clusters 2>/dev/null | grep -qx ${name} || kind create cluster --name ${name} --config -`,
       delete: `kind delete cluster --name ${name}`,
       stdin: configText,
       triggers: [configText.apply(kindConfigHash)],

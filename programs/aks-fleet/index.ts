@@ -1,4 +1,5 @@
 // aks-fleet: the Azure Fleet documentation scenario, declared in one program.
+//   - two peered regional VNets (eastus2, westus3);
 //   - an Azure Fleet with a hub; three AKS members (Azure CNI without overlay, AKS-managed Cilium, ACNS)
 //     labelled into one Fleet-managed Cilium mesh (ClusterMeshProfile);
 //   - the kuard demo behind a MultiClusterService (Fleet networking's L4 load balancer);
@@ -8,14 +9,36 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as network from "@pulumi/azure-native/network";
 import { Fleet, MultiClusterService, Placement } from "../../components";
 
 const config = new pulumi.Config();
 const resourceGroupName = config.get("resourceGroupName") ?? "fleetmesh-demo";
-const virtualNetwork = { name: config.get("vnetName") ?? "fleetmesh-vnet", resourceGroupName };
 
-const member = (location: string, nodeSubnetCidr: string, region: string) => ({
-  aks: { resourceGroupName, location, kubernetesVersion: "1.33", virtualNetwork, nodeSubnetCidr },
+// A VNet is regional, so each region gets its own, peered into one flat network (Fleet meshes and
+// multi-cluster load balancing need pod IPs routable across members). Each VNet also holds its
+// region's pod subnets: east takes the first half of the pod pool, west the second (pinned below).
+const regionalNetwork = (region: string, location: string, addressPrefixes: string[]) =>
+  new network.VirtualNetwork(
+    `aks-fleet-${region}`,
+    { resourceGroupName, location, virtualNetworkName: `fleetmesh-${region}`, addressSpace: { addressPrefixes } },
+    // fleetmesh adds the subnets as separate resources.
+    { ignoreChanges: ["subnets"] },
+  );
+const east = regionalNetwork("east", "eastus2", ["10.10.0.0/16", "10.64.0.0/13"]);
+const west = regionalNetwork("west", "westus3", ["10.20.0.0/16", "10.72.0.0/13"]);
+for (const [from, to] of [[east, west], [west, east]] as const) {
+  new network.VirtualNetworkPeering(`${from === east ? "east-to-west" : "west-to-east"}`, {
+    resourceGroupName,
+    virtualNetworkName: from.name,
+    remoteVirtualNetwork: { id: to.id },
+    allowVirtualNetworkAccess: true,
+    allowForwardedTraffic: true,
+  });
+}
+
+const member = (location: string, vnet: network.VirtualNetwork, nodeSubnetCidr: string, region: string) => ({
+  aks: { resourceGroupName, location, kubernetesVersion: "1.33", virtualNetwork: { name: vnet.name, resourceGroupName }, nodeSubnetCidr },
   labels: { mesh: "prod", region },
 });
 
@@ -23,9 +46,10 @@ const fleet = new Fleet("aks-fleet", {
   azureFleet: { resourceGroupName, location: "eastus2", hub: true },
   pools: { podCidrPool: "10.64.0.0/12", podCidrPrefixLength: 16, serviceCidrPool: "10.96.0.0/12", serviceCidrPrefixLength: 20 },
   members: {
-    "east-1": member("eastus2", "10.10.1.0/24", "east"),
-    "east-2": member("eastus2", "10.10.2.0/24", "east"),
-    "west-1": member("westus3", "10.10.3.0/24", "west"),
+    "east-1": member("eastus2", east, "10.10.1.0/24", "east"),
+    "east-2": member("eastus2", east, "10.10.2.0/24", "east"),
+    // In the west VNet's half of the pod pool.
+    "west-1": { ...member("westus3", west, "10.20.1.0/24", "west"), podCidr: "10.72.0.0/16" },
   },
   meshes: { prod: { memberSelector: { matchLabels: { mesh: "prod" } }, globalNamespaces: ["kuard-demo"] } },
 });

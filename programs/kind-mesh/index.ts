@@ -43,15 +43,18 @@ new CrossClusterPolicy("x-wing-to-rebel-base", {
   ports: [{ port: 80, protocol: "TCP" }],
 });
 
-/** One L4 entry point on cluster1, backed by rebel-base in every cluster (Cilium LB-IPAM on the kind network). */
-const entry = new MultiClusterService("rebel-base-entry", {
+/**
+ * One L4 entry point on cluster1 (Cilium LB-IPAM on the kind network), backed by x-wing's HTTP mock in
+ * every cluster. Not rebel-base: the policy above admits only x-wing to rebel-base in cluster2.
+ */
+const entry = new MultiClusterService("x-wing-entry", {
   fleet,
   namespace: DEMO_NAMESPACE,
-  serviceName: "rebel-base-entry",
+  serviceName: "x-wing-entry",
   exportFrom: { matchLabels: { mesh: "demo" } },
   ingressMember: "cluster1",
   ports: [{ name: "http", port: 80 }],
-  selector: { name: "rebel-base" },
+  selector: { name: "x-wing" },
 });
 
 /** Read back on the next run: ids, CIDRs and NodePorts never move. */

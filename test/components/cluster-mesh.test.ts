@@ -109,6 +109,12 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
     assert.match(apply.inputs.delete, /clustermeshprofile create .* --member-selector fleetmesh\.io\/mesh-teardown=prod && az fleet clustermeshprofile apply .* list-members/);
   });
 
+  it("applies only after every member's VNet grant (their internal load balancers need it)", () => {
+    const apply = named(records, "az-prod-apply");
+    const grants = ["e1", "e2"].map((m) => named(records, `${m}-vnet-access`).resource);
+    assert.deepEqual(apply.opts.dependsOn, [named(records, "az-prod-profile").resource, named(records, "e1-fleet-member").resource, named(records, "e2-fleet-member").resource, ...grants]);
+  });
+
   it("detaches a leaving member by removing only its own mesh label, read at delete time", () => {
     const detach = named(records, "az-prod-e1-detach");
     assert.match(detach.inputs.delete, /^labels=\$\(az resource show --ids \S+ --api-version 2026-03-02-preview --query properties.labels -o json \| node -e /);
@@ -117,7 +123,7 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
   });
 
   it("grants each member's cluster identity Network Contributor on the shared VNet for the internal load balancer", () => {
-    const grant = named(records, "e1-mesh-network");
+    const grant = named(records, "e1-vnet-access");
     assert.deepEqual(grant.inputs, {
       scope: "/subscriptions/sub-1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
       principalId: "e1-principal",

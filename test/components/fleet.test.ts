@@ -82,7 +82,7 @@ describe("Fleet with three kind members", () => {
       "",
     ].join("\n"));
     assert.deepEqual([cluster.inputs.triggers.length, cluster.opts.deleteBeforeReplace], [1, true]);
-    assert.match(cluster.inputs.create, /kind get clusters .*\|\| kind create cluster --name 'c2' --config -/);
+    assert.match(cluster.inputs.create, /kind get clusters .*\|\| kind create cluster --name 'c2' --config -$/);
     assert.equal(cluster.inputs.delete, "kind delete cluster --name 'c2'");
     assert.deepEqual(named(records, "c2-kind-kubeconfig").opts.additionalSecretOutputs, ["stdout"]);
   });

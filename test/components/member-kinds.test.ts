@@ -26,8 +26,9 @@ describe("Fleet with one AKS member (AKS-managed Cilium)", () => {
   let fleet: Fleet;
   before(async () => ({ fleet, records } = await deploy("azure", AKS_FLEET)));
 
-  it("registers the Azure Fleet, the member's subnets, its AKS cluster and its FleetMember, and no Cilium release", () => {
+  it("registers the Azure Fleet, the member's subnets, its AKS cluster, its VNet grant and its FleetMember, and no Cilium release", () => {
     assert.deepEqual(records.map((r) => `${r.type} ${r.name}`).sort(), [
+      "azure-native:authorization:RoleAssignment east1-vnet-access",
       "azure-native:containerservice:Fleet azure",
       "azure-native:containerservice:ManagedCluster east1",
       "azure-native:network:Subnet east1-nodes",

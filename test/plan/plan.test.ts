@@ -110,6 +110,19 @@ describe("fleetmesh plan", function () {
     await assert.rejects(runProgram(path.resolve(__dirname, "fixtures/refused-fleet")), (e: unknown) => e instanceof Error && /members\.default/.test(e.message));
   });
 
+  it("never wipes an --out folder that is not a previous plan's, and replaces one that is", async () => {
+    const project = tmp();
+    fs.writeFileSync(path.join(project, "index.ts"), "// someone's work\n");
+    await assert.rejects(plan({ program: KIND_MESH, out: project }, () => undefined), (e: unknown) => e instanceof ProgramError && /holds no previous plan/.test(e.message));
+    assert.deepEqual(fs.readdirSync(project), ["index.ts"]);
+    const out = tmp();
+    await plan({ program: KIND_MESH, out }, () => undefined);
+    fs.writeFileSync(path.join(out, "stale.yaml"), "left over\n");
+    await plan({ program: KIND_MESH, out }, () => undefined);
+    assert.ok(!fs.existsSync(path.join(out, "stale.yaml")));
+    assert.ok(fs.existsSync(path.join(out, "state.json")));
+  });
+
   it("parses its command line, with clear errors", () => {
     assert.deepEqual(parseArgs(["plan", "programs/kind-mesh", "--previous", "s.json"]), { program: "programs/kind-mesh", previous: "s.json", stack: undefined, out: path.join(".plan-out", "kind-mesh") });
     assert.throws(() => parseArgs(["plan"]), /usage: fleetmesh plan/);
