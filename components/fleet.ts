@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import { allocate } from "./core/allocation";
 import { allocationRows, renderAllocationTable } from "./core/allocation-table";
-import { DEFAULT_CILIUM_VERSION } from "./core/cilium-version";
+import { DEFAULT_CILIUM_VERSION, policyScopeFinding } from "./core/cilium-version";
 import { DEFAULT_LOAD_BALANCER_POOL, loadBalancerPoolViolations } from "./core/load-balancer-pool";
 import { AllocationPools, AllocationRequest, FleetSpec, FleetState, MemberAllocation, MemberSpec, Provisioner } from "./core/types";
 import { validateFleet } from "./core/validate-fleet";
@@ -230,11 +230,18 @@ export class Fleet extends pulumi.ComponentResource {
     const spec = fleetSpec(name, args);
     const loadBalancerPool = args.loadBalancerPool ?? DEFAULT_LOAD_BALANCER_POOL;
     const otherPools = { podCidrPool: spec.pools.podCidrPool, serviceCidrPool: spec.pools.serviceCidrPool };
-    refuse(component, [...validateFleet(spec), ...meshing.violations, ...loadBalancerPoolViolations(loadBalancerPool, otherPools)]);
+    const policyScope = policyScopeFinding(spec.ciliumVersion, args.cilium?.policyDefaultLocalCluster);
+    refuse(component, [
+      ...validateFleet(spec),
+      ...meshing.violations,
+      ...loadBalancerPoolViolations(loadBalancerPool, otherPools),
+      ...(policyScope.violation ? [policyScope.violation] : []),
+    ]);
     // Pins, pools and capacity are checked now; only renumbering needs the previous run's state.
     refuse(component, allocate({ requests: allocationRequests(spec, args), pools: spec.pools, maxConnectedClusters: spec.maxConnectedClusters as 255 | 511 }).violations);
     super("fleetmesh:index:Fleet", name, {}, opts);
 
+    if (policyScope.warning && meshing.plans.length > 0) pulumi.log.warn(`${component}: ${policyScope.warning}`, this);
     this.loadBalancerPool = loadBalancerPool;
     this.azureFleetHub = args.azureFleet !== undefined && args.azureFleet.hub !== false;
     const ca = sharedCa(name, args.ca, this);

@@ -164,3 +164,31 @@ export function ciliumChartFeatures(version: CiliumVersion): CiliumChartFeatures
     l2announcements: atLeast(version, 1, 14),
   };
 }
+
+/** What `cilium.policyDefaultLocalCluster` means on a chart version: a refusal, a warning, or nothing. */
+export interface PolicyScopeFinding {
+  violation?: FieldViolation;
+  warning?: string;
+}
+
+/**
+ * `clustermesh.policyDefaultLocalCluster` only exists from chart 1.18 (cilium-mesh.md, chart values table). Asking
+ * for it on an older chart is refused; leaving it unset there is allowed but warned about, because a
+ * policy without a cluster label then selects endpoints in every meshed cluster.
+ */
+export function policyScopeFinding(versionText: string, requested: boolean | undefined): PolicyScopeFinding {
+  const version = tryParseCiliumVersion(versionText);
+  if (!version || ciliumChartFeatures(version).policyDefaultLocalCluster) return {};
+  if (requested === true) {
+    return {
+      violation: {
+        path: "cilium.policyDefaultLocalCluster",
+        message: `true needs Cilium 1.18 or later (the chart option does not exist in ${versionText}); leave it unset or upgrade cilium.version`,
+      },
+    };
+  }
+  if (requested === false) return {};
+  return {
+    warning: `Cilium ${versionText} has no policyDefaultLocalCluster: network policies without an io.cilium.k8s.policy.cluster label select endpoints in every meshed cluster (fleetmesh's CrossClusterPolicy always names the cluster)`,
+  };
+}

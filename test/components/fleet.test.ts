@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { Fleet, FleetArgs, FleetValidationError } from "../../components";
 import { chartValuesValidator } from "../support/chart-schema";
-import { FAKE_CA_KEY, RecordedResource, deploy, errorLog, infoLog, named, ofType, recorder, settle, useMocks } from "./harness";
+import { FAKE_CA_KEY, RecordedResource, deploy, errorLog, infoLog, named, ofType, recorder, settle, useMocks, warnLog } from "./harness";
 
 
 const KIND_FLEET: FleetArgs = {
@@ -142,6 +142,25 @@ describe("Fleet argument validation", () => {
       assert.deepEqual(records, []);
     });
   }
+});
+
+describe("Fleet on a chart without policyDefaultLocalCluster", () => {
+  const meshed = (cilium: FleetArgs["cilium"]): FleetArgs => ({
+    cilium,
+    members: { a: { kind: {}, labels: { mesh: "m" } }, b: { kind: {}, labels: { mesh: "m" } } },
+    meshes: { m: { memberSelector: { matchLabels: { mesh: "m" } } } },
+  });
+
+  it("warns at preview that unlabelled policies reach every meshed cluster", async () => {
+    await deploy("old", meshed({ version: "1.17.6" }), { preview: true });
+    assert.equal(warnLog.length, 1);
+    assert.match(warnLog[0], /^Fleet "old": Cilium 1\.17\.6 has no policyDefaultLocalCluster/);
+  });
+
+  it("refuses an explicit policyDefaultLocalCluster: true before registering anything", async () => {
+    await assert.rejects(deploy("old", meshed({ version: "1.17.6", policyDefaultLocalCluster: true })), (e: unknown) =>
+      e instanceof FleetValidationError && /cilium\.policyDefaultLocalCluster: true needs Cilium 1\.18 or later/.test(e.message));
+  });
 });
 
 describe("Fleet allocation across runs", () => {

@@ -27,12 +27,15 @@ let cloud = new FakeCloud(false);
 /** What components printed with pulumi.log.info / log.error since the last useMocks. */
 export const infoLog: string[] = [];
 export const errorLog: string[] = [];
+export const warnLog: string[] = [];
+(pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => void warnLog.push(message);
 (pulumi.log as { info: typeof pulumi.log.info }).info = async (message: string) => void infoLog.push(message);
 (pulumi.log as { error: typeof pulumi.log.error }).error = async (message: string) => void errorLog.push(message);
 
 export async function useMocks(preview: boolean, previousOutputs: Record<string, unknown> = {}): Promise<void> {
   infoLog.length = 0;
   errorLog.length = 0;
+  warnLog.length = 0;
   cloud = new FakeCloud(preview, previousOutputs);
   await pulumi.runtime.setMocks(cloud.mocks(), "fleetmesh-test", "dev", preview, "organization");
 }

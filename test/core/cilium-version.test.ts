@@ -13,6 +13,7 @@ import {
   minorSkew,
   normalizeCiliumVersion,
   parseCiliumVersion,
+  policyScopeFinding,
   requireSupportedCiliumVersion,
   tryParseCiliumVersion,
 } from "../../components/core/cilium-version";
@@ -175,4 +176,26 @@ describe("cilium-version", () => {
       });
     }
   });
+});
+
+describe("policyScopeFinding: cilium.policyDefaultLocalCluster against the chart version", () => {
+  const cases: Array<{ name: string; version: string; requested: boolean | undefined; expected: ReturnType<typeof policyScopeFinding> }> = [
+    { name: "accepts any setting on 1.18, where the option exists", version: "1.18.12", requested: true, expected: {} },
+    { name: "accepts an unset option on 1.20", version: "1.20.0", requested: undefined, expected: {} },
+    { name: "accepts false on 1.17: that is how 1.17 behaves anyway", version: "1.17.6", requested: false, expected: {} },
+    {
+      name: "refuses true on 1.17, naming the field and the version",
+      version: "1.17.6",
+      requested: true,
+      expected: { violation: { path: "cilium.policyDefaultLocalCluster", message: "true needs Cilium 1.18 or later (the chart option does not exist in 1.17.6); leave it unset or upgrade cilium.version" } },
+    },
+    {
+      name: "warns when unset on 1.16 that policies select every meshed cluster",
+      version: "1.16.3",
+      requested: undefined,
+      expected: { warning: "Cilium 1.16.3 has no policyDefaultLocalCluster: network policies without an io.cilium.k8s.policy.cluster label select endpoints in every meshed cluster (fleetmesh's CrossClusterPolicy always names the cluster)" },
+    },
+    { name: "leaves an unparseable version to the version check", version: "latest", requested: true, expected: {} },
+  ];
+  for (const { name, version, requested, expected } of cases) it(name, () => assert.deepEqual(policyScopeFinding(version, requested), expected));
 });
