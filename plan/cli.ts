@@ -1,6 +1,7 @@
-// `fleetmesh plan <program> [--previous <file>] [--out <dir>] [--stack <name>]`: what a program would
+// `fleetmesh plan <program> [--previous <file>] [--out <dir>] [--stack <name>] [--config k=v]`: what a program would
 // do, on a machine with no cloud and no Pulumi CLI.
 import * as fs from "fs";
+import { parse as parseYaml } from "yaml";
 import * as path from "path";
 import { PreviousStateError, readPreviousOutputs } from "./previous-state";
 import { ProgramError, runProgram } from "./run-program";
@@ -11,9 +12,15 @@ export interface PlanOptions {
   previous?: string;
   out: string;
   stack?: string;
+  /** `--config key=value`, over the stack's own Pulumi.<stack>.yaml. */
+  config?: Record<string, string>;
 }
 
-const USAGE = "usage: fleetmesh plan <program-dir> [--previous <pulumi-stack-export.json | state.json>] [--out <dir>] [--stack <name>]";
+const USAGE =
+  "usage: fleetmesh plan <program-dir> [--previous <pulumi-stack-export.json | state.json>] [--out <dir>] [--stack <name>] [--config <key>=<value>]...";
+
+/** The stack whose Pulumi.<stack>.yaml is read when --stack is not given (the name `pulumi stack init` suggests). */
+const DEFAULT_STACK = "dev";
 
 export function parseArgs(argv: string[]): PlanOptions {
   const [command, ...rest] = argv;
@@ -29,12 +36,42 @@ export function parseArgs(argv: string[]): PlanOptions {
     if (arg === "--previous") options.previous = value();
     else if (arg === "--out") options.out = value();
     else if (arg === "--stack") options.stack = value();
+    else if (arg === "--config") options.config = { ...options.config, ...configPair(value()) };
     else if (arg.startsWith("-")) throw new ProgramError(`unknown option ${arg}\n${USAGE}`);
     else if (options.program === undefined) options.program = arg;
     else throw new ProgramError(`one program at a time (got "${options.program}" and "${arg}")\n${USAGE}`);
   }
   if (!options.program) throw new ProgramError(USAGE);
-  return { program: options.program, previous: options.previous, stack: options.stack, out: options.out ?? path.join(".plan-out", path.basename(path.resolve(options.program))) };
+  return {
+    program: options.program,
+    previous: options.previous,
+    stack: options.stack,
+    out: options.out ?? path.join(".plan-out", path.basename(path.resolve(options.program))),
+    ...(options.config ? { config: options.config } : {}),
+  };
+}
+
+function configPair(text: string): Record<string, string> {
+  const at = text.indexOf("=");
+  if (at <= 0) throw new ProgramError(`--config ${text}: expected <key>=<value>\n${USAGE}`);
+  return { [text.slice(0, at)]: text.slice(at + 1) };
+}
+
+/**
+ * The plain values of the stack's Pulumi.<stack>.yaml (what `pulumi config set` wrote). Secrets are
+ * encrypted there and cannot be read offline: the program sees them unset.
+ */
+export function stackConfig(programDir: string, stack: string): { file?: string; values: Record<string, string>; secrets: string[] } {
+  const file = path.join(programDir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return { values: {}, secrets: [] };
+  const config = (parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const values: Record<string, string> = {};
+  const secrets: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value === "object" && value !== null && "secure" in value) secrets.push(key);
+    else values[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { file, values, secrets };
 }
 
 function section(title: string, body: string): string {
@@ -60,7 +97,10 @@ export async function plan(options: PlanOptions, print: (text: string) => void =
   print(`planning ${options.program}${options.previous ? ` against ${options.previous}` : ""} (mock runtime, preview; nothing is deployed)...`);
   print(`  values only a real deployment knows (node IPs, kubeconfigs, keys) are deterministic placeholders`);
   const started = Date.now();
-  const run = await runProgram(options.program, { stack: options.stack, previousOutputs });
+  const fromStack = stackConfig(options.program, options.stack ?? DEFAULT_STACK);
+  if (fromStack.file) print(`  config from ${fromStack.file}${fromStack.secrets.length ? ` (secrets left unset: ${fromStack.secrets.join(", ")})` : ""}`);
+  const config = { ...fromStack.values, ...options.config };
+  const run = await runProgram(options.program, { stack: options.stack, previousOutputs, config });
   print(`  ${run.resources.length} resources planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   print(section("resources", renderTree(run)));
   print(section("what-if", renderWhatIf(run)));

@@ -28,14 +28,20 @@ let cloud = new FakeCloud(false);
 export const infoLog: string[] = [];
 export const errorLog: string[] = [];
 export const warnLog: string[] = [];
-(pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => void warnLog.push(message);
-(pulumi.log as { info: typeof pulumi.log.info }).info = async (message: string) => void infoLog.push(message);
-(pulumi.log as { error: typeof pulumi.log.error }).error = async (message: string) => void errorLog.push(message);
+
+/** Captures pulumi.log again (the offline plan installs its own capture, and may have run first). */
+function captureLogs(): void {
+  (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => void warnLog.push(message);
+  (pulumi.log as { info: typeof pulumi.log.info }).info = async (message: string) => void infoLog.push(message);
+  (pulumi.log as { error: typeof pulumi.log.error }).error = async (message: string) => void errorLog.push(message);
+}
+captureLogs();
 
 export async function useMocks(preview: boolean, previousOutputs: Record<string, unknown> = {}): Promise<void> {
   infoLog.length = 0;
   errorLog.length = 0;
   warnLog.length = 0;
+  captureLogs();
   cloud = new FakeCloud(preview, previousOutputs);
   await pulumi.runtime.setMocks(cloud.mocks(), "fleetmesh-test", "dev", preview, "organization");
 }

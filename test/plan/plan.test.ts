@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { parseArgs, plan } from "../../plan/cli";
+import { parseArgs, plan, stackConfig } from "../../plan/cli";
 import { PreviousStateError, readPreviousOutputs } from "../../plan/previous-state";
 import { ProgramError, resetRootStack, runProgram } from "../../plan/run-program";
 import { renderTree, writeManifests } from "../../plan/render";
@@ -123,7 +123,24 @@ describe("fleetmesh plan", function () {
     assert.ok(fs.existsSync(path.join(out, "state.json")));
   });
 
+  it("takes config from the stack's Pulumi.<stack>.yaml, with --config on top", async () => {
+    const lines: string[] = [];
+    await plan({ program: KIND_MESH, out: tmp(), config: { members: "3" } }, (t) => lines.push(t));
+    const text = lines.join("\n");
+    assert.match(text, /config from .*Pulumi\.dev\.yaml/);
+    assert.match(text, /ClusterMesh demo \(cilium\): 3 members/);
+  });
+
+  it("reads plain stack config and leaves encrypted secrets unset", () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  app:members: 4\n  app:name: east\n  app:token:\n    secure: AAABAxyz\n");
+    assert.deepEqual(stackConfig(dir, "dev"), { file: path.join(dir, "Pulumi.dev.yaml"), values: { "app:members": "4", "app:name": "east" }, secrets: ["app:token"] });
+    assert.deepEqual(stackConfig(dir, "prod"), { values: {}, secrets: [] });
+  });
+
   it("parses its command line, with clear errors", () => {
+    assert.deepEqual(parseArgs(["plan", "p", "--config", "members=3", "--config", "kind-mesh:ciliumVersion=1.20.0"]).config, { members: "3", "kind-mesh:ciliumVersion": "1.20.0" });
+    assert.throws(() => parseArgs(["plan", "p", "--config", "members"]), /--config members: expected <key>=<value>/);
     assert.deepEqual(parseArgs(["plan", "programs/kind-mesh", "--previous", "s.json"]), { program: "programs/kind-mesh", previous: "s.json", stack: undefined, out: path.join(".plan-out", "kind-mesh") });
     assert.throws(() => parseArgs(["plan"]), /usage: fleetmesh plan/);
     assert.throws(() => parseArgs(["plan", "a", "--bogus"]), /unknown option --bogus/);
