@@ -86,8 +86,18 @@ function assertReplaceable(out: string): void {
   if (!fs.existsSync(out)) return;
   if (!fs.statSync(out).isDirectory()) throw new ProgramError(`--out ${out}: is a file, not a folder`);
   const entries = fs.readdirSync(out);
-  if (entries.length > 0 && !entries.includes(PLAN_MARKER)) {
+  // Plans written before the marker existed are recognised by their state.json.
+  if (entries.length > 0 && !entries.includes(PLAN_MARKER) && !isPlanState(path.join(out, "state.json"))) {
     throw new ProgramError(`--out ${out}: the folder is not empty and holds no previous plan (no ${PLAN_MARKER}); refusing to replace it`);
+  }
+}
+
+function isPlanState(file: string): boolean {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+    return typeof parsed === "object" && parsed !== null && Object.keys(parsed).join() === "outputs";
+  } catch {
+    return false;
   }
 }
 

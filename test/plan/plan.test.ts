@@ -121,6 +121,10 @@ describe("fleetmesh plan", function () {
     await plan({ program: KIND_MESH, out }, () => undefined);
     assert.ok(!fs.existsSync(path.join(out, "stale.yaml")));
     assert.ok(fs.existsSync(path.join(out, "state.json")));
+    // A plan written before the marker existed is still recognised by its state.json.
+    fs.rmSync(path.join(out, ".fleetmesh-plan"));
+    await plan({ program: KIND_MESH, out }, () => undefined);
+    assert.ok(fs.existsSync(path.join(out, ".fleetmesh-plan")));
   });
 
   it("takes config from the stack's Pulumi.<stack>.yaml, with --config on top", async () => {
