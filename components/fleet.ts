@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
-import { allocate } from "./core/allocation";
+import { AllocateInput, allocate } from "./core/allocation";
 import { allocationRows, renderAllocationTable } from "./core/allocation-table";
 import { DEFAULT_CILIUM_VERSION, policyScopeFinding } from "./core/cilium-version";
 import { DEFAULT_LOAD_BALANCER_POOL, loadBalancerPoolViolations } from "./core/load-balancer-pool";
@@ -183,6 +183,13 @@ function fleetSpec(name: string, args: FleetArgs): FleetSpec {
 }
 
 /** kind members, and members exposing their clustermesh-apiserver as a NodePort, get a NodePort. */
+/** What this run asks the allocator for; only the previous state and the renumbering switch vary. */
+type FleetAllocationRequest = Omit<AllocateInput, "previous" | "allowRenumber">;
+
+function fleetAllocationRequest(spec: FleetSpec, args: FleetArgs): FleetAllocationRequest {
+  return { requests: allocationRequests(spec, args), pools: spec.pools, maxConnectedClusters: spec.maxConnectedClusters as 255 | 511 };
+}
+
 function allocationRequests(spec: FleetSpec, args: FleetArgs): AllocationRequest[] {
   return spec.members.map((m) => ({
     name: m.name,
@@ -196,9 +203,9 @@ function allocationRequests(spec: FleetSpec, args: FleetArgs): AllocationRequest
  * what it had, new members allocated around them without their own pins (so they cannot collide
  * with what the existing members keep). Undefined when even that does not fit (a pool shrank).
  */
-function frozenAllocation(spec: FleetSpec, args: FleetArgs, previous: FleetState | undefined): Record<string, MemberAllocation> | undefined {
-  const requests = allocationRequests(spec, args).map((request) => ({ ...request, pins: { ...(previous?.members[request.name] ?? {}) } }));
-  const frozen = allocate({ requests, pools: spec.pools, maxConnectedClusters: spec.maxConnectedClusters as 255 | 511, previous, allowRenumber: false });
+function frozenAllocation(request: FleetAllocationRequest, previous: FleetState | undefined): Record<string, MemberAllocation> | undefined {
+  const requests = request.requests.map((member) => ({ ...member, pins: { ...(previous?.members[member.name] ?? {}) } }));
+  const frozen = allocate({ ...request, requests, previous, allowRenumber: false });
   return frozen.violations.length === 0 ? frozen.allocations : undefined;
 }
 
@@ -238,7 +245,8 @@ export class Fleet extends pulumi.ComponentResource {
       ...(policyScope.violation ? [policyScope.violation] : []),
     ]);
     // Pins, pools and capacity are checked now; only renumbering needs the previous run's state.
-    refuse(component, allocate({ requests: allocationRequests(spec, args), pools: spec.pools, maxConnectedClusters: spec.maxConnectedClusters as 255 | 511 }).violations);
+    const allocationRequest = fleetAllocationRequest(spec, args);
+    refuse(component, allocate(allocationRequest).violations);
     super("fleetmesh:index:Fleet", name, {}, opts);
 
     if (policyScope.warning && meshing.plans.length > 0) pulumi.log.warn(`${component}: ${policyScope.warning}`, this);
@@ -248,7 +256,7 @@ export class Fleet extends pulumi.ComponentResource {
     this.caCertPem = ca.certPem;
     this.azureFleet = args.azureFleet ? this.createAzureFleet(name, args.azureFleet) : undefined;
     const previous = previousFleetState(name, args.state, this);
-    const allocations = previous.apply((prev) => this.allocateAgainst(component, spec, args, prev, args.allowRenumber ?? false));
+    const allocations = previous.apply((prev) => this.allocateAgainst(component, allocationRequest, prev, args.allowRenumber ?? false));
     this.members = this.createMembers(name, args, spec, allocations, ca);
     this.meshes = this.createMeshes(name, args, spec, meshing.plans, previous);
     for (const [memberName, member] of Object.entries(this.members)) {
@@ -266,17 +274,11 @@ export class Fleet extends pulumi.ComponentResource {
    * naming the member, and every existing member keeps what it has: nothing is renumbered, not even
    * partly, while the error stands.
    */
-  private allocateAgainst(component: string, spec: FleetSpec, args: FleetArgs, previous: FleetState | undefined, allowRenumber: boolean): Record<string, MemberAllocation> {
-    const result = allocate({
-      requests: allocationRequests(spec, args),
-      pools: spec.pools,
-      maxConnectedClusters: spec.maxConnectedClusters as 255 | 511,
-      previous,
-      allowRenumber,
-    });
+  private allocateAgainst(component: string, request: FleetAllocationRequest, previous: FleetState | undefined, allowRenumber: boolean): Record<string, MemberAllocation> {
+    const result = allocate({ ...request, previous, allowRenumber });
     if (result.violations.length === 0) return result.allocations;
     pulumi.log.error(new FleetValidationError(component, result.violations).message, this);
-    return frozenAllocation(spec, args, previous) ?? { ...result.allocations, ...keptFromPrevious(result.allocations, previous) };
+    return frozenAllocation(request, previous) ?? { ...result.allocations, ...keptFromPrevious(result.allocations, previous) };
   }
 
   private ciliumSettings(args: FleetArgs, spec: FleetSpec): FleetCiliumSettings {

@@ -178,10 +178,9 @@ export class Placement extends pulumi.ComponentResource {
     const provider = args.hub!.provider;
     // The hub only stores what KubeFleet propagates (its Deployments never run there), so nothing
     // on it ever becomes ready: no await. Namespaces still go first, as on members.
-    const onHubObject = (obj: KubernetesObject, after: pulumi.Resource[]) =>
-      new k8s.yaml.v2.ConfigGroup(`${name}-hub-${objectKey(obj)}`, { objs: [obj as unknown as Record<string, unknown>], skipAwait: true }, { parent: this, provider, dependsOn: after });
-    const namespaces = objects.filter(isCoreNamespace).map((ns) => onHubObject(ns, []));
-    const onHub = [...namespaces, ...objects.filter((o) => !isCoreNamespace(o)).map((obj) => onHubObject(obj, namespaces))];
+    const onHub = namespacesFirst(objects, [], (obj, after) =>
+      new k8s.yaml.v2.ConfigGroup(`${name}-hub-${objectKey(obj)}`, { objs: [obj as unknown as Record<string, unknown>], skipAwait: true }, { parent: this, provider, dependsOn: after }),
+    );
     new k8s.apiextensions.CustomResource(
       `${name}-crp`,
       {
@@ -196,15 +195,15 @@ export class Placement extends pulumi.ComponentResource {
 }
 
 function placeOnMember(parent: Placement, name: string, member: Member, objects: KubernetesObject[], after: pulumi.Resource[]): pulumi.Resource[] {
-  // Namespaces first: the objects inside them depend on them.
-  const namespaces = objects.filter(isCoreNamespace);
-  const created = namespaces.map((ns) => objectOnMember(parent, name, member, ns, after));
-  const rest = objects.filter((o) => !namespaces.includes(o)).map((obj) => objectOnMember(parent, name, member, obj, [...after, ...created]));
-  return [...created, ...rest];
+  return namespacesFirst(objects, after, (obj, deps) => objectOnMember(parent, name, member, obj, deps));
 }
 
-function isCoreNamespace(obj: KubernetesObject): boolean {
-  return obj.kind === "Namespace" && !obj.apiVersion.includes("/");
+/** Creates the core Namespaces first (after `after`), then every other object after them too. */
+function namespacesFirst(objects: KubernetesObject[], after: pulumi.Resource[], create: (obj: KubernetesObject, after: pulumi.Resource[]) => pulumi.Resource): pulumi.Resource[] {
+  const namespaces = objects.filter((o) => o.kind === "Namespace" && !o.apiVersion.includes("/"));
+  const created = namespaces.map((ns) => create(ns, after));
+  const rest = objects.filter((o) => !namespaces.includes(o)).map((obj) => create(obj, [...after, ...created]));
+  return [...created, ...rest];
 }
 
 function objectOnMember(parent: Placement, name: string, member: Member, obj: KubernetesObject, after: pulumi.Resource[]): pulumi.Resource {

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import * as path from "path";
-import { PreviousStateError, readPreviousOutputs } from "./previous-state";
+import { PreviousStateError, isPlanStateFile, readPreviousOutputs } from "./previous-state";
 import { ProgramError, runProgram } from "./run-program";
 import { renderTree, renderWhatIf, writeManifests } from "./render";
 
@@ -87,17 +87,8 @@ function assertReplaceable(out: string): void {
   if (!fs.statSync(out).isDirectory()) throw new ProgramError(`--out ${out}: is a file, not a folder`);
   const entries = fs.readdirSync(out);
   // Plans written before the marker existed are recognised by their state.json.
-  if (entries.length > 0 && !entries.includes(PLAN_MARKER) && !isPlanState(path.join(out, "state.json"))) {
+  if (entries.length > 0 && !entries.includes(PLAN_MARKER) && !isPlanStateFile(path.join(out, "state.json"))) {
     throw new ProgramError(`--out ${out}: the folder is not empty and holds no previous plan (no ${PLAN_MARKER}); refusing to replace it`);
-  }
-}
-
-function isPlanState(file: string): boolean {
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
-    return typeof parsed === "object" && parsed !== null && Object.keys(parsed).join() === "outputs";
-  } catch {
-    return false;
   }
 }
 

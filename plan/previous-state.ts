@@ -20,10 +20,27 @@ export function readPreviousOutputs(file: string): Record<string, unknown> {
     throw new PreviousStateError(`--previous: "${file}" is not JSON (${(error as Error).message}); give the output of \`pulumi stack export\` or a plan's state.json`);
   }
   if (typeof parsed !== "object" || parsed === null) throw new PreviousStateError(`--previous: "${file}" holds no object`);
-  const record = parsed as Checkpoint & { outputs?: Record<string, unknown> };
-  if (record.outputs && typeof record.outputs === "object") return record.outputs;
+  const planOutputs = planStateOutputs(parsed);
+  if (planOutputs) return planOutputs;
+  const record = parsed as Checkpoint;
   const resources = record.deployment?.resources ?? record.checkpoint?.latest?.resources;
   const stack = resources?.find((r) => r.type === "pulumi:pulumi:Stack");
   if (stack) return stack.outputs ?? {};
   throw new PreviousStateError(`--previous: "${file}" is neither \`pulumi stack export\` output (no pulumi:pulumi:Stack resource) nor a plan's state.json (no "outputs")`);
+}
+
+/** The outputs of a plan's state.json (`{ "outputs": { ... } }`), or undefined for anything else. */
+function planStateOutputs(parsed: unknown): Record<string, unknown> | undefined {
+  const outputs = (parsed as { outputs?: unknown }).outputs;
+  return outputs && typeof outputs === "object" ? (outputs as Record<string, unknown>) : undefined;
+}
+
+/** `file` is exactly a state.json a plan wrote: one "outputs" object and nothing else. */
+export function isPlanStateFile(file: string): boolean {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+    return typeof parsed === "object" && parsed !== null && Object.keys(parsed).join() === "outputs" && planStateOutputs(parsed) !== undefined;
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 // Shell fragments for the Azure Fleet ClusterMeshProfile lifecycle that azure-native does not model
 // (`az fleet clustermeshprofile apply` is a POST action). Plain strings, no Pulumi: tested by running them.
+import { shellQuote } from "./shell";
 
 /** The label key the teardown selector uses. No member ever carries it, so the selector picks nobody. */
 export const MESH_TEARDOWN_LABEL_KEY = "fleetmesh.io/mesh-teardown";
@@ -9,11 +10,6 @@ export const DETACHED_LABEL_KEY = "fleetmesh.io/detached";
 
 /** Fleet's own read-only member labels (azure-fleet-and-pulumi.md §3): never written back. */
 const FLEET_OWNED_LABEL_PREFIX = "fleet.azure.com/";
-
-/** `text` as one single-quoted shell word. */
-export function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The selector a mesh is switched to before its profile is deleted: it picks no member. */
 export function teardownSelector(meshName: string): string {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { kindClusterConfig, kindConfigHash, renderKindConfig } from "../core/kind-config";
 import { MemberAllocation } from "../core/types";
+import { shellQuote } from "../core/shell";
 
 /** How a kind member is made. */
 export interface KindClusterArgs {
@@ -25,10 +26,6 @@ export interface ProvisionedCluster {
   clusterIdentifier: pulumi.Output<string>;
   /** Address peers use to reach this cluster's nodes (kind: the control-plane IP on the `kind` network). */
   nodeAddress?: pulumi.Output<string>;
-}
-
-function quoted(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -55,7 +52,7 @@ export function provisionKind(
       }),
     ),
   );
-  const name = quoted(clusterName);
+  const name = shellQuote(clusterName);
   const cluster = new command.local.Command(
     `${clusterName}-kind-cluster`,
     {
@@ -77,7 +74,7 @@ export function provisionKind(
   const address = new command.local.Command(
     `${clusterName}-kind-address`,
     {
-      create: `docker inspect -f '{{ (index .NetworkSettings.Networks "kind").IPAddress }}' ${quoted(`${clusterName}-control-plane`)}`,
+      create: `docker inspect -f '{{ (index .NetworkSettings.Networks "kind").IPAddress }}' ${shellQuote(`${clusterName}-control-plane`)}`,
       triggers: [cluster.id],
       logging: "stderr",
     },
