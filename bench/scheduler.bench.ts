@@ -1,4 +1,4 @@
-import { schedule } from "../components/scheduler";
+import { schedule } from "../components/core/kubefleet/scheduler";
 import { mixedPolicy, referencePolicy, syntheticFleet } from "./synthetic-fleet";
 import { summarize, timeRuns } from "./timing";
 

@@ -1,4 +1,4 @@
-import { MemberCluster, PlacementPolicy } from "../components/scheduler/types";
+import { MemberCluster, PlacementPolicy } from "../components/core/kubefleet/scheduler/types";
 
 // A deterministic synthetic fleet for the scheduler benchmark: labels region/zone/env/tier,
 // node-count and cost properties, resource usage, and a few tainted clusters.

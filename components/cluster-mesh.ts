@@ -2,14 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import * as resources from "@pulumi/azure-native/resources";
-import { CiliumClusterMeshInput } from "./core/cilium-values";
-import { GLOBAL_NAMESPACE_ANNOTATION } from "./core/global-service";
-import { MeshEndpoint, MeshPlan, MeshWhatIfRow, meshPeers, meshWhatIf, renderMeshWhatIf } from "./core/mesh";
-import { LabelSelector } from "./scheduler/types";
+import { CiliumClusterMeshInput } from "./core/cilium/cilium-values";
+import { GLOBAL_NAMESPACE_ANNOTATION } from "./core/services/global-service";
+import { MeshEndpoint, MeshPlan, MeshWhatIfRow, meshPeers, meshWhatIf, renderMeshWhatIf } from "./core/cilium/mesh";
+import { LabelSelector } from "./core/kubefleet/scheduler/types";
 import { Member } from "./member";
-import { knownOrUndefined } from "./outputs";
-import { FLEET_MEMBER_API_VERSION } from "./provisioning/aks";
-import { labelsWithoutMeshLabel, teardownSelector } from "./core/azure-mesh-commands";
+import { knownOrUndefined } from "./runtime/outputs";
+import { FLEET_MEMBER_API_VERSION } from "./runtime/aks-cluster";
+import { labelsWithoutMeshLabel, teardownSelector } from "./core/azure/azure-mesh-commands";
 
 /** The ARM API version that has `fleets/clusterMeshProfiles` (azure-fleet-and-pulumi.md §1.5). */
 export const CLUSTER_MESH_PROFILE_API_VERSION = "2026-03-02-preview";

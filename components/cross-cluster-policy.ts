@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PolicyDirection, PolicyPeer, PolicyPort, crossClusterPolicies, crossClusterPolicyViolations } from "./core/network-policy";
+import { PolicyDirection, PolicyPeer, PolicyPort, crossClusterPolicies, crossClusterPolicyViolations } from "./core/services/network-policy";
 import { refuse } from "./errors";
 import { Fleet } from "./fleet";
 import { Member } from "./member";

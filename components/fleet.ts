@@ -1,17 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
-import { AllocateInput, allocate } from "./core/allocation";
-import { allocationRows, renderAllocationTable } from "./core/allocation-table";
-import { DEFAULT_CILIUM_VERSION, policyScopeFinding } from "./core/cilium-version";
-import { DEFAULT_LOAD_BALANCER_POOL, loadBalancerPoolViolations } from "./core/load-balancer-pool";
-import { AllocationPools, AllocationRequest, FleetSpec, FleetState, MemberAllocation, MemberSpec, Provisioner } from "./core/types";
-import { validateFleet } from "./core/validate-fleet";
+import { AllocateInput, allocate } from "./core/fleet/allocation";
+import { allocationRows, renderAllocationTable } from "./core/fleet/allocation-table";
+import { DEFAULT_CILIUM_VERSION, policyScopeFinding } from "./core/cilium/cilium-version";
+import { DEFAULT_LOAD_BALANCER_POOL, loadBalancerPoolViolations } from "./core/cilium/load-balancer-pool";
+import { AllocationPools, AllocationRequest, FleetSpec, FleetState, MemberAllocation, MemberSpec, Provisioner } from "./core/fleet/types";
+import { validateFleet } from "./core/fleet/validate-fleet";
 import { FleetValidationError, refuse } from "./errors";
-import { FleetStateSource, previousFleetState } from "./fleet-state";
+import { FleetStateSource, previousFleetState } from "./runtime/previous-state";
 import { FleetCiliumSettings, Member, MemberDeclaration } from "./member";
 import { ClusterMesh, MeshDeclaration } from "./cluster-mesh";
-import { MeshMemberFacts, MeshPlan, azureByLabel, planMeshes } from "./core/mesh";
-import { ExistingCa, sharedCa } from "./shared-ca";
+import { MeshMemberFacts, MeshPlan, azureByLabel, planMeshes } from "./core/cilium/mesh";
+import { ExistingCa, sharedCa } from "./runtime/shared-ca";
 
 /** Pools for 255 members; `defaultPools(511)` halves each slot so 511 fit. */
 export function defaultPools(maxConnectedClusters: 255 | 511): AllocationPools {

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PortsInput, ServiceAffinity, globalServiceManifests, planGlobalService } from "./core/global-service";
+import { PortsInput, ServiceAffinity, globalServiceManifests, planGlobalService } from "./core/services/global-service";
 import { refuse } from "./errors";
 import { ClusterMesh } from "./cluster-mesh";
 import { Fleet } from "./fleet";
 import { Member } from "./member";
-import { fleetMembers, memberNamespace, memberService } from "./member-objects";
+import { fleetMembers, memberNamespace, memberService } from "./runtime/member-objects";
 
 export interface GlobalServiceArgs {
   /** The mesh whose members share the service. */

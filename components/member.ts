@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CiliumValuesInput, buildCiliumValues } from "./core/cilium-values";
-import { CILIUM_V2ALPHA1, ingressAnnouncementManifest, ingressPoolManifest, pinnedLoadBalancerAddress } from "./core/load-balancer-pool";
-import { MemberAllocation, MemberTaint, Provisioner } from "./core/types";
-import { SharedCa } from "./shared-ca";
-import { AksClusterArgs, FleetMembership, provisionAks } from "./provisioning/aks";
-import { KindClusterArgs, ProvisionedCluster, provisionKind } from "./provisioning/kind";
+import { CiliumValuesInput, buildCiliumValues } from "./core/cilium/cilium-values";
+import { CILIUM_V2ALPHA1, ingressAnnouncementManifest, ingressPoolManifest, pinnedLoadBalancerAddress } from "./core/cilium/load-balancer-pool";
+import { MemberAllocation, MemberTaint, Provisioner } from "./core/fleet/types";
+import { SharedCa } from "./runtime/shared-ca";
+import { AksClusterArgs, FleetMembership, provisionAks } from "./runtime/aks-cluster";
+import { KindClusterArgs, ProvisionedCluster, provisionKind } from "./runtime/kind-cluster";
 
 export const CILIUM_CHART_REPOSITORY = "https://helm.cilium.io/";
 

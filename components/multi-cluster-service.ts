@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PortsInput, ServiceManifest } from "./core/global-service";
+import { PortsInput, ServiceManifest } from "./core/services/global-service";
 import {
   CiliumMcsPlan,
   FleetNetworkingObject,
@@ -12,14 +12,14 @@ import {
   planMultiClusterService,
   serviceExportManifest,
   sharedAddressClashes,
-} from "./core/multi-cluster-service";
-import { FieldViolation } from "./core/types";
-import { show } from "./core/validation/findings";
+} from "./core/services/multi-cluster-service";
+import { FieldViolation } from "./core/fleet/types";
+import { show } from "./core/fleet/validation/findings";
 import { refuse } from "./errors";
 import { Fleet } from "./fleet";
-import { memberNamespace, memberService } from "./member-objects";
+import { memberNamespace, memberService } from "./runtime/member-objects";
 import { Member } from "./member";
-import { LabelSelector } from "./scheduler/types";
+import { LabelSelector } from "./core/kubefleet/scheduler/types";
 
 export interface MultiClusterServiceArgs {
   /** The fleet whose members serve and expose the service. */

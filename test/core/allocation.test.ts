@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { AllocateInput, AllocateResult, allocate } from "../../components/core/allocation";
-import { contains, formatCidr, overlaps, slotCount, subnetAt } from "../../components/core/cidr";
-import type { AllocationPools, AllocationRequest, FleetState, MemberAllocation } from "../../components/core/types";
+import { AllocateInput, AllocateResult, allocate } from "../../components/core/fleet/allocation";
+import { contains, formatCidr, overlaps, slotCount, subnetAt } from "../../components/core/fleet/cidr";
+import type { AllocationPools, AllocationRequest, FleetState, MemberAllocation } from "../../components/core/fleet/types";
 
 const POOLS: AllocationPools = {
   podCidrPool: "10.0.0.0/12",

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
-import { labelsWithoutMeshLabel, teardownSelector } from "../../components/core/azure-mesh-commands";
+import { labelsWithoutMeshLabel, teardownSelector } from "../../components/core/azure/azure-mesh-commands";
 
 /** Runs the stage as the detach command does: the member's labels (ARM JSON) on stdin. */
 function run(stage: string, labelsJson: string): string {

@@ -16,7 +16,7 @@ import {
   slotCount,
   subnetAt,
   subnetIndex,
-} from "../../components/core/cidr";
+} from "../../components/core/fleet/cidr";
 
 const TEN = 10 * 2 ** 24; // 10.0.0.0 as an integer
 

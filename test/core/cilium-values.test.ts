@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { SchemaNode, SchemaVersion, chartValuesValidator, loadChartSchema, schemaVersionFor } from "../support/chart-schema";
-import { CiliumPeer, CiliumValuesInput, HelmValues, buildCiliumValues, peersOf } from "../../components/core/cilium-values";
+import { CiliumPeer, CiliumValuesInput, HelmValues, buildCiliumValues, peersOf } from "../../components/core/cilium/cilium-values";
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: a kind member, an existing (kubeconfig) member and an AKS BYOCNI member, alone and

@@ -16,7 +16,7 @@ import {
   policyScopeFinding,
   requireSupportedCiliumVersion,
   tryParseCiliumVersion,
-} from "../../components/core/cilium-version";
+} from "../../components/core/cilium/cilium-version";
 
 const v = (major: number, minor: number, patch: number): CiliumVersion => ({ major, minor, patch });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { GlobalServiceInput, ServiceManifest, globalServiceManifests, namespaceManifest, planGlobalService } from "../../components/core/global-service";
+import { GlobalServiceInput, ServiceManifest, globalServiceManifests, namespaceManifest, planGlobalService } from "../../components/core/services/global-service";
 
 // The rebel-base service of Cilium's global-service demo, on a 2-member mesh.
 const REBEL_BASE: GlobalServiceInput = {

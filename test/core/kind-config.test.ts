@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
-import { KindClusterConfig, kindClusterConfig, kindConfigHash, renderKindConfig } from "../../components/core/kind-config";
+import { KindClusterConfig, kindClusterConfig, kindConfigHash, renderKindConfig } from "../../components/core/fleet/kind-config";
 
 const base = { name: "c1", podSubnet: "10.1.0.0/16", serviceSubnet: "10.96.1.0/24", workers: 0, kubeProxyMode: "none" as const };
 

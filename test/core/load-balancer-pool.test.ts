@@ -6,7 +6,7 @@ import {
   loadBalancerPoolViolations,
   pinnedIngressMetadata,
   pinnedLoadBalancerAddress,
-} from "../../components/core/load-balancer-pool";
+} from "../../components/core/cilium/load-balancer-pool";
 
 const POOLS = { podCidrPool: "10.0.0.0/9", serviceCidrPool: "10.128.0.0/12" };
 

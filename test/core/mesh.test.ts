@@ -13,9 +13,9 @@ import {
   meshWhatIf,
   planMeshes,
   renderMeshWhatIf,
-} from "../../components/core/mesh";
-import { FieldViolation } from "../../components/core/types";
-import { LabelSelector } from "../../components/scheduler/types";
+} from "../../components/core/cilium/mesh";
+import { FieldViolation } from "../../components/core/fleet/types";
+import { LabelSelector } from "../../components/core/kubefleet/scheduler/types";
 
 const kind = (name: string, labels: Record<string, string>): MeshMemberFacts => ({ name, labels, provisioner: "kind", ciliumOwner: "fleetmesh", hasMeshEndpoint: true });
 const kubeconfig = (name: string, labels: Record<string, string>, hasMeshEndpoint: boolean): MeshMemberFacts => ({ name, labels, provisioner: "kubeconfig", ciliumOwner: "fleetmesh", hasMeshEndpoint });

@@ -9,7 +9,7 @@ import {
   planMultiClusterService,
   serviceExportManifest,
   sharedAddressClashes,
-} from "../../components/core/multi-cluster-service";
+} from "../../components/core/services/multi-cluster-service";
 import { crdValidator } from "../support/crd-schema";
 
 const SERVICE_EXPORTS = "fleet-networking_networking.fleet.azure.com_serviceexports.yaml";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { CrossClusterPolicyInput, PolicyMemberFacts, crossClusterPolicies, crossClusterPolicyViolations, dnsEgressRule } from "../../components/core/network-policy";
+import { CrossClusterPolicyInput, PolicyMemberFacts, crossClusterPolicies, crossClusterPolicyViolations, dnsEgressRule } from "../../components/core/services/network-policy";
 
 const MEMBERS: PolicyMemberFacts[] = [
   { name: "c1", mesh: "demo" },

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { validateFleet } from "../../components/core/validate-fleet";
-import { FieldViolation, FleetSpec, MemberSpec, MemberTaint } from "../../components/core/types";
+import { validateFleet } from "../../components/core/fleet/validate-fleet";
+import { FieldViolation, FleetSpec, MemberSpec, MemberTaint } from "../../components/core/fleet/types";
 
 // ---- fixtures ----
 

@@ -1,0 +1,88 @@
+// Plain data shared by fleetmesh's pure core (allocation, validation, Cilium values, kind config).
+// No Pulumi import anywhere under components/core/.
+
+/** How a member cluster is provisioned; exactly one per member. */
+export type Provisioner = "kind" | "aks" | "kubeconfig";
+
+/** Allocation pools of the fleet. */
+export interface AllocationPools {
+  /** IPv4 CIDR that every member's pod CIDR is carved from. */
+  podCidrPool: string;
+  /** Prefix length of each member's pod CIDR. */
+  podCidrPrefixLength: number;
+  /** IPv4 CIDR that every member's service CIDR is carved from (must not overlap podCidrPool). */
+  serviceCidrPool: string;
+  /** Prefix length of each member's service CIDR. */
+  serviceCidrPrefixLength: number;
+  /** Inclusive range of NodePorts for the clustermesh-apiserver of kind members. */
+  nodePortRange: { first: number; last: number };
+}
+
+/** What a member asks of the allocator: its name and anything the user pinned. */
+export interface AllocationRequest {
+  name: string;
+  /** kind members expose their clustermesh-apiserver on a per-member NodePort. */
+  needsNodePort: boolean;
+  pins: {
+    clusterId?: number;
+    podCidr?: string;
+    serviceCidr?: string;
+    nodePort?: number;
+  };
+}
+
+/** One member's allocation. Never changes for an existing member unless renumbering is allowed. */
+export interface MemberAllocation {
+  clusterId: number;
+  podCidr: string;
+  serviceCidr: string;
+  /** Only for members that need one (kind). */
+  nodePort?: number;
+}
+
+/**
+ * What a fleet carries from one run to the next (exported as a stack output and read back):
+ * the allocation of every member, and each mesh's membership.
+ */
+export interface FleetState {
+  /** Format version of this object. */
+  version: 1;
+  members: Record<string, MemberAllocation>;
+  meshes?: Record<string, { members: string[] }>;
+}
+
+export type { FieldViolation } from "../k8s/field-errors";
+
+/** A taint on a member (the MemberCluster shape: NoSchedule only). */
+export interface MemberTaint {
+  key: string;
+  value?: string;
+  effect: "NoSchedule";
+}
+
+/** One member as the user declared it, reduced to the plain values validation needs. */
+export interface MemberSpec {
+  name: string;
+  /** Which of kind / aks / kubeconfig were given (validation requires exactly one). */
+  provisioners: Provisioner[];
+  labels: Record<string, string>;
+  taints: MemberTaint[];
+  pins: AllocationRequest["pins"];
+  /** AKS only: the Kubernetes version asked for (e.g. "1.32" or "1.32.5"). */
+  kubernetesVersion?: string;
+  /** AKS only: the network plugin ("azure" with managed Cilium, or "none" for BYOCNI). */
+  aksNetworkPlugin?: "azure" | "none";
+  /** AKS only: true when the member will join an Azure Fleet managed mesh (ClusterMeshProfile). */
+  joinsFleetMesh?: boolean;
+  /** kind only: number of worker nodes. */
+  kindWorkers?: number;
+}
+
+/** The fleet as declared, reduced to plain values. */
+export interface FleetSpec {
+  name: string;
+  ciliumVersion: string;
+  maxConnectedClusters: number;
+  pools: AllocationPools;
+  members: MemberSpec[];
+}

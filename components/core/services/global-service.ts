@@ -1,0 +1,373 @@
+// Global services (Cilium Cluster Mesh), pure core: the rules Cilium silently mis-handles, checked
+// before anything is registered, and the per-member Service and Namespace objects.
+// Pure: no Pulumi import (components/core/ rule). Section numbers (§) refer to
+// /work/shared/reference/cilium-mesh.md.
+
+import { isDNS1123Label, isQualifiedName, isValidLabelValue } from "../kubefleet/scheduler/validation";
+import { FieldViolation } from "../fleet/types";
+import { show } from "../fleet/validation/findings";
+
+/** §4.1: merges the backends of same-name, same-namespace Services in every cluster of the mesh. */
+export const GLOBAL_SERVICE_ANNOTATION = "service.cilium.io/global";
+/** §4.1: `"false"` consumes remote backends without exporting local ones (only read on global services). */
+export const SHARED_SERVICE_ANNOTATION = "service.cilium.io/shared";
+/** §4.1: which backends are preferred (only read on global services). */
+export const SERVICE_AFFINITY_ANNOTATION = "service.cilium.io/affinity";
+/** §4.2: opts a namespace into the mesh when the mesh's namespaces are not global by default. */
+export const GLOBAL_NAMESPACE_ANNOTATION = "clustermesh.cilium.io/global";
+
+/** §4.1: the values Cilium knows; any other value is an error that Cilium treats as "none". */
+export const SERVICE_AFFINITIES = ["local", "remote", "none"] as const;
+export type ServiceAffinity = (typeof SERVICE_AFFINITIES)[number];
+
+export const SERVICE_PROTOCOLS = ["TCP", "UDP", "SCTP"] as const;
+export type ServiceProtocol = (typeof SERVICE_PROTOCOLS)[number];
+
+/** One port of the Service (the core/v1 ServicePort fields fleetmesh sets). */
+export interface ServicePortSpec {
+  /**
+   * The port's name (a DNS label); required when the Service has more than one port.
+   * @default none
+   */
+  name?: string;
+  /** The Service port (1..65535). */
+  port: number;
+  /**
+   * The pods' port: a number, or a container port name.
+   * @default `port`
+   */
+  targetPort?: number | string;
+  /** @default "TCP" */
+  protocol?: ServiceProtocol;
+  /**
+   * The application protocol hint (`appProtocol`).
+   * @default none
+   */
+  appProtocol?: string;
+}
+
+/** Ports for every member alike, or member name → that member's ports. */
+export type PortsInput = ServicePortSpec[] | Record<string, ServicePortSpec[]>;
+
+/** A core/v1 Service as plain data. */
+export interface ServiceManifest {
+  apiVersion: "v1";
+  kind: "Service";
+  metadata: { name: string; namespace: string; annotations: Record<string, string>; labels?: Record<string, string> };
+  spec: { type: "ClusterIP" | "LoadBalancer"; selector?: Record<string, string>; ports: ServicePortSpec[] };
+}
+
+/** A core/v1 Namespace as plain data. */
+export interface NamespaceManifest {
+  apiVersion: "v1";
+  kind: "Namespace";
+  metadata: { name: string; annotations?: Record<string, string> };
+}
+
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL_MAX_LENGTH = 63;
+/** apimachinery IsValidPortName (IANA_SVC_NAME), for a named targetPort. */
+const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const IANA_SVC_NAME_MAX_LENGTH = 15;
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+/** A Service name (and a MultiClusterService's `serviceImport.name`): a DNS-1035 label. */
+export function serviceNameViolations(path: string, name: unknown): FieldViolation[] {
+  if (typeof name === "string" && name.length <= DNS1035_LABEL_MAX_LENGTH && DNS1035_LABEL.test(name)) return [];
+  return [{ path, message: `${show(name)} is not a valid Service name: it must be a DNS-1035 label (lower case alphanumeric characters or '-', starting with a letter, ending with an alphanumeric character, at most ${DNS1035_LABEL_MAX_LENGTH} characters)` }];
+}
+
+export function namespaceViolations(path: string, namespace: unknown): FieldViolation[] {
+  const problems = typeof namespace === "string" && namespace.length > 0 ? isDNS1123Label(namespace) : ["must be a non-empty string"];
+  return problems.map((problem) => ({ path, message: `namespace ${show(namespace)} is invalid: ${problem}` }));
+}
+
+/** Pod labels a Service selects (non-empty: a Service without a selector has no local backends). */
+export function selectorViolations(path: string, selector: unknown, what = "selector"): FieldViolation[] {
+  if (typeof selector !== "object" || selector === null || Array.isArray(selector) || Object.keys(selector).length === 0) {
+    return [{ path, message: `${what} ${show(selector)} is invalid: give at least one pod label (a Service without a selector has no backends of its own)` }];
+  }
+  return labelViolations(path, selector as Record<string, unknown>);
+}
+
+/** Label keys (qualified names) and values (label values), apimachinery's rules. */
+export function labelViolations(path: string, labels: Record<string, unknown>): FieldViolation[] {
+  return Object.entries(labels).flatMap(([key, value]) => [
+    ...isQualifiedName(key).map((problem) => ({ path: `${path}[${JSON.stringify(key)}]`, message: `label key ${show(key)} is invalid: ${problem}` })),
+    ...(typeof value === "string" ? isValidLabelValue(value) : ["must be a string"]).map((problem) => ({
+      path: `${path}[${JSON.stringify(key)}]`,
+      message: `label value ${show(value)} of key ${show(key)} is invalid: ${problem}`,
+    })),
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports
+// ---------------------------------------------------------------------------------------------
+
+function isPortNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+export function protocolOf(port: ServicePortSpec): ServiceProtocol {
+  return port.protocol ?? "TCP";
+}
+
+/** `http 80/TCP`, as ports read in messages. */
+export function describePort(port: ServicePortSpec): string {
+  return `${port.name === undefined ? "" : `${port.name} `}${port.port}/${protocolOf(port)}`;
+}
+
+export function describePorts(ports: readonly ServicePortSpec[]): string {
+  return `[${ports.map(describePort).join(", ")}]`;
+}
+
+function targetPortProblem(target: unknown): string | undefined {
+  if (target === undefined || isPortNumber(target)) return undefined;
+  if (typeof target === "string" && target.length <= IANA_SVC_NAME_MAX_LENGTH && IANA_SVC_NAME.test(target) && /[a-z]/.test(target) && !target.includes("--")) return undefined;
+  return `targetPort ${show(target)} must be a port number (1..65535) or a container port name (IANA_SVC_NAME: at most ${IANA_SVC_NAME_MAX_LENGTH} lower case alphanumeric characters or '-', at least one letter)`;
+}
+
+/** One port's own fields. */
+function portFieldViolations(path: string, port: ServicePortSpec): FieldViolation[] {
+  if (typeof port !== "object" || port === null) return [{ path, message: `${show(port)} must be an object {name, port, targetPort?, protocol?}` }];
+  const out: FieldViolation[] = [];
+  if (!isPortNumber(port.port)) out.push({ path: `${path}.port`, message: `port ${show(port.port)} must be an integer in 1..65535` });
+  if (port.protocol !== undefined && !SERVICE_PROTOCOLS.includes(port.protocol)) {
+    out.push({ path: `${path}.protocol`, message: `protocol ${show(port.protocol)} must be one of ${SERVICE_PROTOCOLS.join(", ")}` });
+  }
+  if (port.name !== undefined) {
+    const problems = typeof port.name === "string" && port.name.length > 0 ? isDNS1123Label(port.name) : ["must be a non-empty string"];
+    out.push(...problems.map((problem) => ({ path: `${path}.name`, message: `port name ${show(port.name)} is invalid: ${problem}` })));
+  }
+  const target = targetPortProblem(port.targetPort);
+  if (target) out.push({ path: `${path}.targetPort`, message: target });
+  return out;
+}
+
+/**
+ * One Service's port list: non-empty; every port named when there are several (Kubernetes requires
+ * it, and Cilium attaches remote backends per port name, §4.1); names and port/protocol pairs unique.
+ */
+export function portListViolations(path: string, ports: unknown): FieldViolation[] {
+  if (!Array.isArray(ports) || ports.length === 0) return [{ path, message: `ports ${show(ports)} must be a non-empty list of {name, port, targetPort?, protocol?}` }];
+  const list = ports as ServicePortSpec[];
+  const out = list.flatMap((port, i) => portFieldViolations(`${path}[${i}]`, port));
+  if (out.length > 0) return out;
+  if (list.length > 1) {
+    list.forEach((port, i) => {
+      if (port.name !== undefined) return;
+      out.push({
+        path: `${path}[${i}].name`,
+        message:
+          `port ${describePort(port)} has no name in a service with ${list.length} ports: Cilium attaches the remote backends of a ` +
+          "global service by port name, and Kubernetes requires a name on every port of a multi-port Service",
+      });
+    });
+  }
+  list.forEach((port, i) => {
+    const first = list.findIndex((other) => other.name !== undefined && other.name === port.name);
+    if (port.name !== undefined && first < i) out.push({ path: `${path}[${i}].name`, message: `port name ${show(port.name)} is also used by ${path}[${first}]: port names must be unique` });
+    const same = list.findIndex((other) => other.port === port.port && protocolOf(other) === protocolOf(port));
+    if (same < i) out.push({ path: `${path}[${i}].port`, message: `port ${port.port}/${protocolOf(port)} is also used by ${path}[${same}]: a port and protocol may appear once` });
+  });
+  return out;
+}
+
+/** Member → ports, from a shared list or a per-member map; violations for a map that misses or adds members. */
+export function portsByMember(path: string, ports: PortsInput | undefined, members: readonly string[], role = "selected"): { ports: Record<string, ServicePortSpec[]>; violations: FieldViolation[] } {
+  if (ports === undefined) return { ports: {}, violations: [{ path, message: "ports is required: the Service's ports, a list for every member or one list per member" }] };
+  if (Array.isArray(ports)) {
+    const violations = portListViolations(path, ports);
+    return { ports: Object.fromEntries(members.map((m) => [m, ports])), violations };
+  }
+  if (typeof ports !== "object" || ports === null) return { ports: {}, violations: [{ path, message: `ports ${show(ports)} must be a list, or an object of member name → list` }] };
+  const violations: FieldViolation[] = [];
+  for (const member of Object.keys(ports).filter((m) => !members.includes(m)).sort()) {
+    const article = /^[aeiou]/.test(role) ? "an" : "a";
+    violations.push({ path: `${path}.${member}`, message: `member ${show(member)} is not ${article} ${role} member (${members.map(show).join(", ")}): ports are given per ${role} member` });
+  }
+  for (const member of members) {
+    if (!Object.prototype.hasOwnProperty.call(ports, member)) violations.push({ path: `${path}.${member}`, message: `the ${role} member ${show(member)} has no ports: give every ${role} member its list` });
+    else violations.push(...portListViolations(`${path}.${member}`, ports[member]));
+  }
+  return { ports: Object.fromEntries(members.filter((m) => ports[m] !== undefined).map((m) => [m, ports[m]])), violations };
+}
+
+/** What Cilium compares across clusters: the names, numbers and protocols (targetPort is local). */
+function ciliumPortSignature(ports: readonly ServicePortSpec[]): string {
+  return ports.map((p) => `${p.name ?? ""}:${p.port}/${protocolOf(p)}`).sort().join(",");
+}
+
+/** Member groups with identical signatures, in member order; the first group holds the first member. */
+export function groupBySignature(byMember: Record<string, ServicePortSpec[]>, members: readonly string[], signature: (ports: readonly ServicePortSpec[]) => string): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const member of members) {
+    const key = signature(byMember[member] ?? []);
+    groups.set(key, [...(groups.get(key) ?? []), member]);
+  }
+  return [...groups.values()];
+}
+
+/** §4.1: port names, numbers and protocols must be identical on every member of a global service. */
+export function ciliumPortConsistencyViolations(path: string, byMember: Record<string, ServicePortSpec[]>, members: readonly string[]): FieldViolation[] {
+  const groups = groupBySignature(byMember, members, ciliumPortSignature);
+  if (groups.length < 2) return [];
+  const listed = groups.map((group) => `${group.map(show).join(", ")} ${group.length > 1 ? "declare" : "declares"} ${describePorts(byMember[group[0]])}`).join("; ");
+  return [{
+    path,
+    message:
+      `the ports differ between members (${listed}): Cilium merges a global service's backends per port name, so every member ` +
+      "must declare the same port names, numbers and protocols (only targetPort may differ); traffic to a port a member lacks is silently dropped or sent to the wrong port",
+  }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The global service of one mesh
+// ---------------------------------------------------------------------------------------------
+
+/** What planning a GlobalService needs. */
+export interface GlobalServiceInput {
+  serviceName: string;
+  namespace: string;
+  selector: Record<string, string>;
+  ports: PortsInput;
+  shared?: boolean | Record<string, boolean>;
+  affinity?: string;
+  /** Requested members; undefined = every member of the mesh. */
+  members?: string[];
+  mesh: { name: string; members: readonly string[] };
+  /** Members the given fleet (or member map) has. */
+  fleetMembers: readonly string[];
+}
+
+export interface GlobalServicePlan {
+  members: string[];
+  ports: Record<string, ServicePortSpec[]>;
+  shared: Record<string, boolean>;
+  affinity?: ServiceAffinity;
+}
+
+function memberViolations(input: GlobalServiceInput): { members: string[]; violations: FieldViolation[] } {
+  const mesh = input.mesh;
+  if (input.members === undefined) {
+    const missing = mesh.members.filter((m) => !input.fleetMembers.includes(m));
+    const violations = missing.map((m) => ({ path: "fleet", message: `the fleet given has no member ${show(m)} of mesh ${show(mesh.name)}: pass the fleet the mesh belongs to` }));
+    if (mesh.members.length === 0) violations.push({ path: "mesh", message: `mesh ${show(mesh.name)} has no members: a global service needs at least one` });
+    return { members: [...mesh.members], violations };
+  }
+  if (!Array.isArray(input.members) || input.members.length === 0) return { members: [], violations: [{ path: "members", message: `members ${show(input.members)} must be a non-empty list of members of mesh ${show(mesh.name)}` }] };
+  const violations: FieldViolation[] = [];
+  input.members.forEach((member, i) => {
+    if (!mesh.members.includes(member)) {
+      violations.push({ path: `members[${i}]`, message: `member ${show(member)} is not in mesh ${show(mesh.name)} (${mesh.members.map(show).join(", ") || "no members"}): a global service only reaches the members of its mesh` });
+    } else if (input.members!.indexOf(member) < i) {
+      violations.push({ path: `members[${i}]`, message: `member ${show(member)} is listed twice` });
+    } else if (!input.fleetMembers.includes(member)) {
+      violations.push({ path: `members[${i}]`, message: `the fleet given has no member ${show(member)}: pass the fleet the mesh belongs to` });
+    }
+  });
+  return { members: [...new Set(input.members)].filter((m) => mesh.members.includes(m)).sort(), violations };
+}
+
+function sharedPlan(shared: GlobalServiceInput["shared"], members: readonly string[]): { shared: Record<string, boolean>; violations: FieldViolation[] } {
+  if (shared === undefined || typeof shared === "boolean") return { shared: Object.fromEntries(members.map((m) => [m, shared ?? true])), violations: [] };
+  if (typeof shared !== "object" || shared === null) return { shared: {}, violations: [{ path: "shared", message: `shared ${show(shared)} must be a boolean, or an object of member name → boolean` }] };
+  const violations: FieldViolation[] = [];
+  for (const [member, value] of Object.entries(shared)) {
+    if (!members.includes(member)) violations.push({ path: `shared.${member}`, message: `member ${show(member)} is not one of the service's members (${members.map(show).join(", ")})` });
+    else if (typeof value !== "boolean") violations.push({ path: `shared.${member}`, message: `shared ${show(value)} must be a boolean` });
+  }
+  return { shared: Object.fromEntries(members.map((m) => [m, shared[m] ?? true])), violations };
+}
+
+export function affinityViolations(affinity: unknown): FieldViolation[] {
+  if (affinity === undefined || SERVICE_AFFINITIES.includes(affinity as ServiceAffinity)) return [];
+  return [{ path: "affinity", message: `affinity ${show(affinity)} is not one Cilium knows (${SERVICE_AFFINITIES.map(show).join(", ")}): Cilium logs an error and treats any other value as "none"` }];
+}
+
+/** Every problem with a GlobalService's arguments, or its plan. */
+export function planGlobalService(input: GlobalServiceInput): { plan?: GlobalServicePlan; violations: FieldViolation[] } {
+  const members = memberViolations(input);
+  const ports = portsByMember("ports", input.ports, members.members);
+  const shared = sharedPlan(input.shared, members.members);
+  const violations = [
+    ...serviceNameViolations("serviceName", input.serviceName),
+    ...namespaceViolations("namespace", input.namespace),
+    ...selectorViolations("selector", input.selector),
+    ...members.violations,
+    ...ports.violations,
+    ...(ports.violations.length === 0 ? ciliumPortConsistencyViolations("ports", ports.ports, members.members) : []),
+    ...shared.violations,
+    ...affinityViolations(input.affinity),
+  ];
+  if (violations.length > 0) return { violations };
+  return { plan: { members: members.members, ports: ports.ports, shared: shared.shared, affinity: input.affinity as ServiceAffinity | undefined }, violations };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects
+// ---------------------------------------------------------------------------------------------
+
+/** What one member's copy of a global service looks like. */
+export interface GlobalServiceObject {
+  name: string;
+  namespace: string;
+  /** Omitted: the Service has no backends of its own on this member (it only consumes remote ones). */
+  selector?: Record<string, string>;
+  ports: readonly ServicePortSpec[];
+  shared: boolean;
+  affinity?: ServiceAffinity;
+  /** @default "ClusterIP" */
+  type?: "ClusterIP" | "LoadBalancer";
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+function portEntry(port: ServicePortSpec): ServicePortSpec {
+  return {
+    ...(port.name !== undefined && { name: port.name }),
+    port: port.port,
+    ...(port.targetPort !== undefined && { targetPort: port.targetPort }),
+    protocol: protocolOf(port),
+    ...(port.appProtocol !== undefined && { appProtocol: port.appProtocol }),
+  };
+}
+
+/** §4.1: a Service annotated global, with `shared` spelled out and `affinity` when one was chosen. */
+export function globalServiceManifest(service: GlobalServiceObject): ServiceManifest {
+  const annotations: Record<string, string> = {
+    ...service.annotations,
+    [GLOBAL_SERVICE_ANNOTATION]: "true",
+    [SHARED_SERVICE_ANNOTATION]: service.shared ? "true" : "false",
+    ...(service.affinity !== undefined && { [SERVICE_AFFINITY_ANNOTATION]: service.affinity }),
+  };
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: service.name, namespace: service.namespace, annotations, ...(service.labels !== undefined && { labels: { ...service.labels } }) },
+    spec: {
+      type: service.type ?? "ClusterIP",
+      ...(service.selector !== undefined && { selector: { ...service.selector } }),
+      ports: service.ports.map(portEntry),
+    },
+  };
+}
+
+/** The Services of a planned GlobalService, by member. */
+export function globalServiceManifests(input: Pick<GlobalServiceInput, "serviceName" | "namespace" | "selector">, plan: GlobalServicePlan): Record<string, ServiceManifest> {
+  return Object.fromEntries(
+    plan.members.map((member) => [
+      member,
+      globalServiceManifest({ name: input.serviceName, namespace: input.namespace, selector: input.selector, ports: plan.ports[member], shared: plan.shared[member], affinity: plan.affinity }),
+    ]),
+  );
+}
+
+/** §4.2: the namespace, annotated global when the mesh does not make every namespace global. */
+export function namespaceManifest(name: string, annotateGlobal: boolean): NamespaceManifest {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name, ...(annotateGlobal && { annotations: { [GLOBAL_NAMESPACE_ANNOTATION]: "true" } }) } };
+}

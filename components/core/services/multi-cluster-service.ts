@@ -1,0 +1,265 @@
+// One L4 entry point that balances across clusters, pure core. On AKS members with AKS-managed
+// Cilium: Azure Fleet networking (a ServiceExport per exporting member, a MultiClusterService on the
+// ingress member; /work/shared/reference/azure-fleet-and-pulumi.md §2). On members whose Cilium
+// fleetmesh installs: a Cilium global service whose ingress copy is a LoadBalancer
+// (/work/shared/reference/cilium-mesh.md §4.1, §7.2 C). Pure: no Pulumi import.
+
+import { labelSelectorMatches } from "../k8s/labels";
+import { LabelSelector } from "../kubefleet/scheduler/types";
+import { AKS_INTERNAL_LB_ANNOTATION } from "../cilium/cilium-values";
+import {
+  ServiceManifest,
+  ServicePortSpec,
+  PortsInput,
+  ciliumPortConsistencyViolations,
+  globalServiceManifest,
+  groupBySignature,
+  namespaceViolations,
+  portsByMember,
+  protocolOf,
+  selectorViolations,
+  serviceNameViolations,
+} from "./global-service";
+import { pinnedIngressMetadata } from "../cilium/load-balancer-pool";
+import { FieldViolation, Provisioner } from "../fleet/types";
+import { show } from "../fleet/validation/findings";
+
+/** ServiceExport: v1beta1 is the storage version (§2). */
+export const SERVICE_EXPORT_API_VERSION = "networking.fleet.azure.com/v1beta1";
+/** MultiClusterService is served as v1alpha1 only (§2). */
+export const MULTI_CLUSTER_SERVICE_API_VERSION = "networking.fleet.azure.com/v1alpha1";
+/** On the MultiClusterService; the controller copies it to the derived Service as the Azure annotation (§2). */
+export const FLEET_INTERNAL_LB_ANNOTATION = "networking.fleet.azure.com/azure-load-balancer-internal";
+
+/** What planning needs to know about a member. */
+export interface McsMemberFacts {
+  name: string;
+  labels: Record<string, string>;
+  provisioner: Provisioner;
+  /** "aks": AKS-managed Cilium (Azure CNI on the flat network), realized by Azure Fleet networking. */
+  ciliumOwner: "fleetmesh" | "aks";
+  /** The mesh the member is in. */
+  mesh?: string;
+  /** Cilium on the member answers ARP for LoadBalancer addresses (kind members with kube-proxy replacement). */
+  l2Announcements: boolean;
+}
+
+export interface MultiClusterServiceInput {
+  serviceName: string;
+  namespace: string;
+  exportFrom: LabelSelector;
+  ingressMember: string;
+  internal?: boolean;
+  ports?: PortsInput;
+  selector?: Record<string, string>;
+  members: readonly McsMemberFacts[];
+  /** The fleet has an Azure Fleet with a hub (fleet networking runs on the hub). */
+  azureFleetHub: boolean;
+}
+
+interface PlanBase {
+  ingress: string;
+  /** Members whose endpoints serve the service, sorted. */
+  exporters: string[];
+}
+export interface AzureFleetMcsPlan extends PlanBase {
+  realization: "azure-fleet";
+  /** Per exporting member, when the ports were given (only for the conflict check). */
+  ports?: Record<string, ServicePortSpec[]>;
+}
+export interface CiliumMcsPlan extends PlanBase {
+  realization: "cilium";
+  mesh: string;
+  /** Per exporting member, and for the ingress member. */
+  ports: Record<string, ServicePortSpec[]>;
+  /** "lb-ipam": the member's pinned address from the fleet's pool; "cloud": the cloud's load balancer (AKS BYOCNI). */
+  address: "lb-ipam" | "cloud";
+}
+export type MultiClusterServicePlan = AzureFleetMcsPlan | CiliumMcsPlan;
+
+// ---------------------------------------------------------------------------------------------
+// The upstream conflict rule (hub/serviceimport, hub/internalserviceexport)
+// ---------------------------------------------------------------------------------------------
+
+/** A port as the hub compares it, after the API server's defaults (protocol TCP, targetPort = port). */
+function fleetPort(port: ServicePortSpec): string {
+  const target = port.targetPort ?? port.port;
+  return `${port.name ?? ""} ${port.port}/${protocolOf(port)}${target !== port.port ? `->${target}` : ""}${port.appProtocol ? ` (${port.appProtocol})` : ""}`.trim();
+}
+
+/**
+ * §2: the hub resolves the ServiceImport from the first export it handles and marks Conflict=True
+ * every export whose port list is not DeepEqual to it (name, protocol, appProtocol, port, targetPort,
+ * in order). Which export comes first is not defined, so any difference is reported.
+ */
+export function fleetExportConflicts(path: string, byMember: Record<string, ServicePortSpec[]>, exporters: readonly string[]): FieldViolation[] {
+  const groups = groupBySignature(byMember, exporters, (ports) => ports.map(fleetPort).join(", "));
+  if (groups.length < 2) return [];
+  const listed = groups.map((group) => `${group.map(show).join(", ")} ${group.length > 1 ? "export" : "exports"} [${byMember[group[0]].map(fleetPort).join(", ")}]`).join("; ");
+  return [{
+    path,
+    message:
+      `the ServiceExports would be IS-CONFLICTED: ${listed}. Fleet networking resolves the ServiceImport from the first export it handles and ` +
+      "marks every export whose port list is not identical (names, protocols, appProtocols, ports and targetPorts, in the same order) Conflict=True, " +
+      "leaving that member out of the import; which export comes first is not defined, so every exporting member must declare the same list",
+  }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning
+// ---------------------------------------------------------------------------------------------
+
+function exportersOf(input: MultiClusterServiceInput): { exporters: string[]; violations: FieldViolation[] } {
+  let exporters: string[];
+  try {
+    exporters = input.members.filter((m) => labelSelectorMatches(input.exportFrom ?? {}, m.labels)).map((m) => m.name).sort();
+  } catch (error) {
+    return { exporters: [], violations: [{ path: "exportFrom", message: `exportFrom ${show(input.exportFrom)} is not a valid label selector: ${(error as Error).message}` }] };
+  }
+  if (exporters.length > 0) return { exporters, violations: [] };
+  return { exporters, violations: [{ path: "exportFrom", message: `exportFrom ${show(input.exportFrom)} selects no member of the fleet: at least one member must export the service` }] };
+}
+
+function azurePlan(input: MultiClusterServiceInput, ingress: McsMemberFacts, exporters: string[]): { plan?: AzureFleetMcsPlan; violations: FieldViolation[] } {
+  const violations: FieldViolation[] = [];
+  if (!input.azureFleetHub) {
+    violations.push({ path: "fleet", message: `ingressMember ${show(ingress.name)} has AKS-managed Cilium, so the service is an Azure Fleet MultiClusterService, which needs an Azure Fleet with a hub: set azureFleet (hub not false) on the fleet` });
+  }
+  const foreign = exporters.filter((m) => input.members.find((f) => f.name === m)?.ciliumOwner !== "aks");
+  if (foreign.length > 0) {
+    violations.push({
+      path: "exportFrom",
+      message:
+        `exportFrom ${show(input.exportFrom)} selects ${foreign.map(show).join(", ")}, which ${foreign.length > 1 ? "are not AKS members" : "is not an AKS member"} with AKS-managed Cilium, ` +
+        `but ingressMember ${show(ingress.name)} is: Fleet L4 load balancing only reaches Fleet members whose pod IPs are on the flat Azure network`,
+    });
+  }
+  if (input.selector !== undefined) {
+    violations.push({ path: "selector", message: "selector is not used on an Azure Fleet: the exported Service is your workload's (deploy it with the workload), fleetmesh only exports it" });
+  }
+  let ports: Record<string, ServicePortSpec[]> | undefined;
+  if (input.ports !== undefined) {
+    const given = portsByMember("ports", input.ports, exporters, "exporting");
+    violations.push(...given.violations);
+    if (given.violations.length === 0) violations.push(...fleetExportConflicts("ports", given.ports, exporters));
+    ports = given.ports;
+  }
+  return violations.length > 0 ? { violations } : { plan: { realization: "azure-fleet", ingress: ingress.name, exporters, ports }, violations };
+}
+
+function ciliumPlan(input: MultiClusterServiceInput, ingress: McsMemberFacts, exporters: string[]): { plan?: CiliumMcsPlan; violations: FieldViolation[] } {
+  const violations: FieldViolation[] = [];
+  const mesh = ingress.mesh;
+  if (mesh === undefined) {
+    violations.push({ path: "ingressMember", message: `ingressMember ${show(ingress.name)} is in no mesh: without an Azure Fleet the service is a Cilium global service, which only reaches members of the ingress member's mesh` });
+  } else {
+    const outside = exporters.filter((m) => input.members.find((f) => f.name === m)?.mesh !== mesh);
+    if (outside.length > 0) {
+      violations.push({ path: "exportFrom", message: `exportFrom ${show(input.exportFrom)} selects ${outside.map(show).join(", ")}, outside mesh ${show(mesh)} of ingressMember ${show(ingress.name)}: a Cilium global service only reaches members of one mesh` });
+    }
+  }
+  if (ingress.provisioner === "kind" && !ingress.l2Announcements) {
+    violations.push({ path: "ingressMember", message: `ingressMember ${show(ingress.name)} cannot announce a LoadBalancer address: Cilium L2 announcements need kube-proxy replacement, which the fleet turned off (cilium.kubeProxyReplacement: false)` });
+  }
+  if (input.selector === undefined) violations.push({ path: "selector", message: "selector is required without an Azure Fleet: fleetmesh creates the exported Service on every exporting member, selecting these pod labels" });
+  else violations.push(...selectorViolations("selector", input.selector));
+  const given = portsByMember("ports", input.ports, exporters, "exporting");
+  violations.push(...given.violations);
+  if (given.violations.length === 0) violations.push(...ciliumPortConsistencyViolations("ports", given.ports, exporters));
+  if (violations.length > 0 || mesh === undefined) return { violations };
+  // A non-exporting ingress member only forwards: its copy has the exporters' ports, without targetPort.
+  const ports = { ...given.ports };
+  if (!exporters.includes(ingress.name)) ports[ingress.name] = given.ports[exporters[0]].map(({ targetPort: _, ...port }) => port);
+  return { plan: { realization: "cilium", ingress: ingress.name, exporters, mesh, ports, address: ingress.provisioner === "aks" ? "cloud" : "lb-ipam" }, violations };
+}
+
+/** Every problem with a MultiClusterService's arguments, or its plan. */
+export function planMultiClusterService(input: MultiClusterServiceInput): { plan?: MultiClusterServicePlan; violations: FieldViolation[] } {
+  const common = [...serviceNameViolations("serviceName", input.serviceName), ...namespaceViolations("namespace", input.namespace)];
+  if (input.internal !== undefined && typeof input.internal !== "boolean") common.push({ path: "internal", message: `internal ${show(input.internal)} must be a boolean` });
+  const ingress = input.members.find((m) => m.name === input.ingressMember);
+  if (!ingress) {
+    common.push({ path: "ingressMember", message: `ingressMember ${show(input.ingressMember)} is not a member of the fleet (${input.members.map((m) => show(m.name)).join(", ")})` });
+  }
+  const { exporters, violations: selection } = exportersOf(input);
+  common.push(...selection);
+  if (!ingress || selection.length > 0) return { violations: common };
+  const result = ingress.ciliumOwner === "aks" ? azurePlan(input, ingress, exporters) : ciliumPlan(input, ingress, exporters);
+  const violations = [...common, ...result.violations];
+  return violations.length > 0 ? { violations } : result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects
+// ---------------------------------------------------------------------------------------------
+
+/** A namespaced custom object as plain data. */
+export interface FleetNetworkingObject {
+  apiVersion: string;
+  kind: "ServiceExport" | "MultiClusterService";
+  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
+  spec?: { serviceImport: { name: string } };
+}
+
+/** §2: no spec; the name maps to the Service of that name in that namespace. */
+export function serviceExportManifest(namespace: string, serviceName: string): FleetNetworkingObject {
+  return { apiVersion: SERVICE_EXPORT_API_VERSION, kind: "ServiceExport", metadata: { name: serviceName, namespace } };
+}
+
+/** §2: imports the ServiceImport of the same name; an internal Azure load balancer when asked. */
+export function multiClusterServiceManifest(namespace: string, serviceName: string, internal: boolean): FleetNetworkingObject {
+  return {
+    apiVersion: MULTI_CLUSTER_SERVICE_API_VERSION,
+    kind: "MultiClusterService",
+    metadata: { name: serviceName, namespace, ...(internal && { annotations: { [FLEET_INTERNAL_LB_ANNOTATION]: "true" } }) },
+    spec: { serviceImport: { name: serviceName } },
+  };
+}
+
+/**
+ * The Cilium realization's Services, by member: a ClusterIP global Service on every exporting
+ * member (shared), and on the ingress member a LoadBalancer copy. A non-exporting ingress copy has no
+ * selector and is not shared, so only the exporting members' endpoints back it.
+ */
+export function ciliumMcsManifests(
+  input: Pick<MultiClusterServiceInput, "serviceName" | "namespace" | "selector" | "internal">,
+  plan: CiliumMcsPlan,
+  pinnedAddress: string | undefined,
+): Record<string, ServiceManifest> {
+  const base = { name: input.serviceName, namespace: input.namespace };
+  const services: Record<string, ServiceManifest> = {};
+  for (const member of plan.exporters) services[member] = globalServiceManifest({ ...base, selector: input.selector, ports: plan.ports[member], shared: true });
+  const exporting = plan.exporters.includes(plan.ingress);
+  const pinned = plan.address === "lb-ipam" && pinnedAddress !== undefined ? pinnedIngressMetadata(pinnedAddress) : undefined;
+  const cloudAnnotations = plan.address === "cloud" && input.internal ? { [AKS_INTERNAL_LB_ANNOTATION]: "true" } : undefined;
+  services[plan.ingress] = globalServiceManifest({
+    ...base,
+    type: "LoadBalancer",
+    selector: exporting ? input.selector : undefined,
+    ports: plan.ports[plan.ingress],
+    shared: exporting,
+    annotations: pinned?.annotations ?? cloudAnnotations,
+    labels: pinned?.labels,
+  });
+  return services;
+}
+
+/** The first address of a core LoadBalancerStatus (`ingress[0].ip`, or its hostname). */
+export function loadBalancerAddress(status: unknown): string | undefined {
+  const ingress = (status as { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } | undefined)?.loadBalancer?.ingress?.[0];
+  return ingress?.ip ?? ingress?.hostname;
+}
+
+/** Ports already served on a member's pinned address by other services (LB-IPAM shares it only when ports differ). */
+export function sharedAddressClashes(path: string, member: string, taken: ReadonlyMap<string, string>, ports: readonly ServicePortSpec[]): FieldViolation[] {
+  return ports.flatMap((port) => {
+    const owner = taken.get(`${port.port}/${protocolOf(port)}`);
+    if (owner === undefined) return [];
+    return [{
+      path,
+      message:
+        `port ${port.port}/${protocolOf(port)} is already served on member ${show(member)}'s pinned LoadBalancer address by ${owner}: ` +
+        "the member's ingress services share its one address, which LB-IPAM only allows when their ports differ",
+    }];
+  });
+}

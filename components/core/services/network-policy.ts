@@ -1,0 +1,204 @@
+// Cross-cluster CiliumNetworkPolicy, pure core: "allow pods with these labels in cluster A to reach
+// pods with those labels in cluster B", as the policies each cluster must enforce. Policies are not
+// synced across a mesh, so the egress side goes to every source member and the ingress side to
+// every destination member. Pure: no Pulumi import (components/core/ rule). Section numbers (§)
+// refer to /work/shared/reference/cilium-mesh.md (§6).
+
+import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "../kubefleet/scheduler/validation";
+import { namespaceViolations } from "./global-service";
+import { FieldViolation } from "../fleet/types";
+import { show } from "../fleet/validation/findings";
+
+/** §6: every endpoint carries its cluster's name under this label. */
+export const CLUSTER_LABEL = "io.cilium.k8s.policy.cluster";
+/** The namespace a peer selector reaches into (a namespaced policy's selectors default to its own). */
+export const POD_NAMESPACE_LABEL = "k8s:io.kubernetes.pod.namespace";
+export const POLICY_PROTOCOLS = ["TCP", "UDP", "SCTP", "ANY"] as const;
+export type PolicyProtocol = (typeof POLICY_PROTOCOLS)[number];
+/** The suffixes of the two sides' policy names. */
+export const POLICY_DIRECTIONS = ["egress", "ingress"] as const;
+export type PolicyDirection = (typeof POLICY_DIRECTIONS)[number];
+
+/** One side of the allowed traffic. */
+export interface PolicyPeer {
+  /** The member (cluster) or members the pods run in. */
+  member: string | string[];
+  namespace: string;
+  /** Pod labels; `{}` is every pod of the namespace. */
+  labels: Record<string, string>;
+}
+
+export interface PolicyPort {
+  /** The destination port (1..65535). */
+  port: number;
+  /** @default "TCP" */
+  protocol?: PolicyProtocol;
+}
+
+export interface CrossClusterPolicyInput {
+  /** Base name of the policies (`<name>-egress`, `<name>-ingress`). */
+  name: string;
+  from: PolicyPeer;
+  to: PolicyPeer;
+  /** Destination ports; undefined allows every port. */
+  ports?: PolicyPort[];
+  /** @default true */
+  allowDns?: boolean;
+  description?: string;
+}
+
+/** What validation needs to know about a member. */
+export interface PolicyMemberFacts {
+  name: string;
+  mesh?: string;
+}
+
+export interface CiliumNetworkPolicyManifest {
+  apiVersion: "cilium.io/v2";
+  kind: "CiliumNetworkPolicy";
+  metadata: { name: string; namespace: string };
+  spec: Record<string, unknown>;
+}
+
+/** One policy and the member that enforces it. */
+export interface PlacedPolicy {
+  member: string;
+  direction: PolicyDirection;
+  manifest: CiliumNetworkPolicyManifest;
+}
+
+export function membersOf(peer: PolicyPeer): string[] {
+  return Array.isArray(peer.member) ? [...peer.member] : [peer.member];
+}
+
+/** Label keys may carry a Cilium source prefix (`k8s:app`); the cluster and namespace labels are fleetmesh's to set. */
+function labelKeyProblems(key: string): string[] {
+  const bare = key.replace(/^(k8s|any):/, "");
+  if (bare === CLUSTER_LABEL) return [`is set from the peer's member: fleetmesh always writes ${show(CLUSTER_LABEL)} itself`];
+  if (bare === "io.kubernetes.pod.namespace") return ["is set from the peer's namespace"];
+  return isQualifiedName(bare);
+}
+
+function peerViolations(side: "from" | "to", peer: PolicyPeer, known: ReadonlyMap<string, PolicyMemberFacts>): FieldViolation[] {
+  if (typeof peer !== "object" || peer === null) return [{ path: side, message: `${side} ${show(peer)} must be {member, namespace, labels}` }];
+  const out: FieldViolation[] = [];
+  const members = membersOf(peer);
+  if (members.length === 0) out.push({ path: `${side}.member`, message: `${side}.member must name at least one member` });
+  members.forEach((member, i) => {
+    const path = Array.isArray(peer.member) ? `${side}.member[${i}]` : `${side}.member`;
+    if (!known.has(member)) out.push({ path, message: `member ${show(member)} is not a member of the fleet (${[...known.keys()].map(show).join(", ")})` });
+    else if (members.indexOf(member) < i) out.push({ path, message: `member ${show(member)} is listed twice` });
+  });
+  out.push(...namespaceViolations(`${side}.namespace`, peer.namespace));
+  if (typeof peer.labels !== "object" || peer.labels === null || Array.isArray(peer.labels)) {
+    out.push({ path: `${side}.labels`, message: `labels ${show(peer.labels)} must be an object of pod labels ({} selects every pod of the namespace)` });
+    return out;
+  }
+  for (const [key, value] of Object.entries(peer.labels)) {
+    const path = `${side}.labels[${JSON.stringify(key)}]`;
+    out.push(...labelKeyProblems(key).map((problem) => ({ path, message: `label key ${show(key)} is invalid: ${problem}` })));
+    const valueProblems = typeof value === "string" ? isValidLabelValue(value) : ["must be a string"];
+    out.push(...valueProblems.map((problem) => ({ path, message: `label value ${show(value)} of key ${show(key)} is invalid: ${problem}` })));
+  }
+  return out;
+}
+
+/** Traffic between two different members needs both in one mesh (Cilium has no other path between them). */
+function meshViolations(input: CrossClusterPolicyInput, known: ReadonlyMap<string, PolicyMemberFacts>): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  for (const source of membersOf(input.from)) {
+    for (const target of membersOf(input.to)) {
+      const [a, b] = [known.get(source), known.get(target)];
+      if (!a || !b || source === target || (a.mesh !== undefined && a.mesh === b.mesh)) continue;
+      const where = (m: PolicyMemberFacts) => (m.mesh === undefined ? "in no mesh" : `in mesh ${show(m.mesh)}`);
+      out.push({
+        path: "to.member",
+        message: `member ${show(target)} (${where(b)}) cannot be reached from member ${show(source)} (${where(a)}): cross-cluster traffic and the cluster label only exist between members of one mesh`,
+      });
+    }
+  }
+  return out;
+}
+
+function portViolations(ports: unknown): FieldViolation[] {
+  if (ports === undefined) return [];
+  if (!Array.isArray(ports) || ports.length === 0) return [{ path: "ports", message: `ports ${show(ports)} must be a non-empty list of {port, protocol?} (leave it out to allow every port)` }];
+  return (ports as PolicyPort[]).flatMap((p, i) => {
+    const out: FieldViolation[] = [];
+    if (typeof p?.port !== "number" || !Number.isInteger(p.port) || p.port < 1 || p.port > 65535) out.push({ path: `ports[${i}].port`, message: `port ${show(p?.port)} must be an integer in 1..65535` });
+    if (p?.protocol !== undefined && !POLICY_PROTOCOLS.includes(p.protocol)) out.push({ path: `ports[${i}].protocol`, message: `protocol ${show(p.protocol)} must be one of ${POLICY_PROTOCOLS.join(", ")}` });
+    return out;
+  });
+}
+
+/** Every problem with a cross-cluster policy's arguments ([] = valid). */
+export function crossClusterPolicyViolations(input: CrossClusterPolicyInput, members: readonly PolicyMemberFacts[]): FieldViolation[] {
+  const known = new Map(members.map((m) => [m.name, m]));
+  const nameProblems = typeof input.name === "string" ? isDNS1123Subdomain(`${input.name}-ingress`) : ["must be a string"];
+  const out: FieldViolation[] = nameProblems.map((problem) => ({ path: "name", message: `policy name ${show(input.name)} is invalid (the policies are named "<name>-egress" and "<name>-ingress"): ${problem}` }));
+  out.push(...peerViolations("from", input.from, known), ...peerViolations("to", input.to, known));
+  if (out.length === 0) out.push(...meshViolations(input, known));
+  out.push(...portViolations(input.ports));
+  if (input.allowDns !== undefined && typeof input.allowDns !== "boolean") out.push({ path: "allowDns", message: `allowDns ${show(input.allowDns)} must be a boolean` });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects
+// ---------------------------------------------------------------------------------------------
+
+/** A selector for the peer's pods in one cluster: its labels, its cluster always, its namespace when it is not the policy's. */
+function peerSelector(peer: PolicyPeer, member: string, policyNamespace: string): { matchLabels: Record<string, string> } {
+  const namespace: Record<string, string> = peer.namespace !== policyNamespace ? { [POD_NAMESPACE_LABEL]: peer.namespace } : {};
+  return { matchLabels: { ...peer.labels, [CLUSTER_LABEL]: member, ...namespace } };
+}
+
+function toPorts(ports: readonly PolicyPort[] | undefined): Record<string, unknown> {
+  if (ports === undefined) return {};
+  return { toPorts: [{ ports: ports.map((p) => ({ port: String(p.port), protocol: p.protocol ?? "TCP" })) }] };
+}
+
+/**
+ * §6: DNS to the member's own kube-dns (port 53, any protocol, every name through the DNS proxy).
+ * The cluster label keeps it local whatever policyDefaultLocalCluster says.
+ */
+export function dnsEgressRule(member: string): Record<string, unknown> {
+  return {
+    toEndpoints: [{ matchLabels: { [POD_NAMESPACE_LABEL]: "kube-system", "k8s:k8s-app": "kube-dns", [CLUSTER_LABEL]: member } }],
+    toPorts: [{ ports: [{ port: "53", protocol: "ANY" }], rules: { dns: [{ matchPattern: "*" }] } }],
+  };
+}
+
+function policy(name: string, namespace: string, description: string | undefined, spec: Record<string, unknown>): CiliumNetworkPolicyManifest {
+  return { apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name, namespace }, spec: { ...(description !== undefined && { description }), ...spec } };
+}
+
+/**
+ * The policies to apply, per member: on each source member the egress side (its pods may reach the
+ * destination pods in every destination member, plus DNS), on each destination member the ingress
+ * side (its pods accept the source pods of every source member). Sources first, members by name.
+ */
+export function crossClusterPolicies(input: CrossClusterPolicyInput): PlacedPolicy[] {
+  const sources = [...new Set(membersOf(input.from))].sort();
+  const targets = [...new Set(membersOf(input.to))].sort();
+  const egress = sources.map((member): PlacedPolicy => ({
+    member,
+    direction: "egress",
+    manifest: policy(`${input.name}-egress`, input.from.namespace, input.description, {
+      endpointSelector: peerSelector(input.from, member, input.from.namespace),
+      egress: [
+        { toEndpoints: targets.map((target) => peerSelector(input.to, target, input.from.namespace)), ...toPorts(input.ports) },
+        ...(input.allowDns === false ? [] : [dnsEgressRule(member)]),
+      ],
+    }),
+  }));
+  const ingress = targets.map((member): PlacedPolicy => ({
+    member,
+    direction: "ingress",
+    manifest: policy(`${input.name}-ingress`, input.to.namespace, input.description, {
+      endpointSelector: peerSelector(input.to, member, input.to.namespace),
+      ingress: [{ fromEndpoints: sources.map((source) => peerSelector(input.from, source, input.to.namespace)), ...toPorts(input.ports) }],
+    }),
+  }));
+  return [...egress, ...ingress];
+}

@@ -1,0 +1,171 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as network from "@pulumi/azure-native/network";
+import * as resources from "@pulumi/azure-native/resources";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { nthAddress } from "../core/fleet/cidr";
+import { MemberAllocation } from "../core/fleet/types";
+import { ProvisionedCluster } from "./kind-cluster";
+
+/** Azure's built-in Network Contributor role. */
+export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+
+/** The API version whose FleetMember has `labels` (azure-fleet-and-pulumi.md §1.2). */
+export const FLEET_MEMBER_API_VERSION = "2026-03-02-preview";
+
+/** How an AKS member is made. */
+export interface AksClusterArgs {
+  resourceGroupName: pulumi.Input<string>;
+  location: pulumi.Input<string>;
+  /**
+   * Kubernetes version; at least 1.32 when the member joins an Azure Fleet managed mesh.
+   * @default AKS's default version
+   */
+  kubernetesVersion?: string;
+  /** The flat network every member shares (one VNet, or peered VNets): the subnets are created in it. */
+  virtualNetwork: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
+  /** The node subnet's prefix inside that VNet (the pod subnet is the member's allocated pod CIDR). */
+  nodeSubnetCidr: string;
+  /**
+   * `azure`: Azure CNI with per-pool pod subnets and AKS-managed Cilium (`networkDataplane: cilium`);
+   * `none`: bring your own CNI, and fleetmesh installs Cilium itself.
+   * @default "azure"
+   */
+  networkPlugin?: "azure" | "none";
+  /** @default "Standard_D4ds_v5" */
+  vmSize?: string;
+  /** @default 3 */
+  nodeCount?: number;
+  /**
+   * The AKS cluster's resource name.
+   * @default the member name
+   */
+  clusterName?: string;
+}
+
+/** The Azure Fleet an AKS member joins, with the labels that select it into meshes and placements. */
+export interface FleetMembership {
+  fleetName: pulumi.Input<string>;
+  resourceGroupName: pulumi.Input<string>;
+  labels: Record<string, string>;
+}
+
+export interface ProvisionedAks extends ProvisionedCluster {
+  cluster: containerservice.ManagedCluster;
+  fleetMember?: resources.Resource;
+  networkAccess: authorization.RoleAssignment;
+}
+
+/**
+ * The cluster identity gets Network Contributor on its VNet: the clustermesh-apiserver and a
+ * MultiClusterService's load balancer are internal LoadBalancers in it, and without the role their
+ * IPs stay pending and mesh members stay `Connecting` (azure-fleet-and-pulumi.md §1.4).
+ */
+function grantNetworkAccess(memberName: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): authorization.RoleAssignment {
+  const client = authorization.getClientConfigOutput({ parent });
+  const scope = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.virtualNetwork.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${args.virtualNetwork.name}`;
+  return new authorization.RoleAssignment(
+    `${memberName}-vnet-access`,
+    {
+      scope,
+      principalId: cluster.identity.apply((identity) => identity?.principalId ?? ""),
+      principalType: "ServicePrincipal",
+      roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`,
+    },
+    { parent },
+  );
+}
+
+function subnet(name: string, args: AksClusterArgs, prefix: pulumi.Input<string>, parent: pulumi.Resource): network.Subnet {
+  return new network.Subnet(
+    name,
+    { resourceGroupName: args.virtualNetwork.resourceGroupName, virtualNetworkName: args.virtualNetwork.name, subnetName: name, addressPrefix: prefix },
+    { parent },
+  );
+}
+
+function networkProfile(args: AksClusterArgs, allocation: pulumi.Output<MemberAllocation>): containerservice.ManagedClusterArgs["networkProfile"] {
+  const serviceCidr = allocation.apply((a) => a.serviceCidr);
+  const dnsServiceIP = allocation.apply((a) => nthAddress(a.serviceCidr, 10));
+  if (args.networkPlugin === "none") {
+    // BYOCNI: no AKS CNI at all; fleetmesh's Helm-installed Cilium takes the pod CIDR from cluster-pool IPAM.
+    return { networkPlugin: "none", serviceCidr, dnsServiceIP };
+  }
+  // Azure CNI *without* overlay (per-pool pod subnets): Fleet meshes and L4 multi-cluster load
+  // balancing both need pod IPs on the flat network (azure-fleet-and-pulumi.md §0.1).
+  return {
+    networkPlugin: "azure",
+    networkDataplane: "cilium",
+    networkPolicy: "cilium",
+    serviceCidr,
+    dnsServiceIP,
+    advancedNetworking: { enabled: true, observability: { enabled: true }, security: { enabled: true } },
+  };
+}
+
+/** Reads the user kubeconfig AKS hands out (base64) and keeps it secret. */
+function userKubeconfig(args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): pulumi.Output<string> {
+  const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+    { resourceGroupName: args.resourceGroupName, resourceName: cluster.name },
+    { parent },
+  );
+  return pulumi.secret(
+    credentials.kubeconfigs.apply((configs) => {
+      const first = configs?.[0]?.value;
+      if (!first) throw new Error(`AKS cluster returned no user kubeconfig`);
+      return Buffer.from(first, "base64").toString("utf8");
+    }),
+  );
+}
+
+export function provisionAks(
+  memberName: string,
+  args: AksClusterArgs,
+  allocation: pulumi.Output<MemberAllocation>,
+  membership: FleetMembership | undefined,
+  parent: pulumi.Resource,
+): ProvisionedAks {
+  const nodeSubnet = subnet(`${memberName}-nodes`, args, args.nodeSubnetCidr, parent);
+  const podSubnet = args.networkPlugin === "none" ? undefined : subnet(`${memberName}-pods`, args, allocation.apply((a) => a.podCidr), parent);
+  const cluster = new containerservice.ManagedCluster(
+    memberName,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      resourceName: args.clusterName ?? memberName,
+      dnsPrefix: args.clusterName ?? memberName,
+      kubernetesVersion: args.kubernetesVersion,
+      identity: { type: "SystemAssigned" },
+      agentPoolProfiles: [
+        {
+          name: "system",
+          mode: "System",
+          osType: "Linux",
+          count: args.nodeCount ?? 3,
+          vmSize: args.vmSize ?? "Standard_D4ds_v5",
+          vnetSubnetID: nodeSubnet.id,
+          podSubnetID: podSubnet?.id,
+        },
+      ],
+      networkProfile: networkProfile(args, allocation),
+    },
+    { parent },
+  );
+  const fleetMember = membership
+    ? new resources.Resource(
+        `${memberName}-fleet-member`,
+        {
+          resourceProviderNamespace: "Microsoft.ContainerService",
+          parentResourcePath: pulumi.interpolate`fleets/${membership.fleetName}`,
+          resourceType: "members",
+          resourceName: memberName,
+          apiVersion: FLEET_MEMBER_API_VERSION,
+          resourceGroupName: membership.resourceGroupName,
+          properties: { clusterResourceId: cluster.id, labels: membership.labels },
+        },
+        { parent },
+      )
+    : undefined;
+  const networkAccess = grantNetworkAccess(memberName, args, cluster, parent);
+  return { cluster, fleetMember, networkAccess, kubeconfig: userKubeconfig(args, cluster, parent), clusterIdentifier: cluster.id };
+}
