@@ -91,7 +91,7 @@ function countByType(shape: Shape[]): Record<string, number> {
 
 async function main(): Promise<void> {
   const [mode, count, shapeFile, previousFile] = [process.argv[2], Number(process.argv[3]), process.argv[4], process.argv[5]];
-  const previous = previousFile ? { fleetState: JSON.parse(fs.readFileSync(previousFile, "utf8")) } : {};
+  const previous = previousFile ? { scaleFleetState: JSON.parse(fs.readFileSync(previousFile, "utf8")) } : {};
   const cloud = new FakeCloud(true, previous, true);
   await pulumi.runtime.setMocks(cloud.mocks(), "scale", "bench", true, "organization");
   (pulumi.log as { info: unknown }).info = async () => undefined;

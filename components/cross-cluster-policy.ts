@@ -71,13 +71,10 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
   }
 }
 
+/** Cilium's release on the member, then whatever the options' `dependsOn` names. */
 function ciliumFirst(member: Member, dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
-  const release: pulumi.Input<pulumi.Resource>[] = member.ciliumRelease ? [member.ciliumRelease] : [];
-  if (dependsOn === undefined) return release;
-  if (Array.isArray(dependsOn)) return [...release, ...dependsOn];
-  if (pulumi.Resource.isInstance(dependsOn)) return [...release, dependsOn];
-  const given = pulumi.output(dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Resource>);
-  return given.apply((resolved) => [...release, ...(Array.isArray(resolved) ? resolved : [resolved])]);
+  const given = pulumi.output((dependsOn ?? []) as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Resource>);
+  return pulumi.all([member.ciliumInstalled, given]).apply(([release, resolved]) => [...release, ...(Array.isArray(resolved) ? resolved : [resolved])] as pulumi.Resource[]);
 }
 
 function key(member: string, direction: PolicyDirection): string {

@@ -1,18 +1,30 @@
 // fleetmesh: declare a fleet of Kubernetes clusters, mesh them with Cilium, place workloads on them.
-export { Fleet, FleetArgs, FleetCiliumArgs, AzureFleetArgs, defaultPools } from "./fleet";
-export { Member, MemberArgs, MemberDeclaration, MeshEndpointArgs, FleetCiliumSettings, CiliumOwner } from "./member";
-export { ClusterMesh, ClusterMeshArgs, MeshDeclaration, AzureMeshContext } from "./cluster-mesh";
-export { FleetValidationError } from "./errors";
-export { FleetStateSource } from "./runtime/previous-state";
-export { ExistingCa } from "./runtime/shared-ca";
+// The public surface: the components, their Args, and the value types users write or read. Internal
+// wiring (plans, the fleet's claims table, what the Fleet hands its members and meshes) is not exported.
+
+// Fleet and its members and meshes.
+export { Fleet, FleetArgs, FleetCiliumArgs, FleetPoolsArgs, AzureFleetArgs, defaultPools } from "./fleet";
+export { Member, MemberDeclaration, MeshEndpointArgs } from "./member";
+export { ClusterMesh, MeshDeclaration } from "./cluster-mesh";
 export { KindClusterArgs } from "./runtime/kind-cluster";
 export { AksClusterArgs } from "./runtime/aks-cluster";
-export * from "./core/fleet/types";
-export * as scheduler from "./core/kubefleet/scheduler";
-export { Placement, PlacementArgs, PlacementHubArgs, PlacementState } from "./placement";
+export { ExistingCa } from "./runtime/shared-ca";
+export { FleetStateSource, StateSource } from "./runtime/previous-state";
+export type { CiliumOwner } from "./core/fleet/plan-fleet";
+export type { FleetState, MemberAllocation, MemberTaint, AllocationPools, Provisioner } from "./core/fleet/types";
+export { DEFAULT_LOAD_BALANCER_POOL } from "./core/cilium/load-balancer-pool";
+
+// Services and policies across clusters.
 export { GlobalService, GlobalServiceArgs } from "./global-service";
 export { MultiClusterService, MultiClusterServiceArgs } from "./multi-cluster-service";
 export { CrossClusterPolicy, CrossClusterPolicyArgs } from "./cross-cluster-policy";
-export { ServicePortSpec, PortsInput, ServiceAffinity, ServiceProtocol } from "./core/services/global-service";
-export { PolicyPeer, PolicyPort, PolicyProtocol } from "./core/services/network-policy";
-export { DEFAULT_LOAD_BALANCER_POOL } from "./core/cilium/load-balancer-pool";
+export type { ServicePortSpec, PortsInput, ServiceAffinity, ServiceProtocol } from "./core/services/global-service";
+export type { PolicyPeer, PolicyPort, PolicyProtocol } from "./core/services/network-policy";
+
+// Placement, and the KubeFleet scheduler it runs on.
+export { Placement, PlacementArgs, PlacementHubArgs, PlacementState } from "./placement";
+export * as scheduler from "./core/kubefleet/scheduler";
+
+// The one refusal, and the one violation type it carries.
+export { FleetValidationError } from "./errors";
+export type { FieldViolation } from "./core/k8s/field-errors";

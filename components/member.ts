@@ -1,120 +1,124 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CiliumValuesInput, buildCiliumValues } from "./core/cilium/cilium-values";
-import { CILIUM_V2ALPHA1, ingressAnnouncementManifest, ingressPoolManifest, pinnedLoadBalancerAddress } from "./core/cilium/load-balancer-pool";
+import { buildCiliumValues, CiliumClusterMeshInput } from "./core/cilium/cilium-values";
+import { memberCiliumValuesInput } from "./core/fleet/member-cilium";
+import { CiliumOwner, FleetCiliumSettings, MeshEndpointDeclaration, PlannedMember } from "./core/fleet/plan-fleet";
 import { MemberAllocation, MemberTaint, Provisioner } from "./core/fleet/types";
-import { SharedCa } from "./runtime/shared-ca";
-import { AksClusterArgs, FleetMembership, provisionAks } from "./runtime/aks-cluster";
+import { AksClusterArgs, provisionAks } from "./runtime/aks-cluster";
+import { installCilium } from "./runtime/cilium-release";
+import { deferred, plannedOutput } from "./runtime/deferred";
+import { FleetClaims } from "./runtime/fleet-claims";
 import { KindClusterArgs, ProvisionedCluster, provisionKind } from "./runtime/kind-cluster";
-
-export const CILIUM_CHART_REPOSITORY = "https://helm.cilium.io/";
+import { PlannedComponent } from "./runtime/planned-component";
+import { SharedCa } from "./runtime/shared-ca";
 
 /** One member of a fleet, as declared in `FleetArgs.members`: exactly one of `kind`, `aks`, `kubeconfig`. */
 export interface MemberDeclaration {
   /** A local kind cluster, created and deleted with the member. */
-  kind?: KindClusterArgs;
+  readonly kind?: KindClusterArgs;
   /** An AKS cluster (with AKS-managed Cilium, or bring-your-own-CNI). */
-  aks?: AksClusterArgs;
+  readonly aks?: AksClusterArgs;
   /** An existing cluster of any distribution: its kubeconfig (keep it a Pulumi secret). */
-  kubeconfig?: pulumi.Input<string>;
+  readonly kubeconfig?: pulumi.Input<string>;
   /**
    * The kubeconfig context to use.
    * @default the kubeconfig's current context
    */
-  context?: string;
+  readonly context?: string;
   /**
    * Labels: meshes, placements and Azure Fleet select members by them.
-   * @default {}
+   * @default no labels
    */
-  labels?: Record<string, string>;
+  readonly labels?: Record<string, string>;
   /**
    * Taints (MemberCluster `spec.taints`): placements avoid the member unless they tolerate them.
-   * @default []
+   * @default no taints
    */
-  taints?: MemberTaint[];
+  readonly taints?: MemberTaint[];
   /**
    * Pin the Cilium `cluster.id` (1..maxConnectedClusters).
    * @default allocated by the fleet, and never changed afterwards
    */
-  clusterId?: number;
+  readonly clusterId?: number;
   /**
    * Pin the pod CIDR.
-   * @default allocated from the fleet's pod pool
+   * @default allocated from the fleet's pod pool, and never changed afterwards
    */
-  podCidr?: string;
+  readonly podCidr?: string;
   /**
    * Pin the service CIDR (for a kubeconfig member, give the cluster's real one).
-   * @default allocated from the fleet's service pool
+   * @default allocated from the fleet's service pool, and never changed afterwards
    */
-  serviceCidr?: string;
+  readonly serviceCidr?: string;
   /**
    * Pin the clustermesh-apiserver NodePort (kind members).
-   * @default allocated from the fleet's NodePort range
+   * @default allocated from the fleet's NodePort range, and never changed afterwards
    */
-  nodePort?: number;
+  readonly nodePort?: number;
   /**
    * Where peers reach this member's clustermesh-apiserver, for members fleetmesh cannot discover
    * (kubeconfig, AKS BYOCNI). Required when such a member is in a mesh.
-   * @default kind: NodePort on the control-plane IP; others: none
+   * @default kind members: a NodePort on the control-plane node's address; other members: none
    */
-  meshEndpoint?: MeshEndpointArgs;
+  readonly meshEndpoint?: MeshEndpointArgs;
 }
 
 /** How the clustermesh-apiserver of a kubeconfig or AKS BYOCNI member is exposed to its peers. */
-export interface MeshEndpointArgs {
+export interface MeshEndpointArgs extends MeshEndpointDeclaration {
   /**
    * `LoadBalancer` with a pinned IP (MetalLB, LB-IPAM, an Azure internal LB), or `NodePort` on node IPs.
    * @default "LoadBalancer"
    */
-  serviceType?: "LoadBalancer" | "NodePort";
-  /** LoadBalancer: the IP to pin (`clustermesh.apiserver.service.loadBalancerIP`); peers dial it on 2379. */
-  loadBalancerIP?: string;
-  /** NodePort: node IPs peers dial, and the NodePort (defaults to the member's allocated one). */
-  ips?: string[];
+  readonly serviceType?: "LoadBalancer" | "NodePort";
+  /**
+   * LoadBalancer: the IP to pin (`clustermesh.apiserver.service.loadBalancerIP`); peers dial it on 2379.
+   * @default none (required for a LoadBalancer endpoint)
+   */
+  readonly loadBalancerIP?: string;
+  /**
+   * NodePort: node IPs peers dial, on the member's allocated (or pinned) NodePort.
+   * @default none (required for a NodePort endpoint)
+   */
+  readonly ips?: string[];
   /**
    * Extra annotations for the clustermesh-apiserver Service (AKS members get the internal-LB one).
-   * @default {}
+   * @default no extra annotations
    */
-  annotations?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
 }
 
-/** Fleet-wide Cilium settings every member shares. */
-export interface FleetCiliumSettings {
-  version: string;
-  maxConnectedClusters: 255 | 511;
-  kubeProxyReplacement: boolean;
-  routingMode: "tunnel" | "native";
-  /** With native routing: the fleet's pod CIDR pool, which every member's pod CIDR lies in. */
-  nativeRoutingCidr: string;
-  policyDefaultLocalCluster: boolean;
-}
-
-/** What `Fleet` hands each member. */
-export interface MemberArgs extends MemberDeclaration {
-  /** The name the member has inside its fleet (the Cilium cluster name). */
-  memberName: string;
-  allocation: pulumi.Output<MemberAllocation>;
-  ca: SharedCa;
+/** What the fleet a member belongs to hands it: internal wiring, not part of the public API. */
+export interface MemberContext {
+  plan: PlannedMember;
+  declaration: MemberDeclaration;
   cilium: FleetCiliumSettings;
+  ca: SharedCa;
+  /** This member's allocation once the previous run's state is read; undefined when the fleet refused. */
+  allocation: Promise<MemberAllocation | undefined>;
+  /** The mesh part of this member's Cilium values, evaluated once every member and mesh exists. */
+  clustermesh: () => pulumi.Output<CiliumClusterMeshInput> | undefined;
   /** Set when the fleet is an Azure Fleet: AKS members join it. */
-  fleetMembership?: Omit<FleetMembership, "labels">;
+  azureFleet?: { fleetName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
+  /** What spans the fleet's components (namespaces, ingress addresses). */
+  claims: FleetClaims;
 }
 
-/** Where Cilium on this member comes from. */
-export type CiliumOwner = "fleetmesh" | "aks";
-
-function provisionerOf(args: MemberDeclaration): Provisioner {
-  if (args.kind) return "kind";
-  if (args.aks) return "aks";
-  return "kubeconfig";
+/** What a member's build registered. */
+interface MemberResources {
+  cluster: ProvisionedCluster;
+  cilium?: k8s.helm.v3.Release;
+  fleetMember?: pulumi.CustomResource;
+  networkAccess?: pulumi.CustomResource;
 }
 
 /**
  * One cluster of the fleet: provisioned on kind, on AKS, or taken from a kubeconfig, with its own
- * Kubernetes provider (no child ever uses the ambient kubeconfig). `Fleet` installs Cilium on it
- * once every member's address is known (`installCilium`).
+ * Kubernetes provider (no child ever uses the ambient kubeconfig), and Cilium installed on it unless
+ * AKS owns it. Created by `Fleet`; the provider exists at once, the cluster and Cilium are
+ * registered once the fleet's allocation is known.
  */
-export class Member extends pulumi.ComponentResource {
+export class Member extends PlannedComponent {
+  /** The name inside its fleet: the Cilium cluster name. */
   public readonly memberName: string;
   public readonly provisioner: Provisioner;
   public readonly labels: Record<string, string>;
@@ -126,7 +130,7 @@ export class Member extends pulumi.ComponentResource {
   public readonly podCidr: pulumi.Output<string>;
   public readonly serviceCidr: pulumi.Output<string>;
   public readonly nodePort: pulumi.Output<number | undefined>;
-  /** The address peers reach this member's nodes on (kind: control-plane IP on the `kind` network). */
+  /** The address peers reach this member's nodes on (kind: the control-plane node on the `kind` network). */
   public readonly nodeAddress: pulumi.Output<string | undefined>;
   /** How the member was declared on AKS (its location and resource group feed the Azure Fleet labels). */
   public readonly aks?: AksClusterArgs;
@@ -134,140 +138,96 @@ export class Member extends pulumi.ComponentResource {
   public readonly meshEndpoint?: MeshEndpointArgs;
   /** Who runs Cilium here: fleetmesh's Helm release, or AKS itself (managed Cilium). */
   public readonly ciliumOwner: CiliumOwner;
-  public ciliumRelease?: k8s.helm.v3.Release;
   /** Cilium here answers ARP for LoadBalancer addresses (kind members with kube-proxy replacement). */
   public readonly l2Announcements: boolean;
-  /** The Azure FleetMember this AKS member joined the Azure Fleet with. */
-  public readonly fleetMember?: pulumi.CustomResource;
-  /** AKS: the cluster identity's Network Contributor grant on its VNet (internal load balancers need it). */
-  public readonly networkAccess?: pulumi.CustomResource;
+  /** What objects of Cilium's own kinds (policies, LB-IPAM pools) must wait for: the Cilium release, if fleetmesh installs one. */
+  public readonly ciliumInstalled: pulumi.Output<pulumi.Resource[]>;
+  /** What Azure Fleet networking objects must wait for: the FleetMember, when the member joins an Azure Fleet. */
+  public readonly fleetJoined: pulumi.Output<pulumi.Resource[]>;
+  /** What the fleet's claims table says about this member's namespaces and addresses (internal). */
+  public readonly claims: FleetClaims;
+  /** The resources of the build, once registered (undefined when the fleet refused). */
+  public readonly built: Promise<MemberResources | undefined>;
 
-  private readonly settings: MemberArgs;
-  private ingress?: { address: pulumi.Output<string>; resources: pulumi.Resource[] };
+  private readonly context: MemberContext;
+  private readonly componentName: string;
+  private readonly finished = deferred<MemberResources | undefined>();
 
-  constructor(name: string, args: MemberArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, context: MemberContext, opts?: pulumi.ComponentResourceOptions) {
     super("fleetmesh:index:Member", name, {}, opts);
-    this.settings = args;
-    this.memberName = args.memberName;
-    this.provisioner = provisionerOf(args);
-    this.labels = { ...(args.labels ?? {}) };
-    this.taints = [...(args.taints ?? [])];
-    this.meshEndpoint = args.meshEndpoint;
-    this.aks = args.aks;
-    this.clusterId = args.allocation.apply((a) => a.clusterId);
-    this.podCidr = args.allocation.apply((a) => a.podCidr);
-    this.serviceCidr = args.allocation.apply((a) => a.serviceCidr);
-    this.nodePort = args.allocation.apply((a) => a.nodePort);
-    const cluster = this.provision(args);
-    this.fleetMember = (cluster as { fleetMember?: pulumi.CustomResource }).fleetMember;
-    this.networkAccess = (cluster as { networkAccess?: pulumi.CustomResource }).networkAccess;
-    this.kubeconfig = cluster.kubeconfig;
-    this.nodeAddress = cluster.nodeAddress ?? pulumi.output(undefined);
-    this.ciliumOwner = this.provisioner === "aks" && args.aks?.networkPlugin !== "none" ? "aks" : "fleetmesh";
-    this.l2Announcements = this.provisioner === "kind" && args.cilium.kubeProxyReplacement;
+    const { plan, declaration } = context;
+    this.context = context;
+    this.componentName = name;
+    this.claims = context.claims;
+    this.memberName = plan.name;
+    this.provisioner = plan.provisioner;
+    this.labels = { ...plan.labels };
+    this.taints = [...plan.taints];
+    this.aks = declaration.aks;
+    this.meshEndpoint = declaration.meshEndpoint;
+    this.ciliumOwner = plan.ciliumOwner;
+    this.l2Announcements = plan.l2Announcements;
+    this.built = this.finished.promise;
+    const allocation = plannedOutput(context.allocation);
+    this.clusterId = allocation.apply((a) => a.clusterId);
+    this.podCidr = allocation.apply((a) => a.podCidr);
+    this.serviceCidr = allocation.apply((a) => a.serviceCidr);
+    this.nodePort = allocation.apply((a) => a.nodePort);
+    const cluster = plannedOutput(this.built.then((b) => b && { kubeconfig: b.cluster.kubeconfig, id: b.cluster.clusterIdentifier }));
+    this.kubeconfig = pulumi.secret(cluster.apply((c) => c.kubeconfig));
+    this.nodeAddress = plannedOutput(this.built.then((b) => b && { address: b.cluster.nodeAddress })).apply((b) => b.address as string | undefined);
+    this.ciliumInstalled = plannedOutput(this.built.then((b) => b && (b.cilium ? [b.cilium] : [])));
+    this.fleetJoined = plannedOutput(this.built.then((b) => b && (b.fleetMember ? [b.fleetMember] : [])));
     this.provider = new k8s.Provider(
       name,
       {
-        kubeconfig: cluster.kubeconfig,
-        context: args.context,
-        clusterIdentifier: cluster.clusterIdentifier,
+        kubeconfig: this.kubeconfig,
+        context: declaration.context,
+        clusterIdentifier: cluster.apply((c) => c.id),
         // A kind cluster that is gone takes its objects with it: drop them from state instead of failing.
-        deleteUnreachable: this.provisioner === "kind",
+        deleteUnreachable: plan.provisioner === "kind",
       },
       { parent: this },
     );
-    this.registerOutputs({ clusterId: this.clusterId, podCidr: this.podCidr, serviceCidr: this.serviceCidr, kubeconfig: this.kubeconfig });
   }
 
-  private provision(args: MemberArgs): ProvisionedCluster {
-    if (args.kind) return provisionKind(args.memberName, args.kind, args.allocation, args.cilium.kubeProxyReplacement, this);
-    if (args.aks) {
-      const membership = args.fleetMembership ? { ...args.fleetMembership, labels: this.labels } : undefined;
-      return provisionAks(args.memberName, args.aks, args.allocation, membership, this);
+  protected async build(): Promise<pulumi.Inputs> {
+    const allocation = await this.context.allocation;
+    if (!allocation) {
+      this.finished.resolve(undefined);
+      return {};
     }
-    const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig!));
-    return { kubeconfig, clusterIdentifier: pulumi.output(`${args.memberName}/${args.context ?? "current-context"}`) };
+    const resources = this.provision(allocation);
+    this.finished.resolve(resources);
+    return { clusterId: this.clusterId, podCidr: this.podCidr, serviceCidr: this.serviceCidr, kubeconfig: this.kubeconfig };
   }
 
-  /** The Cilium values for this member, given its mesh (undefined outside any mesh). */
-  public ciliumValues(clustermesh?: pulumi.Input<CiliumValuesInput["clustermesh"]>): pulumi.Output<Record<string, unknown>> {
-    const { cilium, ca, memberName } = this.settings;
-    const kindHost = this.provisioner === "kind" ? { k8sServiceHost: `${memberName}-control-plane`, k8sServicePort: 6443 } : {};
-    const kubeProxyReplacement = this.provisioner === "kind" && cilium.kubeProxyReplacement;
+  /** Cluster first, then Cilium on it (through this member's provider). */
+  private provision(allocation: MemberAllocation): MemberResources {
+    const { plan, declaration, cilium } = this.context;
+    const name = this.componentName;
+    let resources: MemberResources;
+    if (plan.kind) resources = { cluster: provisionKind(name, plan.kind, allocation, plan.kubeProxyReplacement, this) };
+    else if (declaration.aks) {
+      const membership = this.context.azureFleet ? { ...this.context.azureFleet, labels: this.labels } : undefined;
+      const aks = provisionAks(name, plan.name, declaration.aks, allocation, membership, this);
+      resources = { cluster: aks, fleetMember: aks.fleetMember, networkAccess: aks.networkAccess };
+    } else {
+      const kubeconfig = pulumi.secret(pulumi.output(declaration.kubeconfig!));
+      resources = { cluster: { kubeconfig, clusterIdentifier: pulumi.output(`${plan.name}/${declaration.context ?? "current-context"}`) } };
+    }
+    if (plan.ciliumOwner !== "fleetmesh") return resources;
+    return { ...resources, cilium: installCilium(name, cilium.version, this.ciliumValues(allocation), this, this.provider) };
+  }
+
+  /** The Helm values of this member's Cilium release: planned values, the CA, and where its mesh peers are. */
+  private ciliumValues(allocation: MemberAllocation): pulumi.Output<Record<string, unknown>> {
+    const { plan, cilium, ca } = this.context;
+    const clustermesh = this.context.clustermesh();
     return pulumi
-      .all([this.settings.allocation, ca.certPemBase64, ca.keyPemBase64, pulumi.output(clustermesh)])
-      .apply(([allocation, certPemBase64, keyPemBase64, mesh]) =>
-        buildCiliumValues({
-          version: cilium.version,
-          clusterName: memberName,
-          clusterId: allocation.clusterId,
-          maxConnectedClusters: cilium.maxConnectedClusters,
-          provisioner: this.provisioner,
-          podCidr: allocation.podCidr,
-          ca: { certPemBase64, keyPemBase64 },
-          kubeProxyReplacement,
-          ...kindHost,
-          routingMode: cilium.routingMode,
-          // Native routing must not masquerade traffic to any member's pods: the whole fleet pool.
-          ...(cilium.routingMode === "native" ? { ipv4NativeRoutingCIDR: cilium.nativeRoutingCidr } : {}),
-          policyDefaultLocalCluster: cilium.policyDefaultLocalCluster,
-          l2announcements: this.l2Announcements,
-          clustermesh: mesh as CiliumValuesInput["clustermesh"],
-        }),
+      .all([ca.certPemBase64, ca.keyPemBase64, clustermesh ?? pulumi.output(undefined)])
+      .apply(([certPemBase64, keyPemBase64, mesh]) =>
+        buildCiliumValues(memberCiliumValuesInput(plan, cilium, allocation, { certPemBase64, keyPemBase64 }, mesh as CiliumClusterMeshInput | undefined)),
       );
-  }
-
-  /**
-   * Installs Cilium with Helm (helm.v3.Release: it runs the chart's cronJob certificate hook, so
-   * certificates do not churn on every `pulumi up`). AKS with managed Cilium is left alone: AKS owns it.
-   */
-  public installCilium(clustermesh?: pulumi.Input<CiliumValuesInput["clustermesh"]>): k8s.helm.v3.Release | undefined {
-    if (this.ciliumOwner !== "fleetmesh") return undefined;
-    this.ciliumRelease = new k8s.helm.v3.Release(
-      `${this.settings.memberName}-cilium`,
-      {
-        name: "cilium",
-        chart: "cilium",
-        version: this.settings.cilium.version,
-        repositoryOpts: { repo: CILIUM_CHART_REPOSITORY },
-        namespace: "kube-system",
-        // The values carry the shared CA's private key.
-        values: pulumi.secret(this.ciliumValues(clustermesh)),
-        timeout: 900,
-        maxHistory: 10,
-        // Helm's wait would deadlock: the clustermesh-apiserver only becomes ready with the certs the
-        // post-install cronJob hook creates, and Helm runs that hook after the wait (cilium#42045).
-        skipAwait: true,
-      },
-      { parent: this, provider: this.provider },
-    );
-    return this.ciliumRelease;
-  }
-
-  /**
-   * This member's pinned LoadBalancer address for fleetmesh ingress services: the `clusterId`-th
-   * address of the fleet's `loadBalancerPool`, handed out by a Cilium LB-IPAM pool that only ingress
-   * services may draw from and, where Cilium runs L2 announcements (kind), announced on the node
-   * network. Created once, by the first MultiClusterService whose ingress member this is.
-   */
-  public ingressAddress(loadBalancerPool: string): { address: pulumi.Output<string>; resources: pulumi.Resource[] } {
-    if (this.ingress) return this.ingress;
-    const address = this.clusterId.apply((id) => {
-      const pinned = pinnedLoadBalancerAddress(loadBalancerPool, id);
-      if (pinned.address === undefined) throw new Error(`member ${this.memberName} has no pinned LoadBalancer address: ${pinned.problem}`);
-      return pinned.address;
-    });
-    // The CRDs exist once Cilium's operator runs.
-    const opts = { parent: this, provider: this.provider, dependsOn: this.ciliumRelease ? [this.ciliumRelease] : [] };
-    const pool = address.apply(ingressPoolManifest);
-    const resources: pulumi.Resource[] = [
-      new k8s.apiextensions.CustomResource(`${this.memberName}-ingress-pool`, { apiVersion: CILIUM_V2ALPHA1, kind: "CiliumLoadBalancerIPPool", metadata: pool.metadata, spec: pool.spec }, opts),
-    ];
-    if (this.l2Announcements) {
-      const announcement = ingressAnnouncementManifest();
-      resources.push(new k8s.apiextensions.CustomResource(`${this.memberName}-ingress-l2`, { ...announcement }, opts));
-    }
-    this.ingress = { address, resources };
-    return this.ingress;
   }
 }

@@ -19,6 +19,8 @@ import { refuse } from "./errors";
 import { Fleet } from "./fleet";
 import { memberNamespace, memberService } from "./runtime/member-objects";
 import { Member } from "./member";
+import { IngressAddress } from "./runtime/fleet-claims";
+import { CILIUM_V2ALPHA1, ingressAnnouncementManifest, ingressPoolManifest, pinnedLoadBalancerAddress } from "./core/cilium/load-balancer-pool";
 import { LabelSelector } from "./core/kubefleet/scheduler/types";
 
 export interface MultiClusterServiceArgs {
@@ -103,7 +105,7 @@ export class MultiClusterService extends pulumi.ComponentResource {
     });
     refuse(component, planned.violations);
     refuse(component, programViolations(args, planned.plan!));
-    remember(component, args, planned.plan!);
+    claim(component, args, planned.plan!);
     super("fleetmesh:index:MultiClusterService", name, {}, opts);
     const plan = planned.plan!;
     this.realization = plan.realization;
@@ -131,13 +133,14 @@ export class MultiClusterService extends pulumi.ComponentResource {
   private createCiliumService(name: string, args: MultiClusterServiceArgs, plan: CiliumMcsPlan): pulumi.Output<string | undefined> {
     const members = args.fleet.members;
     const mesh = args.fleet.meshes[plan.mesh];
-    const ingress = plan.address === "lb-ipam" ? members[plan.ingress].ingressAddress(args.fleet.loadBalancerPool) : undefined;
+    const component = `MultiClusterService "${name}"`;
+    const ingress = plan.address === "lb-ipam" ? ingressAddress(this, name, members[plan.ingress], args.fleet.loadBalancerPool) : undefined;
     const manifests: pulumi.Output<Record<string, ServiceManifest>> = ingress
       ? ingress.address.apply((address) => ciliumMcsManifests(args, plan, address))
       : pulumi.output(ciliumMcsManifests(args, plan, undefined));
     for (const memberName of [...new Set([...plan.exporters, plan.ingress])].sort()) {
       const member = members[memberName];
-      const namespace = memberNamespace(this, `${name}-${memberName}`, member, mesh, args.namespace, args.createNamespace ?? true);
+      const namespace = memberNamespace(this, component, `${name}-${memberName}`, member, mesh, args.namespace, args.createNamespace ?? true);
       const dependsOn = [...(namespace ? [namespace] : []), ...(memberName === plan.ingress ? ingress?.resources ?? [] : [])];
       this.services[memberName] = memberService(this, `${name}-${memberName}`, member, manifests.apply((all) => all[memberName]), dependsOn);
     }
@@ -145,27 +148,49 @@ export class MultiClusterService extends pulumi.ComponentResource {
   }
 }
 
-/** Program-wide: which MultiClusterService consumes each `namespace/name` of a fleet. */
-const consumers = new WeakMap<Fleet, Map<string, string>>();
-/** Program-wide: which services use each `port/protocol` of an ingress member's pinned address. */
-const pinnedPorts = new WeakMap<Member, Map<string, string>>();
+/**
+ * The ingress member's pinned LoadBalancer address for fleetmesh ingress services: the `clusterId`-th
+ * address of the fleet's `loadBalancerPool`, handed out by a Cilium LB-IPAM pool that only ingress
+ * services may draw from and, where Cilium runs L2 announcements (kind), announced on the node
+ * network. Registered once per member, by the first MultiClusterService whose ingress member it is
+ * (the fleet's claims table); later ones depend on it.
+ */
+function ingressAddress(parent: pulumi.Resource, name: string, member: Member, loadBalancerPool: string): IngressAddress {
+  return member.claims.ingressAddress(member.memberName, () => {
+    const address = member.clusterId.apply((id) => {
+      const pinned = pinnedLoadBalancerAddress(loadBalancerPool, id);
+      if (pinned.address === undefined) throw new Error(`member ${member.memberName} has no pinned LoadBalancer address: ${pinned.problem}`);
+      return pinned.address;
+    });
+    // The CRDs exist once Cilium's operator runs.
+    const opts = { parent, provider: member.provider, dependsOn: member.ciliumInstalled };
+    const pool = address.apply(ingressPoolManifest);
+    const resources: pulumi.Resource[] = [
+      new k8s.apiextensions.CustomResource(`${name}-${member.memberName}-ingress-pool`, { apiVersion: CILIUM_V2ALPHA1, kind: "CiliumLoadBalancerIPPool", metadata: pool.metadata, spec: pool.spec }, opts),
+    ];
+    if (member.l2Announcements) {
+      resources.push(new k8s.apiextensions.CustomResource(`${name}-${member.memberName}-ingress-l2`, { ...ingressAnnouncementManifest() }, opts));
+    }
+    return { address, resources };
+  });
+}
 
 function memberFacts(fleet: Fleet): MultiClusterServiceInput["members"] {
-  return Object.values(fleet.members).map((member) => ({
-    name: member.memberName,
+  return fleet.plan.members.map((member) => ({
+    name: member.name,
     labels: member.labels,
     provisioner: member.provisioner,
     ciliumOwner: member.ciliumOwner,
-    mesh: Object.values(fleet.meshes).find((mesh) => mesh.members.includes(member.memberName))?.meshName,
+    mesh: member.mesh,
     l2Announcements: member.l2Announcements,
   }));
 }
 
-/** The rules that span components of one program: one consumer per import, distinct ports per pinned address. */
+/** The rules that span components of one fleet (its claims table): one consumer per import, distinct ports per pinned address. */
 function programViolations(args: MultiClusterServiceArgs, plan: MultiClusterServicePlan): FieldViolation[] {
-  const key = `${args.namespace}/${args.serviceName}`;
-  const owner = consumers.get(args.fleet)?.get(key);
+  const claims = args.fleet.claims;
   const out: FieldViolation[] = [];
+  const owner = claims.serviceOwner(`${args.namespace}/${args.serviceName}`);
   if (owner !== undefined) {
     const rule = plan.realization === "azure-fleet"
       ? "a ServiceImport is consumed by exactly one member across the fleet (a second MultiClusterService for it stays Valid=Unknown)"
@@ -173,27 +198,26 @@ function programViolations(args: MultiClusterServiceArgs, plan: MultiClusterServ
     out.push({ path: "serviceName", message: `serviceName ${show(args.serviceName)} in namespace ${show(args.namespace)} is already served by ${owner}: ${rule}` });
   }
   if (plan.realization === "cilium" && plan.address === "lb-ipam") {
-    const taken = pinnedPorts.get(args.fleet.members[plan.ingress]) ?? new Map<string, string>();
-    out.push(...sharedAddressClashes("ports", plan.ingress, taken, plan.ports[plan.ingress]));
+    out.push(...sharedAddressClashes("ports", plan.ingress, claims.pinnedPorts(plan.ingress), plan.ports[plan.ingress]));
   }
   return out;
 }
 
-/** Records what this service takes, for the services constructed after it. */
-function remember(component: string, args: MultiClusterServiceArgs, plan: MultiClusterServicePlan): void {
-  const byKey = consumers.get(args.fleet) ?? new Map<string, string>();
-  byKey.set(`${args.namespace}/${args.serviceName}`, `${component} on member ${show(plan.ingress)}`);
-  consumers.set(args.fleet, byKey);
+/** Records what this service takes in the fleet's claims table, for the services constructed after it. */
+function claim(component: string, args: MultiClusterServiceArgs, plan: MultiClusterServicePlan): void {
+  const claims = args.fleet.claims;
+  claims.claimService(`${args.namespace}/${args.serviceName}`, `${component} on member ${show(plan.ingress)}`);
   if (plan.realization !== "cilium" || plan.address !== "lb-ipam") return;
-  const member = args.fleet.members[plan.ingress];
-  const taken = pinnedPorts.get(member) ?? new Map<string, string>();
+  const taken = claims.pinnedPorts(plan.ingress);
   for (const port of plan.ports[plan.ingress]) taken.set(`${port.port}/${port.protocol ?? "TCP"}`, component);
-  pinnedPorts.set(member, taken);
 }
 
 function customObject(name: string, manifest: FleetNetworkingObject, member: Member, parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []): k8s.apiextensions.CustomResource {
   // `status: undefined` makes the object's status a readable output.
   // Fleet networking's CRDs reach a member cluster with the member agent, once it has joined the fleet.
-  const joined = member.fleetMember ? [member.fleetMember] : [];
-  return new k8s.apiextensions.CustomResource(name, { ...manifest, status: undefined }, { parent, provider: member.provider, dependsOn: [...joined, ...dependsOn] });
+  return new k8s.apiextensions.CustomResource(
+    name,
+    { ...manifest, status: undefined },
+    { parent, provider: member.provider, dependsOn: member.fleetJoined.apply((joined) => [...joined, ...dependsOn]) },
+  );
 }

@@ -2,6 +2,7 @@
 // keys, ARM ids), so a program can run on Pulumi's mock runtime: for the offline plan, and for tests.
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 
 export const FAKE_CA_KEY = "-----BEGIN EC PRIVATE KEY-----\nFAKE-CA-KEY\n-----END EC PRIVATE KEY-----\n";
 export const FAKE_CA_CERT = "-----BEGIN CERTIFICATE-----\nFAKE-CA-CERT\n-----END CERTIFICATE-----\n";
@@ -63,10 +64,136 @@ export function fakeNodeAddress(cluster: string): string {
   return `172.18.${digest[0] % 255}.${2 + (digest[1] % 250)}`;
 }
 
+/**
+ * One RegisterResource (or ReadResource) request as the engine would receive it, with the URN the
+ * engine gives it. Fields as in pulumi/pulumi proto/pulumi/resource.proto (RegisterResourceRequest).
+ */
+export interface Registration {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  /** A multi-language component (constructed by its provider, e.g. kubernetes:yaml/v2:ConfigGroup). */
+  remote: boolean;
+  /** A ReadResource (a `get`, a StackReference): the resource is read, not managed. */
+  read: boolean;
+  /** The parent's URN (absent for the root stack, and for resources registered outside one). */
+  parent?: string;
+  /** The provider reference, `<provider urn>::<provider id>` (absent: the default provider). */
+  provider?: string;
+  /** Explicit dependsOn plus every property's dependencies, as the SDK sends them. */
+  dependencies: string[];
+  /** Input property → the URNs its value came from (properties that came from none left out). */
+  propertyDependencies: Record<string, string[]>;
+  deleteBeforeReplace: boolean;
+  replaceOnChanges: string[];
+  /** Inputs as the engine received them (secrets still wrapped). */
+  inputs: Record<string, unknown>;
+}
+
+/** The type of the root stack resource; its children's URNs leave it out. */
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The URN the engine gives a resource: the parent's whole qualified type, `$`, then the type (the
+ * root stack's type left out). pulumi/pulumi pkg/resource/deploy/deployment.go (generateURN) and
+ * sdk/go/common/resource/urn/urn.go (New). The SDK's mock monitor keeps only the parent's last type
+ * and keeps the root stack's, so two resources can share its URN and not the engine's, or the reverse.
+ */
+export function engineUrn(stack: string, project: string, parent: string | undefined, type: string, name: string): string {
+  const parentType = parent ? parent.split("::")[2] : "";
+  const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** The parts of the SDK's RegisterResourceRequest / ReadResourceRequest read here (protobuf getters). */
+interface ResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getCustom?(): boolean;
+  getRemote?(): boolean;
+  getObject?(): unknown;
+  getProperties?(): unknown;
+  getPropertydependenciesMap?(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+  getDeletebeforereplace?(): boolean;
+  getReplaceonchangesList?(): string[];
+}
+
+type MonitorCall = (this: MockMonitor, req: ResourceRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void) => Promise<void>;
+
+interface MonitorInternals {
+  newUrn(this: MockMonitor, parent: string, type: string, name: string): string;
+  registerResource: MonitorCall;
+  readResource: MonitorCall;
+}
+
+/** The FakeCloud each mock monitor's mocks belong to. */
+const clouds = new WeakMap<pulumi.runtime.Mocks, FakeCloud>();
+
+function registration(req: ResourceRequest, urn: string, read: boolean): Registration {
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap?.().forEach((deps, key) => {
+    if (deps.getUrnsList().length > 0) propertyDependencies[key] = deps.getUrnsList();
+  });
+  const object = read ? req.getProperties?.() : req.getObject?.();
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    custom: read || (req.getCustom?.() ?? false),
+    remote: req.getRemote?.() ?? false,
+    read,
+    ...(req.getParent() ? { parent: req.getParent() } : {}),
+    ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+    dependencies: req.getDependenciesList(),
+    propertyDependencies,
+    deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+    replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
+    inputs: object ? pulumi.runtime.deserializeProperties(object as never) : {},
+  };
+}
+
+/** Reports each request a FakeCloud's monitor answers to that cloud, once answered (so with its URN). */
+function reporting(original: MonitorCall, read: boolean): MonitorCall {
+  return function (req, callback) {
+    const cloud = clouds.get(this.mocks);
+    if (!cloud) return original.call(this, req, callback);
+    return original.call(this, req, (err, resp) => {
+      if (!err && resp) cloud.record(registration(req, resp.getUrn(), read));
+      callback(err, resp);
+    });
+  };
+}
+
+let monitorObserved = false;
+
+/**
+ * Makes the SDK's mock monitor, when its mocks are a FakeCloud's, give the engine's URNs and report
+ * every request to that cloud. The mocks interface carries neither the parent nor the URN
+ * (@pulumi/pulumi runtime/mocks.js, MockMonitor), so this wraps the monitor's own methods, once.
+ */
+function observeMockMonitors(): void {
+  if (monitorObserved) return;
+  monitorObserved = true;
+  const monitor = MockMonitor.prototype as unknown as MonitorInternals;
+  const newUrn = monitor.newUrn;
+  monitor.newUrn = function (parent, type, name) {
+    if (!clouds.has(this.mocks)) return newUrn.call(this, parent, type, name);
+    return engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
+  };
+  monitor.registerResource = reporting(monitor.registerResource, false);
+  monitor.readResource = reporting(monitor.readResource, true);
+}
+
 /** A mock cloud: what each provider would answer, in preview (commands not run) or in an update. */
 export class FakeCloud {
-  /** Inputs of every registered resource, by `type::name`. */
+  /** Inputs of every registered resource, by URN (the first registration's, when a URN is registered twice). */
   readonly inputs = new Map<string, Record<string, unknown>>();
+  /** Every request, in the order answered: a URN registered twice appears twice. */
+  readonly registrations: Registration[] = [];
 
   /**
    * `placeholders`: answer for commands even in preview (the offline plan wants concrete values);
@@ -79,14 +206,28 @@ export class FakeCloud {
   ) {}
 
   mocks(): pulumi.runtime.Mocks {
-    return {
+    observeMockMonitors();
+    const mocks: pulumi.runtime.Mocks = {
       newResource: (args) => {
-        this.inputs.set(`${args.type}::${args.name}`, args.inputs);
         // New resources come with id "" (not undefined): only a read or import carries a real id.
         return { id: args.id || (this.preview && args.custom ? undefined : `${args.name}-id`), state: this.state(args) };
       },
       call: (args) => this.call(args),
     };
+    clouds.set(mocks, this);
+    return mocks;
+  }
+
+  record(registration: Registration): void {
+    this.registrations.push(registration);
+    if (!this.inputs.has(registration.urn)) this.inputs.set(registration.urn, registration.inputs);
+  }
+
+  /** The inputs of the one resource of that type and name; refuses when there is none, or more than one. */
+  inputsNamed(type: string, name: string): Record<string, unknown> {
+    const found = this.registrations.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) throw new Error(`${found.length} resources of type ${type} are named ${name}${found.length ? `: ${found.map((r) => r.urn).join(", ")}` : ""}`);
+    return found[0].inputs;
   }
 
   private state(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {

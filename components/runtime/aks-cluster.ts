@@ -10,7 +10,10 @@ import { ProvisionedCluster } from "./kind-cluster";
 /** Azure's built-in Network Contributor role. */
 export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 
-/** The API version whose FleetMember has `labels` (azure-fleet-and-pulumi.md §1.2). */
+/**
+ * The ARM API version whose FleetMember has `properties.labels` (Azure/azure-rest-api-specs
+ * specification/containerservice/resource-manager/Microsoft.ContainerService/fleet/preview/2026-03-02-preview).
+ */
 export const FLEET_MEMBER_API_VERSION = "2026-03-02-preview";
 
 /** How an AKS member is made. */
@@ -59,13 +62,14 @@ export interface ProvisionedAks extends ProvisionedCluster {
 /**
  * The cluster identity gets Network Contributor on its VNet: the clustermesh-apiserver and a
  * MultiClusterService's load balancer are internal LoadBalancers in it, and without the role their
- * IPs stay pending and mesh members stay `Connecting` (azure-fleet-and-pulumi.md §1.4).
+ * IPs stay pending and mesh members stay `Connecting` (MicrosoftDocs/azure-aks-docs
+ * articles/kubernetes-fleet/howto-configure-use-cross-cluster-networking.md, prerequisites).
  */
-function grantNetworkAccess(memberName: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): authorization.RoleAssignment {
+function grantNetworkAccess(name: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): authorization.RoleAssignment {
   const client = authorization.getClientConfigOutput({ parent });
   const scope = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.virtualNetwork.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${args.virtualNetwork.name}`;
   return new authorization.RoleAssignment(
-    `${memberName}-vnet-access`,
+    `${name}-vnet-access`,
     {
       scope,
       principalId: cluster.identity.apply((identity) => identity?.principalId ?? ""),
@@ -84,15 +88,16 @@ function subnet(name: string, args: AksClusterArgs, prefix: pulumi.Input<string>
   );
 }
 
-function networkProfile(args: AksClusterArgs, allocation: pulumi.Output<MemberAllocation>): containerservice.ManagedClusterArgs["networkProfile"] {
-  const serviceCidr = allocation.apply((a) => a.serviceCidr);
-  const dnsServiceIP = allocation.apply((a) => nthAddress(a.serviceCidr, 10));
+function networkProfile(args: AksClusterArgs, allocation: MemberAllocation): containerservice.ManagedClusterArgs["networkProfile"] {
+  const serviceCidr = allocation.serviceCidr;
+  const dnsServiceIP = nthAddress(allocation.serviceCidr, 10);
   if (args.networkPlugin === "none") {
     // BYOCNI: no AKS CNI at all; fleetmesh's Helm-installed Cilium takes the pod CIDR from cluster-pool IPAM.
     return { networkPlugin: "none", serviceCidr, dnsServiceIP };
   }
   // Azure CNI *without* overlay (per-pool pod subnets): Fleet meshes and L4 multi-cluster load
-  // balancing both need pod IPs on the flat network (azure-fleet-and-pulumi.md §0.1).
+  // balancing both need pod IPs on the flat network (MicrosoftDocs/azure-aks-docs
+  // articles/kubernetes-fleet/concepts-cross-cluster-networking.md: overlay is not supported).
   return {
     networkPlugin: "azure",
     networkDataplane: "cilium",
@@ -118,17 +123,24 @@ function userKubeconfig(args: AksClusterArgs, cluster: containerservice.ManagedC
   );
 }
 
+/**
+ * An AKS member: its node (and, with Azure CNI, pod) subnet in the shared VNet, the cluster, its
+ * FleetMember when the fleet is an Azure Fleet, and its VNet grant. Children are named `<name>-*`,
+ * where `name` is the member component's name; the subnets' ARM names too, so fleets sharing a VNet
+ * never collide.
+ */
 export function provisionAks(
+  name: string,
   memberName: string,
   args: AksClusterArgs,
-  allocation: pulumi.Output<MemberAllocation>,
+  allocation: MemberAllocation,
   membership: FleetMembership | undefined,
   parent: pulumi.Resource,
 ): ProvisionedAks {
-  const nodeSubnet = subnet(`${memberName}-nodes`, args, args.nodeSubnetCidr, parent);
-  const podSubnet = args.networkPlugin === "none" ? undefined : subnet(`${memberName}-pods`, args, allocation.apply((a) => a.podCidr), parent);
+  const nodeSubnet = subnet(`${name}-nodes`, args, args.nodeSubnetCidr, parent);
+  const podSubnet = args.networkPlugin === "none" ? undefined : subnet(`${name}-pods`, args, allocation.podCidr, parent);
   const cluster = new containerservice.ManagedCluster(
-    memberName,
+    `${name}-aks`,
     {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
@@ -153,7 +165,7 @@ export function provisionAks(
   );
   const fleetMember = membership
     ? new resources.Resource(
-        `${memberName}-fleet-member`,
+        `${name}-fleet-member`,
         {
           resourceProviderNamespace: "Microsoft.ContainerService",
           parentResourcePath: pulumi.interpolate`fleets/${membership.fleetName}`,
@@ -166,6 +178,6 @@ export function provisionAks(
         { parent },
       )
     : undefined;
-  const networkAccess = grantNetworkAccess(memberName, args, cluster, parent);
+  const networkAccess = grantNetworkAccess(name, args, cluster, parent);
   return { cluster, fleetMember, networkAccess, kubeconfig: userKubeconfig(args, cluster, parent), clusterIdentifier: cluster.id };
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { kindClusterConfig, kindConfigHash, renderKindConfig } from "../core/fleet/kind-config";
+import { PlannedKindCluster } from "../core/fleet/plan-fleet";
 import { MemberAllocation } from "../core/fleet/types";
 import { shellQuote } from "../core/shell";
 
@@ -16,6 +17,12 @@ export interface KindClusterArgs {
    * @default the kind CLI's default image
    */
   nodeImage?: string;
+  /**
+   * The kind cluster's name (lowercase letters, digits, `.` and `-`; at most 49 characters, so that
+   * `<name>-control-plane` is a valid hostname).
+   * @default "<fleet>-<member>", so that fleets of one machine never share a cluster
+   */
+  clusterName?: string;
 }
 
 /** What a provisioned kind cluster gives its member. */
@@ -30,59 +37,60 @@ export interface ProvisionedCluster {
 
 /**
  * A kind cluster through the kind CLI: created from a generated config (no default CNI, the member's
- * pod and service subnets, no kube-proxy when Cilium replaces it), re-created only when that config
- * changes, deleted with the member. Create is idempotent: an existing cluster of that name is kept.
+ * pod and service subnets, no kube-proxy when Cilium replaces it, every node labelled with the stack
+ * that owns it), re-created only when that config changes, deleted with the member. Create is
+ * idempotent: an existing cluster of that name is kept. Children are named `<name>-kind-*`, where
+ * `name` is the member component's name.
  */
 export function provisionKind(
-  clusterName: string,
-  args: KindClusterArgs,
-  allocation: pulumi.Output<MemberAllocation>,
+  name: string,
+  cluster: PlannedKindCluster,
+  allocation: MemberAllocation,
   kubeProxyReplacement: boolean,
   parent: pulumi.Resource,
 ): ProvisionedCluster {
-  const configText = allocation.apply((a) =>
-    renderKindConfig(
-      kindClusterConfig({
-        name: clusterName,
-        podSubnet: a.podCidr,
-        serviceSubnet: a.serviceCidr,
-        workers: args.workers ?? 0,
-        nodeImage: args.nodeImage,
-        kubeProxyMode: kubeProxyReplacement ? "none" : "iptables",
-      }),
-    ),
+  const configText = renderKindConfig(
+    kindClusterConfig({
+      name: cluster.clusterName,
+      podSubnet: allocation.podCidr,
+      serviceSubnet: allocation.serviceCidr,
+      workers: cluster.workers,
+      nodeImage: cluster.nodeImage,
+      kubeProxyMode: kubeProxyReplacement ? "none" : "iptables",
+      nodeLabels: cluster.nodeLabels,
+    }),
   );
-  const name = shellQuote(clusterName);
-  const cluster = new command.local.Command(
-    `${clusterName}-kind-cluster`,
+  const clusterName = shellQuote(cluster.clusterName);
+  const created = new command.local.Command(
+    `${name}-kind-cluster`,
     {
       // No `--wait`: without a CNI (Cilium comes next) the nodes cannot become Ready yet.
-      create: `kind get clusters 2>/dev/null | grep -qx ${name} || kind create cluster --name ${name} --config -`,
-      delete: `kind delete cluster --name ${name}`,
+      create: `kind get clusters 2>/dev/null | grep -qx ${clusterName} || kind create cluster --name ${clusterName} --config -`,
+      delete: `kind delete cluster --name ${clusterName}`,
       stdin: configText,
-      triggers: [configText.apply(kindConfigHash)],
+      triggers: [kindConfigHash(configText)],
       logging: "stderr",
     },
     // The old cluster must be gone before a new one of the same name is created.
     { parent, deleteBeforeReplace: true },
   );
   const kubeconfig = new command.local.Command(
-    `${clusterName}-kind-kubeconfig`,
-    { create: `kind get kubeconfig --name ${name}`, triggers: [cluster.id], logging: "none" },
-    { parent, dependsOn: [cluster], additionalSecretOutputs: ["stdout"] },
+    `${name}-kind-kubeconfig`,
+    { create: `kind get kubeconfig --name ${clusterName}`, triggers: [created.id], logging: "none" },
+    { parent, dependsOn: [created], additionalSecretOutputs: ["stdout"] },
   );
   const address = new command.local.Command(
-    `${clusterName}-kind-address`,
+    `${name}-kind-address`,
     {
-      create: `docker inspect -f '{{ (index .NetworkSettings.Networks "kind").IPAddress }}' ${shellQuote(`${clusterName}-control-plane`)}`,
-      triggers: [cluster.id],
+      create: `docker inspect -f '{{ (index .NetworkSettings.Networks "kind").IPAddress }}' ${shellQuote(cluster.controlPlane)}`,
+      triggers: [created.id],
       logging: "stderr",
     },
-    { parent, dependsOn: [cluster] },
+    { parent, dependsOn: [created] },
   );
   return {
     kubeconfig: pulumi.secret(kubeconfig.stdout),
-    clusterIdentifier: cluster.id,
+    clusterIdentifier: created.id,
     nodeAddress: address.stdout.apply((ip) => ip.trim()),
   };
 }

@@ -4,30 +4,37 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ServiceManifest, namespaceManifest } from "../core/services/global-service";
 import { ClusterMesh } from "../cluster-mesh";
-import { Fleet } from "../fleet";
 import { Member } from "../member";
 
 /** The members of a fleet, or a member map as given. */
-export function fleetMembers(fleet: Fleet | Record<string, Member>): Record<string, Member> {
-  return fleet instanceof Fleet ? fleet.members : fleet;
+export function fleetMembers(fleet: { members: Record<string, Member> } | Record<string, Member>): Record<string, Member> {
+  return isFleetLike(fleet) ? fleet.members : fleet;
+}
+
+function isFleetLike(value: object): value is { members: Record<string, Member> } {
+  const members = (value as { members?: unknown }).members;
+  return typeof members === "object" && members !== null && !(members instanceof Member);
 }
 
 /**
- * Creates `namespace` on `member` unless the mesh already does (then returns the mesh's), or
- * returns undefined when asked not to create it.
+ * `namespace` on `member`, owned once per member across the fleet (its claims table): the mesh's
+ * global namespace, or the namespace an earlier component created, or a new one created by `owner`
+ * (as `childName`) unless asked not to. Undefined when nobody creates it.
  */
 export function memberNamespace(
   parent: pulumi.Resource,
+  owner: string,
   childName: string,
   member: Member,
-  mesh: ClusterMesh,
+  mesh: ClusterMesh | undefined,
   namespace: string,
   create: boolean,
 ): pulumi.Resource | undefined {
-  if (mesh.globalNamespaces.includes(namespace)) return mesh.globalNamespaceOn(member.memberName, namespace) ?? mesh;
-  if (!create) return undefined;
-  const manifest = namespaceManifest(namespace, !mesh.defaultGlobalNamespace);
-  return new k8s.core.v1.Namespace(childName, { metadata: manifest.metadata }, { parent, provider: member.provider });
+  const annotateGlobal = mesh !== undefined && !mesh.defaultGlobalNamespace;
+  const createIt = create
+    ? () => new k8s.core.v1.Namespace(childName, { metadata: namespaceManifest(namespace, annotateGlobal).metadata }, { parent, provider: member.provider })
+    : undefined;
+  return member.claims.namespace(member.memberName, namespace, owner, createIt);
 }
 
 /** Registers a planned Service on its member, after its namespace. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetState } from "../core/fleet/types";
+import { fleetStateOutputName } from "../core/fleet/state-output";
 
 /** Where a component finds the state it left behind in the previous run. */
 export interface StateSource<T> {
@@ -11,7 +12,7 @@ export interface StateSource<T> {
   /**
    * The stack output the program exports the component's `state` under
    * (`export const fleetState = fleet.state`).
-   * @default "fleetState" for a Fleet, "<camelCaseName>PlacementState" for a Placement
+   * @default "<camelCaseName>FleetState" for a Fleet ("kindMeshFleetState" for "kind-mesh"), "<camelCaseName>PlacementState" for a Placement
    */
   stackOutput?: string;
   /**
@@ -25,23 +26,29 @@ export interface StateSource<T> {
 export type FleetStateSource = StateSource<FleetState>;
 
 /**
- * The state a component left behind in the previous run: a StackReference to the current stack
- * reads its last outputs (a read, so the value is known during `pulumi preview` too). `isState`
+ * The state a component left behind in the previous run, as a plain value for its planner: a
+ * StackReference to the current stack reads its last outputs (a read, so the value is known during
+ * `pulumi preview` too). Caveats, documented in the README: "previous" is the last saved state (after
+ * a failed `up`, the outputs registered before the failure are kept); after `destroy` it is empty; a
+ * secret output the backend cannot decrypt reads as absent. Only the one output is read; the
+ * reference's whole outputs are never exported (the state would nest copies of itself). `isState`
  * rejects an output of that name that is something else.
  */
-export function previousState<T>(
+export function readPreviousState<T>(
   name: string,
   source: StateSource<T> | undefined,
   defaultOutput: string,
   isState: (value: unknown) => value is T,
   parent: pulumi.Resource,
-): pulumi.Output<T | undefined> {
-  if (source?.previous !== undefined) return pulumi.output(source.previous) as pulumi.Output<T | undefined>;
-  if (source?.readFromStack === false) return pulumi.output(undefined);
+): Promise<T | undefined> {
+  if (source?.previous !== undefined) return knownValue(pulumi.output(source.previous) as pulumi.Output<T | undefined>);
+  if (source?.readFromStack === false) return Promise.resolve(undefined);
+  // A DIY backend names its organization "organization", which getOrganization() returns there too.
   const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
   const reference = new pulumi.StackReference(`${name}-previous-state`, { name: self }, { parent });
   const outputName = source?.stackOutput ?? defaultOutput;
-  return reference.getOutput(outputName).apply((value) => {
+  return reference.getOutputDetails(outputName).then((details) => {
+    const value: unknown = details.value ?? details.secretValue;
     if (value === undefined || value === null) return undefined;
     if (!isState(value)) {
       throw new Error(`state.stackOutput: the stack output "${outputName}" is not the state this component exports; export its state under that name or set state.stackOutput`);
@@ -50,10 +57,27 @@ export function previousState<T>(
   });
 }
 
+/** The Output form of readPreviousState, for code that composes Outputs. */
+export function previousState<T>(
+  name: string,
+  source: StateSource<T> | undefined,
+  defaultOutput: string,
+  isState: (value: unknown) => value is T,
+  parent: pulumi.Resource,
+): pulumi.Output<T | undefined> {
+  return pulumi.output(readPreviousState(name, source, defaultOutput, isState, parent)) as pulumi.Output<T | undefined>;
+}
+
+/** An Output's value once known; undefined when it stays unknown (a preview of a not-yet-created value). */
+export async function knownValue<T>(output: pulumi.Output<T>): Promise<T | undefined> {
+  const internals = output as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
+  return (await internals.isKnown) ? internals.promise() : undefined;
+}
+
 function isFleetState(value: unknown): value is FleetState {
   return typeof value === "object" && value !== null && (value as FleetState).version === 1 && typeof (value as FleetState).members === "object";
 }
 
-export function previousFleetState(name: string, source: FleetStateSource | undefined, parent: pulumi.Resource): pulumi.Output<FleetState | undefined> {
-  return previousState(name, source, "fleetState", isFleetState, parent);
+export function readPreviousFleetState(name: string, source: FleetStateSource | undefined, parent: pulumi.Resource): Promise<FleetState | undefined> {
+  return readPreviousState(name, source, fleetStateOutputName(name), isFleetState, parent);
 }

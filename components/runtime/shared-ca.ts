@@ -21,7 +21,8 @@ function base64(text: string): string {
 }
 
 /**
- * One root CA for the whole fleet (cilium-mesh.md §1.1, §3.4): every member signs its clustermesh and
+ * One root CA for the whole fleet (Cilium's chart `tls.ca`, install/kubernetes/cilium/values.yaml; the
+ * cronJob certificate job signs with it): every member signs its clustermesh and
  * Hubble certificates with it, so no secret is ever copied between clusters. A root, never an
  * intermediate (cilium#43099).
  */

@@ -95,6 +95,6 @@ const kuardInEast = new Placement("kuard-east", {
   },
 });
 
-export const fleetState = fleet.state;
+export const aksFleetFleetState = fleet.state;
 export const kuardEastPlacementState = kuardInEast.state;
 export const kuardAddress = kuard.address;

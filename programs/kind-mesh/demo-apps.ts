@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { Member } from "../../components";
 
 export const DEMO_NAMESPACE = "rebel-base-demo";
@@ -7,7 +8,7 @@ export const DEMO_NAMESPACE = "rebel-base-demo";
  * Cilium's Cluster Mesh demo on one member: `rebel-base` answers with the name of the cluster it
  * runs in (from a ConfigMap), and `x-wing` is a client to curl it from.
  */
-export function demoApps(member: Member, dependsOn: k8s.core.v1.Namespace[]): void {
+export function demoApps(member: Member, dependsOn: pulumi.Resource[]): void {
   const opts = { provider: member.provider, parent: member, dependsOn };
   const labels = { name: "rebel-base" };
   new k8s.core.v1.ConfigMap(`${member.memberName}-rebel-base-response`, {

@@ -58,7 +58,7 @@ const entry = new MultiClusterService("x-wing-entry", {
 });
 
 /** Read back on the next run: ids, CIDRs and NodePorts never move. */
-export const fleetState = fleet.state;
+export const kindMeshFleetState = fleet.state;
 export const meshMembers = fleet.meshes.demo.members;
 export const entryAddress = entry.address;
 export const kubeconfigs = pulumi.secret(Object.fromEntries(Object.entries(fleet.members).map(([name, m]) => [name, m.kubeconfig])));

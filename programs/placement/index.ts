@@ -68,7 +68,7 @@ const toThree = new Placement("pick-n", {
   strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 1, unavailablePeriodSeconds: 30 } },
 });
 
-export const fleetState = fleet.state;
+export const placementDemoFleetState = fleet.state;
 export const pickAllProductionPlacementState = toProduction.state;
 export const pickFixedPlacementState = toNamed.state;
 export const pickNPlacementState = toThree.state;

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { Fleet, FleetArgs, FleetValidationError } from "../../components";
 import { chartValuesValidator, schemaVersionFor } from "../support/chart-schema";
-import { RecordedResource, deploy, infoLog, named, ofType, recorder, settle, useMocks } from "./harness";
+import { RecordedResource, deploy, infoLog, named, ofType, recorder, settle, useMocks, dependsOnOf } from "./harness";
 
 
 const kindMesh = (version: string, names = ["c1", "c2", "c3"]): FleetArgs => ({
@@ -16,7 +16,7 @@ for (const version of ["1.18.12", "1.20.0"]) {
     let fleet: Fleet;
     before(async () => ({ fleet, records } = await deploy("demo", kindMesh(version))));
 
-    const valuesOf = (member: string) => named(records, `${member}-cilium`).inputs.values as Record<string, any>;
+    const valuesOf = (member: string) => named(records, `demo-${member}-cilium`).inputs.values as Record<string, any>;
 
     it("registers one ClusterMesh under the fleet, listing the selected members", () => {
       const mesh = named(records, "demo-demo", "fleetmesh:index:ClusterMesh");
@@ -59,7 +59,7 @@ for (const version of ["1.18.12", "1.20.0"]) {
 describe("ClusterMesh what-if", () => {
   it("shows Add for a joining member and Keep for the others, with what it touches", async () => {
     const first = await deploy("grow", kindMesh("1.18.12", ["c1", "c2"]));
-    const previous = { fleetState: await settle(first.fleet.state) };
+    const previous = { growFleetState: await settle(first.fleet.state) };
     await deploy("grow", kindMesh("1.18.12", ["c1", "c2", "c3"]), { preview: true, previous });
     const table = infoLog.find((line) => line.startsWith("ClusterMesh demo"));
     assert.equal(table, [
@@ -85,7 +85,7 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
     meshes: { prod: { memberSelector: { matchLabels: { mesh: "prod" } } } },
   })));
 
-  it("registers the ClusterMeshProfile through the generic ARM resource at the preview API", () => {
+  it("registers the ClusterMeshProfile through the generic ARM resource at the preview API", async () => {
     const profile = named(records, "az-prod-profile");
     assert.deepEqual(profile.inputs, {
       resourceProviderNamespace: "Microsoft.ContainerService",
@@ -96,7 +96,7 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
       resourceGroupName: "fleet-rg",
       properties: { memberSelector: { byLabel: "mesh=prod" } },
     });
-    assert.deepEqual(profile.opts.dependsOn, [named(records, "e1-fleet-member").resource, named(records, "e2-fleet-member").resource]);
+    assert.deepEqual(await dependsOnOf(profile), [named(records, "az-e1-fleet-member").resource, named(records, "az-e2-fleet-member").resource]);
   });
 
   it("re-applies the profile in place when the selected members change, and tears down by selecting nobody", () => {
@@ -109,21 +109,21 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
     assert.match(apply.inputs.delete, /clustermeshprofile create .* --member-selector fleetmesh\.io\/mesh-teardown=prod && az fleet clustermeshprofile apply .* list-members/);
   });
 
-  it("applies only after every member's VNet grant (their internal load balancers need it)", () => {
+  it("applies only after every member's VNet grant (their internal load balancers need it)", async () => {
     const apply = named(records, "az-prod-apply");
-    const grants = ["e1", "e2"].map((m) => named(records, `${m}-vnet-access`).resource);
-    assert.deepEqual(apply.opts.dependsOn, [named(records, "az-prod-profile").resource, named(records, "e1-fleet-member").resource, named(records, "e2-fleet-member").resource, ...grants]);
+    const grants = ["e1", "e2"].map((m) => named(records, `az-${m}-vnet-access`).resource);
+    assert.deepEqual(await dependsOnOf(apply), [named(records, "az-prod-profile").resource, named(records, "az-e1-fleet-member").resource, named(records, "az-e2-fleet-member").resource, ...grants]);
   });
 
-  it("detaches a leaving member by removing only its own mesh label, read at delete time", () => {
+  it("detaches a leaving member by removing only its own mesh label, read at delete time", async () => {
     const detach = named(records, "az-prod-e1-detach");
     assert.match(detach.inputs.delete, /^labels=\$\(az resource show --ids \S+ --api-version 2026-03-02-preview --query properties.labels -o json \| node -e /);
     assert.match(detach.inputs.delete, / 'mesh' 'prod' 'e1'\) && \{ \[ -z "\$labels" \] \|\| eval "az fleet member update --resource-group fleet-rg --fleet-name hub --name e1 --labels \$labels"; \} && az fleet clustermeshprofile apply /);
-    assert.deepEqual(detach.opts.dependsOn, [named(records, "e1-fleet-member").resource, named(records, "az-prod-apply").resource]);
+    assert.deepEqual(await dependsOnOf(detach), [named(records, "az-e1-fleet-member").resource, named(records, "az-prod-apply").resource]);
   });
 
   it("grants each member's cluster identity Network Contributor on the shared VNet for the internal load balancer", () => {
-    const grant = named(records, "e1-vnet-access");
+    const grant = named(records, "az-e1-vnet-access");
     assert.deepEqual(grant.inputs, {
       scope: "/subscriptions/sub-1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
       principalId: "e1-principal",
@@ -183,7 +183,7 @@ describe("ClusterMesh size limits", function () {
 
   it("accepts a 255-member mesh, every member listing the 254 others", async () => {
     const { records } = await deploy("big", big(255));
-    const values = named(records, "m200-cilium").inputs.values as Record<string, any>;
+    const values = named(records, "big-m200-cilium").inputs.values as Record<string, any>;
     assert.equal(values.clustermesh.config.clusters.length, 254);
     assert.ok(!values.clustermesh.config.clusters.some((peer: { name: string }) => peer.name === "m200"));
   });

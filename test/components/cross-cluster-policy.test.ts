@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { CrossClusterPolicy, CrossClusterPolicyArgs, Fleet, FleetArgs, FleetValidationError, GlobalService } from "../../components";
-import { RecordedResource, complete, deploy, named, recorder } from "./harness";
+import { RecordedResource, complete, dependsOnOf, deploy, named, recorder } from "./harness";
 
 const FLEET: FleetArgs = {
   cilium: { version: "1.18.12" },
@@ -27,7 +27,7 @@ describe("CrossClusterPolicy", () => {
     await complete(records);
   });
 
-  it("applies the egress side on every source member and the ingress side on every destination member, each with that member's provider, after Cilium", () => {
+  it("applies the egress side on every source member and the ingress side on every destination member, each with that member's provider, after Cilium", async () => {
     const placed = records.filter((r) => r.type === "kubernetes:cilium.io/v2:CiliumNetworkPolicy");
     assert.deepEqual(placed.map((r) => r.name).sort(), ["xwing-c1-egress", "xwing-c2-egress", "xwing-c2-ingress"]);
     for (const record of placed) {
@@ -35,7 +35,8 @@ describe("CrossClusterPolicy", () => {
       assert.equal(record.provider, fleet.members[member].provider, record.name);
       assert.equal(record.parent, policy);
       // Cilium's release first (the CRD comes with it), then what the caller asked for.
-      assert.deepEqual(record.opts.dependsOn, [fleet.members[member].ciliumRelease, rebelBase], record.name);
+      const release = named(fleetRecords, `demo-${member}-cilium`, "kubernetes:helm.sh/v3:Release").resource;
+      assert.deepEqual(await dependsOnOf(record), [release, rebelBase], record.name);
       assert.equal(policy.policies[record.name.replace(/^xwing-/, "")], record.resource);
     }
     assert.deepEqual(policy.enforcedOn, ["c1", "c2"]);
@@ -52,7 +53,7 @@ describe("CrossClusterPolicy", () => {
   });
 
   it("runs on members whose policyDefaultLocalCluster the fleet pinned (Cilium 1.18's own default is false)", () => {
-    for (const member of ["c1", "c2"]) assert.equal(named(fleetRecords, `${member}-cilium`).inputs.values.clustermesh.policyDefaultLocalCluster, true);
+    for (const member of ["c1", "c2"]) assert.equal(named(fleetRecords, `demo-${member}-cilium`).inputs.values.clustermesh.policyDefaultLocalCluster, true);
   });
 
   const refusals: Array<[string, Partial<CrossClusterPolicyArgs>, RegExp]> = [

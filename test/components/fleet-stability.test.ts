@@ -18,7 +18,7 @@ interface RunResult {
 }
 
 async function run(members: string[], meshLabels: string[], previous: FleetState | undefined, preview: boolean): Promise<RunResult> {
-  await useMocks(preview, previous ? { fleetState: previous } : {});
+  await useMocks(preview, previous ? { stableFleetState: previous } : {});
   const declarations: Record<string, MemberDeclaration> = {};
   members.forEach((name, i) => (declarations[name] = { kind: {}, labels: { mesh: meshLabels[i] } }));
   const records: RecordedResource[] = [];
@@ -33,7 +33,7 @@ async function run(members: string[], meshLabels: string[], previous: FleetState
   const peers = Object.fromEntries(
     records
       .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
-      .map((r) => [r.name.replace(/-cilium$/, ""), ((r.inputs.values.clustermesh?.config?.clusters ?? []) as Array<{ name: string }>).map((p) => p.name).sort()]),
+      .map((r) => [r.name.replace(/^stable-/, "").replace(/-cilium$/, ""), ((r.inputs.values.clustermesh?.config?.clusters ?? []) as Array<{ name: string }>).map((p) => p.name).sort()]),
   );
   return { state: state!, peers };
 }

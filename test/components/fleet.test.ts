@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { Fleet, FleetArgs, FleetValidationError } from "../../components";
 import { chartValuesValidator } from "../support/chart-schema";
-import { FAKE_CA_KEY, RecordedResource, deploy, errorLog, infoLog, named, ofType, recorder, settle, useMocks, warnLog } from "./harness";
+import { FAKE_CA_KEY, RecordedResource, deploy, errorLog, infoLog, named, ofType, recorder, settle, useMocks, warnLog, isKnown } from "./harness";
 
 
 const KIND_FLEET: FleetArgs = {
@@ -20,11 +20,11 @@ describe("Fleet with three kind members", () => {
   it("registers the shared CA, one Member per entry, and per member the kind commands, a provider and Cilium", () => {
     const summary = records.map((r) => `${r.type} ${r.name}`).sort();
     const perMember = (m: string) => [
-      `command:local:Command ${m}-kind-address`,
-      `command:local:Command ${m}-kind-cluster`,
-      `command:local:Command ${m}-kind-kubeconfig`,
+      `command:local:Command demo-${m}-kind-address`,
+      `command:local:Command demo-${m}-kind-cluster`,
+      `command:local:Command demo-${m}-kind-kubeconfig`,
       `fleetmesh:index:Member demo-${m}`,
-      `kubernetes:helm.sh/v3:Release ${m}-cilium`,
+      `kubernetes:helm.sh/v3:Release demo-${m}-cilium`,
       `pulumi:providers:kubernetes demo-${m}`,
     ];
     assert.deepEqual(summary, [
@@ -47,7 +47,7 @@ describe("Fleet with three kind members", () => {
 
   it("installs Cilium with the member's own provider, never the ambient kubeconfig", () => {
     for (const release of ofType(records, "kubernetes:helm.sh/v3:Release")) {
-      const member = fleet.members[release.name.replace(/-cilium$/, "")];
+      const member = fleet.members[release.name.replace(/^demo-/, "").replace(/-cilium$/, "")];
       assert.equal(release.provider, member.provider, release.name);
     }
     const providers = ofType(records, "pulumi:providers:kubernetes");
@@ -66,14 +66,18 @@ describe("Fleet with three kind members", () => {
   });
 
   it("creates each kind cluster from its own config and replaces it only when that config changes", () => {
-    const cluster = named(records, "c2-kind-cluster");
+    const cluster = named(records, "demo-c2-kind-cluster");
     assert.equal(cluster.inputs.stdin, [
       "kind: Cluster",
       "apiVersion: kind.x-k8s.io/v1alpha4",
-      "name: c2",
+      "name: demo-c2",
       "nodes:",
       "- role: control-plane",
+      "  labels:",
+      "    fleetmesh.io/owner-stack: organization.fleetmesh-test.dev",
       "- role: worker",
+      "  labels:",
+      "    fleetmesh.io/owner-stack: organization.fleetmesh-test.dev",
       "networking:",
       "  podSubnet: 10.0.128.0/17",
       "  serviceSubnet: 10.128.16.0/20",
@@ -82,15 +86,15 @@ describe("Fleet with three kind members", () => {
       "",
     ].join("\n"));
     assert.deepEqual([cluster.inputs.triggers.length, cluster.opts.deleteBeforeReplace], [1, true]);
-    assert.match(cluster.inputs.create, /kind get clusters .*\|\| kind create cluster --name 'c2' --config -$/);
-    assert.equal(cluster.inputs.delete, "kind delete cluster --name 'c2'");
-    assert.deepEqual(named(records, "c2-kind-kubeconfig").opts.additionalSecretOutputs, ["stdout"]);
+    assert.match(cluster.inputs.create, /kind get clusters .*\|\| kind create cluster --name 'demo-c2' --config -$/);
+    assert.equal(cluster.inputs.delete, "kind delete cluster --name 'demo-c2'");
+    assert.deepEqual(named(records, "demo-c2-kind-kubeconfig").opts.additionalSecretOutputs, ["stdout"]);
   });
 
   it("gives every member Cilium values with its own id, the shared CA, and kube-proxy replacement on kind", async () => {
     const validate = chartValuesValidator("1.18.12");
     for (const [name, member] of Object.entries(fleet.members)) {
-      const release = named(records, `${name}-cilium`);
+      const release = named(records, `demo-${name}-cilium`);
       assert.ok(release.secretInputs.includes("values"), `${name}: values carry the CA key and must be secret`);
       assert.deepEqual(
         [release.inputs.chart, release.inputs.version, release.inputs.namespace, release.inputs.name, release.inputs.skipAwait],
@@ -100,7 +104,7 @@ describe("Fleet with three kind members", () => {
       assert.ok(validate(values), JSON.stringify(validate.errors));
       assert.deepEqual(
         [values.cluster, values.ipam.mode, values.kubeProxyReplacement, values.k8sServiceHost, values.tls.ca.key],
-        [{ name, id: await settle(member.clusterId) }, "kubernetes", true, `${name}-control-plane`, Buffer.from(FAKE_CA_KEY).toString("base64")],
+        [{ name, id: await settle(member.clusterId) }, "kubernetes", true, `demo-${name}-control-plane`, Buffer.from(FAKE_CA_KEY).toString("base64")],
       );
     }
   });
@@ -167,46 +171,45 @@ describe("Fleet allocation across runs", () => {
   it("keeps every existing member's allocation when members are removed, added and reordered", async () => {
     const first = await deploy("seq", { members: { a: { kind: {} }, b: { kind: {} }, c: { kind: {} } } });
     const firstState = await settle(first.fleet.state);
-    const second = await deploy("seq", { members: { d: { kind: {} }, c: { kind: {} }, a: { kind: {} } } }, { previous: { fleetState: firstState } });
+    const second = await deploy("seq", { members: { d: { kind: {} }, c: { kind: {} }, a: { kind: {} } } }, { previous: { seqFleetState: firstState } });
     const secondState = (await settle(second.fleet.state))!;
     assert.deepEqual([secondState.members.a, secondState.members.c], [firstState!.members.a, firstState!.members.c]);
     // b's id 2 was freed in this very run: d gets a never-held one.
     assert.equal(secondState.members.d.clusterId, 4);
   });
 
-  for (const preview of [true, false]) {
-    it(`refuses to renumber an existing member${preview ? " at preview" : ""}: the run fails naming it, and nothing moves`, async () => {
-      const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
-      const { fleet } = await deploy("renumber", { members: { a: { kind: {}, clusterId: 9 }, b: { kind: {} } } }, { preview, previous: { fleetState: { version: 1, members: { a: held } } } });
-      const state = await settle(fleet.state);
-      assert.deepEqual(state!.members.a, held);
-      assert.equal(errorLog.length, 1);
-      assert.match(errorLog[0], /members\.a\.clusterId/);
-      assert.match(errorLog[0], /allowRenumber/);
-    });
-  }
-
-  it("while a renumbering is refused, a new member is allocated around what the existing ones keep", async () => {
+  it("refuses to renumber an existing member at preview: the run fails with the refusal naming it, before anything that would consume an allocation is registered", async () => {
     const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
-    // a asks for id 2 (refused), new b asks for a's held id 1: b must not be handed a's id or CIDRs.
-    const members = { a: { kind: {}, clusterId: 2 }, b: { kind: {}, clusterId: 1 } };
-    const { fleet } = await deploy("renumber", { members }, { previous: { fleetState: { version: 1, members: { a: held } } } });
-    const state = (await settle(fleet.state))!;
-    assert.deepEqual(state.members.a, held);
-    assert.notEqual(state.members.b.clusterId, held.clusterId);
-    assert.notEqual(state.members.b.podCidr, held.podCidr);
-    assert.notEqual(state.members.b.nodePort, held.nodePort);
-    assert.ok(errorLog.length >= 1);
+    const previous = { renumberFleetState: { version: 1, members: { a: held } } };
+    const { fleet, records, refusal } = await deploy("renumber", { members: { a: { kind: {}, clusterId: 9 }, b: { kind: {} } } }, { preview: true, previous });
+    assert.ok(refusal instanceof FleetValidationError, String(refusal));
+    assert.deepEqual(
+      refusal.violations.map((v) => v.path),
+      ["members.a.clusterId"],
+    );
+    assert.match(refusal.message, /allowRenumber/);
+    // Only what the arguments alone decide: the CA, the state read, the members and their providers.
+    assert.deepEqual(records.map((r) => `${r.type} ${r.name}`).sort(), [
+      "fleetmesh:index:Fleet renumber",
+      "fleetmesh:index:Member renumber-a",
+      "fleetmesh:index:Member renumber-b",
+      "pulumi:providers:kubernetes renumber-a",
+      "pulumi:providers:kubernetes renumber-b",
+      "pulumi:pulumi:StackReference renumber-previous-state",
+      "tls:index/privateKey:PrivateKey renumber-ca-key",
+      "tls:index/selfSignedCert:SelfSignedCert renumber-ca",
+    ]);
+    assert.equal(await isKnown(fleet.state), false);
   });
 
   it("renumbers when allowRenumber is set", async () => {
     const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
-    const { fleet } = await deploy("renumber", { members: { a: { kind: {}, clusterId: 9 } }, allowRenumber: true }, { previous: { fleetState: { version: 1, members: { a: held } } } });
+    const { fleet } = await deploy("renumber", { members: { a: { kind: {}, clusterId: 9 } }, allowRenumber: true }, { previous: { renumberFleetState: { version: 1, members: { a: held } } } });
     assert.deepEqual([(await settle(fleet.state))!.members.a.clusterId, errorLog], [9, []]);
   });
 
   it("prints the allocation what-if during preview, with what changed since the previous run", async () => {
-    const previous = { fleetState: { version: 1, members: { a: { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 }, gone: { clusterId: 2, podCidr: "10.0.128.0/17", serviceCidr: "10.128.16.0/20", nodePort: 32001 } } } };
+    const previous = { whatifFleetState: { version: 1, members: { a: { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 }, gone: { clusterId: 2, podCidr: "10.0.128.0/17", serviceCidr: "10.128.16.0/20", nodePort: 32001 } } } };
     await deploy("whatif", { members: { a: { kind: {} }, b: { kind: {} } } }, { preview: true, previous });
     assert.deepEqual(infoLog, [[
       "Fleet whatif: member allocation",

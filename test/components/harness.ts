@@ -92,7 +92,7 @@ export async function complete(records: RecordedResource[]): Promise<RecordedRes
     await new Promise((resolve) => setImmediate(resolve));
   }
   for (const record of records) {
-    record.inputs = unwrapSecrets(cloud.inputs.get(`${record.type}::${record.name}`) ?? {}) as Record<string, any>;
+    record.inputs = unwrapSecrets(cloud.inputs.get(await (record.resource as any)?.urn?.promise?.()) ?? {}) as Record<string, any>;
     record.secretInputs = [];
     for (const [key, value] of Object.entries(record.props ?? {})) {
       if (await isSecretInput(value)) record.secretInputs.push(key);
@@ -117,8 +117,21 @@ export async function deploy(name: string, args: FleetArgs, opts: { preview?: bo
   await useMocks(opts.preview ?? false, opts.previous ?? {});
   const records: RecordedResource[] = [];
   const fleet = new Fleet(name, args, { transformations: [recorder(records)] });
+  // A refusal that needs the previous run's state rejects `ready`; the tests that expect one read it here.
+  const refusal = await fleet.ready.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   await complete(records);
-  return { fleet, records };
+  return { fleet, records, refusal };
+}
+
+/** The resources a record's `dependsOn` names, whether given as an array or as an Output of one. */
+export async function dependsOnOf(record: RecordedResource): Promise<unknown[]> {
+  const given = record.opts.dependsOn;
+  if (given === undefined) return [];
+  const resolved = isOutput(given) ? await settle(given as pulumi.Output<unknown>) : given;
+  return Array.isArray(resolved) ? resolved : [resolved];
 }
 
 /** What a user would otherwise apply by hand: member, kind and object of every Kubernetes object, by the provider it is deployed with. */
@@ -131,4 +144,9 @@ export function appliedByHand(fleet: Fleet, records: readonly RecordedResource[]
       return [member.memberName, r.inputs.kind as string, r.inputs];
     })
     .sort((a, b) => (a[0] + a[1] > b[0] + b[1] ? 1 : -1));
+}
+
+/** Whether an Output's value is known (false for what a preview cannot know, or a refused plan's values). */
+export async function isKnown(value: unknown): Promise<boolean> {
+  return isOutput(value) ? ((value as any).isKnown as Promise<boolean>) : true;
 }

@@ -28,12 +28,12 @@ describe("Fleet with one AKS member (AKS-managed Cilium)", () => {
 
   it("registers the Azure Fleet, the member's subnets, its AKS cluster, its VNet grant and its FleetMember, and no Cilium release", () => {
     assert.deepEqual(records.map((r) => `${r.type} ${r.name}`).sort(), [
-      "azure-native:authorization:RoleAssignment east1-vnet-access",
-      "azure-native:containerservice:Fleet azure",
-      "azure-native:containerservice:ManagedCluster east1",
-      "azure-native:network:Subnet east1-nodes",
-      "azure-native:network:Subnet east1-pods",
-      "azure-native:resources:Resource east1-fleet-member",
+      "azure-native:authorization:RoleAssignment azure-east1-vnet-access",
+      "azure-native:containerservice:Fleet azure-azure-fleet",
+      "azure-native:containerservice:ManagedCluster azure-east1-aks",
+      "azure-native:network:Subnet azure-east1-nodes",
+      "azure-native:network:Subnet azure-east1-pods",
+      "azure-native:resources:Resource azure-east1-fleet-member",
       "fleetmesh:index:Fleet azure",
       "fleetmesh:index:Member azure-east1",
       "pulumi:providers:kubernetes azure-east1",
@@ -45,7 +45,7 @@ describe("Fleet with one AKS member (AKS-managed Cilium)", () => {
   });
 
   it("uses Azure CNI without overlay, the Cilium dataplane and ACNS, on the member's allocated subnets", () => {
-    const cluster = named(records, "east1").inputs;
+    const cluster = named(records, "azure-east1-aks").inputs;
     assert.deepEqual(cluster.networkProfile, {
       networkPlugin: "azure",
       networkDataplane: "cilium",
@@ -57,19 +57,19 @@ describe("Fleet with one AKS member (AKS-managed Cilium)", () => {
       outboundType: "loadBalancer",
       podCidr: "10.244.0.0/16",
     });
-    assert.deepEqual([cluster.kubernetesVersion, cluster.agentPoolProfiles[0].vnetSubnetID, cluster.agentPoolProfiles[0].podSubnetID], ["1.33", "east1-nodes-id", "east1-pods-id"]);
-    assert.deepEqual([named(records, "east1-pods").inputs.addressPrefix, named(records, "east1-nodes").inputs.addressPrefix], ["10.20.0.0/16", "10.10.1.0/24"]);
+    assert.deepEqual([cluster.kubernetesVersion, cluster.agentPoolProfiles[0].vnetSubnetID, cluster.agentPoolProfiles[0].podSubnetID], ["1.33", "azure-east1-nodes-id", "azure-east1-pods-id"]);
+    assert.deepEqual([named(records, "azure-east1-pods").inputs.addressPrefix, named(records, "azure-east1-nodes").inputs.addressPrefix], ["10.20.0.0/16", "10.10.1.0/24"]);
   });
 
   it("joins the Azure Fleet through the preview API that carries member labels", () => {
-    assert.deepEqual(named(records, "east1-fleet-member").inputs, {
+    assert.deepEqual(named(records, "azure-east1-fleet-member").inputs, {
       resourceProviderNamespace: "Microsoft.ContainerService",
       parentResourcePath: "fleets/azure",
       resourceType: "members",
       resourceName: "east1",
       apiVersion: "2026-03-02-preview",
       resourceGroupName: "fleet-rg",
-      properties: { clusterResourceId: "east1-id", labels: { mesh: "prod", region: "eastus2" } },
+      properties: { clusterResourceId: "azure-east1-aks-id", labels: { mesh: "prod", region: "eastus2" } },
     });
   });
 
@@ -91,7 +91,7 @@ describe("Fleet with a member taken from a kubeconfig", () => {
   it("connects with that kubeconfig and context, kept secret, and installs Cilium with cluster-pool IPAM", () => {
     const provider = named(records, "dc-dc1", "pulumi:providers:kubernetes");
     assert.deepEqual([provider.inputs.kubeconfig, provider.inputs.context, provider.secretInputs.includes("kubeconfig")], ["KUBECONFIG-TEXT", "dc1-admin", true]);
-    const values = named(records, "dc1-cilium").inputs.values as Record<string, any>;
+    const values = named(records, "dc-dc1-cilium").inputs.values as Record<string, any>;
     assert.ok(chartValuesValidator("1.18.12")(values));
     assert.deepEqual([values.ipam, values.kubeProxyReplacement], [{ mode: "cluster-pool", operator: { clusterPoolIPv4PodCIDRList: ["10.0.0.0/17"] } }, false]);
     assert.deepEqual(ofType(records, "command:local:Command"), []);

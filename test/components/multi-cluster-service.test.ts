@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { Fleet, FleetArgs, FleetValidationError, MultiClusterService, MultiClusterServiceArgs } from "../../components";
 import { crdValidator } from "../support/crd-schema";
 import { chartValuesValidator } from "../support/chart-schema";
-import { RecordedResource, complete, deploy, named, recorder, settle, useMocks, appliedByHand } from "./harness";
+import { RecordedResource, complete, dependsOnOf, deploy, named, recorder, settle, useMocks, appliedByHand } from "./harness";
 
 const SERVICE_EXPORTS = "fleet-networking_networking.fleet.azure.com_serviceexports.yaml";
 const MULTI_CLUSTER_SERVICES = "fleet-networking_networking.fleet.azure.com_multiclusterservices.yaml";
@@ -37,7 +37,8 @@ describe("MultiClusterService: Azure Fleet's kuard demo on AKS members", () => {
   let fleet: Fleet;
   let records: RecordedResource[];
   let kuard: MultiClusterService;
-  before(async () => ({ fleet, records, made: { kuard } } = await withService(AZURE, () => ({ kuard: { ...KUARD, internal: true, ports: [{ port: 8080 }] } }))));
+  let fleetRecords: RecordedResource[];
+  before(async () => ({ fleet, records, fleetRecords, made: { kuard } } = await withService(AZURE, () => ({ kuard: { ...KUARD, internal: true, ports: [{ port: 8080 }] } }))));
 
   it("registers a ServiceExport on each exporting member and the MultiClusterService on the ingress member, with their providers", () => {
     const exported = { apiVersion: "networking.fleet.azure.com/v1beta1", kind: "ServiceExport", metadata: { name: "kuard", namespace: "kuard-demo" } };
@@ -61,14 +62,14 @@ describe("MultiClusterService: Azure Fleet's kuard demo on AKS members", () => {
     }
   });
 
-  it("parents everything on the component, names children per member and creates the import's consumer after the exports", () => {
+  it("parents everything on the component, names children per member and creates the import's consumer after the exports", async () => {
     const mcs = named(records, "kuard-e1", "kubernetes:networking.fleet.azure.com/v1alpha1:MultiClusterService");
     const exports = ["e1", "e2"].map((m) => named(records, `kuard-${m}`, "kubernetes:networking.fleet.azure.com/v1beta1:ServiceExport"));
     for (const record of [mcs, ...exports]) assert.equal(record.parent, kuard);
     // Fleet networking's CRDs arrive with the member agent: every object waits for its member to join.
-    const joined = (m: string) => fleet.members[m].fleetMember;
-    assert.deepEqual(exports.map((e) => e.opts.dependsOn), [[joined("e1")], [joined("e2")]]);
-    assert.deepEqual(mcs.opts.dependsOn, [joined("e1"), ...exports.map((e) => e.resource)]);
+    const joined = (m: string) => named(fleetRecords, `demo-${m}-fleet-member`).resource;
+    assert.deepEqual(await Promise.all(exports.map(dependsOnOf)), [[joined("e1")], [joined("e2")]]);
+    assert.deepEqual(await dependsOnOf(mcs), [joined("e1"), ...exports.map((e) => e.resource)]);
   });
 
   it("exposes the members that serve it, and the address once the load balancer has one", async () => {
@@ -146,7 +147,7 @@ describe("MultiClusterService on kind members (Cilium global service, LB-IPAM, L
       metadata: { name: "kuard", namespace: "kuard-demo", annotations: { "service.cilium.io/global": "true", "service.cilium.io/shared": "true" } },
       spec: { type: "ClusterIP", selector: { app: "kuard" }, ports },
     };
-    assert.deepEqual(appliedByHand(fleet, records), [
+    assert.deepEqual(appliedByHand(fleet, records.filter((r) => !r.name.includes("-ingress-"))), [
       ["c1", "Namespace", namespace],
       ["c1", "Service", {
         apiVersion: "v1",
@@ -166,9 +167,9 @@ describe("MultiClusterService on kind members (Cilium global service, LB-IPAM, L
     ]);
   });
 
-  it("gives the ingress member an LB-IPAM pool holding its pinned address and an L2 announcement policy, with its provider, after Cilium", () => {
-    const pool = named(fleetRecords, "c1-ingress-pool");
-    const l2 = named(fleetRecords, "c1-ingress-l2");
+  it("gives the ingress member an LB-IPAM pool holding its pinned address and an L2 announcement policy, with its provider, after Cilium", async () => {
+    const pool = named(records, "kuard-c1-ingress-pool");
+    const l2 = named(records, "kuard-c1-ingress-l2");
     const selector = { matchLabels: { "fleetmesh.io/ingress": "true" } };
     assert.deepEqual(pool.inputs, {
       apiVersion: "cilium.io/v2alpha1",
@@ -179,16 +180,16 @@ describe("MultiClusterService on kind members (Cilium global service, LB-IPAM, L
     assert.deepEqual(l2.inputs, { apiVersion: "cilium.io/v2alpha1", kind: "CiliumL2AnnouncementPolicy", metadata: { name: "fleetmesh-ingress" }, spec: { serviceSelector: selector, loadBalancerIPs: true, interfaces: ["^eth0$"] } });
     for (const record of [pool, l2]) {
       assert.equal(record.provider, fleet.members.c1.provider);
-      assert.equal(record.parent, fleet.members.c1);
-      assert.deepEqual(record.opts.dependsOn, [fleet.members.c1.ciliumRelease]);
+      assert.equal(record.parent, kuard);
+      assert.deepEqual(await dependsOnOf(record), [named(fleetRecords, "demo-c1-cilium", "kubernetes:helm.sh/v3:Release").resource]);
     }
     assert.deepEqual(named(records, "kuard-c1", "kubernetes:core/v1:Service").opts.dependsOn, [named(records, "kuard-c1", "kubernetes:core/v1:Namespace").resource, pool.resource, l2.resource]);
-    assert.ok(!fleetRecords.some((r) => /^c[234]-ingress/.test(r.name)));
+    assert.ok(!records.some((r) => /-c[234]-ingress/.test(r.name)));
   });
 
   it("turns on L2 announcements in the kind members' Cilium values, which stay valid for the chart", () => {
     for (const member of ["c1", "c2", "c3", "c4"]) {
-      const values = named(fleetRecords, `${member}-cilium`).inputs.values as Record<string, unknown>;
+      const values = named(fleetRecords, `demo-${member}-cilium`).inputs.values as Record<string, unknown>;
       assert.deepEqual(values.l2announcements, { enabled: true });
       assert.ok(chartValuesValidator("1.20.0")(values));
     }
@@ -201,11 +202,11 @@ describe("MultiClusterService on kind members (Cilium global service, LB-IPAM, L
 
 describe("MultiClusterService: several on one kind ingress member", () => {
   it("share the member's one pool and address when their ports differ", async () => {
-    const { fleetRecords, made } = await withService(KIND, () => ({
+    const { records, made } = await withService(KIND, () => ({
       kuard: KIND_KUARD,
       echo: { ...KIND_KUARD, serviceName: "echo", selector: { app: "echo" }, ports: [{ name: "udp", port: 8080, protocol: "UDP" as const }] },
     }));
-    assert.equal(fleetRecords.filter((r) => r.name === "c1-ingress-pool").length, 1);
+    assert.equal(records.filter((r) => r.name.endsWith("-c1-ingress-pool")).length, 1);
     assert.deepEqual([await settle(made.kuard.address), await settle(made.echo.address)], ["172.18.255.7", "172.18.255.7"]);
   });
 
@@ -225,8 +226,8 @@ describe("MultiClusterService: several on one kind ingress member", () => {
     const members = { ...KIND.members, c1: { ...KIND.members.c1, clusterId: 255 } };
     await useMocks(true);
     const fleet = new Fleet("demo", { ...KIND, members });
-    const { address } = fleet.members.c1.ingressAddress(fleet.loadBalancerPool);
-    await assert.rejects(settle(address), /member c1 has no pinned LoadBalancer address: cluster id 255 maps to 172\.18\.255\.255, the last address of the pool/);
+    const kuard = new MultiClusterService("kuard", { fleet, ...KIND_KUARD });
+    await assert.rejects(settle(kuard.address), /member c1 has no pinned LoadBalancer address: cluster id 255 maps to 172\.18\.255\.255, the last address of the pool/);
   }).timeout(10_000);
 });
 
@@ -255,8 +256,8 @@ describe("MultiClusterService on kubeconfig and AKS BYOCNI ingress members", () 
 
   it("pins a kubeconfig ingress member's address from the fleet's pool, without announcing it (Cilium runs beside kube-proxy there)", async () => {
     assert.equal(await settle(made.kuard.address), "192.168.60.9");
-    assert.deepEqual(named(fleetRecords, "dc-ingress-pool").inputs.spec.blocks, [{ start: "192.168.60.9", stop: "192.168.60.9" }]);
-    assert.ok(!fleetRecords.some((r) => r.name === "dc-ingress-l2"));
+    assert.deepEqual(named(records, "kuard-dc-ingress-pool").inputs.spec.blocks, [{ start: "192.168.60.9", stop: "192.168.60.9" }]);
+    assert.ok(!records.some((r) => r.name === "kuard-dc-ingress-l2"));
     assert.equal(named(records, "kuard-dc", "kubernetes:core/v1:Service").inputs.metadata.annotations["lbipam.cilium.io/ips"], "192.168.60.9");
   });
 
@@ -289,7 +290,7 @@ describe("MultiClusterService refusals without an Azure Fleet", () => {
 
   it("refuses a kind ingress member whose Cilium cannot announce (no kube-proxy replacement)", async () => {
     const { fleet: noKpr, records } = await deploy("demo", { ...KIND, cilium: { version: "1.20.0", kubeProxyReplacement: false } });
-    assert.equal("l2announcements" in named(records, "c1-cilium").inputs.values, false);
+    assert.equal("l2announcements" in named(records, "demo-c1-cilium").inputs.values, false);
     assert.throws(() => new MultiClusterService("kuard", { fleet: noKpr, ...KIND_KUARD }), /ingressMember "c1" cannot announce a LoadBalancer address: Cilium L2 announcements need kube-proxy replacement/);
   });
 

@@ -106,16 +106,17 @@ describe("Placement across runs and rollouts", () => {
     assert.deepEqual((await settle(second.placed.targets))!.sort(), ["m2", "m3"]);
   });
 
-  it("rolls a change out batch by batch, each batch waiting for the one before it", async () => {
+  it("rolls a change out batch by batch, each batch waiting for the one before it behind a gate named after its first member", async () => {
     const strategy = { type: "RollingUpdate" as const, rollingUpdate: { maxUnavailable: 1, unavailablePeriodSeconds: 30 } };
     const pickAll = { placementType: "PickAll" as const };
     const first = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: pickAll, strategy });
-    const firstWaits = ofType(first.records, "command:local:Command").filter((r) => /-batch-\d+-wait$/.test(r.name));
+    const firstWaits = ofType(first.records, "command:local:Command").filter((r) => r.name.endsWith("-rollout-wait"));
     assert.deepEqual(firstWaits, [], "a first deployment adds every cluster at once (maxSurge), with no wait");
     const changed = INVENTORY.map((o) => (o.kind === "Deployment" ? { ...o, spec: { replicas: 3 } } : o));
     const { records } = await run({ resources: changed, resourceSelectors: SELECT_NAMESPACE, policy: pickAll, strategy }, { previous: { kuardPlacementState: await settle(first.placed.state) } });
-    const waits = ofType(records, "command:local:Command").filter((r) => /-batch-\d+-wait$/.test(r.name));
-    assert.equal(waits.length, 4, "five clusters updated in place one at a time: four waits");
+    const waits = ofType(records, "command:local:Command").filter((r) => r.name.endsWith("-rollout-wait"));
+    // Five clusters updated in place one at a time, in decision order: a wait before each batch after the first.
+    assert.deepEqual(waits.map((w) => w.name), ["kuard-m2-rollout-wait", "kuard-m3-rollout-wait", "kuard-m4-rollout-wait", "kuard-m5-rollout-wait"]);
     for (const wait of waits) {
       assert.equal(wait.inputs.create, "sleep 30");
       assert.ok((wait.opts.dependsOn as unknown[]).length > 0, `${wait.name} waits for the batch before it`);
@@ -128,6 +129,28 @@ describe("Placement across runs and rollouts", () => {
     const { infoLog } = await import("./harness");
     await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy }, { preview: true });
     assert.ok(infoLog.some((line) => line.startsWith("Placement kuard")), infoLog.join("\n---\n"));
+  });
+});
+
+describe("Placement children", () => {
+  it("names every placed object after its member and the object, parented on the placement with the member's own provider", async () => {
+    const { fleet, records, placed } = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickFixed", clusterNames: ["m3", "m5"] } });
+    const children = records.filter((r) => r.parent === placed);
+    const want = ["m3", "m5"].flatMap((m) => [`kuard-${m}-core-namespace-kuard-demo`, `kuard-${m}-apps-deployment-kuard-demo-kuard`, `kuard-${m}-core-service-kuard-demo-kuard`]);
+    assert.deepEqual(children.map((r) => [r.type, r.name]).sort(), [["pulumi:pulumi:StackReference", "kuard-previous-state"], ...want.map((n) => ["kubernetes:yaml/v2:ConfigGroup", n])].sort());
+    for (const group of ofType(children, "kubernetes:yaml/v2:ConfigGroup")) {
+      const member = group.name.split("-")[1];
+      assert.equal(group.provider, fleet.members[member].provider, `${group.name} uses ${member}'s provider`);
+    }
+  });
+
+  it("registers every child by the time it is ready, and nothing afterwards", async () => {
+    const { records, placed } = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickAll" } });
+    await placed.ready;
+    const atReady = records.filter((r) => r.parent === placed).length;
+    await complete(records);
+    assert.equal(records.filter((r) => r.parent === placed).length, atReady);
+    assert.equal(atReady, 1 + 5 * 3, "the previous-state reference and three objects on each of the five members");
   });
 });
 
@@ -156,7 +179,10 @@ describe("Placement refusals and hub mode", () => {
     const validate = crdValidator("kubefleet_placement.kubernetes-fleet.io_clusterresourceplacements.yaml", "v1beta1");
     const object = { apiVersion: crp.inputs.apiVersion, kind: crp.inputs.kind, metadata: crp.inputs.metadata, spec: crp.inputs.spec };
     assert.ok(validate(object), JSON.stringify(validate.errors));
+    assert.equal(crp.name, "kuard-crp");
     const groups = ofType(records, "kubernetes:yaml/v2:ConfigGroup");
+    assert.deepEqual(groups.map((g) => g.name).sort(), ["kuard-hub-apps-deployment-kuard-demo-kuard", "kuard-hub-core-namespace-kuard-demo", "kuard-hub-core-service-kuard-demo-kuard"]);
+    assert.deepEqual(crp.opts.dependsOn, groups.map((g) => g.resource), "the ClusterResourcePlacement comes after the objects it selects");
     // On the hub nothing runs, so nothing is awaited; objects wait for their namespace.
     assert.deepEqual(groups.map((g) => [g.provider === hub, g.inputs.skipAwait]), [[true, true], [true, true], [true, true]]);
     const namespace = groups.find((g) => (g.inputs.objs as Array<{ kind: string }>)[0].kind === "Namespace")!;

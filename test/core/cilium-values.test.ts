@@ -186,7 +186,7 @@ describe("buildCiliumValues", () => {
   describe("the real chart schemas", () => {
     const schemas = { "1.18.12": loadChartSchema("1.18.12"), "1.20.0": loadChartSchema("1.20.0") };
     const validators = { "1.18.12": chartValuesValidator("1.18.12"), "1.20.0": chartValuesValidator("1.20.0") };
-    // The 1.18.12 schema stands for the 1.16–1.18 target range (data/README.md).
+    // The 1.18.12 schema stands for the 1.16–1.18 target range (test/support/upstream/README.md).
     const targets: Array<[string, SchemaVersion]> = [
       ["1.16.19", "1.18.12"],
       ["1.17.18", "1.18.12"],
@@ -203,7 +203,8 @@ describe("buildCiliumValues", () => {
       }
     }
 
-    // values.yaml leaves tls.auto.schedule unset up to 1.19 (the template reads it; §2.3), so the
+    // values.yaml leaves tls.auto.schedule unset up to 1.19 (cilium/cilium install/kubernetes/cilium/
+    // templates/clustermesh-apiserver/tls-cronjob/cronjob.yaml reads it), so the
     // generated 1.18.12 schema does not list it; 1.20 sets a default and the schema has it.
     const knownUndeclared: Record<SchemaVersion, string[]> = { "1.18.12": ["clustermesh.apiserver.tls.auto.schedule"], "1.20.0": [] };
     for (const schemaVersion of ["1.18.12", "1.20.0"] as const) {

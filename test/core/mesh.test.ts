@@ -1,14 +1,12 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import {
-  MeshConsistencyFacts,
   MeshEndpoint,
   MeshMemberFacts,
   MeshPlan,
   MeshSpec,
   MeshWhatIfRow,
   azureByLabel,
-  checkMeshConsistency,
   meshPeers,
   meshWhatIf,
   planMeshes,
@@ -213,67 +211,6 @@ describe("mesh", () => {
         }),
       );
     });
-  });
-
-  describe("checkMeshConsistency", () => {
-    const fact = (name: string, clusterId: number, podCidr: string, extra: Partial<MeshConsistencyFacts> = {}): MeshConsistencyFacts => ({
-      name, clusterId, maxConnectedClusters: 255, caFingerprint: "sha256:aa", podCidr, routingMode: "tunnel", ciliumVersion: "1.18.12", kubeProxyReplacement: false, ...extra,
-    });
-    const a = fact("a", 1, "10.1.0.0/16");
-    const b = fact("b", 2, "10.2.0.0/16");
-    const c = fact("c", 3, "10.3.0.0/16");
-    const cases: Array<{ name: string; facts: MeshConsistencyFacts[]; expected: FieldViolation[] }> = [
-      { name: "accepts members that agree on everything", facts: [c, a, b], expected: [] },
-      {
-        name: "rule 2: refuses a cluster name used twice",
-        facts: [a, { ...b, name: "a" }],
-        expected: [{ path: "members.a.name", message: `cluster name "a" is used by 2 members of mesh "demo": cluster names must be unique in a mesh (the cilium CLI refuses clusters with the "same, non-unique name")` }],
-      },
-      {
-        name: "rule 3: refuses a repeated cluster id and one outside 1..maxConnectedClusters",
-        facts: [a, { ...b, clusterId: 1 }, { ...c, clusterId: 0 }],
-        expected: [
-          { path: "members.c.clusterId", message: `0 is invalid in mesh "demo": "ClusterID 0 is reserved"` },
-          { path: "members.b.clusterId", message: `1 is also the cluster id of member "a" in mesh "demo": cluster ids must be unique in a mesh (since 1.16 Cilium refuses to connect to a cluster with the same ID as the local one, #32753)` },
-        ],
-      },
-      {
-        name: "rule 4: refuses a maxConnectedClusters that differs from the other members'",
-        facts: [{ ...a, maxConnectedClusters: 511 }, b, c],
-        expected: [{ path: "members.a.maxConnectedClusters", message: `511 differs from member "b" (255) in mesh "demo": maxConnectedClusters must be identical on every member and never changed after install (agents refuse the peer: "mismatched MaxConnectedClusters; local=511, remote=255")` }],
-      },
-      {
-        name: "rule 10: refuses a different CA",
-        facts: [a, b, { ...c, caFingerprint: "sha256:bb" }],
-        expected: [{ path: "members.c.caFingerprint", message: `CA "sha256:bb" differs from member "a" ("sha256:aa") in mesh "demo": every member must use the same CA (tls.ca), else agents fail with "x509: certificate signed by unknown authority"` }],
-      },
-      {
-        name: "rule 6: refuses overlapping pod CIDRs",
-        facts: [{ ...a, podCidr: "10.0.0.0/8" }, b],
-        expected: [{ path: "members.b.podCidr", message: `"10.2.0.0/16" overlaps the podCidr "10.0.0.0/8" of member "a" in mesh "demo": pod CIDRs must be disjoint across all clusters of a mesh (Cilium does not detect the overlap)` }],
-      },
-      {
-        name: "rule 8: refuses a different routingMode",
-        facts: [a, { ...b, routingMode: "native" }],
-        expected: [{ path: "members.b.routingMode", message: `"native" differs from member "a" ("tunnel") in mesh "demo": every member of a mesh must use the same routingMode (Cilium's Cluster Addressing Requirements)` }],
-      },
-      {
-        name: "rule 16: refuses more than one minor of Cilium skew",
-        facts: [a, { ...b, ciliumVersion: "1.20.0" }],
-        expected: [{ path: "members.b.ciliumVersion", message: `"1.20.0" is more than 1 minor version away from "1.18.12" (members.a.ciliumVersion): Cluster Mesh members must run the same Cilium minor, with at most one minor of skew during an upgrade` }],
-      },
-      {
-        name: "rule 15: refuses a shared NodePort under kube-proxy replacement on chart 1.18",
-        facts: [{ ...a, nodePort: 32380, kubeProxyReplacement: true }, { ...b, nodePort: 32380 }],
-        expected: [{ path: "members.b.nodePort", message: `32380 is also the NodePort of member "a" in mesh "demo": with kube-proxy replacement on chart ≤1.18 every member needs a distinct NodePort, else agents silently reconnect to their local clustermesh-apiserver (#24692, #30297)` }],
-      },
-      {
-        name: "rule 15: allows a shared NodePort on chart 1.19, or without kube-proxy replacement",
-        facts: [{ ...a, nodePort: 32380, kubeProxyReplacement: true, ciliumVersion: "1.19.6" }, { ...b, nodePort: 32380, ciliumVersion: "1.19.6" }, { ...c, nodePort: 32381 }, fact("d", 4, "10.4.0.0/16", { nodePort: 32381 })],
-        expected: [],
-      },
-    ];
-    for (const t of cases) it(t.name, () => assert.deepStrictEqual(checkMeshConsistency("demo", t.facts), t.expected));
   });
 
   describe("meshWhatIf and renderMeshWhatIf", () => {

@@ -9,7 +9,8 @@ const MEMBERS: PolicyMemberFacts[] = [
   { name: "dc" },
 ];
 
-// Cilium's example: "Allow x-wing in cluster1 to contact rebel-base in cluster2" (cilium-mesh.md §6).
+// Cilium's example: "Allow x-wing in cluster1 to contact rebel-base in cluster2"
+// (cilium/cilium Documentation/network/clustermesh/policy.rst).
 const XWING: CrossClusterPolicyInput = {
   name: "allow-cross-cluster",
   from: { member: "c1", namespace: "rebel-base-demo", labels: { name: "x-wing" } },

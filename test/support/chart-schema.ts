@@ -1,11 +1,12 @@
-// The real Cilium chart `values.schema.json` files (../shared/reference/data), as ajv validators.
+// The real Cilium chart `values.schema.json` files (vendored in ./upstream, see its README.md), as ajv validators.
 import * as fs from "fs";
 import * as path from "path";
 import Ajv, { ValidateFunction } from "ajv";
 
-export const REFERENCE_DATA = path.resolve(__dirname, "../../../shared/reference/data");
+/** The vendored upstream schemas and CRDs (provenance in upstream/README.md). */
+export const UPSTREAM_DATA = path.join(__dirname, "upstream");
 
-/** The schemas we have: 1.18.12 stands for the 1.16–1.18 range, 1.20.0 for 1.19–1.20 (data/README.md). */
+/** The schemas we have: 1.18.12 stands for the 1.16–1.18 range, 1.20.0 for 1.19–1.20. */
 export const CHART_SCHEMA_FILES = { "1.18.12": "cilium-values.schema.json", "1.20.0": "cilium-1.20.0-values.schema.json" } as const;
 export type SchemaVersion = keyof typeof CHART_SCHEMA_FILES;
 
@@ -17,7 +18,7 @@ export interface SchemaNode {
 const validators = new Map<SchemaVersion, ValidateFunction>();
 
 export function loadChartSchema(version: SchemaVersion): SchemaNode {
-  return JSON.parse(fs.readFileSync(path.join(REFERENCE_DATA, CHART_SCHEMA_FILES[version]), "utf8")) as SchemaNode;
+  return JSON.parse(fs.readFileSync(path.join(UPSTREAM_DATA, CHART_SCHEMA_FILES[version]), "utf8")) as SchemaNode;
 }
 
 /**

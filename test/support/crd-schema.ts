@@ -1,9 +1,9 @@
-// The upstream CRDs in ../shared/reference/data, as ajv validators of one served version's openAPIV3Schema.
+// The upstream CRDs vendored in ./upstream (see its README.md), as ajv validators of one served version's openAPIV3Schema.
 import * as fs from "fs";
 import * as path from "path";
 import Ajv, { ValidateFunction } from "ajv";
 import { parse } from "yaml";
-import { REFERENCE_DATA } from "./chart-schema";
+import { UPSTREAM_DATA } from "./chart-schema";
 
 interface CrdVersion {
   name: string;
@@ -20,7 +20,7 @@ export function crdValidator(file: string, version: string): ValidateFunction {
   const key = `${file}@${version}`;
   let validate = validators.get(key);
   if (!validate) {
-    const crd = parse(fs.readFileSync(path.join(REFERENCE_DATA, file), "utf8")) as { spec: { versions: CrdVersion[] } };
+    const crd = parse(fs.readFileSync(path.join(UPSTREAM_DATA, file), "utf8")) as { spec: { versions: CrdVersion[] } };
     const served = crd.spec.versions.find((v) => v.name === version);
     if (!served?.schema?.openAPIV3Schema) throw new Error(`${file} has no schema for version ${version}`);
     validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(served.schema.openAPIV3Schema);

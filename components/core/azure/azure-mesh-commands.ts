@@ -8,7 +8,7 @@ export const MESH_TEARDOWN_LABEL_KEY = "fleetmesh.io/mesh-teardown";
 /** Written on a detached member only when removing its mesh label would leave it with no labels at all. */
 export const DETACHED_LABEL_KEY = "fleetmesh.io/detached";
 
-/** Fleet's own read-only member labels (azure-fleet-and-pulumi.md §3): never written back. */
+/** Fleet's own read-only member labels, set on every member by Azure Fleet Manager (Azure/fleet#1146): never written back. */
 const FLEET_OWNED_LABEL_PREFIX = "fleet.azure.com/";
 
 /** The selector a mesh is switched to before its profile is deleted: it picks no member. */
@@ -39,4 +39,50 @@ const LABELS_WITHOUT_KEY_JS = [
  */
 export function labelsWithoutMeshLabel(key: string, value: string, member: string): string {
   return `node -e ${shellQuote(LABELS_WITHOUT_KEY_JS)} ${shellQuote(key)} ${shellQuote(value)} ${shellQuote(member)}`;
+}
+
+/** A mesh's profile as `az fleet clustermeshprofile` arguments. */
+export interface MeshProfileTarget {
+  resourceGroupName: string;
+  fleetName: string;
+  meshName: string;
+}
+
+function targetArgs(target: MeshProfileTarget): string {
+  return `--resource-group ${target.resourceGroupName} --fleet-name ${target.fleetName} --name ${target.meshName}`;
+}
+
+/** Applies the profile: its selector decides who is in the mesh (a POST action azure-native does not model). */
+export function applyMeshScript(target: MeshProfileTarget): string {
+  return `az fleet clustermeshprofile apply ${targetArgs(target)}`;
+}
+
+/** A shell loop that waits (up to 10 minutes) until `probe` prints `expected`. */
+export function waitUntilScript(probe: string, expected: string): string {
+  return `for i in $(seq 1 60); do [ "$(${probe})" = "${expected}" ] && exit 0; sleep 10; done; echo "timed out waiting for the mesh membership to change" >&2; exit 1`;
+}
+
+/**
+ * Tears a mesh down without the member/profile deletion deadlock (a member in a mesh cannot be
+ * deleted, a profile with members cannot be deleted; Azure/azure-cli-extensions src/fleet and
+ * MicrosoftDocs/azure-aks-docs articles/kubernetes-fleet/howto-configure-use-cross-cluster-networking.md):
+ * select nobody, apply, wait for the member list to empty; then the engine deletes the profile, then
+ * the members.
+ */
+export function meshTeardownScript(target: MeshProfileTarget): string {
+  const listed = `az fleet clustermeshprofile list-members ${targetArgs(target)} --query 'length(@)' -o tsv`;
+  return `az fleet clustermeshprofile create ${targetArgs(target)} --member-selector ${teardownSelector(target.meshName)} && ${applyMeshScript(target)} && ${waitUntilScript(listed, "0")}`;
+}
+
+/**
+ * Takes one member out of the mesh before its FleetMember is deleted: reads its labels at delete time,
+ * removes the mesh label only if it still selects this mesh (labels set by later runs are kept),
+ * applies, and waits until the member has left.
+ */
+export function memberDetachScript(target: MeshProfileTarget, member: { name: string; resourceId: string; apiVersion: string }, byLabel: string): string {
+  const [labelKey, labelValue] = byLabel.split("=");
+  const newLabels = `az resource show --ids ${member.resourceId} --api-version ${member.apiVersion} --query properties.labels -o json | ${labelsWithoutMeshLabel(labelKey, labelValue, member.name)}`;
+  const relabel = `az fleet member update --resource-group ${target.resourceGroupName} --fleet-name ${target.fleetName} --name ${member.name} --labels`;
+  const left = `az fleet clustermeshprofile list-members ${targetArgs(target)} --query "length([?name=='${member.name}'])" -o tsv`;
+  return `labels=$(${newLabels}) && { [ -z "$labels" ] || eval "${relabel} $labels"; } && ${applyMeshScript(target)} && ${waitUntilScript(left, "0")}`;
 }

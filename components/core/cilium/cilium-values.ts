@@ -1,8 +1,13 @@
 // The Helm values of one member's Cilium release (`helm.v3.Release`, chart `cilium`), as plain data.
-// Pure: no Pulumi import (components/core/ rule). Section numbers (§) refer to
-// /work/shared/reference/cilium-mesh.md.
+// Pure: no Pulumi import (components/core/ rule).
 //
-// Every value whose chart default differs between 1.16 and 1.20 is pinned (§1.7), and a key is only
+// Sources, cited short below: chart files are relative to cilium/cilium install/kubernetes/cilium/
+// (values.yaml, templates/...), as packaged per version in cilium/charts; "the cilium CLI" is
+// cilium/cilium cilium-cli/clustermesh/clustermesh.go; "the setup guide" is cilium/cilium
+// Documentation/network/clustermesh/setup.rst.
+//
+// Every value whose chart default differs between 1.16 and 1.20 is pinned (compare values.yaml across
+// those charts: policyDefaultLocalCluster, tls.authMode, certValidityDuration, ...), and a key is only
 // emitted for chart versions that have it. Throws an Error naming the field for inputs that can only
 // be wrong through a programming mistake; user-facing validation (with FieldViolations) lives elsewhere.
 
@@ -10,7 +15,7 @@ import { isIP } from "node:net";
 import { CiliumChartFeatures, ciliumChartFeatures, requireSupportedCiliumVersion } from "./cilium-version";
 import { Provisioner } from "../fleet/types";
 
-/** How peers reach a member's clustermesh-apiserver, one entry of `clustermesh.config.clusters` (§2.4). */
+/** How peers reach a member's clustermesh-apiserver, one entry of `clustermesh.config.clusters` (values.yaml). */
 export interface CiliumPeer {
   /** The peer's `cluster.name`. */
   name: string;
@@ -22,7 +27,7 @@ export interface CiliumPeer {
   address?: string;
 }
 
-/** The clustermesh-apiserver Service of this member (§2.3, §7.2, §8). */
+/** The clustermesh-apiserver Service of this member (`clustermesh.apiserver.service.*` in values.yaml). */
 export type ClusterMeshApiserverService =
   | { type: "NodePort"; nodePort: number }
   | { type: "LoadBalancer"; loadBalancerIP?: string; annotations?: Record<string, string> };
@@ -43,11 +48,11 @@ export interface CiliumValuesInput {
   clusterName: string;
   clusterId: number;
   maxConnectedClusters: 255 | 511;
-  /** `aks` means AKS BYOCNI: AKS-managed Cilium never gets Helm values (§1.6, §8). */
+  /** `aks` means AKS BYOCNI: AKS-managed Cilium belongs to AKS and never gets Helm values (Azure/AKS#5194). */
   provisioner: Provisioner;
   /** kind: only checked (kind's podSubnet feeds `ipam.mode: kubernetes`); others: the cluster-pool CIDR. */
   podCidr: string;
-  /** The fleet's shared root CA, base64 of the PEM text (§2.2). */
+  /** The fleet's shared root CA, base64 of the PEM text (`tls.ca.cert` / `tls.ca.key` in values.yaml). */
   ca: { certPemBase64: string; keyPemBase64: string };
   kubeProxyReplacement: boolean;
   /** Required with kubeProxyReplacement (kind: `<name>-control-plane`). */
@@ -58,14 +63,14 @@ export interface CiliumValuesInput {
   routingMode?: "tunnel" | "native";
   /** @default "vxlan" */
   tunnelProtocol?: "vxlan" | "geneve";
-  /** Native routing only, and then required: must cover the pod CIDRs of all members (§2.1). */
+  /** Native routing only, and then required: must cover the pod CIDRs of all members (the setup guide). */
   ipv4NativeRoutingCIDR?: string;
   /** Present when the member belongs to a mesh. */
   clustermesh?: CiliumClusterMeshInput;
   /** Pinned fleet-wide; only emitted where the key exists (chart 1.18+). @default true */
   policyDefaultLocalCluster?: boolean;
   /**
-   * Answer ARP for LoadBalancer addresses (§7.2 C: the pinned ingress addresses of kind members).
+   * Answer ARP for LoadBalancer addresses (the pinned LB-IPAM ingress addresses of kind members).
    * Needs kubeProxyReplacement. @default false
    */
   l2announcements?: boolean;
@@ -74,13 +79,16 @@ export interface CiliumValuesInput {
 /** Helm values: a plain JSON object. */
 export type HelmValues = Record<string, unknown>;
 
-/** Renewal schedule of the cronJob certificate method: the cilium CLI's value and the 1.20 default (§1.7, §3.2). */
+/** Renewal schedule of the cronJob certificate method: what the cilium CLI's `enable` sets, and the 1.20 values.yaml default. */
 export const CERT_RENEWAL_SCHEDULE = "0 0 1 */4 *";
-/** Leaf-cert validity in days: the 1.16–1.19 default (1.20 lowers it to 365), pinned (§1.7, §2.3). */
+/** Leaf-cert validity in days: the 1.16–1.19 values.yaml default (1.20 lowers it to 365), pinned. */
 export const CERT_VALIDITY_DAYS = 1095;
-/** Each cluster authenticates as `remote-<its name>`; the full mesh lists both sides (§2.3, §3.4). */
+/**
+ * Each cluster authenticates as `remote-<its name>`; a peer's etcd only creates users for the clusters in
+ * its own peer list (templates/clustermesh-apiserver/users-configmap.yaml), which the full mesh guarantees.
+ */
 export const CLUSTERMESH_AUTH_MODE = "cluster";
-/** The annotation the cilium CLI sets on AKS so the apiserver gets an internal LB (§3.2, §8). */
+/** The annotation the cilium CLI's `enable` sets on AKS so the apiserver gets an internal LB. */
 export const AKS_INTERNAL_LB_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-internal";
 
 const CLUSTER_NAME_PATTERN = /^([a-z0-9][-a-z0-9]*)?[a-z0-9]$/;
@@ -101,7 +109,8 @@ export function buildCiliumValues(input: CiliumValuesInput): HelmValues {
   checkCa(input.ca);
   return {
     cluster: { name: input.clusterName, id: input.clusterId },
-    // §1.1, §2.2: the same CA on every member; a fixed CA also keeps Secret `cilium-ca` stable (§10 #36012).
+    // The same CA on every member, so no per-peer tls is needed (values.yaml, `clustermesh.config.clusters`);
+    // a fixed CA also keeps Secret `cilium-ca` stable (cilium/cilium#36012).
     tls: { ca: { cert: input.ca.certPemBase64, key: input.ca.keyPemBase64 } },
     ...ipamValues(input),
     ...datapathValues(input),
@@ -128,7 +137,7 @@ function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** §5 rule 1: the chart's and the agent's cluster-name rule. */
+/** The chart's and the agent's cluster-name rule (templates/validate.yaml; cilium/cilium pkg/clustermesh/types/option.go). */
 function checkClusterName(field: string, name: string): void {
   if (typeof name !== "string" || name.length === 0) throw fail(field, `${quote(name)} must be a non-empty string`);
   if (name.length > CLUSTER_NAME_MAX) throw fail(field, `${quote(name)} must not be more than ${CLUSTER_NAME_MAX} characters`);
@@ -137,13 +146,13 @@ function checkClusterName(field: string, name: string): void {
   }
 }
 
-/** §5 rules 1–4: name, id and maxConnectedClusters. */
+/** Name, id and maxConnectedClusters (templates/validate.yaml; cilium/cilium pkg/clustermesh/types/option.go). */
 function checkIdentity(input: CiliumValuesInput): void {
   checkClusterName("clusterName", input.clusterName);
   if (input.maxConnectedClusters !== 255 && input.maxConnectedClusters !== 511) {
     throw fail("maxConnectedClusters", `${quote(input.maxConnectedClusters)} must be 255 or 511`);
   }
-  const lowest = input.clustermesh ? 1 : 0; // id 0 means "no Cluster Mesh" (§2.1)
+  const lowest = input.clustermesh ? 1 : 0; // id 0 means "no Cluster Mesh" (the agent: "ClusterID 0 is reserved")
   const { clusterId } = input;
   if (!Number.isInteger(clusterId) || clusterId < lowest || clusterId > input.maxConnectedClusters) {
     throw fail("clusterId", `${quote(clusterId)} must be an integer in ${lowest}..${input.maxConnectedClusters}`);
@@ -159,7 +168,7 @@ function isBase64Pem(value: unknown, label: RegExp): boolean {
   return label.test(Buffer.from(value, "base64").toString("utf8"));
 }
 
-/** §2.2: `tls.ca.cert` / `tls.ca.key` are base64 of the PEM, not the PEM itself. */
+/** `tls.ca.cert` / `tls.ca.key` are base64 of the PEM, not the PEM itself (templates/_helpers.tpl decodes them). */
 function checkCa(ca: CiliumValuesInput["ca"]): void {
   if (!isBase64Pem(ca?.certPemBase64, /-----BEGIN CERTIFICATE-----/)) {
     throw fail("ca.certPemBase64", "must be the base64 encoding of a PEM certificate");
@@ -202,20 +211,20 @@ function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
   return Math.floor(inner.base / size) === Math.floor(outer.base / size);
 }
 
-/** §2.1, §7.1, §8: kind takes pod CIDRs from its podSubnet; elsewhere a unique cluster-pool per member. */
+/** kind takes pod CIDRs from its podSubnet (`ipam.mode: kubernetes`); elsewhere a unique cluster-pool per member. */
 function ipamValues(input: CiliumValuesInput): HelmValues {
   const podCidr = requireCidr("podCidr", input.podCidr);
   if (input.provisioner === "kind") return { ipam: { mode: "kubernetes" } };
   if (podCidr.prefix > CLUSTER_POOL_MASK_SIZE) {
     throw fail("podCidr", `${quote(input.podCidr)} must be a /${CLUSTER_POOL_MASK_SIZE} or larger: cluster-pool gives every node a /${CLUSTER_POOL_MASK_SIZE}`);
   }
-  // The chart default ["10.0.0.0/8"] would overlap on every member (§2.1, §5 rule 6).
+  // The values.yaml default ["10.0.0.0/8"] would overlap on every member; pod CIDRs must be disjoint (the setup guide).
   const ipam = { mode: "cluster-pool", operator: { clusterPoolIPv4PodCIDRList: [input.podCidr] } };
-  // §8: self-installed Cilium on AKS needs BYOCNI mode.
+  // Self-installed Cilium on AKS needs BYOCNI mode (cilium/cilium Documentation/network/clustermesh/aks-clustermesh-prep.rst).
   return input.provisioner === "aks" ? { ipam, aksbyocni: { enabled: true } } : { ipam };
 }
 
-/** §2.1, §5 rule 8: routing mode and tunnel protocol pinned (chart defaults are ""), equal fleet-wide. */
+/** Routing mode and tunnel protocol pinned (values.yaml defaults are ""), equal fleet-wide (the setup guide). */
 function datapathValues(input: CiliumValuesInput): HelmValues {
   const routingMode = input.routingMode ?? "tunnel";
   const tunnelProtocol = input.tunnelProtocol ?? "vxlan";
@@ -231,7 +240,7 @@ function datapathValues(input: CiliumValuesInput): HelmValues {
     throw fail("ipv4NativeRoutingCIDR", `${quote(input.ipv4NativeRoutingCIDR)} must cover podCidr ${quote(input.podCidr)} (§2.1)`);
   }
   const values: HelmValues = { routingMode, tunnelProtocol, ipv4NativeRoutingCIDR: input.ipv4NativeRoutingCIDR };
-  // §7.1: kind nodes share the Docker network `kind`, so direct node routes work across members.
+  // kind nodes share the Docker network `kind`, so direct node routes work across members.
   if (input.provisioner === "kind") values.autoDirectNodeRoutes = true;
   return values;
 }
@@ -240,7 +249,7 @@ function isPort(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 
-/** §2.1, §5 rule 18: without kube-proxy the agents need the API server address. */
+/** Without kube-proxy the agents need the API server address (`k8sServiceHost` / `k8sServicePort` in values.yaml). */
 function kubeProxyValues(input: CiliumValuesInput): HelmValues {
   const { k8sServiceHost: host, k8sServicePort: port } = input;
   if (typeof input.kubeProxyReplacement !== "boolean") throw fail("kubeProxyReplacement", `${quote(input.kubeProxyReplacement)} must be a boolean`);
@@ -249,13 +258,13 @@ function kubeProxyValues(input: CiliumValuesInput): HelmValues {
   if (host !== undefined && (typeof host !== "string" || host.length === 0)) throw fail("k8sServiceHost", `${quote(host)} must be a non-empty string`);
   if (port !== undefined && host === undefined) throw fail("k8sServicePort", "is given without k8sServiceHost");
   if (port !== undefined && !isPort(port)) throw fail("k8sServicePort", `${quote(port)} must be an integer in 1..65535`);
-  // Booleans, not the legacy "strict"/"partial"/"disabled" strings (§2.1).
+  // Booleans, not the legacy "strict"/"partial"/"disabled" strings.
   const values: HelmValues = { kubeProxyReplacement: input.kubeProxyReplacement };
   if (host !== undefined) Object.assign(values, { k8sServiceHost: host, k8sServicePort: port });
   return values;
 }
 
-/** §7.2 C: L2 announcements run in the kube-proxy replacement datapath; emitted only when on, where the key exists. */
+/** L2 announcements run in the kube-proxy replacement datapath; emitted only when on, where the key exists. */
 function l2AnnouncementValues(input: CiliumValuesInput, features: CiliumChartFeatures): HelmValues {
   if (input.l2announcements === undefined || input.l2announcements === false) return {};
   if (input.l2announcements !== true) throw fail("l2announcements", `${quote(input.l2announcements)} must be a boolean`);
@@ -268,7 +277,8 @@ function l2AnnouncementValues(input: CiliumValuesInput, features: CiliumChartFea
 // ---------------------------------------------------------------------------------------------
 
 /**
- * §1.4, §2.6: the `helm` method re-signs leaf certs on every render (1.16–1.17 Hubble, all versions
+ * The `helm` method re-signs leaf certs on every render (templates/clustermesh-apiserver/tls-helm/ and
+ * templates/hubble/tls-helm/; cilium/cilium#36012, #37065) (1.16–1.17 Hubble, all versions
  * for clustermesh), so each upgrade of the Release would change them. `cronJob` signs them once in a
  * post-install hook Job with the shared `cilium-ca` (helm.v3.Release runs hooks) and renews them on a
  * schedule; the Job uses the host network, so it runs before the CNI is ready.
@@ -286,28 +296,31 @@ function hubbleValues(): HelmValues {
 // ---------------------------------------------------------------------------------------------
 
 function clustermeshValues(input: CiliumValuesInput, features: CiliumChartFeatures): HelmValues {
-  // §2.1, §5 rule 4: must be equal on all members and set at install, so it is emitted even outside a mesh.
+  // Must be equal on all members and set at install (the setup guide), so it is emitted even outside a mesh.
   const values: HelmValues = { maxConnectedClusters: input.maxConnectedClusters };
   if (features.policyDefaultLocalCluster) {
-    // §1.7, §6: false in 1.18, true from 1.19; the key does not exist before 1.18.
+    // values.yaml: false in 1.18, true from 1.19; the key does not exist before 1.18.
     values.policyDefaultLocalCluster = input.policyDefaultLocalCluster ?? true;
   }
   const mesh = input.clustermesh;
   if (!mesh) return values;
   checkPeers(input, mesh, features);
   if (features.defaultGlobalNamespace) {
-    // §1.7, §4.2: new in 1.20; true keeps the ≤1.19 behaviour (every namespace is global).
+    // values.yaml: new in 1.20; true keeps the ≤1.19 behaviour (every namespace is global).
     values.defaultGlobalNamespace = mesh.defaultGlobalNamespace ?? true;
   }
   return {
     ...values,
     useAPIServer: true,
     apiserver: {
-      kvstoremesh: { enabled: true }, // §1.5: peer changes restart only the clustermesh-apiserver
+      // With KVStoreMesh the peers' hostAliases go on the clustermesh-apiserver instead of the agent
+      // DaemonSet (templates/clustermesh-apiserver/deployment.yaml), so peer changes restart only it.
+      kvstoremesh: { enabled: true },
       service: serviceValues(input.provisioner, mesh.apiserverService),
-      tls: { authMode: CLUSTERMESH_AUTH_MODE, auto: autoCertValues() }, // §2.3: legacy ≤1.18, migration 1.19+
+      tls: { authMode: CLUSTERMESH_AUTH_MODE, auto: autoCertValues() }, // values.yaml default: legacy ≤1.18, migration 1.19+
     },
-    // §1.3: the list form works on 1.16–1.20 (map form only from 1.19); no per-peer tls with a shared CA (§1.1).
+    // The list form works on 1.16–1.20 (map form only from 1.19; templates/clustermesh-config/_helpers.tpl);
+    // no per-peer tls with a shared CA (values.yaml: it "can (and should) be omitted in case the CA is shared").
     config: { enabled: true, clusters: peersOf(input.clusterName, mesh.peers).map(peerEntry) },
   };
 }
@@ -324,9 +337,9 @@ function serviceValues(provisioner: Provisioner, service: ClusterMeshApiserverSe
   const values: HelmValues = { type: "LoadBalancer" };
   if (service.loadBalancerIP !== undefined) {
     if (isIP(service.loadBalancerIP) === 0) throw fail("clustermesh.apiserverService.loadBalancerIP", `${quote(service.loadBalancerIP)} must be an IP address`);
-    values.loadBalancerIP = service.loadBalancerIP; // §1.2: a pinned address lets every member's values be computed in one pass
+    values.loadBalancerIP = service.loadBalancerIP; // a pinned address lets every member's values be computed in one pass
   }
-  // §3.2, §8: an internal LB on AKS unless the caller says otherwise.
+  // An internal LB on AKS unless the caller says otherwise (as the cilium CLI's `enable` does).
   const defaults: Record<string, string> = provisioner === "aks" ? { [AKS_INTERNAL_LB_ANNOTATION]: "true" } : {};
   const annotations = { ...defaults, ...service.annotations };
   if (Object.keys(annotations).length > 0) values.annotations = annotations;
@@ -337,7 +350,10 @@ function peerEntry(peer: CiliumPeer): HelmValues {
   return peer.ips !== undefined ? { name: peer.name, port: peer.port, ips: [...peer.ips] } : { name: peer.name, port: peer.port, address: peer.address };
 }
 
-/** §5 rules 3, 12, 15, 20: well-formed, unique peers other than the member itself. */
+/**
+ * Well-formed, unique peers other than the member itself: each entry needs name, port and ips or address
+ * (templates/clustermesh-config/_helpers.tpl), and at most maxConnectedClusters members in all.
+ */
 function checkPeers(input: CiliumValuesInput, mesh: CiliumClusterMeshInput, features: CiliumChartFeatures): void {
   if (!Array.isArray(mesh.peers)) throw fail("clustermesh.peers", "must be an array");
   const seen = new Set<string>();

@@ -15,7 +15,7 @@ export interface CiliumVersion {
   patch: number;
 }
 
-/** Chart versions fleetmesh generates values for (cilium-mesh.md: target 1.16–1.18, plus 1.19 and 1.20). */
+/** Chart versions fleetmesh generates values for: target 1.16–1.18, plus 1.19 and 1.20. */
 export const SUPPORTED = {
   /** Oldest supported chart (the first with `values.schema.json`, and KVStoreMesh on by default). */
   min: { major: 1, minor: 16, patch: 0 } as const satisfies CiliumVersion,
@@ -25,13 +25,13 @@ export const SUPPORTED = {
   label: "1.16.0–1.20.x",
 } as const;
 
-/** The newest 1.18 patch the reference knows (cilium/charts at 009b5e9; the schema in data/). */
+/** The newest 1.18 patch in cilium/charts at 009b5e9 (its `values.schema.json` is vendored under test/support/upstream/). */
 export const DEFAULT_CILIUM_VERSION = "1.18.12";
 
 /** Default path of the version in the Fleet args (`cilium: { version }`). */
 export const CILIUM_VERSION_PATH = "cilium.version";
 
-/** Cluster Mesh supports at most one minor version of skew between members (cilium-mesh.md §5 rule 16). */
+/** Cluster Mesh supports at most one minor version of skew between members (cilium/cilium#32505; CI tests ±1 minor, #28355). */
 export const MAX_MESH_MINOR_SKEW = 1;
 
 const VERSION_PATTERN = /^v?(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/;
@@ -109,7 +109,7 @@ export interface VersionAt {
 }
 
 /**
- * Cluster Mesh skew (cilium-mesh.md §5 rule 16): members should run the same minor, and may differ
+ * Cluster Mesh skew (cilium/cilium#32505): members should run the same minor, and may differ
  * by at most one minor during an upgrade. Reports every entry more than one minor away from the
  * oldest version. Malformed versions are left to `checkCiliumVersion`.
  */
@@ -131,7 +131,7 @@ export function checkMeshMinorSkew(entries: readonly VersionAt[]): FieldViolatio
     }));
 }
 
-/** Which version-dependent chart keys and defaults apply (cilium-mesh.md §1.3, §1.7, §2). */
+/** Which version-dependent chart keys and defaults apply (the packaged charts' values.yaml, cilium/charts 1.16–1.20). */
 export interface CiliumChartFeatures {
   /** `clustermesh.policyDefaultLocalCluster` exists (chart 1.18+). */
   policyDefaultLocalCluster: boolean;
@@ -147,7 +147,7 @@ export interface CiliumChartFeatures {
   cacheTTL: boolean;
   /** A shared NodePort in two meshed clusters breaks the mesh under kube-proxy replacement (≤1.18; #24692). */
   sharedNodePortBug: boolean;
-  /** `l2announcements.enabled` exists (chart 1.14+, so every supported chart; cilium-mesh.md §7.2 C). */
+  /** `l2announcements.enabled` exists (chart 1.14+, so every supported chart). */
   l2announcements: boolean;
 }
 
@@ -172,7 +172,7 @@ export interface PolicyScopeFinding {
 }
 
 /**
- * `clustermesh.policyDefaultLocalCluster` only exists from chart 1.18 (cilium-mesh.md, chart values table). Asking
+ * `clustermesh.policyDefaultLocalCluster` only exists from chart 1.18 (the packaged charts' values.yaml in cilium/charts). Asking
  * for it on an older chart is refused; leaving it unset there is allowed but warned about, because a
  * policy without a cluster label then selects endpoints in every meshed cluster.
  */

@@ -1,7 +1,7 @@
 // The fleet's LoadBalancer address pool for members without a cloud load balancer (kind, kubeconfig):
 // Cilium LB-IPAM hands out one pinned address per ingress member, and Cilium L2 announcements answer
-// ARP for it. Pure: no Pulumi import (components/core/ rule). Section numbers (§) refer to
-// /work/shared/reference/cilium-mesh.md (§7.2 C).
+// ARP for it, so kind members need no MetalLB or cloud-provider-kind. Pure: no Pulumi import
+// (components/core/ rule).
 
 import { addressRange, CidrLike, formatAddress, formatCidr, overlaps, parseCidr } from "../fleet/cidr";
 import { FieldViolation } from "../fleet/types";
@@ -12,7 +12,7 @@ import { show } from "../fleet/validation/findings";
  * node addresses out from the bottom, so the top stays free. Member with cluster id N gets .N.
  */
 export const DEFAULT_LOAD_BALANCER_POOL = "172.18.255.0/24";
-/** LB-IPAM: the addresses a Service asks for (§7.2 C; the older key `io.cilium/lb-ipam-ips` is not used). */
+/** LB-IPAM: the addresses a Service asks for (the older key `io.cilium/lb-ipam-ips` is not used). */
 export const LB_IPAM_IPS_ANNOTATION = "lbipam.cilium.io/ips";
 /** LB-IPAM: Services with the same sharing key may share an address when their ports differ. */
 export const LB_IPAM_SHARING_KEY_ANNOTATION = "lbipam.cilium.io/sharing-key";
@@ -73,7 +73,7 @@ export interface CiliumClusterObject {
 const INGRESS_SELECTOR = { matchLabels: { [INGRESS_LABEL]: "true" } };
 
 /**
- * §7.2 C: the member's pool holds its one pinned address, and only fleetmesh ingress Services may
+ * The member's pool holds its one pinned address, and only fleetmesh ingress Services may
  * take it (no other LoadBalancer Service can be handed it first). Range notation, so LB-IPAM does
  * not reserve the first and last address of a CIDR block.
  */
@@ -86,7 +86,7 @@ export function ingressPoolManifest(address: string): CiliumClusterObject {
   };
 }
 
-/** §7.2 C: answer ARP for the ingress Services' LoadBalancer addresses on the nodes' kind interface. */
+/** L2 announcements: answer ARP for the ingress Services' LoadBalancer addresses on the nodes' kind interface. */
 export function ingressAnnouncementManifest(): CiliumClusterObject {
   return {
     apiVersion: CILIUM_V2ALPHA1,

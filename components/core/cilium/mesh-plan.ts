@@ -1,17 +1,20 @@
 // Mesh planning: which members each ClusterMesh selects, which backend joins them, and every rule
 // about a mesh's membership. Pure: no Pulumi import (components/core/ rule).
 //
-// Sources: /work/shared/reference/cilium-mesh.md §5 rule 20 (at most maxConnectedClusters members),
-// /work/shared/reference/azure-fleet-and-pulumi.md §0.2 (AKS-managed Cilium is meshed only by Azure
-// Fleet), §1.4 (Fleet prerequisites: Kubernetes ≥ 1.32, ≤ 255 members, one mesh per member) and §1.5
-// (ClusterMeshProfile name and `memberSelector.byLabel`).
+// Sources: a Cilium mesh holds at most `clustermesh.maxConnectedClusters` members (cluster ids run
+// 1..maxConnectedClusters). AKS-managed Cilium belongs to AKS and is meshed only by Azure Fleet
+// (MicrosoftDocs/azure-aks-docs articles/kubernetes-fleet/concepts-cross-cluster-networking.md;
+// Azure/AKS#5194). Fleet's prerequisites (Kubernetes ≥ 1.32, ≤ 255 members, one mesh per member):
+// MicrosoftDocs/azure-aks-docs articles/kubernetes-fleet/howto-configure-use-cross-cluster-networking.md.
+// The ClusterMeshProfile name and `memberSelector.byLabel`: Azure/azure-rest-api-specs
+// specification/containerservice/resource-manager/Microsoft.ContainerService/fleet/preview/2026-03-02-preview/fleets.json.
 //
 // Determinism: meshes are handled in name order (then declaration order for a repeated name),
 // members in name order, so the result does not depend on the order of either input. Violations
 // come mesh by mesh: name, selector, overlap with an earlier mesh, size, backend, then per member.
 
 import { labelSelectorMatches, LabelSelectorError } from "../k8s/labels";
-import { LabelSelector } from "../kubefleet/scheduler/types";
+import { LabelSelector } from "../kubefleet/scheduler";
 import { FieldViolation, Provisioner } from "../fleet/types";
 import { memberPath, show } from "../fleet/validation/findings";
 import { FLEET_MESH_MIN_KUBERNETES } from "../fleet/validation/member-provisioning";
@@ -45,9 +48,9 @@ export interface MeshPlan {
   members: string[];
 }
 
-/** Azure Fleet: at most 255 members per mesh, whatever maxConnectedClusters says (azure-fleet-and-pulumi.md §1.4). */
+/** Azure Fleet: at most 255 members per mesh, whatever maxConnectedClusters says (Fleet's cross-cluster networking prerequisites). */
 export const AZURE_FLEET_MAX_MESH_MEMBERS = 255;
-/** `memberSelector.byLabel` maxLength (azure-fleet-and-pulumi.md §1.5). */
+/** `memberSelector.byLabel` maxLength (ARM API 2026-03-02-preview, ClusterMeshProfile). */
 export const AZURE_BY_LABEL_MAX_LENGTH = 512;
 /** Mesh names become resource names (the ClusterMeshProfile name pattern, 1..63 chars). */
 export const MESH_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

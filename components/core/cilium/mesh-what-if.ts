@@ -1,6 +1,7 @@
 // The mesh what-if printed during `pulumi preview`, modelled on `az fleet clustermeshprofile apply
-// --what-if` (/work/shared/reference/azure-fleet-and-pulumi.md §1.5, §4c): one row per member that is
-// added, kept or removed, with Azure's mesh-member states. Pure: no Pulumi import.
+// --what-if` (MicrosoftDocs/azure-aks-docs articles/kubernetes-fleet/howto-configure-use-cross-cluster-networking.md):
+// one row per member that is added, kept or removed, with Azure's mesh-member states (the ARM
+// `meshProperties.status.state` values). Pure: no Pulumi import.
 
 import { renderTable } from "../fleet/allocation-table";
 import { atLeast, requireSupportedCiliumVersion } from "./cilium-version";
@@ -64,8 +65,14 @@ export function renderMeshWhatIf(plan: MeshPlan, rows: MeshWhatIfRow[], chartVer
  * What existing members (Keep or Remove rows) go through. With KVStoreMesh on (always, see
  * cilium-values.ts) a peer change rewrites the `cilium-kvstoremesh` / `cilium-clustermesh` Secrets and
  * the clustermesh-apiserver `hostAliases`, so on ≤ 1.19 only that Deployment rolls; 1.20 also carries
- * the aliases in the Secret (`cilium-host-aliases`), so nothing restarts (cilium-mesh.md §1.5 and the
- * restart table of §3.4). Azure Fleet's `apply` reconciles the profile itself (azure-fleet-and-pulumi.md §1.5).
+ * the aliases in the Secret (`cilium-host-aliases`), so nothing restarts (cilium/cilium
+ * install/kubernetes/cilium/templates/clustermesh-apiserver/deployment.yaml and
+ * templates/clustermesh-config/_helpers.tpl). Caveat: the 1.20.0 chart still renders the `hostAliases`
+ * (a TODO there drops them in 1.21) unless `clustermesh.disableKubernetesHostAliases` is true, and
+ * cilium-values.ts does not set it, so the 1.20 line is optimistic. Azure Fleet's `apply` (the POST
+ * `clusterMeshProfiles/{name}/apply` action in Azure/azure-rest-api-specs
+ * specification/containerservice/resource-manager/Microsoft.ContainerService/fleet/preview/2026-03-02-preview/fleets.json)
+ * reconciles the profile itself.
  */
 function touchLine(plan: MeshPlan, rows: readonly MeshWhatIfRow[], chartVersion: string): string {
   const changes = rows.some((r) => r.action !== "Keep");

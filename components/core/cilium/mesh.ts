@@ -1,15 +1,11 @@
-// ClusterMesh, pure core: planning (mesh-plan.ts), the peer lists of a Cilium mesh (here), the
-// cross-member consistency rules (mesh-consistency.ts) and the what-if (mesh-what-if.ts).
-// Pure: no Pulumi import (components/core/ rule). Section numbers (§) refer to
-// /work/shared/reference/cilium-mesh.md.
+// ClusterMesh, pure core: planning (mesh-plan.ts), the peer lists of a Cilium mesh (here) and the
+// what-if (mesh-what-if.ts). Pure: no Pulumi import (components/core/ rule).
 
 import { CiliumPeer, peersOf } from "./cilium-values";
 import { MeshPlan } from "./mesh-plan";
 
 export { planMeshes, azureByLabel, AZURE_FLEET_MAX_MESH_MEMBERS, AZURE_BY_LABEL_MAX_LENGTH, MESH_NAME_PATTERN, MESH_NAME_MAX_LENGTH } from "./mesh-plan";
 export type { MeshSpec, MeshMemberFacts, MeshBackend, MeshPlan } from "./mesh-plan";
-export { checkMeshConsistency } from "./mesh-consistency";
-export type { MeshConsistencyFacts } from "./mesh-consistency";
 export { meshWhatIf, renderMeshWhatIf, UNKNOWN_VALUE } from "./mesh-what-if";
 export type { MeshAction, MeshWhatIfRow } from "./mesh-what-if";
 
@@ -22,7 +18,8 @@ export interface MeshEndpoint {
 
 /**
  * Per member of a cilium mesh, its `clustermesh.config.clusters` entries: every OTHER member, sorted
- * by name (§3.4; `peersOf`). Throws when a member has no endpoint: planMeshes refuses such a mesh
+ * by name (`peersOf`; the chart's `clustermesh.config.clusters` lists remote clusters only, cilium/cilium
+ * install/kubernetes/cilium/values.yaml). Throws when a member has no endpoint: planMeshes refuses such a mesh
  * (`members.<m>.meshEndpoint`), so reaching here without one is a programming error.
  */
 export function meshPeers(plan: MeshPlan, endpoints: Record<string, MeshEndpoint>): Record<string, CiliumPeer[]> {

@@ -31,6 +31,12 @@ export interface KindClusterConfigInput {
   nodeImage?: string;
   /** "none" when Cilium replaces kube-proxy. */
   kubeProxyMode: KubeProxyMode;
+  /**
+   * Kubernetes labels kind puts on every node (v1alpha4 `Node.labels`): fleetmesh marks the stack
+   * that owns the cluster this way.
+   * @default none
+   */
+  nodeLabels?: Record<string, string>;
 }
 
 export type KindNodeRole = "control-plane" | "worker";
@@ -38,6 +44,7 @@ export type KindNodeRole = "control-plane" | "worker";
 export interface KindNode {
   role: KindNodeRole;
   image?: string;
+  labels?: Record<string, string>;
 }
 
 export interface KindNetworking {
@@ -73,7 +80,7 @@ export function kindClusterConfig(input: KindClusterConfigInput): KindClusterCon
     kind: "Cluster",
     apiVersion: KIND_API_VERSION,
     name: input.name,
-    nodes: roles.map((role) => kindNode(role, input.nodeImage)),
+    nodes: roles.map((role) => kindNode(role, input.nodeImage, input.nodeLabels)),
     networking: {
       podSubnet: input.podSubnet,
       serviceSubnet: input.serviceSubnet,
@@ -83,8 +90,8 @@ export function kindClusterConfig(input: KindClusterConfigInput): KindClusterCon
   };
 }
 
-function kindNode(role: KindNodeRole, image: string | undefined): KindNode {
-  return image === undefined ? { role } : { role, image };
+function kindNode(role: KindNodeRole, image: string | undefined, labels: Record<string, string> | undefined): KindNode {
+  return { role, ...(image !== undefined && { image }), ...(labels !== undefined && Object.keys(labels).length > 0 && { labels: { ...labels } }) };
 }
 
 // ---- rendering ----
@@ -96,6 +103,7 @@ const KEY_ORDER: readonly string[] = [
   "name",
   "role",
   "image",
+  "labels",
   "nodes",
   "networking",
   "ipFamily",

@@ -7,7 +7,7 @@
 // need values; Exists/DoesNotExist forbid them; every value a valid label value). Upstream stops at
 // the first bad requirement; we report every bad requirement at its own path.
 
-import { LabelSelector, LabelSelectorRequirement } from "../kubefleet/scheduler/types";
+import type { LabelSelector, LabelSelectorRequirement } from "../kubefleet/scheduler";
 import { at, checkArray, checkRequired, child, goStringSlice, isSet, keyed, Violations, violation } from "./field-errors";
 import { isQualifiedName, isValidLabelValue } from "./names";
 

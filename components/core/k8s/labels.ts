@@ -1,4 +1,4 @@
-import { LabelSelector, LabelSelectorRequirement } from "../kubefleet/scheduler/types";
+import type { LabelSelector, LabelSelectorRequirement } from "../kubefleet/scheduler";
 
 // Kubernetes label-selector semantics (apimachinery labels.Selector): matchLabels and every
 // matchExpressions requirement are AND-ed; an empty selector matches everything.

@@ -1,22 +1,24 @@
 // Global services (Cilium Cluster Mesh), pure core: the rules Cilium silently mis-handles, checked
 // before anything is registered, and the per-member Service and Namespace objects.
-// Pure: no Pulumi import (components/core/ rule). Section numbers (§) refer to
-// /work/shared/reference/cilium-mesh.md.
+// Pure: no Pulumi import (components/core/ rule). The Service annotations are Cilium's
+// (cilium/cilium pkg/annotation/k8s.go, legacy `io.cilium/*` aliases not used); the Namespace
+// annotation goes with the chart value `clustermesh.defaultGlobalNamespace` (1.20,
+// cilium/cilium install/kubernetes/cilium/values.yaml).
 
-import { isDNS1123Label, isQualifiedName, isValidLabelValue } from "../kubefleet/scheduler/validation";
+import { isDNS1123Label, isQualifiedName, isValidLabelValue } from "../k8s/names";
 import { FieldViolation } from "../fleet/types";
 import { show } from "../fleet/validation/findings";
 
-/** §4.1: merges the backends of same-name, same-namespace Services in every cluster of the mesh. */
+/** Merges the backends of same-name, same-namespace Services in every cluster of the mesh. */
 export const GLOBAL_SERVICE_ANNOTATION = "service.cilium.io/global";
-/** §4.1: `"false"` consumes remote backends without exporting local ones (only read on global services). */
+/** `"false"` consumes remote backends without exporting local ones (only read on global services). */
 export const SHARED_SERVICE_ANNOTATION = "service.cilium.io/shared";
-/** §4.1: which backends are preferred (only read on global services). */
+/** Which backends are preferred (only read on global services). */
 export const SERVICE_AFFINITY_ANNOTATION = "service.cilium.io/affinity";
-/** §4.2: opts a namespace into the mesh when the mesh's namespaces are not global by default. */
+/** Opts a namespace into the mesh when the mesh's namespaces are not global by default (Cilium 1.20+). */
 export const GLOBAL_NAMESPACE_ANNOTATION = "clustermesh.cilium.io/global";
 
-/** §4.1: the values Cilium knows; any other value is an error that Cilium treats as "none". */
+/** The values Cilium knows; any other value is an error that Cilium treats as "none". */
 export const SERVICE_AFFINITIES = ["local", "remote", "none"] as const;
 export type ServiceAffinity = (typeof SERVICE_AFFINITIES)[number];
 
@@ -150,7 +152,7 @@ function portFieldViolations(path: string, port: ServicePortSpec): FieldViolatio
 
 /**
  * One Service's port list: non-empty; every port named when there are several (Kubernetes requires
- * it, and Cilium attaches remote backends per port name, §4.1); names and port/protocol pairs unique.
+ * it, and Cilium attaches remote backends per port name); names and port/protocol pairs unique.
  */
 export function portListViolations(path: string, ports: unknown): FieldViolation[] {
   if (!Array.isArray(ports) || ports.length === 0) return [{ path, message: `ports ${show(ports)} must be a non-empty list of {name, port, targetPort?, protocol?}` }];
@@ -212,7 +214,7 @@ export function groupBySignature(byMember: Record<string, ServicePortSpec[]>, me
   return [...groups.values()];
 }
 
-/** §4.1: port names, numbers and protocols must be identical on every member of a global service. */
+/** Port names, numbers and protocols must be identical on every member of a global service. */
 export function ciliumPortConsistencyViolations(path: string, byMember: Record<string, ServicePortSpec[]>, members: readonly string[]): FieldViolation[] {
   const groups = groupBySignature(byMember, members, ciliumPortSignature);
   if (groups.length < 2) return [];
@@ -337,7 +339,7 @@ function portEntry(port: ServicePortSpec): ServicePortSpec {
   };
 }
 
-/** §4.1: a Service annotated global, with `shared` spelled out and `affinity` when one was chosen. */
+/** A Service annotated global, with `shared` spelled out and `affinity` when one was chosen. */
 export function globalServiceManifest(service: GlobalServiceObject): ServiceManifest {
   const annotations: Record<string, string> = {
     ...service.annotations,
@@ -367,7 +369,7 @@ export function globalServiceManifests(input: Pick<GlobalServiceInput, "serviceN
   );
 }
 
-/** §4.2: the namespace, annotated global when the mesh does not make every namespace global. */
+/** The namespace, annotated global when the mesh does not make every namespace global. */
 export function namespaceManifest(name: string, annotateGlobal: boolean): NamespaceManifest {
   return { apiVersion: "v1", kind: "Namespace", metadata: { name, ...(annotateGlobal && { annotations: { [GLOBAL_NAMESPACE_ANNOTATION]: "true" } }) } };
 }

@@ -1,11 +1,11 @@
 // One L4 entry point that balances across clusters, pure core. On AKS members with AKS-managed
 // Cilium: Azure Fleet networking (a ServiceExport per exporting member, a MultiClusterService on the
-// ingress member; /work/shared/reference/azure-fleet-and-pulumi.md §2). On members whose Cilium
-// fleetmesh installs: a Cilium global service whose ingress copy is a LoadBalancer
-// (/work/shared/reference/cilium-mesh.md §4.1, §7.2 C). Pure: no Pulumi import.
+// ingress member; the CRDs of Azure/fleet-networking config/crd/bases). On members whose Cilium
+// fleetmesh installs: a Cilium global service (annotations from cilium/cilium pkg/annotation/k8s.go)
+// whose ingress copy is a LoadBalancer with an LB-IPAM address. Pure: no Pulumi import.
 
 import { labelSelectorMatches } from "../k8s/labels";
-import { LabelSelector } from "../kubefleet/scheduler/types";
+import { LabelSelector } from "../kubefleet/scheduler";
 import { AKS_INTERNAL_LB_ANNOTATION } from "../cilium/cilium-values";
 import {
   ServiceManifest,
@@ -24,11 +24,14 @@ import { pinnedIngressMetadata } from "../cilium/load-balancer-pool";
 import { FieldViolation, Provisioner } from "../fleet/types";
 import { show } from "../fleet/validation/findings";
 
-/** ServiceExport: v1beta1 is the storage version (§2). */
+/** ServiceExport: v1beta1 is the storage version (Azure/fleet-networking config/crd/bases/networking.fleet.azure.com_serviceexports.yaml). */
 export const SERVICE_EXPORT_API_VERSION = "networking.fleet.azure.com/v1beta1";
-/** MultiClusterService is served as v1alpha1 only (§2). */
+/** MultiClusterService is served as v1alpha1 only (Azure/fleet-networking config/crd/bases/networking.fleet.azure.com_multiclusterservices.yaml). */
 export const MULTI_CLUSTER_SERVICE_API_VERSION = "networking.fleet.azure.com/v1alpha1";
-/** On the MultiClusterService; the controller copies it to the derived Service as the Azure annotation (§2). */
+/**
+ * On the MultiClusterService; the controller puts `service.beta.kubernetes.io/azure-load-balancer-internal`
+ * on the derived Service (Azure/fleet-networking pkg/controllers/multiclusterservice/controller.go).
+ */
 export const FLEET_INTERNAL_LB_ANNOTATION = "networking.fleet.azure.com/azure-load-balancer-internal";
 
 /** What planning needs to know about a member. */
@@ -88,7 +91,8 @@ function fleetPort(port: ServicePortSpec): string {
 }
 
 /**
- * §2: the hub resolves the ServiceImport from the first export it handles and marks Conflict=True
+ * Azure/fleet-networking pkg/controllers/hub/serviceimport and pkg/controllers/hub/internalserviceexport:
+ * the hub resolves the ServiceImport from the first export it handles and marks Conflict=True
  * every export whose port list is not DeepEqual to it (name, protocol, appProtocol, port, targetPort,
  * in order). Which export comes first is not defined, so any difference is reported.
  */
@@ -201,12 +205,12 @@ export interface FleetNetworkingObject {
   spec?: { serviceImport: { name: string } };
 }
 
-/** §2: no spec; the name maps to the Service of that name in that namespace. */
+/** A ServiceExport has no spec: its name picks the Service of that name in its namespace (Azure/fleet-networking CRD). */
 export function serviceExportManifest(namespace: string, serviceName: string): FleetNetworkingObject {
   return { apiVersion: SERVICE_EXPORT_API_VERSION, kind: "ServiceExport", metadata: { name: serviceName, namespace } };
 }
 
-/** §2: imports the ServiceImport of the same name; an internal Azure load balancer when asked. */
+/** Imports the ServiceImport of the same name (`spec.serviceImport.name`); an internal Azure load balancer when asked. */
 export function multiClusterServiceManifest(namespace: string, serviceName: string, internal: boolean): FleetNetworkingObject {
   return {
     apiVersion: MULTI_CLUSTER_SERVICE_API_VERSION,

@@ -1,15 +1,15 @@
 // Cross-cluster CiliumNetworkPolicy, pure core: "allow pods with these labels in cluster A to reach
 // pods with those labels in cluster B", as the policies each cluster must enforce. Policies are not
 // synced across a mesh, so the egress side goes to every source member and the ingress side to
-// every destination member. Pure: no Pulumi import (components/core/ rule). Section numbers (§)
-// refer to /work/shared/reference/cilium-mesh.md (§6).
+// every destination member (cilium/cilium Documentation/network/clustermesh/policy.rst).
+// Pure: no Pulumi import (components/core/ rule).
 
-import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "../kubefleet/scheduler/validation";
+import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "../k8s/names";
 import { namespaceViolations } from "./global-service";
 import { FieldViolation } from "../fleet/types";
 import { show } from "../fleet/validation/findings";
 
-/** §6: every endpoint carries its cluster's name under this label. */
+/** Every endpoint carries its cluster's name under this label (cilium/cilium Documentation/network/clustermesh/policy.rst). */
 export const CLUSTER_LABEL = "io.cilium.k8s.policy.cluster";
 /** The namespace a peer selector reaches into (a namespaced policy's selectors default to its own). */
 export const POD_NAMESPACE_LABEL = "k8s:io.kubernetes.pod.namespace";
@@ -159,7 +159,8 @@ function toPorts(ports: readonly PolicyPort[] | undefined): Record<string, unkno
 }
 
 /**
- * §6: DNS to the member's own kube-dns (port 53, any protocol, every name through the DNS proxy).
+ * DNS to the member's own kube-dns (port 53, any protocol, every name through the DNS proxy), after
+ * Cilium's example cilium/cilium examples/policies/l7/dns/dns.yaml.
  * The cluster label keeps it local whatever policyDefaultLocalCluster says.
  */
 export function dnsEgressRule(member: string): Record<string, unknown> {

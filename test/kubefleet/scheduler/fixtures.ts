@@ -1,7 +1,7 @@
 // Shared fixtures and helpers for the scheduler tests.
 //
 // The 9-cluster fleet F9 mirrors the fleet that upstream's scheduler integration suite
-// (kubefleet-dev/kubefleet test/scheduler/suite_test.go, see placement-semantics.md §5.1) builds:
+// (kubefleet-dev/kubefleet test/scheduler/suite_test.go) builds:
 // labels, properties, resource usage, the unhealthy cluster 8 (heartbeat 25 h old, checker
 // timeouts 24 h) and the leaving cluster 9 (deletionTimestamp set, no properties).
 

@@ -1,9 +1,11 @@
 // PickAll (and no-policy) scenarios transcribed from upstream's real-scheduler integration suite
 // test/scheduler/pickall_integration_test.go (F9 fleet, see fixtures.ts), plus a few PickAll
-// consequences of placement-semantics.md that the integration suite does not exercise.
+// consequences of the upstream scheduler code (kubefleet-dev/kubefleet pkg/scheduler/framework/)
+// that the integration suite does not exercise.
 //
 // Upstream compares decisions ignoring reasons and order; here the whole decisions list is
-// asserted in the order placement-semantics.md §3.2 prescribes: created bindings (PickAll sorts
+// asserted in the order upstream writes it (pkg/scheduler/framework/frameworkutils.go,
+// newSchedulingDecisionsFromBindings): created bindings (PickAll sorts
 // the passing clusters by name ascending), patched, scheduled (by name), bound, then filtered
 // clusters by name ascending, with the upstream reason strings.
 
@@ -228,9 +230,9 @@ const scenarios: Scenario[] = [
     ],
   },
 
-  // ---- PickAll consequences of placement-semantics.md not covered by the integration suite ----
+  // ---- PickAll consequences of upstream's scheduler code not covered by the integration suite ----
   {
-    // derived: placement-semantics.md §0.8 / §2.10 (PickAll never scores; preferred terms ignored)
+    // derived: framework.go (PickAll runs no Score stage; preferred terms ignored)
     name: "PickAll ignores preferred affinity: every eligible cluster with score 0/0",
     steps: [
       {
@@ -251,7 +253,8 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §0.9 (IgnoredDuringExecution) - label lost under the same policy
+    // derived: plugins/sameplacementaffinity (IgnoredDuringExecution: an already-selected cluster is not
+    // filtered again) - label lost under the same policy
     name: "PickAll: a bound cluster that loses the matching label keeps its binding under the same policy",
     steps: [
       eastOrWestProdStep,
@@ -275,7 +278,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §2.1 (dangling bindings) / §0.9 (cluster leaving removes it)
+    // derived: frameworkutils.go classifyBindings (dangling bindings: a cluster leaving removes it)
     name: "no policy: the binding of a cluster that starts leaving the fleet is unscheduled",
     steps: [
       F9_NO_POLICY_STEP,
@@ -296,7 +299,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: frameworkutils.go newSchedulingDecisionsFromBindings (placement-semantics.md §3.2): at most
+    // derived: frameworkutils.go newSchedulingDecisionsFromBindings: at most
     // maxUnselectedClusterDecisionCount unselected entries; the filtered loop counts skipped
     // (already selected) clusters against its index
     name: "maxUnselectedClusterDecisionCount 3: skipped already-selected clusters use up filtered slots",
@@ -328,7 +331,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §3.2 (maxUnselectedClusterDecisionCount 0: selected entries only)
+    // derived: frameworkutils.go newSchedulingDecisionsFromBindings (maxUnselectedClusterDecisionCount 0: selected entries only)
     name: "maxUnselectedClusterDecisionCount 0: only selected decisions",
     steps: [
       {

@@ -1,6 +1,7 @@
 // PickFixed scenarios transcribed from upstream's real-scheduler integration suite
 // test/scheduler/pickfixed_integration_test.go (F9 fleet, see fixtures.ts), plus the empty
-// clusterNames case (kubefleet-dev/kubefleet#718 / PR #719, placement-semantics.md §0.11).
+// clusterNames case (kubefleet-dev/kubefleet#718 / PR #719: accepted, but the scheduler returns early
+// and writes no status).
 //
 // Decisions: valid names (list order, no score), then invalid ones (eligibility reason), then
 // not-found ones; the condition is True iff every listed name is valid, %d = number of valid ones.
@@ -123,10 +124,10 @@ const scenarios: Scenario[] = [
     ],
   },
 
-  // ---- PickFixed consequences of placement-semantics.md §2.10 not in the integration suite ----
+  // ---- PickFixed consequences of upstream's pkg/scheduler/framework/framework.go not in the integration suite ----
   {
-    // derived: placement-semantics.md §2.10 PickFixed step 3 (an Unscheduled binding is restored to
-    // its previous state when its cluster is listed again) and step 4
+    // derived: framework.go PickFixed (an obsolete binding whose cluster is no longer listed is
+    // unscheduled; an Unscheduled binding is restored to its previous state when its cluster is listed again)
     name: "target list [1, 2] -> [2] -> [1, 2]: the unscheduled bound binding of 1 is restored as Bound",
     steps: [
       pickFixed12Step,
@@ -156,8 +157,8 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §2.10 PickFixed step 4 (a binding under the current policy on a
-    // cluster that became ineligible stays) and §3.1 (condition counts valid names only)
+    // derived: framework.go PickFixed (a binding under the current policy on a cluster that became
+    // ineligible stays; the Scheduled condition counts valid names only)
     name: "same list, a bound target turns unhealthy: its binding stays, the condition becomes unfulfilled",
     steps: [
       pickFixed12Step,
@@ -186,7 +187,7 @@ describe("scheduler integration (upstream pickfixed_integration_test.go): PickFi
     });
   }
 
-  // derived: placement-semantics.md §2.3 (eligibility checks in order, first failure is the reason;
+  // derived: pkg/scheduler/clustereligibilitychecker/checker.go (eligibility checks in order, first failure is the reason;
   // an unhealthy cluster whose Healthy condition changed less than the timeout ago stays eligible)
   it("eligibility reasons of PickFixed targets (default 5 min timeouts)", () => {
     const clusters = [

@@ -1,5 +1,6 @@
-// PickN consequences of placement-semantics.md (§0.5, §0.7, §0.9, §2.6, §2.8-2.11, §3.2) that
-// upstream's test/scheduler/pickn_integration_test.go does not exercise, on the same F9 fleet (see
+// PickN consequences of the upstream scheduler code (kubefleet-dev/kubefleet pkg/scheduler/framework/
+// framework.go, frameworkutils.go and the topologyspreadconstraints / sameplacementaffinity plugins)
+// that upstream's test/scheduler/pickn_integration_test.go does not exercise, on the same F9 fleet (see
 // fixtures.ts). The transcribed upstream cases are in integration-pickn.test.ts; the decision order
 // and the per-iteration scores follow the rules described there.
 
@@ -22,8 +23,8 @@ const F9 = f9Clusters();
 
 const scenarios: Scenario[] = [
   {
-    // derived: placement-semantics.md §2.10 PickN step 2 (downscale sorts scheduled bindings by
-    // stored score ascending, ties by smaller name; remaining decisions in that order)
+    // derived: framework.go PickN downscale (sorts scheduled bindings by stored score ascending,
+    // ties by smaller name; remaining decisions in that order)
     name: "downscale N=4 -> 2 trims the lowest stored scores first (6, 7 at 0 before 4, 5 at 10)",
     steps: [
       PICKN4_PREFER_CENTRAL_PROD_STEP,
@@ -44,7 +45,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §2.10 PickN step 2 (count >= |scheduled|: all scheduled
+    // derived: framework.go PickN downscale (count >= |scheduled|: all scheduled
     // bindings go first, then the lowest-sorted bound ones)
     name: "downscale N=4 -> 1 with 4, 5 bound: trims both scheduled (6, 7) and bound 4 (same score, smaller name)",
     steps: [
@@ -67,7 +68,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §0.9 / §2.10 PickN step 3 (fully scheduled: nothing to do;
+    // derived: framework.go PickN, fully scheduled (IgnoredDuringExecution: nothing to do;
     // decisions rewritten from bound then scheduled bindings)
     name: "fully scheduled PickN keeps a cluster that loses its label (IgnoredDuringExecution)",
     steps: [
@@ -87,7 +88,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §0.5 (topology domains are counted over all clusters; an
+    // derived: plugins/topologyspreadconstraints (topology domains are counted over all clusters; an
     // excluded domain with 0 placements can stall DoNotSchedule below N)
     name: "N=4, region NotIn [west] + region DoNotSchedule: stalls at 2 because the empty west domain counts",
     steps: [
@@ -111,7 +112,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §0.7, §2.8-2.9 (an obsolete binding's cluster wins ties in the
+    // derived: plugins/sameplacementaffinity and framework/score.go (an obsolete binding's cluster wins ties in the
     // first iteration; the patched binding keeps its state and gets the new score)
     name: "policy change PickFixed [1] -> PickN 1: the obsolete cluster 1 beats the greater names on the tie",
     steps: [
@@ -144,7 +145,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §2.11 (an unscheduled binding whose cluster is picked again is
+    // derived: frameworkutils.go crossReferencePickedClustersAndDeDupBindings (an unscheduled binding whose cluster is picked again is
     // patched back to its previous state; patched entries follow the binding order)
     name: "N=3 -> 1 -> 3: the unscheduled bindings of 5 and 6 are restored instead of new ones being created",
     steps: [
@@ -168,7 +169,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: frameworkutils.go newSchedulingDecisionsFromBindings (placement-semantics.md §3.2): not-picked
+    // derived: frameworkutils.go newSchedulingDecisionsFromBindings: not-picked
     // entries (best first) take the unselected slots before filtered ones
     name: "maxUnselectedClusterDecisionCount 2: N=1 lists only the two best not-picked clusters",
     steps: [
@@ -203,7 +204,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §2.6 (a cluster without the topology key gets +0 and is never
+    // derived: plugins/topologyspreadconstraints (a cluster without the topology key gets +0 and is never
     // violated, and does not count towards any domain)
     name: "N=3, region DoNotSchedule with an unlabelled cluster: it wins iteration 1 (0 beats -1)",
     steps: [
@@ -226,7 +227,7 @@ const scenarios: Scenario[] = [
   },
 ];
 
-describe("scheduler integration (derived from placement-semantics.md): PickN", () => {
+describe("scheduler integration (derived from upstream's scheduler code): PickN", () => {
   for (const sc of scenarios) {
     it(sc.name, () => {
       runScenario(schedule, sc);

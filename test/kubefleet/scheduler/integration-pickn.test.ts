@@ -1,6 +1,7 @@
 // PickN scenarios transcribed from upstream's real-scheduler integration suite
-// test/scheduler/pickn_integration_test.go (F9 fleet, see fixtures.ts). Consequences of
-// placement-semantics.md §2.10 that the suite does not exercise are in integration-pickn-derived.test.ts.
+// test/scheduler/pickn_integration_test.go (F9 fleet, see fixtures.ts). Consequences of upstream's
+// PickN code (kubefleet-dev/kubefleet pkg/scheduler/framework/framework.go) that the suite does not
+// exercise are in integration-pickn-derived.test.ts.
 //
 // schedule() runs upstream's requeue loop to its fixed point, so with topology spread constraints
 // (batch size 1) a picked cluster's score is the one from the iteration that picked it, while

@@ -2,7 +2,8 @@
 // suite test/scheduler/property_based_scheduling_integration_test.go (F9 fleet, see fixtures.ts).
 //
 // Sorter scores use min/max over *all* clusters, including the unhealthy cluster 8 (node count 1,
-// available cpu 0) and Go's round-half-away-from-zero (placement-semantics.md §0.3-0.4, §2.7).
+// available cpu 0) and Go's round-half-away-from-zero (kubefleet-dev/kubefleet
+// pkg/scheduler/framework/plugins/clusteraffinity/state.go and scoring.go).
 
 import { schedule } from "../../../components/core/kubefleet/scheduler";
 import type { ClusterSelectorTerm, PlacementPolicy, PreferredClusterSelector } from "../../../components/core/kubefleet/scheduler/types";
@@ -395,7 +396,7 @@ const ROUNDING_FLEET = [
 
 const roundingScenarios: Scenario[] = [
   {
-    // derived: placement-semantics.md §0.4 / §2.7 (Go math.Round: -2.5 -> -3, rounded per term, then summed)
+    // derived: clusteraffinity/scoring.go (Go math.Round: -2.5 -> -3, rounded per term, then summed)
     name: "negative weight: 0.25 x -10 = -2.5 rounds to -3 (half away from zero), -7.5 to -8",
     steps: [
       {
@@ -425,7 +426,7 @@ const roundingScenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §0.4 (each preferred term is rounded separately, then summed)
+    // derived: clusteraffinity/scoring.go (each preferred term is rounded separately, then summed)
     name: "two terms of -2.5 each sum to -6, not round(-5)",
     steps: [
       {

@@ -223,8 +223,9 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    // derived: placement-semantics.md §0.9-0.10 (a taint added later does not evict under the same
-    // policy; any policy change re-evaluates taints and drops the cluster)
+    // derived: kubefleet-dev/kubefleet pkg/scheduler/framework/plugins/sameplacementaffinity (a taint
+    // added later does not evict under the same policy) and frameworkutils.go classifyBindings (after
+    // any policy change the binding is obsolete, so taints are re-evaluated and the cluster is dropped)
     name: "no policy: a later untolerated taint keeps cluster 1 until a policy change drops it",
     steps: [
       F9_NO_POLICY_STEP,

@@ -1,8 +1,9 @@
 // Property-based tests of schedule() over random fleets and random valid policies.
 //
 // Random fleets: 1-9 clusters with random names, region/env labels, node-count / energy /
-// available-cpu properties, NoSchedule taints and an eligibility state (placement-semantics.md §2.3).
-// Random policies are valid per the webhook rules of §1.2 (no preferred terms for PickAll, sorters
+// available-cpu properties, NoSchedule taints and an eligibility state (kubefleet-dev/kubefleet
+// pkg/scheduler/clustereligibilitychecker/checker.go). Random policies are valid per the webhook
+// rules of pkg/utils/validator/placement.go (no preferred terms for PickAll, sorters
 // only in preferred terms, selectors only in required terms, unique tolerations, ...).
 //
 // The filter oracle below re-implements label selectors, integer property selectors, eligibility

@@ -1,6 +1,7 @@
-// Fleet members as the MemberCluster objects KubeFleet's scheduler reads (placement-semantics.md
-// §1.3): labels (plus the ones Azure Fleet Manager puts on AKS members, azure-fleet-and-pulumi.md
-// §3), taints, properties, resource usage, and a healthy MemberAgent status. A member declared in the
+// Fleet members as the MemberCluster objects KubeFleet's scheduler reads (kubefleet-dev/kubefleet
+// apis/cluster/v1beta1/membercluster_types.go): labels (plus the ones Azure Fleet Manager puts on
+// its members, MicrosoftDocs/azure-aks-docs articles/kubernetes-fleet/concepts-member-cluster-labels.md),
+// taints, properties, resource usage, and a healthy MemberAgent status. A member declared in the
 // program is treated as joined and healthy, so it is eligible; the real agent's health is not known
 // to a pure function. Pure: no Pulumi import.
 
@@ -82,7 +83,10 @@ function copyUsage(usage: NonNullable<PlacementMemberFacts["resourceUsage"]>): N
   };
 }
 
-/** Joined and Healthy True since `time`, heartbeat at `time`: passes every eligibility check (§2.3). */
+/**
+ * Joined and Healthy True since `time`, heartbeat at `time`: passes every eligibility check
+ * (kubefleet-dev/kubefleet pkg/scheduler/clustereligibilitychecker/checker.go).
+ */
 function healthyAgent(time: string) {
   const condition = (type: string) => ({ type, status: "True" as const, reason: "DeclaredMember", message: "declared in the fleetmesh program", lastTransitionTime: time });
   return { type: "MemberAgent", conditions: [condition("Joined"), condition("Healthy")], lastReceivedHeartbeat: time };

@@ -1,5 +1,5 @@
 // A placement's rolling update as an ordering of per-member updates, following KubeFleet's rollout
-// controller (pkg/controllers/rollout/controller.go, placement-semantics.md §4). Pure: no Pulumi.
+// controller (kubefleet-dev/kubefleet pkg/controllers/rollout/controller.go). Pure: no Pulumi.
 //
 // Upstream re-evaluates the bindings on every reconcile; each reconcile may
 //   - bind up to maxToAdd = (T + maxSurge) − |canBeReady| new clusters (Scheduled → Bound), and

@@ -1,3 +1,25 @@
+// What a placement carries from one run to the next, and the stack output it is read back from.
+// Pure: no Pulumi import.
+
+import { Binding } from "../scheduler/types";
+
+/**
+ * What a placement carries from one run to the next: its bindings make it sticky, as a
+ * ClusterResourcePlacement's ClusterResourceBindings do (kubefleet-dev/kubefleet
+ * apis/placement/v1beta1/binding_types.go).
+ */
+export interface PlacementState {
+  version: 1;
+  bindings: Binding[];
+  /** A hash of the placed objects (objectsHash): a change makes the rollout go batch by batch. */
+  objectsHash: string;
+}
+
+/** A stack output that is a PlacementState (and not some other export under that name). */
+export function isPlacementState(value: unknown): value is PlacementState {
+  return typeof value === "object" && value !== null && (value as PlacementState).version === 1 && Array.isArray((value as PlacementState).bindings);
+}
+
 /**
  * The stack output a Placement reads its previous bindings from by default: the placement's name in
  * camelCase plus "PlacementState" ("pick-all-production" → "pickAllProductionPlacementState"), the

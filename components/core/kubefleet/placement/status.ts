@@ -1,6 +1,6 @@
-// A placement's per-cluster statuses in upstream shape (placement-semantics.md §3.4) and the what-if
-// printed during preview: the decisions, what changes against the previous run, and the rollout
-// batches. Pure: no Pulumi import.
+// A placement's per-cluster statuses in upstream shape (kubefleet-dev/kubefleet
+// pkg/controllers/placement/placement_status.go) and the what-if printed during preview: the
+// decisions, what changes against the previous run, and the rollout batches. Pure: no Pulumi import.
 
 import { ClusterDecision, Condition, PlacementPolicy, PlacementType, ScheduleResult } from "../scheduler/types";
 import { renderTable } from "../../fleet/allocation-table";

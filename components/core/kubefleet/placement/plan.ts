@@ -1,0 +1,121 @@
+// A placement's whole run, decided from plain values: the objects the selectors carry
+// (kubefleet-dev/kubefleet pkg/controllers/placement/resource_selector.go), the scheduler's
+// decisions with the previous run's bindings making it sticky (pkg/scheduler/scheduler.go), the
+// rollout batches (pkg/controllers/rollout/controller.go), the statuses and what-if, the state to
+// carry to the next run, and the children to register. Pure: no Pulumi import.
+
+import { createHash } from "crypto";
+import { schedule } from "../scheduler";
+import { Condition, PlacementPolicy, ScheduleResult } from "../scheduler/types";
+import { RolloutStrategy } from "../scheduler/validation/strategy";
+import { CrpApiVersion, PlacementChild, hubChildren, memberChildren } from "./children";
+import { PlacementMemberFacts, memberClusters } from "./member-clusters";
+import { KubernetesObject, ResourceSelectorTerm, invalidSelectorsCondition, selectResources } from "./resource-selection";
+import { RolloutBatch, rolloutBatches } from "./rollout";
+import { PlacementState } from "./state-output";
+import { PlacementMode, PlacementStatus, PlacementWhatIf, placementStatuses, placementWhatIf } from "./status";
+
+export interface PlacementPlanInput {
+  /** The placement's (ClusterResourcePlacement's) name: every child name starts with it. */
+  name: string;
+  /** The hub inventory the selectors choose from. */
+  resources: KubernetesObject[];
+  resourceSelectors: ResourceSelectorTerm[];
+  /** @default PickAll */
+  policy?: PlacementPolicy;
+  strategy?: RolloutStrategy;
+  /** @default "direct" */
+  mode?: PlacementMode;
+  /** Hub mode: the ClusterResourcePlacement version. @default DEFAULT_CRP_API_VERSION */
+  crpApiVersion?: CrpApiVersion;
+  /** Every member of the fleet, in the fleet's order. */
+  members: PlacementMemberFacts[];
+  /** Stamps the MemberClusters' heartbeats and the scheduler's clock. */
+  now: Date;
+  /** What the previous run left; undefined on the first run. */
+  previous?: PlacementState;
+}
+
+export interface PlacementPlan {
+  /** The objects the selectors carry ([] when they are invalid). */
+  selected: KubernetesObject[];
+  schedule: ScheduleResult;
+  /** The placement's Scheduled condition (InvalidResourceSelectors wins over the scheduler's). */
+  condition: Condition;
+  /** The members that hold the objects after this run, in rollout order. */
+  targets: string[];
+  /** The batches the targets whose objects change are updated in. */
+  batches: RolloutBatch[];
+  whatIf: PlacementWhatIf;
+  placementStatuses: PlacementStatus[];
+  /** What to carry to the next run. */
+  state: PlacementState;
+  /** What to register, each child after the children it depends on. */
+  children: PlacementChild[];
+}
+
+export function planPlacement(input: PlacementPlanInput): PlacementPlan {
+  const selection = selectResources(input.resources, input.resourceSelectors, { placementName: input.name });
+  const result = schedule({ clusters: memberClusters(input.members, input.now), policy: input.policy, bindings: input.previous?.bindings, now: input.now });
+  const condition = selection.error !== undefined ? invalidSelectorsCondition(selection.error) : result.condition;
+  const targets = selection.error !== undefined ? [] : rolloutOrder(result);
+  const hash = objectsHash(selection.selected);
+  const serving = servingClusters(input.previous);
+  const batches = rolloutBatches({
+    strategy: input.strategy,
+    placementType: input.policy?.placementType ?? "PickAll",
+    numberOfClusters: input.policy?.numberOfClusters,
+    clusterNames: input.policy?.clusterNames,
+    targets,
+    changed: input.previous?.objectsHash === hash ? targets.filter((t) => !serving.includes(t)) : targets,
+    serving,
+  });
+  const mode = input.mode ?? "direct";
+  const whatIf = placementWhatIf({ placement: input.name, policy: input.policy, result, condition, previousTargets: serving, targets, batches, mode });
+  return {
+    selected: selection.selected,
+    schedule: result,
+    condition,
+    targets,
+    batches,
+    whatIf,
+    placementStatuses: placementStatuses(result, input.policy),
+    state: { version: 1, bindings: result.bindings, objectsHash: hash },
+    children: children(input, mode, selection.selected, targets, batches, hash),
+  };
+}
+
+/** Upstream's decision order (best first) is the order the rollout updates clusters in; clusters still bound without a selected decision follow, by name. */
+function rolloutOrder(result: ScheduleResult): string[] {
+  const holding = new Set(result.bindings.filter((b) => b.state !== "Unscheduled").map((b) => b.targetCluster));
+  const inDecisionOrder = result.decisions.filter((d) => d.selected && holding.has(d.clusterName)).map((d) => d.clusterName);
+  return [...inDecisionOrder, ...[...holding].filter((t) => !inDecisionOrder.includes(t)).sort()];
+}
+
+/** The clusters that held the objects after the previous run. */
+function servingClusters(previous: PlacementState | undefined): string[] {
+  return (previous?.bindings ?? []).filter((b) => b.state !== "Unscheduled").map((b) => b.targetCluster);
+}
+
+function children(input: PlacementPlanInput, mode: PlacementMode, selected: KubernetesObject[], targets: string[], batches: RolloutBatch[], hash: string): PlacementChild[] {
+  const objects = selected.map((object) => ({ key: objectKey(object), object }));
+  if (mode === "hub") {
+    return hubChildren({ placement: input.name, objects, resourceSelectors: input.resourceSelectors, policy: input.policy, strategy: input.strategy, apiVersion: input.crpApiVersion });
+  }
+  return memberChildren({ placement: input.name, objects, targets, batches, objectsHash: hash });
+}
+
+/** A short hash of the placed objects: when it changes, every target's objects change. */
+export function objectsHash(objects: readonly KubernetesObject[]): string {
+  return createHash("sha256").update(JSON.stringify(objects)).digest("hex").slice(0, 16);
+}
+
+/** An object's part of a child name: group (`core` for the core group), kind, namespace, name; lower case, DNS-safe. */
+export function objectKey(obj: KubernetesObject): string {
+  const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "core";
+  return [group, obj.kind, obj.metadata.namespace ?? "", obj.metadata.name]
+    .filter((part) => part !== "")
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, "-");
+}
