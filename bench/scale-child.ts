@@ -49,7 +49,7 @@ async function fleetmesh(members: number, cloud: FakeCloud, stateFile: string): 
     name: m.name,
     parent: m.parent ? index.get(m.parent) : undefined,
     custom: m.custom,
-    inputs: unwrapSecrets(cloud.inputs.get(`${m.type}::${m.name}`) ?? {}) as Record<string, unknown>,
+    inputs: unwrapSecrets(cloud.inputsNamed(m.type, m.name)) as Record<string, unknown>,
   }));
 }
 

@@ -5,34 +5,35 @@ import { refuse } from "./errors";
 import { Fleet } from "./fleet";
 import { Member } from "./member";
 
+/** Traffic allowed from some pods of some members to other pods of the same or other members. */
 export interface CrossClusterPolicyArgs {
   /** The fleet the members belong to. */
-  fleet: Fleet;
+  readonly fleet: Fleet;
   /** The pods allowed to connect: their member (or members), namespace and labels. */
-  from: PolicyPeer;
+  readonly from: PolicyPeer;
   /** The pods they may connect to: their member (or members), namespace and labels. */
-  to: PolicyPeer;
+  readonly to: PolicyPeer;
   /**
    * Destination ports (`protocol` TCP, UDP, SCTP or ANY; default TCP).
-   * @default every port
+   * @default every port and protocol of the destination pods
    */
-  ports?: PolicyPort[];
+  readonly ports?: PolicyPort[];
   /**
    * Also let the source pods resolve names with their own member's kube-dns (port 53, any
    * protocol, every name): the egress policy otherwise blocks DNS.
-   * @default true
+   * @default true: the source pods may query their own member's kube-dns
    */
-  allowDns?: boolean;
+  readonly allowDns?: boolean;
   /**
    * Base name of the policies: `<policyName>-egress` and `<policyName>-ingress`.
    * @default the component's name
    */
-  policyName?: string;
+  readonly policyName?: string;
   /**
    * The policies' `spec.description`.
-   * @default none
+   * @default no description on the policies
    */
-  description?: string;
+  readonly description?: string;
 }
 
 /**

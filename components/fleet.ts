@@ -188,8 +188,13 @@ export class Fleet extends PlannedComponent {
     const ca = sharedCa(name, args.ca, this);
     this.caCertPem = ca.certPem;
     this.azureFleet = args.azureFleet ? this.createAzureFleet(name, args.azureFleet) : undefined;
-    this.previous = readPreviousFleetState(name, args.state, this);
-    this.outcome = this.previous.then((previous) => allocationOutcome(name, plan, previous, args.allowRenumber ?? false));
+    const read = readPreviousFleetState(name, args.state, this);
+    // A state output that is not a fleet's state refuses the run like any state-dependent rule.
+    this.outcome = read.then(
+      (previous) => allocationOutcome(name, plan, previous, args.allowRenumber ?? false),
+      (error: Error) => ({ refusal: new FleetValidationError(`Fleet "${name}"`, [{ path: "state.stackOutput", message: error.message.replace(/^state\.stackOutput: /, "") }]) }),
+    );
+    this.previous = read.catch(() => undefined);
     const allocations = this.outcome.then((o) => o.allocations);
     this.members = this.createMembers(name, args, ca, allocations);
     this.meshes = this.createMeshes(name, args);

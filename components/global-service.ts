@@ -7,50 +7,51 @@ import { Fleet } from "./fleet";
 import { Member } from "./member";
 import { fleetMembers, memberNamespace, memberService } from "./runtime/member-objects";
 
+/** A Service shared by the members of one Cilium Cluster Mesh. */
 export interface GlobalServiceArgs {
   /** The mesh whose members share the service. */
-  mesh: ClusterMesh;
+  readonly mesh: ClusterMesh;
   /** The fleet the mesh belongs to (or its members by name): each copy is deployed with its member's provider. */
-  fleet: Fleet | Record<string, Member>;
+  readonly fleet: Fleet | Record<string, Member>;
   /** The namespace of the Service (the same on every member). */
-  namespace: string;
+  readonly namespace: string;
   /**
    * The Service's name (the same on every member).
    * @default the component's name
    */
-  serviceName?: string;
+  readonly serviceName?: string;
   /** Pod labels the Service selects on every member. */
-  selector: Record<string, string>;
+  readonly selector: Record<string, string>;
   /**
    * The Service's ports: one list for every member, or member name → its list. Names, numbers and
    * protocols must be the same on every member (only `targetPort` may differ); with more than one
    * port, every port needs a name.
    */
-  ports: PortsInput;
+  readonly ports: PortsInput;
   /**
    * `service.cilium.io/shared`: whether a member exports its own endpoints to the other members
    * (false: it only consumes theirs). One value for every member, or member name → value.
-   * @default true on every member
+   * @default true on every member: each exports its endpoints and consumes the others'
    */
-  shared?: boolean | Record<string, boolean>;
+  readonly shared?: boolean | Record<string, boolean>;
   /**
    * `service.cilium.io/affinity`: prefer local or remote endpoints (falling back to the others only
    * when none of the preferred is healthy), or neither.
-   * @default no annotation (Cilium's "none")
+   * @default no annotation (Cilium's "none"): Cilium balances across all endpoints, local and remote
    */
-  affinity?: ServiceAffinity;
+  readonly affinity?: ServiceAffinity;
   /**
    * The members that get the Service (a member without it can neither export nor consume it).
    * @default every member of the mesh
    */
-  members?: string[];
+  readonly members?: string[];
   /**
    * Create the namespace on each member, annotated `clustermesh.cilium.io/global: "true"` when the
    * mesh's namespaces are not global by default. Never for a namespace in the mesh's
    * `globalNamespaces` (the mesh creates it); turn it off when something else creates it.
-   * @default true
+   * @default true: the component creates the namespace on each member unless the mesh does
    */
-  createNamespace?: boolean;
+  readonly createNamespace?: boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ export { Member, MemberDeclaration, MeshEndpointArgs } from "./member";
 export { ClusterMesh, MeshDeclaration } from "./cluster-mesh";
 export { KindClusterArgs } from "./runtime/kind-cluster";
 export { AksClusterArgs } from "./runtime/aks-cluster";
+export { AksVirtualNetworkArgs } from "./runtime/aks-cluster";
 export { ExistingCa } from "./runtime/shared-ca";
 export { FleetStateSource, StateSource } from "./runtime/previous-state";
 export type { CiliumOwner } from "./core/fleet/plan-fleet";

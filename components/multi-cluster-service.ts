@@ -23,42 +23,47 @@ import { IngressAddress } from "./runtime/fleet-claims";
 import { CILIUM_V2ALPHA1, ingressAnnouncementManifest, ingressPoolManifest, pinnedLoadBalancerAddress } from "./core/cilium/load-balancer-pool";
 import { LabelSelector } from "./core/kubefleet/scheduler/types";
 
+/** One L4 entry point on one member that balances across the endpoints of the members it selects. */
 export interface MultiClusterServiceArgs {
   /** The fleet whose members serve and expose the service. */
-  fleet: Fleet;
+  readonly fleet: Fleet;
   /** The namespace of the Service on every member. */
-  namespace: string;
+  readonly namespace: string;
   /** The Service exported from each exporting member (and the name of the import and entry point). */
-  serviceName: string;
+  readonly serviceName: string;
   /** Members whose labels match export their endpoints. */
-  exportFrom: LabelSelector;
+  readonly exportFrom: LabelSelector;
   /** The member whose load balancer is the entry point. */
-  ingressMember: string;
+  readonly ingressMember: string;
   /**
    * An internal Azure load balancer (AKS ingress members). On kind and kubeconfig members the pinned
    * address is on the members' own network either way.
-   * @default false
+   * @default false: a public Azure load balancer on AKS ingress members
    */
-  internal?: boolean;
+  readonly internal?: boolean;
   /**
    * The Service's ports: one list, or exporting member name → its list. On an Azure Fleet they are
    * only checked (exports whose lists differ in any way, order included, conflict); without one,
    * fleetmesh creates the Services with them and they are required.
-   * @default not checked (Azure Fleet); required otherwise
+   * @default on an Azure Fleet, the exported Services' ports are not checked; without one, the
+   * component is refused (ports are required)
    */
-  ports?: PortsInput;
+  readonly ports?: PortsInput;
   /**
    * Pod labels the exported Service selects. Required without an Azure Fleet (fleetmesh creates the
    * Services); not used on an Azure Fleet, where the Service belongs to your workload.
-   * @default none
+   * @default on an Azure Fleet, your workload's Service selects its pods; without one, the component
+   * is refused (a selector is required)
    */
-  selector?: Record<string, string>;
+  readonly selector?: Record<string, string>;
   /**
-   * Without an Azure Fleet: create the namespace on each member that gets a Service (see
-   * `GlobalServiceArgs.createNamespace`).
-   * @default true
+   * Without an Azure Fleet: create the namespace on each member that gets a Service, annotated
+   * `clustermesh.cilium.io/global: "true"` when the mesh's namespaces are not global by default.
+   * Never for a namespace in the mesh's `globalNamespaces` (the mesh creates it); turn it off when
+   * something else creates it. Not used on an Azure Fleet.
+   * @default true: the component creates the namespace on each such member unless the mesh does
    */
-  createNamespace?: boolean;
+  readonly createNamespace?: boolean;
 }
 
 /**

@@ -226,7 +226,7 @@ export class FakeCloud {
   /** The inputs of the one resource of that type and name; refuses when there is none, or more than one. */
   inputsNamed(type: string, name: string): Record<string, unknown> {
     const found = this.registrations.filter((r) => r.type === type && r.name === name);
-    if (found.length !== 1) throw new Error(`${found.length} resources of type ${type} are named ${name}${found.length ? `: ${found.map((r) => r.urn).join(", ")}` : ""}`);
+    if (found.length !== 1) throw new Error(`${found.length} resources of type ${type} are named ${name}${found.length ? `: ${found.map((r) => r.urn).sort().join(", ")}` : ""}`);
     return found[0].inputs;
   }
 
@@ -254,8 +254,12 @@ export class FakeCloud {
   private commandState(name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     // Commands do not run during preview: their output is unknown then (unless placeholders are asked for).
     if (this.preview && !this.placeholders) return { ...inputs };
-    if (name.endsWith("-kind-kubeconfig")) return { ...inputs, stdout: fakeKubeconfig(name.replace(/-kind-kubeconfig$/, "")) };
-    if (name.endsWith("-kind-address")) return { ...inputs, stdout: `${fakeNodeAddress(name.replace(/-kind-address$/, ""))}\n` };
+    // The kind cluster a command is about is in its own command line (names are `<fleet>-<member>` or chosen).
+    const create = typeof inputs.create === "string" ? inputs.create : "";
+    const kubeconfigOf = /^kind get kubeconfig --name '([^']+)'$/.exec(create)?.[1];
+    if (name.endsWith("-kind-kubeconfig") && kubeconfigOf) return { ...inputs, stdout: fakeKubeconfig(kubeconfigOf) };
+    const controlPlane = /^docker inspect .* '([^']+)-control-plane'$/.exec(create)?.[1];
+    if (name.endsWith("-kind-address") && controlPlane) return { ...inputs, stdout: `${fakeNodeAddress(controlPlane)}\n` };
     return { ...inputs, stdout: "" };
   }
 

@@ -1,9 +1,11 @@
 // Runs a Pulumi program in-process on the mock runtime, in preview mode, inside a root stack (so
-// every resource can be recorded with its parent and provider), and collects what it logged.
+// every resource can be recorded with its parent and provider), collects what it logged, and
+// refuses what `pulumi up` (or the clusters) would refuse: see refusals.
 import * as path from "path";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { FakeCloud, Registration, redactSecrets, unwrapSecrets } from "./fake-cloud";
+import { FakeCloud, Registration, redactSecrets } from "./fake-cloud";
+import { providerUrnOf, refusals } from "./refusals";
 
 export interface PlannedResource {
   type: string;
@@ -102,6 +104,19 @@ async function settleOutputs(exports: unknown): Promise<Record<string, unknown>>
   return outputs;
 }
 
+/**
+ * The refusals of components that plan once the previous run's state is read (their `ready`
+ * rejects): a real program ends with that error, so the plan does too. Taken as soon as the
+ * program's module has run, before any refusal can happen, so none goes unhandled.
+ */
+function componentRefusals(recorded: readonly Recorded[]): Promise<Error[]> {
+  const readiness = recorded.flatMap((r) => {
+    const ready = (r.resource as { ready?: unknown }).ready;
+    return ready instanceof Promise ? [ready.then(() => undefined, (error: unknown) => (error instanceof Error ? error : new Error(String(error))))] : [];
+  });
+  return Promise.all(readiness).then((all) => all.filter((e): e is Error => e !== undefined));
+}
+
 interface Recorded {
   type: string;
   name: string;
@@ -126,17 +141,6 @@ async function settleRegistrations(recorded: readonly Recorded[]): Promise<strin
   return urns;
 }
 
-/** The URN in a provider reference `<urn>::<id>`. */
-function providerUrnOf(reference: string | undefined): string | undefined {
-  return reference ? reference.slice(0, reference.lastIndexOf("::")) : undefined;
-}
-
-/** Each recorded resource with the request the engine received for it (URNs registered twice: in turn). */
-function pairRegistrations(recorded: readonly Recorded[], urns: readonly string[], registrations: readonly Registration[]): Array<Registration | undefined> {
-  const queues = new Map<string, Registration[]>();
-  for (const registration of registrations) queues.set(registration.urn, [...(queues.get(registration.urn) ?? []), registration]);
-  return recorded.map((_, i) => queues.get(urns[i])?.shift());
-}
 
 function plannedResource(r: Recorded, urn: string, request: Registration | undefined, names: WeakMap<pulumi.Resource, string>, raw: boolean): PlannedResource {
   const inputs = request?.inputs ?? {};
@@ -173,12 +177,14 @@ export async function runProgram(
   const project = path.basename(path.resolve(programDir));
   const cloud = new FakeCloud(true, options.previousOutputs ?? {}, true);
   await pulumi.runtime.setMocks(cloud.mocks(), project, options.stack ?? "plan", true, "organization");
-  for (const [key, value] of Object.entries(options.config ?? {})) pulumi.runtime.setConfig(key.includes(":") ? key : `${project}:${key}`, value);
+  // This plan's config only: a previous plan's in this process must not leak in.
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [key.includes(":") ? key : `${project}:${key}`, value])));
   const recorded: Recorded[] = [];
   const names = new WeakMap<pulumi.Resource, string>();
   const logs: PlannedLog[] = [];
   captureLogs(logs, names);
   let exports: unknown;
+  let refused: Promise<Error[]> = Promise.resolve([]);
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       names.set(args.resource, `${args.type}::${args.name}`);
@@ -188,141 +194,23 @@ export async function runProgram(
     try {
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       exports = require(entry);
+      refused = componentRefusals(recorded);
       return {};
     } catch (error) {
       throw new ProgramError(`program "${programDir}" failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
+  const failures = await refused;
+  if (failures.length > 0) throw new ProgramError(`program "${programDir}" failed: ${failures.map((e) => e.message).join("\n")}`);
   const urns = await settleRegistrations(recorded);
   const problems = refusals(cloud.registrations);
   if (problems.length > 0) throw new ProgramError(`program "${programDir}" cannot be deployed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-  const requests = pairRegistrations(recorded, urns, cloud.registrations);
+  // Refused above unless every URN is registered once: each resource's request is the one with its URN.
+  const requests = new Map(cloud.registrations.map((r) => [r.urn, r]));
   return {
-    resources: recorded.map((r, i) => plannedResource(r, urns[i], requests[i], names, options.raw ?? false)),
+    resources: recorded.map((r, i) => plannedResource(r, urns[i], requests.get(urns[i]), names, options.raw ?? false)),
     logs,
     outputs: await settleOutputs(exports),
   };
 }
 
-/**
- * What `pulumi up` would refuse, or the cluster would, in these requests; every problem, not only
- * the first (the engine stops at its first).
- */
-export function refusals(registrations: readonly Registration[]): string[] {
-  return [...duplicateUrns(registrations), ...sharedKubernetesObjects(registrations), ...defaultKubernetesProviders(registrations)];
-}
-
-/**
- * Two registrations of one URN. The engine's own message: pulumi/pulumi
- * sdk/go/common/diag/errors.go (GetDuplicateResourceURNError), raised by the step generator's
- * generateURN (pkg/resource/deploy/step_generator.go) for registrations and reads alike.
- */
-function duplicateUrns(registrations: readonly Registration[]): string[] {
-  const seen = new Set<string>();
-  const reported = new Set<string>();
-  for (const { urn } of registrations) {
-    if (seen.has(urn)) reported.add(urn);
-    seen.add(urn);
-  }
-  return [...reported].map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`);
-}
-
-/**
- * A resource the Kubernetes provider manages or reads (custom, or a multi-language component such as
- * ConfigGroup). Not the provider itself (`pulumi:providers:kubernetes`), nor local components.
- */
-const usesKubernetesProvider = (r: Registration) => r.type.startsWith("kubernetes:") && (r.custom || r.remote);
-
-/**
- * A Kubernetes resource (or read) on the default provider: it would go to whatever cluster the
- * ambient kubeconfig selects. The plan treats that provider as disabled (as `pulumi:disable-default-providers`
- * does) and uses the engine's message for it: pulumi/pulumi sdk/go/common/diag/errors.go
- * (GetDefaultProviderDenied), raised by loadResourceProvider in pkg/resource/deploy/step_generator.go
- * with the package and the URN.
- */
-function defaultKubernetesProviders(registrations: readonly Registration[]): string[] {
-  return registrations
-    .filter((r) => usesKubernetesProvider(r) && !r.provider)
-    .map((r) => `Default provider for 'kubernetes' disabled. '${r.urn}' must use an explicit provider.`);
-}
-
-/**
- * Kinds whose objects have no namespace (`scope: Cluster`): the core and RBAC ones most programs
- * use (Kubernetes API reference), and the CRDs fleetmesh deploys: kubefleet
- * config/crd/bases/placement.kubernetes-fleet.io_clusterresourceplacements.yaml and
- * cluster.kubernetes-fleet.io_memberclusters.yaml, cilium
- * pkg/k8s/apis/cilium.io/client/crds/v2/ciliumloadbalancerippools.yaml. Any other kind is taken as namespaced.
- */
-const CLUSTER_SCOPED = new Set([
-  "/Namespace",
-  "rbac.authorization.k8s.io/ClusterRole",
-  "rbac.authorization.k8s.io/ClusterRoleBinding",
-  "apiextensions.k8s.io/CustomResourceDefinition",
-  "placement.kubernetes-fleet.io/ClusterResourcePlacement",
-  "cluster.kubernetes-fleet.io/MemberCluster",
-  "cilium.io/CiliumLoadBalancerIPPool",
-]);
-
-const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
-
-interface KubernetesObject {
-  /** provider URN, group, kind, namespace, name: what the API server tells objects apart by. */
-  key: string;
-  description: string;
-  owner: string;
-}
-
-/**
- * A namespaced object without metadata.namespace goes to its provider's `namespace`, else the
- * kubeconfig context's (fleetmesh's kubeconfigs set none), else "default": pulumi-kubernetes
- * provider/pkg/provider/provider.go (Configure) and provider/pkg/clients/clients.go (NamespaceOrDefault).
- */
-function providerNamespaces(registrations: readonly Registration[]): Map<string, string> {
-  const namespaces = new Map<string, string>();
-  for (const r of registrations) {
-    if (r.type === "pulumi:providers:kubernetes" && typeof r.inputs.namespace === "string" && r.inputs.namespace) namespaces.set(r.urn, r.inputs.namespace);
-  }
-  return namespaces;
-}
-
-function objectIdentity(manifest: unknown, provider: string, defaultNamespace: string, owner: string): KubernetesObject | undefined {
-  const { apiVersion, kind, metadata } = (manifest ?? {}) as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
-  if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof metadata?.name !== "string") return undefined;
-  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "";
-  const namespace = CLUSTER_SCOPED.has(`${group}/${kind}`) ? "" : typeof metadata.namespace === "string" && metadata.namespace ? metadata.namespace : defaultNamespace;
-  const id = namespace ? `${namespace}/${metadata.name}` : metadata.name;
-  return { key: [provider, group, kind, namespace, metadata.name].join("\n"), description: `${group ? `${group}/` : ""}${kind} '${id}' on '${provider}'`, owner };
-}
-
-/**
- * The objects a Kubernetes resource manages: its own inputs (typed resources carry apiVersion and
- * kind), or a ConfigGroup's `objs`. Patch resources share objects by design (server-side apply
- * field managers) and Helm releases' rendered objects are not seen here.
- */
-function objectsOf(r: Registration, namespaces: Map<string, string>): KubernetesObject[] {
-  if (r.type.endsWith("Patch")) return [];
-  const inputs = unwrapSecrets(r.inputs) as Record<string, unknown>;
-  const manifests = r.type === CONFIG_GROUP ? [inputs.objs ?? []].flat() : [inputs];
-  const provider = providerUrnOf(r.provider) ?? "the default provider";
-  const namespace = namespaces.get(provider) ?? "default";
-  return manifests.map((m) => objectIdentity(m, provider, namespace, r.urn)).filter((o): o is KubernetesObject => o !== undefined);
-}
-
-/**
- * One object on one cluster managed by two resources. The provider creates it for the first and
- * fails the second's create on the API server's AlreadyExists (pulumi-kubernetes
- * provider/pkg/await/await.go, Creation: "The resource already exists in the cluster."); where the
- * two resources share a URN, duplicateUrns already reports it.
- */
-function sharedKubernetesObjects(registrations: readonly Registration[]): string[] {
-  const namespaces = providerNamespaces(registrations);
-  const owners = new Map<string, { description: string; owners: Set<string> }>();
-  for (const object of registrations.filter((r) => usesKubernetesProvider(r) && !r.read).flatMap((r) => objectsOf(r, namespaces))) {
-    const entry = owners.get(object.key) ?? { description: object.description, owners: new Set<string>() };
-    entry.owners.add(object.owner);
-    owners.set(object.key, entry);
-  }
-  return [...owners.values()]
-    .filter((entry) => entry.owners.size > 1)
-    .map((entry) => `Kubernetes object ${entry.description} is managed by ${entry.owners.size} resources (${[...entry.owners].map((o) => `'${o}'`).join(", ")}): the resource already exists in the cluster when the second is created`);
-}

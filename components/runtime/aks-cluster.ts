@@ -16,34 +16,50 @@ export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7
  */
 export const FLEET_MEMBER_API_VERSION = "2026-03-02-preview";
 
+/** The existing virtual network an AKS member's subnets are created in. */
+export interface AksVirtualNetworkArgs {
+  /** The virtual network's resource name. */
+  readonly name: pulumi.Input<string>;
+  /** The resource group that holds the virtual network. */
+  readonly resourceGroupName: pulumi.Input<string>;
+}
+
 /** How an AKS member is made. */
 export interface AksClusterArgs {
-  resourceGroupName: pulumi.Input<string>;
-  location: pulumi.Input<string>;
+  /** The resource group the AKS cluster is created in. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** The AKS cluster's Azure region. */
+  readonly location: pulumi.Input<string>;
   /**
    * Kubernetes version; at least 1.32 when the member joins an Azure Fleet managed mesh.
    * @default AKS's default version
    */
-  kubernetesVersion?: string;
+  readonly kubernetesVersion?: string;
   /** The flat network every member shares (one VNet, or peered VNets): the subnets are created in it. */
-  virtualNetwork: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
+  readonly virtualNetwork: AksVirtualNetworkArgs;
   /** The node subnet's prefix inside that VNet (the pod subnet is the member's allocated pod CIDR). */
-  nodeSubnetCidr: string;
+  readonly nodeSubnetCidr: string;
   /**
    * `azure`: Azure CNI with per-pool pod subnets and AKS-managed Cilium (`networkDataplane: cilium`);
    * `none`: bring your own CNI, and fleetmesh installs Cilium itself.
-   * @default "azure"
+   * @default "azure": Azure CNI with AKS-managed Cilium
    */
-  networkPlugin?: "azure" | "none";
-  /** @default "Standard_D4ds_v5" */
-  vmSize?: string;
-  /** @default 3 */
-  nodeCount?: number;
+  readonly networkPlugin?: "azure" | "none";
   /**
-   * The AKS cluster's resource name.
+   * The VM size of the system node pool's nodes.
+   * @default "Standard_D4ds_v5"
+   */
+  readonly vmSize?: string;
+  /**
+   * The number of nodes in the system node pool.
+   * @default 3
+   */
+  readonly nodeCount?: number;
+  /**
+   * The AKS cluster's resource name (also its DNS prefix).
    * @default the member name
    */
-  clusterName?: string;
+  readonly clusterName?: string;
 }
 
 /** The Azure Fleet an AKS member joins, with the labels that select it into meshes and placements. */

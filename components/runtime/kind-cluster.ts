@@ -5,24 +5,24 @@ import { PlannedKindCluster } from "../core/fleet/plan-fleet";
 import { MemberAllocation } from "../core/fleet/types";
 import { shellQuote } from "../core/shell";
 
-/** How a kind member is made. */
+/** How a kind member is made: a local kind cluster created through the kind CLI. */
 export interface KindClusterArgs {
   /**
    * Worker nodes besides the control plane.
-   * @default 0
+   * @default 0: the control-plane node alone runs every pod
    */
-  workers?: number;
+  readonly workers?: number;
   /**
    * Node image (e.g. `kindest/node:v1.33.1`).
    * @default the kind CLI's default image
    */
-  nodeImage?: string;
+  readonly nodeImage?: string;
   /**
    * The kind cluster's name (lowercase letters, digits, `.` and `-`; at most 49 characters, so that
    * `<name>-control-plane` is a valid hostname).
    * @default "<fleet>-<member>", so that fleets of one machine never share a cluster
    */
-  clusterName?: string;
+  readonly clusterName?: string;
 }
 
 /** What a provisioned kind cluster gives its member. */

@@ -6,20 +6,21 @@ import { fleetStateOutputName } from "../core/fleet/state-output";
 export interface StateSource<T> {
   /**
    * The previous run's state, given explicitly (e.g. read from another stack or a file).
-   * @default read from this stack's own output named `stackOutput`
+   * @default read back from this stack's own output named `stackOutput` (nothing when `readFromStack` is false)
    */
-  previous?: pulumi.Input<T | undefined>;
+  readonly previous?: pulumi.Input<T | undefined>;
   /**
    * The stack output the program exports the component's `state` under
    * (`export const fleetState = fleet.state`).
    * @default "<camelCaseName>FleetState" for a Fleet ("kindMeshFleetState" for "kind-mesh"), "<camelCaseName>PlacementState" for a Placement
    */
-  stackOutput?: string;
+  readonly stackOutput?: string;
   /**
-   * Read the previous state back from this stack's own outputs.
+   * Read the previous state back from this stack's own outputs (false: without `previous`, the
+   * component plans as if there were no previous run).
    * @default true
    */
-  readFromStack?: boolean;
+  readonly readFromStack?: boolean;
 }
 
 /** Where a fleet finds the state of its previous run. */

@@ -3,8 +3,10 @@ import * as tls from "@pulumi/tls";
 
 /** A CA the user already has: PEM text (the key must be a Pulumi secret). */
 export interface ExistingCa {
-  certPem: pulumi.Input<string>;
-  keyPem: pulumi.Input<string>;
+  /** The CA certificate, PEM-encoded: a root, never an intermediate. */
+  readonly certPem: pulumi.Input<string>;
+  /** The CA's private key, PEM-encoded; pass it as a Pulumi secret. */
+  readonly keyPem: pulumi.Input<string>;
 }
 
 /** The fleet's root CA as Cilium's `tls.ca` wants it: base64 of the PEM; the key is always secret. */

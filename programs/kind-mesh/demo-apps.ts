@@ -9,7 +9,8 @@ export const DEMO_NAMESPACE = "rebel-base-demo";
  * runs in (from a ConfigMap), and `x-wing` is a client to curl it from.
  */
 export function demoApps(member: Member, dependsOn: pulumi.Resource[]): void {
-  const opts = { provider: member.provider, parent: member, dependsOn };
+  // On the member's own provider; not parented on the Member (a component of the fleet, not of this program).
+  const opts = { provider: member.provider, dependsOn };
   const labels = { name: "rebel-base" };
   new k8s.core.v1.ConfigMap(`${member.memberName}-rebel-base-response`, {
     metadata: { name: "rebel-base-response", namespace: DEMO_NAMESPACE },

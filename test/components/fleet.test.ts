@@ -202,6 +202,14 @@ describe("Fleet allocation across runs", () => {
     assert.equal(await isKnown(fleet.state), false);
   });
 
+  it("refuses a state output that is not a fleet's state, naming the output, before registering any cluster", async () => {
+    const { records, refusal } = await deploy("renumber", { members: { a: { kind: {} } } }, { preview: true, previous: { renumberFleetState: "not a state" } });
+    assert.ok(refusal instanceof FleetValidationError, String(refusal));
+    assert.deepEqual(refusal.violations.map((v) => v.path), ["state.stackOutput"]);
+    assert.match(refusal.message, /"renumberFleetState" is not the state this component exports/);
+    assert.deepEqual(records.filter((r) => r.type === "command:local:Command"), []);
+  });
+
   it("renumbers when allowRenumber is set", async () => {
     const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
     const { fleet } = await deploy("renumber", { members: { a: { kind: {}, clusterId: 9 } }, allowRenumber: true }, { previous: { renumberFleetState: { version: 1, members: { a: held } } } });

@@ -25,14 +25,14 @@ const input = (requests: AllocationRequest[], more: Partial<AllocateInput> = {})
   ...more,
 });
 
-const RULE_3 = "cluster ids are integers from 1 to maxConnectedClusters; 0 is reserved (cilium-mesh.md §5 rule 3)";
-const CIDR_RULE = "pod and service CIDRs must be disjoint across the fleet (cilium-mesh.md §5 rules 6, 7)";
+const RULE_3 = "a cluster id must be an integer from 1 to maxConnectedClusters (Cilium reserves 0 for a cluster outside any mesh)";
+const CIDR_RULE = "pod and service CIDRs must not overlap anywhere in the fleet";
 const RISK_ID =
-  "Changing a meshed cluster's id in place is unsupported: Cilium does not re-create its identities, so the cluster must be " +
-  "disconnected from its meshes first and all its workloads restarted (cilium-mesh.md §5 rule 19). Set allowRenumber: true to accept the change.";
+  "Changing a meshed cluster's id in place is unsupported: Cilium keeps the identities it already allocated, so the cluster must " +
+  "first be disconnected from its meshes, and all its workloads restarted. Set allowRenumber: true to accept the change.";
 const RISK_POD =
   "A pod CIDR is fixed when the cluster is created (kind podSubnet, AKS --pod-cidr), so the change recreates the cluster or restarts " +
-  "every pod; a meshed cluster must be disconnected first (cilium-mesh.md §5 rule 19). Set allowRenumber: true to accept the change.";
+  "every pod; a meshed cluster must first be disconnected from its meshes. Set allowRenumber: true to accept the change.";
 
 const FIRST_REQUESTS = [kind("c2"), aks("c1"), kind("c3")];
 const FIRST = {
@@ -132,10 +132,10 @@ const cases: Case[] = [
     want: {
       allocations: { c: m(1, "10.2.0.0/16", "10.98.0.0/16") },
       violations: [
-        { path: "members.a.clusterId", message: 'cluster id 5 equals the cluster id 5 pinned by member "b": cluster ids must be unique in the fleet (cilium-mesh.md §5 rule 3)' },
-        { path: "members.b.clusterId", message: 'cluster id 5 equals the cluster id 5 pinned by member "a": cluster ids must be unique in the fleet (cilium-mesh.md §5 rule 3)' },
-        { path: "members.a.nodePort", message: 'NodePort 32385 equals the NodePort 32385 pinned by member "b": each kind member needs its own NodePort (cilium-mesh.md §5 rule 15)' },
-        { path: "members.b.nodePort", message: 'NodePort 32385 equals the NodePort 32385 pinned by member "a": each kind member needs its own NodePort (cilium-mesh.md §5 rule 15)' },
+        { path: "members.a.clusterId", message: 'cluster id 5 equals the cluster id 5 pinned by member "b": cluster ids must be unique in the fleet, since Cilium will not mesh two clusters that share an id' },
+        { path: "members.b.clusterId", message: 'cluster id 5 equals the cluster id 5 pinned by member "a": cluster ids must be unique in the fleet, since Cilium will not mesh two clusters that share an id' },
+        { path: "members.a.nodePort", message: 'NodePort 32385 equals the NodePort 32385 pinned by member "b": each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver' },
+        { path: "members.b.nodePort", message: 'NodePort 32385 equals the NodePort 32385 pinned by member "a": each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver' },
       ],
     },
   },
@@ -318,7 +318,7 @@ const cases: Case[] = [
     input: input([aks("a")], { maxConnectedClusters: 300 as 255 }),
     want: {
       allocations: {},
-      violations: [{ path: "maxConnectedClusters", message: "maxConnectedClusters 300 is not supported: it must be 255 or 511 (cilium-mesh.md §5 rule 4)" }],
+      violations: [{ path: "maxConnectedClusters", message: "maxConnectedClusters 300 is not supported: Cilium accepts only 255 or 511" }],
     },
   },
 ];
@@ -342,7 +342,7 @@ describe("allocate", () => {
     });
 
     it("names the member left without an id when maxConnectedClusters is 255", () => {
-      const message = 'all cluster ids 1..255 are taken: no cluster id for member "m255" (a fleet holds at most maxConnectedClusters members, cilium-mesh.md §5 rule 20)';
+      const message = 'all cluster ids 1..255 are taken: no cluster id for member "m255" (a fleet holds at most maxConnectedClusters members)';
       assert.deepStrictEqual(allocate(input(names.map((n) => aks(n)), { pools: bigPools })), {
         allocations: expected(255),
         violations: [{ path: "maxConnectedClusters", message }],

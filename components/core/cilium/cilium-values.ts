@@ -158,7 +158,8 @@ function checkIdentity(input: CiliumValuesInput): void {
     throw fail("clusterId", `${quote(clusterId)} must be an integer in ${lowest}..${input.maxConnectedClusters}`);
   }
   if (input.clusterName === "default" && clusterId !== 0) {
-    throw fail("clusterName", `"default" cannot be used with clusterId ${clusterId} (§5 rule 2)`);
+    // The chart (templates/validate.yaml) and the agent (pkg/clustermesh/types/option.go) both refuse it.
+    throw fail("clusterName", `"default" cannot be used with clusterId ${clusterId}: Cilium accepts the default cluster name only with cluster id 0`);
   }
 }
 
@@ -236,8 +237,11 @@ function datapathValues(input: CiliumValuesInput): HelmValues {
   }
   if (input.ipv4NativeRoutingCIDR === undefined) throw fail("ipv4NativeRoutingCIDR", `is required with routingMode "native"`);
   const native = requireCidr("ipv4NativeRoutingCIDR", input.ipv4NativeRoutingCIDR);
+  // Native routing needs a CIDR that covers the pod CIDRs of every meshed cluster (cilium/cilium
+  // Documentation/network/clustermesh/clustermesh.rst, "Additional Requirements for Native-routed Datapath Modes").
   if (!cidrContains(native, requireCidr("podCidr", input.podCidr))) {
-    throw fail("ipv4NativeRoutingCIDR", `${quote(input.ipv4NativeRoutingCIDR)} must cover podCidr ${quote(input.podCidr)} (§2.1)`);
+    const reason = "with native routing it must include the pod CIDR of every meshed cluster";
+    throw fail("ipv4NativeRoutingCIDR", `${quote(input.ipv4NativeRoutingCIDR)} must cover podCidr ${quote(input.podCidr)}: ${reason}`);
   }
   const values: HelmValues = { routingMode, tunnelProtocol, ipv4NativeRoutingCIDR: input.ipv4NativeRoutingCIDR };
   // kind nodes share the Docker network `kind`, so direct node routes work across members.

@@ -65,16 +65,32 @@ interface Space {
 
 const NOUN: Record<Kind, string> = { clusterId: "cluster id", podCidr: "pod CIDR", serviceCidr: "service CIDR", nodePort: "NodePort" };
 
-const DISJOINT_CIDRS = "pod and service CIDRs must be disjoint across the fleet (cilium-mesh.md §5 rules 6, 7)";
+// Where the rules below come from:
+// - cluster ids are 1..maxConnectedClusters and 0 is reserved: cilium/cilium pkg/clustermesh/types/types.go
+//   (ValidateClusterID) and option.go; a mesh refuses two clusters with one id: cilium/cilium
+//   cilium-cli/clustermesh/clustermesh.go, cilium/cilium#32753;
+// - maxConnectedClusters is 255 or 511, which also caps the members of a mesh: cilium/cilium
+//   install/kubernetes/cilium/templates/validate.yaml and pkg/clustermesh/types/types.go (InitClusterIDMax);
+// - pod CIDRs must not overlap between clusters: cilium/cilium Documentation/network/clustermesh/clustermesh.rst
+//   ("Cluster Addressing Requirements"); Cilium's kind Cluster Mesh guide gives each cluster its own
+//   service CIDR as well (cilium/cilium Documentation/installation/kind.rst);
+// - with kube-proxy replacement, a NodePort used by two meshed clusters always reaches the local
+//   backend, the clustermesh-apiserver included: cilium/cilium#24692, #30297 and the note on
+//   clustermesh.apiserver.service.nodePort in install/kubernetes/cilium/values.yaml;
+// - a meshed cluster's id or name is not changed in place: cilium/cilium
+//   Documentation/network/clustermesh/clustermesh.rst ("Specify the Cluster Name and ID"), cilium/cilium#48801.
+const DISJOINT_CIDRS = "pod and service CIDRs must not overlap anywhere in the fleet";
 const UNIQUE_RULE: Record<Kind, string> = {
-  clusterId: "cluster ids must be unique in the fleet (cilium-mesh.md §5 rule 3)",
+  clusterId: "cluster ids must be unique in the fleet, since Cilium will not mesh two clusters that share an id",
   podCidr: DISJOINT_CIDRS,
   serviceCidr: DISJOINT_CIDRS,
-  nodePort: "each kind member needs its own NodePort (cilium-mesh.md §5 rule 15)",
+  nodePort:
+    "each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters " +
+    "leads every agent to its local clustermesh-apiserver",
 };
 
 const RANGE_RULE: Record<Kind, string> = {
-  clusterId: "cluster ids are integers from 1 to maxConnectedClusters; 0 is reserved (cilium-mesh.md §5 rule 3)",
+  clusterId: "a cluster id must be an integer from 1 to maxConnectedClusters (Cilium reserves 0 for a cluster outside any mesh)",
   podCidr: "a pinned pod CIDR must lie inside podCidrPool (any prefix length)",
   serviceCidr: "a pinned service CIDR must lie inside serviceCidrPool (any prefix length)",
   nodePort: "a kind member's NodePort must lie inside pools.nodePortRange",
@@ -82,17 +98,17 @@ const RANGE_RULE: Record<Kind, string> = {
 
 const RENUMBER_RISK: Record<Kind, string> = {
   clusterId:
-    "Changing a meshed cluster's id in place is unsupported: Cilium does not re-create its identities, " +
-    "so the cluster must be disconnected from its meshes first and all its workloads restarted (cilium-mesh.md §5 rule 19).",
+    "Changing a meshed cluster's id in place is unsupported: Cilium keeps the identities it already allocated, " +
+    "so the cluster must first be disconnected from its meshes, and all its workloads restarted.",
   podCidr:
     "A pod CIDR is fixed when the cluster is created (kind podSubnet, AKS --pod-cidr), so the change recreates " +
-    "the cluster or restarts every pod; a meshed cluster must be disconnected first (cilium-mesh.md §5 rule 19).",
+    "the cluster or restarts every pod; a meshed cluster must first be disconnected from its meshes.",
   serviceCidr:
     "A service CIDR is fixed when the cluster is created (kind serviceSubnet, AKS --service-cidr), so the change " +
-    "recreates the cluster; a meshed cluster must be disconnected first (cilium-mesh.md §5 rule 19).",
+    "recreates the cluster; a meshed cluster must first be disconnected from its meshes.",
   nodePort:
-    "Peers reach this member's clustermesh-apiserver on its NodePort and lose it until every peer list is " +
-    "updated (cilium-mesh.md §5 rules 15, 19).",
+    "Peers reach this member's clustermesh-apiserver on its NodePort, and lose it until every peer's list " +
+    "carries the new port.",
 };
 
 export function allocate(input: AllocateInput): AllocateResult {
@@ -159,7 +175,7 @@ function buildSpaces(pools: AllocationPools, maxConnectedClusters: number, viola
   if (maxConnectedClusters === 255 || maxConnectedClusters === 511) {
     spaces.clusterId = integerSpace("clusterId", 1, maxConnectedClusters, "maxConnectedClusters");
   } else {
-    const message = `maxConnectedClusters ${quote(maxConnectedClusters)} is not supported: it must be 255 or 511 (cilium-mesh.md §5 rule 4)`;
+    const message = `maxConnectedClusters ${quote(maxConnectedClusters)} is not supported: Cilium accepts only 255 or 511`;
     violations.push({ path: "maxConnectedClusters", message });
   }
   const podPool = poolCidr(pools, "podCidrPool", violations);
@@ -193,7 +209,7 @@ function integerSpace(kind: Kind, first: number, last: number, poolPath: string)
     exhausted: (names) =>
       kind === "clusterId"
         ? `all cluster ids ${where} are taken: no cluster id for ${names} ` +
-          "(a fleet holds at most maxConnectedClusters members, cilium-mesh.md §5 rule 20)"
+          "(a fleet holds at most maxConnectedClusters members)"
         : `${where} has no free NodePort left (${last - first + 1} in all): no NodePort for ${names} (widen the range)`,
     parse: parseInteger,
     slotValue: (first) => first,

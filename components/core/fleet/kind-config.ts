@@ -5,7 +5,8 @@
 // name, nodes, networking}`, `Node{role, image}`, `Networking{podSubnet, serviceSubnet,
 // disableDefaultCNI, kubeProxyMode}`. kindnet is always disabled (Cilium is the CNI), and
 // `kubeProxyMode: none` (accepted by kind as `NoneProxyMode`, skips the kube-proxy addon) is what
-// Cilium with `kubeProxyReplacement: true` needs. See cilium-mesh.md §7.1.
+// Cilium with `kubeProxyReplacement: true` needs (kubernetes-sigs/kind pkg/internal/apis/config/types.go;
+// cilium/cilium Documentation/installation/kind.rst).
 //
 // Pure: no Pulumi import.
 

@@ -4,7 +4,7 @@
 /** How a member cluster is provisioned; exactly one per member. */
 export type Provisioner = "kind" | "aks" | "kubeconfig";
 
-/** Allocation pools of the fleet. */
+/** Allocation pools of the fleet: what every member's pod CIDR, service CIDR and NodePort are taken from. */
 export interface AllocationPools {
   /** IPv4 CIDR that every member's pod CIDR is carved from. */
   podCidrPool: string;
@@ -14,7 +14,10 @@ export interface AllocationPools {
   serviceCidrPool: string;
   /** Prefix length of each member's service CIDR. */
   serviceCidrPrefixLength: number;
-  /** Inclusive range of NodePorts for the clustermesh-apiserver of kind members. */
+  /**
+   * Inclusive range of NodePorts for the clustermesh-apiserver of kind members: `first` is the lowest
+   * NodePort handed out, `last` the highest.
+   */
   nodePortRange: { first: number; last: number };
 }
 
@@ -33,10 +36,16 @@ export interface AllocationRequest {
 
 /** One member's allocation. Never changes for an existing member unless renumbering is allowed. */
 export interface MemberAllocation {
+  /** The member's Cilium cluster ID, unique in the fleet. */
   clusterId: number;
+  /** The member's pod CIDR, carved from the fleet's pod CIDR pool. */
   podCidr: string;
+  /** The member's service CIDR, carved from the fleet's service CIDR pool. */
   serviceCidr: string;
-  /** Only for members that need one (kind). */
+  /**
+   * The NodePort of the member's clustermesh-apiserver, from the fleet's NodePort range.
+   * @default no NodePort: only members that need one (kind) get one
+   */
   nodePort?: number;
 }
 
@@ -47,16 +56,27 @@ export interface MemberAllocation {
 export interface FleetState {
   /** Format version of this object. */
   version: 1;
+  /** Member name → its allocation. */
   members: Record<string, MemberAllocation>;
+  /**
+   * Mesh name → the names of its members (`members`) in that run.
+   * @default absent only in state written before meshes were recorded: no mesh has a previous membership
+   */
   meshes?: Record<string, { members: string[] }>;
 }
 
 export type { FieldViolation } from "../k8s/field-errors";
 
-/** A taint on a member (the MemberCluster shape: NoSchedule only). */
+/** A taint on a member (the MemberCluster shape: NoSchedule only): placements skip it unless they tolerate it. */
 export interface MemberTaint {
+  /** The taint's key (a label key). */
   key: string;
+  /**
+   * The taint's value (a label value).
+   * @default an empty value: an `Exists` toleration of the key, or an `Equal` one without a value, tolerates it
+   */
   value?: string;
+  /** The taint's effect; `NoSchedule` is the only one a member takes. */
   effect: "NoSchedule";
 }
 

@@ -1,6 +1,9 @@
-// validateFleet: every check of cilium-mesh.md §5 that concerns one member or the fleet as a whole
+// validateFleet: every Cilium Cluster Mesh check that concerns one member or the fleet as a whole
 // (the cross-mesh rules live with the meshes), plus the Kubernetes, kind, KubeFleet and Azure Fleet
-// rules a member must meet. Pure: no Pulumi import.
+// rules a member must meet. The Cilium checks follow cilium/cilium
+// install/kubernetes/cilium/templates/validate.yaml, pkg/clustermesh/types/{types,option}.go and the
+// requirements in Documentation/network/clustermesh/clustermesh.rst; each validation/ file names its
+// own sources. Pure: no Pulumi import.
 //
 // All problems are reported at once, in a deterministic order: fleet-wide settings first
 // (cilium.version, maxConnectedClusters, pools.*, members), then each member by name, field by

@@ -20,32 +20,40 @@ export const GLOBAL_NAMESPACE_ANNOTATION = "clustermesh.cilium.io/global";
 
 /** The values Cilium knows; any other value is an error that Cilium treats as "none". */
 export const SERVICE_AFFINITIES = ["local", "remote", "none"] as const;
+/**
+ * `service.cilium.io/affinity`: `local` prefers the member's own endpoints, `remote` the other
+ * members' (each falls back to the others when none of the preferred is healthy), `none` neither.
+ */
 export type ServiceAffinity = (typeof SERVICE_AFFINITIES)[number];
 
 export const SERVICE_PROTOCOLS = ["TCP", "UDP", "SCTP"] as const;
+/** A Service port's protocol. */
 export type ServiceProtocol = (typeof SERVICE_PROTOCOLS)[number];
 
 /** One port of the Service (the core/v1 ServicePort fields fleetmesh sets). */
 export interface ServicePortSpec {
   /**
    * The port's name (a DNS label); required when the Service has more than one port.
-   * @default none
+   * @default an unnamed port (only allowed when it is the Service's only port)
    */
-  name?: string;
+  readonly name?: string;
   /** The Service port (1..65535). */
-  port: number;
+  readonly port: number;
   /**
    * The pods' port: a number, or a container port name.
-   * @default `port`
+   * @default the same number as `port`
    */
-  targetPort?: number | string;
-  /** @default "TCP" */
-  protocol?: ServiceProtocol;
+  readonly targetPort?: number | string;
+  /**
+   * The port's protocol.
+   * @default "TCP"
+   */
+  readonly protocol?: ServiceProtocol;
   /**
    * The application protocol hint (`appProtocol`).
-   * @default none
+   * @default no `appProtocol` on the port
    */
-  appProtocol?: string;
+  readonly appProtocol?: string;
 }
 
 /** Ports for every member alike, or member name → that member's ports. */

@@ -14,25 +14,31 @@ export const CLUSTER_LABEL = "io.cilium.k8s.policy.cluster";
 /** The namespace a peer selector reaches into (a namespaced policy's selectors default to its own). */
 export const POD_NAMESPACE_LABEL = "k8s:io.kubernetes.pod.namespace";
 export const POLICY_PROTOCOLS = ["TCP", "UDP", "SCTP", "ANY"] as const;
+/** A destination port's protocol in a cross-cluster policy (`ANY`: every protocol). */
 export type PolicyProtocol = (typeof POLICY_PROTOCOLS)[number];
 /** The suffixes of the two sides' policy names. */
 export const POLICY_DIRECTIONS = ["egress", "ingress"] as const;
 export type PolicyDirection = (typeof POLICY_DIRECTIONS)[number];
 
-/** One side of the allowed traffic. */
+/** One side of the allowed traffic: pods with these labels, in this namespace, on these members. */
 export interface PolicyPeer {
   /** The member (cluster) or members the pods run in. */
-  member: string | string[];
-  namespace: string;
+  readonly member: string | string[];
+  /** The pods' namespace (the same on every member named). */
+  readonly namespace: string;
   /** Pod labels; `{}` is every pod of the namespace. */
-  labels: Record<string, string>;
+  readonly labels: Record<string, string>;
 }
 
+/** One destination port the policy allows. */
 export interface PolicyPort {
   /** The destination port (1..65535). */
-  port: number;
-  /** @default "TCP" */
-  protocol?: PolicyProtocol;
+  readonly port: number;
+  /**
+   * The port's protocol.
+   * @default "TCP"
+   */
+  readonly protocol?: PolicyProtocol;
 }
 
 export interface CrossClusterPolicyInput {

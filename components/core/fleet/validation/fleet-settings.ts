@@ -1,6 +1,8 @@
-// Fleet-wide rules: the Cilium version, maxConnectedClusters (cilium-mesh.md §5 rules 4 and 20)
-// and the allocation pools (rules 6 and 7 at pool level, plus kubeadm's subnet-size limits, which
-// kind inherits).
+// Fleet-wide rules: the Cilium version, maxConnectedClusters (255 or 511, and at least the number of
+// members: cilium/cilium install/kubernetes/cilium/templates/validate.yaml, pkg/clustermesh/types/types.go)
+// and the allocation pools (pod and service CIDRs kept apart at pool level, as cilium/cilium
+// Documentation/network/clustermesh/clustermesh.rst requires for pod CIDRs, plus kubeadm's subnet-size
+// limits, which kind inherits).
 //
 // Also resolves the settings member rules depend on (the valid maxConnectedClusters, the member
 // pod prefix length, the NodePort range); a setting that is itself invalid resolves to undefined

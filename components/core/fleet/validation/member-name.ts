@@ -1,5 +1,8 @@
-// A member's name is its Cilium `cluster.name` (cilium-mesh.md §5 rules 1 and 2), with the chart's
-// `validate.yaml` wording ("The cluster name is invalid: …").
+// A member's name is its Cilium `cluster.name`: non-empty, at most 32 characters, the chart's pattern
+// and not "default" with a non-zero id (cilium/cilium install/kubernetes/cilium/templates/validate.yaml,
+// pkg/clustermesh/types/option.go), and unique in a mesh (cilium/cilium cilium-cli/clustermesh/clustermesh.go
+// refuses two clusters with the same name). Messages keep the chart's `validate.yaml` wording
+// ("The cluster name is invalid: …").
 //
 // The name is also the kind cluster name, the MemberCluster / Kubernetes object name and a label
 // value (`io.cilium.k8s.policy.cluster`). Cilium's rule is the strictest of these, so it covers

@@ -1,7 +1,9 @@
 // How each member is provisioned: exactly one of kind / aks / kubeconfig, the kind worker count,
-// and the AKS requirements of an Azure Fleet managed mesh (azure-fleet-and-pulumi.md §0.1–0.2 and
-// §1.4: Kubernetes ≥ 1.32, AKS-managed Cilium with ACNS; a BYOCNI cluster runs fleetmesh's own
-// Cilium instead).
+// and the AKS requirements of an Azure Fleet managed mesh: Kubernetes ≥ 1.32 and AKS-managed Cilium
+// with ACNS (MicrosoftDocs/azure-aks-docs articles/kubernetes-fleet/howto-configure-use-cross-cluster-networking.md,
+// "Prerequisites and limitations", and concepts-cross-cluster-networking.md). AKS owns the Cilium of a
+// `networkDataplane: cilium` cluster (Azure/AKS#5194), so a BYOCNI cluster runs fleetmesh's own Cilium
+// instead and cannot join a Fleet managed mesh.
 
 import { parseCidr } from "../cidr";
 import { FleetSpec, MemberSpec, Provisioner } from "../types";

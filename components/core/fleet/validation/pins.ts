@@ -1,5 +1,8 @@
-// What members pin: cluster ids (cilium-mesh.md §5 rule 3), pod and service CIDRs (rules 6 and 7)
-// and kind NodePorts (rule 15). Checked here, before anything is registered, although the
+// What members pin: cluster ids (1..maxConnectedClusters: cilium/cilium pkg/clustermesh/types/types.go;
+// unique: cilium-cli/clustermesh/clustermesh.go and cilium/cilium#32753), pod and service CIDRs (disjoint:
+// cilium/cilium Documentation/network/clustermesh/clustermesh.rst "Cluster Addressing Requirements" and
+// Documentation/installation/kind.rst) and kind NodePorts (one per member under kube-proxy replacement:
+// cilium/cilium#24692, #30297). Checked here, before anything is registered, although the
 // allocator enforces the same. A conflict between two members is reported once, on the member
 // that comes later in reporting order (name, then declaration), naming the earlier one.
 //
