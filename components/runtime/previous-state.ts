@@ -58,17 +58,6 @@ export function readPreviousState<T>(
   });
 }
 
-/** The Output form of readPreviousState, for code that composes Outputs. */
-export function previousState<T>(
-  name: string,
-  source: StateSource<T> | undefined,
-  defaultOutput: string,
-  isState: (value: unknown) => value is T,
-  parent: pulumi.Resource,
-): pulumi.Output<T | undefined> {
-  return pulumi.output(readPreviousState(name, source, defaultOutput, isState, parent)) as pulumi.Output<T | undefined>;
-}
-
 /** An Output's value once known; undefined when it stays unknown (a preview of a not-yet-created value). */
 export async function knownValue<T>(output: pulumi.Output<T>): Promise<T | undefined> {
   const internals = output as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
