@@ -101,8 +101,9 @@ export class ClusterMesh extends pulumi.ComponentResource {
     const { plan, azureFleet } = context;
     if (!azureFleet || plan.byLabel === undefined) throw new Error(`ClusterMesh ${name}: an azure-fleet mesh needs the Azure Fleet and a byLabel selector (planFleet refuses otherwise)`);
     const built = plan.members.map((m) => context.members[m].built);
-    const fleetMembers = pulumi.output(Promise.all(built).then((all) => all.flatMap((b) => (b?.fleetMember ? [b.fleetMember] : []))));
-    const grants = pulumi.output(Promise.all(built).then((all) => all.flatMap((b) => (b?.networkAccess ? [b.networkAccess] : []))));
+    // Promises, not Outputs: an Output holding resources makes the SDK walk their whole object graph.
+    const fleetMembers = Promise.all(built).then((all) => all.flatMap((b): pulumi.Resource[] => (b?.fleetMember ? [b.fleetMember] : [])));
+    const grants = Promise.all(built).then((all) => all.flatMap((b): pulumi.Resource[] => (b?.networkAccess ? [b.networkAccess] : [])));
     // The profile depends on the members, so it is deleted before them (a member in a mesh cannot be deleted).
     const profile = new resources.Resource(
       `${name}-profile`,
@@ -133,7 +134,7 @@ export class ClusterMesh extends pulumi.ComponentResource {
         logging: "stdoutAndStderr",
       },
       // Members only connect once their internal load balancers can get addresses (Network Contributor).
-      { parent: this, dependsOn: pulumi.all([fleetMembers, grants]).apply(([joined, granted]) => [profile, ...joined, ...granted]) },
+      { parent: this, dependsOn: afterMembers(profile, fleetMembers, grants) },
     );
     for (const member of plan.members) this.detachOnDelete(name, member, context, target, apply);
     return { profile, apply };
@@ -144,17 +145,17 @@ export class ClusterMesh extends pulumi.ComponentResource {
    * depends on it, so it goes first), take it off the selector, apply, and wait until it has left.
    */
   private detachOnDelete(name: string, member: string, context: ClusterMeshContext, target: pulumi.Output<MeshProfileTarget>, apply: command.local.Command): void {
-    const fleetMember = pulumi.output(context.members[member].built.then((b) => b?.fleetMember));
+    const fleetMember = context.members[member].built.then((b) => b?.fleetMember);
     const byLabel = context.plan.byLabel!;
     new command.local.Command(
       `${name}-${member}-detach`,
       {
         create: "true",
         delete: pulumi
-          .all([target, fleetMember.apply((r) => r?.id)])
+          .all([target, pulumi.output(fleetMember.then((r) => r?.id))])
           .apply(([t, resourceId]) => memberDetachScript(t, { name: member, resourceId: resourceId ?? "", apiVersion: FLEET_MEMBER_API_VERSION }, byLabel)),
       },
-      { parent: this, dependsOn: fleetMember.apply((r) => (r ? [r, apply] : [apply])) },
+      { parent: this, dependsOn: joinedThen(fleetMember, apply) },
     );
   }
 
@@ -189,4 +190,15 @@ export class ClusterMesh extends pulumi.ComponentResource {
     }
     return rows;
   }
+}
+
+/** The member's FleetMember (once its build registered it, if it joined), then `next`. */
+async function joinedThen(fleetMember: Promise<pulumi.Resource | undefined>, next: pulumi.Resource): Promise<pulumi.Resource[]> {
+  const joined = await fleetMember;
+  return joined ? [joined, next] : [next];
+}
+
+/** `first`, then every resource the promises give (they settle once the members' builds have registered them). */
+async function afterMembers(first: pulumi.Resource, ...later: Promise<pulumi.Resource[]>[]): Promise<pulumi.Resource[]> {
+  return [first, ...(await Promise.all(later)).flat()];
 }

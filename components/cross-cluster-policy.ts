@@ -74,8 +74,12 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
 
 /** Cilium's release on the member, then whatever the options' `dependsOn` names. */
 function ciliumFirst(member: Member, dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
-  const given = pulumi.output((dependsOn ?? []) as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Resource>);
-  return pulumi.all([member.ciliumInstalled, given]).apply(([release, resolved]) => [...release, ...(Array.isArray(resolved) ? resolved : [resolved])] as pulumi.Resource[]);
+  const given = (dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn]) as pulumi.Input<pulumi.Resource>[];
+  return afterCilium(member, given);
+}
+
+async function afterCilium(member: Member, given: pulumi.Input<pulumi.Resource>[]): Promise<pulumi.Input<pulumi.Resource>[]> {
+  return [...(await member.ciliumInstalled), ...given];
 }
 
 function key(member: string, direction: PolicyDirection): string {

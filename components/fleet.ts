@@ -3,7 +3,7 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import { allocationRows, renderAllocationTable } from "./core/fleet/allocation-table";
 import { ownerStackLabelValue } from "./core/fleet/kind-names";
 import { memberClusterMesh } from "./core/fleet/member-cilium";
-import { FleetDeclaration, FleetPlan, allocateFleet, defaultPools, fleetState, planFleet } from "./core/fleet/plan-fleet";
+import { FleetDeclaration, FleetPlan, PlannedMesh, allocateFleet, defaultPools, fleetState, planFleet } from "./core/fleet/plan-fleet";
 import { AllocationPools, FleetState, MemberAllocation } from "./core/fleet/types";
 import { FleetValidationError, refuse } from "./errors";
 import { ClusterMesh, MeshDeclaration } from "./cluster-mesh";
@@ -145,6 +145,9 @@ function declarationOf(name: string, args: FleetArgs): FleetDeclaration {
   };
 }
 
+/** A mesh's allocations and its members' node addresses (undefined while not known). */
+type MeshFacts = pulumi.Output<[Record<string, MemberAllocation>, Record<string, string | undefined>]>;
+
 /** This run's allocation, or the refusal that stops it. */
 type AllocationOutcome = { allocations: Record<string, MemberAllocation>; refusal?: undefined } | { allocations?: undefined; refusal: FleetValidationError };
 
@@ -175,6 +178,7 @@ export class Fleet extends PlannedComponent {
   private readonly componentName: string;
   private readonly outcome: Promise<AllocationOutcome>;
   private readonly previous: Promise<FleetState | undefined>;
+  private readonly factsByMesh = new Map<string, MeshFacts>();
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = planFleet(declarationOf(name, args));
@@ -238,10 +242,20 @@ export class Fleet extends PlannedComponent {
     const planned = this.plan.members.find((m) => m.name === member)!;
     const mesh = this.plan.meshes.find((m) => m.name === planned.mesh);
     if (!mesh || !planned.apiserver) return undefined;
+    return this.meshFacts(mesh, allocations).apply(([all, known]) => memberClusterMesh(planned, mesh, this.plan.members, all, known));
+  }
+
+  /**
+   * The allocations and node addresses a mesh's members read their peers from, gathered once per mesh:
+   * gathered per member instead, a mesh of N members would walk N×N values.
+   */
+  private meshFacts(mesh: PlannedMesh, allocations: Promise<Record<string, MemberAllocation> | undefined>): MeshFacts {
+    const cached = this.factsByMesh.get(mesh.name);
+    if (cached) return cached;
     const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, this.members[m].nodeAddress])));
-    return pulumi
-      .all([plannedOutput(allocations), addresses])
-      .apply(([all, known]) => memberClusterMesh(planned, mesh, this.plan.members, all, known));
+    const facts: MeshFacts = pulumi.all([plannedOutput(allocations), addresses]);
+    this.factsByMesh.set(mesh.name, facts);
+    return facts;
   }
 
   private createMeshes(name: string, args: FleetArgs): Record<string, ClusterMesh> {

@@ -140,10 +140,14 @@ export class Member extends PlannedComponent {
   public readonly ciliumOwner: CiliumOwner;
   /** Cilium here answers ARP for LoadBalancer addresses (kind members with kube-proxy replacement). */
   public readonly l2Announcements: boolean;
-  /** What objects of Cilium's own kinds (policies, LB-IPAM pools) must wait for: the Cilium release, if fleetmesh installs one. */
-  public readonly ciliumInstalled: pulumi.Output<pulumi.Resource[]>;
+  /**
+   * What objects of Cilium's own kinds (policies, LB-IPAM pools) must wait for: the Cilium release, if
+   * fleetmesh installs one. A promise, not an Output: an Output holding resources would make the SDK
+   * walk their whole object graph.
+   */
+  public readonly ciliumInstalled: Promise<pulumi.Resource[]>;
   /** What Azure Fleet networking objects must wait for: the FleetMember, when the member joins an Azure Fleet. */
-  public readonly fleetJoined: pulumi.Output<pulumi.Resource[]>;
+  public readonly fleetJoined: Promise<pulumi.Resource[]>;
   /** What the fleet's claims table says about this member's namespaces and addresses (internal). */
   public readonly claims: FleetClaims;
   /** The resources of the build, once registered (undefined when the fleet refused). */
@@ -176,8 +180,8 @@ export class Member extends PlannedComponent {
     const cluster = plannedOutput(this.built.then((b) => b && { kubeconfig: b.cluster.kubeconfig, id: b.cluster.clusterIdentifier }));
     this.kubeconfig = pulumi.secret(cluster.apply((c) => c.kubeconfig));
     this.nodeAddress = plannedOutput(this.built.then((b) => b && { address: b.cluster.nodeAddress })).apply((b) => b.address as string | undefined);
-    this.ciliumInstalled = plannedOutput(this.built.then((b) => b && (b.cilium ? [b.cilium] : [])));
-    this.fleetJoined = plannedOutput(this.built.then((b) => b && (b.fleetMember ? [b.fleetMember] : [])));
+    this.ciliumInstalled = this.built.then((b) => (b?.cilium ? [b.cilium] : []));
+    this.fleetJoined = this.built.then((b) => (b?.fleetMember ? [b.fleetMember] : []));
     this.provider = new k8s.Provider(
       name,
       {

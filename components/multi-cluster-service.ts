@@ -217,12 +217,17 @@ function claim(component: string, args: MultiClusterServiceArgs, plan: MultiClus
   for (const port of plan.ports[plan.ingress]) taken.set(`${port.port}/${port.protocol ?? "TCP"}`, component);
 }
 
+/** The member's FleetMember (Fleet networking's CRDs arrive with the member agent), then `dependsOn`. */
+async function afterJoining(member: Member, dependsOn: pulumi.Resource[]): Promise<pulumi.Resource[]> {
+  return [...(await member.fleetJoined), ...dependsOn];
+}
+
 function customObject(name: string, manifest: FleetNetworkingObject, member: Member, parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []): k8s.apiextensions.CustomResource {
   // `status: undefined` makes the object's status a readable output.
   // Fleet networking's CRDs reach a member cluster with the member agent, once it has joined the fleet.
   return new k8s.apiextensions.CustomResource(
     name,
     { ...manifest, status: undefined },
-    { parent, provider: member.provider, dependsOn: member.fleetJoined.apply((joined) => [...joined, ...dependsOn]) },
+    { parent, provider: member.provider, dependsOn: afterJoining(member, dependsOn) },
   );
 }

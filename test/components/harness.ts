@@ -130,7 +130,7 @@ export async function deploy(name: string, args: FleetArgs, opts: { preview?: bo
 export async function dependsOnOf(record: RecordedResource): Promise<unknown[]> {
   const given = record.opts.dependsOn;
   if (given === undefined) return [];
-  const resolved = isOutput(given) ? await settle(given as pulumi.Output<unknown>) : given;
+  const resolved = isOutput(given) ? await settle(given as pulumi.Output<unknown>) : await given;
   return Array.isArray(resolved) ? resolved : [resolved];
 }
 

@@ -27,6 +27,11 @@ export function meshPeers(plan: MeshPlan, endpoints: Record<string, MeshEndpoint
   return Object.fromEntries(plan.members.map((name) => [name, peersOf(name, all)]));
 }
 
+/** One member's `clustermesh.config.clusters` entries, from the endpoints of the other members: the same list `meshPeers` gives it. */
+export function meshPeersOf(self: string, members: readonly string[], endpoints: Record<string, MeshEndpoint>): CiliumPeer[] {
+  return peersOf(self, members.filter((name) => name !== self).map((name) => peerOf(name, endpoints)));
+}
+
 function peerOf(name: string, endpoints: Record<string, MeshEndpoint>): CiliumPeer {
   if (!Object.prototype.hasOwnProperty.call(endpoints, name)) {
     throw new Error(`meshPeers: no endpoint for member ${JSON.stringify(name)} of the mesh`);

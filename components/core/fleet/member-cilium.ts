@@ -3,7 +3,7 @@
 // clusters; everything else is planned. Pure: no Pulumi import.
 
 import { CiliumClusterMeshInput, CiliumValuesInput } from "../cilium/cilium-values";
-import { MeshEndpoint, meshPeers } from "../cilium/mesh";
+import { MeshEndpoint, meshPeersOf } from "../cilium/mesh";
 import { FleetCiliumSettings, PlannedMember, PlannedMesh } from "./plan-fleet";
 import { MemberAllocation } from "./types";
 
@@ -29,13 +29,15 @@ export function memberClusterMesh(
   nodeAddresses: Record<string, string | undefined>,
 ): CiliumClusterMeshInput {
   const byName = new Map(members.map((m) => [m.name, m]));
-  const endpoints = Object.fromEntries(mesh.members.map((name) => [name, apiserverEndpoint(byName.get(name)!, allocations[name], nodeAddresses[name])]));
+  // Only this member's own list: every other member's endpoint, once (linear in the mesh size).
+  const others = mesh.members.filter((name) => name !== member.name);
+  const endpoints = Object.fromEntries(others.map((name) => [name, apiserverEndpoint(byName.get(name)!, allocations[name], nodeAddresses[name])]));
   const exposure = member.apiserver!;
   const apiserverService: CiliumClusterMeshInput["apiserverService"] =
     exposure.type === "NodePort"
       ? { type: "NodePort", nodePort: allocations[member.name].nodePort! }
       : { type: "LoadBalancer", loadBalancerIP: exposure.loadBalancerIP, annotations: exposure.annotations };
-  return { apiserverService, peers: meshPeers(mesh, endpoints)[member.name] ?? [], defaultGlobalNamespace: mesh.defaultGlobalNamespace };
+  return { apiserverService, peers: meshPeersOf(member.name, others, endpoints), defaultGlobalNamespace: mesh.defaultGlobalNamespace };
 }
 
 /** Everything `buildCiliumValues` needs for one member whose Cilium fleetmesh installs. */
@@ -65,3 +67,4 @@ export function memberCiliumValuesInput(
     ...(clustermesh && { clustermesh }),
   };
 }
+
