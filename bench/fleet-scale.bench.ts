@@ -25,11 +25,24 @@ interface ShapeEntry {
 const CHILD = path.join(__dirname, "scale-child.ts");
 
 function measure(mode: "fleetmesh" | "floor", members: number, shapeFile: string, previousState?: string): Measurement {
-  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "--max-old-space-size=8192", CHILD, mode, String(members), shapeFile, ...(previousState ? [previousState] : [])], {
-    cwd: path.join(__dirname, ".."),
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const out = execFileSync(
+    process.execPath,
+    [
+      "-r",
+      "ts-node/register/transpile-only",
+      "--max-old-space-size=8192",
+      CHILD,
+      mode,
+      String(members),
+      shapeFile,
+      ...(previousState ? [previousState] : []),
+    ],
+    {
+      cwd: path.join(__dirname, ".."),
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
 }
 
@@ -58,16 +71,27 @@ export function runFleetScaleBench(say: (line: string) => void = console.log): v
     results.push({ fm, fl });
     const perMember = ((fm.resources - 5) / members).toFixed(2);
     const overhead = `${(((fm.ms - fl.ms) / fl.ms) * 100).toFixed(0)}%`;
-    say(`| ${members} | ${fm.resources} | ${perMember} | ${fm.ms.toFixed(0)} | ${fl.ms.toFixed(0)} | ${overhead} | ${fm.maxRssMb} | ${fl.maxRssMb} |`);
+    say(
+      `| ${members} | ${fm.resources} | ${perMember} | ${fm.ms.toFixed(0)} | ${fl.ms.toFixed(0)} | ${overhead} | ${fm.maxRssMb} | ${fl.maxRssMb} |`,
+    );
   }
   const [at64, at255] = [results.find((r) => r.fm.members === 64)!, results.find((r) => r.fm.members === 255)!];
   say("");
-  say(`Growth 64 → 255 members (×${(255 / 64).toFixed(2)}): fleetmesh ×${(at255.fm.ms / at64.fm.ms).toFixed(2)}, floor ×${(at255.fl.ms / at64.fl.ms).toFixed(2)}.`);
-  say(`Resources per member are fixed (no resource per pair of members): ${JSON.stringify(Object.fromEntries(Object.entries(at255.fm.byType).filter(([, n]) => n >= 255)))} at 255.`);
+  say(
+    `Growth 64 → 255 members (×${(255 / 64).toFixed(2)}): fleetmesh ×${(at255.fm.ms / at64.fm.ms).toFixed(2)}, floor ×${(at255.fl.ms / at64.fl.ms).toFixed(2)}.`,
+  );
+  say(
+    `Resources per member are fixed (no resource per pair of members): ${JSON.stringify(Object.fromEntries(Object.entries(at255.fm.byType).filter(([, n]) => n >= 255)))} at 255.`,
+  );
   // The join is a second run: the 256-member fleet is planned against the 255-member run's state.
   const joined = path.join(dir, "shape-256.json");
   measure("fleetmesh", 256, joined, path.join(dir, "shape-255.json.state.json"));
-  const changed = changedByJoin(JSON.parse(fs.readFileSync(path.join(dir, "shape-255.json"), "utf8")), JSON.parse(fs.readFileSync(joined, "utf8")));
+  const changed = changedByJoin(
+    JSON.parse(fs.readFileSync(path.join(dir, "shape-255.json"), "utf8")),
+    JSON.parse(fs.readFileSync(joined, "utf8")),
+  );
   say("");
-  say(`One member joining the 255-member mesh changes these existing resources: ${JSON.stringify(changed)} (every Cilium release gets the new peer; with KVStoreMesh only the clustermesh-apiserver restarts).`);
+  say(
+    `One member joining the 255-member mesh changes these existing resources: ${JSON.stringify(changed)} (every Cilium release gets the new peer; with KVStoreMesh only the clustermesh-apiserver restarts).`,
+  );
 }

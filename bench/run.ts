@@ -4,7 +4,12 @@ import * as path from "path";
 import { runSchedulerBench } from "./scheduler.bench";
 import { runFleetScaleBench } from "./fleet-scale.bench";
 
-const lines: string[] = [`# fleetmesh benchmarks`, "", `Measured on this machine (${process.platform}, Node ${process.version}) on ${new Date().toISOString().slice(0, 10)}.`, ""];
+const lines: string[] = [
+  `# fleetmesh benchmarks`,
+  "",
+  `Measured on this machine (${process.platform}, Node ${process.version}) on ${new Date().toISOString().slice(0, 10)}.`,
+  "",
+];
 const log = (line: string) => {
   lines.push(line);
   console.log(line);

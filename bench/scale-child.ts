@@ -38,9 +38,23 @@ async function fleetmesh(members: number, cloud: FakeCloud, stateFile: string): 
     meta.push({ type: args.type, name: args.name, parent: args.opts.parent, custom: args.resource instanceof pulumi.CustomResource });
     return undefined;
   };
-  const declarations = Object.fromEntries(Array.from({ length: members }, (_, i) => [`m${i + 1}`, { kind: {}, labels: { mesh: "scale" } }]));
-  const fleet = new Fleet("scale", { maxConnectedClusters: members > 255 ? 511 : 255, members: declarations, meshes: { scale: { memberSelector: { matchLabels: { mesh: "scale" } } } } }, { transformations: [record] });
-  new GlobalService("echo", { mesh: fleet.meshes.scale, fleet, namespace: "echo", selector: { app: "echo" }, ports: [{ name: "http", port: 80 }] }, { transformations: [record] });
+  const declarations = Object.fromEntries(
+    Array.from({ length: members }, (_, i) => [`m${i + 1}`, { kind: {}, labels: { mesh: "scale" } }]),
+  );
+  const fleet = new Fleet(
+    "scale",
+    {
+      maxConnectedClusters: members > 255 ? 511 : 255,
+      members: declarations,
+      meshes: { scale: { memberSelector: { matchLabels: { mesh: "scale" } } } },
+    },
+    { transformations: [record] },
+  );
+  new GlobalService(
+    "echo",
+    { mesh: fleet.meshes.scale, fleet, namespace: "echo", selector: { app: "echo" }, ports: [{ name: "http", port: 80 }] },
+    { transformations: [record] },
+  );
   await registered(made);
   fs.writeFileSync(stateFile, JSON.stringify(await (fleet.state as unknown as { promise(): Promise<unknown> }).promise()));
   const index = new Map(made.map((r, i) => [r, i]));
@@ -105,7 +119,14 @@ async function main(): Promise<void> {
     await floor(shape);
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const report = { mode, members: count, resources: shape.length, ms, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), byType: countByType(shape) };
+  const report = {
+    mode,
+    members: count,
+    resources: shape.length,
+    ms,
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    byType: countByType(shape),
+  };
   process.stdout.write(`${JSON.stringify(report)}\n`);
   process.removeAllListeners("exit");
   process.exit(0);

@@ -33,9 +33,15 @@ export function runSchedulerBench(log: (line: string) => void = console.log): Sc
   log("");
   log("| case | median ms | p99 ms | goal |");
   log("|---|---|---|---|");
-  log(`| PickN 100 of 1,000 (3 required, 3 preferred incl. 2 sorters, 2 spread constraints; picked ${pickedByReference}) | ${single1k.median.toFixed(2)} | ${single1k.p99.toFixed(2)} | ≤ 20 ms median |`);
-  log(`| same policy over 10,000 clusters | ${single10k.median.toFixed(2)} | ${single10k.p99.toFixed(2)} | about 10× the 1,000 figure (linear) |`);
-  log(`| 1,000 mixed placements over 1,000 clusters, per placement | ${figures.mixed1k.median.toFixed(2)} | ${figures.mixed1k.p99.toFixed(2)} | |`);
+  log(
+    `| PickN 100 of 1,000 (3 required, 3 preferred incl. 2 sorters, 2 spread constraints; picked ${pickedByReference}) | ${single1k.median.toFixed(2)} | ${single1k.p99.toFixed(2)} | ≤ 20 ms median |`,
+  );
+  log(
+    `| same policy over 10,000 clusters | ${single10k.median.toFixed(2)} | ${single10k.p99.toFixed(2)} | about 10× the 1,000 figure (linear) |`,
+  );
+  log(
+    `| 1,000 mixed placements over 1,000 clusters, per placement | ${figures.mixed1k.median.toFixed(2)} | ${figures.mixed1k.p99.toFixed(2)} | |`,
+  );
   log(`| 1,000 mixed placements, total | ${mixed1kTotalMs.toFixed(0)} ms | | ≤ 10 s |`);
   log("");
   log(`Growth 1,000 → 10,000 clusters: ×${(single10k.median / single1k.median).toFixed(1)} (linear would be ×10).`);

@@ -40,14 +40,16 @@ export function syntheticFleet(size: number, now: Date, seed = 42): MemberCluste
           "kubernetes.azure.com/per-cpu-core-cost": { value: (0.02 + random() * 0.2).toFixed(3) },
         },
         resourceUsage: { available: { cpu: `${Math.floor(random() * 64000)}m`, memory: `${1 + Math.floor(random() * 256)}Gi` } },
-        agentStatus: [{
-          type: "MemberAgent",
-          lastReceivedHeartbeat: heartbeat,
-          conditions: [
-            { type: "Joined", status: "True", reason: "Joined", message: "", lastTransitionTime: heartbeat },
-            { type: "Healthy", status: "True", reason: "Healthy", message: "", lastTransitionTime: heartbeat },
-          ],
-        }],
+        agentStatus: [
+          {
+            type: "MemberAgent",
+            lastReceivedHeartbeat: heartbeat,
+            conditions: [
+              { type: "Joined", status: "True", reason: "Joined", message: "", lastTransitionTime: heartbeat },
+              { type: "Healthy", status: "True", reason: "Healthy", message: "", lastTransitionTime: heartbeat },
+            ],
+          },
+        ],
       },
     };
     return cluster;
@@ -87,14 +89,49 @@ export function mixedPolicy(index: number): PlacementPolicy {
   const region = REGIONS[index % REGIONS.length];
   switch (index % 5) {
     case 0:
-      return { placementType: "PickAll", affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { region } } }] } } } };
+      return {
+        placementType: "PickAll",
+        affinity: {
+          clusterAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { region } } }] },
+          },
+        },
+      };
     case 1:
-      return { placementType: "PickFixed", clusterNames: [`member-${String(index % 997).padStart(5, "0")}`, `member-${String((index * 7) % 997).padStart(5, "0")}`] };
+      return {
+        placementType: "PickFixed",
+        clusterNames: [`member-${String(index % 997).padStart(5, "0")}`, `member-${String((index * 7) % 997).padStart(5, "0")}`],
+      };
     case 2:
-      return { placementType: "PickN", numberOfClusters: 5, affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 40, preference: { propertySorter: { name: "kubernetes-fleet.io/node-count", sortOrder: "Descending" } } }] } } };
+      return {
+        placementType: "PickN",
+        numberOfClusters: 5,
+        affinity: {
+          clusterAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 40, preference: { propertySorter: { name: "kubernetes-fleet.io/node-count", sortOrder: "Descending" } } },
+            ],
+          },
+        },
+      };
     case 3:
-      return { placementType: "PickN", numberOfClusters: 3, topologySpreadConstraints: [{ topologyKey: "region" }], tolerations: [{ key: "maintenance", operator: "Exists" }] };
+      return {
+        placementType: "PickN",
+        numberOfClusters: 3,
+        topologySpreadConstraints: [{ topologyKey: "region" }],
+        tolerations: [{ key: "maintenance", operator: "Exists" }],
+      };
     default:
-      return { placementType: "PickN", numberOfClusters: 10, affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchExpressions: [{ key: "env", operator: "NotIn", values: ["dev"] }] } }] } } } };
+      return {
+        placementType: "PickN",
+        numberOfClusters: 10,
+        affinity: {
+          clusterAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              clusterSelectorTerms: [{ labelSelector: { matchExpressions: [{ key: "env", operator: "NotIn", values: ["dev"] }] } }],
+            },
+          },
+        },
+      };
   }
 }

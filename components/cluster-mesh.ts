@@ -99,7 +99,10 @@ export class ClusterMesh extends pulumi.ComponentResource {
 
   private createAzureMesh(name: string, context: ClusterMeshContext): { profile: resources.Resource; apply: command.local.Command } {
     const { plan, azureFleet } = context;
-    if (!azureFleet || plan.byLabel === undefined) throw new Error(`ClusterMesh ${name}: an azure-fleet mesh needs the Azure Fleet and a byLabel selector (planFleet refuses otherwise)`);
+    if (!azureFleet || plan.byLabel === undefined)
+      throw new Error(
+        `ClusterMesh ${name}: an azure-fleet mesh needs the Azure Fleet and a byLabel selector (planFleet refuses otherwise)`,
+      );
     const built = plan.members.map((m) => context.members[m].built);
     // Promises, not Outputs: an Output holding resources makes the SDK walk their whole object graph.
     const fleetMembers = Promise.all(built).then((all) => all.flatMap((b): pulumi.Resource[] => (b?.fleetMember ? [b.fleetMember] : [])));
@@ -144,7 +147,13 @@ export class ClusterMesh extends pulumi.ComponentResource {
    * A member leaving the fleet while its mesh stays: before its FleetMember is deleted (this command
    * depends on it, so it goes first), take it off the selector, apply, and wait until it has left.
    */
-  private detachOnDelete(name: string, member: string, context: ClusterMeshContext, target: pulumi.Output<MeshProfileTarget>, apply: command.local.Command): void {
+  private detachOnDelete(
+    name: string,
+    member: string,
+    context: ClusterMeshContext,
+    target: pulumi.Output<MeshProfileTarget>,
+    apply: command.local.Command,
+  ): void {
     const fleetMember = context.members[member].built.then((b) => b?.fleetMember);
     const byLabel = context.plan.byLabel!;
     new command.local.Command(
@@ -153,7 +162,9 @@ export class ClusterMesh extends pulumi.ComponentResource {
         create: "true",
         delete: pulumi
           .all([target, pulumi.output(fleetMember.then((r) => r?.id))])
-          .apply(([t, resourceId]) => memberDetachScript(t, { name: member, resourceId: resourceId ?? "", apiVersion: FLEET_MEMBER_API_VERSION }, byLabel)),
+          .apply(([t, resourceId]) =>
+            memberDetachScript(t, { name: member, resourceId: resourceId ?? "", apiVersion: FLEET_MEMBER_API_VERSION }, byLabel),
+          ),
       },
       { parent: this, dependsOn: joinedThen(fleetMember, apply) },
     );
@@ -162,13 +173,17 @@ export class ClusterMesh extends pulumi.ComponentResource {
   private createGlobalNamespaces(name: string, context: ClusterMeshContext): void {
     for (const namespace of context.plan.globalNamespaces) {
       for (const member of context.plan.members) {
-        const created = context.claims.namespace(member, namespace, `ClusterMesh "${name}"`, () =>
-          new k8s.core.v1.Namespace(
-            `${name}-${member}-${namespace}`,
-            { metadata: { name: namespace, annotations: { [GLOBAL_NAMESPACE_ANNOTATION]: "true" } } },
-            // Deleting a namespace deletes every workload in it: leaving the mesh must not do that.
-            { parent: this, provider: context.members[member].provider, retainOnDelete: true },
-          ),
+        const created = context.claims.namespace(
+          member,
+          namespace,
+          `ClusterMesh "${name}"`,
+          () =>
+            new k8s.core.v1.Namespace(
+              `${name}-${member}-${namespace}`,
+              { metadata: { name: namespace, annotations: { [GLOBAL_NAMESPACE_ANNOTATION]: "true" } } },
+              // Deleting a namespace deletes every workload in it: leaving the mesh must not do that.
+              { parent: this, provider: context.members[member].provider, retainOnDelete: true },
+            ),
         );
         if (created) this.namespaces.set(`${member}/${namespace}`, created);
       }

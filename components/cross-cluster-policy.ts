@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PolicyDirection, PolicyPeer, PolicyPort, crossClusterPolicies, crossClusterPolicyViolations } from "./core/services/network-policy";
+import {
+  PolicyDirection,
+  PolicyPeer,
+  PolicyPort,
+  crossClusterPolicies,
+  crossClusterPolicyViolations,
+} from "./core/services/network-policy";
 import { refuse } from "./errors";
 import { Fleet } from "./fleet";
 import { Member } from "./member";
@@ -51,7 +57,14 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
   public readonly enforcedOn: string[];
 
   constructor(name: string, args: CrossClusterPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-    const input = { name: args.policyName ?? name, from: args.from, to: args.to, ports: args.ports, allowDns: args.allowDns, description: args.description };
+    const input = {
+      name: args.policyName ?? name,
+      from: args.from,
+      to: args.to,
+      ports: args.ports,
+      allowDns: args.allowDns,
+      description: args.description,
+    };
     const members = Object.values(args.fleet.members).map((member) => ({
       name: member.memberName,
       mesh: Object.values(args.fleet.meshes).find((mesh) => mesh.members.includes(member.memberName))?.meshName,
@@ -64,7 +77,11 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
         `${name}-${member}-${direction}`,
         { ...manifest },
         // CiliumNetworkPolicy is a Cilium CRD: it exists once Cilium is installed on the member.
-        { parent: this, provider: args.fleet.members[member].provider, dependsOn: ciliumFirst(args.fleet.members[member], opts?.dependsOn) },
+        {
+          parent: this,
+          provider: args.fleet.members[member].provider,
+          dependsOn: ciliumFirst(args.fleet.members[member], opts?.dependsOn),
+        },
       );
     }
     this.enforcedOn = [...new Set(placed.map((p) => p.member))].sort();
@@ -73,7 +90,10 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
 }
 
 /** Cilium's release on the member, then whatever the options' `dependsOn` names. */
-function ciliumFirst(member: Member, dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+function ciliumFirst(
+  member: Member,
+  dependsOn: pulumi.ComponentResourceOptions["dependsOn"],
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
   const given = (dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn]) as pulumi.Input<pulumi.Resource>[];
   return afterCilium(member, given);
 }

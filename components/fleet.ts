@@ -4,7 +4,7 @@ import { allocationRows, renderAllocationTable } from "./core/fleet/allocation-t
 import { ownerStackLabelValue } from "./core/fleet/kind-names";
 import { memberClusterMesh } from "./core/fleet/member-cilium";
 import { FleetDeclaration, FleetPlan, PlannedMesh, allocateFleet, defaultPools, fleetState, planFleet } from "./core/fleet/plan-fleet";
-import { AllocationPools, FleetState, MemberAllocation } from "./core/fleet/types";
+import { FleetState, MemberAllocation } from "./core/fleet/types";
 import { FleetValidationError, refuse } from "./errors";
 import { ClusterMesh, MeshDeclaration } from "./cluster-mesh";
 import { Member, MemberDeclaration } from "./member";
@@ -59,8 +59,42 @@ export interface AzureFleetArgs {
   readonly hub?: boolean;
 }
 
+/** The allocator's NodePort range (inclusive). */
+export interface NodePortRangeArgs {
+  /** The first NodePort handed out. */
+  readonly first: number;
+  /** The last NodePort handed out. */
+  readonly last: number;
+}
+
 /** Pools the fleet allocates from; any pool left out takes its default. */
-export interface FleetPoolsArgs extends Partial<AllocationPools> {}
+export interface FleetPoolsArgs {
+  /**
+   * IPv4 CIDR every member's pod CIDR is carved from.
+   * @default "10.0.0.0/9"
+   */
+  readonly podCidrPool?: string;
+  /**
+   * Prefix length of each member's pod CIDR.
+   * @default 17 (18 with maxConnectedClusters 511)
+   */
+  readonly podCidrPrefixLength?: number;
+  /**
+   * IPv4 CIDR every member's service CIDR is carved from (disjoint from the pod pool).
+   * @default "10.128.0.0/12"
+   */
+  readonly serviceCidrPool?: string;
+  /**
+   * Prefix length of each member's service CIDR.
+   * @default 20 (21 with maxConnectedClusters 511)
+   */
+  readonly serviceCidrPrefixLength?: number;
+  /**
+   * NodePorts for the clustermesh-apiserver of kind members (and NodePort mesh endpoints).
+   * @default 32000 to 32767
+   */
+  readonly nodePortRange?: NodePortRangeArgs;
+}
 
 export interface FleetArgs {
   /** Member name → how to get that cluster. Names become Cilium cluster names. */
@@ -149,7 +183,8 @@ function declarationOf(name: string, args: FleetArgs): FleetDeclaration {
 type MeshFacts = pulumi.Output<[Record<string, MemberAllocation>, Record<string, string | undefined>]>;
 
 /** This run's allocation, or the refusal that stops it. */
-type AllocationOutcome = { allocations: Record<string, MemberAllocation>; refusal?: undefined } | { allocations?: undefined; refusal: FleetValidationError };
+type AllocationOutcome =
+  { allocations: Record<string, MemberAllocation>; refusal?: undefined } | { allocations?: undefined; refusal: FleetValidationError };
 
 /**
  * A fleet of member clusters sharing one root CA and one Cilium version, with ids and CIDRs that
@@ -196,7 +231,11 @@ export class Fleet extends PlannedComponent {
     // A state output that is not a fleet's state refuses the run like any state-dependent rule.
     this.outcome = read.then(
       (previous) => allocationOutcome(name, plan, previous, args.allowRenumber ?? false),
-      (error: Error) => ({ refusal: new FleetValidationError(`Fleet "${name}"`, [{ path: "state.stackOutput", message: error.message.replace(/^state\.stackOutput: /, "") }]) }),
+      (error: Error) => ({
+        refusal: new FleetValidationError(`Fleet "${name}"`, [
+          { path: "state.stackOutput", message: error.message.replace(/^state\.stackOutput: /, "") },
+        ]),
+      }),
     );
     this.previous = read.catch(() => undefined);
     const allocations = this.outcome.then((o) => o.allocations);
@@ -215,8 +254,16 @@ export class Fleet extends PlannedComponent {
     return { state: this.state, caCertPem: this.caCertPem };
   }
 
-  private createMembers(name: string, args: FleetArgs, ca: SharedCa, allocations: Promise<Record<string, MemberAllocation> | undefined>): Record<string, Member> {
-    const azureFleet = this.azureFleet && args.azureFleet ? { fleetName: this.azureFleet.name, resourceGroupName: args.azureFleet.resourceGroupName } : undefined;
+  private createMembers(
+    name: string,
+    args: FleetArgs,
+    ca: SharedCa,
+    allocations: Promise<Record<string, MemberAllocation> | undefined>,
+  ): Record<string, Member> {
+    const azureFleet =
+      this.azureFleet && args.azureFleet
+        ? { fleetName: this.azureFleet.name, resourceGroupName: args.azureFleet.resourceGroupName }
+        : undefined;
     const members: Record<string, Member> = {};
     for (const plan of this.plan.members) {
       members[plan.name] = new Member(
@@ -259,7 +306,10 @@ export class Fleet extends PlannedComponent {
   }
 
   private createMeshes(name: string, args: FleetArgs): Record<string, ClusterMesh> {
-    const azureFleet = this.azureFleet && args.azureFleet ? { fleetName: this.azureFleet.name, resourceGroupName: args.azureFleet.resourceGroupName } : undefined;
+    const azureFleet =
+      this.azureFleet && args.azureFleet
+        ? { fleetName: this.azureFleet.name, resourceGroupName: args.azureFleet.resourceGroupName }
+        : undefined;
     const meshes: Record<string, ClusterMesh> = {};
     for (const plan of this.plan.meshes) {
       meshes[plan.name] = new ClusterMesh(

@@ -97,8 +97,17 @@ export class GlobalService extends pulumi.ComponentResource {
     const component = `GlobalService "${name}"`;
     for (const memberName of plan.members) {
       const member = members[memberName];
-      const namespace = memberNamespace(this, component, `${name}-${memberName}`, member, args.mesh, args.namespace, args.createNamespace ?? true);
-      if (namespace && member.claims.namespaceOwner(memberName, args.namespace) === component) this.namespaces[memberName] = namespace as k8s.core.v1.Namespace;
+      const namespace = memberNamespace(
+        this,
+        component,
+        `${name}-${memberName}`,
+        member,
+        args.mesh,
+        args.namespace,
+        args.createNamespace ?? true,
+      );
+      if (namespace && member.claims.namespaceOwner(memberName, args.namespace) === component)
+        this.namespaces[memberName] = namespace as k8s.core.v1.Namespace;
       this.services[memberName] = memberService(this, `${name}-${memberName}`, member, manifests[memberName], namespace ? [namespace] : []);
     }
     this.registerOutputs({ serviceName, namespace: args.namespace, members: this.members });

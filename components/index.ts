@@ -3,7 +3,7 @@
 // wiring (plans, the fleet's claims table, what the Fleet hands its members and meshes) is not exported.
 
 // Fleet and its members and meshes.
-export { Fleet, FleetArgs, FleetCiliumArgs, FleetPoolsArgs, AzureFleetArgs, defaultPools } from "./fleet";
+export { Fleet, FleetArgs, FleetCiliumArgs, FleetPoolsArgs, NodePortRangeArgs, AzureFleetArgs, defaultPools } from "./fleet";
 export { Member, MemberDeclaration, MeshEndpointArgs } from "./member";
 export { ClusterMesh, MeshDeclaration } from "./cluster-mesh";
 export { KindClusterArgs } from "./runtime/kind-cluster";

@@ -179,7 +179,9 @@ export class Member extends PlannedComponent {
     this.nodePort = allocation.apply((a) => a.nodePort);
     const cluster = plannedOutput(this.built.then((b) => b && { kubeconfig: b.cluster.kubeconfig, id: b.cluster.clusterIdentifier }));
     this.kubeconfig = pulumi.secret(cluster.apply((c) => c.kubeconfig));
-    this.nodeAddress = plannedOutput(this.built.then((b) => b && { address: b.cluster.nodeAddress })).apply((b) => b.address as string | undefined);
+    this.nodeAddress = plannedOutput(this.built.then((b) => b && { address: b.cluster.nodeAddress })).apply(
+      (b) => b.address as string | undefined,
+    );
     this.ciliumInstalled = this.built.then((b) => (b?.cilium ? [b.cilium] : []));
     this.fleetJoined = this.built.then((b) => (b?.fleetMember ? [b.fleetMember] : []));
     this.provider = new k8s.Provider(
@@ -231,7 +233,9 @@ export class Member extends PlannedComponent {
     return pulumi
       .all([ca.certPemBase64, ca.keyPemBase64, clustermesh ?? pulumi.output(undefined)])
       .apply(([certPemBase64, keyPemBase64, mesh]) =>
-        buildCiliumValues(memberCiliumValuesInput(plan, cilium, allocation, { certPemBase64, keyPemBase64 }, mesh as CiliumClusterMeshInput | undefined)),
+        buildCiliumValues(
+          memberCiliumValuesInput(plan, cilium, allocation, { certPemBase64, keyPemBase64 }, mesh as CiliumClusterMeshInput | undefined),
+        ),
       );
   }
 }

@@ -20,7 +20,12 @@ import { Fleet } from "./fleet";
 import { memberNamespace, memberService } from "./runtime/member-objects";
 import { Member } from "./member";
 import { IngressAddress } from "./runtime/fleet-claims";
-import { CILIUM_V2ALPHA1, ingressAnnouncementManifest, ingressPoolManifest, pinnedLoadBalancerAddress } from "./core/cilium/load-balancer-pool";
+import {
+  CILIUM_V2ALPHA1,
+  ingressAnnouncementManifest,
+  ingressPoolManifest,
+  pinnedLoadBalancerAddress,
+} from "./core/cilium/load-balancer-pool";
 import { LabelSelector } from "./core/kubefleet/scheduler/types";
 
 /** One L4 entry point on one member that balances across the endpoints of the members it selects. */
@@ -126,10 +131,20 @@ export class MultiClusterService extends pulumi.ComponentResource {
     this.registerOutputs({ address: this.address, servingMembers: this.servingMembers });
   }
 
-  private createFleetNetworking(name: string, args: MultiClusterServiceArgs, exporters: string[], ingress: string): k8s.apiextensions.CustomResource {
+  private createFleetNetworking(
+    name: string,
+    args: MultiClusterServiceArgs,
+    exporters: string[],
+    ingress: string,
+  ): k8s.apiextensions.CustomResource {
     const members = args.fleet.members;
     for (const member of exporters) {
-      this.serviceExports[member] = customObject(`${name}-${member}`, serviceExportManifest(args.namespace, args.serviceName), members[member], this);
+      this.serviceExports[member] = customObject(
+        `${name}-${member}`,
+        serviceExportManifest(args.namespace, args.serviceName),
+        members[member],
+        this,
+      );
     }
     const manifest = multiClusterServiceManifest(args.namespace, args.serviceName, args.internal ?? false);
     return customObject(`${name}-${ingress}`, manifest, members[ingress], this, Object.values(this.serviceExports));
@@ -145,9 +160,23 @@ export class MultiClusterService extends pulumi.ComponentResource {
       : pulumi.output(ciliumMcsManifests(args, plan, undefined));
     for (const memberName of [...new Set([...plan.exporters, plan.ingress])].sort()) {
       const member = members[memberName];
-      const namespace = memberNamespace(this, component, `${name}-${memberName}`, member, mesh, args.namespace, args.createNamespace ?? true);
-      const dependsOn = [...(namespace ? [namespace] : []), ...(memberName === plan.ingress ? ingress?.resources ?? [] : [])];
-      this.services[memberName] = memberService(this, `${name}-${memberName}`, member, manifests.apply((all) => all[memberName]), dependsOn);
+      const namespace = memberNamespace(
+        this,
+        component,
+        `${name}-${memberName}`,
+        member,
+        mesh,
+        args.namespace,
+        args.createNamespace ?? true,
+      );
+      const dependsOn = [...(namespace ? [namespace] : []), ...(memberName === plan.ingress ? (ingress?.resources ?? []) : [])];
+      this.services[memberName] = memberService(
+        this,
+        `${name}-${memberName}`,
+        member,
+        manifests.apply((all) => all[memberName]),
+        dependsOn,
+      );
     }
     return ingress ? ingress.address : this.services[plan.ingress].status.apply(loadBalancerAddress);
   }
@@ -164,17 +193,24 @@ function ingressAddress(parent: pulumi.Resource, name: string, member: Member, l
   return member.claims.ingressAddress(member.memberName, () => {
     const address = member.clusterId.apply((id) => {
       const pinned = pinnedLoadBalancerAddress(loadBalancerPool, id);
-      if (pinned.address === undefined) throw new Error(`member ${member.memberName} has no pinned LoadBalancer address: ${pinned.problem}`);
+      if (pinned.address === undefined)
+        throw new Error(`member ${member.memberName} has no pinned LoadBalancer address: ${pinned.problem}`);
       return pinned.address;
     });
     // The CRDs exist once Cilium's operator runs.
     const opts = { parent, provider: member.provider, dependsOn: member.ciliumInstalled };
     const pool = address.apply(ingressPoolManifest);
     const resources: pulumi.Resource[] = [
-      new k8s.apiextensions.CustomResource(`${name}-${member.memberName}-ingress-pool`, { apiVersion: CILIUM_V2ALPHA1, kind: "CiliumLoadBalancerIPPool", metadata: pool.metadata, spec: pool.spec }, opts),
+      new k8s.apiextensions.CustomResource(
+        `${name}-${member.memberName}-ingress-pool`,
+        { apiVersion: CILIUM_V2ALPHA1, kind: "CiliumLoadBalancerIPPool", metadata: pool.metadata, spec: pool.spec },
+        opts,
+      ),
     ];
     if (member.l2Announcements) {
-      resources.push(new k8s.apiextensions.CustomResource(`${name}-${member.memberName}-ingress-l2`, { ...ingressAnnouncementManifest() }, opts));
+      resources.push(
+        new k8s.apiextensions.CustomResource(`${name}-${member.memberName}-ingress-l2`, { ...ingressAnnouncementManifest() }, opts),
+      );
     }
     return { address, resources };
   });
@@ -197,10 +233,14 @@ function programViolations(args: MultiClusterServiceArgs, plan: MultiClusterServ
   const out: FieldViolation[] = [];
   const owner = claims.serviceOwner(`${args.namespace}/${args.serviceName}`);
   if (owner !== undefined) {
-    const rule = plan.realization === "azure-fleet"
-      ? "a ServiceImport is consumed by exactly one member across the fleet (a second MultiClusterService for it stays Valid=Unknown)"
-      : "a member holds one Service of a name in a namespace, so the fleet has one entry point per service";
-    out.push({ path: "serviceName", message: `serviceName ${show(args.serviceName)} in namespace ${show(args.namespace)} is already served by ${owner}: ${rule}` });
+    const rule =
+      plan.realization === "azure-fleet"
+        ? "a ServiceImport is consumed by exactly one member across the fleet (a second MultiClusterService for it stays Valid=Unknown)"
+        : "a member holds one Service of a name in a namespace, so the fleet has one entry point per service";
+    out.push({
+      path: "serviceName",
+      message: `serviceName ${show(args.serviceName)} in namespace ${show(args.namespace)} is already served by ${owner}: ${rule}`,
+    });
   }
   if (plan.realization === "cilium" && plan.address === "lb-ipam") {
     out.push(...sharedAddressClashes("ports", plan.ingress, claims.pinnedPorts(plan.ingress), plan.ports[plan.ingress]));
@@ -222,7 +262,13 @@ async function afterJoining(member: Member, dependsOn: pulumi.Resource[]): Promi
   return [...(await member.fleetJoined), ...dependsOn];
 }
 
-function customObject(name: string, manifest: FleetNetworkingObject, member: Member, parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []): k8s.apiextensions.CustomResource {
+function customObject(
+  name: string,
+  manifest: FleetNetworkingObject,
+  member: Member,
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[] = [],
+): k8s.apiextensions.CustomResource {
   // `status: undefined` makes the object's status a readable output.
   // Fleet networking's CRDs reach a member cluster with the member agent, once it has joined the fleet.
   return new k8s.apiextensions.CustomResource(

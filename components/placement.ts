@@ -104,7 +104,18 @@ export class Placement extends PlannedComponent {
   constructor(name: string, args: PlacementArgs, opts?: pulumi.ComponentResourceOptions) {
     const members: Record<string, PlacementMember> = args.fleet.members;
     const { policy, strategy, mode, memberProperties } = args;
-    refuse(`Placement "${name}"`, placementArgumentViolations({ name, policy, strategy, mode, memberProperties, hasHub: args.hub !== undefined, memberNames: Object.keys(members) }));
+    refuse(
+      `Placement "${name}"`,
+      placementArgumentViolations({
+        name,
+        policy,
+        strategy,
+        mode,
+        memberProperties,
+        hasHub: args.hub !== undefined,
+        memberNames: Object.keys(members),
+      }),
+    );
     super("fleetmesh:index:Placement", name, {}, opts);
     this.placementName = name;
     this.args = args;
@@ -124,7 +135,14 @@ export class Placement extends PlannedComponent {
     const plan = await this.plan();
     if (pulumi.runtime.isDryRun()) pulumi.log.info(renderPlacementWhatIf(plan.whatIf), this);
     this.register(plan.children);
-    return { state: this.state, decisions: this.decisions, condition: this.condition, placementStatuses: this.placementStatuses, targets: this.targets, whatIf: this.whatIf };
+    return {
+      state: this.state,
+      decisions: this.decisions,
+      condition: this.condition,
+      placementStatuses: this.placementStatuses,
+      targets: this.targets,
+      whatIf: this.whatIf,
+    };
   }
 
   private fromPlan<T>(pick: (plan: PlacementPlan) => T): pulumi.Output<T> {
@@ -136,7 +154,18 @@ export class Placement extends PlannedComponent {
     try {
       const [previous, members] = await Promise.all([this.previous, memberFacts(this.members, this.args.memberProperties)]);
       const { resources, resourceSelectors, policy, strategy, mode, hub } = this.args;
-      const plan = planPlacement({ name: this.placementName, resources, resourceSelectors, policy, strategy, mode, crpApiVersion: hub?.apiVersion, members, now: new Date(), previous });
+      const plan = planPlacement({
+        name: this.placementName,
+        resources,
+        resourceSelectors,
+        policy,
+        strategy,
+        mode,
+        crpApiVersion: hub?.apiVersion,
+        members,
+        now: new Date(),
+        previous,
+      });
       this.settlePlan.resolve(plan);
       return plan;
     } catch (error) {
@@ -165,9 +194,17 @@ export class Placement extends PlannedComponent {
           { parent: this, provider: this.providerOf(child.member), dependsOn },
         );
       case "rolloutWait":
-        return new command.local.Command(child.name, { create: `sleep ${child.seconds}`, triggers: child.triggers }, { parent: this, dependsOn });
+        return new command.local.Command(
+          child.name,
+          { create: `sleep ${child.seconds}`, triggers: child.triggers },
+          { parent: this, dependsOn },
+        );
       case "clusterResourcePlacement":
-        return new k8s.apiextensions.CustomResource(child.name, child.manifest, { parent: this, provider: this.providerOf(undefined), dependsOn });
+        return new k8s.apiextensions.CustomResource(child.name, child.manifest, {
+          parent: this,
+          provider: this.providerOf(undefined),
+          dependsOn,
+        });
     }
   }
 
@@ -178,7 +215,10 @@ export class Placement extends PlannedComponent {
 }
 
 /** Every member as the scheduler sees it, in the fleet's order. */
-async function memberFacts(members: Record<string, PlacementMember>, properties: PlacementArgs["memberProperties"]): Promise<PlacementMemberFacts[]> {
+async function memberFacts(
+  members: Record<string, PlacementMember>,
+  properties: PlacementArgs["memberProperties"],
+): Promise<PlacementMemberFacts[]> {
   return Promise.all(
     Object.values(members).map(async (member) => ({
       name: member.memberName,
@@ -193,7 +233,10 @@ async function memberFacts(members: Record<string, PlacementMember>, properties:
 /** AKS members' location and resource group, once known (they are left out while unknown in a preview). */
 async function azureFacts(member: PlacementMember): Promise<PlacementMemberFacts["azure"]> {
   if (member.aks === undefined) return undefined;
-  const [location, resourceGroup] = await Promise.all([knownValue(pulumi.output(member.aks.location)), knownValue(pulumi.output(member.aks.resourceGroupName))]);
+  const [location, resourceGroup] = await Promise.all([
+    knownValue(pulumi.output(member.aks.location)),
+    knownValue(pulumi.output(member.aks.resourceGroupName)),
+  ]);
   if (!location || !resourceGroup) return undefined;
   return { location, resourceGroup, clusterName: member.aks.clusterName ?? member.memberName };
 }

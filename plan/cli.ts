@@ -1,11 +1,11 @@
-// `fleetmesh plan <program> [--previous <file>] [--out <dir>] [--stack <name>] [--config k=v]`: what a program would
+// `fleetmesh plan <program> [--previous <file>] [--out <dir>] [--stack <name>] [--config k=v] [--render-charts --chart <path> [--helm <path>]]`: what a program would
 // do, on a machine with no cloud and no Pulumi CLI.
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import * as path from "path";
 import { PreviousStateError, isPlanStateFile, readPreviousOutputs } from "./previous-state";
 import { ProgramError, runProgram } from "./run-program";
-import { renderTree, renderWhatIf, writeManifests } from "./render";
+import { ChartRendering, helmVersion, renderCharts, renderTree, renderWhatIf, writeManifests, writeRenderedCharts } from "./render";
 
 export interface PlanOptions {
   program: string;
@@ -14,10 +14,15 @@ export interface PlanOptions {
   stack?: string;
   /** `--config key=value`, over the stack's own Pulumi.<stack>.yaml. */
   config?: Record<string, string>;
+  /** `--render-charts`: also write each Cilium release's `helm template` output, with this Helm and chart. */
+  renderCharts?: ChartRendering;
 }
 
 const USAGE =
-  "usage: fleetmesh plan <program-dir> [--previous <pulumi-stack-export.json | state.json>] [--out <dir>] [--stack <name>] [--config <key>=<value>]...";
+  "usage: fleetmesh plan <program-dir> [--previous <pulumi-stack-export.json | state.json>] [--out <dir>] [--stack <name>] [--config <key>=<value>]...\n" +
+  "                      [--render-charts --chart <cilium-<version>.tgz | chart folder | folder of cilium-<version>.tgz> [--helm <helm binary>]]\n" +
+  "  --render-charts writes each member's Cilium chart as `helm template` renders it (cilium-rendered.yaml, with a stand-in CA),\n" +
+  "  using a local Helm (default: helm on PATH) and chart: nothing is downloaded";
 
 /** The stack whose Pulumi.<stack>.yaml is read when --stack is not given (the name `pulumi stack init` suggests). */
 const DEFAULT_STACK = "dev";
@@ -26,6 +31,7 @@ export function parseArgs(argv: string[]): PlanOptions {
   const [command, ...rest] = argv;
   if (command !== "plan") throw new ProgramError(USAGE);
   const options: Partial<PlanOptions> = {};
+  const charts: { render?: boolean; helm?: string; chart?: string } = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = () => {
@@ -37,6 +43,9 @@ export function parseArgs(argv: string[]): PlanOptions {
     else if (arg === "--out") options.out = value();
     else if (arg === "--stack") options.stack = value();
     else if (arg === "--config") options.config = { ...options.config, ...configPair(value()) };
+    else if (arg === "--render-charts") charts.render = true;
+    else if (arg === "--helm") charts.helm = value();
+    else if (arg === "--chart") charts.chart = value();
     else if (arg.startsWith("-")) throw new ProgramError(`unknown option ${arg}\n${USAGE}`);
     else if (options.program === undefined) options.program = arg;
     else throw new ProgramError(`one program at a time (got "${options.program}" and "${arg}")\n${USAGE}`);
@@ -48,7 +57,19 @@ export function parseArgs(argv: string[]): PlanOptions {
     stack: options.stack,
     out: options.out ?? path.join(".plan-out", path.basename(path.resolve(options.program))),
     ...(options.config ? { config: options.config } : {}),
+    ...chartRendering(charts),
   };
+}
+
+/** `--render-charts` with its `--chart` (required) and `--helm` (default: helm on PATH). */
+function chartRendering(charts: { render?: boolean; helm?: string; chart?: string }): { renderCharts?: ChartRendering } {
+  if (!charts.render) {
+    if (charts.helm === undefined && charts.chart === undefined) return {};
+    throw new ProgramError(`--helm and --chart only apply with --render-charts\n${USAGE}`);
+  }
+  const why = "the plan renders a local chart and never downloads one";
+  if (charts.chart === undefined) throw new ProgramError(`--render-charts needs --chart: ${why}\n${USAGE}`);
+  return { renderCharts: { helm: charts.helm ?? "helm", chart: charts.chart } };
 }
 
 function configPair(text: string): Record<string, string> {
@@ -94,26 +115,43 @@ function assertReplaceable(out: string): void {
 
 export async function plan(options: PlanOptions, print: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<void> {
   assertReplaceable(options.out);
+  // Before planning: a Helm that cannot run, or a chart path that does not exist, is a usage error.
+  if (options.renderCharts) await assertRenderable(options.renderCharts);
   const previousOutputs = options.previous ? readPreviousOutputs(options.previous) : undefined;
-  print(`planning ${options.program}${options.previous ? ` against ${options.previous}` : ""} (mock runtime, preview; nothing is deployed)...`);
+  print(
+    `planning ${options.program}${options.previous ? ` against ${options.previous}` : ""} (mock runtime, preview; nothing is deployed)...`,
+  );
   print(`  values only a real deployment knows (node IPs, kubeconfigs, keys) are deterministic placeholders`);
   const started = Date.now();
   const fromStack = stackConfig(options.program, options.stack ?? DEFAULT_STACK);
-  if (fromStack.file) print(`  config from ${fromStack.file}${fromStack.secrets.length ? ` (secrets left unset: ${fromStack.secrets.join(", ")})` : ""}`);
+  if (fromStack.file)
+    print(`  config from ${fromStack.file}${fromStack.secrets.length ? ` (secrets left unset: ${fromStack.secrets.join(", ")})` : ""}`);
   const config = { ...fromStack.values, ...options.config };
   const run = await runProgram(options.program, { stack: options.stack, previousOutputs, config });
   print(`  ${run.resources.length} resources planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   print(section("resources", renderTree(run)));
   print(section("what-if", renderWhatIf(run)));
+  const charts = options.renderCharts ? await renderCharts(run, options.renderCharts) : [];
   fs.rmSync(options.out, { recursive: true, force: true });
   const files = writeManifests(run, options.out);
+  files.push(...writeRenderedCharts(charts, options.out));
   fs.mkdirSync(options.out, { recursive: true });
   fs.writeFileSync(path.join(options.out, PLAN_MARKER), "written by `fleetmesh plan`; the next plan replaces this folder\n");
   const stateFile = path.join(options.out, "state.json");
   fs.writeFileSync(stateFile, `${JSON.stringify({ outputs: run.outputs }, null, 2)}\n`);
-  print(section("manifests", `${files.length} files under ${options.out}/ (one folder per target cluster, named after its provider); outputs in ${stateFile} (pass it as --previous next time)`));
+  print(
+    section(
+      "manifests",
+      `${files.length} files under ${options.out}/ (one folder per target cluster, named after its provider); outputs in ${stateFile} (pass it as --previous next time)`,
+    ),
+  );
   const errors = run.logs.filter((l) => l.severity === "error");
   if (errors.length > 0) throw new ProgramError(`the plan reports ${errors.length} error(s): see the what-if above`);
+}
+
+async function assertRenderable(rendering: ChartRendering): Promise<void> {
+  await helmVersion(rendering.helm);
+  if (!fs.existsSync(rendering.chart)) throw new ProgramError(`--chart ${rendering.chart}: no such file or folder`);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -125,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`fleetmesh: ${error.message}\n`);
       return 1;
     }
-    process.stderr.write(`fleetmesh: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`fleetmesh: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 2;
   }
 }

@@ -61,7 +61,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value) ?? "undefined";
 }
@@ -83,7 +86,10 @@ function pathSegments(path: string): string[] {
 }
 
 function valueAt(inputs: Record<string, unknown>, path: string): unknown {
-  return pathSegments(path).reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), inputs);
+  return pathSegments(path).reduce<unknown>(
+    (value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined),
+    inputs,
+  );
 }
 
 /**
@@ -110,7 +116,11 @@ function byUrn<T extends OldResource>(resources: readonly T[]): Map<string, T> {
 /** What a resource depends on for ordering: dependencies, property dependencies, parent, provider (dependency_graph.go DependenciesOf). */
 function dependenciesOf(resource: OldResource): string[] {
   const property = Object.values(resource.propertyDependencies ?? {}).flat();
-  return [...new Set([...resource.dependencies, ...property, resource.parent, resource.provider].filter((u): u is string => !!u && u !== resource.urn))];
+  return [
+    ...new Set(
+      [...resource.dependencies, ...property, resource.parent, resource.provider].filter((u): u is string => !!u && u !== resource.urn),
+    ),
+  ];
 }
 
 /** What makes a resource a dependent when replacing: not its parent (dependency_graph.go DependingOn, includeChildren false). */
@@ -168,7 +178,9 @@ class StepPlanner {
       const free = condemned.filter((r) => remaining.has(r.urn) && !dependenciesOf(r).some((d) => remaining.has(d)));
       if (free.length === 0) throw new Error(`the resources to delete depend on one another in a cycle: ${[...remaining].join(", ")}`);
       for (const r of free) remaining.delete(r.urn);
-      antichains.push(free.map((r) => ({ op: "delete", urn: r.urn, type: r.type, reason: removed.includes(r.urn) ? "removed" : "replaced" })));
+      antichains.push(
+        free.map((r) => ({ op: "delete", urn: r.urn, type: r.type, reason: removed.includes(r.urn) ? "removed" : "replaced" })),
+      );
     }
     return antichains.reverse();
   }
@@ -214,7 +226,11 @@ class StepPlanner {
    * replaces.
    */
   private isReplaced(old: OldResource, resource: NewResource): boolean {
-    return this.deletedEarly.has(resource.urn) || this.providerReplaces(old, resource) || replacedBy(resource, old.inputs, resource.inputs, this.options);
+    return (
+      this.deletedEarly.has(resource.urn) ||
+      this.providerReplaces(old, resource) ||
+      replacedBy(resource, old.inputs, resource.inputs, this.options)
+    );
   }
 
   /**
@@ -349,7 +365,10 @@ function newResource(r: PlannedRunResource): NewResource {
 }
 
 /** The model's input from two plans of a program (runProgram results): the previous run's state and this run's registrations. */
-export function stepModelInput(previous: { resources: readonly PlannedRunResource[] }, current: { resources: readonly PlannedRunResource[] }): { olds: OldResource[]; news: NewResource[] } {
+export function stepModelInput(
+  previous: { resources: readonly PlannedRunResource[] },
+  current: { resources: readonly PlannedRunResource[] },
+): { olds: OldResource[]; news: NewResource[] } {
   return {
     olds: previous.resources.map(oldResource),
     news: current.resources.map(newResource),

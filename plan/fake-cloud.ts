@@ -1,8 +1,9 @@
 // Deterministic stand-ins for what only a real deployment knows (cluster addresses, kubeconfigs,
 // keys, ARM ids), so a program can run on Pulumi's mock runtime: for the offline plan, and for tests.
 import { createHash } from "crypto";
-import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+// Types only: the SDK itself is the copy a program registers through (see pulumiSdk), loaded on demand.
+import type * as pulumi from "@pulumi/pulumi";
+import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 
 export const FAKE_CA_KEY = "-----BEGIN EC PRIVATE KEY-----\nFAKE-CA-KEY\n-----END EC PRIVATE KEY-----\n";
 export const FAKE_CA_CERT = "-----BEGIN CERTIFICATE-----\nFAKE-CA-CERT\n-----END CERTIFICATE-----\n";
@@ -122,7 +123,11 @@ interface ResourceRequest {
   getReplaceonchangesList?(): string[];
 }
 
-type MonitorCall = (this: MockMonitor, req: ResourceRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void) => Promise<void>;
+type MonitorCall = (
+  this: MockMonitor,
+  req: ResourceRequest,
+  callback: (err: unknown, resp?: { getUrn(): string }) => void,
+) => Promise<void>;
 
 interface MonitorInternals {
   newUrn(this: MockMonitor, parent: string, type: string, name: string): string;
@@ -130,10 +135,35 @@ interface MonitorInternals {
   readResource: MonitorCall;
 }
 
+/**
+ * One copy of the Pulumi SDK, with the internal modules of that same copy. A program's resources
+ * reach only the runtime of the copy it imports, so mocks, log capture and the monitor wrapping
+ * below must all be set on that copy (a user's project may hold another than this package's own).
+ */
+export interface PulumiSdk {
+  pulumi: typeof import("@pulumi/pulumi");
+  MockMonitor: typeof MockMonitor;
+  /** runtime/state: the root stack a run leaves set (see resetRootStack in run-program). */
+  state: { setStackResource(stack: unknown): void };
+}
+
+/** The copy of @pulumi/pulumi that `require` finds from `fromDir` (without it: this package's own). */
+export function pulumiSdk(fromDir?: string): PulumiSdk {
+  const options = fromDir === undefined ? undefined : { paths: [fromDir] };
+  // A module found at run time, not this package's own: no static import can name it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = (request: string) => require(require.resolve(request, options));
+  return {
+    pulumi: load("@pulumi/pulumi"),
+    MockMonitor: load("@pulumi/pulumi/runtime/mocks").MockMonitor,
+    state: load("@pulumi/pulumi/runtime/state"),
+  };
+}
+
 /** The FakeCloud each mock monitor's mocks belong to. */
 const clouds = new WeakMap<pulumi.runtime.Mocks, FakeCloud>();
 
-function registration(req: ResourceRequest, urn: string, read: boolean): Registration {
+function registration(sdk: PulumiSdk, req: ResourceRequest, urn: string, read: boolean): Registration {
   const propertyDependencies: Record<string, string[]> = {};
   req.getPropertydependenciesMap?.().forEach((deps, key) => {
     if (deps.getUrnsList().length > 0) propertyDependencies[key] = deps.getUrnsList();
@@ -152,40 +182,41 @@ function registration(req: ResourceRequest, urn: string, read: boolean): Registr
     propertyDependencies,
     deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
     replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
-    inputs: object ? pulumi.runtime.deserializeProperties(object as never) : {},
+    inputs: object ? sdk.pulumi.runtime.deserializeProperties(object as never) : {},
   };
 }
 
 /** Reports each request a FakeCloud's monitor answers to that cloud, once answered (so with its URN). */
-function reporting(original: MonitorCall, read: boolean): MonitorCall {
+function reporting(sdk: PulumiSdk, original: MonitorCall, read: boolean): MonitorCall {
   return function (req, callback) {
     const cloud = clouds.get(this.mocks);
     if (!cloud) return original.call(this, req, callback);
     return original.call(this, req, (err, resp) => {
-      if (!err && resp) cloud.record(registration(req, resp.getUrn(), read));
+      if (!err && resp) cloud.record(registration(sdk, req, resp.getUrn(), read));
       callback(err, resp);
     });
   };
 }
 
-let monitorObserved = false;
+/** The MockMonitor classes already wrapped: one per copy of the SDK. */
+const observed = new WeakSet<typeof MockMonitor>();
 
 /**
  * Makes the SDK's mock monitor, when its mocks are a FakeCloud's, give the engine's URNs and report
  * every request to that cloud. The mocks interface carries neither the parent nor the URN
- * (@pulumi/pulumi runtime/mocks.js, MockMonitor), so this wraps the monitor's own methods, once.
+ * (@pulumi/pulumi runtime/mocks.js, MockMonitor), so this wraps the monitor's own methods, once per copy.
  */
-function observeMockMonitors(): void {
-  if (monitorObserved) return;
-  monitorObserved = true;
-  const monitor = MockMonitor.prototype as unknown as MonitorInternals;
+function observeMockMonitors(sdk: PulumiSdk): void {
+  if (observed.has(sdk.MockMonitor)) return;
+  observed.add(sdk.MockMonitor);
+  const monitor = sdk.MockMonitor.prototype as unknown as MonitorInternals;
   const newUrn = monitor.newUrn;
   monitor.newUrn = function (parent, type, name) {
     if (!clouds.has(this.mocks)) return newUrn.call(this, parent, type, name);
-    return engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
+    return engineUrn(sdk.pulumi.getStack(), sdk.pulumi.getProject(), parent, type, name);
   };
-  monitor.registerResource = reporting(monitor.registerResource, false);
-  monitor.readResource = reporting(monitor.readResource, true);
+  monitor.registerResource = reporting(sdk, monitor.registerResource, false);
+  monitor.readResource = reporting(sdk, monitor.readResource, true);
 }
 
 /** A mock cloud: what each provider would answer, in preview (commands not run) or in an update. */
@@ -205,8 +236,9 @@ export class FakeCloud {
     private readonly placeholders = false,
   ) {}
 
-  mocks(): pulumi.runtime.Mocks {
-    observeMockMonitors();
+  /** Mocks for `sdk.pulumi.runtime.setMocks`: that copy's monitor reports to this cloud. */
+  mocks(sdk: PulumiSdk = pulumiSdk()): pulumi.runtime.Mocks {
+    observeMockMonitors(sdk);
     const mocks: pulumi.runtime.Mocks = {
       newResource: (args) => {
         // New resources come with id "" (not undefined): only a read or import carries a real id.
@@ -226,7 +258,17 @@ export class FakeCloud {
   /** The inputs of the one resource of that type and name; refuses when there is none, or more than one. */
   inputsNamed(type: string, name: string): Record<string, unknown> {
     const found = this.registrations.filter((r) => r.type === type && r.name === name);
-    if (found.length !== 1) throw new Error(`${found.length} resources of type ${type} are named ${name}${found.length ? `: ${found.map((r) => r.urn).sort().join(", ")}` : ""}`);
+    if (found.length !== 1)
+      throw new Error(
+        `${found.length} resources of type ${type} are named ${name}${
+          found.length
+            ? `: ${found
+                .map((r) => r.urn)
+                .sort()
+                .join(", ")}`
+            : ""
+        }`,
+      );
     return found[0].inputs;
   }
 
@@ -243,7 +285,11 @@ export class FakeCloud {
       case "command:local:Command":
         return this.commandState(name, inputs);
       case "azure-native:containerservice:ManagedCluster":
-        return { ...inputs, name: inputs.resourceName, identity: { type: "SystemAssigned", principalId: `${inputs.resourceName}-principal` } };
+        return {
+          ...inputs,
+          name: inputs.resourceName,
+          identity: { type: "SystemAssigned", principalId: `${inputs.resourceName}-principal` },
+        };
       case "azure-native:containerservice:Fleet":
         return { ...inputs, name: inputs.fleetName };
       default:

@@ -17,7 +17,9 @@ export function readPreviousOutputs(file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new PreviousStateError(`--previous: "${file}" is not JSON (${(error as Error).message}); give the output of \`pulumi stack export\` or a plan's state.json`);
+    throw new PreviousStateError(
+      `--previous: "${file}" is not JSON (${(error as Error).message}); give the output of \`pulumi stack export\` or a plan's state.json`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null) throw new PreviousStateError(`--previous: "${file}" holds no object`);
   const planOutputs = planStateOutputs(parsed);
@@ -26,7 +28,9 @@ export function readPreviousOutputs(file: string): Record<string, unknown> {
   const resources = record.deployment?.resources ?? record.checkpoint?.latest?.resources;
   const stack = resources?.find((r) => r.type === "pulumi:pulumi:Stack");
   if (stack) return stack.outputs ?? {};
-  throw new PreviousStateError(`--previous: "${file}" is neither \`pulumi stack export\` output (no pulumi:pulumi:Stack resource) nor a plan's state.json (no "outputs")`);
+  throw new PreviousStateError(
+    `--previous: "${file}" is neither \`pulumi stack export\` output (no pulumi:pulumi:Stack resource) nor a plan's state.json (no "outputs")`,
+  );
 }
 
 /** The outputs of a plan's state.json (`{ "outputs": { ... } }`), or undefined for anything else. */
@@ -39,7 +43,9 @@ function planStateOutputs(parsed: unknown): Record<string, unknown> | undefined 
 export function isPlanStateFile(file: string): boolean {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
-    return typeof parsed === "object" && parsed !== null && Object.keys(parsed).join() === "outputs" && planStateOutputs(parsed) !== undefined;
+    return (
+      typeof parsed === "object" && parsed !== null && Object.keys(parsed).join() === "outputs" && planStateOutputs(parsed) !== undefined
+    );
   } catch {
     return false;
   }

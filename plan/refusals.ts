@@ -78,18 +78,31 @@ interface KubernetesObject {
 function providerNamespaces(registrations: readonly Registration[]): Map<string, string> {
   const namespaces = new Map<string, string>();
   for (const r of registrations) {
-    if (r.type === "pulumi:providers:kubernetes" && typeof r.inputs.namespace === "string" && r.inputs.namespace) namespaces.set(r.urn, r.inputs.namespace);
+    if (r.type === "pulumi:providers:kubernetes" && typeof r.inputs.namespace === "string" && r.inputs.namespace)
+      namespaces.set(r.urn, r.inputs.namespace);
   }
   return namespaces;
 }
 
 function objectIdentity(manifest: unknown, provider: string, defaultNamespace: string, owner: string): KubernetesObject | undefined {
-  const { apiVersion, kind, metadata } = (manifest ?? {}) as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  const { apiVersion, kind, metadata } = (manifest ?? {}) as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown; namespace?: unknown };
+  };
   if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof metadata?.name !== "string") return undefined;
   const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "";
-  const namespace = CLUSTER_SCOPED.has(`${group}/${kind}`) ? "" : typeof metadata.namespace === "string" && metadata.namespace ? metadata.namespace : defaultNamespace;
+  const namespace = CLUSTER_SCOPED.has(`${group}/${kind}`)
+    ? ""
+    : typeof metadata.namespace === "string" && metadata.namespace
+      ? metadata.namespace
+      : defaultNamespace;
   const id = namespace ? `${namespace}/${metadata.name}` : metadata.name;
-  return { key: [provider, group, kind, namespace, metadata.name].join("\n"), description: `${group ? `${group}/` : ""}${kind} '${id}' on '${provider}'`, owner };
+  return {
+    key: [provider, group, kind, namespace, metadata.name].join("\n"),
+    description: `${group ? `${group}/` : ""}${kind} '${id}' on '${provider}'`,
+    owner,
+  };
 }
 
 /**
@@ -122,7 +135,10 @@ function sharedKubernetesObjects(registrations: readonly Registration[]): string
   }
   return [...owners.values()]
     .filter((entry) => entry.owners.size > 1)
-    .map((entry) => `Kubernetes object ${entry.description} is managed by ${entry.owners.size} resources (${[...entry.owners].map((o) => `'${o}'`).join(", ")}): the resource already exists in the cluster when the second is created`);
+    .map(
+      (entry) =>
+        `Kubernetes object ${entry.description} is managed by ${entry.owners.size} resources (${[...entry.owners].map((o) => `'${o}'`).join(", ")}): the resource already exists in the cluster when the second is created`,
+    );
 }
 
 /** The URN in a provider reference `<urn>::<id>`. */

@@ -3,8 +3,9 @@
 // refuses what `pulumi up` (or the clusters) would refuse: see refusals.
 import * as path from "path";
 import * as fs from "fs";
-import * as pulumi from "@pulumi/pulumi";
-import { FakeCloud, Registration, redactSecrets } from "./fake-cloud";
+// Types only: the runtime is the copy of the SDK the program itself imports (see runProgram).
+import type * as pulumi from "@pulumi/pulumi";
+import { FakeCloud, PulumiSdk, Registration, pulumiSdk, redactSecrets } from "./fake-cloud";
 import { providerUrnOf, refusals } from "./refusals";
 
 export interface PlannedResource {
@@ -50,54 +51,130 @@ export interface PlanRun {
 
 export class ProgramError extends Error {}
 
+/** The SDK copies programs were planned on (each program's own: see runProgram). */
+const plannedOn = new Set<PulumiSdk>();
+
 /**
  * Planning leaves the program's root stack (with its transformations) set in this process; forget
  * it so later programs in the same process (tests) start clean. Uses the SDK's internal state module.
  */
 export function resetRootStack(): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const state = require("@pulumi/pulumi/runtime/state") as { setStackResource(stack: unknown): void };
-  state.setStackResource(undefined);
+  for (const sdk of plannedOn) sdk.state.setStackResource(undefined);
 }
 
-/** The program's entry module: `<dir>/index.ts` (or the `main` of its Pulumi.yaml). */
+/** Entry modules, in the order looked for: a TypeScript program's sources first, as `pulumi up` runs them. */
+const ENTRY_EXTENSIONS = [".ts", ".js"];
+
+/** The program's entry module: `<dir>/index.ts` or `index.js` (or the `main` of its Pulumi.yaml). */
 export function programEntry(programDir: string): string {
   const dir = path.resolve(programDir);
   if (!fs.existsSync(dir)) throw new ProgramError(`program "${programDir}" does not exist`);
   const pulumiYaml = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!pulumiYaml) throw new ProgramError(`program "${programDir}" has no Pulumi.yaml: it is not a Pulumi program`);
   const main = /^main:\s*(\S+)/m.exec(fs.readFileSync(pulumiYaml, "utf8"))?.[1];
-  const entry = path.join(dir, main ?? "index.ts");
-  const candidates = [entry, `${entry}.ts`, path.join(entry, "index.ts")];
+  const entry = path.join(dir, main ?? "index");
+  const indexes = ENTRY_EXTENSIONS.map((ext) => path.join(entry, `index${ext}`));
+  const candidates = main
+    ? [entry, ...ENTRY_EXTENSIONS.map((ext) => `${entry}${ext}`), ...indexes]
+    : ENTRY_EXTENSIONS.map((ext) => `${entry}${ext}`);
   const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-  if (!found) throw new ProgramError(`program "${programDir}" has no entry module (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`);
+  if (!found)
+    throw new ProgramError(
+      `program "${programDir}" has no entry module (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`,
+    );
   return found;
 }
 
-/** Forget the program's own modules, so planning it again runs it again (libraries stay cached). */
+/**
+ * Forget the program's own modules, so planning it again runs it again. Libraries stay cached, those
+ * installed in the program's own node_modules included: the SDK among them must stay the one copy.
+ */
 function forgetProgramModules(programDir: string): void {
   const dir = path.resolve(programDir) + path.sep;
   for (const cached of Object.keys(require.cache)) {
-    if (cached.startsWith(dir)) delete require.cache[cached];
+    if (cached.startsWith(dir) && !cached.slice(dir.length).split(path.sep).includes("node_modules")) delete require.cache[cached];
   }
+}
+
+/**
+ * The copy of @pulumi/pulumi the program imports (the one its directory resolves): the runtime its
+ * resources reach, so the one to mock. In a user's project it is the project's own, which this
+ * package shares as a peer dependency.
+ */
+function programSdk(programDir: string): PulumiSdk {
+  try {
+    return pulumiSdk(path.resolve(programDir));
+  } catch (error) {
+    throw new ProgramError(
+      `program "${programDir}" cannot load @pulumi/pulumi (install it in the program's project): ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    );
+  }
+}
+
+/** The ts-node instances this module registered, by the tsconfig.json they read ("" for none). */
+const compilers = new Map<string, TsNodeService>();
+
+type TsNodeService = import("ts-node").Service;
+
+/**
+ * Makes `require` compile the program's TypeScript as `pulumi up` would: with the tsconfig.json of
+ * the program's directory when there is one, else none, under the defaults Pulumi's language host
+ * gives (pulumi/pulumi sdk/nodejs/cmd/run/run.ts). Uses this package's own ts-node and TypeScript,
+ * so a user's project needs neither; transpile only, as the plan shows what a program does (`tsc`
+ * checks types). A ts-node already registered that compiles the entry (mocha's `-r ts-node/register`,
+ * or this repository's sources) is left to do it: a second one would compile every file twice.
+ */
+function compileTypeScriptFor(programDir: string, entry: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsNode = require("ts-node") as typeof import("ts-node");
+  const registered = process[tsNode.REGISTER_INSTANCE];
+  const ours = [...compilers.values()];
+  if (registered && !ours.includes(registered) && !registered.ignored(entry)) return;
+  const tsconfig = path.join(path.resolve(programDir), "tsconfig.json");
+  const key = fs.existsSync(tsconfig) ? tsconfig : "";
+  for (const compiler of ours) compiler.enabled(false);
+  const existing = compilers.get(key);
+  if (existing) return void existing.enabled(true);
+  // Pulumi's defaults with the module system it falls back to (commonjs: the entry is `require`d here).
+  const compilerOptions = { target: "ES2020", module: "commonjs", moduleResolution: "node", ...(key ? ownCompilerOptions(key) : {}) };
+  const project = key ? { project: key } : { skipProject: true };
+  compilers.set(key, tsNode.register({ compiler: require.resolve("typescript"), transpileOnly: true, ...project, compilerOptions }));
+}
+
+/**
+ * The compilerOptions the tsconfig.json sets itself, over Pulumi's defaults as its language host reads
+ * them (pulumi/pulumi sdk/nodejs/tsutils.ts, loadTypeScriptCompilerOptions): unreadable, none, and
+ * ts-node reports the error when it reads the file.
+ */
+function ownCompilerOptions(tsconfig: string): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require("typescript") as typeof import("typescript");
+  const parsed = ts.parseConfigFileTextToJson(tsconfig, fs.readFileSync(tsconfig, "utf8")) as {
+    config?: { compilerOptions?: Record<string, unknown> };
+  };
+  return parsed.config?.compilerOptions ?? {};
 }
 
 function label(resource: pulumi.Resource | undefined, names: WeakMap<pulumi.Resource, string>): string | undefined {
   return resource ? names.get(resource) : undefined;
 }
 
-function captureLogs(into: PlannedLog[], names: WeakMap<pulumi.Resource, string>): void {
+function captureLogs(sdk: PulumiSdk, into: PlannedLog[], names: WeakMap<pulumi.Resource, string>): void {
   for (const severity of ["info", "warn", "error"] as const) {
-    (pulumi.log as Record<string, unknown>)[severity] = async (message: string, resource?: pulumi.Resource) =>
+    (sdk.pulumi.log as Record<string, unknown>)[severity] = async (message: string, resource?: pulumi.Resource) =>
       void into.push({ severity, message, resource: label(resource, names) });
   }
 }
 
 /** Each export on its own: one that stays unknown is left out instead of hiding the others. */
-async function settleOutputs(exports: unknown): Promise<Record<string, unknown>> {
+async function settleOutputs(sdk: PulumiSdk, exports: unknown): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries((exports ?? {}) as Record<string, unknown>)) {
-    const output = pulumi.output(value) as unknown as { isKnown: Promise<boolean>; isSecret: Promise<boolean>; promise(withUnknowns?: boolean): Promise<unknown> };
+    const output = sdk.pulumi.output(value) as unknown as {
+      isKnown: Promise<boolean>;
+      isSecret: Promise<boolean>;
+      promise(withUnknowns?: boolean): Promise<unknown>;
+    };
     if (!(await output.isKnown)) continue;
     outputs[name] = (await output.isSecret) ? "[secret]" : redactSecrets(await output.promise(true));
   }
@@ -112,7 +189,14 @@ async function settleOutputs(exports: unknown): Promise<Record<string, unknown>>
 function componentRefusals(recorded: readonly Recorded[]): Promise<Error[]> {
   const readiness = recorded.flatMap((r) => {
     const ready = (r.resource as { ready?: unknown }).ready;
-    return ready instanceof Promise ? [ready.then(() => undefined, (error: unknown) => (error instanceof Error ? error : new Error(String(error))))] : [];
+    return ready instanceof Promise
+      ? [
+          ready.then(
+            () => undefined,
+            (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+          ),
+        ]
+      : [];
   });
   return Promise.all(readiness).then((all) => all.filter((e): e is Error => e !== undefined));
 }
@@ -141,8 +225,13 @@ async function settleRegistrations(recorded: readonly Recorded[]): Promise<strin
   return urns;
 }
 
-
-function plannedResource(r: Recorded, urn: string, request: Registration | undefined, names: WeakMap<pulumi.Resource, string>, raw: boolean): PlannedResource {
+function plannedResource(
+  r: Recorded,
+  urn: string,
+  request: Registration | undefined,
+  names: WeakMap<pulumi.Resource, string>,
+  raw: boolean,
+): PlannedResource {
   const inputs = request?.inputs ?? {};
   return {
     type: r.type,
@@ -174,25 +263,37 @@ export async function runProgram(
 ): Promise<PlanRun> {
   const entry = programEntry(programDir);
   forgetProgramModules(programDir);
+  const sdk = programSdk(programDir);
+  if (/\.tsx?$/.test(entry)) compileTypeScriptFor(programDir, entry);
+  plannedOn.add(sdk);
+  const { pulumi } = sdk;
   const project = path.basename(path.resolve(programDir));
   const cloud = new FakeCloud(true, options.previousOutputs ?? {}, true);
-  await pulumi.runtime.setMocks(cloud.mocks(), project, options.stack ?? "plan", true, "organization");
+  await pulumi.runtime.setMocks(cloud.mocks(sdk), project, options.stack ?? "plan", true, "organization");
   // This plan's config only: a previous plan's in this process must not leak in.
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [key.includes(":") ? key : `${project}:${key}`, value])));
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [key.includes(":") ? key : `${project}:${key}`, value])),
+  );
   const recorded: Recorded[] = [];
   const names = new WeakMap<pulumi.Resource, string>();
   const logs: PlannedLog[] = [];
-  captureLogs(logs, names);
+  captureLogs(sdk, logs, names);
   let exports: unknown;
   let refused: Promise<Error[]> = Promise.resolve([]);
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       names.set(args.resource, `${args.type}::${args.name}`);
-      recorded.push({ type: args.type, name: args.name, resource: args.resource, parent: args.opts.parent, provider: (args.opts as pulumi.CustomResourceOptions).provider });
+      recorded.push({
+        type: args.type,
+        name: args.name,
+        resource: args.resource,
+        parent: args.opts.parent,
+        provider: (args.opts as pulumi.CustomResourceOptions).provider,
+      });
       return undefined;
     });
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       exports = require(entry);
       refused = componentRefusals(recorded);
       return {};
@@ -204,13 +305,13 @@ export async function runProgram(
   if (failures.length > 0) throw new ProgramError(`program "${programDir}" failed: ${failures.map((e) => e.message).join("\n")}`);
   const urns = await settleRegistrations(recorded);
   const problems = refusals(cloud.registrations);
-  if (problems.length > 0) throw new ProgramError(`program "${programDir}" cannot be deployed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new ProgramError(`program "${programDir}" cannot be deployed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   // Refused above unless every URN is registered once: each resource's request is the one with its URN.
   const requests = new Map(cloud.registrations.map((r) => [r.urn, r]));
   return {
     resources: recorded.map((r, i) => plannedResource(r, urns[i], requests.get(urns[i]), names, options.raw ?? false)),
     logs,
-    outputs: await settleOutputs(exports),
+    outputs: await settleOutputs(sdk, exports),
   };
 }
-

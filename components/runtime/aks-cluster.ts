@@ -81,7 +81,12 @@ export interface ProvisionedAks extends ProvisionedCluster {
  * IPs stay pending and mesh members stay `Connecting` (MicrosoftDocs/azure-aks-docs
  * articles/kubernetes-fleet/howto-configure-use-cross-cluster-networking.md, prerequisites).
  */
-function grantNetworkAccess(name: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): authorization.RoleAssignment {
+function grantNetworkAccess(
+  name: string,
+  args: AksClusterArgs,
+  cluster: containerservice.ManagedCluster,
+  parent: pulumi.Resource,
+): authorization.RoleAssignment {
   const client = authorization.getClientConfigOutput({ parent });
   const scope = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.virtualNetwork.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${args.virtualNetwork.name}`;
   return new authorization.RoleAssignment(
@@ -99,7 +104,12 @@ function grantNetworkAccess(name: string, args: AksClusterArgs, cluster: contain
 function subnet(name: string, args: AksClusterArgs, prefix: pulumi.Input<string>, parent: pulumi.Resource): network.Subnet {
   return new network.Subnet(
     name,
-    { resourceGroupName: args.virtualNetwork.resourceGroupName, virtualNetworkName: args.virtualNetwork.name, subnetName: name, addressPrefix: prefix },
+    {
+      resourceGroupName: args.virtualNetwork.resourceGroupName,
+      virtualNetworkName: args.virtualNetwork.name,
+      subnetName: name,
+      addressPrefix: prefix,
+    },
     { parent },
   );
 }

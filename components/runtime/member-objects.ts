@@ -32,13 +32,28 @@ export function memberNamespace(
 ): pulumi.Resource | undefined {
   const annotateGlobal = mesh !== undefined && !mesh.defaultGlobalNamespace;
   const createIt = create
-    ? () => new k8s.core.v1.Namespace(childName, { metadata: namespaceManifest(namespace, annotateGlobal).metadata }, { parent, provider: member.provider })
+    ? () =>
+        new k8s.core.v1.Namespace(
+          childName,
+          { metadata: namespaceManifest(namespace, annotateGlobal).metadata },
+          { parent, provider: member.provider },
+        )
     : undefined;
   return member.claims.namespace(member.memberName, namespace, owner, createIt);
 }
 
 /** Registers a planned Service on its member, after its namespace. */
-export function memberService(parent: pulumi.Resource, childName: string, member: Member, manifest: pulumi.Input<ServiceManifest>, dependsOn: pulumi.Resource[]): k8s.core.v1.Service {
+export function memberService(
+  parent: pulumi.Resource,
+  childName: string,
+  member: Member,
+  manifest: pulumi.Input<ServiceManifest>,
+  dependsOn: pulumi.Resource[],
+): k8s.core.v1.Service {
   const service = pulumi.output(manifest);
-  return new k8s.core.v1.Service(childName, { metadata: service.metadata, spec: service.spec }, { parent, provider: member.provider, dependsOn });
+  return new k8s.core.v1.Service(
+    childName,
+    { metadata: service.metadata, spec: service.spec },
+    { parent, provider: member.provider, dependsOn },
+  );
 }

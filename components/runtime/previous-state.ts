@@ -52,7 +52,9 @@ export function readPreviousState<T>(
     const value: unknown = details.value ?? details.secretValue;
     if (value === undefined || value === null) return undefined;
     if (!isState(value)) {
-      throw new Error(`state.stackOutput: the stack output "${outputName}" is not the state this component exports; export its state under that name or set state.stackOutput`);
+      throw new Error(
+        `state.stackOutput: the stack output "${outputName}" is not the state this component exports; export its state under that name or set state.stackOutput`,
+      );
     }
     return value;
   });
@@ -65,9 +67,15 @@ export async function knownValue<T>(output: pulumi.Output<T>): Promise<T | undef
 }
 
 function isFleetState(value: unknown): value is FleetState {
-  return typeof value === "object" && value !== null && (value as FleetState).version === 1 && typeof (value as FleetState).members === "object";
+  return (
+    typeof value === "object" && value !== null && (value as FleetState).version === 1 && typeof (value as FleetState).members === "object"
+  );
 }
 
-export function readPreviousFleetState(name: string, source: FleetStateSource | undefined, parent: pulumi.Resource): Promise<FleetState | undefined> {
+export function readPreviousFleetState(
+  name: string,
+  source: FleetStateSource | undefined,
+  parent: pulumi.Resource,
+): Promise<FleetState | undefined> {
   return readPreviousState(name, source, fleetStateOutputName(name), isFleetState, parent);
 }

@@ -27,7 +27,10 @@ const regionalNetwork = (region: string, location: string, addressPrefixes: stri
   );
 const east = regionalNetwork("east", "eastus2", ["10.10.0.0/16", "10.64.0.0/13"]);
 const west = regionalNetwork("west", "westus3", ["10.20.0.0/16", "10.72.0.0/13"]);
-for (const [from, to] of [[east, west], [west, east]] as const) {
+for (const [from, to] of [
+  [east, west],
+  [west, east],
+] as const) {
   new network.VirtualNetworkPeering(`${from === east ? "east-to-west" : "west-to-east"}`, {
     resourceGroupName,
     virtualNetworkName: from.name,
@@ -82,16 +85,30 @@ const kuardInEast = new Placement("kuard-east", {
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: "kuard" } },
-        template: { metadata: { labels: { app: "kuard" } }, spec: { containers: [{ name: "kuard", image: "ghcr.io/kuar-demo/kuard-amd64:v0.10.0-blue", ports: [{ containerPort: 8080 }] }] } },
+        template: {
+          metadata: { labels: { app: "kuard" } },
+          spec: { containers: [{ name: "kuard", image: "ghcr.io/kuar-demo/kuard-amd64:v0.10.0-blue", ports: [{ containerPort: 8080 }] }] },
+        },
       },
     },
     // The Service the MultiClusterService exports travels with the workload.
-    { apiVersion: "v1", kind: "Service", metadata: { name: "kuard", namespace: "kuard-demo" }, spec: { selector: { app: "kuard" }, ports: [{ name: "http", port: 8080, targetPort: 8080 }] } },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "kuard", namespace: "kuard-demo" },
+      spec: { selector: { app: "kuard" }, ports: [{ name: "http", port: 8080, targetPort: 8080 }] },
+    },
   ],
   resourceSelectors: [{ group: "", version: "v1", kind: "Namespace", name: "kuard-demo" }],
   policy: {
     placementType: "PickAll",
-    affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { "fleet.azure.com/location": "eastus2" } } }] } } },
+    affinity: {
+      clusterAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          clusterSelectorTerms: [{ labelSelector: { matchLabels: { "fleet.azure.com/location": "eastus2" } } }],
+        },
+      },
+    },
   },
 });
 

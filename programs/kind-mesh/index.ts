@@ -10,7 +10,10 @@ const memberCount = config.getNumber("members") ?? 2;
 const regions = ["east", "west"];
 
 const members = Object.fromEntries(
-  Array.from({ length: memberCount }, (_, i) => [`cluster${i + 1}`, { kind: {}, labels: { mesh: "demo", region: regions[i % regions.length] } }]),
+  Array.from({ length: memberCount }, (_, i) => [
+    `cluster${i + 1}`,
+    { kind: {}, labels: { mesh: "demo", region: regions[i % regions.length] } },
+  ]),
 );
 
 const fleet = new Fleet("kind-mesh", {

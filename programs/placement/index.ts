@@ -8,7 +8,11 @@ const fleet = new Fleet("placement-demo", {
     "prod-east": { kind: {}, labels: { environment: "production", region: "east" } },
     "prod-west": { kind: {}, labels: { environment: "production", region: "west" } },
     "stage-east": { kind: {}, labels: { environment: "staging", region: "east" } },
-    "stage-west": { kind: {}, labels: { environment: "staging", region: "west" }, taints: [{ key: "maintenance", value: "true", effect: "NoSchedule" }] },
+    "stage-west": {
+      kind: {},
+      labels: { environment: "staging", region: "west" },
+      taints: [{ key: "maintenance", value: "true", effect: "NoSchedule" }],
+    },
   },
 });
 
@@ -22,10 +26,18 @@ const inventory = (namespace: string) => [
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: "kuard" } },
-      template: { metadata: { labels: { app: "kuard" } }, spec: { containers: [{ name: "kuard", image: "ghcr.io/kuar-demo/kuard-amd64:v0.10.0-blue", ports: [{ containerPort: 8080 }] }] } },
+      template: {
+        metadata: { labels: { app: "kuard" } },
+        spec: { containers: [{ name: "kuard", image: "ghcr.io/kuar-demo/kuard-amd64:v0.10.0-blue", ports: [{ containerPort: 8080 }] }] },
+      },
     },
   },
-  { apiVersion: "v1", kind: "Service", metadata: { name: "kuard", namespace }, spec: { selector: { app: "kuard" }, ports: [{ port: 8080, targetPort: 8080 }] } },
+  {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "kuard", namespace },
+    spec: { selector: { app: "kuard" }, ports: [{ port: 8080, targetPort: 8080 }] },
+  },
 ];
 const namespaceSelector = (name: string) => [{ group: "", version: "v1", kind: "Namespace", name }];
 
@@ -36,7 +48,13 @@ const toProduction = new Placement("pick-all-production", {
   resourceSelectors: namespaceSelector("pick-all"),
   policy: {
     placementType: "PickAll",
-    affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { environment: "production" } } }] } } },
+    affinity: {
+      clusterAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          clusterSelectorTerms: [{ labelSelector: { matchLabels: { environment: "production" } } }],
+        },
+      },
+    },
   },
 });
 
@@ -58,8 +76,14 @@ const toThree = new Placement("pick-n", {
     numberOfClusters: 3,
     affinity: {
       clusterAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchExpressions: [{ key: "environment", operator: "In", values: ["production", "staging"] }] } }] },
-        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 20, preference: { labelSelector: { matchLabels: { environment: "production" } } } }],
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          clusterSelectorTerms: [
+            { labelSelector: { matchExpressions: [{ key: "environment", operator: "In", values: ["production", "staging"] }] } },
+          ],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 20, preference: { labelSelector: { matchLabels: { environment: "production" } } } },
+        ],
       },
     },
     topologySpreadConstraints: [{ topologyKey: "region", maxSkew: 2, whenUnsatisfiable: "DoNotSchedule" }],

@@ -5,7 +5,6 @@ import { allocateFleet } from "../../components/core/fleet/plan-fleet";
 import { memberClusterMesh } from "../../components/core/fleet/member-cilium";
 import { RecordedResource, deploy, infoLog, named, ofType, recorder, settle, useMocks, dependsOnOf } from "./harness";
 
-
 const kindMesh = (version: string, names = ["c1", "c2", "c3"]): FleetArgs => ({
   cilium: { version },
   members: Object.fromEntries(names.map((n) => [n, { kind: {}, labels: { mesh: "demo" } }])),
@@ -28,12 +27,21 @@ for (const version of ["1.18.12", "1.20.0"]) {
 
     it("gives every member the full peer list, never itself, with the peers' NodePorts and node IPs", async () => {
       const state = (await settle(fleet.state))!;
-      const addresses = Object.fromEntries(await Promise.all(Object.entries(fleet.members).map(async ([n, m]) => [n, await settle(m.nodeAddress)])));
+      const addresses = Object.fromEntries(
+        await Promise.all(Object.entries(fleet.members).map(async ([n, m]) => [n, await settle(m.nodeAddress)])),
+      );
       for (const member of ["c1", "c2", "c3"]) {
         const clustermesh = valuesOf(member).clustermesh;
         const others = ["c1", "c2", "c3"].filter((n) => n !== member);
-        assert.deepEqual(clustermesh.config.clusters, others.map((n) => ({ name: n, port: state.members[n].nodePort, ips: [addresses[n]] })), member);
-        assert.deepEqual([clustermesh.useAPIServer, clustermesh.config.enabled, clustermesh.apiserver.service], [true, true, { type: "NodePort", nodePort: state.members[member].nodePort }]);
+        assert.deepEqual(
+          clustermesh.config.clusters,
+          others.map((n) => ({ name: n, port: state.members[n].nodePort, ips: [addresses[n]] })),
+          member,
+        );
+        assert.deepEqual(
+          [clustermesh.useAPIServer, clustermesh.config.enabled, clustermesh.apiserver.service],
+          [true, true, { type: "NodePort", nodePort: state.members[member].nodePort }],
+        );
       }
     });
 
@@ -48,7 +56,13 @@ for (const version of ["1.18.12", "1.20.0"]) {
     it("pins whether namespaces are global where the chart has the key, and annotates the listed ones on every member", () => {
       assert.equal(valuesOf("c1").clustermesh.defaultGlobalNamespace, version.startsWith("1.20") ? false : undefined);
       const namespaces = ofType(records, "kubernetes:core/v1:Namespace");
-      assert.deepEqual(namespaces.map((n) => [n.name, n.inputs.metadata]).sort(), ["c1", "c2", "c3"].map((m) => [`demo-demo-${m}-rebel-base`, { name: "rebel-base", annotations: { "clustermesh.cilium.io/global": "true" } }]));
+      assert.deepEqual(
+        namespaces.map((n) => [n.name, n.inputs.metadata]).sort(),
+        ["c1", "c2", "c3"].map((m) => [
+          `demo-demo-${m}-rebel-base`,
+          { name: "rebel-base", annotations: { "clustermesh.cilium.io/global": "true" } },
+        ]),
+      );
       for (const namespace of namespaces) assert.equal(namespace.provider, fleet.members[namespace.name.split("-")[2]].provider);
     });
 
@@ -64,28 +78,40 @@ describe("ClusterMesh what-if", () => {
     const previous = { growFleetState: await settle(first.fleet.state) };
     await deploy("grow", kindMesh("1.18.12", ["c1", "c2", "c3"]), { preview: true, previous });
     const table = infoLog.find((line) => line.startsWith("ClusterMesh demo"));
-    assert.equal(table, [
-      "ClusterMesh demo (cilium): 3 members",
-      "ACTION  NAME  CLUSTER-ID  ADDRESS           MESH-MEMBERSHIP-STATE",
-      "Keep    c1    1           (known after up)  Connected",
-      "Keep    c2    2           (known after up)  Connected",
-      "Add     c3    3           (known after up)  Connecting",
-      "existing members: only clustermesh-apiserver restarts (its peer list and hostAliases change); Cilium agents keep running",
-    ].join("\n"));
+    assert.equal(
+      table,
+      [
+        "ClusterMesh demo (cilium): 3 members",
+        "ACTION  NAME  CLUSTER-ID  ADDRESS           MESH-MEMBERSHIP-STATE",
+        "Keep    c1    1           (known after up)  Connected",
+        "Keep    c2    2           (known after up)  Connected",
+        "Add     c3    3           (known after up)  Connecting",
+        "existing members: only clustermesh-apiserver restarts (its peer list and hostAliases change); Cilium agents keep running",
+      ].join("\n"),
+    );
   });
 });
 
 describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () => {
   const aks = (name: string) => ({
-    aks: { resourceGroupName: "rg", location: "eastus2", kubernetesVersion: "1.33", virtualNetwork: { name: "v", resourceGroupName: "rg" }, nodeSubnetCidr: `10.200.${name === "e1" ? 1 : 2}.0/24` },
+    aks: {
+      resourceGroupName: "rg",
+      location: "eastus2",
+      kubernetesVersion: "1.33",
+      virtualNetwork: { name: "v", resourceGroupName: "rg" },
+      nodeSubnetCidr: `10.200.${name === "e1" ? 1 : 2}.0/24`,
+    },
     labels: { mesh: "prod" },
   });
   let records: RecordedResource[];
-  before(async () => ({ records } = await deploy("az", {
-    azureFleet: { resourceGroupName: "fleet-rg", location: "eastus2", fleetName: "hub" },
-    members: { e1: aks("e1"), e2: aks("e2") },
-    meshes: { prod: { memberSelector: { matchLabels: { mesh: "prod" } } } },
-  })));
+  before(
+    async () =>
+      ({ records } = await deploy("az", {
+        azureFleet: { resourceGroupName: "fleet-rg", location: "eastus2", fleetName: "hub" },
+        members: { e1: aks("e1"), e2: aks("e2") },
+        meshes: { prod: { memberSelector: { matchLabels: { mesh: "prod" } } } },
+      })),
+  );
 
   it("registers the ClusterMeshProfile through the generic ARM resource at the preview API", async () => {
     const profile = named(records, "az-prod-profile");
@@ -98,7 +124,10 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
       resourceGroupName: "fleet-rg",
       properties: { memberSelector: { byLabel: "mesh=prod" } },
     });
-    assert.deepEqual(await dependsOnOf(profile), [named(records, "az-e1-fleet-member").resource, named(records, "az-e2-fleet-member").resource]);
+    assert.deepEqual(await dependsOnOf(profile), [
+      named(records, "az-e1-fleet-member").resource,
+      named(records, "az-e2-fleet-member").resource,
+    ]);
   });
 
   it("re-applies the profile in place when the selected members change, and tears down by selecting nobody", () => {
@@ -108,19 +137,33 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
       [apply.inputs.create, apply.inputs.update, apply.inputs.environment, apply.inputs.triggers],
       [applyProfile, applyProfile, { FLEETMESH_MESH_SELECTOR: "mesh=prod", FLEETMESH_MESH_MEMBERS: "e1,e2" }, undefined],
     );
-    assert.match(apply.inputs.delete, /clustermeshprofile create .* --member-selector fleetmesh\.io\/mesh-teardown=prod && az fleet clustermeshprofile apply .* list-members/);
+    assert.match(
+      apply.inputs.delete,
+      /clustermeshprofile create .* --member-selector fleetmesh\.io\/mesh-teardown=prod && az fleet clustermeshprofile apply .* list-members/,
+    );
   });
 
   it("applies only after every member's VNet grant (their internal load balancers need it)", async () => {
     const apply = named(records, "az-prod-apply");
     const grants = ["e1", "e2"].map((m) => named(records, `az-${m}-vnet-access`).resource);
-    assert.deepEqual(await dependsOnOf(apply), [named(records, "az-prod-profile").resource, named(records, "az-e1-fleet-member").resource, named(records, "az-e2-fleet-member").resource, ...grants]);
+    assert.deepEqual(await dependsOnOf(apply), [
+      named(records, "az-prod-profile").resource,
+      named(records, "az-e1-fleet-member").resource,
+      named(records, "az-e2-fleet-member").resource,
+      ...grants,
+    ]);
   });
 
   it("detaches a leaving member by removing only its own mesh label, read at delete time", async () => {
     const detach = named(records, "az-prod-e1-detach");
-    assert.match(detach.inputs.delete, /^labels=\$\(az resource show --ids \S+ --api-version 2026-03-02-preview --query properties.labels -o json \| node -e /);
-    assert.match(detach.inputs.delete, / 'mesh' 'prod' 'e1'\) && \{ \[ -z "\$labels" \] \|\| eval "az fleet member update --resource-group fleet-rg --fleet-name hub --name e1 --labels \$labels"; \} && az fleet clustermeshprofile apply /);
+    assert.match(
+      detach.inputs.delete,
+      /^labels=\$\(az resource show --ids \S+ --api-version 2026-03-02-preview --query properties.labels -o json \| node -e /,
+    );
+    assert.match(
+      detach.inputs.delete,
+      / 'mesh' 'prod' 'e1'\) && \{ \[ -z "\$labels" \] \|\| eval "az fleet member update --resource-group fleet-rg --fleet-name hub --name e1 --labels \$labels"; \} && az fleet clustermeshprofile apply /,
+    );
     assert.deepEqual(await dependsOnOf(detach), [named(records, "az-e1-fleet-member").resource, named(records, "az-prod-apply").resource]);
   });
 
@@ -143,7 +186,10 @@ describe("ClusterMesh refusals", () => {
   const cases: Array<[string, FleetArgs, RegExp]> = [
     [
       "a member selected by two meshes",
-      { members: { c1: { kind: {}, labels: { a: "1", b: "1" } } }, meshes: { one: { memberSelector: { matchLabels: { a: "1" } } }, two: { memberSelector: { matchLabels: { b: "1" } } } } },
+      {
+        members: { c1: { kind: {}, labels: { a: "1", b: "1" } } },
+        meshes: { one: { memberSelector: { matchLabels: { a: "1" } } }, two: { memberSelector: { matchLabels: { b: "1" } } } },
+      },
       /c1/,
     ],
     [
@@ -157,7 +203,16 @@ describe("ClusterMesh refusals", () => {
         azureFleet: { resourceGroupName: "rg", location: "l" },
         members: {
           k: { kind: {}, labels: { m: "x" } },
-          a: { aks: { resourceGroupName: "rg", location: "l", kubernetesVersion: "1.33", virtualNetwork: { name: "v", resourceGroupName: "rg" }, nodeSubnetCidr: "10.200.0.0/24" }, labels: { m: "x" } },
+          a: {
+            aks: {
+              resourceGroupName: "rg",
+              location: "l",
+              kubernetesVersion: "1.33",
+              virtualNetwork: { name: "v", resourceGroupName: "rg" },
+              nodeSubnetCidr: "10.200.0.0/24",
+            },
+            labels: { m: "x" },
+          },
         },
         meshes: { x: { memberSelector: { matchLabels: { m: "x" } } } },
       },
@@ -168,7 +223,10 @@ describe("ClusterMesh refusals", () => {
     it(`refuses ${name} before registering anything`, async () => {
       await useMocks(false);
       const records: RecordedResource[] = [];
-      assert.throws(() => new Fleet("bad", args, { transformations: [recorder(records)] }), (e: unknown) => e instanceof FleetValidationError && pattern.test(e.message));
+      assert.throws(
+        () => new Fleet("bad", args, { transformations: [recorder(records)] }),
+        (e: unknown) => e instanceof FleetValidationError && pattern.test(e.message),
+      );
       assert.deepEqual(records, []);
     });
   }
@@ -176,7 +234,8 @@ describe("ClusterMesh refusals", () => {
 
 describe("ClusterMesh size limits", function () {
   this.timeout(300_000);
-  const members = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`m${i + 1}`, { kind: {}, labels: { mesh: "big" } }]));
+  const members = (count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`m${i + 1}`, { kind: {}, labels: { mesh: "big" } }]));
   const big = (count: number, maxConnectedClusters?: 255 | 511): FleetArgs => ({
     members: members(count),
     maxConnectedClusters,
@@ -202,6 +261,9 @@ describe("ClusterMesh size limits", function () {
 
   it("refuses a 256th member at the default maxConnectedClusters, naming the limit", async () => {
     await useMocks(true);
-    assert.throws(() => new Fleet("big", big(256)), (e: unknown) => e instanceof FleetValidationError && /255/.test(e.message) && /256/.test(e.message));
+    assert.throws(
+      () => new Fleet("big", big(256)),
+      (e: unknown) => e instanceof FleetValidationError && /255/.test(e.message) && /256/.test(e.message),
+    );
   });
 });

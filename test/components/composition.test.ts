@@ -19,7 +19,11 @@ async function program(): Promise<{ records: RecordedResource[]; fleets: Fleet[]
   const fleets = ["dev", "stage"].map((name) => new Fleet(name, fleetArgs(), { transformations: [recorder(records)] }));
   for (const fleet of fleets) {
     const name = fleet.plan.name;
-    new GlobalService(`${name}-web`, { mesh: fleet.meshes.web, fleet, namespace: "web", selector: { app: "web" }, ports: [{ name: "http", port: 80 }] }, { transformations: [recorder(records)] });
+    new GlobalService(
+      `${name}-web`,
+      { mesh: fleet.meshes.web, fleet, namespace: "web", selector: { app: "web" }, ports: [{ name: "http", port: 80 }] },
+      { transformations: [recorder(records)] },
+    );
   }
   await Promise.all(fleets.map((f) => f.ready));
   await complete(records);
@@ -59,6 +63,9 @@ describe("Two fleets that share member names in one program", () => {
     const children = records.filter((r) => r.parent !== undefined && nameOf.has(r.parent));
     const unprefixed = children.filter((r) => !r.name.startsWith(nameOf.get(r.parent)!));
     assert.ok(children.length > 30, `${children.length} children checked`);
-    assert.deepEqual(unprefixed.map((r) => `${r.name} (parent ${nameOf.get(r.parent)})`), []);
+    assert.deepEqual(
+      unprefixed.map((r) => `${r.name} (parent ${nameOf.get(r.parent)})`),
+      [],
+    );
   });
 });

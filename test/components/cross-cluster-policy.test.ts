@@ -22,8 +22,18 @@ describe("CrossClusterPolicy", () => {
   before(async () => {
     ({ fleet, records: fleetRecords } = await deploy("demo", FLEET));
     records = [];
-    rebelBase = new GlobalService("rebel-base", { mesh: fleet.meshes.demo, fleet, namespace: "rebel-base-demo", selector: { name: "rebel-base" }, ports: [{ port: 80 }] });
-    policy = new CrossClusterPolicy("xwing", { fleet, ...XWING, from: { ...XWING.from, member: ["c2", "c1"] }, ports: [{ port: 80 }] }, { transformations: [recorder(records)], dependsOn: [rebelBase] });
+    rebelBase = new GlobalService("rebel-base", {
+      mesh: fleet.meshes.demo,
+      fleet,
+      namespace: "rebel-base-demo",
+      selector: { name: "rebel-base" },
+      ports: [{ port: 80 }],
+    });
+    policy = new CrossClusterPolicy(
+      "xwing",
+      { fleet, ...XWING, from: { ...XWING.from, member: ["c2", "c1"] }, ports: [{ port: 80 }] },
+      { transformations: [recorder(records)], dependsOn: [rebelBase] },
+    );
     await complete(records);
   });
 
@@ -46,20 +56,41 @@ describe("CrossClusterPolicy", () => {
     const egress = named(records, "xwing-c2-egress").inputs;
     assert.deepEqual(egress.metadata, { name: "xwing-egress", namespace: "rebel-base-demo" });
     assert.deepEqual(egress.spec.endpointSelector, { matchLabels: { name: "x-wing", "io.cilium.k8s.policy.cluster": "c2" } });
-    assert.deepEqual(egress.spec.egress[0], { toEndpoints: [{ matchLabels: { name: "rebel-base", "io.cilium.k8s.policy.cluster": "c2" } }], toPorts: [{ ports: [{ port: "80", protocol: "TCP" }] }] });
+    assert.deepEqual(egress.spec.egress[0], {
+      toEndpoints: [{ matchLabels: { name: "rebel-base", "io.cilium.k8s.policy.cluster": "c2" } }],
+      toPorts: [{ ports: [{ port: "80", protocol: "TCP" }] }],
+    });
     assert.equal(egress.spec.egress[1].toEndpoints[0].matchLabels["io.cilium.k8s.policy.cluster"], "c2");
     const ingress = named(records, "xwing-c2-ingress").inputs;
-    assert.deepEqual(ingress.spec.ingress[0].fromEndpoints.map((s: { matchLabels: Record<string, string> }) => s.matchLabels["io.cilium.k8s.policy.cluster"]), ["c1", "c2"]);
+    assert.deepEqual(
+      ingress.spec.ingress[0].fromEndpoints.map(
+        (s: { matchLabels: Record<string, string> }) => s.matchLabels["io.cilium.k8s.policy.cluster"],
+      ),
+      ["c1", "c2"],
+    );
   });
 
   it("runs on members whose policyDefaultLocalCluster the fleet pinned (Cilium 1.18's own default is false)", () => {
-    for (const member of ["c1", "c2"]) assert.equal(named(fleetRecords, `demo-${member}-cilium`).inputs.values.clustermesh.policyDefaultLocalCluster, true);
+    for (const member of ["c1", "c2"])
+      assert.equal(named(fleetRecords, `demo-${member}-cilium`).inputs.values.clustermesh.policyDefaultLocalCluster, true);
   });
 
   const refusals: Array<[string, Partial<CrossClusterPolicyArgs>, RegExp]> = [
-    ["a destination outside the source's mesh", { to: { ...XWING.to, member: "c3" } }, /to\.member: member "c3" \(in no mesh\) cannot be reached from member "c1" \(in mesh "demo"\)/],
-    ["a member the fleet does not have", { from: { ...XWING.from, member: "c9" } }, /from\.member: member "c9" is not a member of the fleet/],
-    ["the cluster label among the pod labels", { from: { ...XWING.from, labels: { "io.cilium.k8s.policy.cluster": "c2" } } }, /fleetmesh always writes "io\.cilium\.k8s\.policy\.cluster" itself/],
+    [
+      "a destination outside the source's mesh",
+      { to: { ...XWING.to, member: "c3" } },
+      /to\.member: member "c3" \(in no mesh\) cannot be reached from member "c1" \(in mesh "demo"\)/,
+    ],
+    [
+      "a member the fleet does not have",
+      { from: { ...XWING.from, member: "c9" } },
+      /from\.member: member "c9" is not a member of the fleet/,
+    ],
+    [
+      "the cluster label among the pod labels",
+      { from: { ...XWING.from, labels: { "io.cilium.k8s.policy.cluster": "c2" } } },
+      /fleetmesh always writes "io\.cilium\.k8s\.policy\.cluster" itself/,
+    ],
   ];
   for (const [sentence, more, message] of refusals) {
     it(`refuses ${sentence} before registering anything`, () => {

@@ -9,7 +9,9 @@ const MESH_LABELS = ["a", "b", "none"] as const;
 /** One run: which members exist, in which declaration order, and which mesh label each carries. */
 const runArbitrary = fc
   .shuffledSubarray(NAMES, { minLength: 1, maxLength: NAMES.length })
-  .chain((members) => fc.tuple(fc.constant(members), fc.array(fc.constantFrom(...MESH_LABELS), { minLength: members.length, maxLength: members.length })));
+  .chain((members) =>
+    fc.tuple(fc.constant(members), fc.array(fc.constantFrom(...MESH_LABELS), { minLength: members.length, maxLength: members.length })),
+  );
 
 interface RunResult {
   state: FleetState;
@@ -22,10 +24,14 @@ async function run(members: string[], meshLabels: string[], previous: FleetState
   const declarations: Record<string, MemberDeclaration> = {};
   members.forEach((name, i) => (declarations[name] = { kind: {}, labels: { mesh: meshLabels[i] } }));
   const records: RecordedResource[] = [];
-  const fleet = new Fleet("stable", {
-    members: declarations,
-    meshes: { a: { memberSelector: { matchLabels: { mesh: "a" } } }, b: { memberSelector: { matchLabels: { mesh: "b" } } } },
-  }, { transformations: [recorder(records)] });
+  const fleet = new Fleet(
+    "stable",
+    {
+      members: declarations,
+      meshes: { a: { memberSelector: { matchLabels: { mesh: "a" } } }, b: { memberSelector: { matchLabels: { mesh: "b" } } } },
+    },
+    { transformations: [recorder(records)] },
+  );
   await complete(records);
   const state = await settle(fleet.state);
   assert.ok(state, "the allocation is known, in preview too");
@@ -33,7 +39,10 @@ async function run(members: string[], meshLabels: string[], previous: FleetState
   const peers = Object.fromEntries(
     records
       .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
-      .map((r) => [r.name.replace(/^stable-/, "").replace(/-cilium$/, ""), ((r.inputs.values.clustermesh?.config?.clusters ?? []) as Array<{ name: string }>).map((p) => p.name).sort()]),
+      .map((r) => [
+        r.name.replace(/^stable-/, "").replace(/-cilium$/, ""),
+        ((r.inputs.values.clustermesh?.config?.clusters ?? []) as Array<{ name: string }>).map((p) => p.name).sort(),
+      ]),
   );
   return { state: state!, peers };
 }

@@ -1,8 +1,20 @@
 import { strict as assert } from "assert";
 import { Fleet, FleetArgs, FleetValidationError } from "../../components";
 import { chartValuesValidator } from "../support/chart-schema";
-import { FAKE_CA_KEY, RecordedResource, deploy, errorLog, infoLog, named, ofType, recorder, settle, useMocks, warnLog, isKnown } from "./harness";
-
+import {
+  FAKE_CA_KEY,
+  RecordedResource,
+  deploy,
+  errorLog,
+  infoLog,
+  named,
+  ofType,
+  recorder,
+  settle,
+  useMocks,
+  warnLog,
+  isKnown,
+} from "./harness";
 
 const KIND_FLEET: FleetArgs = {
   members: {
@@ -27,13 +39,18 @@ describe("Fleet with three kind members", () => {
       `kubernetes:helm.sh/v3:Release demo-${m}-cilium`,
       `pulumi:providers:kubernetes demo-${m}`,
     ];
-    assert.deepEqual(summary, [
-      ...perMember("c1"), ...perMember("c2"), ...perMember("c3"),
-      "fleetmesh:index:Fleet demo",
-      "pulumi:pulumi:StackReference demo-previous-state",
-      "tls:index/privateKey:PrivateKey demo-ca-key",
-      "tls:index/selfSignedCert:SelfSignedCert demo-ca",
-    ].sort());
+    assert.deepEqual(
+      summary,
+      [
+        ...perMember("c1"),
+        ...perMember("c2"),
+        ...perMember("c3"),
+        "fleetmesh:index:Fleet demo",
+        "pulumi:pulumi:StackReference demo-previous-state",
+        "tls:index/privateKey:PrivateKey demo-ca-key",
+        "tls:index/selfSignedCert:SelfSignedCert demo-ca",
+      ].sort(),
+    );
   });
 
   it("parents every member on the fleet and every cluster resource on its member", () => {
@@ -51,7 +68,10 @@ describe("Fleet with three kind members", () => {
       assert.equal(release.provider, member.provider, release.name);
     }
     const providers = ofType(records, "pulumi:providers:kubernetes");
-    assert.deepEqual(providers.map((p) => p.secretInputs.includes("kubeconfig")), [true, true, true]);
+    assert.deepEqual(
+      providers.map((p) => p.secretInputs.includes("kubeconfig")),
+      [true, true, true],
+    );
   });
 
   it("allocates stable ids and disjoint CIDRs, honouring the pinned id", async () => {
@@ -67,24 +87,27 @@ describe("Fleet with three kind members", () => {
 
   it("creates each kind cluster from its own config and replaces it only when that config changes", () => {
     const cluster = named(records, "demo-c2-kind-cluster");
-    assert.equal(cluster.inputs.stdin, [
-      "kind: Cluster",
-      "apiVersion: kind.x-k8s.io/v1alpha4",
-      "name: demo-c2",
-      "nodes:",
-      "- role: control-plane",
-      "  labels:",
-      "    fleetmesh.io/owner-stack: organization.fleetmesh-test.dev",
-      "- role: worker",
-      "  labels:",
-      "    fleetmesh.io/owner-stack: organization.fleetmesh-test.dev",
-      "networking:",
-      "  podSubnet: 10.0.128.0/17",
-      "  serviceSubnet: 10.128.16.0/20",
-      "  disableDefaultCNI: true",
-      "  kubeProxyMode: none",
-      "",
-    ].join("\n"));
+    assert.equal(
+      cluster.inputs.stdin,
+      [
+        "kind: Cluster",
+        "apiVersion: kind.x-k8s.io/v1alpha4",
+        "name: demo-c2",
+        "nodes:",
+        "- role: control-plane",
+        "  labels:",
+        "    fleetmesh.io/owner-stack: organization.fleetmesh-test.dev",
+        "- role: worker",
+        "  labels:",
+        "    fleetmesh.io/owner-stack: organization.fleetmesh-test.dev",
+        "networking:",
+        "  podSubnet: 10.0.128.0/17",
+        "  serviceSubnet: 10.128.16.0/20",
+        "  disableDefaultCNI: true",
+        "  kubeProxyMode: none",
+        "",
+      ].join("\n"),
+    );
     assert.deepEqual([cluster.inputs.triggers.length, cluster.opts.deleteBeforeReplace], [1, true]);
     assert.match(cluster.inputs.create, /kind get clusters .*\|\| kind create cluster --name 'demo-c2' --config -$/);
     assert.equal(cluster.inputs.delete, "kind delete cluster --name 'demo-c2'");
@@ -104,7 +127,13 @@ describe("Fleet with three kind members", () => {
       assert.ok(validate(values), JSON.stringify(validate.errors));
       assert.deepEqual(
         [values.cluster, values.ipam.mode, values.kubeProxyReplacement, values.k8sServiceHost, values.tls.ca.key],
-        [{ name, id: await settle(member.clusterId) }, "kubernetes", true, `demo-${name}-control-plane`, Buffer.from(FAKE_CA_KEY).toString("base64")],
+        [
+          { name, id: await settle(member.clusterId) },
+          "kubernetes",
+          true,
+          `demo-${name}-control-plane`,
+          Buffer.from(FAKE_CA_KEY).toString("base64"),
+        ],
       );
     }
   });
@@ -132,7 +161,11 @@ describe("Fleet argument validation", () => {
   const cases: Array<[string, FleetArgs, string[]]> = [
     ["a member with two provisioners", { members: { c1: { kind: {}, kubeconfig: "x" } } }, ["members.c1"]],
     ["a member named default", { members: { default: { kind: {} } } }, ["members.default"]],
-    ["two members pinning the same id", { members: { a: { kind: {}, clusterId: 3 }, b: { kind: {}, clusterId: 3 } } }, ["members.b.clusterId"]],
+    [
+      "two members pinning the same id",
+      { members: { a: { kind: {}, clusterId: 3 }, b: { kind: {}, clusterId: 3 } } },
+      ["members.b.clusterId"],
+    ],
     ["an id above maxConnectedClusters", { members: { a: { kind: {}, clusterId: 300 } } }, ["members.a.clusterId"]],
   ];
   for (const [name, args, paths] of cases) {
@@ -162,8 +195,11 @@ describe("Fleet on a chart without policyDefaultLocalCluster", () => {
   });
 
   it("refuses an explicit policyDefaultLocalCluster: true before registering anything", async () => {
-    await assert.rejects(deploy("old", meshed({ version: "1.17.6", policyDefaultLocalCluster: true })), (e: unknown) =>
-      e instanceof FleetValidationError && /cilium\.policyDefaultLocalCluster: true needs Cilium 1\.18 or later/.test(e.message));
+    await assert.rejects(
+      deploy("old", meshed({ version: "1.17.6", policyDefaultLocalCluster: true })),
+      (e: unknown) =>
+        e instanceof FleetValidationError && /cilium\.policyDefaultLocalCluster: true needs Cilium 1\.18 or later/.test(e.message),
+    );
   });
 });
 
@@ -171,7 +207,11 @@ describe("Fleet allocation across runs", () => {
   it("keeps every existing member's allocation when members are removed, added and reordered", async () => {
     const first = await deploy("seq", { members: { a: { kind: {} }, b: { kind: {} }, c: { kind: {} } } });
     const firstState = await settle(first.fleet.state);
-    const second = await deploy("seq", { members: { d: { kind: {} }, c: { kind: {} }, a: { kind: {} } } }, { previous: { seqFleetState: firstState } });
+    const second = await deploy(
+      "seq",
+      { members: { d: { kind: {} }, c: { kind: {} }, a: { kind: {} } } },
+      { previous: { seqFleetState: firstState } },
+    );
     const secondState = (await settle(second.fleet.state))!;
     assert.deepEqual([secondState.members.a, secondState.members.c], [firstState!.members.a, firstState!.members.c]);
     // b's id 2 was freed in this very run: d gets a never-held one.
@@ -181,7 +221,11 @@ describe("Fleet allocation across runs", () => {
   it("refuses to renumber an existing member at preview: the run fails with the refusal naming it, before anything that would consume an allocation is registered", async () => {
     const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
     const previous = { renumberFleetState: { version: 1, members: { a: held } } };
-    const { fleet, records, refusal } = await deploy("renumber", { members: { a: { kind: {}, clusterId: 9 }, b: { kind: {} } } }, { preview: true, previous });
+    const { fleet, records, refusal } = await deploy(
+      "renumber",
+      { members: { a: { kind: {}, clusterId: 9 }, b: { kind: {} } } },
+      { preview: true, previous },
+    );
     assert.ok(refusal instanceof FleetValidationError, String(refusal));
     assert.deepEqual(
       refusal.violations.map((v) => v.path),
@@ -203,29 +247,53 @@ describe("Fleet allocation across runs", () => {
   });
 
   it("refuses a state output that is not a fleet's state, naming the output, before registering any cluster", async () => {
-    const { records, refusal } = await deploy("renumber", { members: { a: { kind: {} } } }, { preview: true, previous: { renumberFleetState: "not a state" } });
+    const { records, refusal } = await deploy(
+      "renumber",
+      { members: { a: { kind: {} } } },
+      { preview: true, previous: { renumberFleetState: "not a state" } },
+    );
     assert.ok(refusal instanceof FleetValidationError, String(refusal));
-    assert.deepEqual(refusal.violations.map((v) => v.path), ["state.stackOutput"]);
+    assert.deepEqual(
+      refusal.violations.map((v) => v.path),
+      ["state.stackOutput"],
+    );
     assert.match(refusal.message, /"renumberFleetState" is not the state this component exports/);
-    assert.deepEqual(records.filter((r) => r.type === "command:local:Command"), []);
+    assert.deepEqual(
+      records.filter((r) => r.type === "command:local:Command"),
+      [],
+    );
   });
 
   it("renumbers when allowRenumber is set", async () => {
     const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
-    const { fleet } = await deploy("renumber", { members: { a: { kind: {}, clusterId: 9 } }, allowRenumber: true }, { previous: { renumberFleetState: { version: 1, members: { a: held } } } });
+    const { fleet } = await deploy(
+      "renumber",
+      { members: { a: { kind: {}, clusterId: 9 } }, allowRenumber: true },
+      { previous: { renumberFleetState: { version: 1, members: { a: held } } } },
+    );
     assert.deepEqual([(await settle(fleet.state))!.members.a.clusterId, errorLog], [9, []]);
   });
 
   it("prints the allocation what-if during preview, with what changed since the previous run", async () => {
-    const previous = { whatifFleetState: { version: 1, members: { a: { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 }, gone: { clusterId: 2, podCidr: "10.0.128.0/17", serviceCidr: "10.128.16.0/20", nodePort: 32001 } } } };
+    const previous = {
+      whatifFleetState: {
+        version: 1,
+        members: {
+          a: { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 },
+          gone: { clusterId: 2, podCidr: "10.0.128.0/17", serviceCidr: "10.128.16.0/20", nodePort: 32001 },
+        },
+      },
+    };
     await deploy("whatif", { members: { a: { kind: {} }, b: { kind: {} } } }, { preview: true, previous });
-    assert.deepEqual(infoLog, [[
-      "Fleet whatif: member allocation",
-      "MEMBER  PROVISIONER  CLUSTER-ID  POD-CIDR       SERVICE-CIDR    NODEPORT  CHANGE",
-      "a       kind         1           10.0.0.0/17    10.128.0.0/20   32000     kept",
-      // A slot freed in this run is not handed to a new member yet (peers may still know the old one).
-      "b       kind         3           10.1.0.0/17    10.128.32.0/20  32002     new",
-      "gone    -            2           10.0.128.0/17  10.128.16.0/20  32001     removed",
-    ].join("\n")]);
+    assert.deepEqual(infoLog, [
+      [
+        "Fleet whatif: member allocation",
+        "MEMBER  PROVISIONER  CLUSTER-ID  POD-CIDR       SERVICE-CIDR    NODEPORT  CHANGE",
+        "a       kind         1           10.0.0.0/17    10.128.0.0/20   32000     kept",
+        // A slot freed in this run is not handed to a new member yet (peers may still know the old one).
+        "b       kind         3           10.1.0.0/17    10.128.32.0/20  32002     new",
+        "gone    -            2           10.0.128.0/17  10.128.16.0/20  32001     removed",
+      ].join("\n"),
+    ]);
   });
 });

@@ -1,5 +1,13 @@
 import { strict as assert } from "assert";
-import { CrossClusterPolicy, Fleet, FleetArgs, FleetValidationError, GlobalService, GlobalServiceArgs, MeshDeclaration } from "../../components";
+import {
+  CrossClusterPolicy,
+  Fleet,
+  FleetArgs,
+  FleetValidationError,
+  GlobalService,
+  GlobalServiceArgs,
+  MeshDeclaration,
+} from "../../components";
 import { RecordedResource, complete, deploy, named, ofType, recorder, appliedByHand } from "./harness";
 
 // Cilium's global-service demo: rebel-base answers in both clusters, x-wing in c1 calls it, and a
@@ -19,7 +27,6 @@ const rebelBase = (fleet: Fleet, more: Partial<GlobalServiceArgs> = {}): GlobalS
   ...more,
 });
 
-
 describe("GlobalService: Cilium's rebel-base / x-wing demo on a 2-member kind mesh", () => {
   let fleet: Fleet;
   let records: RecordedResource[];
@@ -28,21 +35,33 @@ describe("GlobalService: Cilium's rebel-base / x-wing demo on a 2-member kind me
     ({ fleet } = await deploy("demo", demoFleet()));
     records = [];
     service = new GlobalService("rebel-base", rebelBase(fleet), { transformations: [recorder(records)] });
-    new CrossClusterPolicy("x-wing-to-rebel-base", {
-      fleet,
-      policyName: "allow-cross-cluster",
-      from: { member: "c1", namespace: "rebel-base-demo", labels: { name: "x-wing" } },
-      to: { member: "c2", namespace: "rebel-base-demo", labels: { name: "rebel-base" } },
-    }, { transformations: [recorder(records)], dependsOn: [service] });
+    new CrossClusterPolicy(
+      "x-wing-to-rebel-base",
+      {
+        fleet,
+        policyName: "allow-cross-cluster",
+        from: { member: "c1", namespace: "rebel-base-demo", labels: { name: "x-wing" } },
+        to: { member: "c2", namespace: "rebel-base-demo", labels: { name: "rebel-base" } },
+      },
+      { transformations: [recorder(records)], dependsOn: [service] },
+    );
     await complete(records);
   });
 
   it("registers exactly the objects of the demo, per member, with the member's provider", () => {
-    const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "rebel-base-demo", annotations: { "clustermesh.cilium.io/global": "true" } } };
+    const namespace = {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "rebel-base-demo", annotations: { "clustermesh.cilium.io/global": "true" } },
+    };
     const svc = {
       apiVersion: "v1",
       kind: "Service",
-      metadata: { name: "rebel-base", namespace: "rebel-base-demo", annotations: { "service.cilium.io/global": "true", "service.cilium.io/shared": "true" } },
+      metadata: {
+        name: "rebel-base",
+        namespace: "rebel-base-demo",
+        annotations: { "service.cilium.io/global": "true", "service.cilium.io/shared": "true" },
+      },
       spec: { type: "ClusterIP", selector: { name: "rebel-base" }, ports: [{ name: "http", port: 80, protocol: "TCP" }] },
     };
     const policy = (side: "egress" | "ingress", spec: Record<string, unknown>) => ({
@@ -52,22 +71,38 @@ describe("GlobalService: Cilium's rebel-base / x-wing demo on a 2-member kind me
       spec,
     });
     assert.deepEqual(appliedByHand(fleet, records), [
-      ["c1", "CiliumNetworkPolicy", policy("egress", {
-        endpointSelector: { matchLabels: { name: "x-wing", "io.cilium.k8s.policy.cluster": "c1" } },
-        egress: [
-          { toEndpoints: [{ matchLabels: { name: "rebel-base", "io.cilium.k8s.policy.cluster": "c2" } }] },
-          {
-            toEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": "kube-system", "k8s:k8s-app": "kube-dns", "io.cilium.k8s.policy.cluster": "c1" } }],
-            toPorts: [{ ports: [{ port: "53", protocol: "ANY" }], rules: { dns: [{ matchPattern: "*" }] } }],
-          },
-        ],
-      })],
+      [
+        "c1",
+        "CiliumNetworkPolicy",
+        policy("egress", {
+          endpointSelector: { matchLabels: { name: "x-wing", "io.cilium.k8s.policy.cluster": "c1" } },
+          egress: [
+            { toEndpoints: [{ matchLabels: { name: "rebel-base", "io.cilium.k8s.policy.cluster": "c2" } }] },
+            {
+              toEndpoints: [
+                {
+                  matchLabels: {
+                    "k8s:io.kubernetes.pod.namespace": "kube-system",
+                    "k8s:k8s-app": "kube-dns",
+                    "io.cilium.k8s.policy.cluster": "c1",
+                  },
+                },
+              ],
+              toPorts: [{ ports: [{ port: "53", protocol: "ANY" }], rules: { dns: [{ matchPattern: "*" }] } }],
+            },
+          ],
+        }),
+      ],
       ["c1", "Namespace", namespace],
       ["c1", "Service", svc],
-      ["c2", "CiliumNetworkPolicy", policy("ingress", {
-        endpointSelector: { matchLabels: { name: "rebel-base", "io.cilium.k8s.policy.cluster": "c2" } },
-        ingress: [{ fromEndpoints: [{ matchLabels: { name: "x-wing", "io.cilium.k8s.policy.cluster": "c1" } }] }],
-      })],
+      [
+        "c2",
+        "CiliumNetworkPolicy",
+        policy("ingress", {
+          endpointSelector: { matchLabels: { name: "rebel-base", "io.cilium.k8s.policy.cluster": "c2" } },
+          ingress: [{ fromEndpoints: [{ matchLabels: { name: "x-wing", "io.cilium.k8s.policy.cluster": "c1" } }] }],
+        }),
+      ],
       ["c2", "Namespace", namespace],
       ["c2", "Service", svc],
     ]);
@@ -113,9 +148,21 @@ describe("GlobalService namespaces", () => {
   });
 
   it("creates no namespace when told not to", async () => {
-    const { records } = await kubernetesObjects(demoFleet(), () => ({ createNamespace: false, members: ["c2"], shared: false, affinity: "remote" }));
-    assert.deepEqual(records.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [r.name, r.type]), [["rebel-base-c2", "kubernetes:core/v1:Service"]]);
-    assert.deepEqual(named(records, "rebel-base-c2").inputs.metadata.annotations, { "service.cilium.io/global": "true", "service.cilium.io/shared": "false", "service.cilium.io/affinity": "remote" });
+    const { records } = await kubernetesObjects(demoFleet(), () => ({
+      createNamespace: false,
+      members: ["c2"],
+      shared: false,
+      affinity: "remote",
+    }));
+    assert.deepEqual(
+      records.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [r.name, r.type]),
+      [["rebel-base-c2", "kubernetes:core/v1:Service"]],
+    );
+    assert.deepEqual(named(records, "rebel-base-c2").inputs.metadata.annotations, {
+      "service.cilium.io/global": "true",
+      "service.cilium.io/shared": "false",
+      "service.cilium.io/affinity": "remote",
+    });
   });
 });
 
@@ -124,8 +171,16 @@ describe("GlobalService refusals", () => {
   before(async () => ({ fleet } = await deploy("demo", demoFleet())));
 
   const cases: Array<[string, Partial<GlobalServiceArgs>, RegExp]> = [
-    ["ports that differ between members", { ports: { c1: [{ name: "http", port: 80 }], c2: [{ name: "http", port: 8080 }] } }, /ports: the ports differ between members \("c1" declares \[http 80\/TCP\]; "c2" declares \[http 8080\/TCP\]\)/],
-    ["an unnamed port of a multi-port service", { ports: [{ name: "http", port: 80 }, { port: 443 }] }, /ports\[1\]\.name: port 443\/TCP has no name in a service with 2 ports/],
+    [
+      "ports that differ between members",
+      { ports: { c1: [{ name: "http", port: 80 }], c2: [{ name: "http", port: 8080 }] } },
+      /ports: the ports differ between members \("c1" declares \[http 80\/TCP\]; "c2" declares \[http 8080\/TCP\]\)/,
+    ],
+    [
+      "an unnamed port of a multi-port service",
+      { ports: [{ name: "http", port: 80 }, { port: 443 }] },
+      /ports\[1\]\.name: port 443\/TCP has no name in a service with 2 ports/,
+    ],
     ["a member outside the mesh", { members: ["c1", "c3"] }, /members\[1\]: member "c3" is not in mesh "demo" \("c1", "c2"\)/],
     ["an affinity Cilium does not know", { affinity: "closest" as "local" }, /affinity: affinity "closest" is not one Cilium knows/],
   ];
@@ -134,7 +189,8 @@ describe("GlobalService refusals", () => {
       const records: RecordedResource[] = [];
       assert.throws(
         () => new GlobalService("rebel-base", rebelBase(fleet, more), { transformations: [recorder(records)] }),
-        (e: unknown) => e instanceof FleetValidationError && /^GlobalService "rebel-base": 1 problem\(s\)/.test(e.message) && message.test(e.message),
+        (e: unknown) =>
+          e instanceof FleetValidationError && /^GlobalService "rebel-base": 1 problem\(s\)/.test(e.message) && message.test(e.message),
       );
       assert.deepEqual(records, []);
     });

@@ -3,7 +3,6 @@ import { Fleet, FleetArgs } from "../../components";
 import { chartValuesValidator } from "../support/chart-schema";
 import { RecordedResource, deploy, fakeKubeconfig, named, ofType, settle } from "./harness";
 
-
 const AKS_FLEET: FleetArgs = {
   azureFleet: { resourceGroupName: "fleet-rg", location: "eastus2" },
   pools: { podCidrPool: "10.20.0.0/14", podCidrPrefixLength: 16, serviceCidrPool: "10.100.0.0/16", serviceCidrPrefixLength: 20 },
@@ -57,8 +56,14 @@ describe("Fleet with one AKS member (AKS-managed Cilium)", () => {
       outboundType: "loadBalancer",
       podCidr: "10.244.0.0/16",
     });
-    assert.deepEqual([cluster.kubernetesVersion, cluster.agentPoolProfiles[0].vnetSubnetID, cluster.agentPoolProfiles[0].podSubnetID], ["1.33", "azure-east1-nodes-id", "azure-east1-pods-id"]);
-    assert.deepEqual([named(records, "azure-east1-pods").inputs.addressPrefix, named(records, "azure-east1-nodes").inputs.addressPrefix], ["10.20.0.0/16", "10.10.1.0/24"]);
+    assert.deepEqual(
+      [cluster.kubernetesVersion, cluster.agentPoolProfiles[0].vnetSubnetID, cluster.agentPoolProfiles[0].podSubnetID],
+      ["1.33", "azure-east1-nodes-id", "azure-east1-pods-id"],
+    );
+    assert.deepEqual(
+      [named(records, "azure-east1-pods").inputs.addressPrefix, named(records, "azure-east1-nodes").inputs.addressPrefix],
+      ["10.20.0.0/16", "10.10.1.0/24"],
+    );
   });
 
   it("joins the Azure Fleet through the preview API that carries member labels", () => {
@@ -83,17 +88,26 @@ describe("Fleet with one AKS member (AKS-managed Cilium)", () => {
 
 describe("Fleet with a member taken from a kubeconfig", () => {
   let records: RecordedResource[];
-  before(async () => ({ records } = await deploy("dc", {
-    members: { dc1: { kubeconfig: "KUBECONFIG-TEXT", context: "dc1-admin", serviceCidr: "10.140.0.0/20", labels: { region: "dc" } } },
-    pools: { serviceCidrPool: "10.128.0.0/12" },
-  })));
+  before(
+    async () =>
+      ({ records } = await deploy("dc", {
+        members: { dc1: { kubeconfig: "KUBECONFIG-TEXT", context: "dc1-admin", serviceCidr: "10.140.0.0/20", labels: { region: "dc" } } },
+        pools: { serviceCidrPool: "10.128.0.0/12" },
+      })),
+  );
 
   it("connects with that kubeconfig and context, kept secret, and installs Cilium with cluster-pool IPAM", () => {
     const provider = named(records, "dc-dc1", "pulumi:providers:kubernetes");
-    assert.deepEqual([provider.inputs.kubeconfig, provider.inputs.context, provider.secretInputs.includes("kubeconfig")], ["KUBECONFIG-TEXT", "dc1-admin", true]);
+    assert.deepEqual(
+      [provider.inputs.kubeconfig, provider.inputs.context, provider.secretInputs.includes("kubeconfig")],
+      ["KUBECONFIG-TEXT", "dc1-admin", true],
+    );
     const values = named(records, "dc-dc1-cilium").inputs.values as Record<string, any>;
     assert.ok(chartValuesValidator("1.18.12")(values));
-    assert.deepEqual([values.ipam, values.kubeProxyReplacement], [{ mode: "cluster-pool", operator: { clusterPoolIPv4PodCIDRList: ["10.0.0.0/17"] } }, false]);
+    assert.deepEqual(
+      [values.ipam, values.kubeProxyReplacement],
+      [{ mode: "cluster-pool", operator: { clusterPoolIPv4PodCIDRList: ["10.0.0.0/17"] } }, false],
+    );
     assert.deepEqual(ofType(records, "command:local:Command"), []);
   });
 });

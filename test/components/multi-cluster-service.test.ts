@@ -7,12 +7,14 @@ import { RecordedResource, complete, dependsOnOf, deploy, named, recorder, settl
 const SERVICE_EXPORTS = "fleet-networking_networking.fleet.azure.com_serviceexports.yaml";
 const MULTI_CLUSTER_SERVICES = "fleet-networking_networking.fleet.azure.com_multiclusterservices.yaml";
 
-
 async function withService(fleetArgs: FleetArgs, services: (fleet: Fleet) => Record<string, Omit<MultiClusterServiceArgs, "fleet">>) {
   const { fleet, records: fleetRecords } = await deploy("demo", fleetArgs);
   const records: RecordedResource[] = [];
   const made = Object.fromEntries(
-    Object.entries(services(fleet)).map(([name, args]) => [name, new MultiClusterService(name, { fleet, ...args }, { transformations: [recorder(records)] })]),
+    Object.entries(services(fleet)).map(([name, args]) => [
+      name,
+      new MultiClusterService(name, { fleet, ...args }, { transformations: [recorder(records)] }),
+    ]),
   );
   await complete(records);
   await complete(fleetRecords);
@@ -24,7 +26,13 @@ async function withService(fleetArgs: FleetArgs, services: (fleet: Fleet) => Rec
 // ---------------------------------------------------------------------------------------------
 
 const aks = (region: string, subnet: number) => ({
-  aks: { resourceGroupName: "rg", location: "eastus2", kubernetesVersion: "1.33", virtualNetwork: { name: "v", resourceGroupName: "rg" }, nodeSubnetCidr: `10.200.${subnet}.0/24` },
+  aks: {
+    resourceGroupName: "rg",
+    location: "eastus2",
+    kubernetesVersion: "1.33",
+    virtualNetwork: { name: "v", resourceGroupName: "rg" },
+    nodeSubnetCidr: `10.200.${subnet}.0/24`,
+  },
   labels: { region },
 });
 const AZURE: FleetArgs = {
@@ -38,24 +46,47 @@ describe("MultiClusterService: Azure Fleet's kuard demo on AKS members", () => {
   let records: RecordedResource[];
   let kuard: MultiClusterService;
   let fleetRecords: RecordedResource[];
-  before(async () => ({ fleet, records, fleetRecords, made: { kuard } } = await withService(AZURE, () => ({ kuard: { ...KUARD, internal: true, ports: [{ port: 8080 }] } }))));
+  before(
+    async () =>
+      ({
+        fleet,
+        records,
+        fleetRecords,
+        made: { kuard },
+      } = await withService(AZURE, () => ({ kuard: { ...KUARD, internal: true, ports: [{ port: 8080 }] } }))),
+  );
 
   it("registers a ServiceExport on each exporting member and the MultiClusterService on the ingress member, with their providers", () => {
-    const exported = { apiVersion: "networking.fleet.azure.com/v1beta1", kind: "ServiceExport", metadata: { name: "kuard", namespace: "kuard-demo" } };
+    const exported = {
+      apiVersion: "networking.fleet.azure.com/v1beta1",
+      kind: "ServiceExport",
+      metadata: { name: "kuard", namespace: "kuard-demo" },
+    };
     assert.deepEqual(appliedByHand(fleet, records), [
-      ["e1", "MultiClusterService", {
-        apiVersion: "networking.fleet.azure.com/v1alpha1",
-        kind: "MultiClusterService",
-        metadata: { name: "kuard", namespace: "kuard-demo", annotations: { "networking.fleet.azure.com/azure-load-balancer-internal": "true" } },
-        spec: { serviceImport: { name: "kuard" } },
-      }],
+      [
+        "e1",
+        "MultiClusterService",
+        {
+          apiVersion: "networking.fleet.azure.com/v1alpha1",
+          kind: "MultiClusterService",
+          metadata: {
+            name: "kuard",
+            namespace: "kuard-demo",
+            annotations: { "networking.fleet.azure.com/azure-load-balancer-internal": "true" },
+          },
+          spec: { serviceImport: { name: "kuard" } },
+        },
+      ],
       ["e1", "ServiceExport", exported],
       ["e2", "ServiceExport", exported],
     ]);
   });
 
   it("generates objects that validate against the upstream fleet-networking CRDs", () => {
-    const validators = { ServiceExport: crdValidator(SERVICE_EXPORTS, "v1beta1"), MultiClusterService: crdValidator(MULTI_CLUSTER_SERVICES, "v1alpha1") };
+    const validators = {
+      ServiceExport: crdValidator(SERVICE_EXPORTS, "v1beta1"),
+      MultiClusterService: crdValidator(MULTI_CLUSTER_SERVICES, "v1alpha1"),
+    };
     for (const record of records.filter((r) => r.type.startsWith("kubernetes:networking.fleet.azure.com"))) {
       const validate = validators[record.inputs.kind as keyof typeof validators];
       assert.ok(validate(record.inputs), `${record.name}: ${JSON.stringify(validate.errors)}`);
@@ -84,23 +115,48 @@ describe("MultiClusterService refusals on an Azure Fleet", () => {
 
   const refused = (args: Omit<MultiClusterServiceArgs, "fleet">, message: RegExp, on = fleet) => {
     const records: RecordedResource[] = [];
-    assert.throws(() => new MultiClusterService("kuard", { fleet: on, ...args }, { transformations: [recorder(records)] }), (e: unknown) => e instanceof FleetValidationError && message.test(e.message));
+    assert.throws(
+      () => new MultiClusterService("kuard", { fleet: on, ...args }, { transformations: [recorder(records)] }),
+      (e: unknown) => e instanceof FleetValidationError && message.test(e.message),
+    );
     assert.deepEqual(records, []);
   };
 
   it("refuses exports whose port lists differ, as Fleet would mark them IS-CONFLICTED, naming the members", () => {
-    refused({ ...KUARD, ports: { e1: [{ name: "http", port: 8080 }, { name: "metrics", port: 9090 }], e2: [{ name: "metrics", port: 9090 }, { name: "http", port: 8080 }] } },
-      /ports: the ServiceExports would be IS-CONFLICTED: "e1" exports \[http 8080\/TCP, metrics 9090\/TCP\]; "e2" exports \[metrics 9090\/TCP, http 8080\/TCP\]/);
+    refused(
+      {
+        ...KUARD,
+        ports: {
+          e1: [
+            { name: "http", port: 8080 },
+            { name: "metrics", port: 9090 },
+          ],
+          e2: [
+            { name: "metrics", port: 9090 },
+            { name: "http", port: 8080 },
+          ],
+        },
+      },
+      /ports: the ServiceExports would be IS-CONFLICTED: "e1" exports \[http 8080\/TCP, metrics 9090\/TCP\]; "e2" exports \[metrics 9090\/TCP, http 8080\/TCP\]/,
+    );
   });
 
   it("refuses a second consumer of the same ServiceImport", async () => {
     const { fleet: withKuard } = await withService(AZURE, () => ({ kuard: KUARD }));
-    refused({ ...KUARD, ingressMember: "w1" }, /serviceName "kuard" in namespace "kuard-demo" is already served by MultiClusterService "kuard" on member "e1": a ServiceImport is consumed by exactly one member across the fleet/, withKuard);
+    refused(
+      { ...KUARD, ingressMember: "w1" },
+      /serviceName "kuard" in namespace "kuard-demo" is already served by MultiClusterService "kuard" on member "e1": a ServiceImport is consumed by exactly one member across the fleet/,
+      withKuard,
+    );
   });
 
   it("refuses a fleet without a hub", async () => {
     const { fleet: noHub } = await deploy("demo", { ...AZURE, azureFleet: { ...AZURE.azureFleet!, hub: false } });
-    refused(KUARD, /fleet: ingressMember "e1" has AKS-managed Cilium, so the service is an Azure Fleet MultiClusterService, which needs an Azure Fleet with a hub/, noHub);
+    refused(
+      KUARD,
+      /fleet: ingressMember "e1" has AKS-managed Cilium, so the service is an Azure Fleet MultiClusterService, which needs an Azure Fleet with a hub/,
+      noHub,
+    );
   });
 
   it("refuses a selector: the exported Service is the workload's", () => {
@@ -136,35 +192,66 @@ describe("MultiClusterService on kind members (Cilium global service, LB-IPAM, L
   let records: RecordedResource[];
   let fleetRecords: RecordedResource[];
   let kuard: MultiClusterService;
-  before(async () => ({ fleet, records, fleetRecords, made: { kuard } } = await withService(KIND, () => ({ kuard: KIND_KUARD }))));
+  before(
+    async () =>
+      ({
+        fleet,
+        records,
+        fleetRecords,
+        made: { kuard },
+      } = await withService(KIND, () => ({ kuard: KIND_KUARD }))),
+  );
 
   it("registers the namespace and a global Service on every member involved; the ingress copy is a LoadBalancer at c1's pinned address", () => {
-    const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "kuard-demo", annotations: { "clustermesh.cilium.io/global": "true" } } };
+    const namespace = {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "kuard-demo", annotations: { "clustermesh.cilium.io/global": "true" } },
+    };
     const ports = [{ name: "http", port: 8080, protocol: "TCP" }];
     const exported = {
       apiVersion: "v1",
       kind: "Service",
-      metadata: { name: "kuard", namespace: "kuard-demo", annotations: { "service.cilium.io/global": "true", "service.cilium.io/shared": "true" } },
+      metadata: {
+        name: "kuard",
+        namespace: "kuard-demo",
+        annotations: { "service.cilium.io/global": "true", "service.cilium.io/shared": "true" },
+      },
       spec: { type: "ClusterIP", selector: { app: "kuard" }, ports },
     };
-    assert.deepEqual(appliedByHand(fleet, records.filter((r) => !r.name.includes("-ingress-"))), [
-      ["c1", "Namespace", namespace],
-      ["c1", "Service", {
-        apiVersion: "v1",
-        kind: "Service",
-        metadata: {
-          name: "kuard",
-          namespace: "kuard-demo",
-          annotations: { "lbipam.cilium.io/ips": "172.18.255.7", "lbipam.cilium.io/sharing-key": "fleetmesh-ingress", "service.cilium.io/global": "true", "service.cilium.io/shared": "false" },
-          labels: { "fleetmesh.io/ingress": "true" },
-        },
-        spec: { type: "LoadBalancer", ports },
-      }],
-      ["c2", "Namespace", namespace],
-      ["c2", "Service", exported],
-      ["c3", "Namespace", namespace],
-      ["c3", "Service", exported],
-    ]);
+    assert.deepEqual(
+      appliedByHand(
+        fleet,
+        records.filter((r) => !r.name.includes("-ingress-")),
+      ),
+      [
+        ["c1", "Namespace", namespace],
+        [
+          "c1",
+          "Service",
+          {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: {
+              name: "kuard",
+              namespace: "kuard-demo",
+              annotations: {
+                "lbipam.cilium.io/ips": "172.18.255.7",
+                "lbipam.cilium.io/sharing-key": "fleetmesh-ingress",
+                "service.cilium.io/global": "true",
+                "service.cilium.io/shared": "false",
+              },
+              labels: { "fleetmesh.io/ingress": "true" },
+            },
+            spec: { type: "LoadBalancer", ports },
+          },
+        ],
+        ["c2", "Namespace", namespace],
+        ["c2", "Service", exported],
+        ["c3", "Namespace", namespace],
+        ["c3", "Service", exported],
+      ],
+    );
   });
 
   it("gives the ingress member an LB-IPAM pool holding its pinned address and an L2 announcement policy, with its provider, after Cilium", async () => {
@@ -177,13 +264,22 @@ describe("MultiClusterService on kind members (Cilium global service, LB-IPAM, L
       metadata: { name: "fleetmesh-ingress" },
       spec: { blocks: [{ start: "172.18.255.7", stop: "172.18.255.7" }], serviceSelector: selector },
     });
-    assert.deepEqual(l2.inputs, { apiVersion: "cilium.io/v2alpha1", kind: "CiliumL2AnnouncementPolicy", metadata: { name: "fleetmesh-ingress" }, spec: { serviceSelector: selector, loadBalancerIPs: true, interfaces: ["^eth0$"] } });
+    assert.deepEqual(l2.inputs, {
+      apiVersion: "cilium.io/v2alpha1",
+      kind: "CiliumL2AnnouncementPolicy",
+      metadata: { name: "fleetmesh-ingress" },
+      spec: { serviceSelector: selector, loadBalancerIPs: true, interfaces: ["^eth0$"] },
+    });
     for (const record of [pool, l2]) {
       assert.equal(record.provider, fleet.members.c1.provider);
       assert.equal(record.parent, kuard);
       assert.deepEqual(await dependsOnOf(record), [named(fleetRecords, "demo-c1-cilium", "kubernetes:helm.sh/v3:Release").resource]);
     }
-    assert.deepEqual(named(records, "kuard-c1", "kubernetes:core/v1:Service").opts.dependsOn, [named(records, "kuard-c1", "kubernetes:core/v1:Namespace").resource, pool.resource, l2.resource]);
+    assert.deepEqual(named(records, "kuard-c1", "kubernetes:core/v1:Service").opts.dependsOn, [
+      named(records, "kuard-c1", "kubernetes:core/v1:Namespace").resource,
+      pool.resource,
+      l2.resource,
+    ]);
     assert.ok(!records.some((r) => /-c[234]-ingress/.test(r.name)));
   });
 
@@ -204,7 +300,12 @@ describe("MultiClusterService: several on one kind ingress member", () => {
   it("share the member's one pool and address when their ports differ", async () => {
     const { records, made } = await withService(KIND, () => ({
       kuard: KIND_KUARD,
-      echo: { ...KIND_KUARD, serviceName: "echo", selector: { app: "echo" }, ports: [{ name: "udp", port: 8080, protocol: "UDP" as const }] },
+      echo: {
+        ...KIND_KUARD,
+        serviceName: "echo",
+        selector: { app: "echo" },
+        ports: [{ name: "udp", port: 8080, protocol: "UDP" as const }],
+      },
     }));
     assert.equal(records.filter((r) => r.name.endsWith("-c1-ingress-pool")).length, 1);
     assert.deepEqual([await settle(made.kuard.address), await settle(made.echo.address)], ["172.18.255.7", "172.18.255.7"]);
@@ -213,7 +314,11 @@ describe("MultiClusterService: several on one kind ingress member", () => {
   it("refuses one whose port the member's address already serves", async () => {
     await assert.rejects(
       withService(KIND, () => ({ kuard: KIND_KUARD, web: { ...KIND_KUARD, serviceName: "web" } })),
-      (e: unknown) => e instanceof FleetValidationError && /ports: port 8080\/TCP is already served on member "c1"'s pinned LoadBalancer address by MultiClusterService "kuard"/.test(e.message),
+      (e: unknown) =>
+        e instanceof FleetValidationError &&
+        /ports: port 8080\/TCP is already served on member "c1"'s pinned LoadBalancer address by MultiClusterService "kuard"/.test(
+          e.message,
+        ),
     );
   });
 
@@ -227,7 +332,10 @@ describe("MultiClusterService: several on one kind ingress member", () => {
     await useMocks(true);
     const fleet = new Fleet("demo", { ...KIND, members });
     const kuard = new MultiClusterService("kuard", { fleet, ...KIND_KUARD });
-    await assert.rejects(settle(kuard.address), /member c1 has no pinned LoadBalancer address: cluster id 255 maps to 172\.18\.255\.255, the last address of the pool/);
+    await assert.rejects(
+      settle(kuard.address),
+      /member c1 has no pinned LoadBalancer address: cluster id 255 maps to 172\.18\.255\.255, the last address of the pool/,
+    );
   }).timeout(10_000);
 });
 
@@ -236,34 +344,61 @@ describe("MultiClusterService on kubeconfig and AKS BYOCNI ingress members", () 
     loadBalancerPool: "192.168.60.0/24",
     members: {
       c1: { kind: {}, labels: { mesh: "demo", app: "yes" } },
-      dc: { kubeconfig: "KUBECONFIG", labels: { mesh: "demo" }, clusterId: 9, serviceCidr: "10.140.0.0/20", meshEndpoint: { loadBalancerIP: "192.168.50.10" } },
+      dc: {
+        kubeconfig: "KUBECONFIG",
+        labels: { mesh: "demo" },
+        clusterId: 9,
+        serviceCidr: "10.140.0.0/20",
+        meshEndpoint: { loadBalancerIP: "192.168.50.10" },
+      },
       az: {
-        aks: { resourceGroupName: "rg", location: "eastus2", networkPlugin: "none", virtualNetwork: { name: "v", resourceGroupName: "rg" }, nodeSubnetCidr: "10.200.9.0/24" },
+        aks: {
+          resourceGroupName: "rg",
+          location: "eastus2",
+          networkPlugin: "none",
+          virtualNetwork: { name: "v", resourceGroupName: "rg" },
+          nodeSubnetCidr: "10.200.9.0/24",
+        },
         labels: { mesh: "demo" },
         meshEndpoint: { loadBalancerIP: "10.200.9.200" },
       },
     },
     meshes: { demo: { memberSelector: { matchLabels: { mesh: "demo" } } } },
   };
-  const exported = { exportFrom: { matchLabels: { app: "yes" } }, namespace: "kuard-demo", selector: { app: "kuard" }, ports: [{ port: 8080 }] };
+  const exported = {
+    exportFrom: { matchLabels: { app: "yes" } },
+    namespace: "kuard-demo",
+    selector: { app: "kuard" },
+    ports: [{ port: 8080 }],
+  };
   let records: RecordedResource[];
   let fleetRecords: RecordedResource[];
   let made: Record<string, MultiClusterService>;
-  before(async () => ({ records, fleetRecords, made } = await withService(MIXED, () => ({
-    kuard: { ...exported, serviceName: "kuard", ingressMember: "dc" },
-    echo: { ...exported, serviceName: "echo", ingressMember: "az", internal: true },
-  }))));
+  before(
+    async () =>
+      ({ records, fleetRecords, made } = await withService(MIXED, () => ({
+        kuard: { ...exported, serviceName: "kuard", ingressMember: "dc" },
+        echo: { ...exported, serviceName: "echo", ingressMember: "az", internal: true },
+      }))),
+  );
 
   it("pins a kubeconfig ingress member's address from the fleet's pool, without announcing it (Cilium runs beside kube-proxy there)", async () => {
     assert.equal(await settle(made.kuard.address), "192.168.60.9");
     assert.deepEqual(named(records, "kuard-dc-ingress-pool").inputs.spec.blocks, [{ start: "192.168.60.9", stop: "192.168.60.9" }]);
     assert.ok(!records.some((r) => r.name === "kuard-dc-ingress-l2"));
-    assert.equal(named(records, "kuard-dc", "kubernetes:core/v1:Service").inputs.metadata.annotations["lbipam.cilium.io/ips"], "192.168.60.9");
+    assert.equal(
+      named(records, "kuard-dc", "kubernetes:core/v1:Service").inputs.metadata.annotations["lbipam.cilium.io/ips"],
+      "192.168.60.9",
+    );
   });
 
   it("leaves an AKS BYOCNI ingress member's address to Azure's load balancer, internal when asked", async () => {
     const service = named(records, "echo-az", "kubernetes:core/v1:Service").inputs;
-    assert.deepEqual(service.metadata.annotations, { "service.beta.kubernetes.io/azure-load-balancer-internal": "true", "service.cilium.io/global": "true", "service.cilium.io/shared": "false" });
+    assert.deepEqual(service.metadata.annotations, {
+      "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+      "service.cilium.io/global": "true",
+      "service.cilium.io/shared": "false",
+    });
     assert.equal(service.spec.type, "LoadBalancer");
     assert.ok(!fleetRecords.some((r) => r.name.startsWith("az-ingress")));
     assert.equal(await settle(made.echo.address), undefined);
@@ -275,15 +410,26 @@ describe("MultiClusterService refusals without an Azure Fleet", () => {
   before(async () => ({ fleet } = await deploy("demo", KIND)));
 
   const cases: Array<[string, Partial<MultiClusterServiceArgs>, RegExp]> = [
-    ["an exporting member outside the ingress member's mesh", { exportFrom: { matchLabels: { region: "east" } } }, /exportFrom: exportFrom .* selects "c4", outside mesh "demo" of ingressMember "c1"/],
+    [
+      "an exporting member outside the ingress member's mesh",
+      { exportFrom: { matchLabels: { region: "east" } } },
+      /exportFrom: exportFrom .* selects "c4", outside mesh "demo" of ingressMember "c1"/,
+    ],
     ["an ingress member in no mesh", { ingressMember: "c4" }, /ingressMember: ingressMember "c4" is in no mesh/],
     ["a missing selector", { selector: undefined }, /selector: selector is required without an Azure Fleet/],
-    ["ports that differ between exporting members", { ports: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } }, /ports: the ports differ between members/],
+    [
+      "ports that differ between exporting members",
+      { ports: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } },
+      /ports: the ports differ between members/,
+    ],
   ];
   for (const [sentence, more, message] of cases) {
     it(`refuses ${sentence} before registering anything`, () => {
       const records: RecordedResource[] = [];
-      assert.throws(() => new MultiClusterService("kuard", { fleet, ...KIND_KUARD, ...more }, { transformations: [recorder(records)] }), (e: unknown) => e instanceof FleetValidationError && message.test(e.message));
+      assert.throws(
+        () => new MultiClusterService("kuard", { fleet, ...KIND_KUARD, ...more }, { transformations: [recorder(records)] }),
+        (e: unknown) => e instanceof FleetValidationError && message.test(e.message),
+      );
       assert.deepEqual(records, []);
     });
   }
@@ -291,13 +437,21 @@ describe("MultiClusterService refusals without an Azure Fleet", () => {
   it("refuses a kind ingress member whose Cilium cannot announce (no kube-proxy replacement)", async () => {
     const { fleet: noKpr, records } = await deploy("demo", { ...KIND, cilium: { version: "1.20.0", kubeProxyReplacement: false } });
     assert.equal("l2announcements" in named(records, "demo-c1-cilium").inputs.values, false);
-    assert.throws(() => new MultiClusterService("kuard", { fleet: noKpr, ...KIND_KUARD }), /ingressMember "c1" cannot announce a LoadBalancer address: Cilium L2 announcements need kube-proxy replacement/);
+    assert.throws(
+      () => new MultiClusterService("kuard", { fleet: noKpr, ...KIND_KUARD }),
+      /ingressMember "c1" cannot announce a LoadBalancer address: Cilium L2 announcements need kube-proxy replacement/,
+    );
   });
 
   it("refuses a loadBalancerPool that overlaps the pod pool, before registering anything", async () => {
     await useMocks(true);
     const records: RecordedResource[] = [];
-    assert.throws(() => new Fleet("demo", { ...KIND, loadBalancerPool: "10.0.0.0/24" }, { transformations: [recorder(records)] }), (e: unknown) => e instanceof FleetValidationError && /loadBalancerPool: loadBalancerPool "10\.0\.0\.0\/24" overlaps podCidrPool "10\.0\.0\.0\/9"/.test(e.message));
+    assert.throws(
+      () => new Fleet("demo", { ...KIND, loadBalancerPool: "10.0.0.0/24" }, { transformations: [recorder(records)] }),
+      (e: unknown) =>
+        e instanceof FleetValidationError &&
+        /loadBalancerPool: loadBalancerPool "10\.0\.0\.0\/24" overlaps podCidrPool "10\.0\.0\.0\/9"/.test(e.message),
+    );
     assert.deepEqual(records, []);
   });
 });

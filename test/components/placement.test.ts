@@ -52,13 +52,26 @@ describe("Placement: the three seed policies of the Fleet documentation", () => 
     const { fleet, records } = await run({
       resources: INVENTORY,
       resourceSelectors: SELECT_NAMESPACE,
-      policy: { placementType: "PickAll", affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { environment: "production" } } }] } } } },
+      policy: {
+        placementType: "PickAll",
+        affinity: {
+          clusterAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              clusterSelectorTerms: [{ labelSelector: { matchLabels: { environment: "production" } } }],
+            },
+          },
+        },
+      },
     });
     assert.deepEqual(placedOn(records, fleet), { m1: KUARD_OBJECTS, m2: KUARD_OBJECTS, m4: KUARD_OBJECTS });
   });
 
   it("PickFixed places onto the two named members", async () => {
-    const { fleet, records, placed } = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickFixed", clusterNames: ["m3", "m5"] } });
+    const { fleet, records, placed } = await run({
+      resources: INVENTORY,
+      resourceSelectors: SELECT_NAMESPACE,
+      policy: { placementType: "PickFixed", clusterNames: ["m3", "m5"] },
+    });
     assert.deepEqual(placedOn(records, fleet), { m3: KUARD_OBJECTS, m5: KUARD_OBJECTS });
     assert.deepEqual((await settle(placed.condition))!.status, "True");
   });
@@ -69,15 +82,24 @@ describe("Placement: the three seed policies of the Fleet documentation", () => 
       numberOfClusters: 3,
       affinity: {
         clusterAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchExpressions: [{ key: "environment", operator: "In" as const, values: ["production", "staging"] }] } }] },
-          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 20, preference: { labelSelector: { matchLabels: { environment: "production" } } } }],
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            clusterSelectorTerms: [
+              { labelSelector: { matchExpressions: [{ key: "environment", operator: "In" as const, values: ["production", "staging"] }] } },
+            ],
+          },
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 20, preference: { labelSelector: { matchLabels: { environment: "production" } } } },
+          ],
         },
       },
       topologySpreadConstraints: [{ topologyKey: "region", maxSkew: 1 }],
     };
     const { fleet, records, placed } = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy });
     const decisions = (await settle(placed.decisions))!;
-    const picked = decisions.filter((d) => d.selected).map((d) => d.clusterName).sort();
+    const picked = decisions
+      .filter((d) => d.selected)
+      .map((d) => d.clusterName)
+      .sort();
     assert.deepEqual(Object.keys(placedOn(records, fleet)).sort(), picked);
     assert.equal(picked.length, 3);
     assert.equal(new Set(picked.map((m) => FLEET.members[m].labels!.region)).size, 3, "one per region");
@@ -93,7 +115,13 @@ describe("Placement across runs and rollouts", () => {
     const sorted = {
       placementType: "PickN" as const,
       numberOfClusters: 2,
-      affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { propertySorter: { name: NODES, sortOrder: "Descending" as const } } }] } },
+      affinity: {
+        clusterAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 50, preference: { propertySorter: { name: NODES, sortOrder: "Descending" as const } } },
+          ],
+        },
+      },
     };
     const before = { m1: { [NODES]: "1" }, m2: { [NODES]: "9" }, m3: { [NODES]: "8" }, m4: { [NODES]: "1" }, m5: { [NODES]: "1" } };
     const after = { ...before, m1: { [NODES]: "50" } };
@@ -102,7 +130,10 @@ describe("Placement across runs and rollouts", () => {
     const fresh = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: sorted, memberProperties: after });
     assert.ok((await settle(fresh.placed.targets))!.includes("m1"), "without stickiness the better cluster would be picked");
     const previous = { kuardPlacementState: await settle(first.placed.state) };
-    const second = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: sorted, memberProperties: after }, { previous });
+    const second = await run(
+      { resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: sorted, memberProperties: after },
+      { previous },
+    );
     assert.deepEqual((await settle(second.placed.targets))!.sort(), ["m2", "m3"]);
   });
 
@@ -113,14 +144,22 @@ describe("Placement across runs and rollouts", () => {
     const firstWaits = ofType(first.records, "command:local:Command").filter((r) => r.name.endsWith("-rollout-wait"));
     assert.deepEqual(firstWaits, [], "a first deployment adds every cluster at once (maxSurge), with no wait");
     const changed = INVENTORY.map((o) => (o.kind === "Deployment" ? { ...o, spec: { replicas: 3 } } : o));
-    const { records } = await run({ resources: changed, resourceSelectors: SELECT_NAMESPACE, policy: pickAll, strategy }, { previous: { kuardPlacementState: await settle(first.placed.state) } });
+    const { records } = await run(
+      { resources: changed, resourceSelectors: SELECT_NAMESPACE, policy: pickAll, strategy },
+      { previous: { kuardPlacementState: await settle(first.placed.state) } },
+    );
     const waits = ofType(records, "command:local:Command").filter((r) => r.name.endsWith("-rollout-wait"));
     // Five clusters updated in place one at a time, in decision order: a wait before each batch after the first.
-    assert.deepEqual(waits.map((w) => w.name), ["kuard-m2-rollout-wait", "kuard-m3-rollout-wait", "kuard-m4-rollout-wait", "kuard-m5-rollout-wait"]);
+    assert.deepEqual(
+      waits.map((w) => w.name),
+      ["kuard-m2-rollout-wait", "kuard-m3-rollout-wait", "kuard-m4-rollout-wait", "kuard-m5-rollout-wait"],
+    );
     for (const wait of waits) {
       assert.equal(wait.inputs.create, "sleep 30");
       assert.ok((wait.opts.dependsOn as unknown[]).length > 0, `${wait.name} waits for the batch before it`);
-      const gated = ofType(records, "kubernetes:yaml/v2:ConfigGroup").filter((g) => (g.opts.dependsOn as unknown[] | undefined)?.includes(wait.resource));
+      const gated = ofType(records, "kubernetes:yaml/v2:ConfigGroup").filter((g) =>
+        (g.opts.dependsOn as unknown[] | undefined)?.includes(wait.resource),
+      );
       assert.ok(gated.length > 0, `objects of the batch after ${wait.name} wait for it`);
     }
   });
@@ -128,16 +167,30 @@ describe("Placement across runs and rollouts", () => {
   it("prints the placement what-if during preview", async () => {
     const { infoLog } = await import("./harness");
     await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy }, { preview: true });
-    assert.ok(infoLog.some((line) => line.startsWith("Placement kuard")), infoLog.join("\n---\n"));
+    assert.ok(
+      infoLog.some((line) => line.startsWith("Placement kuard")),
+      infoLog.join("\n---\n"),
+    );
   });
 });
 
 describe("Placement children", () => {
   it("names every placed object after its member and the object, parented on the placement with the member's own provider", async () => {
-    const { fleet, records, placed } = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickFixed", clusterNames: ["m3", "m5"] } });
+    const { fleet, records, placed } = await run({
+      resources: INVENTORY,
+      resourceSelectors: SELECT_NAMESPACE,
+      policy: { placementType: "PickFixed", clusterNames: ["m3", "m5"] },
+    });
     const children = records.filter((r) => r.parent === placed);
-    const want = ["m3", "m5"].flatMap((m) => [`kuard-${m}-core-namespace-kuard-demo`, `kuard-${m}-apps-deployment-kuard-demo-kuard`, `kuard-${m}-core-service-kuard-demo-kuard`]);
-    assert.deepEqual(children.map((r) => [r.type, r.name]).sort(), [["pulumi:pulumi:StackReference", "kuard-previous-state"], ...want.map((n) => ["kubernetes:yaml/v2:ConfigGroup", n])].sort());
+    const want = ["m3", "m5"].flatMap((m) => [
+      `kuard-${m}-core-namespace-kuard-demo`,
+      `kuard-${m}-apps-deployment-kuard-demo-kuard`,
+      `kuard-${m}-core-service-kuard-demo-kuard`,
+    ]);
+    assert.deepEqual(
+      children.map((r) => [r.type, r.name]).sort(),
+      [["pulumi:pulumi:StackReference", "kuard-previous-state"], ...want.map((n) => ["kubernetes:yaml/v2:ConfigGroup", n])].sort(),
+    );
     for (const group of ofType(children, "kubernetes:yaml/v2:ConfigGroup")) {
       const member = group.name.split("-")[1];
       assert.equal(group.provider, fleet.members[member].provider, `${group.name} uses ${member}'s provider`);
@@ -145,7 +198,11 @@ describe("Placement children", () => {
   });
 
   it("registers every child by the time it is ready, and nothing afterwards", async () => {
-    const { records, placed } = await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickAll" } });
+    const { records, placed } = await run({
+      resources: INVENTORY,
+      resourceSelectors: SELECT_NAMESPACE,
+      policy: { placementType: "PickAll" },
+    });
     await placed.ready;
     const atReady = records.filter((r) => r.parent === placed).length;
     await complete(records);
@@ -160,8 +217,15 @@ describe("Placement refusals and hub mode", () => {
     const records: RecordedResource[] = [];
     const fleet = new Fleet("fleet", FLEET);
     assert.throws(
-      () => new Placement("bad", { fleet, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickN" } }, { transformations: [recorder(records)] }),
-      (e: unknown) => e instanceof FleetValidationError && e.violations.some((v) => v.path === "policy" && /numberOfClusters must be set/.test(v.message)),
+      () =>
+        new Placement(
+          "bad",
+          { fleet, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickN" } },
+          { transformations: [recorder(records)] },
+        ),
+      (e: unknown) =>
+        e instanceof FleetValidationError &&
+        e.violations.some((v) => v.path === "policy" && /numberOfClusters must be set/.test(v.message)),
     );
     assert.deepEqual(records, []);
   });
@@ -171,7 +235,18 @@ describe("Placement refusals and hub mode", () => {
     const records: RecordedResource[] = [];
     const fleet = new Fleet("fleet", FLEET);
     const hub = new k8s.Provider("hub", { kubeconfig: "HUB" });
-    const placement = new Placement("kuard", { fleet, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickN", numberOfClusters: 2 }, mode: "hub", hub: { provider: hub } }, { transformations: [recorder(records)] });
+    const placement = new Placement(
+      "kuard",
+      {
+        fleet,
+        resources: INVENTORY,
+        resourceSelectors: SELECT_NAMESPACE,
+        policy: { placementType: "PickN", numberOfClusters: 2 },
+        mode: "hub",
+        hub: { provider: hub },
+      },
+      { transformations: [recorder(records)] },
+    );
     await settle(placement.state);
     await complete(records);
     const crp = records.find((r) => r.type === "kubernetes:placement.kubernetes-fleet.io/v1beta1:ClusterResourcePlacement")!;
@@ -181,10 +256,25 @@ describe("Placement refusals and hub mode", () => {
     assert.ok(validate(object), JSON.stringify(validate.errors));
     assert.equal(crp.name, "kuard-crp");
     const groups = ofType(records, "kubernetes:yaml/v2:ConfigGroup");
-    assert.deepEqual(groups.map((g) => g.name).sort(), ["kuard-hub-apps-deployment-kuard-demo-kuard", "kuard-hub-core-namespace-kuard-demo", "kuard-hub-core-service-kuard-demo-kuard"]);
-    assert.deepEqual(crp.opts.dependsOn, groups.map((g) => g.resource), "the ClusterResourcePlacement comes after the objects it selects");
+    assert.deepEqual(groups.map((g) => g.name).sort(), [
+      "kuard-hub-apps-deployment-kuard-demo-kuard",
+      "kuard-hub-core-namespace-kuard-demo",
+      "kuard-hub-core-service-kuard-demo-kuard",
+    ]);
+    assert.deepEqual(
+      crp.opts.dependsOn,
+      groups.map((g) => g.resource),
+      "the ClusterResourcePlacement comes after the objects it selects",
+    );
     // On the hub nothing runs, so nothing is awaited; objects wait for their namespace.
-    assert.deepEqual(groups.map((g) => [g.provider === hub, g.inputs.skipAwait]), [[true, true], [true, true], [true, true]]);
+    assert.deepEqual(
+      groups.map((g) => [g.provider === hub, g.inputs.skipAwait]),
+      [
+        [true, true],
+        [true, true],
+        [true, true],
+      ],
+    );
     const namespace = groups.find((g) => (g.inputs.objs as Array<{ kind: string }>)[0].kind === "Namespace")!;
     for (const group of groups.filter((g) => g !== namespace)) assert.deepEqual(group.opts.dependsOn, [namespace.resource]);
   });

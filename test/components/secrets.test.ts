@@ -10,7 +10,17 @@ const FLEETS: Record<string, FleetArgs> = {
   "kind members": { members: { k1: { kind: {} }, k2: { kind: { workers: 2 } } } },
   "an AKS member": {
     azureFleet: { resourceGroupName: "rg", location: "eastus2" },
-    members: { a1: { aks: { resourceGroupName: "rg", location: "eastus2", kubernetesVersion: "1.33", virtualNetwork: { name: "v", resourceGroupName: "rg" }, nodeSubnetCidr: "10.200.0.0/24" } } },
+    members: {
+      a1: {
+        aks: {
+          resourceGroupName: "rg",
+          location: "eastus2",
+          kubernetesVersion: "1.33",
+          virtualNetwork: { name: "v", resourceGroupName: "rg" },
+          nodeSubnetCidr: "10.200.0.0/24",
+        },
+      },
+    },
   },
   "a kubeconfig member": { members: { d1: { kubeconfig: pulumi.secret("KUBECONFIG-TEXT") } } },
   "a kubeconfig member given as plain text": { members: { d2: { kubeconfig: "KUBECONFIG-TEXT" } } },
@@ -22,7 +32,8 @@ function leaks(records: readonly RecordedResource[]): string[] {
     for (const [key, value] of Object.entries(record.inputs)) {
       if (record.secretInputs.includes(key)) continue;
       const text = JSON.stringify(value) ?? "";
-      if (SECRET_MATERIAL.some((secret) => text.includes(JSON.stringify(secret).slice(1, -1)))) found.push(`${record.type} ${record.name}.${key}`);
+      if (SECRET_MATERIAL.some((secret) => text.includes(JSON.stringify(secret).slice(1, -1))))
+        found.push(`${record.type} ${record.name}.${key}`);
     }
   }
   return found;

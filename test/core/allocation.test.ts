@@ -75,7 +75,10 @@ const cases: Case[] = [
   },
   {
     name: "hands a freed slot to a new member when nothing else is free (here: the NodePort)",
-    input: input([aks("c1"), kind("c3"), kind("c4")], { previous: state(FIRST), pools: { ...POOLS, nodePortRange: { first: 32380, last: 32381 } } }),
+    input: input([aks("c1"), kind("c3"), kind("c4")], {
+      previous: state(FIRST),
+      pools: { ...POOLS, nodePortRange: { first: 32380, last: 32381 } },
+    }),
     want: { allocations: { c1: FIRST.c1, c3: FIRST.c3, c4: m(4, "10.3.0.0/16", "10.99.0.0/16", 32380) }, violations: [] },
   },
   {
@@ -90,7 +93,11 @@ const cases: Case[] = [
   },
   {
     name: "honours pins of any prefix length and fills the free slots around them",
-    input: input([aks("c1"), kind("c2", { clusterId: 1, podCidr: "10.0.0.0/15", serviceCidr: "10.96.0.0/20", nodePort: 32380 }), kind("c3")]),
+    input: input([
+      aks("c1"),
+      kind("c2", { clusterId: 1, podCidr: "10.0.0.0/15", serviceCidr: "10.96.0.0/20", nodePort: 32380 }),
+      kind("c3"),
+    ]),
     want: {
       allocations: {
         c1: m(2, "10.2.0.0/16", "10.97.0.0/16"),
@@ -105,7 +112,12 @@ const cases: Case[] = [
     input: input([...FIRST_REQUESTS, aks("c0", { clusterId: 1 })], { previous: state(FIRST) }),
     want: {
       allocations: PINNED_C0,
-      violations: [{ path: "members.c1.clusterId", message: `cluster id of member "c1" would change from 1 to 4: 1 is now pinned by member "c0". ${RISK_ID}` }],
+      violations: [
+        {
+          path: "members.c1.clusterId",
+          message: `cluster id of member "c1" would change from 1 to 4: 1 is now pinned by member "c0". ${RISK_ID}`,
+        },
+      ],
     },
   },
   {
@@ -132,10 +144,26 @@ const cases: Case[] = [
     want: {
       allocations: { c: m(1, "10.2.0.0/16", "10.98.0.0/16") },
       violations: [
-        { path: "members.a.clusterId", message: 'cluster id 5 equals the cluster id 5 pinned by member "b": cluster ids must be unique in the fleet, since Cilium will not mesh two clusters that share an id' },
-        { path: "members.b.clusterId", message: 'cluster id 5 equals the cluster id 5 pinned by member "a": cluster ids must be unique in the fleet, since Cilium will not mesh two clusters that share an id' },
-        { path: "members.a.nodePort", message: 'NodePort 32385 equals the NodePort 32385 pinned by member "b": each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver' },
-        { path: "members.b.nodePort", message: 'NodePort 32385 equals the NodePort 32385 pinned by member "a": each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver' },
+        {
+          path: "members.a.clusterId",
+          message:
+            'cluster id 5 equals the cluster id 5 pinned by member "b": cluster ids must be unique in the fleet, since Cilium will not mesh two clusters that share an id',
+        },
+        {
+          path: "members.b.clusterId",
+          message:
+            'cluster id 5 equals the cluster id 5 pinned by member "a": cluster ids must be unique in the fleet, since Cilium will not mesh two clusters that share an id',
+        },
+        {
+          path: "members.a.nodePort",
+          message:
+            'NodePort 32385 equals the NodePort 32385 pinned by member "b": each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver',
+        },
+        {
+          path: "members.b.nodePort",
+          message:
+            'NodePort 32385 equals the NodePort 32385 pinned by member "a": each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver',
+        },
       ],
     },
   },
@@ -150,16 +178,31 @@ const cases: Case[] = [
       allocations: {},
       violations: [
         { path: "members.a.clusterId", message: `cluster id 0 is outside 1..255: ${RULE_3}` },
-        { path: "members.a.podCidr", message: 'pod CIDR "10.16.0.0/16" is outside podCidrPool "10.0.0.0/12": a pinned pod CIDR must lie inside podCidrPool (any prefix length)' },
-        { path: "members.a.nodePort", message: "NodePort 30000 is outside nodePortRange 32380..32389: a kind member's NodePort must lie inside pools.nodePortRange" },
+        {
+          path: "members.a.podCidr",
+          message:
+            'pod CIDR "10.16.0.0/16" is outside podCidrPool "10.0.0.0/12": a pinned pod CIDR must lie inside podCidrPool (any prefix length)',
+        },
+        {
+          path: "members.a.nodePort",
+          message: "NodePort 30000 is outside nodePortRange 32380..32389: a kind member's NodePort must lie inside pools.nodePortRange",
+        },
         { path: "members.b.clusterId", message: `cluster id 256 is outside 1..255: ${RULE_3}` },
         {
           path: "members.b.serviceCidr",
-          message: 'service CIDR "10.96.1.0/16" is not a valid IPv4 CIDR: host bits are set: 10.96.1.0/16 is not a network address (its network is 10.96.0.0/16)',
+          message:
+            'service CIDR "10.96.1.0/16" is not a valid IPv4 CIDR: host bits are set: 10.96.1.0/16 is not a network address (its network is 10.96.0.0/16)',
         },
-        { path: "members.b.nodePort", message: "NodePort 1.5 is not an integer: a kind member's NodePort must lie inside pools.nodePortRange" },
+        {
+          path: "members.b.nodePort",
+          message: "NodePort 1.5 is not an integer: a kind member's NodePort must lie inside pools.nodePortRange",
+        },
         { path: "members.c.clusterId", message: `cluster id 2.5 is not an integer: ${RULE_3}` },
-        { path: "members.c.podCidr", message: 'pod CIDR "10.0.0.0/8" is outside podCidrPool "10.0.0.0/12": a pinned pod CIDR must lie inside podCidrPool (any prefix length)' },
+        {
+          path: "members.c.podCidr",
+          message:
+            'pod CIDR "10.0.0.0/8" is outside podCidrPool "10.0.0.0/12": a pinned pod CIDR must lie inside podCidrPool (any prefix length)',
+        },
       ],
     },
   },
@@ -169,8 +212,14 @@ const cases: Case[] = [
     want: {
       allocations: { c: m(3, "10.2.0.0/16", "10.98.0.0/16") },
       violations: [
-        { path: "members.a.podCidr", message: `pod CIDR "10.0.0.0/15" overlaps the pod CIDR "10.1.0.0/16" pinned by member "b": ${CIDR_RULE}` },
-        { path: "members.b.podCidr", message: `pod CIDR "10.1.0.0/16" overlaps the pod CIDR "10.0.0.0/15" pinned by member "a": ${CIDR_RULE}` },
+        {
+          path: "members.a.podCidr",
+          message: `pod CIDR "10.0.0.0/15" overlaps the pod CIDR "10.1.0.0/16" pinned by member "b": ${CIDR_RULE}`,
+        },
+        {
+          path: "members.b.podCidr",
+          message: `pod CIDR "10.1.0.0/16" overlaps the pod CIDR "10.0.0.0/15" pinned by member "a": ${CIDR_RULE}`,
+        },
       ],
     },
   },
@@ -179,38 +228,53 @@ const cases: Case[] = [
     input: input([aks("a")], { pools: { ...POOLS, serviceCidrPool: "10.8.0.0/13" } }),
     want: {
       allocations: { a: m(1, "10.0.0.0/16", "10.8.0.0/16") },
-      violations: [{ path: "pools.serviceCidrPool", message: `serviceCidrPool "10.8.0.0/13" overlaps podCidrPool "10.0.0.0/12": ${CIDR_RULE}` }],
+      violations: [
+        { path: "pools.serviceCidrPool", message: `serviceCidrPool "10.8.0.0/13" overlaps podCidrPool "10.0.0.0/12": ${CIDR_RULE}` },
+      ],
     },
   },
   {
     name: "rejects invalid pools, prefix lengths and NodePort ranges, and allocates nothing from them",
-    input: input([kind("a")], { pools: { ...POOLS, podCidrPool: "10.0.0.0/33", serviceCidrPrefixLength: 8, nodePortRange: { first: 32389, last: 32380 } } }),
+    input: input([kind("a")], {
+      pools: { ...POOLS, podCidrPool: "10.0.0.0/33", serviceCidrPrefixLength: 8, nodePortRange: { first: 32389, last: 32380 } },
+    }),
     want: {
       allocations: {},
       violations: [
-        { path: "pools.podCidrPool", message: 'podCidrPool "10.0.0.0/33" is not a valid IPv4 CIDR: prefix length "33" is not a decimal number from 0 to 32' },
+        {
+          path: "pools.podCidrPool",
+          message: 'podCidrPool "10.0.0.0/33" is not a valid IPv4 CIDR: prefix length "33" is not a decimal number from 0 to 32',
+        },
         {
           path: "pools.serviceCidrPrefixLength",
-          message: 'serviceCidrPrefixLength 8 is not an integer from 12 (the prefix of serviceCidrPool "10.96.0.0/12") to 32: each member\'s service CIDR is one slot of the pool',
+          message:
+            'serviceCidrPrefixLength 8 is not an integer from 12 (the prefix of serviceCidrPool "10.96.0.0/12") to 32: each member\'s service CIDR is one slot of the pool',
         },
         {
           path: "pools.nodePortRange",
-          message: 'nodePortRange {"first":32389,"last":32380} is not a valid range: first and last must be integers from 1 to 65535, with first <= last',
+          message:
+            'nodePortRange {"first":32389,"last":32380} is not a valid range: first and last must be integers from 1 to 65535, with first <= last',
         },
       ],
     },
   },
   {
     name: "names the members left without a slot when a pool is exhausted",
-    input: input([kind("d"), kind("a"), kind("b"), aks("c")], { pools: { ...POOLS, podCidrPool: "10.0.0.0/15", nodePortRange: { first: 32380, last: 32380 } } }),
+    input: input([kind("d"), kind("a"), kind("b"), aks("c")], {
+      pools: { ...POOLS, podCidrPool: "10.0.0.0/15", nodePortRange: { first: 32380, last: 32380 } },
+    }),
     want: {
       allocations: { a: m(1, "10.0.0.0/16", "10.96.0.0/16", 32380) },
       violations: [
         {
           path: "pools.podCidrPool",
-          message: 'podCidrPool "10.0.0.0/15" has no free /16 slot left (2 in all): no pod CIDR for members "c", "d" (enlarge the pool or lengthen podCidrPrefixLength)',
+          message:
+            'podCidrPool "10.0.0.0/15" has no free /16 slot left (2 in all): no pod CIDR for members "c", "d" (enlarge the pool or lengthen podCidrPrefixLength)',
         },
-        { path: "pools.nodePortRange", message: 'nodePortRange 32380..32380 has no free NodePort left (1 in all): no NodePort for members "b", "d" (widen the range)' },
+        {
+          path: "pools.nodePortRange",
+          message: 'nodePortRange 32380..32380 has no free NodePort left (1 in all): no NodePort for members "b", "d" (widen the range)',
+        },
       ],
     },
   },
@@ -225,7 +289,8 @@ const cases: Case[] = [
       violations: [
         {
           path: "pools.podCidrPool",
-          message: 'podCidrPool "10.0.0.0/15" has no free /16 slot left (2 in all): no pod CIDR for member "a" (enlarge the pool or lengthen podCidrPrefixLength)',
+          message:
+            'podCidrPool "10.0.0.0/15" has no free /16 slot left (2 in all): no pod CIDR for member "a" (enlarge the pool or lengthen podCidrPrefixLength)',
         },
       ],
     },
@@ -250,7 +315,10 @@ const cases: Case[] = [
   },
   {
     name: "keeps previous values of another prefix length: a new split only applies to new members",
-    input: input([aks("c1"), aks("c2")], { pools: { ...POOLS, podCidrPrefixLength: 20 }, previous: state({ c1: m(1, "10.0.0.0/16", "10.96.0.0/16") }) }),
+    input: input([aks("c1"), aks("c2")], {
+      pools: { ...POOLS, podCidrPrefixLength: 20 },
+      previous: state({ c1: m(1, "10.0.0.0/16", "10.96.0.0/16") }),
+    }),
     want: { allocations: { c1: m(1, "10.0.0.0/16", "10.96.0.0/16"), c2: m(2, "10.1.0.0/20", "10.97.0.0/16") }, violations: [] },
   },
   {
@@ -268,14 +336,20 @@ const cases: Case[] = [
     input: input([aks("a")], { previous: state({ a: m(300, "10.0.0.0/16", "10.96.0.0/16") }) }),
     want: {
       allocations: { a: m(1, "10.0.0.0/16", "10.96.0.0/16") },
-      violations: [{ path: "members.a.clusterId", message: `cluster id of member "a" would change from 300 to 1: 300 is outside 1..255. ${RISK_ID}` }],
+      violations: [
+        { path: "members.a.clusterId", message: `cluster id of member "a" would change from 300 to 1: 300 is outside 1..255. ${RISK_ID}` },
+      ],
     },
   },
   {
     name: "rejects a NodePort pin on a member that is not kind, and gives NodePorts to kind members only",
     input: input([aks("a", { nodePort: 32381 }), kind("b"), aks("c")]),
     want: {
-      allocations: { a: m(1, "10.0.0.0/16", "10.96.0.0/16"), b: m(2, "10.1.0.0/16", "10.97.0.0/16", 32380), c: m(3, "10.2.0.0/16", "10.98.0.0/16") },
+      allocations: {
+        a: m(1, "10.0.0.0/16", "10.96.0.0/16"),
+        b: m(2, "10.1.0.0/16", "10.97.0.0/16", 32380),
+        c: m(3, "10.2.0.0/16", "10.98.0.0/16"),
+      },
       violations: [
         {
           path: "members.a.nodePort",
@@ -286,7 +360,9 @@ const cases: Case[] = [
   },
   {
     name: "gives a NodePort to a member that becomes kind and drops it from one that stops being kind",
-    input: input([kind("a"), aks("b")], { previous: state({ a: m(1, "10.0.0.0/16", "10.96.0.0/16"), b: m(2, "10.1.0.0/16", "10.97.0.0/16", 32380) }) }),
+    input: input([kind("a"), aks("b")], {
+      previous: state({ a: m(1, "10.0.0.0/16", "10.96.0.0/16"), b: m(2, "10.1.0.0/16", "10.97.0.0/16", 32380) }),
+    }),
     want: { allocations: { a: m(1, "10.0.0.0/16", "10.96.0.0/16", 32380), b: m(2, "10.1.0.0/16", "10.97.0.0/16") }, violations: [] },
   },
   {
@@ -299,10 +375,17 @@ const cases: Case[] = [
   },
   {
     name: "keeps the first in name order when a corrupted previous state gives two members the same value",
-    input: input([aks("a"), aks("b")], { previous: state({ b: m(1, "10.1.0.0/16", "10.97.0.0/16"), a: m(1, "10.0.0.0/16", "10.96.0.0/16") }) }),
+    input: input([aks("a"), aks("b")], {
+      previous: state({ b: m(1, "10.1.0.0/16", "10.97.0.0/16"), a: m(1, "10.0.0.0/16", "10.96.0.0/16") }),
+    }),
     want: {
       allocations: { a: m(1, "10.0.0.0/16", "10.96.0.0/16"), b: m(2, "10.1.0.0/16", "10.97.0.0/16") },
-      violations: [{ path: "members.b.clusterId", message: `cluster id of member "b" would change from 1 to 2: 1 is also held by member "a". ${RISK_ID}` }],
+      violations: [
+        {
+          path: "members.b.clusterId",
+          message: `cluster id of member "b" would change from 1 to 2: 1 is also held by member "a". ${RISK_ID}`,
+        },
+      ],
     },
   },
   {
@@ -328,25 +411,50 @@ describe("allocate", () => {
 
   describe("with 256 members", () => {
     const names = Array.from({ length: 256 }, (_, i) => `m${String(i).padStart(3, "0")}`);
-    const bigPools = { ...POOLS, podCidrPool: "10.0.0.0/8", podCidrPrefixLength: 24, serviceCidrPool: "172.16.0.0/12", serviceCidrPrefixLength: 24 };
+    const bigPools = {
+      ...POOLS,
+      podCidrPool: "10.0.0.0/8",
+      podCidrPrefixLength: 24,
+      serviceCidrPool: "172.16.0.0/12",
+      serviceCidrPrefixLength: 24,
+    };
     const expected = (count: number) =>
       Object.fromEntries(
-        names.slice(0, count).map((name, i) => [name, m(i + 1, formatCidr(subnetAt("10.0.0.0/8", 24, i)!), formatCidr(subnetAt("172.16.0.0/12", 24, i)!))]),
+        names
+          .slice(0, count)
+          .map((name, i) => [name, m(i + 1, formatCidr(subnetAt("10.0.0.0/8", 24, i)!), formatCidr(subnetAt("172.16.0.0/12", 24, i)!))]),
       );
 
     it("gives every member an id when maxConnectedClusters is 511", () => {
-      assert.deepStrictEqual(allocate(input(names.map((n) => aks(n)), { pools: bigPools, maxConnectedClusters: 511 })), {
-        allocations: expected(256),
-        violations: [],
-      });
+      assert.deepStrictEqual(
+        allocate(
+          input(
+            names.map((n) => aks(n)),
+            { pools: bigPools, maxConnectedClusters: 511 },
+          ),
+        ),
+        {
+          allocations: expected(256),
+          violations: [],
+        },
+      );
     });
 
     it("names the member left without an id when maxConnectedClusters is 255", () => {
-      const message = 'all cluster ids 1..255 are taken: no cluster id for member "m255" (a fleet holds at most maxConnectedClusters members)';
-      assert.deepStrictEqual(allocate(input(names.map((n) => aks(n)), { pools: bigPools })), {
-        allocations: expected(255),
-        violations: [{ path: "maxConnectedClusters", message }],
-      });
+      const message =
+        'all cluster ids 1..255 are taken: no cluster id for member "m255" (a fleet holds at most maxConnectedClusters members)';
+      assert.deepStrictEqual(
+        allocate(
+          input(
+            names.map((n) => aks(n)),
+            { pools: bigPools },
+          ),
+        ),
+        {
+          allocations: expected(255),
+          violations: [{ path: "maxConnectedClusters", message }],
+        },
+      );
     });
   });
 });
@@ -378,10 +486,7 @@ interface NewMember {
   pins: PinChoices;
 }
 type Op =
-  | { op: "add"; members: NewMember[] }
-  | { op: "remove"; pick: number }
-  | { op: "rename"; pick: number; name: number }
-  | { op: "reorder" };
+  { op: "add"; members: NewMember[] } | { op: "remove"; pick: number } | { op: "rename"; pick: number; name: number } | { op: "reorder" };
 
 const needs = (r: AllocationRequest, k: Kind) => k !== "nodePort" || r.needsNodePort;
 
@@ -443,7 +548,10 @@ function exhaustedPaths(requests: AllocationRequest[]): string[] {
   for (const k of KINDS) {
     const members = requests.filter((r) => needs(r, k));
     const pins = members.map((r) => r.pins[k]).filter((v) => v !== undefined);
-    const slots = k === "clusterId" ? [...Array(255).keys()].map((i) => i + 1) : pinCandidates(k).filter((v) => !String(v).endsWith("/23") && !String(v).endsWith("/25"));
+    const slots =
+      k === "clusterId"
+        ? [...Array(255).keys()].map((i) => i + 1)
+        : pinCandidates(k).filter((v) => !String(v).endsWith("/23") && !String(v).endsWith("/25"));
     const free = slots.filter((slot) => !pins.some((pin) => clash(k, slot, pin)));
     if (members.length - pins.length > free.length) paths.push(EXHAUSTION_PATH[k]);
   }
@@ -463,14 +571,19 @@ function checkRun(requests: AllocationRequest[], previous: FleetState | undefine
   for (const r of allocated) {
     const a = allocations[r.name];
     assert.equal(a.nodePort !== undefined, r.needsNodePort);
-    assert.ok(contains(SMALL_POOLS.podCidrPool, a.podCidr) && contains(SMALL_POOLS.serviceCidrPool, a.serviceCidr), `${r.name} outside the pools`);
+    assert.ok(
+      contains(SMALL_POOLS.podCidrPool, a.podCidr) && contains(SMALL_POOLS.serviceCidrPool, a.serviceCidr),
+      `${r.name} outside the pools`,
+    );
     assert.ok(a.clusterId >= 1 && a.clusterId <= 255 && (a.nodePort === undefined || (a.nodePort >= 32380 && a.nodePort <= 32384)));
     for (const k of KINDS) if (r.pins[k] !== undefined) assert.equal(a[k], r.pins[k]);
   }
   // No two ids or NodePorts are equal, and no two CIDRs (pod or service) overlap.
   const values = allocated.flatMap((r) => KINDS.filter((k) => needs(r, k)).map((k) => ({ k, v: allocations[r.name][k] })));
   const comparable = (a: Kind, b: Kind) => a === b || (a !== "clusterId" && a !== "nodePort" && b !== "clusterId" && b !== "nodePort");
-  values.forEach((x, i) => values.slice(i + 1).forEach((y) => assert.ok(!comparable(x.k, y.k) || !clash(x.k, x.v, y.v), `${x.v} clashes with ${y.v}`)));
+  values.forEach((x, i) =>
+    values.slice(i + 1).forEach((y) => assert.ok(!comparable(x.k, y.k) || !clash(x.k, x.v, y.v), `${x.v} clashes with ${y.v}`)),
+  );
 }
 
 describe("allocate over random runs", function () {

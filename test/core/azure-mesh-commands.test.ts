@@ -10,11 +10,27 @@ function run(stage: string, labelsJson: string): string {
 describe("labelsWithoutMeshLabel: the labels a detached member keeps", () => {
   const stage = labelsWithoutMeshLabel("fleetmesh.io/mesh", "prod", "east-1");
   const cases: Array<{ name: string; labels: string; expected: string }> = [
-    { name: "drops the mesh label and keeps the others, shell-quoted", labels: '{"fleetmesh.io/mesh":"prod","team":"it\'s ops"}', expected: `'team=it'\\''s ops'` },
-    { name: "leaves a marker label when the mesh label was the only one", labels: '{"fleetmesh.io/mesh":"prod"}', expected: "'fleetmesh.io/detached=east-1'" },
-    { name: "changes nothing when a later run moved the member to another mesh", labels: '{"fleetmesh.io/mesh":"dev","team":"a"}', expected: "" },
+    {
+      name: "drops the mesh label and keeps the others, shell-quoted",
+      labels: '{"fleetmesh.io/mesh":"prod","team":"it\'s ops"}',
+      expected: `'team=it'\\''s ops'`,
+    },
+    {
+      name: "leaves a marker label when the mesh label was the only one",
+      labels: '{"fleetmesh.io/mesh":"prod"}',
+      expected: "'fleetmesh.io/detached=east-1'",
+    },
+    {
+      name: "changes nothing when a later run moved the member to another mesh",
+      labels: '{"fleetmesh.io/mesh":"dev","team":"a"}',
+      expected: "",
+    },
     { name: "changes nothing when the member has no labels", labels: "null", expected: "" },
-    { name: "never writes back Fleet's own read-only labels", labels: '{"fleetmesh.io/mesh":"prod","fleet.azure.com/location":"westus","b":"2"}', expected: "'b=2'" },
+    {
+      name: "never writes back Fleet's own read-only labels",
+      labels: '{"fleetmesh.io/mesh":"prod","fleet.azure.com/location":"westus","b":"2"}',
+      expected: "'b=2'",
+    },
   ];
   for (const { name, labels, expected } of cases) it(name, () => assert.equal(run(stage, labels), expected));
 });

@@ -30,10 +30,22 @@ describe("parseCidr", () => {
       input: "10.1.2.0/16",
       want: { ok: false, reason: "host bits are set: 10.1.2.0/16 is not a network address (its network is 10.1.0.0/16)" },
     },
-    { name: "rejects a missing prefix length", input: "10.0.0.0", want: { ok: false, reason: 'the prefix length is missing: expected "a.b.c.d/n", e.g. "10.0.0.0/16"' } },
-    { name: "rejects IPv6", input: "fd00::/64", want: { ok: false, reason: 'only IPv4 CIDRs are supported: expected "a.b.c.d/n", e.g. "10.0.0.0/16"' } },
+    {
+      name: "rejects a missing prefix length",
+      input: "10.0.0.0",
+      want: { ok: false, reason: 'the prefix length is missing: expected "a.b.c.d/n", e.g. "10.0.0.0/16"' },
+    },
+    {
+      name: "rejects IPv6",
+      input: "fd00::/64",
+      want: { ok: false, reason: 'only IPv4 CIDRs are supported: expected "a.b.c.d/n", e.g. "10.0.0.0/16"' },
+    },
     { name: "rejects a non-string", input: 42, want: { ok: false, reason: 'not a string: expected "a.b.c.d/n", e.g. "10.0.0.0/16"' } },
-    { name: "rejects three octets", input: "10.0.0/8", want: { ok: false, reason: '"10.0.0" is not an IPv4 address: expected four decimal octets a.b.c.d' } },
+    {
+      name: "rejects three octets",
+      input: "10.0.0/8",
+      want: { ok: false, reason: '"10.0.0" is not an IPv4 address: expected four decimal octets a.b.c.d' },
+    },
     {
       name: "rejects an octet above 255",
       input: "10.256.0.0/16",
@@ -49,14 +61,28 @@ describe("parseCidr", () => {
       input: " 10.0.0.0/8",
       want: { ok: false, reason: 'octet " 10" of " 10.0.0.0" is not a decimal number from 0 to 255 without leading zeros' },
     },
-    { name: "rejects a prefix length above 32", input: "10.0.0.0/33", want: { ok: false, reason: 'prefix length "33" is not a decimal number from 0 to 32' } },
-    { name: "rejects a prefix length with a leading zero", input: "10.0.0.0/08", want: { ok: false, reason: 'prefix length "08" is not a decimal number from 0 to 32' } },
-    { name: "rejects an empty prefix length", input: "10.0.0.0/", want: { ok: false, reason: 'prefix length "" is not a decimal number from 0 to 32' } },
+    {
+      name: "rejects a prefix length above 32",
+      input: "10.0.0.0/33",
+      want: { ok: false, reason: 'prefix length "33" is not a decimal number from 0 to 32' },
+    },
+    {
+      name: "rejects a prefix length with a leading zero",
+      input: "10.0.0.0/08",
+      want: { ok: false, reason: 'prefix length "08" is not a decimal number from 0 to 32' },
+    },
+    {
+      name: "rejects an empty prefix length",
+      input: "10.0.0.0/",
+      want: { ok: false, reason: 'prefix length "" is not a decimal number from 0 to 32' },
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepStrictEqual(parseCidr(c.input), c.want));
 
   it("throws for an invalid trusted literal, with the reason", () => {
-    assert.throws(() => cidr("10.1.2.0/16"), { message: 'invalid CIDR "10.1.2.0/16": host bits are set: 10.1.2.0/16 is not a network address (its network is 10.1.0.0/16)' });
+    assert.throws(() => cidr("10.1.2.0/16"), {
+      message: 'invalid CIDR "10.1.2.0/16": host bits are set: 10.1.2.0/16 is not a network address (its network is 10.1.0.0/16)',
+    });
   });
 
   it("parses addresses and formats them back", () => {

@@ -56,7 +56,10 @@ const AKS: CiliumValuesInput = {
   k8sServicePort: 443,
 };
 
-const meshed = (input: CiliumValuesInput, apiserverService: NonNullable<CiliumValuesInput["clustermesh"]>["apiserverService"]): CiliumValuesInput => ({
+const meshed = (
+  input: CiliumValuesInput,
+  apiserverService: NonNullable<CiliumValuesInput["clustermesh"]>["apiserverService"],
+): CiliumValuesInput => ({
   ...input,
   clustermesh: { apiserverService, peers: peersOf(input.clusterName, MESH) },
 });
@@ -121,8 +124,18 @@ const PEER_AZ = { name: "az", port: 2379, ips: ["10.224.0.200"] };
 
 /** [short label, sentence, input, the whole expected values]. */
 const EXPECTED: Array<[string, string, CiliumValuesInput, HelmValues]> = [
-  ["a kind member alone", "a kind member outside any mesh takes kind's pod CIDR, replaces kube-proxy and pins the defaults", KIND, KIND_ALONE],
-  ["a kubeconfig member alone", "a kubeconfig member outside any mesh gets its own cluster-pool and keeps kube-proxy", KUBECONFIG, KUBECONFIG_ALONE],
+  [
+    "a kind member alone",
+    "a kind member outside any mesh takes kind's pod CIDR, replaces kube-proxy and pins the defaults",
+    KIND,
+    KIND_ALONE,
+  ],
+  [
+    "a kubeconfig member alone",
+    "a kubeconfig member outside any mesh gets its own cluster-pool and keeps kube-proxy",
+    KUBECONFIG,
+    KUBECONFIG_ALONE,
+  ],
   ["an AKS BYOCNI member alone", "an AKS BYOCNI member outside any mesh turns on aksbyocni with its own cluster-pool", AKS, AKS_ALONE],
   [
     "a kind member in the mesh",
@@ -143,7 +156,11 @@ const EXPECTED: Array<[string, string, CiliumValuesInput, HelmValues]> = [
     {
       ...AKS_ALONE,
       clustermesh: meshValues(
-        { type: "LoadBalancer", loadBalancerIP: "10.224.0.200", annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" } },
+        {
+          type: "LoadBalancer",
+          loadBalancerIP: "10.224.0.200",
+          annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
+        },
         [PEER_C1, PEER_DC],
       ),
     },
@@ -211,7 +228,11 @@ describe("buildCiliumValues", () => {
       it(`emits only keys that the ${schemaVersion} schema declares`, () => {
         for (const input of INPUTS) {
           const paths = undeclaredPaths(buildCiliumValues(atVersion(input, schemaVersion)), schemas[schemaVersion]);
-          assert.deepEqual(paths.filter((p) => !knownUndeclared[schemaVersion].includes(p)), [], input.clusterName);
+          assert.deepEqual(
+            paths.filter((p) => !knownUndeclared[schemaVersion].includes(p)),
+            [],
+            input.clusterName,
+          );
         }
       });
     }
@@ -266,10 +287,18 @@ describe("buildCiliumValues", () => {
     it("pins native routing with the supernet, and direct node routes on kind", () => {
       const values = buildCiliumValues({ ...KIND, routingMode: "native", ipv4NativeRoutingCIDR: "10.0.0.0/12" });
       assert.deepEqual(
-        { routingMode: values.routingMode, tunnelProtocol: values.tunnelProtocol, ipv4NativeRoutingCIDR: values.ipv4NativeRoutingCIDR, autoDirectNodeRoutes: values.autoDirectNodeRoutes },
+        {
+          routingMode: values.routingMode,
+          tunnelProtocol: values.tunnelProtocol,
+          ipv4NativeRoutingCIDR: values.ipv4NativeRoutingCIDR,
+          autoDirectNodeRoutes: values.autoDirectNodeRoutes,
+        },
         { routingMode: "native", tunnelProtocol: "vxlan", ipv4NativeRoutingCIDR: "10.0.0.0/12", autoDirectNodeRoutes: true },
       );
-      assert.equal("autoDirectNodeRoutes" in buildCiliumValues({ ...KUBECONFIG, routingMode: "native", ipv4NativeRoutingCIDR: "10.0.0.0/12" }), false);
+      assert.equal(
+        "autoDirectNodeRoutes" in buildCiliumValues({ ...KUBECONFIG, routingMode: "native", ipv4NativeRoutingCIDR: "10.0.0.0/12" }),
+        false,
+      );
     });
 
     it("passes geneve through", () => {
@@ -277,20 +306,37 @@ describe("buildCiliumValues", () => {
     });
 
     it("keeps a caller's AKS annotations and lets them override the internal-LB default", () => {
-      const values = buildCiliumValues(meshed(AKS, { type: "LoadBalancer", annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "false", team: "net" } }));
+      const values = buildCiliumValues(
+        meshed(AKS, {
+          type: "LoadBalancer",
+          annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "false", team: "net" },
+        }),
+      );
       const service = ((values.clustermesh as HelmValues).apiserver as HelmValues).service;
-      assert.deepEqual(service, { type: "LoadBalancer", annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "false", team: "net" } });
+      assert.deepEqual(service, {
+        type: "LoadBalancer",
+        annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "false", team: "net" },
+      });
     });
 
     it("writes a peer reached by DNS name with address instead of ips", () => {
-      const input: CiliumValuesInput = { ...KIND, clustermesh: { apiserverService: { type: "NodePort", nodePort: 32380 }, peers: [{ name: "c9", port: 2379, address: "c9.mesh.cilium.io" }] } };
-      const clusters = (((buildCiliumValues(input).clustermesh as HelmValues).config as HelmValues).clusters) as HelmValues[];
+      const input: CiliumValuesInput = {
+        ...KIND,
+        clustermesh: {
+          apiserverService: { type: "NodePort", nodePort: 32380 },
+          peers: [{ name: "c9", port: 2379, address: "c9.mesh.cilium.io" }],
+        },
+      };
+      const clusters = ((buildCiliumValues(input).clustermesh as HelmValues).config as HelmValues).clusters as HelmValues[];
       assert.deepEqual(clusters, [{ name: "c9", port: 2379, address: "c9.mesh.cilium.io" }]);
     });
 
     it("sorts peers by name so the values do not depend on the order they were given in", () => {
       const forward = buildCiliumValues(KIND_MESHED);
-      const reversed = buildCiliumValues({ ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [...KIND_MESHED.clustermesh!.peers].reverse() } });
+      const reversed = buildCiliumValues({
+        ...KIND_MESHED,
+        clustermesh: { ...KIND_MESHED.clustermesh!, peers: [...KIND_MESHED.clustermesh!.peers].reverse() },
+      });
       assert.deepStrictEqual(reversed, forward);
     });
 
@@ -319,42 +365,132 @@ describe("buildCiliumValues", () => {
     const bad: Array<[string, CiliumValuesInput, RegExp]> = [
       ["an unsupported chart version", atVersion(KIND, "1.15.19"), /CiliumValuesInput\.version: "1\.15\.19" is not supported/],
       ["a malformed chart version", atVersion(KIND, "1.18"), /CiliumValuesInput\.version: "1\.18" is not a Cilium chart version/],
-      ["kube-proxy replacement without k8sServiceHost", { ...KIND, k8sServiceHost: undefined }, /k8sServiceHost is required when kubeProxyReplacement is true/],
-      ["kube-proxy replacement without k8sServicePort", { ...KIND, k8sServicePort: undefined }, /k8sServicePort is required when kubeProxyReplacement is true/],
+      [
+        "kube-proxy replacement without k8sServiceHost",
+        { ...KIND, k8sServiceHost: undefined },
+        /k8sServiceHost is required when kubeProxyReplacement is true/,
+      ],
+      [
+        "kube-proxy replacement without k8sServicePort",
+        { ...KIND, k8sServicePort: undefined },
+        /k8sServicePort is required when kubeProxyReplacement is true/,
+      ],
       ["a k8sServicePort without a host", { ...KUBECONFIG, k8sServicePort: 6443 }, /k8sServicePort is given without k8sServiceHost/],
-      ["a cluster name over 32 characters", { ...KIND, clusterName: "a".repeat(33) }, /clusterName "a{33}" must not be more than 32 characters/],
+      [
+        "a cluster name over 32 characters",
+        { ...KIND, clusterName: "a".repeat(33) },
+        /clusterName "a{33}" must not be more than 32 characters/,
+      ],
       ["a cluster name with capitals", { ...KIND, clusterName: "C1" }, /clusterName "C1" must consist of lower case/],
       ["the name default with a non-zero id", { ...KIND, clusterName: "default" }, /clusterName "default" cannot be used with clusterId 1/],
       ["cluster id 0 in a mesh", { ...KIND_MESHED, clusterId: 0 }, /clusterId 0 must be an integer in 1\.\.255/],
       ["a cluster id above maxConnectedClusters", { ...KIND, clusterId: 256 }, /clusterId 256 must be an integer in 0\.\.255/],
-      ["maxConnectedClusters other than 255 or 511", { ...KIND, maxConnectedClusters: 300 as 255 }, /maxConnectedClusters 300 must be 255 or 511/],
-      ["a CA given as raw PEM instead of base64", { ...KIND, ca: { ...CA, certPemBase64: "-----BEGIN CERTIFICATE-----" } }, /ca\.certPemBase64 must be the base64 encoding of a PEM certificate/],
-      ["a CA key that is not a private key", { ...KIND, ca: { ...CA, keyPemBase64: CA.certPemBase64 } }, /ca\.keyPemBase64 must be the base64 encoding of a PEM private key/],
+      [
+        "maxConnectedClusters other than 255 or 511",
+        { ...KIND, maxConnectedClusters: 300 as 255 },
+        /maxConnectedClusters 300 must be 255 or 511/,
+      ],
+      [
+        "a CA given as raw PEM instead of base64",
+        { ...KIND, ca: { ...CA, certPemBase64: "-----BEGIN CERTIFICATE-----" } },
+        /ca\.certPemBase64 must be the base64 encoding of a PEM certificate/,
+      ],
+      [
+        "a CA key that is not a private key",
+        { ...KIND, ca: { ...CA, keyPemBase64: CA.certPemBase64 } },
+        /ca\.keyPemBase64 must be the base64 encoding of a PEM private key/,
+      ],
       ["a malformed pod CIDR", { ...KIND, podCidr: "10.1.0.0/33" }, /podCidr "10\.1\.0\.0\/33" must be an IPv4 CIDR/],
-      ["a pod CIDR with host bits", { ...KUBECONFIG, podCidr: "10.2.0.1/16" }, /podCidr "10\.2\.0\.1\/16" must be an IPv4 CIDR with no host bits set/],
-      ["a cluster-pool smaller than a node's /24", { ...KUBECONFIG, podCidr: "10.2.0.0/25" }, /podCidr "10\.2\.0\.0\/25" must be a \/24 or larger/],
-      ["native routing without ipv4NativeRoutingCIDR", { ...KIND, routingMode: "native" }, /ipv4NativeRoutingCIDR is required with routingMode "native"/],
-      ["ipv4NativeRoutingCIDR with tunnel routing", { ...KIND, ipv4NativeRoutingCIDR: "10.0.0.0/8" }, /ipv4NativeRoutingCIDR is only used with routingMode "native"/],
-      ["a native routing CIDR that misses the pod CIDR", { ...KIND, routingMode: "native", ipv4NativeRoutingCIDR: "10.240.0.0/12" }, /ipv4NativeRoutingCIDR "10\.240\.0\.0\/12" must cover podCidr "10\.1\.0\.0\/16"/],
-      ["the member itself among its peers", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: MESH } }, /clustermesh\.peers\[0\]\.name "c1" is the member itself/],
-      ["a peer listed twice", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [MESH[1], MESH[1]] } }, /clustermesh\.peers\[1\]\.name "dc" is listed twice/],
-      ["a peer with both ips and address", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ ...MESH[1], address: "dc.example" }] } }, /clustermesh\.peers\[0\] must have exactly one of ips and address/],
-      ["a peer with neither ips nor address", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "dc", port: 2379 }] } }, /clustermesh\.peers\[0\] must have exactly one of ips and address/],
-      ["a peer with an empty ips list", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "dc", port: 2379, ips: [] }] } }, /clustermesh\.peers\[0\]\.ips must be a non-empty array/],
-      ["a peer with a bad IP", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "dc", port: 2379, ips: ["10.0.0.300"] }] } }, /clustermesh\.peers\[0\]\.ips\[0\] "10\.0\.0\.300" must be an IP address/],
-      ["a peer with port 0", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "dc", port: 0, ips: ["10.0.0.1"] }] } }, /clustermesh\.peers\[0\]\.port 0 must be an integer in 1\.\.65535/],
-      ["a peer sharing this member's NodePort under KPR on chart 1.18", { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "c2", port: 32380, ips: ["172.18.0.3"] }] } }, /clustermesh\.peers\[0\]\.port 32380 equals this member's own NodePort/],
-      ["a bad loadBalancerIP", meshed(AKS, { type: "LoadBalancer", loadBalancerIP: "internal" }), /loadBalancerIP "internal" must be an IP address/],
-      ["L2 announcements without kube-proxy replacement", { ...KUBECONFIG, l2announcements: true }, /l2announcements needs kubeProxyReplacement/],
+      [
+        "a pod CIDR with host bits",
+        { ...KUBECONFIG, podCidr: "10.2.0.1/16" },
+        /podCidr "10\.2\.0\.1\/16" must be an IPv4 CIDR with no host bits set/,
+      ],
+      [
+        "a cluster-pool smaller than a node's /24",
+        { ...KUBECONFIG, podCidr: "10.2.0.0/25" },
+        /podCidr "10\.2\.0\.0\/25" must be a \/24 or larger/,
+      ],
+      [
+        "native routing without ipv4NativeRoutingCIDR",
+        { ...KIND, routingMode: "native" },
+        /ipv4NativeRoutingCIDR is required with routingMode "native"/,
+      ],
+      [
+        "ipv4NativeRoutingCIDR with tunnel routing",
+        { ...KIND, ipv4NativeRoutingCIDR: "10.0.0.0/8" },
+        /ipv4NativeRoutingCIDR is only used with routingMode "native"/,
+      ],
+      [
+        "a native routing CIDR that misses the pod CIDR",
+        { ...KIND, routingMode: "native", ipv4NativeRoutingCIDR: "10.240.0.0/12" },
+        /ipv4NativeRoutingCIDR "10\.240\.0\.0\/12" must cover podCidr "10\.1\.0\.0\/16"/,
+      ],
+      [
+        "the member itself among its peers",
+        { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: MESH } },
+        /clustermesh\.peers\[0\]\.name "c1" is the member itself/,
+      ],
+      [
+        "a peer listed twice",
+        { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [MESH[1], MESH[1]] } },
+        /clustermesh\.peers\[1\]\.name "dc" is listed twice/,
+      ],
+      [
+        "a peer with both ips and address",
+        { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ ...MESH[1], address: "dc.example" }] } },
+        /clustermesh\.peers\[0\] must have exactly one of ips and address/,
+      ],
+      [
+        "a peer with neither ips nor address",
+        { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "dc", port: 2379 }] } },
+        /clustermesh\.peers\[0\] must have exactly one of ips and address/,
+      ],
+      [
+        "a peer with an empty ips list",
+        { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "dc", port: 2379, ips: [] }] } },
+        /clustermesh\.peers\[0\]\.ips must be a non-empty array/,
+      ],
+      [
+        "a peer with a bad IP",
+        { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "dc", port: 2379, ips: ["10.0.0.300"] }] } },
+        /clustermesh\.peers\[0\]\.ips\[0\] "10\.0\.0\.300" must be an IP address/,
+      ],
+      [
+        "a peer with port 0",
+        { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "dc", port: 0, ips: ["10.0.0.1"] }] } },
+        /clustermesh\.peers\[0\]\.port 0 must be an integer in 1\.\.65535/,
+      ],
+      [
+        "a peer sharing this member's NodePort under KPR on chart 1.18",
+        { ...KIND_MESHED, clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "c2", port: 32380, ips: ["172.18.0.3"] }] } },
+        /clustermesh\.peers\[0\]\.port 32380 equals this member's own NodePort/,
+      ],
+      [
+        "a bad loadBalancerIP",
+        meshed(AKS, { type: "LoadBalancer", loadBalancerIP: "internal" }),
+        /loadBalancerIP "internal" must be an IP address/,
+      ],
+      [
+        "L2 announcements without kube-proxy replacement",
+        { ...KUBECONFIG, l2announcements: true },
+        /l2announcements needs kubeProxyReplacement/,
+      ],
     ];
     for (const [sentence, input, message] of bad) {
       it(`refuses ${sentence}`, () => {
-        assert.throws(() => buildCiliumValues(input), (error: Error) => message.test(error.message) || assert.fail(error.message));
+        assert.throws(
+          () => buildCiliumValues(input),
+          (error: Error) => message.test(error.message) || assert.fail(error.message),
+        );
       });
     }
 
     it("allows a shared NodePort from chart 1.19, where #24692 is fixed", () => {
-      const input = { ...atVersion(KIND_MESHED, "1.19.6"), clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "c2", port: 32380, ips: ["172.18.0.3"] }] } };
+      const input = {
+        ...atVersion(KIND_MESHED, "1.19.6"),
+        clustermesh: { ...KIND_MESHED.clustermesh!, peers: [{ name: "c2", port: 32380, ips: ["172.18.0.3"] }] },
+      };
       assert.deepEqual(clusterNames(buildCiliumValues(input)), ["c2"]);
     });
   });
@@ -371,7 +507,9 @@ describe("buildCiliumValues", () => {
     it("gives every member exactly the other members as peers, with their endpoints", () => {
       fc.assert(
         fc.property(meshArb, fc.constantFrom("1.16.19", "1.18.12", "1.19.6", "1.20.0"), (members, version) => {
-          const mesh: CiliumPeer[] = members.map(([name, e]) => (e.byAddress ? { name, port: e.port, address: `${name}.mesh.cilium.io` } : { name, port: e.port, ips: [e.ip] }));
+          const mesh: CiliumPeer[] = members.map(([name, e]) =>
+            e.byAddress ? { name, port: e.port, address: `${name}.mesh.cilium.io` } : { name, port: e.port, ips: [e.ip] },
+          );
           mesh.forEach((self, index) => {
             const input: CiliumValuesInput = {
               ...KUBECONFIG,
@@ -382,7 +520,10 @@ describe("buildCiliumValues", () => {
             };
             const clusters = ((buildCiliumValues(input).clustermesh as HelmValues).config as HelmValues).clusters as HelmValues[];
             const others = mesh.filter((member) => member.name !== self.name);
-            assert.deepEqual(clusters.map((entry) => entry.name), others.map((member) => member.name).sort());
+            assert.deepEqual(
+              clusters.map((entry) => entry.name),
+              others.map((member) => member.name).sort(),
+            );
             assert.ok(!clusters.some((entry) => entry.name === self.name));
             for (const entry of clusters) assert.deepEqual(entry, { ...others.find((member) => member.name === entry.name) });
           });
@@ -394,7 +535,11 @@ describe("buildCiliumValues", () => {
       fc.assert(
         fc.property(meshArb, (members) => {
           const mesh: CiliumPeer[] = members.map(([name, e]) => ({ name, port: e.port, ips: [e.ip] }));
-          const input: CiliumValuesInput = { ...KUBECONFIG, clusterName: mesh[0].name, clustermesh: { apiserverService: { type: "LoadBalancer" }, peers: mesh } };
+          const input: CiliumValuesInput = {
+            ...KUBECONFIG,
+            clusterName: mesh[0].name,
+            clustermesh: { apiserverService: { type: "LoadBalancer" }, peers: mesh },
+          };
           assert.throws(() => buildCiliumValues(input), /is the member itself/);
         }),
       );

@@ -35,7 +35,22 @@ describe("cilium-version", () => {
       });
     }
 
-    const refused = ["", "1.18", "1", "1.18.12-rc.1", "1.19.0-pre.3", "1.18.12+build", "01.18.0", "1.018.0", " 1.18.12", "1.18.12 ", "V1.18.12", "vv1.18.12", "1.18.x", "latest"];
+    const refused = [
+      "",
+      "1.18",
+      "1",
+      "1.18.12-rc.1",
+      "1.19.0-pre.3",
+      "1.18.12+build",
+      "01.18.0",
+      "1.018.0",
+      " 1.18.12",
+      "1.18.12 ",
+      "V1.18.12",
+      "vv1.18.12",
+      "1.18.x",
+      "latest",
+    ];
     for (const text of refused) {
       it(`refuses ${JSON.stringify(text)}`, () => {
         assert.equal(tryParseCiliumVersion(text), undefined);
@@ -68,7 +83,11 @@ describe("cilium-version", () => {
     });
 
     it("is antisymmetric and zero only for equal versions", () => {
-      const arb = fc.record({ major: fc.integer({ min: 0, max: 3 }), minor: fc.integer({ min: 0, max: 25 }), patch: fc.integer({ min: 0, max: 20 }) });
+      const arb = fc.record({
+        major: fc.integer({ min: 0, max: 3 }),
+        minor: fc.integer({ min: 0, max: 25 }),
+        patch: fc.integer({ min: 0, max: 20 }),
+      });
       fc.assert(
         fc.property(arb, arb, (a, b) => {
           assert.equal(Math.sign(compareCiliumVersions(a, b)) + Math.sign(compareCiliumVersions(b, a)), 0);
@@ -109,7 +128,7 @@ describe("cilium-version", () => {
 
     it("reports an unsupported version with the path, the quoted value and the rule", () => {
       assert.deepEqual(checkCiliumVersion("1.15.19"), [
-        { path: "cilium.version", message: "\"1.15.19\" is not supported: fleetmesh generates Helm values for Cilium charts 1.16.0–1.20.x" },
+        { path: "cilium.version", message: '"1.15.19" is not supported: fleetmesh generates Helm values for Cilium charts 1.16.0–1.20.x' },
       ]);
     });
 
@@ -117,7 +136,7 @@ describe("cilium-version", () => {
       assert.deepEqual(checkCiliumVersion("1.18", "members.c1.cilium.version"), [
         {
           path: "members.c1.cilium.version",
-          message: "\"1.18\" is not a Cilium chart version: write MAJOR.MINOR.PATCH, e.g. \"1.18.12\" (pre-releases are not supported)",
+          message: '"1.18" is not a Cilium chart version: write MAJOR.MINOR.PATCH, e.g. "1.18.12" (pre-releases are not supported)',
         },
       ]);
     });
@@ -152,22 +171,86 @@ describe("cilium-version", () => {
         { path: "members.c3.cilium.version", version: "1.17.18" },
       ];
       assert.deepEqual(checkMeshMinorSkew(entries), [
-        { path: "members.c2.cilium.version", message: "\"1.20.0\" is more than 1 minor version away from \"1.17.18\" (members.c3.cilium.version): Cluster Mesh members must run the same Cilium minor, with at most one minor of skew during an upgrade" },
+        {
+          path: "members.c2.cilium.version",
+          message:
+            '"1.20.0" is more than 1 minor version away from "1.17.18" (members.c3.cilium.version): Cluster Mesh members must run the same Cilium minor, with at most one minor of skew during an upgrade',
+        },
       ]);
     });
 
     it("leaves malformed versions to checkCiliumVersion", () => {
-      assert.deepEqual(checkMeshMinorSkew([{ path: "a", version: "x" }, { path: "b", version: "1.20.0" }]), []);
+      assert.deepEqual(
+        checkMeshMinorSkew([
+          { path: "a", version: "x" },
+          { path: "b", version: "1.20.0" },
+        ]),
+        [],
+      );
     });
   });
 
   describe("chart features", () => {
     const table: Array<[string, Partial<ReturnType<typeof ciliumChartFeatures>>]> = [
-      ["1.16.0", { policyDefaultLocalCluster: false, defaultGlobalNamespace: false, clustersMapForm: false, enableMCSAPISupport: true, sharedNodePortBug: true, l2announcements: true }],
-      ["1.17.18", { policyDefaultLocalCluster: false, defaultGlobalNamespace: false, clustersMapForm: false, enableMCSAPISupport: true, sharedNodePortBug: true, l2announcements: true }],
-      ["1.18.0", { policyDefaultLocalCluster: true, defaultGlobalNamespace: false, clustersMapForm: false, enableMCSAPISupport: true, sharedNodePortBug: true, l2announcements: true }],
-      ["1.19.6", { policyDefaultLocalCluster: true, defaultGlobalNamespace: false, clustersMapForm: true, enableMCSAPISupport: true, mcsapi: true, cacheTTL: true, sharedNodePortBug: false, l2announcements: true }],
-      ["1.20.0", { policyDefaultLocalCluster: true, defaultGlobalNamespace: true, clustersMapForm: true, enableMCSAPISupport: false, mcsapi: true, cacheTTL: true, sharedNodePortBug: false, l2announcements: true }],
+      [
+        "1.16.0",
+        {
+          policyDefaultLocalCluster: false,
+          defaultGlobalNamespace: false,
+          clustersMapForm: false,
+          enableMCSAPISupport: true,
+          sharedNodePortBug: true,
+          l2announcements: true,
+        },
+      ],
+      [
+        "1.17.18",
+        {
+          policyDefaultLocalCluster: false,
+          defaultGlobalNamespace: false,
+          clustersMapForm: false,
+          enableMCSAPISupport: true,
+          sharedNodePortBug: true,
+          l2announcements: true,
+        },
+      ],
+      [
+        "1.18.0",
+        {
+          policyDefaultLocalCluster: true,
+          defaultGlobalNamespace: false,
+          clustersMapForm: false,
+          enableMCSAPISupport: true,
+          sharedNodePortBug: true,
+          l2announcements: true,
+        },
+      ],
+      [
+        "1.19.6",
+        {
+          policyDefaultLocalCluster: true,
+          defaultGlobalNamespace: false,
+          clustersMapForm: true,
+          enableMCSAPISupport: true,
+          mcsapi: true,
+          cacheTTL: true,
+          sharedNodePortBug: false,
+          l2announcements: true,
+        },
+      ],
+      [
+        "1.20.0",
+        {
+          policyDefaultLocalCluster: true,
+          defaultGlobalNamespace: true,
+          clustersMapForm: true,
+          enableMCSAPISupport: false,
+          mcsapi: true,
+          cacheTTL: true,
+          sharedNodePortBug: false,
+          l2announcements: true,
+        },
+      ],
     ];
     for (const [text, expected] of table) {
       it(`knows which keys chart ${text} has`, () => {
@@ -187,15 +270,24 @@ describe("policyScopeFinding: cilium.policyDefaultLocalCluster against the chart
       name: "refuses true on 1.17, naming the field and the version",
       version: "1.17.6",
       requested: true,
-      expected: { violation: { path: "cilium.policyDefaultLocalCluster", message: "true needs Cilium 1.18 or later (the chart option does not exist in 1.17.6); leave it unset or upgrade cilium.version" } },
+      expected: {
+        violation: {
+          path: "cilium.policyDefaultLocalCluster",
+          message: "true needs Cilium 1.18 or later (the chart option does not exist in 1.17.6); leave it unset or upgrade cilium.version",
+        },
+      },
     },
     {
       name: "warns when unset on 1.16 that policies select every meshed cluster",
       version: "1.16.3",
       requested: undefined,
-      expected: { warning: "Cilium 1.16.3 has no policyDefaultLocalCluster: network policies without an io.cilium.k8s.policy.cluster label select endpoints in every meshed cluster (fleetmesh's CrossClusterPolicy always names the cluster)" },
+      expected: {
+        warning:
+          "Cilium 1.16.3 has no policyDefaultLocalCluster: network policies without an io.cilium.k8s.policy.cluster label select endpoints in every meshed cluster (fleetmesh's CrossClusterPolicy always names the cluster)",
+      },
     },
     { name: "leaves an unparseable version to the version check", version: "latest", requested: true, expected: {} },
   ];
-  for (const { name, version, requested, expected } of cases) it(name, () => assert.deepEqual(policyScopeFinding(version, requested), expected));
+  for (const { name, version, requested, expected } of cases)
+    it(name, () => assert.deepEqual(policyScopeFinding(version, requested), expected));
 });

@@ -1,5 +1,11 @@
 import { strict as assert } from "assert";
-import { GlobalServiceInput, ServiceManifest, globalServiceManifests, namespaceManifest, planGlobalService } from "../../components/core/services/global-service";
+import {
+  GlobalServiceInput,
+  ServiceManifest,
+  globalServiceManifests,
+  namespaceManifest,
+  planGlobalService,
+} from "../../components/core/services/global-service";
 
 // The rebel-base service of Cilium's global-service demo, on a 2-member mesh.
 const REBEL_BASE: GlobalServiceInput = {
@@ -11,10 +17,18 @@ const REBEL_BASE: GlobalServiceInput = {
   fleetMembers: ["c1", "c2", "dc"],
 };
 
-const service = (shared: string, extra: Record<string, string> = {}, ports: ServiceManifest["spec"]["ports"] = [{ name: "http", port: 80, protocol: "TCP" }]): ServiceManifest => ({
+const service = (
+  shared: string,
+  extra: Record<string, string> = {},
+  ports: ServiceManifest["spec"]["ports"] = [{ name: "http", port: 80, protocol: "TCP" }],
+): ServiceManifest => ({
   apiVersion: "v1",
   kind: "Service",
-  metadata: { name: "rebel-base", namespace: "rebel-base-demo", annotations: { "service.cilium.io/global": "true", "service.cilium.io/shared": shared, ...extra } },
+  metadata: {
+    name: "rebel-base",
+    namespace: "rebel-base-demo",
+    annotations: { "service.cilium.io/global": "true", "service.cilium.io/shared": shared, ...extra },
+  },
   spec: { type: "ClusterIP", selector: { name: "rebel-base" }, ports },
 });
 
@@ -26,7 +40,11 @@ function manifests(input: GlobalServiceInput): Record<string, ServiceManifest> {
 
 describe("planGlobalService: the Services", () => {
   const cases: Array<[string, GlobalServiceInput, Record<string, ServiceManifest>]> = [
-    ["the same Service on every member of the mesh by default, global and shared", REBEL_BASE, { c1: service("true"), c2: service("true") }],
+    [
+      "the same Service on every member of the mesh by default, global and shared",
+      REBEL_BASE,
+      { c1: service("true"), c2: service("true") },
+    ],
     ["a member that consumes without exporting", { ...REBEL_BASE, shared: { c2: false } }, { c1: service("true"), c2: service("false") }],
     ["one shared value for every member", { ...REBEL_BASE, shared: false }, { c1: service("false"), c2: service("false") }],
     [
@@ -35,7 +53,11 @@ describe("planGlobalService: the Services", () => {
       { c1: service("true", { "service.cilium.io/affinity": "local" }), c2: service("true", { "service.cilium.io/affinity": "local" }) },
     ],
     ["only the members asked for", { ...REBEL_BASE, members: ["c2"] }, { c2: service("true") }],
-    ["a single unnamed port (Cilium's own demo)", { ...REBEL_BASE, ports: [{ port: 80 }] }, { c1: service("true", {}, [{ port: 80, protocol: "TCP" }]), c2: service("true", {}, [{ port: 80, protocol: "TCP" }]) }],
+    [
+      "a single unnamed port (Cilium's own demo)",
+      { ...REBEL_BASE, ports: [{ port: 80 }] },
+      { c1: service("true", {}, [{ port: 80, protocol: "TCP" }]), c2: service("true", {}, [{ port: 80, protocol: "TCP" }]) },
+    ],
     [
       "targetPorts that differ between members (only the backends' port)",
       { ...REBEL_BASE, ports: { c1: [{ name: "http", port: 80, targetPort: 8080 }], c2: [{ name: "http", port: 80, targetPort: "web" }] } },
@@ -46,10 +68,28 @@ describe("planGlobalService: the Services", () => {
     ],
     [
       "the same named ports listed in another order",
-      { ...REBEL_BASE, ports: { c1: [{ name: "http", port: 80 }, { name: "dns", port: 53, protocol: "UDP" }], c2: [{ name: "dns", port: 53, protocol: "UDP" }, { name: "http", port: 80 }] } },
       {
-        c1: service("true", {}, [{ name: "http", port: 80, protocol: "TCP" }, { name: "dns", port: 53, protocol: "UDP" }]),
-        c2: service("true", {}, [{ name: "dns", port: 53, protocol: "UDP" }, { name: "http", port: 80, protocol: "TCP" }]),
+        ...REBEL_BASE,
+        ports: {
+          c1: [
+            { name: "http", port: 80 },
+            { name: "dns", port: 53, protocol: "UDP" },
+          ],
+          c2: [
+            { name: "dns", port: 53, protocol: "UDP" },
+            { name: "http", port: 80 },
+          ],
+        },
+      },
+      {
+        c1: service("true", {}, [
+          { name: "http", port: 80, protocol: "TCP" },
+          { name: "dns", port: 53, protocol: "UDP" },
+        ]),
+        c2: service("true", {}, [
+          { name: "dns", port: 53, protocol: "UDP" },
+          { name: "http", port: 80, protocol: "TCP" },
+        ]),
       },
     ],
   ];
@@ -58,29 +98,112 @@ describe("planGlobalService: the Services", () => {
   }
 
   it("annotates a namespace global only when the mesh's namespaces are not global by default", () => {
-    assert.deepEqual(namespaceManifest("rebel-base-demo", true), { apiVersion: "v1", kind: "Namespace", metadata: { name: "rebel-base-demo", annotations: { "clustermesh.cilium.io/global": "true" } } });
-    assert.deepEqual(namespaceManifest("rebel-base-demo", false), { apiVersion: "v1", kind: "Namespace", metadata: { name: "rebel-base-demo" } });
+    assert.deepEqual(namespaceManifest("rebel-base-demo", true), {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "rebel-base-demo", annotations: { "clustermesh.cilium.io/global": "true" } },
+    });
+    assert.deepEqual(namespaceManifest("rebel-base-demo", false), {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "rebel-base-demo" },
+    });
   });
 });
 
 describe("planGlobalService: what Cilium would silently mis-handle is refused", () => {
   const cases: Array<[string, Partial<GlobalServiceInput>, string, RegExp]> = [
-    ["ports that differ between members", { ports: { c1: [{ name: "http", port: 80 }], c2: [{ name: "http", port: 8080 }] } }, "ports", /\("c1" declares \[http 80\/TCP\]; "c2" declares \[http 8080\/TCP\]\): Cilium merges a global service's backends per port name/],
-    ["a protocol that differs between members", { ports: { c1: [{ name: "dns", port: 53, protocol: "UDP" }], c2: [{ name: "dns", port: 53 }] } }, "ports", /\[dns 53\/UDP\].*\[dns 53\/TCP\].*same port names, numbers and protocols/],
-    ["a port name that differs between members", { ports: { c1: [{ name: "http", port: 80 }], c2: [{ name: "web", port: 80 }] } }, "ports", /\[http 80\/TCP\].*\[web 80\/TCP\]/],
-    ["an unnamed port in a multi-port service", { ports: [{ name: "http", port: 80 }, { port: 443 }] }, "ports[1].name", /port 443\/TCP has no name in a service with 2 ports: Cilium attaches the remote backends of a global service by port name/],
-    ["a member outside the mesh", { members: ["c1", "dc"] }, "members[1]", /member "dc" is not in mesh "demo" \("c1", "c2"\): a global service only reaches the members of its mesh/],
-    ["an affinity Cilium does not know", { affinity: "nearest" }, "affinity", /affinity "nearest" is not one Cilium knows \("local", "remote", "none"\): Cilium logs an error and treats any other value as "none"/],
-    ["per-member ports for a member that does not get the Service", { members: ["c1"], ports: { c1: [{ port: 80 }], c2: [{ port: 80 }] } }, "ports.c2", /member "c2" is not a selected member/],
+    [
+      "ports that differ between members",
+      { ports: { c1: [{ name: "http", port: 80 }], c2: [{ name: "http", port: 8080 }] } },
+      "ports",
+      /\("c1" declares \[http 80\/TCP\]; "c2" declares \[http 8080\/TCP\]\): Cilium merges a global service's backends per port name/,
+    ],
+    [
+      "a protocol that differs between members",
+      { ports: { c1: [{ name: "dns", port: 53, protocol: "UDP" }], c2: [{ name: "dns", port: 53 }] } },
+      "ports",
+      /\[dns 53\/UDP\].*\[dns 53\/TCP\].*same port names, numbers and protocols/,
+    ],
+    [
+      "a port name that differs between members",
+      { ports: { c1: [{ name: "http", port: 80 }], c2: [{ name: "web", port: 80 }] } },
+      "ports",
+      /\[http 80\/TCP\].*\[web 80\/TCP\]/,
+    ],
+    [
+      "an unnamed port in a multi-port service",
+      { ports: [{ name: "http", port: 80 }, { port: 443 }] },
+      "ports[1].name",
+      /port 443\/TCP has no name in a service with 2 ports: Cilium attaches the remote backends of a global service by port name/,
+    ],
+    [
+      "a member outside the mesh",
+      { members: ["c1", "dc"] },
+      "members[1]",
+      /member "dc" is not in mesh "demo" \("c1", "c2"\): a global service only reaches the members of its mesh/,
+    ],
+    [
+      "an affinity Cilium does not know",
+      { affinity: "nearest" },
+      "affinity",
+      /affinity "nearest" is not one Cilium knows \("local", "remote", "none"\): Cilium logs an error and treats any other value as "none"/,
+    ],
+    [
+      "per-member ports for a member that does not get the Service",
+      { members: ["c1"], ports: { c1: [{ port: 80 }], c2: [{ port: 80 }] } },
+      "ports.c2",
+      /member "c2" is not a selected member/,
+    ],
     ["per-member ports that miss a member", { ports: { c1: [{ port: 80 }] } }, "ports.c2", /the selected member "c2" has no ports/],
-    ["a shared value for a member without the Service", { shared: { dc: false } }, "shared.dc", /member "dc" is not one of the service's members/],
-    ["a port number out of range", { ports: [{ name: "http", port: 70000 }] }, "ports[0].port", /port 70000 must be an integer in 1\.\.65535/],
-    ["an unknown protocol", { ports: [{ name: "http", port: 80, protocol: "HTTP" as "TCP" }] }, "ports[0].protocol", /protocol "HTTP" must be one of TCP, UDP, SCTP/],
+    [
+      "a shared value for a member without the Service",
+      { shared: { dc: false } },
+      "shared.dc",
+      /member "dc" is not one of the service's members/,
+    ],
+    [
+      "a port number out of range",
+      { ports: [{ name: "http", port: 70000 }] },
+      "ports[0].port",
+      /port 70000 must be an integer in 1\.\.65535/,
+    ],
+    [
+      "an unknown protocol",
+      { ports: [{ name: "http", port: 80, protocol: "HTTP" as "TCP" }] },
+      "ports[0].protocol",
+      /protocol "HTTP" must be one of TCP, UDP, SCTP/,
+    ],
     ["a port name that is not a DNS label", { ports: [{ name: "HTTP", port: 80 }] }, "ports[0].name", /port name "HTTP" is invalid/],
-    ["a port name used twice", { ports: [{ name: "http", port: 80 }, { name: "http", port: 8080 }] }, "ports[1].name", /port name "http" is also used by ports\[0\]/],
-    ["a port and protocol listed twice", { ports: [{ name: "a", port: 80 }, { name: "b", port: 80 }] }, "ports[1].port", /port 80\/TCP is also used by ports\[0\]/],
+    [
+      "a port name used twice",
+      {
+        ports: [
+          { name: "http", port: 80 },
+          { name: "http", port: 8080 },
+        ],
+      },
+      "ports[1].name",
+      /port name "http" is also used by ports\[0\]/,
+    ],
+    [
+      "a port and protocol listed twice",
+      {
+        ports: [
+          { name: "a", port: 80 },
+          { name: "b", port: 80 },
+        ],
+      },
+      "ports[1].port",
+      /port 80\/TCP is also used by ports\[0\]/,
+    ],
     ["no ports", { ports: [] }, "ports", /must be a non-empty list/],
-    ["a service name that is not a DNS-1035 label", { serviceName: "1-rebel" }, "serviceName", /"1-rebel" is not a valid Service name: it must be a DNS-1035 label/],
+    [
+      "a service name that is not a DNS-1035 label",
+      { serviceName: "1-rebel" },
+      "serviceName",
+      /"1-rebel" is not a valid Service name: it must be a DNS-1035 label/,
+    ],
     ["a bad namespace", { namespace: "Rebel" }, "namespace", /namespace "Rebel" is invalid/],
     ["an empty selector", { selector: {} }, "selector", /give at least one pod label/],
     ["a member listed twice", { members: ["c1", "c1"] }, "members[1]", /member "c1" is listed twice/],
@@ -99,6 +222,9 @@ describe("planGlobalService: what Cilium would silently mis-handle is refused", 
 
   it("reports every problem at once", () => {
     const { violations } = planGlobalService({ ...REBEL_BASE, affinity: "x", members: ["dc"], namespace: "Bad" });
-    assert.deepEqual(violations.map((v) => v.path), ["namespace", "members[0]", "affinity"]);
+    assert.deepEqual(
+      violations.map((v) => v.path),
+      ["namespace", "members[0]", "affinity"],
+    );
   });
 });

@@ -32,19 +32,32 @@ describe("kindClusterConfig", () => {
 
   it("omits image when no node image is given (no undefined members)", () => {
     const nodes = kindClusterConfig({ ...base, workers: 1 }).nodes;
-    assert.deepEqual(nodes.map((n) => Object.keys(n)), [["role"], ["role"]]);
+    assert.deepEqual(
+      nodes.map((n) => Object.keys(n)),
+      [["role"], ["role"]],
+    );
   });
 
-  const badWorkers: Array<[string, number]> = [["negative", -1], ["fractional", 1.5], ["NaN", Number.NaN]];
+  const badWorkers: Array<[string, number]> = [
+    ["negative", -1],
+    ["fractional", 1.5],
+    ["NaN", Number.NaN],
+  ];
   for (const [name, workers] of badWorkers) {
     it(`refuses a ${name} worker count`, () => {
-      assert.throws(() => kindClusterConfig({ ...base, workers }), { name: "RangeError", message: `kind workers ${String(workers)} is invalid: must be a non-negative integer` });
+      assert.throws(() => kindClusterConfig({ ...base, workers }), {
+        name: "RangeError",
+        message: `kind workers ${String(workers)} is invalid: must be a non-negative integer`,
+      });
     });
   }
 
   it("refuses a kube-proxy mode kind does not know", () => {
     const input = { ...base, kubeProxyMode: "userspace" } as unknown as Parameters<typeof kindClusterConfig>[0];
-    assert.throws(() => kindClusterConfig(input), { name: "RangeError", message: 'invalid kubeProxyMode: "userspace" (kind accepts iptables, ipvs, nftables, none)' });
+    assert.throws(() => kindClusterConfig(input), {
+      name: "RangeError",
+      message: 'invalid kubeProxyMode: "userspace" (kind accepts iptables, ipvs, nftables, none)',
+    });
   });
 });
 

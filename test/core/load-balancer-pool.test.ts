@@ -18,8 +18,22 @@ describe("pinnedLoadBalancerAddress", () => {
     ["172.18.254.0/23", 255, { address: "172.18.254.255" }],
     ["172.18.254.0/23", 510, { address: "172.18.255.254" }],
     ["192.168.50.64/26", 3, { address: "192.168.50.67" }],
-    [DEFAULT_LOAD_BALANCER_POOL, 255, { problem: /cluster id 255 maps to 172\.18\.255\.255, the last address of the pool .* holds the addresses of cluster ids 1\.\.254; give the fleet a larger loadBalancerPool/ }],
-    ["192.168.50.64/26", 70, { problem: /cluster id 70 maps to an address outside the pool: loadBalancerPool "192\.168\.50\.64\/26" holds the addresses of cluster ids 1\.\.62/ }],
+    [
+      DEFAULT_LOAD_BALANCER_POOL,
+      255,
+      {
+        problem:
+          /cluster id 255 maps to 172\.18\.255\.255, the last address of the pool .* holds the addresses of cluster ids 1\.\.254; give the fleet a larger loadBalancerPool/,
+      },
+    ],
+    [
+      "192.168.50.64/26",
+      70,
+      {
+        problem:
+          /cluster id 70 maps to an address outside the pool: loadBalancerPool "192\.168\.50\.64\/26" holds the addresses of cluster ids 1\.\.62/,
+      },
+    ],
     [DEFAULT_LOAD_BALANCER_POOL, 0, { problem: /cluster id 0 must be a positive integer/ }],
   ];
   for (const [pool, id, expected] of cases) {
@@ -33,13 +47,18 @@ describe("pinnedLoadBalancerAddress", () => {
 
 describe("loadBalancerPoolViolations", () => {
   it("accepts the default and any disjoint IPv4 CIDR up to a /30", () => {
-    for (const pool of [DEFAULT_LOAD_BALANCER_POOL, "192.168.50.0/30", "172.18.254.0/23"]) assert.deepEqual(loadBalancerPoolViolations(pool, POOLS), []);
+    for (const pool of [DEFAULT_LOAD_BALANCER_POOL, "192.168.50.0/30", "172.18.254.0/23"])
+      assert.deepEqual(loadBalancerPoolViolations(pool, POOLS), []);
   });
   const cases: Array<[string, unknown, RegExp]> = [
     ["a malformed CIDR", "172.18.255.0", /loadBalancerPool "172\.18\.255\.0" is not a valid IPv4 CIDR: the prefix length is missing/],
     ["host bits", "172.18.255.1/24", /host bits are set/],
     ["a pool too small", "172.18.255.0/31", /loadBalancerPool "172\.18\.255\.0\/31" is too small: give a \/30 or larger/],
-    ["an overlap with the pod pool", "10.1.0.0/24", /loadBalancerPool "10\.1\.0\.0\/24" overlaps podCidrPool "10\.0\.0\.0\/9": LoadBalancer addresses must not collide/],
+    [
+      "an overlap with the pod pool",
+      "10.1.0.0/24",
+      /loadBalancerPool "10\.1\.0\.0\/24" overlaps podCidrPool "10\.0\.0\.0\/9": LoadBalancer addresses must not collide/,
+    ],
     ["an overlap with the service pool", "10.128.0.0/24", /overlaps serviceCidrPool "10\.128\.0\.0\/12"/],
   ];
   for (const [sentence, pool, message] of cases) {
@@ -58,7 +77,10 @@ describe("the ingress pool objects", () => {
       apiVersion: "cilium.io/v2alpha1",
       kind: "CiliumLoadBalancerIPPool",
       metadata: { name: "fleetmesh-ingress" },
-      spec: { blocks: [{ start: "172.18.255.1", stop: "172.18.255.1" }], serviceSelector: { matchLabels: { "fleetmesh.io/ingress": "true" } } },
+      spec: {
+        blocks: [{ start: "172.18.255.1", stop: "172.18.255.1" }],
+        serviceSelector: { matchLabels: { "fleetmesh.io/ingress": "true" } },
+      },
     });
   });
 

@@ -15,23 +15,60 @@ import {
 import { FieldViolation } from "../../components/core/fleet/types";
 import { LabelSelector } from "../../components/core/kubefleet/scheduler/types";
 
-const kind = (name: string, labels: Record<string, string>): MeshMemberFacts => ({ name, labels, provisioner: "kind", ciliumOwner: "fleetmesh", hasMeshEndpoint: true });
-const kubeconfig = (name: string, labels: Record<string, string>, hasMeshEndpoint: boolean): MeshMemberFacts => ({ name, labels, provisioner: "kubeconfig", ciliumOwner: "fleetmesh", hasMeshEndpoint });
-const byocni = (name: string, labels: Record<string, string>, hasMeshEndpoint: boolean): MeshMemberFacts => ({ name, labels, provisioner: "aks", ciliumOwner: "fleetmesh", hasMeshEndpoint });
+const kind = (name: string, labels: Record<string, string>): MeshMemberFacts => ({
+  name,
+  labels,
+  provisioner: "kind",
+  ciliumOwner: "fleetmesh",
+  hasMeshEndpoint: true,
+});
+const kubeconfig = (name: string, labels: Record<string, string>, hasMeshEndpoint: boolean): MeshMemberFacts => ({
+  name,
+  labels,
+  provisioner: "kubeconfig",
+  ciliumOwner: "fleetmesh",
+  hasMeshEndpoint,
+});
+const byocni = (name: string, labels: Record<string, string>, hasMeshEndpoint: boolean): MeshMemberFacts => ({
+  name,
+  labels,
+  provisioner: "aks",
+  ciliumOwner: "fleetmesh",
+  hasMeshEndpoint,
+});
 const aks = (name: string, labels: Record<string, string>, kubernetesVersion?: string): MeshMemberFacts => ({
-  name, labels, provisioner: "aks", ciliumOwner: "aks", hasMeshEndpoint: false, ...(kubernetesVersion !== undefined && { kubernetesVersion }),
+  name,
+  labels,
+  provisioner: "aks",
+  ciliumOwner: "aks",
+  hasMeshEndpoint: false,
+  ...(kubernetesVersion !== undefined && { kubernetesVersion }),
 });
 const mesh = (name: string, memberSelector: LabelSelector): MeshSpec => ({ name, memberSelector });
 const demo = mesh("demo", { matchLabels: { mesh: "demo" } });
 const DEMO = `memberSelector {"matchLabels":{"mesh":"demo"}} of mesh "demo"`;
 const inDemo = { mesh: "demo" };
-const many = (count: number, make: (name: string) => MeshMemberFacts) => Array.from({ length: count }, (_, i) => make(`m${String(i).padStart(3, "0")}`));
+const many = (count: number, make: (name: string) => MeshMemberFacts) =>
+  Array.from({ length: count }, (_, i) => make(`m${String(i).padStart(3, "0")}`));
 const names = (members: MeshMemberFacts[]) => members.map((m) => m.name);
 
 describe("mesh", () => {
   describe("planMeshes", () => {
-    const hundreds = { k255: many(255, (n) => kind(n, inDemo)), k256: many(256, (n) => kind(n, inDemo)), k511: many(511, (n) => kind(n, inDemo)), k512: many(512, (n) => kind(n, inDemo)), a256: many(256, (n) => aks(n, inDemo)) };
-    const cases: Array<{ name: string; meshes: MeshSpec[]; members: MeshMemberFacts[]; max?: number; plans: MeshPlan[]; violations: FieldViolation[] }> = [
+    const hundreds = {
+      k255: many(255, (n) => kind(n, inDemo)),
+      k256: many(256, (n) => kind(n, inDemo)),
+      k511: many(511, (n) => kind(n, inDemo)),
+      k512: many(512, (n) => kind(n, inDemo)),
+      a256: many(256, (n) => aks(n, inDemo)),
+    };
+    const cases: Array<{
+      name: string;
+      meshes: MeshSpec[];
+      members: MeshMemberFacts[];
+      max?: number;
+      plans: MeshPlan[];
+      violations: FieldViolation[];
+    }> = [
       {
         name: "selects the members whose labels match matchLabels, sorted by name",
         meshes: [demo],
@@ -41,7 +78,14 @@ describe("mesh", () => {
       },
       {
         name: "selects by matchExpressions with apimachinery semantics (NotIn also matches an absent key)",
-        meshes: [mesh("west", { matchExpressions: [{ key: "region", operator: "NotIn", values: ["east"] }, { key: "gpu", operator: "DoesNotExist" }] })],
+        meshes: [
+          mesh("west", {
+            matchExpressions: [
+              { key: "region", operator: "NotIn", values: ["east"] },
+              { key: "gpu", operator: "DoesNotExist" },
+            ],
+          }),
+        ],
         members: [kind("a", { region: "east" }), kind("b", { region: "west" }), kind("c", {}), kind("d", { gpu: "yes" })],
         plans: [{ name: "west", backend: "cilium", members: ["b", "c"] }],
         violations: [],
@@ -57,40 +101,95 @@ describe("mesh", () => {
         name: "refuses a member selected by two meshes, on the later mesh by name whatever the declaration order",
         meshes: [mesh("b", { matchExpressions: [{ key: "mesh", operator: "Exists" }] }), mesh("a", { matchLabels: { mesh: "demo" } })],
         members: [kind("c1", inDemo), kind("c2", { mesh: "x" })],
-        plans: [{ name: "a", backend: "cilium", members: ["c1"] }, { name: "b", backend: "cilium", members: ["c1", "c2"] }],
-        violations: [{ path: "meshes.b.memberSelector", message: `memberSelector {"matchExpressions":[{"key":"mesh","operator":"Exists"}]} of mesh "b" selects member "c1", which mesh "a" also selects: a member belongs to at most one mesh` }],
+        plans: [
+          { name: "a", backend: "cilium", members: ["c1"] },
+          { name: "b", backend: "cilium", members: ["c1", "c2"] },
+        ],
+        violations: [
+          {
+            path: "meshes.b.memberSelector",
+            message: `memberSelector {"matchExpressions":[{"key":"mesh","operator":"Exists"}]} of mesh "b" selects member "c1", which mesh "a" also selects: a member belongs to at most one mesh`,
+          },
+        ],
       },
-      { name: "accepts a 255-member mesh with maxConnectedClusters 255", meshes: [demo], members: hundreds.k255, max: 255, plans: [{ name: "demo", backend: "cilium", members: names(hundreds.k255) }], violations: [] },
+      {
+        name: "accepts a 255-member mesh with maxConnectedClusters 255",
+        meshes: [demo],
+        members: hundreds.k255,
+        max: 255,
+        plans: [{ name: "demo", backend: "cilium", members: names(hundreds.k255) }],
+        violations: [],
+      },
       {
         name: "refuses a 256-member mesh with maxConnectedClusters 255",
-        meshes: [demo], members: hundreds.k256, max: 255,
+        meshes: [demo],
+        members: hundreds.k256,
+        max: 255,
         plans: [{ name: "demo", backend: "cilium", members: names(hundreds.k256) }],
-        violations: [{ path: "meshes.demo.memberSelector", message: `${DEMO} selects 256 members: a mesh holds at most maxConnectedClusters (255) members, since cluster ids run from 1 to maxConnectedClusters` }],
+        violations: [
+          {
+            path: "meshes.demo.memberSelector",
+            message: `${DEMO} selects 256 members: a mesh holds at most maxConnectedClusters (255) members, since cluster ids run from 1 to maxConnectedClusters`,
+          },
+        ],
       },
-      { name: "accepts a 511-member mesh with maxConnectedClusters 511", meshes: [demo], members: hundreds.k511, max: 511, plans: [{ name: "demo", backend: "cilium", members: names(hundreds.k511) }], violations: [] },
+      {
+        name: "accepts a 511-member mesh with maxConnectedClusters 511",
+        meshes: [demo],
+        members: hundreds.k511,
+        max: 511,
+        plans: [{ name: "demo", backend: "cilium", members: names(hundreds.k511) }],
+        violations: [],
+      },
       {
         name: "refuses a 512-member mesh with maxConnectedClusters 511",
-        meshes: [demo], members: hundreds.k512, max: 511,
+        meshes: [demo],
+        members: hundreds.k512,
+        max: 511,
         plans: [{ name: "demo", backend: "cilium", members: names(hundreds.k512) }],
-        violations: [{ path: "meshes.demo.memberSelector", message: `${DEMO} selects 512 members: a mesh holds at most maxConnectedClusters (511) members, since cluster ids run from 1 to maxConnectedClusters` }],
+        violations: [
+          {
+            path: "meshes.demo.memberSelector",
+            message: `${DEMO} selects 512 members: a mesh holds at most maxConnectedClusters (511) members, since cluster ids run from 1 to maxConnectedClusters`,
+          },
+        ],
       },
       {
         name: "caps an Azure Fleet mesh at 255 members even with maxConnectedClusters 511",
-        meshes: [demo], members: hundreds.a256, max: 511,
+        meshes: [demo],
+        members: hundreds.a256,
+        max: 511,
         plans: [{ name: "demo", backend: "azure-fleet", members: names(hundreds.a256) }],
-        violations: [{ path: "meshes.demo.memberSelector", message: `${DEMO} selects 256 members: an Azure Fleet cluster mesh (ClusterMeshProfile) holds at most 255 members` }],
+        violations: [
+          {
+            path: "meshes.demo.memberSelector",
+            message: `${DEMO} selects 256 members: an Azure Fleet cluster mesh (ClusterMeshProfile) holds at most 255 members`,
+          },
+        ],
       },
       {
         name: "refuses a mesh mixing AKS-managed Cilium with Cilium that fleetmesh installs, naming the members of each kind",
         meshes: [demo],
         members: [aks("a1", inDemo), kind("k1", inDemo), byocni("b1", inDemo, true)],
         plans: [{ name: "demo", backend: "cilium", members: ["a1", "b1", "k1"] }],
-        violations: [{ path: "meshes.demo.memberSelector", message: `${DEMO} selects members with AKS-managed Cilium ("a1") and members whose Cilium fleetmesh installs ("b1", "k1"): AKS-managed Cilium can only be meshed by an Azure Fleet ClusterMeshProfile and cannot join a self-managed Cilium Cluster Mesh, and vice versa` }],
+        violations: [
+          {
+            path: "meshes.demo.memberSelector",
+            message: `${DEMO} selects members with AKS-managed Cilium ("a1") and members whose Cilium fleetmesh installs ("b1", "k1"): AKS-managed Cilium can only be meshed by an Azure Fleet ClusterMeshProfile and cannot join a self-managed Cilium Cluster Mesh, and vice versa`,
+          },
+        ],
       },
       {
         name: "plans an all-AKS-managed mesh on Azure Fleet and refuses Kubernetes older than 1.32 (a missing version is the newer AKS default)",
         meshes: [demo],
-        members: [aks("a1", inDemo, "1.31"), aks("a2", inDemo, "1.31.9"), aks("a3", inDemo, "1.32"), aks("a4", inDemo, "1.32.5"), aks("a5", inDemo), aks("a6", inDemo, "1.33")],
+        members: [
+          aks("a1", inDemo, "1.31"),
+          aks("a2", inDemo, "1.31.9"),
+          aks("a3", inDemo, "1.32"),
+          aks("a4", inDemo, "1.32.5"),
+          aks("a5", inDemo),
+          aks("a6", inDemo, "1.33"),
+        ],
         plans: [{ name: "demo", backend: "azure-fleet", members: ["a1", "a2", "a3", "a4", "a5", "a6"] }],
         violations: ["a1:1.31", "a2:1.31.9"].map((pair) => {
           const [member, version] = pair.split(":");
@@ -103,16 +202,33 @@ describe("mesh", () => {
         meshes: [demo],
         members: [aks("a1", inDemo), { ...aks("x1", inDemo), provisioner: "kubeconfig" }],
         plans: [{ name: "demo", backend: "azure-fleet", members: ["a1", "x1"] }],
-        violations: [{ path: "members.x1", message: `member "x1" is a kubeconfig member with AKS-managed Cilium, but mesh "demo" is an Azure Fleet ClusterMeshProfile: only AKS members (Azure Fleet members) can join it` }],
+        violations: [
+          {
+            path: "members.x1",
+            message: `member "x1" is a kubeconfig member with AKS-managed Cilium, but mesh "demo" is an Azure Fleet ClusterMeshProfile: only AKS members (Azure Fleet members) can join it`,
+          },
+        ],
       },
       {
         name: "refuses an Azure Fleet mesh whose selector is not a single key=value byLabel",
-        meshes: [mesh("ex", { matchExpressions: [{ key: "mesh", operator: "In", values: ["demo"] }] }), mesh("two", { matchLabels: { env: "prod", tier: "x" } })],
+        meshes: [
+          mesh("ex", { matchExpressions: [{ key: "mesh", operator: "In", values: ["demo"] }] }),
+          mesh("two", { matchLabels: { env: "prod", tier: "x" } }),
+        ],
         members: [aks("a1", { mesh: "demo" }), aks("a2", { env: "prod", tier: "x" })],
-        plans: [{ name: "ex", backend: "azure-fleet", members: ["a1"] }, { name: "two", backend: "azure-fleet", members: ["a2"] }],
+        plans: [
+          { name: "ex", backend: "azure-fleet", members: ["a1"] },
+          { name: "two", backend: "azure-fleet", members: ["a2"] },
+        ],
         violations: [
-          { path: "meshes.ex.memberSelector", message: `memberSelector {"matchExpressions":[{"key":"mesh","operator":"In","values":["demo"]}]} of mesh "ex" cannot be an Azure Fleet memberSelector.byLabel (it has 1 matchExpressions): byLabel is a single "key=value" label (one matchLabels entry, no matchExpressions) of at most 512 characters` },
-          { path: "meshes.two.memberSelector", message: `memberSelector {"matchLabels":{"env":"prod","tier":"x"}} of mesh "two" cannot be an Azure Fleet memberSelector.byLabel (it has 2 matchLabels entries): byLabel is a single "key=value" label (one matchLabels entry, no matchExpressions) of at most 512 characters` },
+          {
+            path: "meshes.ex.memberSelector",
+            message: `memberSelector {"matchExpressions":[{"key":"mesh","operator":"In","values":["demo"]}]} of mesh "ex" cannot be an Azure Fleet memberSelector.byLabel (it has 1 matchExpressions): byLabel is a single "key=value" label (one matchLabels entry, no matchExpressions) of at most 512 characters`,
+          },
+          {
+            path: "meshes.two.memberSelector",
+            message: `memberSelector {"matchLabels":{"env":"prod","tier":"x"}} of mesh "two" cannot be an Azure Fleet memberSelector.byLabel (it has 2 matchLabels entries): byLabel is a single "key=value" label (one matchLabels entry, no matchExpressions) of at most 512 characters`,
+          },
         ],
       },
       {
@@ -121,18 +237,38 @@ describe("mesh", () => {
         members: [kind("k1", inDemo), kubeconfig("dc", inDemo, false), kubeconfig("dc2", inDemo, true), byocni("b1", inDemo, false)],
         plans: [{ name: "demo", backend: "cilium", members: ["b1", "dc", "dc2", "k1"] }],
         violations: [
-          { path: "members.b1.meshEndpoint", message: `required for an aks member in mesh "demo": peers must know where its clustermesh-apiserver is reachable before it exists` },
-          { path: "members.dc.meshEndpoint", message: `required for a kubeconfig member in mesh "demo": peers must know where its clustermesh-apiserver is reachable before it exists` },
+          {
+            path: "members.b1.meshEndpoint",
+            message: `required for an aks member in mesh "demo": peers must know where its clustermesh-apiserver is reachable before it exists`,
+          },
+          {
+            path: "members.dc.meshEndpoint",
+            message: `required for a kubeconfig member in mesh "demo": peers must know where its clustermesh-apiserver is reachable before it exists`,
+          },
         ],
       },
       {
         name: "refuses mesh names that are not DNS-1123 labels, or are declared twice",
-        meshes: [mesh("Mesh_1", { matchLabels: { a: "b" } }), mesh("twice", { matchLabels: { a: "c" } }), mesh("twice", { matchLabels: { a: "d" } })],
+        meshes: [
+          mesh("Mesh_1", { matchLabels: { a: "b" } }),
+          mesh("twice", { matchLabels: { a: "c" } }),
+          mesh("twice", { matchLabels: { a: "d" } }),
+        ],
         members: [],
-        plans: [{ name: "Mesh_1", backend: "cilium", members: [] }, { name: "twice", backend: "cilium", members: [] }, { name: "twice", backend: "cilium", members: [] }],
+        plans: [
+          { name: "Mesh_1", backend: "cilium", members: [] },
+          { name: "twice", backend: "cilium", members: [] },
+          { name: "twice", backend: "cilium", members: [] },
+        ],
         violations: [
-          { path: "meshes.Mesh_1.name", message: `mesh name "Mesh_1" is invalid: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (mesh names become resource names)` },
-          { path: "meshes.twice.name", message: `mesh name "twice" is declared 2 times: mesh names must be unique (they become resource names)` },
+          {
+            path: "meshes.Mesh_1.name",
+            message: `mesh name "Mesh_1" is invalid: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (mesh names become resource names)`,
+          },
+          {
+            path: "meshes.twice.name",
+            message: `mesh name "twice" is declared 2 times: mesh names must be unique (they become resource names)`,
+          },
         ],
       },
       {
@@ -140,7 +276,12 @@ describe("mesh", () => {
         meshes: [mesh("bad", { matchExpressions: [{ key: "mesh", operator: "In", values: [] }] })],
         members: [kind("c1", inDemo)],
         plans: [{ name: "bad", backend: "cilium", members: [] }],
-        violations: [{ path: "meshes.bad.memberSelector.matchExpressions[0]", message: `values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty (key "mesh")` }],
+        violations: [
+          {
+            path: "meshes.bad.memberSelector.matchExpressions[0]",
+            message: `values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty (key "mesh")`,
+          },
+        ],
       },
     ];
     for (const c of cases) {
@@ -151,9 +292,14 @@ describe("mesh", () => {
 
     it("gives the same result whatever the order of meshes and members", () => {
       const labels = fc.dictionary(fc.constantFrom("mesh", "region"), fc.constantFrom("a", "b"), { maxKeys: 2 });
-      const member = fc.tuple(fc.stringMatching(/^[a-e][0-9]$/), labels, fc.boolean()).map(([n, l, own]) => (own ? aks(n, l, "1.31") : kubeconfig(n, l, false)));
+      const member = fc
+        .tuple(fc.stringMatching(/^[a-e][0-9]$/), labels, fc.boolean())
+        .map(([n, l, own]) => (own ? aks(n, l, "1.31") : kubeconfig(n, l, false)));
       const spec = fc.tuple(fc.constantFrom("x", "y", "z"), labels).map(([n, matchLabels]) => mesh(n, { matchLabels }));
-      const input = fc.tuple(fc.uniqueArray(member, { selector: (m) => m.name, maxLength: 8 }), fc.uniqueArray(spec, { selector: (m) => m.name, maxLength: 3 }));
+      const input = fc.tuple(
+        fc.uniqueArray(member, { selector: (m) => m.name, maxLength: 8 }),
+        fc.uniqueArray(spec, { selector: (m) => m.name, maxLength: 3 }),
+      );
       fc.assert(
         fc.property(input, ([members, meshes]) => {
           const reversed = planMeshes([...meshes].reverse(), [...members].reverse(), 255);
@@ -172,7 +318,11 @@ describe("mesh", () => {
       ["513 characters do not", { matchLabels: { k: `${long}v` } }, undefined],
       ["two matchLabels entries are not expressible", { matchLabels: { a: "1", b: "2" } }, undefined],
       ["an empty selector is not expressible", {}, undefined],
-      ["matchExpressions are not expressible", { matchLabels: { a: "1" }, matchExpressions: [{ key: "b", operator: "Exists" }] }, undefined],
+      [
+        "matchExpressions are not expressible",
+        { matchLabels: { a: "1" }, matchExpressions: [{ key: "b", operator: "Exists" }] },
+        undefined,
+      ],
     ];
     for (const [name, selector, expected] of cases) it(name, () => assert.deepStrictEqual(azureByLabel(selector), expected));
   });
@@ -180,11 +330,24 @@ describe("mesh", () => {
   describe("meshPeers", () => {
     const plan: MeshPlan = { name: "demo", backend: "cilium", members: ["a", "b", "c"] };
     it("lists every other member, sorted by name, never the member itself; unknown parts stay absent", () => {
-      const endpoints: Record<string, MeshEndpoint> = { c: { port: 32381, ips: ["172.18.0.4"] }, a: { port: 2379, address: "a.example.com" }, b: { port: 2379 } };
+      const endpoints: Record<string, MeshEndpoint> = {
+        c: { port: 32381, ips: ["172.18.0.4"] },
+        a: { port: 2379, address: "a.example.com" },
+        b: { port: 2379 },
+      };
       assert.deepStrictEqual(meshPeers(plan, endpoints), {
-        a: [{ name: "b", port: 2379 }, { name: "c", port: 32381, ips: ["172.18.0.4"] }],
-        b: [{ name: "a", port: 2379, address: "a.example.com" }, { name: "c", port: 32381, ips: ["172.18.0.4"] }],
-        c: [{ name: "a", port: 2379, address: "a.example.com" }, { name: "b", port: 2379 }],
+        a: [
+          { name: "b", port: 2379 },
+          { name: "c", port: 32381, ips: ["172.18.0.4"] },
+        ],
+        b: [
+          { name: "a", port: 2379, address: "a.example.com" },
+          { name: "c", port: 32381, ips: ["172.18.0.4"] },
+        ],
+        c: [
+          { name: "a", port: 2379, address: "a.example.com" },
+          { name: "b", port: 2379 },
+        ],
       });
     });
 
@@ -193,7 +356,10 @@ describe("mesh", () => {
     });
 
     it("is symmetric for random meshes: every member lists exactly the others, each with its own endpoint", () => {
-      const endpoint = fc.record({ port: fc.integer({ min: 1, max: 65535 }), ips: fc.option(fc.array(fc.ipV4(), { minLength: 1, maxLength: 2 }), { nil: undefined }) });
+      const endpoint = fc.record({
+        port: fc.integer({ min: 1, max: 65535 }),
+        ips: fc.option(fc.array(fc.ipV4(), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+      });
       const members = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/), { maxLength: 12 });
       fc.assert(
         fc.property(members, fc.infiniteStream(endpoint), (unsorted, stream) => {
@@ -202,10 +368,19 @@ describe("mesh", () => {
           const peers = meshPeers({ name: "m", backend: "cilium", members: sorted }, endpoints);
           assert.deepStrictEqual(Object.keys(peers), sorted);
           for (const self of sorted) {
-            assert.deepStrictEqual(peers[self].map((p) => p.name), sorted.filter((n) => n !== self));
+            assert.deepStrictEqual(
+              peers[self].map((p) => p.name),
+              sorted.filter((n) => n !== self),
+            );
             for (const peer of peers[self]) {
-              assert.ok(peers[peer.name].some((back) => back.name === self), `${peer.name} lists ${self}`);
-              assert.deepStrictEqual({ ...peer, name: undefined }, { name: undefined, port: endpoints[peer.name].port, ...(endpoints[peer.name].ips && { ips: endpoints[peer.name].ips }) });
+              assert.ok(
+                peers[peer.name].some((back) => back.name === self),
+                `${peer.name} lists ${self}`,
+              );
+              assert.deepStrictEqual(
+                { ...peer, name: undefined },
+                { name: undefined, port: endpoints[peer.name].port, ...(endpoints[peer.name].ips && { ips: endpoints[peer.name].ips }) },
+              );
             }
           }
         }),
@@ -215,7 +390,11 @@ describe("mesh", () => {
 
   describe("meshWhatIf and renderMeshWhatIf", () => {
     const cilium: MeshPlan = { name: "demo", backend: "cilium", members: ["c1", "c3", "c4"] };
-    const facts = { c1: { clusterId: 1, address: "172.18.0.2:32380" }, c3: { clusterId: 3 }, c2: { clusterId: 2, address: "172.18.0.3:32379" } };
+    const facts = {
+      c1: { clusterId: 1, address: "172.18.0.2:32380" },
+      c3: { clusterId: 3 },
+      c2: { clusterId: 2, address: "172.18.0.3:32379" },
+    };
     const rows: MeshWhatIfRow[] = [
       { action: "Keep", name: "c1", clusterId: 1, address: "172.18.0.2:32380", state: "Connected" },
       { action: "Add", name: "c3", clusterId: 3, state: "Connecting" },
@@ -235,27 +414,74 @@ describe("mesh", () => {
     });
 
     it("rows: every member is an Add on the first run", () => {
-      assert.deepStrictEqual(meshWhatIf({ ...cilium, members: ["c1"] }, undefined, {}), [{ action: "Add", name: "c1", state: "Connecting" }]);
+      assert.deepStrictEqual(meshWhatIf({ ...cilium, members: ["c1"] }, undefined, {}), [
+        { action: "Add", name: "c1", state: "Connecting" },
+      ]);
     });
 
     const one: MeshPlan = { ...cilium, members: ["c1"] };
     const narrow = "ACTION  NAME  CLUSTER-ID  ADDRESS           MESH-MEMBERSHIP-STATE";
     const keepC1 = "Keep    c1    1           172.18.0.2:32380  Connected";
-    const KVSTOREMESH = "existing members: only clustermesh-apiserver restarts (its peer list and hostAliases change); Cilium agents keep running";
+    const KVSTOREMESH =
+      "existing members: only clustermesh-apiserver restarts (its peer list and hostAliases change); Cilium agents keep running";
     const renders: Array<{ name: string; plan: MeshPlan; rows: MeshWhatIfRow[]; chart: string; expected: string[] }> = [
-      { name: "a cilium mesh on chart 1.18 restarts only clustermesh-apiserver on existing members", plan: cilium, rows, chart: "1.18.12", expected: ["ClusterMesh demo (cilium): 3 members", ...table, KVSTOREMESH] },
-      { name: "a cilium mesh on chart 1.19 restarts only clustermesh-apiserver on existing members", plan: one, rows: [rows[0], rows[3]], chart: "1.19.6", expected: ["ClusterMesh demo (cilium): 1 member", narrow, keepC1, "Remove  c2    2           172.18.0.3:32379  Disconnecting", KVSTOREMESH] },
-      { name: "a cilium mesh on chart 1.20 updates the peer list in place", plan: cilium, rows, chart: "1.20.0", expected: ["ClusterMesh demo (cilium): 3 members", ...table, "existing members: peer list updated in place (cilium-host-aliases), no pod restarts"] },
-      { name: "nothing added or removed changes nothing", plan: one, rows: rows.slice(0, 1), chart: "1.18.12", expected: ["ClusterMesh demo (cilium): 1 member", narrow, keepC1, "no change on existing members"] },
+      {
+        name: "a cilium mesh on chart 1.18 restarts only clustermesh-apiserver on existing members",
+        plan: cilium,
+        rows,
+        chart: "1.18.12",
+        expected: ["ClusterMesh demo (cilium): 3 members", ...table, KVSTOREMESH],
+      },
+      {
+        name: "a cilium mesh on chart 1.19 restarts only clustermesh-apiserver on existing members",
+        plan: one,
+        rows: [rows[0], rows[3]],
+        chart: "1.19.6",
+        expected: [
+          "ClusterMesh demo (cilium): 1 member",
+          narrow,
+          keepC1,
+          "Remove  c2    2           172.18.0.3:32379  Disconnecting",
+          KVSTOREMESH,
+        ],
+      },
+      {
+        name: "a cilium mesh on chart 1.20 updates the peer list in place",
+        plan: cilium,
+        rows,
+        chart: "1.20.0",
+        expected: [
+          "ClusterMesh demo (cilium): 3 members",
+          ...table,
+          "existing members: peer list updated in place (cilium-host-aliases), no pod restarts",
+        ],
+      },
+      {
+        name: "nothing added or removed changes nothing",
+        plan: one,
+        rows: rows.slice(0, 1),
+        chart: "1.18.12",
+        expected: ["ClusterMesh demo (cilium): 1 member", narrow, keepC1, "no change on existing members"],
+      },
       {
         name: "a first run has no existing members to change",
-        plan: { ...cilium, members: ["c4"] }, rows: rows.slice(2, 3), chart: "1.20.0",
-        expected: ["ClusterMesh demo (cilium): 1 member", table[0], "Add     c4    (known after up)  (known after up)  Connecting", "no change on existing members"],
+        plan: { ...cilium, members: ["c4"] },
+        rows: rows.slice(2, 3),
+        chart: "1.20.0",
+        expected: [
+          "ClusterMesh demo (cilium): 1 member",
+          table[0],
+          "Add     c4    (known after up)  (known after up)  Connecting",
+          "no change on existing members",
+        ],
       },
       {
         name: "an azure-fleet mesh: Fleet applies the profile",
         plan: { name: "aks", backend: "azure-fleet", members: ["a1", "a2"] },
-        rows: [{ action: "Keep", name: "a1", clusterId: 4, address: "/subscriptions/s/rg/a1", state: "Connected" }, { action: "Add", name: "a2", state: "Connecting" }],
+        rows: [
+          { action: "Keep", name: "a1", clusterId: 4, address: "/subscriptions/s/rg/a1", state: "Connected" },
+          { action: "Add", name: "a2", state: "Connecting" },
+        ],
         chart: "not-a-chart",
         expected: [
           "ClusterMesh aks (azure-fleet): 2 members",
@@ -265,8 +491,19 @@ describe("mesh", () => {
           "Azure Fleet applies the profile: existing members stay Connected",
         ],
       },
-      { name: "an empty mesh prints the header only", plan: { ...cilium, members: [] }, rows: [], chart: "1.18.12", expected: ["ClusterMesh demo (cilium): 0 members", "ACTION  NAME  CLUSTER-ID  ADDRESS  MESH-MEMBERSHIP-STATE", "no change on existing members"] },
+      {
+        name: "an empty mesh prints the header only",
+        plan: { ...cilium, members: [] },
+        rows: [],
+        chart: "1.18.12",
+        expected: [
+          "ClusterMesh demo (cilium): 0 members",
+          "ACTION  NAME  CLUSTER-ID  ADDRESS  MESH-MEMBERSHIP-STATE",
+          "no change on existing members",
+        ],
+      },
     ];
-    for (const r of renders) it(`renders: ${r.name}`, () => assert.strictEqual(renderMeshWhatIf(r.plan, r.rows, r.chart), r.expected.join("\n")));
+    for (const r of renders)
+      it(`renders: ${r.name}`, () => assert.strictEqual(renderMeshWhatIf(r.plan, r.rows, r.chart), r.expected.join("\n")));
   });
 });

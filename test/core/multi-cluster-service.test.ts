@@ -15,8 +15,22 @@ import { crdValidator } from "../support/crd-schema";
 const SERVICE_EXPORTS = "fleet-networking_networking.fleet.azure.com_serviceexports.yaml";
 const MULTI_CLUSTER_SERVICES = "fleet-networking_networking.fleet.azure.com_multiclusterservices.yaml";
 
-const aks = (name: string, region: string): McsMemberFacts => ({ name, labels: { region }, provisioner: "aks", ciliumOwner: "aks", mesh: "prod", l2Announcements: false });
-const kind = (name: string, region: string, mesh = "demo"): McsMemberFacts => ({ name, labels: { region }, provisioner: "kind", ciliumOwner: "fleetmesh", mesh, l2Announcements: true });
+const aks = (name: string, region: string): McsMemberFacts => ({
+  name,
+  labels: { region },
+  provisioner: "aks",
+  ciliumOwner: "aks",
+  mesh: "prod",
+  l2Announcements: false,
+});
+const kind = (name: string, region: string, mesh = "demo"): McsMemberFacts => ({
+  name,
+  labels: { region },
+  provisioner: "kind",
+  ciliumOwner: "fleetmesh",
+  mesh,
+  l2Announcements: true,
+});
 
 // Azure Fleet's kuard demo: exported from the two east members, entry point on e1.
 const KUARD: MultiClusterServiceInput = {
@@ -39,7 +53,10 @@ const KIND_KUARD: MultiClusterServiceInput = {
 
 describe("planMultiClusterService", () => {
   it("realizes it with Fleet networking when the ingress member has AKS-managed Cilium", () => {
-    assert.deepEqual(planMultiClusterService(KUARD), { plan: { realization: "azure-fleet", ingress: "e1", exporters: ["e1", "e2"], ports: undefined }, violations: [] });
+    assert.deepEqual(planMultiClusterService(KUARD), {
+      plan: { realization: "azure-fleet", ingress: "e1", exporters: ["e1", "e2"], ports: undefined },
+      violations: [],
+    });
   });
 
   it("realizes it with a Cilium global service in the ingress member's mesh otherwise", () => {
@@ -70,24 +87,91 @@ describe("planMultiClusterService", () => {
     ],
     [
       "export port lists in another order (Fleet's conflict rule)",
-      { ...KUARD, ports: { e1: [{ name: "a", port: 1 }, { name: "b", port: 2 }], e2: [{ name: "b", port: 2 }, { name: "a", port: 1 }] } },
+      {
+        ...KUARD,
+        ports: {
+          e1: [
+            { name: "a", port: 1 },
+            { name: "b", port: 2 },
+          ],
+          e2: [
+            { name: "b", port: 2 },
+            { name: "a", port: 1 },
+          ],
+        },
+      },
       "ports",
       /"e1" exports \[a 1\/TCP, b 2\/TCP\]; "e2" exports \[b 2\/TCP, a 1\/TCP\].*in the same order/,
     ],
-    ["ports for a member that does not export", { ...KUARD, ports: { e1: [{ port: 80 }], e2: [{ port: 80 }], w1: [{ port: 80 }] } }, "ports.w1", /member "w1" is not an exporting member/],
-    ["an Azure Fleet service without a hub", { ...KUARD, azureFleetHub: false }, "fleet", /needs an Azure Fleet with a hub: set azureFleet/],
-    ["an exporting member without AKS-managed Cilium", { ...KUARD, members: [...KUARD.members, kind("k1", "east")] }, "exportFrom", /selects "k1", which is not an AKS member with AKS-managed Cilium, but ingressMember "e1" is/],
+    [
+      "ports for a member that does not export",
+      { ...KUARD, ports: { e1: [{ port: 80 }], e2: [{ port: 80 }], w1: [{ port: 80 }] } },
+      "ports.w1",
+      /member "w1" is not an exporting member/,
+    ],
+    [
+      "an Azure Fleet service without a hub",
+      { ...KUARD, azureFleetHub: false },
+      "fleet",
+      /needs an Azure Fleet with a hub: set azureFleet/,
+    ],
+    [
+      "an exporting member without AKS-managed Cilium",
+      { ...KUARD, members: [...KUARD.members, kind("k1", "east")] },
+      "exportFrom",
+      /selects "k1", which is not an AKS member with AKS-managed Cilium, but ingressMember "e1" is/,
+    ],
     ["a selector on an Azure Fleet", { ...KUARD, selector: { app: "kuard" } }, "selector", /selector is not used on an Azure Fleet/],
-    ["an ingress member that is not in the fleet", { ...KUARD, ingressMember: "nope" }, "ingressMember", /ingressMember "nope" is not a member of the fleet \("e1", "e2", "w1"\)/],
-    ["a selector that selects nothing", { ...KUARD, exportFrom: { matchLabels: { region: "north" } } }, "exportFrom", /selects no member of the fleet/],
-    ["an invalid selector", { ...KUARD, exportFrom: { matchExpressions: [{ key: "region", operator: "In", values: [] }] } }, "exportFrom", /is not a valid label selector/],
-    ["a service name the import cannot carry", { ...KUARD, serviceName: "Kuard" }, "serviceName", /"Kuard" is not a valid Service name: it must be a DNS-1035 label/],
-    ["Cilium: an exporting member outside the ingress member's mesh", { ...KIND_KUARD, members: [...KIND_KUARD.members.slice(0, 2), kind("c3", "east", "other")] }, "exportFrom", /selects "c3", outside mesh "demo" of ingressMember "c1"/],
-    ["Cilium: an ingress member in no mesh", { ...KIND_KUARD, members: [{ ...kind("c1", "west"), mesh: undefined }, ...KIND_KUARD.members.slice(1)] }, "ingressMember", /ingressMember "c1" is in no mesh/],
-    ["Cilium: a kind ingress member without kube-proxy replacement", { ...KIND_KUARD, members: [{ ...kind("c1", "west"), l2Announcements: false }, ...KIND_KUARD.members.slice(1)] }, "ingressMember", /cannot announce a LoadBalancer address: Cilium L2 announcements need kube-proxy replacement/],
+    [
+      "an ingress member that is not in the fleet",
+      { ...KUARD, ingressMember: "nope" },
+      "ingressMember",
+      /ingressMember "nope" is not a member of the fleet \("e1", "e2", "w1"\)/,
+    ],
+    [
+      "a selector that selects nothing",
+      { ...KUARD, exportFrom: { matchLabels: { region: "north" } } },
+      "exportFrom",
+      /selects no member of the fleet/,
+    ],
+    [
+      "an invalid selector",
+      { ...KUARD, exportFrom: { matchExpressions: [{ key: "region", operator: "In", values: [] }] } },
+      "exportFrom",
+      /is not a valid label selector/,
+    ],
+    [
+      "a service name the import cannot carry",
+      { ...KUARD, serviceName: "Kuard" },
+      "serviceName",
+      /"Kuard" is not a valid Service name: it must be a DNS-1035 label/,
+    ],
+    [
+      "Cilium: an exporting member outside the ingress member's mesh",
+      { ...KIND_KUARD, members: [...KIND_KUARD.members.slice(0, 2), kind("c3", "east", "other")] },
+      "exportFrom",
+      /selects "c3", outside mesh "demo" of ingressMember "c1"/,
+    ],
+    [
+      "Cilium: an ingress member in no mesh",
+      { ...KIND_KUARD, members: [{ ...kind("c1", "west"), mesh: undefined }, ...KIND_KUARD.members.slice(1)] },
+      "ingressMember",
+      /ingressMember "c1" is in no mesh/,
+    ],
+    [
+      "Cilium: a kind ingress member without kube-proxy replacement",
+      { ...KIND_KUARD, members: [{ ...kind("c1", "west"), l2Announcements: false }, ...KIND_KUARD.members.slice(1)] },
+      "ingressMember",
+      /cannot announce a LoadBalancer address: Cilium L2 announcements need kube-proxy replacement/,
+    ],
     ["Cilium: no selector", { ...KIND_KUARD, selector: undefined }, "selector", /selector is required without an Azure Fleet/],
     ["Cilium: no ports", { ...KIND_KUARD, ports: undefined }, "ports", /ports is required/],
-    ["Cilium: ports that differ between exporting members", { ...KIND_KUARD, ports: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } }, "ports", /Cilium merges a global service's backends per port name/],
+    [
+      "Cilium: ports that differ between exporting members",
+      { ...KIND_KUARD, ports: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } },
+      "ports",
+      /Cilium merges a global service's backends per port name/,
+    ],
   ];
   for (const [sentence, input, path, message] of refusals) {
     it(`refuses ${sentence}`, () => {
@@ -113,7 +197,11 @@ describe("planMultiClusterService", () => {
 describe("Fleet networking objects", () => {
   it("a ServiceExport with the Service's name, valid against the upstream v1beta1 CRD", () => {
     const manifest = serviceExportManifest("kuard-demo", "kuard");
-    assert.deepEqual(manifest, { apiVersion: "networking.fleet.azure.com/v1beta1", kind: "ServiceExport", metadata: { name: "kuard", namespace: "kuard-demo" } });
+    assert.deepEqual(manifest, {
+      apiVersion: "networking.fleet.azure.com/v1beta1",
+      kind: "ServiceExport",
+      metadata: { name: "kuard", namespace: "kuard-demo" },
+    });
     const validate = crdValidator(SERVICE_EXPORTS, "v1beta1");
     assert.ok(validate(manifest), JSON.stringify(validate.errors));
   });
@@ -124,17 +212,28 @@ describe("Fleet networking objects", () => {
     assert.deepEqual(internal, {
       apiVersion: "networking.fleet.azure.com/v1alpha1",
       kind: "MultiClusterService",
-      metadata: { name: "kuard", namespace: "kuard-demo", annotations: { "networking.fleet.azure.com/azure-load-balancer-internal": "true" } },
+      metadata: {
+        name: "kuard",
+        namespace: "kuard-demo",
+        annotations: { "networking.fleet.azure.com/azure-load-balancer-internal": "true" },
+      },
       spec: { serviceImport: { name: "kuard" } },
     });
     assert.deepEqual(multiClusterServiceManifest("kuard-demo", "kuard", false).metadata, { name: "kuard", namespace: "kuard-demo" });
-    for (const manifest of [internal, multiClusterServiceManifest("kuard-demo", "kuard", false)]) assert.ok(validate(manifest), JSON.stringify(validate.errors));
+    for (const manifest of [internal, multiClusterServiceManifest("kuard-demo", "kuard", false)])
+      assert.ok(validate(manifest), JSON.stringify(validate.errors));
   });
 
   it("the schema check has teeth: it refuses an import name the CRD's pattern does not allow, and a missing spec", () => {
     const validate = crdValidator(MULTI_CLUSTER_SERVICES, "v1alpha1");
-    assert.equal(validate({ ...multiClusterServiceManifest("kuard-demo", "kuard", false), spec: { serviceImport: { name: "Kuard" } } }), false);
-    assert.equal(validate({ apiVersion: "networking.fleet.azure.com/v1alpha1", kind: "MultiClusterService", metadata: { name: "kuard" } }), false);
+    assert.equal(
+      validate({ ...multiClusterServiceManifest("kuard-demo", "kuard", false), spec: { serviceImport: { name: "Kuard" } } }),
+      false,
+    );
+    assert.equal(
+      validate({ apiVersion: "networking.fleet.azure.com/v1alpha1", kind: "MultiClusterService", metadata: { name: "kuard" } }),
+      false,
+    );
   });
 });
 
@@ -159,7 +258,11 @@ describe("the Cilium realization's Services", () => {
       metadata: {
         name: "kuard",
         namespace: "kuard-demo",
-        annotations: { "lbipam.cilium.io/ips": "172.18.255.1", "lbipam.cilium.io/sharing-key": "fleetmesh-ingress", ...annotations("false") },
+        annotations: {
+          "lbipam.cilium.io/ips": "172.18.255.1",
+          "lbipam.cilium.io/sharing-key": "fleetmesh-ingress",
+          ...annotations("false"),
+        },
         labels: { "fleetmesh.io/ingress": "true" },
       },
       spec: { type: "LoadBalancer", ports: [exported] },
@@ -178,7 +281,10 @@ describe("the Cilium realization's Services", () => {
     const input = { ...KIND_KUARD, ingressMember: "a1", internal: true, members: [byocni, ...KIND_KUARD.members] };
     const own = planMultiClusterService(input).plan!;
     const services = ciliumMcsManifests(input, own as Extract<typeof own, { realization: "cilium" }>, undefined);
-    assert.deepEqual(services.a1.metadata.annotations, { "service.beta.kubernetes.io/azure-load-balancer-internal": "true", ...annotations("false") });
+    assert.deepEqual(services.a1.metadata.annotations, {
+      "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+      ...annotations("false"),
+    });
     assert.equal(services.a1.metadata.labels, undefined);
   });
 });
@@ -192,7 +298,8 @@ describe("helpers", () => {
     [{ loadBalancer: { ingress: [{ hostname: "kuard.example" }] } }, "kuard.example"],
   ];
   for (const [status, address] of statuses) {
-    it(`reads the address ${address ?? "(none yet)"} from ${JSON.stringify(status)}`, () => assert.equal(loadBalancerAddress(status), address));
+    it(`reads the address ${address ?? "(none yet)"} from ${JSON.stringify(status)}`, () =>
+      assert.equal(loadBalancerAddress(status), address));
   }
 
   it("finds ports another service already uses on a member's pinned address", () => {

@@ -1,5 +1,11 @@
 import { strict as assert } from "assert";
-import { CrossClusterPolicyInput, PolicyMemberFacts, crossClusterPolicies, crossClusterPolicyViolations, dnsEgressRule } from "../../components/core/services/network-policy";
+import {
+  CrossClusterPolicyInput,
+  PolicyMemberFacts,
+  crossClusterPolicies,
+  crossClusterPolicyViolations,
+  dnsEgressRule,
+} from "../../components/core/services/network-policy";
 
 const MEMBERS: PolicyMemberFacts[] = [
   { name: "c1", mesh: "demo" },
@@ -18,7 +24,9 @@ const XWING: CrossClusterPolicyInput = {
 };
 
 const KUBE_DNS = {
-  toEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": "kube-system", "k8s:k8s-app": "kube-dns", "io.cilium.k8s.policy.cluster": "c1" } }],
+  toEndpoints: [
+    { matchLabels: { "k8s:io.kubernetes.pod.namespace": "kube-system", "k8s:k8s-app": "kube-dns", "io.cilium.k8s.policy.cluster": "c1" } },
+  ],
   toPorts: [{ ports: [{ port: "53", protocol: "ANY" }], rules: { dns: [{ matchPattern: "*" }] } }],
 };
 
@@ -63,28 +71,51 @@ describe("crossClusterPolicies", () => {
       "names the peer's namespace when it is not the policy's",
       { to: { ...XWING.to, namespace: "empire" } },
       (placed) => {
-        assert.deepEqual((placed[0].manifest.spec.egress as any)[0].toEndpoints[0].matchLabels, { name: "rebel-base", "io.cilium.k8s.policy.cluster": "c2", "k8s:io.kubernetes.pod.namespace": "empire" });
+        assert.deepEqual((placed[0].manifest.spec.egress as any)[0].toEndpoints[0].matchLabels, {
+          name: "rebel-base",
+          "io.cilium.k8s.policy.cluster": "c2",
+          "k8s:io.kubernetes.pod.namespace": "empire",
+        });
         assert.equal(placed[1].manifest.metadata.namespace, "empire");
-        assert.deepEqual((placed[1].manifest.spec.ingress as any)[0].fromEndpoints[0].matchLabels, { name: "x-wing", "io.cilium.k8s.policy.cluster": "c1", "k8s:io.kubernetes.pod.namespace": "rebel-base-demo" });
+        assert.deepEqual((placed[1].manifest.spec.ingress as any)[0].fromEndpoints[0].matchLabels, {
+          name: "x-wing",
+          "io.cilium.k8s.policy.cluster": "c1",
+          "k8s:io.kubernetes.pod.namespace": "rebel-base-demo",
+        });
       },
     ],
     [
       "restricts both sides to the given ports",
       { ports: [{ port: 80 }, { port: 53, protocol: "UDP" }] },
       (placed) => {
-        const toPorts = [{ ports: [{ port: "80", protocol: "TCP" }, { port: "53", protocol: "UDP" }] }];
+        const toPorts = [
+          {
+            ports: [
+              { port: "80", protocol: "TCP" },
+              { port: "53", protocol: "UDP" },
+            ],
+          },
+        ];
         assert.deepEqual((placed[0].manifest.spec.egress as any)[0].toPorts, toPorts);
         assert.deepEqual((placed[1].manifest.spec.ingress as any)[0].toPorts, toPorts);
       },
     ],
     ["leaves DNS out when asked", { allowDns: false }, (placed) => assert.equal((placed[0].manifest.spec.egress as unknown[]).length, 1)],
-    ["carries a description", { description: "x-wing may land" }, (placed) => assert.ok(placed.every((p) => p.manifest.spec.description === "x-wing may land"))],
+    [
+      "carries a description",
+      { description: "x-wing may land" },
+      (placed) => assert.ok(placed.every((p) => p.manifest.spec.description === "x-wing may land")),
+    ],
     [
       "applies to every member of a side, each selector naming one cluster",
       { from: { ...XWING.from, member: ["c3", "c1"] }, to: { ...XWING.to, member: ["c2", "c3"] } },
       (placed) => {
-        assert.deepEqual(placed.map((p) => `${p.member}-${p.direction}`), ["c1-egress", "c3-egress", "c2-ingress", "c3-ingress"]);
-        const clusters = (selectors: Array<{ matchLabels: Record<string, string> }>) => selectors.map((s) => s.matchLabels["io.cilium.k8s.policy.cluster"]);
+        assert.deepEqual(
+          placed.map((p) => `${p.member}-${p.direction}`),
+          ["c1-egress", "c3-egress", "c2-ingress", "c3-ingress"],
+        );
+        const clusters = (selectors: Array<{ matchLabels: Record<string, string> }>) =>
+          selectors.map((s) => s.matchLabels["io.cilium.k8s.policy.cluster"]);
         assert.deepEqual(clusters((placed[1].manifest.spec.egress as any)[0].toEndpoints), ["c2", "c3"]);
         assert.deepEqual(clusters((placed[3].manifest.spec.ingress as any)[0].fromEndpoints), ["c1", "c3"]);
         assert.equal((placed[1].manifest.spec.endpointSelector as any).matchLabels["io.cilium.k8s.policy.cluster"], "c3");
@@ -99,23 +130,62 @@ describe("crossClusterPolicies", () => {
 describe("crossClusterPolicyViolations", () => {
   it("accepts the example, a policy inside one member, and any member list within one mesh", () => {
     assert.deepEqual(crossClusterPolicyViolations(XWING, MEMBERS), []);
-    assert.deepEqual(crossClusterPolicyViolations({ ...XWING, from: { ...XWING.from, member: "dc" }, to: { ...XWING.to, member: "dc" } }, MEMBERS), []);
-    assert.deepEqual(crossClusterPolicyViolations({ ...XWING, from: { ...XWING.from, member: ["c1", "c2"] }, to: { ...XWING.to, member: ["c2", "c3"] } }, MEMBERS), []);
+    assert.deepEqual(
+      crossClusterPolicyViolations({ ...XWING, from: { ...XWING.from, member: "dc" }, to: { ...XWING.to, member: "dc" } }, MEMBERS),
+      [],
+    );
+    assert.deepEqual(
+      crossClusterPolicyViolations(
+        { ...XWING, from: { ...XWING.from, member: ["c1", "c2"] }, to: { ...XWING.to, member: ["c2", "c3"] } },
+        MEMBERS,
+      ),
+      [],
+    );
   });
 
   const cases: Array<[string, Partial<CrossClusterPolicyInput>, string, RegExp]> = [
-    ["members in different meshes", { to: { ...XWING.to, member: "x1" } }, "to.member", /member "x1" \(in mesh "other"\) cannot be reached from member "c1" \(in mesh "demo"\): cross-cluster traffic/],
-    ["a member in no mesh", { from: { ...XWING.from, member: "dc" } }, "to.member", /member "c2" \(in mesh "demo"\) cannot be reached from member "dc" \(in no mesh\)/],
+    [
+      "members in different meshes",
+      { to: { ...XWING.to, member: "x1" } },
+      "to.member",
+      /member "x1" \(in mesh "other"\) cannot be reached from member "c1" \(in mesh "demo"\): cross-cluster traffic/,
+    ],
+    [
+      "a member in no mesh",
+      { from: { ...XWING.from, member: "dc" } },
+      "to.member",
+      /member "c2" \(in mesh "demo"\) cannot be reached from member "dc" \(in no mesh\)/,
+    ],
     ["an unknown member", { to: { ...XWING.to, member: "c9" } }, "to.member", /member "c9" is not a member of the fleet/],
     ["a member listed twice", { from: { ...XWING.from, member: ["c1", "c1"] } }, "from.member[1]", /member "c1" is listed twice/],
     ["no member", { from: { ...XWING.from, member: [] } }, "from.member", /must name at least one member/],
-    ["the cluster label among the labels", { to: { ...XWING.to, labels: { "io.cilium.k8s.policy.cluster": "c2" } } }, 'to.labels["io.cilium.k8s.policy.cluster"]', /fleetmesh always writes "io\.cilium\.k8s\.policy\.cluster" itself/],
-    ["the namespace label among the labels", { from: { ...XWING.from, labels: { "k8s:io.kubernetes.pod.namespace": "x" } } }, 'from.labels["k8s:io.kubernetes.pod.namespace"]', /is set from the peer's namespace/],
+    [
+      "the cluster label among the labels",
+      { to: { ...XWING.to, labels: { "io.cilium.k8s.policy.cluster": "c2" } } },
+      'to.labels["io.cilium.k8s.policy.cluster"]',
+      /fleetmesh always writes "io\.cilium\.k8s\.policy\.cluster" itself/,
+    ],
+    [
+      "the namespace label among the labels",
+      { from: { ...XWING.from, labels: { "k8s:io.kubernetes.pod.namespace": "x" } } },
+      'from.labels["k8s:io.kubernetes.pod.namespace"]',
+      /is set from the peer's namespace/,
+    ],
     ["a bad label key", { from: { ...XWING.from, labels: { "-x": "y" } } }, 'from.labels["-x"]', /label key "-x" is invalid/],
-    ["a bad label value", { from: { ...XWING.from, labels: { name: "x wing" } } }, 'from.labels["name"]', /label value "x wing" of key "name" is invalid/],
+    [
+      "a bad label value",
+      { from: { ...XWING.from, labels: { name: "x wing" } } },
+      'from.labels["name"]',
+      /label value "x wing" of key "name" is invalid/,
+    ],
     ["a bad namespace", { to: { ...XWING.to, namespace: "Rebels" } }, "to.namespace", /namespace "Rebels" is invalid/],
     ["a port out of range", { ports: [{ port: 0 }] }, "ports[0].port", /port 0 must be an integer in 1\.\.65535/],
-    ["an unknown protocol", { ports: [{ port: 53, protocol: "ICMP" as "ANY" }] }, "ports[0].protocol", /protocol "ICMP" must be one of TCP, UDP, SCTP, ANY/],
+    [
+      "an unknown protocol",
+      { ports: [{ port: 53, protocol: "ICMP" as "ANY" }] },
+      "ports[0].protocol",
+      /protocol "ICMP" must be one of TCP, UDP, SCTP, ANY/,
+    ],
     ["an empty port list", { ports: [] }, "ports", /leave it out to allow every port/],
     ["a name that is not a DNS subdomain", { name: "Allow_All" }, "name", /policy name "Allow_All" is invalid/],
   ];

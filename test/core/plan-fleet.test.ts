@@ -19,10 +19,19 @@ function kindMember(name: string, extra: Partial<PlannedMember> = {}): PlannedMe
     ciliumOwner: "fleetmesh",
     mesh: "demo",
     apiserver: { type: "NodePort" },
-    kind: { clusterName: `demo-${name}`, controlPlane: `demo-${name}-control-plane`, workers: 0, nodeLabels: { "fleetmesh.io/owner-stack": "org.proj.dev" } },
+    kind: {
+      clusterName: `demo-${name}`,
+      controlPlane: `demo-${name}-control-plane`,
+      workers: 0,
+      nodeLabels: { "fleetmesh.io/owner-stack": "org.proj.dev" },
+    },
     kubeProxyReplacement: true,
     l2Announcements: true,
-    allocationRequest: { name, needsNodePort: true, pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined } },
+    allocationRequest: {
+      name,
+      needsNodePort: true,
+      pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+    },
     ...extra,
   };
 }
@@ -50,7 +59,11 @@ describe("planFleet decides every member fact once", () => {
           apiserver: { type: "LoadBalancer", loadBalancerIP: "10.50.0.10" },
           kubeProxyReplacement: false,
           l2Announcements: false,
-          allocationRequest: { name: "dc", needsNodePort: false, pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined } },
+          allocationRequest: {
+            name: "dc",
+            needsNodePort: false,
+            pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+          },
         },
       ],
       meshes: [{ name: "demo", backend: "cilium", members: ["c1", "dc"], defaultGlobalNamespace: true, globalNamespaces: ["shop"] }],
@@ -59,7 +72,15 @@ describe("planFleet decides every member fact once", () => {
       name: "an AKS member with AKS-managed Cilium joins an Azure Fleet mesh, which shares only annotated namespaces",
       declaration: declaration({
         azureFleet: true,
-        members: [{ name: "e1", aks: { kubernetesVersion: "1.33" }, hasKubeconfig: false, labels: MESHED, taints: [{ key: "gpu", effect: "NoSchedule" }] }],
+        members: [
+          {
+            name: "e1",
+            aks: { kubernetesVersion: "1.33" },
+            hasKubeconfig: false,
+            labels: MESHED,
+            taints: [{ key: "gpu", effect: "NoSchedule" }],
+          },
+        ],
         meshes: [{ ...DEMO_MESH, defaultGlobalNamespace: true }],
       }),
       members: [
@@ -72,16 +93,36 @@ describe("planFleet decides every member fact once", () => {
           mesh: "demo",
           kubeProxyReplacement: false,
           l2Announcements: false,
-          allocationRequest: { name: "e1", needsNodePort: false, pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined } },
+          allocationRequest: {
+            name: "e1",
+            needsNodePort: false,
+            pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+          },
         },
       ],
-      meshes: [{ name: "demo", backend: "azure-fleet", members: ["e1"], defaultGlobalNamespace: false, globalNamespaces: [], byLabel: "mesh=demo" }],
+      meshes: [
+        {
+          name: "demo",
+          backend: "azure-fleet",
+          members: ["e1"],
+          defaultGlobalNamespace: false,
+          globalNamespaces: [],
+          byLabel: "mesh=demo",
+        },
+      ],
     },
     {
       name: "a kind member outside any mesh names its own cluster, pins its id and keeps kube-proxy when the fleet asks",
       declaration: declaration({
         cilium: { kubeProxyReplacement: false },
-        members: [{ name: "solo", kind: { clusterName: "my-solo", workers: 2, nodeImage: "kindest/node:v1.33.1" }, hasKubeconfig: false, clusterId: 9 }],
+        members: [
+          {
+            name: "solo",
+            kind: { clusterName: "my-solo", workers: 2, nodeImage: "kindest/node:v1.33.1" },
+            hasKubeconfig: false,
+            clusterId: 9,
+          },
+        ],
       }),
       members: [
         {
@@ -90,10 +131,20 @@ describe("planFleet decides every member fact once", () => {
           labels: {},
           taints: [],
           ciliumOwner: "fleetmesh",
-          kind: { clusterName: "my-solo", controlPlane: "my-solo-control-plane", workers: 2, nodeImage: "kindest/node:v1.33.1", nodeLabels: { "fleetmesh.io/owner-stack": "org.proj.dev" } },
+          kind: {
+            clusterName: "my-solo",
+            controlPlane: "my-solo-control-plane",
+            workers: 2,
+            nodeImage: "kindest/node:v1.33.1",
+            nodeLabels: { "fleetmesh.io/owner-stack": "org.proj.dev" },
+          },
           kubeProxyReplacement: false,
           l2Announcements: false,
-          allocationRequest: { name: "solo", needsNodePort: true, pins: { clusterId: 9, podCidr: undefined, serviceCidr: undefined, nodePort: undefined } },
+          allocationRequest: {
+            name: "solo",
+            needsNodePort: true,
+            pins: { clusterId: 9, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+          },
         },
       ],
       meshes: [],
@@ -115,7 +166,8 @@ describe("planFleet refuses what the arguments alone make impossible", () => {
       violations: [
         {
           path: "members.a.kind.clusterName",
-          message: 'kind cluster name "Prod_Fleet-a" (derived as <fleet>-<member>; set kind.clusterName to choose another) is invalid: kind cluster names must match ^[a-z0-9.-]+$',
+          message:
+            'kind cluster name "Prod_Fleet-a" (derived as <fleet>-<member>; set kind.clusterName to choose another) is invalid: kind cluster names must match ^[a-z0-9.-]+$',
         },
       ],
     },
@@ -127,7 +179,12 @@ describe("planFleet refuses what the arguments alone make impossible", () => {
           { name: "b", kind: { clusterName: "shared" }, hasKubeconfig: false },
         ],
       }),
-      violations: [{ path: "members.b.kind.clusterName", message: 'kind cluster name "shared" is used by members "a", "b": one kind cluster per member' }],
+      violations: [
+        {
+          path: "members.b.kind.clusterName",
+          message: 'kind cluster name "shared" is used by members "a", "b": one kind cluster per member',
+        },
+      ],
     },
   ];
   for (const { name, declaration: declared, violations } of cases) {
@@ -136,17 +193,26 @@ describe("planFleet refuses what the arguments alone make impossible", () => {
 });
 
 describe("allocateFleet and fleetState carry allocations across runs", () => {
-  const plan = planFleet(declaration({ members: [{ name: "a", kind: {}, hasKubeconfig: false, labels: MESHED, clusterId: 9 }], meshes: [DEMO_MESH] }));
+  const plan = planFleet(
+    declaration({ members: [{ name: "a", kind: {}, hasKubeconfig: false, labels: MESHED, clusterId: 9 }], meshes: [DEMO_MESH] }),
+  );
   const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
 
   it("refuses a pin that would renumber an existing member, naming it", () => {
     const result = allocateFleet(plan, { version: 1, members: { a: held } }, false);
-    assert.deepEqual(result.violations.map((v) => v.path), ["members.a.clusterId"]);
+    assert.deepEqual(
+      result.violations.map((v) => v.path),
+      ["members.a.clusterId"],
+    );
   });
 
   it("renumbers when allowed, and the state records the mesh's members", () => {
     const result = allocateFleet(plan, { version: 1, members: { a: held } }, true);
-    assert.deepEqual(fleetState(plan, result.allocations), { version: 1, members: { a: { ...held, clusterId: 9 } }, meshes: { demo: { members: ["a"] } } });
+    assert.deepEqual(fleetState(plan, result.allocations), {
+      version: 1,
+      members: { a: { ...held, clusterId: 9 } },
+      meshes: { demo: { members: ["a"] } },
+    });
   });
 });
 

@@ -22,7 +22,8 @@ const removed = (urn: string) => step("delete", urn, { reason: "removed" });
 const replacedOld = (urn: string) => step("delete", urn, { reason: "replaced" });
 
 const chain = [res("a"), res("b", ["a"]), res("c", ["b"])];
-const sized = (size: number, extra: Partial<NewResource> = {}) => res("b", ["a"], { inputs: { name: "b", size }, replaceOnChanges: ["size"], ...extra });
+const sized = (size: number, extra: Partial<NewResource> = {}) =>
+  res("b", ["a"], { inputs: { name: "b", size }, replaceOnChanges: ["size"], ...extra });
 
 interface Case {
   name: string;
@@ -78,7 +79,12 @@ const cases: Case[] = [
   {
     name: "with deleteBeforeReplace the old copy goes first, after the dependents its replacement would replace",
     olds: [res("a"), sized(1), res("c", ["b"], { propertyDependencies: { target: ["b"] }, replaceOnChanges: ["target"] }), res("d", ["b"])],
-    news: [res("a"), sized(2, { deleteBeforeReplace: true }), res("c", ["b"], { propertyDependencies: { target: ["b"] }, replaceOnChanges: ["target"] }), res("d", ["b"])],
+    news: [
+      res("a"),
+      sized(2, { deleteBeforeReplace: true }),
+      res("c", ["b"], { propertyDependencies: { target: ["b"] }, replaceOnChanges: ["target"] }),
+      res("d", ["b"]),
+    ],
     waves: [[same("a")], [replacedOld("c")], [replacedOld("b")], [replace("b", ["size"])], [replace("c"), same("d")]],
   },
   {
@@ -140,10 +146,22 @@ describe("running the steps", () => {
       events.push(`end ${s.op} ${s.urn}`);
     };
     const run = await runSteps(waves, { create: handler, delete: handler });
-    assert.deepEqual([run, events], [
-      { ran: waves.flat() },
-      ["start create a", "start create b", "end create a", "end create b", "start create c", "end create c", "start delete d", "end delete d"],
-    ]);
+    assert.deepEqual(
+      [run, events],
+      [
+        { ran: waves.flat() },
+        [
+          "start create a",
+          "start create b",
+          "end create a",
+          "end create b",
+          "start create c",
+          "end create c",
+          "start delete d",
+          "end delete d",
+        ],
+      ],
+    );
   });
 
   it("stops at the first failure: the rest of its wave finishes, no later wave starts", async () => {
@@ -154,7 +172,10 @@ describe("running the steps", () => {
         if (s.urn === "a") throw new Error("kind create failed");
       },
     });
-    assert.deepEqual([run.ran, run.failed?.step, (run.failed?.error as Error).message, started], [[create("b")], create("a"), "kind create failed", ["a", "b"]]);
+    assert.deepEqual(
+      [run.ran, run.failed?.step, (run.failed?.error as Error).message, started],
+      [[create("b")], create("a"), "kind create failed", ["a", "b"]],
+    );
   });
 
   it("takes an op without a handler as done", async () => {

@@ -33,13 +33,19 @@ describe("fleetmesh plan", function () {
   it("plans the kind example: the tree, both what-if tables, and Cilium values that pass the chart schema", async () => {
     const run = await runProgram(KIND_MESH);
     assert.match(renderTree(run), /^fleetmesh:index:Fleet {2}kind-mesh\n {2}tls:index\/privateKey:PrivateKey {2}kind-mesh-ca-key/);
-    assert.deepEqual(run.logs.map((l) => l.message.split("\n")[0]), ["Fleet kind-mesh: member allocation", "ClusterMesh demo (cilium): 2 members"]);
+    assert.deepEqual(
+      run.logs.map((l) => l.message.split("\n")[0]),
+      ["Fleet kind-mesh: member allocation", "ClusterMesh demo (cilium): 2 members"],
+    );
     const out = tmp();
     const files = writeManifests(run, out).map((f) => path.relative(out, f));
     assert.ok(files.includes(path.join("kind-mesh-cluster1", "helm-cilium-values.yaml")), files.join("\n"));
     const values = parse(fs.readFileSync(path.join(out, "kind-mesh-cluster1", "helm-cilium-values.yaml"), "utf8")) as Record<string, any>;
     assert.ok(chartValuesValidator("1.18.12")(values));
-    assert.deepEqual([values.tls.ca.key, values.clustermesh.config.clusters.map((c: { name: string }) => c.name)], ["[secret]", ["cluster2"]]);
+    assert.deepEqual(
+      [values.tls.ca.key, values.clustermesh.config.clusters.map((c: { name: string }) => c.name)],
+      ["[secret]", ["cluster2"]],
+    );
   });
 
   it("renders the AKS example's Fleet networking objects and ClusterResourcePlacement so they validate against the upstream CRDs", async () => {
@@ -47,8 +53,14 @@ describe("fleetmesh plan", function () {
     await plan({ program: path.resolve(__dirname, "../../programs/aks-fleet"), out }, () => undefined);
     const SCHEMAS: Record<string, [string, string]> = {
       "networking.fleet.azure.com/v1beta1/ServiceExport": ["fleet-networking_networking.fleet.azure.com_serviceexports.yaml", "v1beta1"],
-      "networking.fleet.azure.com/v1alpha1/MultiClusterService": ["fleet-networking_networking.fleet.azure.com_multiclusterservices.yaml", "v1alpha1"],
-      "placement.kubernetes-fleet.io/v1beta1/ClusterResourcePlacement": ["kubefleet_placement.kubernetes-fleet.io_clusterresourceplacements.yaml", "v1beta1"],
+      "networking.fleet.azure.com/v1alpha1/MultiClusterService": [
+        "fleet-networking_networking.fleet.azure.com_multiclusterservices.yaml",
+        "v1alpha1",
+      ],
+      "placement.kubernetes-fleet.io/v1beta1/ClusterResourcePlacement": [
+        "kubefleet_placement.kubernetes-fleet.io_clusterresourceplacements.yaml",
+        "v1beta1",
+      ],
     };
     const checked: string[] = [];
     for (const [file, text] of Object.entries(filesUnder(out))) {
@@ -77,7 +89,7 @@ describe("fleetmesh plan", function () {
     const lines: string[] = [];
     await plan({ program: KIND_MESH, out: tmp(), previous: path.join(first, "state.json") }, (t) => lines.push(t));
     const text = lines.join("\n");
-    assert.match(text, /cluster1  kind {9}1 {11}10\.0\.0\.0\/17 {4}10\.128\.0\.0\/20 {3}32000 {5}kept/);
+    assert.match(text, /cluster1 {2}kind {9}1 {11}10\.0\.0\.0\/17 {4}10\.128\.0\.0\/20 {3}32000 {5}kept/);
     assert.match(text, /Keep {4}cluster1/);
   });
 
@@ -90,30 +102,48 @@ describe("fleetmesh plan", function () {
     it(`refuses as --previous ${name}`, () => {
       const file = path.join(tmp(), "previous.json");
       if (content !== undefined) fs.writeFileSync(file, content);
-      assert.throws(() => readPreviousOutputs(file), (e: unknown) => e instanceof PreviousStateError && pattern.test(e.message));
+      assert.throws(
+        () => readPreviousOutputs(file),
+        (e: unknown) => e instanceof PreviousStateError && pattern.test(e.message),
+      );
     });
   }
 
   it("reads the stack outputs out of `pulumi stack export`", () => {
     const file = path.join(tmp(), "export.json");
     const outputs = { fleetState: { version: 1, members: {} } };
-    fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: [{ type: "pulumi:providers:kubernetes" }, { type: "pulumi:pulumi:Stack", outputs }] } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        version: 3,
+        deployment: { resources: [{ type: "pulumi:providers:kubernetes" }, { type: "pulumi:pulumi:Stack", outputs }] },
+      }),
+    );
     assert.deepEqual(readPreviousOutputs(file), outputs);
   });
 
   it("says clearly when the program does not exist or is not a Pulumi program", async () => {
     await assert.rejects(runProgram("programs/nowhere"), (e: unknown) => e instanceof ProgramError && /does not exist/.test(e.message));
-    await assert.rejects(runProgram(path.resolve(__dirname, "fixtures")), (e: unknown) => e instanceof ProgramError && /has no Pulumi.yaml/.test(e.message));
+    await assert.rejects(
+      runProgram(path.resolve(__dirname, "fixtures")),
+      (e: unknown) => e instanceof ProgramError && /has no Pulumi.yaml/.test(e.message),
+    );
   });
 
   it("passes a component's refusal through with its message", async () => {
-    await assert.rejects(runProgram(path.resolve(__dirname, "fixtures/refused-fleet")), (e: unknown) => e instanceof Error && /members\.default/.test(e.message));
+    await assert.rejects(
+      runProgram(path.resolve(__dirname, "fixtures/refused-fleet")),
+      (e: unknown) => e instanceof Error && /members\.default/.test(e.message),
+    );
   });
 
   it("never wipes an --out folder that is not a previous plan's, and replaces one that is", async () => {
     const project = tmp();
     fs.writeFileSync(path.join(project, "index.ts"), "// someone's work\n");
-    await assert.rejects(plan({ program: KIND_MESH, out: project }, () => undefined), (e: unknown) => e instanceof ProgramError && /holds no previous plan/.test(e.message));
+    await assert.rejects(
+      plan({ program: KIND_MESH, out: project }, () => undefined),
+      (e: unknown) => e instanceof ProgramError && /holds no previous plan/.test(e.message),
+    );
     assert.deepEqual(fs.readdirSync(project), ["index.ts"]);
     const out = tmp();
     await plan({ program: KIND_MESH, out }, () => undefined);
@@ -137,15 +167,30 @@ describe("fleetmesh plan", function () {
 
   it("reads plain stack config and leaves encrypted secrets unset", () => {
     const dir = tmp();
-    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  app:members: 4\n  app:name: east\n  app:token:\n    secure: AAABAxyz\n");
-    assert.deepEqual(stackConfig(dir, "dev"), { file: path.join(dir, "Pulumi.dev.yaml"), values: { "app:members": "4", "app:name": "east" }, secrets: ["app:token"] });
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.dev.yaml"),
+      "config:\n  app:members: 4\n  app:name: east\n  app:token:\n    secure: AAABAxyz\n",
+    );
+    assert.deepEqual(stackConfig(dir, "dev"), {
+      file: path.join(dir, "Pulumi.dev.yaml"),
+      values: { "app:members": "4", "app:name": "east" },
+      secrets: ["app:token"],
+    });
     assert.deepEqual(stackConfig(dir, "prod"), { values: {}, secrets: [] });
   });
 
   it("parses its command line, with clear errors", () => {
-    assert.deepEqual(parseArgs(["plan", "p", "--config", "members=3", "--config", "kind-mesh:ciliumVersion=1.20.0"]).config, { members: "3", "kind-mesh:ciliumVersion": "1.20.0" });
+    assert.deepEqual(parseArgs(["plan", "p", "--config", "members=3", "--config", "kind-mesh:ciliumVersion=1.20.0"]).config, {
+      members: "3",
+      "kind-mesh:ciliumVersion": "1.20.0",
+    });
     assert.throws(() => parseArgs(["plan", "p", "--config", "members"]), /--config members: expected <key>=<value>/);
-    assert.deepEqual(parseArgs(["plan", "programs/kind-mesh", "--previous", "s.json"]), { program: "programs/kind-mesh", previous: "s.json", stack: undefined, out: path.join(".plan-out", "kind-mesh") });
+    assert.deepEqual(parseArgs(["plan", "programs/kind-mesh", "--previous", "s.json"]), {
+      program: "programs/kind-mesh",
+      previous: "s.json",
+      stack: undefined,
+      out: path.join(".plan-out", "kind-mesh"),
+    });
     assert.throws(() => parseArgs(["plan"]), /usage: fleetmesh plan/);
     assert.throws(() => parseArgs(["plan", "a", "--bogus"]), /unknown option --bogus/);
     assert.throws(() => parseArgs(["plan", "a", "--out"]), /--out needs a value/);

@@ -30,7 +30,11 @@ const provider = (name: string, inputs: Record<string, unknown> = {}) => registr
 /** A provider reference as the SDK sends it: `<urn>::<id>` (the id unknown in preview). */
 const on = (name: string) => ({ provider: `${urn("pulumi:providers:kubernetes", name)}::04da6b54-80e4-46f7-96ec-b56ff0331ba9` });
 const namespace = (name: string, objectName: string, extra: Partial<Registration> = {}) =>
-  registration("kubernetes:core/v1:Namespace", name, { ...on("c1"), inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: objectName } }, ...extra });
+  registration("kubernetes:core/v1:Namespace", name, {
+    ...on("c1"),
+    inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: objectName } },
+    ...extra,
+  });
 const configMap = (name: string, metadata: Record<string, unknown>, providerName = "c1") =>
   registration("kubernetes:core/v1:ConfigMap", name, { ...on(providerName), inputs: { apiVersion: "v1", kind: "ConfigMap", metadata } });
 
@@ -51,15 +55,37 @@ describe("the plan's refusals", () => {
     [
       "two Namespaces of one name on one cluster are one object managed twice",
       [provider("c1"), namespace("apps-a", "apps"), namespace("apps-b", "apps")],
-      [shared(`Namespace 'apps' on '${C1}'`, [urn("kubernetes:core/v1:Namespace", "apps-a"), urn("kubernetes:core/v1:Namespace", "apps-b")])],
+      [
+        shared(`Namespace 'apps' on '${C1}'`, [
+          urn("kubernetes:core/v1:Namespace", "apps-a"),
+          urn("kubernetes:core/v1:Namespace", "apps-b"),
+        ]),
+      ],
     ],
     [
       "a cluster-scoped kind has no namespace, whatever its metadata says",
-      [provider("c1"), namespace("apps-a", "apps"), namespace("apps-b", "apps", { inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "apps", namespace: "x" } } })],
-      [shared(`Namespace 'apps' on '${C1}'`, [urn("kubernetes:core/v1:Namespace", "apps-a"), urn("kubernetes:core/v1:Namespace", "apps-b")])],
+      [
+        provider("c1"),
+        namespace("apps-a", "apps"),
+        namespace("apps-b", "apps", { inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "apps", namespace: "x" } } }),
+      ],
+      [
+        shared(`Namespace 'apps' on '${C1}'`, [
+          urn("kubernetes:core/v1:Namespace", "apps-a"),
+          urn("kubernetes:core/v1:Namespace", "apps-b"),
+        ]),
+      ],
     ],
-    ["one name in two namespaces is two objects", [provider("c1"), configMap("a", { name: "s", namespace: "x" }), configMap("b", { name: "s", namespace: "y" })], []],
-    ["one object on two clusters is two objects", [provider("c1"), provider("c2"), configMap("a", { name: "s" }, "c1"), configMap("b", { name: "s" }, "c2")], []],
+    [
+      "one name in two namespaces is two objects",
+      [provider("c1"), configMap("a", { name: "s", namespace: "x" }), configMap("b", { name: "s", namespace: "y" })],
+      [],
+    ],
+    [
+      "one object on two clusters is two objects",
+      [provider("c1"), provider("c2"), configMap("a", { name: "s" }, "c1"), configMap("b", { name: "s" }, "c2")],
+      [],
+    ],
     [
       "a namespaced object without a namespace lands in default",
       [provider("c1"), configMap("a", { name: "s" }), configMap("b", { name: "s", namespace: "default" })],
@@ -67,21 +93,47 @@ describe("the plan's refusals", () => {
     ],
     [
       "a namespaced object without a namespace lands in its provider's namespace when it has one",
-      [provider("c1", { namespace: "apps" }), configMap("a", { name: "s" }), configMap("b", { name: "s", namespace: "apps" }), configMap("c", { name: "s", namespace: "default" })],
+      [
+        provider("c1", { namespace: "apps" }),
+        configMap("a", { name: "s" }),
+        configMap("b", { name: "s", namespace: "apps" }),
+        configMap("c", { name: "s", namespace: "default" }),
+      ],
       [shared(`ConfigMap 'apps/s' on '${C1}'`, [urn("kubernetes:core/v1:ConfigMap", "a"), urn("kubernetes:core/v1:ConfigMap", "b")])],
     ],
     [
       "a ConfigGroup's objs are objects it manages",
       [
         provider("c1"),
-        registration("kubernetes:yaml/v2:ConfigGroup", "group", { custom: false, remote: true, ...on("c1"), inputs: { objs: [{ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" } }] } }),
-        registration("kubernetes:apps/v1:Deployment", "web", { ...on("c1"), inputs: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" } } }),
+        registration("kubernetes:yaml/v2:ConfigGroup", "group", {
+          custom: false,
+          remote: true,
+          ...on("c1"),
+          inputs: { objs: [{ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" } }] },
+        }),
+        registration("kubernetes:apps/v1:Deployment", "web", {
+          ...on("c1"),
+          inputs: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" } },
+        }),
       ],
-      [shared(`apps/Deployment 'shop/web' on '${C1}'`, [urn("kubernetes:yaml/v2:ConfigGroup", "group"), urn("kubernetes:apps/v1:Deployment", "web")])],
+      [
+        shared(`apps/Deployment 'shop/web' on '${C1}'`, [
+          urn("kubernetes:yaml/v2:ConfigGroup", "group"),
+          urn("kubernetes:apps/v1:Deployment", "web"),
+        ]),
+      ],
     ],
     [
       "a Patch resource shares its object by design, and a read manages nothing",
-      [provider("c1"), namespace("apps", "apps"), registration("kubernetes:core/v1:NamespacePatch", "labels", { ...on("c1"), inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "apps" } } }), namespace("existing", "apps", { read: true })],
+      [
+        provider("c1"),
+        namespace("apps", "apps"),
+        registration("kubernetes:core/v1:NamespacePatch", "labels", {
+          ...on("c1"),
+          inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "apps" } },
+        }),
+        namespace("existing", "apps", { read: true }),
+      ],
       [],
     ],
     [
@@ -91,7 +143,11 @@ describe("the plan's refusals", () => {
         registration("kubernetes:yaml/v2:ConfigGroup", "group", { custom: false, remote: true }),
         registration("kubernetes:core/v1:Namespace", "existing", { read: true }),
       ],
-      [defaultProvider(urn("kubernetes:helm.sh/v3:Release", "cilium")), defaultProvider(urn("kubernetes:yaml/v2:ConfigGroup", "group")), defaultProvider(urn("kubernetes:core/v1:Namespace", "existing"))],
+      [
+        defaultProvider(urn("kubernetes:helm.sh/v3:Release", "cilium")),
+        defaultProvider(urn("kubernetes:yaml/v2:ConfigGroup", "group")),
+        defaultProvider(urn("kubernetes:core/v1:Namespace", "existing")),
+      ],
     ],
     [
       "the provider itself and local Kubernetes components need no provider",
@@ -100,7 +156,13 @@ describe("the plan's refusals", () => {
     ],
     [
       "all three mistakes are reported together, duplicate URNs first",
-      [provider("c1"), registration("kubernetes:core/v1:Namespace", "loose"), configMap("a", { name: "s" }), configMap("b", { name: "s" }), provider("c1")],
+      [
+        provider("c1"),
+        registration("kubernetes:core/v1:Namespace", "loose"),
+        configMap("a", { name: "s" }),
+        configMap("b", { name: "s" }),
+        provider("c1"),
+      ],
       [
         duplicate(C1),
         shared(`ConfigMap 'default/s' on '${C1}'`, [urn("kubernetes:core/v1:ConfigMap", "a"), urn("kubernetes:core/v1:ConfigMap", "b")]),
@@ -138,33 +200,52 @@ describe("the plan refuses programs `pulumi up` would not deploy", function () {
   it("refuses a GlobalService declared twice, naming its URN (its children's follow)", async () => {
     const problems = await refusal("duplicate-global-service");
     assert.deepEqual(
-      [problems[0], problems.filter((p) => !/^Duplicate resource URN 'urn:pulumi:plan::duplicate-global-service::fleetmesh:index:GlobalService\$/.test(p))],
+      [
+        problems[0],
+        problems.filter(
+          (p) => !/^Duplicate resource URN 'urn:pulumi:plan::duplicate-global-service::fleetmesh:index:GlobalService\$/.test(p),
+        ),
+      ],
       [duplicate("urn:pulumi:plan::duplicate-global-service::fleetmesh:index:GlobalService::web"), [problems[0]]],
     );
   });
 
   it("refuses two resources managing one Namespace on one member", async () => {
     const ns = (name: string) => `urn:pulumi:plan::shared-kubernetes-object::kubernetes:core/v1:Namespace::${name}`;
-    assert.deepEqual(await refusal("shared-kubernetes-object"), [shared("Namespace 'apps' on '<member provider>'", [ns("apps-a"), ns("apps-b")])]);
+    assert.deepEqual(await refusal("shared-kubernetes-object"), [
+      shared("Namespace 'apps' on '<member provider>'", [ns("apps-a"), ns("apps-b")]),
+    ]);
   });
 
   it("refuses a Kubernetes resource on the default provider", async () => {
-    assert.deepEqual(await refusal("default-provider"), [defaultProvider("urn:pulumi:plan::default-provider::kubernetes:core/v1:Namespace::loose")]);
+    assert.deepEqual(await refusal("default-provider"), [
+      defaultProvider("urn:pulumi:plan::default-provider::kubernetes:core/v1:Namespace::loose"),
+    ]);
   });
 
   it("plans two fleets whose members share names, every URN once", async () => {
     const run = await runProgram(fixture("two-fleets"));
     const urns = run.resources.map((r) => r.urn);
-    assert.deepEqual(urns.filter((u, i) => urns.indexOf(u) !== i), []);
-    const kindClusters = run.resources.filter((r) => r.name.endsWith("-kind-cluster")).map((r) => r.inputs.delete).sort();
-    assert.deepEqual(kindClusters, ["dev-a", "dev-b", "stage-a", "stage-b"].map((c) => `kind delete cluster --name '${c}'`));
+    assert.deepEqual(
+      urns.filter((u, i) => urns.indexOf(u) !== i),
+      [],
+    );
+    const kindClusters = run.resources
+      .filter((r) => r.name.endsWith("-kind-cluster"))
+      .map((r) => r.inputs.delete)
+      .sort();
+    assert.deepEqual(
+      kindClusters,
+      ["dev-a", "dev-b", "stage-a", "stage-b"].map((c) => `kind delete cluster --name '${c}'`),
+    );
   });
 
   it("fails with the fleet's refusal when the previous run's state forbids the plan, naming the member", async () => {
     const held = { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 };
     await assert.rejects(
       runProgram(fixture("renumbered-fleet"), { previousOutputs: { renumFleetState: { version: 1, members: { a: held } } } }),
-      (error: unknown) => error instanceof ProgramError && /Fleet "renum": 1 problem\(s\)/.test(error.message) && /members\.a\.clusterId/.test(error.message),
+      (error: unknown) =>
+        error instanceof ProgramError && /Fleet "renum": 1 problem\(s\)/.test(error.message) && /members\.a\.clusterId/.test(error.message),
     );
   });
 
@@ -172,7 +253,10 @@ describe("the plan refuses programs `pulumi up` would not deploy", function () {
     const u = (type: string, name: string) => `urn:pulumi:plan::three-mistakes::${type}::${name}`;
     assert.deepEqual(await refusal("three-mistakes"), [
       duplicate(u("kubernetes:core/v1:Namespace", "twice")),
-      shared("ConfigMap 'default/settings' on '<member provider>'", [u("kubernetes:core/v1:ConfigMap", "settings-a"), u("kubernetes:core/v1:ConfigMap", "settings-b")]),
+      shared("ConfigMap 'default/settings' on '<member provider>'", [
+        u("kubernetes:core/v1:ConfigMap", "settings-a"),
+        u("kubernetes:core/v1:ConfigMap", "settings-b"),
+      ]),
       defaultProvider(u("kubernetes:core/v1:Namespace", "ambient")),
     ]);
   });
@@ -204,8 +288,28 @@ describe("planned resources", function () {
     assert.deepEqual(
       run.resources.map(({ inputs: _inputs, ...rest }) => rest),
       [
-        { type: "steps:index:Group", name: "group", urn: group, parent: undefined, parentUrn: u("pulumi:pulumi:Stack", "steps-program-plan"), provider: undefined, dependencies: [], propertyDependencies: {}, custom: false },
-        { type: "pulumi:providers:command", name: "shell", urn: shell, parent: "steps:index:Group::group", parentUrn: group, provider: undefined, dependencies: [], propertyDependencies: {}, custom: true },
+        {
+          type: "steps:index:Group",
+          name: "group",
+          urn: group,
+          parent: undefined,
+          parentUrn: u("pulumi:pulumi:Stack", "steps-program-plan"),
+          provider: undefined,
+          dependencies: [],
+          propertyDependencies: {},
+          custom: false,
+        },
+        {
+          type: "pulumi:providers:command",
+          name: "shell",
+          urn: shell,
+          parent: "steps:index:Group::group",
+          parentUrn: group,
+          provider: undefined,
+          dependencies: [],
+          propertyDependencies: {},
+          custom: true,
+        },
         command("first", first, [], {}),
         command("second", second, [first], { create: [first] }),
         command("third", third, [second], {}),
@@ -261,14 +365,23 @@ describe("FakeCloud", () => {
     });
     assert.deepEqual(cloud.inputsNamed("test:index:Box", "a"), {});
     assert.throws(() => cloud.inputsNamed("test:index:Thing", "t"), {
-      message: "2 resources of type test:index:Thing are named t: urn:pulumi:dev::app::test:index:Box$test:index:Thing::t, urn:pulumi:dev::app::test:index:Thing::t",
+      message:
+        "2 resources of type test:index:Thing are named t: urn:pulumi:dev::app::test:index:Box$test:index:Thing::t, urn:pulumi:dev::app::test:index:Thing::t",
     });
   });
 
   const urns: Array<[string, string | undefined, string]> = [
     ["a resource without a parent has its own type only", undefined, "urn:pulumi:dev::app::test:index:Thing::t"],
-    ["a child of the root stack leaves the stack's type out", "urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev", "urn:pulumi:dev::app::test:index:Thing::t"],
-    ["a grandchild carries its parent's whole type chain", "urn:pulumi:dev::app::test:index:Box$test:index:Crate::c", "urn:pulumi:dev::app::test:index:Box$test:index:Crate$test:index:Thing::t"],
+    [
+      "a child of the root stack leaves the stack's type out",
+      "urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev",
+      "urn:pulumi:dev::app::test:index:Thing::t",
+    ],
+    [
+      "a grandchild carries its parent's whole type chain",
+      "urn:pulumi:dev::app::test:index:Box$test:index:Crate::c",
+      "urn:pulumi:dev::app::test:index:Box$test:index:Crate$test:index:Thing::t",
+    ],
   ];
   for (const [name, parent, expected] of urns) {
     it(`gives the engine's URN: ${name}`, () => assert.equal(engineUrn("dev", "app", parent, "test:index:Thing", "t"), expected));

@@ -17,10 +17,14 @@ const MEMBERS: Array<[string, MemberDeclaration]> = [
 async function planned(order: number[]) {
   const args: FleetArgs = {
     members: Object.fromEntries(order.map((i) => MEMBERS[i])),
-    meshes: Object.fromEntries((order[0] % 2 === 0 ? ["a", "b"] : ["b", "a"]).map((m) => [m, { memberSelector: { matchLabels: { mesh: m } } }])),
+    meshes: Object.fromEntries(
+      (order[0] % 2 === 0 ? ["a", "b"] : ["b", "a"]).map((m) => [m, { memberSelector: { matchLabels: { mesh: m } } }]),
+    ),
   };
   const { fleet, records } = await deploy("shuffle", args);
-  const values = Object.fromEntries(records.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => [r.name, r.inputs.values]));
+  const values = Object.fromEntries(
+    records.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => [r.name, r.inputs.values]),
+  );
   return { state: await settle(fleet.state), values };
 }
 

@@ -27,7 +27,10 @@ describe("no secret leaks in the example programs", function () {
       const run = await runProgram(path.resolve(__dirname, "../../programs", program), { raw: true });
       const found = run.resources.flatMap((r) => leaks(r.rawInputs, `${r.type}::${r.name}`));
       assert.deepEqual(found, []);
-      assert.ok(run.resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release" || r.type === "azure-native:containerservice:ManagedCluster"), "the walk saw the resources that carry keys");
+      assert.ok(
+        run.resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release" || r.type === "azure-native:containerservice:ManagedCluster"),
+        "the walk saw the resources that carry keys",
+      );
       assert.deepEqual(leaks(run.outputs, "outputs"), []);
     });
   }

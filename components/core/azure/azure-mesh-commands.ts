@@ -79,7 +79,11 @@ export function meshTeardownScript(target: MeshProfileTarget): string {
  * removes the mesh label only if it still selects this mesh (labels set by later runs are kept),
  * applies, and waits until the member has left.
  */
-export function memberDetachScript(target: MeshProfileTarget, member: { name: string; resourceId: string; apiVersion: string }, byLabel: string): string {
+export function memberDetachScript(
+  target: MeshProfileTarget,
+  member: { name: string; resourceId: string; apiVersion: string },
+  byLabel: string,
+): string {
   const [labelKey, labelValue] = byLabel.split("=");
   const newLabels = `az resource show --ids ${member.resourceId} --api-version ${member.apiVersion} --query properties.labels -o json | ${labelsWithoutMeshLabel(labelKey, labelValue, member.name)}`;
   const relabel = `az fleet member update --resource-group ${target.resourceGroupName} --fleet-name ${target.fleetName} --name ${member.name} --labels`;

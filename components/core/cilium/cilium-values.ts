@@ -29,8 +29,7 @@ export interface CiliumPeer {
 
 /** The clustermesh-apiserver Service of this member (`clustermesh.apiserver.service.*` in values.yaml). */
 export type ClusterMeshApiserverService =
-  | { type: "NodePort"; nodePort: number }
-  | { type: "LoadBalancer"; loadBalancerIP?: string; annotations?: Record<string, string> };
+  { type: "NodePort"; nodePort: number } | { type: "LoadBalancer"; loadBalancerIP?: string; annotations?: Record<string, string> };
 
 /** Mesh membership of one member. */
 export interface CiliumClusterMeshInput {
@@ -142,7 +141,10 @@ function checkClusterName(field: string, name: string): void {
   if (typeof name !== "string" || name.length === 0) throw fail(field, `${quote(name)} must be a non-empty string`);
   if (name.length > CLUSTER_NAME_MAX) throw fail(field, `${quote(name)} must not be more than ${CLUSTER_NAME_MAX} characters`);
   if (!CLUSTER_NAME_PATTERN.test(name)) {
-    throw fail(field, `${quote(name)} must consist of lower case alphanumeric characters and '-', and start and end with an alphanumeric character`);
+    throw fail(
+      field,
+      `${quote(name)} must consist of lower case alphanumeric characters and '-', and start and end with an alphanumeric character`,
+    );
   }
 }
 
@@ -159,7 +161,10 @@ function checkIdentity(input: CiliumValuesInput): void {
   }
   if (input.clusterName === "default" && clusterId !== 0) {
     // The chart (templates/validate.yaml) and the agent (pkg/clustermesh/types/option.go) both refuse it.
-    throw fail("clusterName", `"default" cannot be used with clusterId ${clusterId}: Cilium accepts the default cluster name only with cluster id 0`);
+    throw fail(
+      "clusterName",
+      `"default" cannot be used with clusterId ${clusterId}: Cilium accepts the default cluster name only with cluster id 0`,
+    );
   }
 }
 
@@ -217,7 +222,10 @@ function ipamValues(input: CiliumValuesInput): HelmValues {
   const podCidr = requireCidr("podCidr", input.podCidr);
   if (input.provisioner === "kind") return { ipam: { mode: "kubernetes" } };
   if (podCidr.prefix > CLUSTER_POOL_MASK_SIZE) {
-    throw fail("podCidr", `${quote(input.podCidr)} must be a /${CLUSTER_POOL_MASK_SIZE} or larger: cluster-pool gives every node a /${CLUSTER_POOL_MASK_SIZE}`);
+    throw fail(
+      "podCidr",
+      `${quote(input.podCidr)} must be a /${CLUSTER_POOL_MASK_SIZE} or larger: cluster-pool gives every node a /${CLUSTER_POOL_MASK_SIZE}`,
+    );
   }
   // The values.yaml default ["10.0.0.0/8"] would overlap on every member; pod CIDRs must be disjoint (the setup guide).
   const ipam = { mode: "cluster-pool", operator: { clusterPoolIPv4PodCIDRList: [input.podCidr] } };
@@ -230,7 +238,8 @@ function datapathValues(input: CiliumValuesInput): HelmValues {
   const routingMode = input.routingMode ?? "tunnel";
   const tunnelProtocol = input.tunnelProtocol ?? "vxlan";
   if (routingMode !== "tunnel" && routingMode !== "native") throw fail("routingMode", `${quote(routingMode)} must be "tunnel" or "native"`);
-  if (tunnelProtocol !== "vxlan" && tunnelProtocol !== "geneve") throw fail("tunnelProtocol", `${quote(tunnelProtocol)} must be "vxlan" or "geneve"`);
+  if (tunnelProtocol !== "vxlan" && tunnelProtocol !== "geneve")
+    throw fail("tunnelProtocol", `${quote(tunnelProtocol)} must be "vxlan" or "geneve"`);
   if (routingMode === "tunnel") {
     if (input.ipv4NativeRoutingCIDR !== undefined) throw fail("ipv4NativeRoutingCIDR", `is only used with routingMode "native"`);
     return { routingMode, tunnelProtocol };
@@ -256,10 +265,12 @@ function isPort(value: unknown): value is number {
 /** Without kube-proxy the agents need the API server address (`k8sServiceHost` / `k8sServicePort` in values.yaml). */
 function kubeProxyValues(input: CiliumValuesInput): HelmValues {
   const { k8sServiceHost: host, k8sServicePort: port } = input;
-  if (typeof input.kubeProxyReplacement !== "boolean") throw fail("kubeProxyReplacement", `${quote(input.kubeProxyReplacement)} must be a boolean`);
+  if (typeof input.kubeProxyReplacement !== "boolean")
+    throw fail("kubeProxyReplacement", `${quote(input.kubeProxyReplacement)} must be a boolean`);
   if (input.kubeProxyReplacement && host === undefined) throw fail("k8sServiceHost", "is required when kubeProxyReplacement is true");
   if (input.kubeProxyReplacement && port === undefined) throw fail("k8sServicePort", "is required when kubeProxyReplacement is true");
-  if (host !== undefined && (typeof host !== "string" || host.length === 0)) throw fail("k8sServiceHost", `${quote(host)} must be a non-empty string`);
+  if (host !== undefined && (typeof host !== "string" || host.length === 0))
+    throw fail("k8sServiceHost", `${quote(host)} must be a non-empty string`);
   if (port !== undefined && host === undefined) throw fail("k8sServicePort", "is given without k8sServiceHost");
   if (port !== undefined && !isPort(port)) throw fail("k8sServicePort", `${quote(port)} must be an integer in 1..65535`);
   // Booleans, not the legacy "strict"/"partial"/"disabled" strings.
@@ -272,7 +283,8 @@ function kubeProxyValues(input: CiliumValuesInput): HelmValues {
 function l2AnnouncementValues(input: CiliumValuesInput, features: CiliumChartFeatures): HelmValues {
   if (input.l2announcements === undefined || input.l2announcements === false) return {};
   if (input.l2announcements !== true) throw fail("l2announcements", `${quote(input.l2announcements)} must be a boolean`);
-  if (!input.kubeProxyReplacement) throw fail("l2announcements", "needs kubeProxyReplacement: L2 announcements run in the kube-proxy replacement datapath");
+  if (!input.kubeProxyReplacement)
+    throw fail("l2announcements", "needs kubeProxyReplacement: L2 announcements run in the kube-proxy replacement datapath");
   return features.l2announcements ? { l2announcements: { enabled: true } } : {};
 }
 
@@ -331,7 +343,8 @@ function clustermeshValues(input: CiliumValuesInput, features: CiliumChartFeatur
 
 function serviceValues(provisioner: Provisioner, service: ClusterMeshApiserverService): HelmValues {
   if (service?.type === "NodePort") {
-    if (!isPort(service.nodePort)) throw fail("clustermesh.apiserverService.nodePort", `${quote(service.nodePort)} must be an integer in 1..65535`);
+    if (!isPort(service.nodePort))
+      throw fail("clustermesh.apiserverService.nodePort", `${quote(service.nodePort)} must be an integer in 1..65535`);
     return { type: "NodePort", nodePort: service.nodePort };
   }
   if (service?.type !== "LoadBalancer") {
@@ -340,7 +353,8 @@ function serviceValues(provisioner: Provisioner, service: ClusterMeshApiserverSe
   }
   const values: HelmValues = { type: "LoadBalancer" };
   if (service.loadBalancerIP !== undefined) {
-    if (isIP(service.loadBalancerIP) === 0) throw fail("clustermesh.apiserverService.loadBalancerIP", `${quote(service.loadBalancerIP)} must be an IP address`);
+    if (isIP(service.loadBalancerIP) === 0)
+      throw fail("clustermesh.apiserverService.loadBalancerIP", `${quote(service.loadBalancerIP)} must be an IP address`);
     values.loadBalancerIP = service.loadBalancerIP; // a pinned address lets every member's values be computed in one pass
   }
   // An internal LB on AKS unless the caller says otherwise (as the cilium CLI's `enable` does).
@@ -351,7 +365,9 @@ function serviceValues(provisioner: Provisioner, service: ClusterMeshApiserverSe
 }
 
 function peerEntry(peer: CiliumPeer): HelmValues {
-  return peer.ips !== undefined ? { name: peer.name, port: peer.port, ips: [...peer.ips] } : { name: peer.name, port: peer.port, address: peer.address };
+  return peer.ips !== undefined
+    ? { name: peer.name, port: peer.port, ips: [...peer.ips] }
+    : { name: peer.name, port: peer.port, address: peer.address };
 }
 
 /**
@@ -364,12 +380,16 @@ function checkPeers(input: CiliumValuesInput, mesh: CiliumClusterMeshInput, feat
   mesh.peers.forEach((peer, index) => {
     const field = `clustermesh.peers[${index}]`;
     checkPeer(field, peer);
-    if (peer.name === input.clusterName) throw fail(`${field}.name`, `${quote(peer.name)} is the member itself: peers are the other members only`);
+    if (peer.name === input.clusterName)
+      throw fail(`${field}.name`, `${quote(peer.name)} is the member itself: peers are the other members only`);
     if (seen.has(peer.name)) throw fail(`${field}.name`, `${quote(peer.name)} is listed twice`);
     seen.add(peer.name);
   });
   if (mesh.peers.length + 1 > input.maxConnectedClusters) {
-    throw fail("clustermesh.peers", `has ${mesh.peers.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`);
+    throw fail(
+      "clustermesh.peers",
+      `has ${mesh.peers.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
+    );
   }
   const service = mesh.apiserverService;
   if (features.sharedNodePortBug && input.kubeProxyReplacement && service?.type === "NodePort") {

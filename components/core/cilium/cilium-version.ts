@@ -78,7 +78,7 @@ export function isSupportedCiliumVersion(version: CiliumVersion): boolean {
   return aboveMin && belowMax;
 }
 
-const MALFORMED_RULE = "is not a Cilium chart version: write MAJOR.MINOR.PATCH, e.g. \"1.18.12\" (pre-releases are not supported)";
+const MALFORMED_RULE = 'is not a Cilium chart version: write MAJOR.MINOR.PATCH, e.g. "1.18.12" (pre-releases are not supported)';
 const UNSUPPORTED_RULE = `is not supported: fleetmesh generates Helm values for Cilium charts ${SUPPORTED.label}`;
 
 /** [] when `text` is a supported chart version; otherwise one violation naming the path, the value and the rule. */

@@ -34,12 +34,22 @@ export function loadBalancerPoolViolations(pool: unknown, otherPools: Record<str
   const parsed = parseCidr(pool);
   if (!parsed.ok) return [{ path, message: `loadBalancerPool ${show(pool)} is not a valid IPv4 CIDR: ${parsed.reason}` }];
   if (parsed.cidr.prefixLength > LONGEST_POOL_PREFIX) {
-    return [{ path, message: `loadBalancerPool ${show(pool)} is too small: give a /${LONGEST_POOL_PREFIX} or larger (member N gets the pool's N-th address)` }];
+    return [
+      {
+        path,
+        message: `loadBalancerPool ${show(pool)} is too small: give a /${LONGEST_POOL_PREFIX} or larger (member N gets the pool's N-th address)`,
+      },
+    ];
   }
   return Object.entries(otherPools).flatMap(([name, other]) => {
     const otherParsed = parseCidr(other);
     if (!otherParsed.ok || !overlaps(parsed.cidr, otherParsed.cidr)) return [];
-    return [{ path, message: `loadBalancerPool ${show(pool)} overlaps ${name} ${show(other)}: LoadBalancer addresses must not collide with pod or service addresses` }];
+    return [
+      {
+        path,
+        message: `loadBalancerPool ${show(pool)} overlaps ${name} ${show(other)}: LoadBalancer addresses must not collide with pod or service addresses`,
+      },
+    ];
   });
 }
 
@@ -53,8 +63,13 @@ export function pinnedLoadBalancerAddress(pool: CidrLike, clusterId: number): { 
   const { first, last } = addressRange(pool);
   const address = first + clusterId;
   if (address >= last) {
-    const at = address === last ? `${formatAddress(last)}, the last address of the pool (the broadcast address when the pool ends a network)` : "an address outside the pool";
-    return { problem: `cluster id ${clusterId} maps to ${at}: loadBalancerPool ${show(formatCidr(pool))} holds the addresses of cluster ids 1..${last - first - 1}; give the fleet a larger loadBalancerPool` };
+    const at =
+      address === last
+        ? `${formatAddress(last)}, the last address of the pool (the broadcast address when the pool ends a network)`
+        : "an address outside the pool";
+    return {
+      problem: `cluster id ${clusterId} maps to ${at}: loadBalancerPool ${show(formatCidr(pool))} holds the addresses of cluster ids 1..${last - first - 1}; give the fleet a larger loadBalancerPool`,
+    };
   }
   return { address: formatAddress(address) };
 }

@@ -160,7 +160,9 @@ function meshNameProblems(name: string): string[] {
   const problems: string[] = [];
   if (name.length > MESH_NAME_MAX_LENGTH) problems.push(`must be no more than ${MESH_NAME_MAX_LENGTH} characters`);
   if (!MESH_NAME_PATTERN.test(name)) {
-    problems.push("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
+    problems.push(
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+    );
   }
   return problems;
 }
@@ -175,7 +177,10 @@ function meshNameViolations(mesh: MeshSpec, all: readonly MeshSpec[]): FieldViol
     message: `mesh name ${show(mesh.name)} is invalid: ${problem} (mesh names become resource names)`,
   }));
   if (declarations.length === 1) return own;
-  const repeat = { path, message: `mesh name ${show(mesh.name)} is declared ${declarations.length} times: mesh names must be unique (they become resource names)` };
+  const repeat = {
+    path,
+    message: `mesh name ${show(mesh.name)} is declared ${declarations.length} times: mesh names must be unique (they become resource names)`,
+  };
   return [...own, repeat];
 }
 
@@ -223,7 +228,12 @@ function sizeViolations({ spec, members }: Selection, backend: MeshBackend, maxC
   const rule = azure
     ? `an Azure Fleet cluster mesh (ClusterMeshProfile) holds at most ${limit} members`
     : `a mesh holds at most maxConnectedClusters (${limit}) members, since cluster ids run from 1 to maxConnectedClusters`;
-  return [{ path: selectorPath(spec), message: `memberSelector ${show(spec.memberSelector)} of mesh ${show(spec.name)} selects ${members.length} members: ${rule}` }];
+  return [
+    {
+      path: selectorPath(spec),
+      message: `memberSelector ${show(spec.memberSelector)} of mesh ${show(spec.name)} selects ${members.length} members: ${rule}`,
+    },
+  ];
 }
 
 function nameList(members: readonly MeshMemberFacts[]): string {
@@ -260,7 +270,12 @@ function azureFleetViolations(selection: Selection): FieldViolation[] {
   const { spec, members } = selection;
   const problem = byLabelOf(spec.memberSelector).problem;
   const selector: FieldViolation[] = problem
-    ? [{ path: selectorPath(spec), message: `memberSelector ${show(spec.memberSelector)} of mesh ${show(spec.name)} cannot be an Azure Fleet memberSelector.byLabel (${problem}): ${BY_LABEL_RULE}` }]
+    ? [
+        {
+          path: selectorPath(spec),
+          message: `memberSelector ${show(spec.memberSelector)} of mesh ${show(spec.name)} cannot be an Azure Fleet memberSelector.byLabel (${problem}): ${BY_LABEL_RULE}`,
+        },
+      ]
     : [];
   return [...selector, ...members.flatMap((m) => azureMemberViolations(spec.name, m))];
 }
@@ -298,7 +313,8 @@ function byLabelOf(selector: LabelSelector): { byLabel?: string; problem?: strin
   if (expressions.length > 0) return { problem: `it has ${expressions.length} matchExpressions` };
   if (labels.length !== 1) return { problem: `it has ${labels.length} matchLabels entries` };
   const [[key, value]] = labels;
-  if (key.length === 0 || key.includes("=") || value.includes("=")) return { problem: `"key=value" would be ambiguous for key ${show(key)} and value ${show(value)}` };
+  if (key.length === 0 || key.includes("=") || value.includes("="))
+    return { problem: `"key=value" would be ambiguous for key ${show(key)} and value ${show(value)}` };
   const byLabel = `${key}=${value}`;
   if (byLabel.length > AZURE_BY_LABEL_MAX_LENGTH) return { problem: `${show(byLabel)} is ${byLabel.length} characters` };
   return { byLabel };

@@ -48,7 +48,10 @@ export function meshWhatIf(
     };
   };
   const current = [...now].sort(compareStrings).map((name) => row(before.has(name) ? "Keep" : "Add", name));
-  const removed = [...before].filter((name) => !now.has(name)).sort(compareStrings).map((name) => row("Remove", name));
+  const removed = [...before]
+    .filter((name) => !now.has(name))
+    .sort(compareStrings)
+    .map((name) => row("Remove", name));
   return [...current, ...removed];
 }
 
@@ -57,7 +60,13 @@ export function renderMeshWhatIf(plan: MeshPlan, rows: MeshWhatIfRow[], chartVer
   const count = plan.members.length;
   const heading = `ClusterMesh ${plan.name} (${plan.backend}): ${count} ${count === 1 ? "member" : "members"}`;
   const header = ["ACTION", "NAME", "CLUSTER-ID", "ADDRESS", "MESH-MEMBERSHIP-STATE"];
-  const cells = rows.map((r) => [r.action, r.name, r.clusterId === undefined ? UNKNOWN_VALUE : String(r.clusterId), r.address ?? UNKNOWN_VALUE, r.state]);
+  const cells = rows.map((r) => [
+    r.action,
+    r.name,
+    r.clusterId === undefined ? UNKNOWN_VALUE : String(r.clusterId),
+    r.address ?? UNKNOWN_VALUE,
+    r.state,
+  ]);
   return [heading, renderTable(header, cells), touchLine(plan, rows, chartVersion)].join("\n");
 }
 

@@ -4,7 +4,14 @@
 import { CiliumPeer, peersOf } from "./cilium-values";
 import { MeshPlan } from "./mesh-plan";
 
-export { planMeshes, azureByLabel, AZURE_FLEET_MAX_MESH_MEMBERS, AZURE_BY_LABEL_MAX_LENGTH, MESH_NAME_PATTERN, MESH_NAME_MAX_LENGTH } from "./mesh-plan";
+export {
+  planMeshes,
+  azureByLabel,
+  AZURE_FLEET_MAX_MESH_MEMBERS,
+  AZURE_BY_LABEL_MAX_LENGTH,
+  MESH_NAME_PATTERN,
+  MESH_NAME_MAX_LENGTH,
+} from "./mesh-plan";
 export type { MeshSpec, MeshMemberFacts, MeshBackend, MeshPlan } from "./mesh-plan";
 export { meshWhatIf, renderMeshWhatIf, UNKNOWN_VALUE } from "./mesh-what-if";
 export type { MeshAction, MeshWhatIfRow } from "./mesh-what-if";
@@ -29,7 +36,10 @@ export function meshPeers(plan: MeshPlan, endpoints: Record<string, MeshEndpoint
 
 /** One member's `clustermesh.config.clusters` entries, from the endpoints of the other members: the same list `meshPeers` gives it. */
 export function meshPeersOf(self: string, members: readonly string[], endpoints: Record<string, MeshEndpoint>): CiliumPeer[] {
-  return peersOf(self, members.filter((name) => name !== self).map((name) => peerOf(name, endpoints)));
+  return peersOf(
+    self,
+    members.filter((name) => name !== self).map((name) => peerOf(name, endpoints)),
+  );
 }
 
 function peerOf(name: string, endpoints: Record<string, MeshEndpoint>): CiliumPeer {

@@ -22,12 +22,14 @@ export function allocationRows(
   previous: FleetState | undefined,
 ): AllocationRow[] {
   const before = previous?.members ?? {};
-  const current = Object.keys(allocations).sort().map((member): AllocationRow => {
-    const allocation = allocations[member];
-    const old = before[member];
-    const change: AllocationChange = !old ? "new" : sameAllocation(old, allocation) ? "kept" : "renumbered";
-    return { member, provisioner: provisioners[member] ?? "-", allocation, change };
-  });
+  const current = Object.keys(allocations)
+    .sort()
+    .map((member): AllocationRow => {
+      const allocation = allocations[member];
+      const old = before[member];
+      const change: AllocationChange = !old ? "new" : sameAllocation(old, allocation) ? "kept" : "renumbered";
+      return { member, provisioner: provisioners[member] ?? "-", allocation, change };
+    });
   const removed = Object.keys(before)
     .filter((member) => !(member in allocations))
     .sort()
@@ -38,7 +40,11 @@ export function allocationRows(
 /** Fixed-width columns, the header first. */
 export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
 }
 

@@ -107,8 +107,7 @@ const RENUMBER_RISK: Record<Kind, string> = {
     "A service CIDR is fixed when the cluster is created (kind serviceSubnet, AKS --service-cidr), so the change " +
     "recreates the cluster; a meshed cluster must first be disconnected from its meshes.",
   nodePort:
-    "Peers reach this member's clustermesh-apiserver on its NodePort, and lose it until every peer's list " +
-    "carries the new port.",
+    "Peers reach this member's clustermesh-apiserver on its NodePort, and lose it until every peer's list " + "carries the new port.",
 };
 
 export function allocate(input: AllocateInput): AllocateResult {
@@ -143,7 +142,10 @@ function distinctRequests(requests: AllocationRequest[], violations: FieldViolat
   for (const r of requests) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
   for (const [name, count] of [...counts].sort(([a], [b]) => compareNames(a, b))) {
     if (count > 1) {
-      violations.push({ path: `members.${name}`, message: `member name ${quote(name)} is requested ${count} times: member names must be unique` });
+      violations.push({
+        path: `members.${name}`,
+        message: `member name ${quote(name)} is requested ${count} times: member names must be unique`,
+      });
     }
   }
   return requests.filter((r) => counts.get(r.name) === 1).sort((a, b) => compareNames(a.name, b.name));
@@ -208,8 +210,7 @@ function integerSpace(kind: Kind, first: number, last: number, poolPath: string)
     poolPath,
     exhausted: (names) =>
       kind === "clusterId"
-        ? `all cluster ids ${where} are taken: no cluster id for ${names} ` +
-          "(a fleet holds at most maxConnectedClusters members)"
+        ? `all cluster ids ${where} are taken: no cluster id for ${names} ` + "(a fleet holds at most maxConnectedClusters members)"
         : `${where} has no free NodePort left (${last - first + 1} in all): no NodePort for ${names} (widen the range)`,
     parse: parseInteger,
     slotValue: (first) => first,
@@ -308,7 +309,8 @@ function checkPin(request: AllocationRequest, kind: Kind, pin: unknown, space: S
   if (!space) return undefined;
   const parsed = space.parse(pin);
   if (typeof parsed === "string") return isIntegerKind(kind) ? `${NOUN[kind]} ${parsed}: ${RANGE_RULE[kind]}` : `${NOUN[kind]} ${parsed}`;
-  if (parsed.first < space.first || parsed.last > space.last) return `${NOUN[kind]} ${quote(parsed.value)} is outside ${space.where}: ${RANGE_RULE[kind]}`;
+  if (parsed.first < space.first || parsed.last > space.last)
+    return `${NOUN[kind]} ${quote(parsed.value)} is outside ${space.where}: ${RANGE_RULE[kind]}`;
   return { ...parsed, owner: request.name, kind, pinned: true };
 }
 
@@ -426,7 +428,9 @@ function reportRenumbering(kind: Kind, members: AllocationRequest[], outcome: Ou
     const previous = previousOf(name, kind);
     const next = outcome.values.get(name);
     if (previous === undefined || next === undefined || previous === next.value) continue;
-    const reason = next.pinned ? `it is pinned to ${quote(next.value)}` : (outcome.dropped.get(name) ?? "its previous value could not be kept");
+    const reason = next.pinned
+      ? `it is pinned to ${quote(next.value)}`
+      : (outcome.dropped.get(name) ?? "its previous value could not be kept");
     violations.push({
       path: `members.${name}.${kind}`,
       message:

@@ -92,7 +92,11 @@ export function kindClusterConfig(input: KindClusterConfigInput): KindClusterCon
 }
 
 function kindNode(role: KindNodeRole, image: string | undefined, labels: Record<string, string> | undefined): KindNode {
-  return { role, ...(image !== undefined && { image }), ...(labels !== undefined && Object.keys(labels).length > 0 && { labels: { ...labels } }) };
+  return {
+    role,
+    ...(image !== undefined && { image }),
+    ...(labels !== undefined && Object.keys(labels).length > 0 && { labels: { ...labels } }),
+  };
 }
 
 // ---- rendering ----

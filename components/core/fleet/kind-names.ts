@@ -32,7 +32,9 @@ export function kindClusterNameViolations(path: string, name: string, derived: b
   const problems: string[] = [];
   if (!KIND_CLUSTER_NAME_PATTERN.test(name)) problems.push(`kind cluster names must match ${KIND_CLUSTER_NAME_PATTERN.source}`);
   if (name.length > KIND_CLUSTER_NAME_MAX_LENGTH) {
-    problems.push(`it is ${name.length} characters, and at most ${KIND_CLUSTER_NAME_MAX_LENGTH} leave "${kindControlPlane(name)}" a valid 63-character hostname`);
+    problems.push(
+      `it is ${name.length} characters, and at most ${KIND_CLUSTER_NAME_MAX_LENGTH} leave "${kindControlPlane(name)}" a valid 63-character hostname`,
+    );
   }
   const origin = derived ? " (derived as <fleet>-<member>; set kind.clusterName to choose another)" : "";
   return problems.map((problem) => ({ path, message: `kind cluster name ${show(name)}${origin} is invalid: ${problem}` }));

@@ -31,7 +31,9 @@ export function memberClusterMesh(
   const byName = new Map(members.map((m) => [m.name, m]));
   // Only this member's own list: every other member's endpoint, once (linear in the mesh size).
   const others = mesh.members.filter((name) => name !== member.name);
-  const endpoints = Object.fromEntries(others.map((name) => [name, apiserverEndpoint(byName.get(name)!, allocations[name], nodeAddresses[name])]));
+  const endpoints = Object.fromEntries(
+    others.map((name) => [name, apiserverEndpoint(byName.get(name)!, allocations[name], nodeAddresses[name])]),
+  );
   const exposure = member.apiserver!;
   const apiserverService: CiliumClusterMeshInput["apiserverService"] =
     exposure.type === "NodePort"
@@ -67,4 +69,3 @@ export function memberCiliumValuesInput(
     ...(clustermesh && { clustermesh }),
   };
 }
-

@@ -79,8 +79,7 @@ export interface FleetCiliumSettings {
 /** How a meshed member's clustermesh-apiserver is exposed, and where peers dial it. */
 export type ApiserverExposure =
   /** On the member's NodePort; `ips` as declared, or the kind node's address when undefined. */
-  | { type: "NodePort"; ips?: string[] }
-  | { type: "LoadBalancer"; loadBalancerIP?: string; annotations?: Record<string, string> };
+  { type: "NodePort"; ips?: string[] } | { type: "LoadBalancer"; loadBalancerIP?: string; annotations?: Record<string, string> };
 
 /** A kind member's cluster. */
 export interface PlannedKindCluster {
@@ -165,9 +164,14 @@ function exposureOf(member: MemberDeclarationFacts): ApiserverExposure | undefin
   if (member.kind) return { type: "NodePort" };
   const endpoint = member.meshEndpoint;
   if (!endpoint) return undefined;
-  if (endpoint.serviceType === "NodePort") return (endpoint.ips?.length ?? 0) > 0 ? { type: "NodePort", ips: [...endpoint.ips!] } : undefined;
+  if (endpoint.serviceType === "NodePort")
+    return (endpoint.ips?.length ?? 0) > 0 ? { type: "NodePort", ips: [...endpoint.ips!] } : undefined;
   if (endpoint.loadBalancerIP === undefined) return undefined;
-  return { type: "LoadBalancer", loadBalancerIP: endpoint.loadBalancerIP, ...(endpoint.annotations && { annotations: { ...endpoint.annotations } }) };
+  return {
+    type: "LoadBalancer",
+    loadBalancerIP: endpoint.loadBalancerIP,
+    ...(endpoint.annotations && { annotations: { ...endpoint.annotations } }),
+  };
 }
 
 function memberSpec(member: MemberDeclarationFacts): MemberSpec {
@@ -178,13 +182,19 @@ function memberSpec(member: MemberDeclarationFacts): MemberSpec {
     taints: member.taints ?? [],
     pins: { clusterId: member.clusterId, podCidr: member.podCidr, serviceCidr: member.serviceCidr, nodePort: member.nodePort },
     kubernetesVersion: member.aks?.kubernetesVersion,
-    aksNetworkPlugin: member.aks ? member.aks.networkPlugin ?? "azure" : undefined,
+    aksNetworkPlugin: member.aks ? (member.aks.networkPlugin ?? "azure") : undefined,
     kindWorkers: member.kind?.workers,
   };
 }
 
 function fleetSpec(declaration: FleetDeclaration, cilium: FleetCiliumSettings, pools: AllocationPools): FleetSpec {
-  return { name: declaration.name, ciliumVersion: cilium.version, maxConnectedClusters: cilium.maxConnectedClusters, pools, members: declaration.members.map(memberSpec) };
+  return {
+    name: declaration.name,
+    ciliumVersion: cilium.version,
+    maxConnectedClusters: cilium.maxConnectedClusters,
+    pools,
+    members: declaration.members.map(memberSpec),
+  };
 }
 
 function ciliumSettings(declaration: FleetDeclaration, pools: AllocationPools): FleetCiliumSettings {
@@ -210,7 +220,12 @@ function plannedKind(fleet: FleetDeclaration, member: MemberDeclarationFacts): P
   };
 }
 
-function plannedMember(fleet: FleetDeclaration, member: MemberDeclarationFacts, meshOf: Map<string, PlannedMesh>, cilium: FleetCiliumSettings): PlannedMember {
+function plannedMember(
+  fleet: FleetDeclaration,
+  member: MemberDeclarationFacts,
+  meshOf: Map<string, PlannedMesh>,
+  cilium: FleetCiliumSettings,
+): PlannedMember {
   const provisioner = provisionersOf(member)[0] ?? "kubeconfig";
   const ciliumOwner = ciliumOwnerOf(member);
   const mesh = meshOf.get(member.name);
@@ -229,11 +244,18 @@ function plannedMember(fleet: FleetDeclaration, member: MemberDeclarationFacts, 
     kubeProxyReplacement,
     l2Announcements: kubeProxyReplacement,
     // kind members, and members exposing their clustermesh-apiserver as a NodePort, get a NodePort.
-    allocationRequest: { name: member.name, needsNodePort: provisioner === "kind" || member.meshEndpoint?.serviceType === "NodePort", pins },
+    allocationRequest: {
+      name: member.name,
+      needsNodePort: provisioner === "kind" || member.meshEndpoint?.serviceType === "NodePort",
+      pins,
+    },
   };
 }
 
-function plannedMeshes(declaration: FleetDeclaration, cilium: FleetCiliumSettings): { meshes: PlannedMesh[]; violations: FieldViolation[] } {
+function plannedMeshes(
+  declaration: FleetDeclaration,
+  cilium: FleetCiliumSettings,
+): { meshes: PlannedMesh[]; violations: FieldViolation[] } {
   const facts = declaration.members.map((member) => ({
     name: member.name,
     labels: member.labels ?? {},
@@ -251,7 +273,7 @@ function plannedMeshes(declaration: FleetDeclaration, cilium: FleetCiliumSetting
     const byLabel = azure ? azureByLabel(declared.memberSelector) : undefined;
     return {
       ...plan,
-      defaultGlobalNamespace: azure ? false : declared.defaultGlobalNamespace ?? true,
+      defaultGlobalNamespace: azure ? false : (declared.defaultGlobalNamespace ?? true),
       globalNamespaces: [...(declared.globalNamespaces ?? [])],
       ...(byLabel !== undefined && { byLabel }),
     };
@@ -259,7 +281,10 @@ function plannedMeshes(declaration: FleetDeclaration, cilium: FleetCiliumSetting
   const violations = [...result.violations];
   for (const mesh of meshes) {
     if (mesh.backend === "azure-fleet" && !declaration.azureFleet) {
-      violations.push({ path: `meshes.${mesh.name}`, message: `mesh "${mesh.name}" joins AKS members with AKS-managed Cilium, which only an Azure Fleet ClusterMeshProfile can mesh: set azureFleet` });
+      violations.push({
+        path: `meshes.${mesh.name}`,
+        message: `mesh "${mesh.name}" joins AKS members with AKS-managed Cilium, which only an Azure Fleet ClusterMeshProfile can mesh: set azureFleet`,
+      });
     }
   }
   return { meshes, violations };
@@ -328,5 +353,9 @@ export function allocateFleet(plan: FleetPlan, previous: FleetState | undefined,
 /** What the fleet carries to the next run: every member's allocation, and each mesh's members. */
 export function fleetState(plan: FleetPlan, allocations: Record<string, MemberAllocation>): FleetState {
   if (plan.meshes.length === 0) return { version: 1, members: allocations };
-  return { version: 1, members: allocations, meshes: Object.fromEntries(plan.meshes.map((mesh) => [mesh.name, { members: [...mesh.members] }])) };
+  return {
+    version: 1,
+    members: allocations,
+    meshes: Object.fromEntries(plan.meshes.map((mesh) => [mesh.name, { members: [...mesh.members] }])),
+  };
 }

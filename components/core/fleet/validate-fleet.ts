@@ -25,7 +25,13 @@ export function validateFleet(spec: FleetSpec): FieldViolation[] {
     ...pinFindings(spec, settings),
     ...labelAndTaintFindings(spec),
   ];
-  return [...violations, ...sortFindings(spec.members.map((m) => m.name), memberFindings)];
+  return [
+    ...violations,
+    ...sortFindings(
+      spec.members.map((m) => m.name),
+      memberFindings,
+    ),
+  ];
 }
 
 export { clusterNameProblems, CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN } from "./validation/member-name";

@@ -37,7 +37,8 @@ export function labelSelectorWebhookViolations(selector: LabelSelector | undefin
   const out: Violations = [];
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
     // matchLabels entries become `key Equals [value]` requirements.
-    for (const inner of requirementErrors(key, "Equals", [String(value)])) out.push(violation(keyed(child(path, "matchLabels"), key), wrap(inner.message)));
+    for (const inner of requirementErrors(key, "Equals", [String(value)]))
+      out.push(violation(keyed(child(path, "matchLabels"), key), wrap(inner.message)));
   }
   const exprPath = child(path, "matchExpressions");
   (Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []).forEach((req, i) => {
@@ -66,7 +67,10 @@ function requirementErrors(key: string, op: "Equals" | "In" | "NotIn" | "Exists"
   const errs: RequirementError[] = [];
   const keyErrs = isQualifiedName(key);
   if (keyErrs.length > 0) {
-    errs.push({ at: (p) => (op === "Equals" ? p : child(p, "key")), message: `key: Invalid value: ${JSON.stringify(key)}: ${keyErrs.join("; ")}` });
+    errs.push({
+      at: (p) => (op === "Equals" ? p : child(p, "key")),
+      message: `key: Invalid value: ${JSON.stringify(key)}: ${keyErrs.join("; ")}`,
+    });
   }
   if ((op === "In" || op === "NotIn") && values.length === 0) {
     errs.push({

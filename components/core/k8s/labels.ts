@@ -12,7 +12,9 @@ function checkRequirement(req: LabelSelectorRequirement): void {
     throw new LabelSelectorError(`values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty (key "${req.key}")`);
   }
   if ((req.operator === "Exists" || req.operator === "DoesNotExist") && values.length > 0) {
-    throw new LabelSelectorError(`values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist (key "${req.key}")`);
+    throw new LabelSelectorError(
+      `values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist (key "${req.key}")`,
+    );
   }
 }
 

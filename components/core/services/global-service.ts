@@ -87,7 +87,12 @@ const IANA_SVC_NAME_MAX_LENGTH = 15;
 /** A Service name (and a MultiClusterService's `serviceImport.name`): a DNS-1035 label. */
 export function serviceNameViolations(path: string, name: unknown): FieldViolation[] {
   if (typeof name === "string" && name.length <= DNS1035_LABEL_MAX_LENGTH && DNS1035_LABEL.test(name)) return [];
-  return [{ path, message: `${show(name)} is not a valid Service name: it must be a DNS-1035 label (lower case alphanumeric characters or '-', starting with a letter, ending with an alphanumeric character, at most ${DNS1035_LABEL_MAX_LENGTH} characters)` }];
+  return [
+    {
+      path,
+      message: `${show(name)} is not a valid Service name: it must be a DNS-1035 label (lower case alphanumeric characters or '-', starting with a letter, ending with an alphanumeric character, at most ${DNS1035_LABEL_MAX_LENGTH} characters)`,
+    },
+  ];
 }
 
 export function namespaceViolations(path: string, namespace: unknown): FieldViolation[] {
@@ -98,7 +103,12 @@ export function namespaceViolations(path: string, namespace: unknown): FieldViol
 /** Pod labels a Service selects (non-empty: a Service without a selector has no local backends). */
 export function selectorViolations(path: string, selector: unknown, what = "selector"): FieldViolation[] {
   if (typeof selector !== "object" || selector === null || Array.isArray(selector) || Object.keys(selector).length === 0) {
-    return [{ path, message: `${what} ${show(selector)} is invalid: give at least one pod label (a Service without a selector has no backends of its own)` }];
+    return [
+      {
+        path,
+        message: `${what} ${show(selector)} is invalid: give at least one pod label (a Service without a selector has no backends of its own)`,
+      },
+    ];
   }
   return labelViolations(path, selector as Record<string, unknown>);
 }
@@ -106,7 +116,10 @@ export function selectorViolations(path: string, selector: unknown, what = "sele
 /** Label keys (qualified names) and values (label values), apimachinery's rules. */
 export function labelViolations(path: string, labels: Record<string, unknown>): FieldViolation[] {
   return Object.entries(labels).flatMap(([key, value]) => [
-    ...isQualifiedName(key).map((problem) => ({ path: `${path}[${JSON.stringify(key)}]`, message: `label key ${show(key)} is invalid: ${problem}` })),
+    ...isQualifiedName(key).map((problem) => ({
+      path: `${path}[${JSON.stringify(key)}]`,
+      message: `label key ${show(key)} is invalid: ${problem}`,
+    })),
     ...(typeof value === "string" ? isValidLabelValue(value) : ["must be a string"]).map((problem) => ({
       path: `${path}[${JSON.stringify(key)}]`,
       message: `label value ${show(value)} of key ${show(key)} is invalid: ${problem}`,
@@ -137,13 +150,21 @@ export function describePorts(ports: readonly ServicePortSpec[]): string {
 
 function targetPortProblem(target: unknown): string | undefined {
   if (target === undefined || isPortNumber(target)) return undefined;
-  if (typeof target === "string" && target.length <= IANA_SVC_NAME_MAX_LENGTH && IANA_SVC_NAME.test(target) && /[a-z]/.test(target) && !target.includes("--")) return undefined;
+  if (
+    typeof target === "string" &&
+    target.length <= IANA_SVC_NAME_MAX_LENGTH &&
+    IANA_SVC_NAME.test(target) &&
+    /[a-z]/.test(target) &&
+    !target.includes("--")
+  )
+    return undefined;
   return `targetPort ${show(target)} must be a port number (1..65535) or a container port name (IANA_SVC_NAME: at most ${IANA_SVC_NAME_MAX_LENGTH} lower case alphanumeric characters or '-', at least one letter)`;
 }
 
 /** One port's own fields. */
 function portFieldViolations(path: string, port: ServicePortSpec): FieldViolation[] {
-  if (typeof port !== "object" || port === null) return [{ path, message: `${show(port)} must be an object {name, port, targetPort?, protocol?}` }];
+  if (typeof port !== "object" || port === null)
+    return [{ path, message: `${show(port)} must be an object {name, port, targetPort?, protocol?}` }];
   const out: FieldViolation[] = [];
   if (!isPortNumber(port.port)) out.push({ path: `${path}.port`, message: `port ${show(port.port)} must be an integer in 1..65535` });
   if (port.protocol !== undefined && !SERVICE_PROTOCOLS.includes(port.protocol)) {
@@ -163,7 +184,8 @@ function portFieldViolations(path: string, port: ServicePortSpec): FieldViolatio
  * it, and Cilium attaches remote backends per port name); names and port/protocol pairs unique.
  */
 export function portListViolations(path: string, ports: unknown): FieldViolation[] {
-  if (!Array.isArray(ports) || ports.length === 0) return [{ path, message: `ports ${show(ports)} must be a non-empty list of {name, port, targetPort?, protocol?}` }];
+  if (!Array.isArray(ports) || ports.length === 0)
+    return [{ path, message: `ports ${show(ports)} must be a non-empty list of {name, port, targetPort?, protocol?}` }];
   const list = ports as ServicePortSpec[];
   const out = list.flatMap((port, i) => portFieldViolations(`${path}[${i}]`, port));
   if (out.length > 0) return out;
@@ -180,28 +202,55 @@ export function portListViolations(path: string, ports: unknown): FieldViolation
   }
   list.forEach((port, i) => {
     const first = list.findIndex((other) => other.name !== undefined && other.name === port.name);
-    if (port.name !== undefined && first < i) out.push({ path: `${path}[${i}].name`, message: `port name ${show(port.name)} is also used by ${path}[${first}]: port names must be unique` });
+    if (port.name !== undefined && first < i)
+      out.push({
+        path: `${path}[${i}].name`,
+        message: `port name ${show(port.name)} is also used by ${path}[${first}]: port names must be unique`,
+      });
     const same = list.findIndex((other) => other.port === port.port && protocolOf(other) === protocolOf(port));
-    if (same < i) out.push({ path: `${path}[${i}].port`, message: `port ${port.port}/${protocolOf(port)} is also used by ${path}[${same}]: a port and protocol may appear once` });
+    if (same < i)
+      out.push({
+        path: `${path}[${i}].port`,
+        message: `port ${port.port}/${protocolOf(port)} is also used by ${path}[${same}]: a port and protocol may appear once`,
+      });
   });
   return out;
 }
 
 /** Member → ports, from a shared list or a per-member map; violations for a map that misses or adds members. */
-export function portsByMember(path: string, ports: PortsInput | undefined, members: readonly string[], role = "selected"): { ports: Record<string, ServicePortSpec[]>; violations: FieldViolation[] } {
-  if (ports === undefined) return { ports: {}, violations: [{ path, message: "ports is required: the Service's ports, a list for every member or one list per member" }] };
+export function portsByMember(
+  path: string,
+  ports: PortsInput | undefined,
+  members: readonly string[],
+  role = "selected",
+): { ports: Record<string, ServicePortSpec[]>; violations: FieldViolation[] } {
+  if (ports === undefined)
+    return {
+      ports: {},
+      violations: [{ path, message: "ports is required: the Service's ports, a list for every member or one list per member" }],
+    };
   if (Array.isArray(ports)) {
     const violations = portListViolations(path, ports);
     return { ports: Object.fromEntries(members.map((m) => [m, ports])), violations };
   }
-  if (typeof ports !== "object" || ports === null) return { ports: {}, violations: [{ path, message: `ports ${show(ports)} must be a list, or an object of member name → list` }] };
+  if (typeof ports !== "object" || ports === null)
+    return { ports: {}, violations: [{ path, message: `ports ${show(ports)} must be a list, or an object of member name → list` }] };
   const violations: FieldViolation[] = [];
-  for (const member of Object.keys(ports).filter((m) => !members.includes(m)).sort()) {
+  for (const member of Object.keys(ports)
+    .filter((m) => !members.includes(m))
+    .sort()) {
     const article = /^[aeiou]/.test(role) ? "an" : "a";
-    violations.push({ path: `${path}.${member}`, message: `member ${show(member)} is not ${article} ${role} member (${members.map(show).join(", ")}): ports are given per ${role} member` });
+    violations.push({
+      path: `${path}.${member}`,
+      message: `member ${show(member)} is not ${article} ${role} member (${members.map(show).join(", ")}): ports are given per ${role} member`,
+    });
   }
   for (const member of members) {
-    if (!Object.prototype.hasOwnProperty.call(ports, member)) violations.push({ path: `${path}.${member}`, message: `the ${role} member ${show(member)} has no ports: give every ${role} member its list` });
+    if (!Object.prototype.hasOwnProperty.call(ports, member))
+      violations.push({
+        path: `${path}.${member}`,
+        message: `the ${role} member ${show(member)} has no ports: give every ${role} member its list`,
+      });
     else violations.push(...portListViolations(`${path}.${member}`, ports[member]));
   }
   return { ports: Object.fromEntries(members.filter((m) => ports[m] !== undefined).map((m) => [m, ports[m]])), violations };
@@ -209,11 +258,18 @@ export function portsByMember(path: string, ports: PortsInput | undefined, membe
 
 /** What Cilium compares across clusters: the names, numbers and protocols (targetPort is local). */
 function ciliumPortSignature(ports: readonly ServicePortSpec[]): string {
-  return ports.map((p) => `${p.name ?? ""}:${p.port}/${protocolOf(p)}`).sort().join(",");
+  return ports
+    .map((p) => `${p.name ?? ""}:${p.port}/${protocolOf(p)}`)
+    .sort()
+    .join(",");
 }
 
 /** Member groups with identical signatures, in member order; the first group holds the first member. */
-export function groupBySignature(byMember: Record<string, ServicePortSpec[]>, members: readonly string[], signature: (ports: readonly ServicePortSpec[]) => string): string[][] {
+export function groupBySignature(
+  byMember: Record<string, ServicePortSpec[]>,
+  members: readonly string[],
+  signature: (ports: readonly ServicePortSpec[]) => string,
+): string[][] {
   const groups = new Map<string, string[]>();
   for (const member of members) {
     const key = signature(byMember[member] ?? []);
@@ -223,16 +279,24 @@ export function groupBySignature(byMember: Record<string, ServicePortSpec[]>, me
 }
 
 /** Port names, numbers and protocols must be identical on every member of a global service. */
-export function ciliumPortConsistencyViolations(path: string, byMember: Record<string, ServicePortSpec[]>, members: readonly string[]): FieldViolation[] {
+export function ciliumPortConsistencyViolations(
+  path: string,
+  byMember: Record<string, ServicePortSpec[]>,
+  members: readonly string[],
+): FieldViolation[] {
   const groups = groupBySignature(byMember, members, ciliumPortSignature);
   if (groups.length < 2) return [];
-  const listed = groups.map((group) => `${group.map(show).join(", ")} ${group.length > 1 ? "declare" : "declares"} ${describePorts(byMember[group[0]])}`).join("; ");
-  return [{
-    path,
-    message:
-      `the ports differ between members (${listed}): Cilium merges a global service's backends per port name, so every member ` +
-      "must declare the same port names, numbers and protocols (only targetPort may differ); traffic to a port a member lacks is silently dropped or sent to the wrong port",
-  }];
+  const listed = groups
+    .map((group) => `${group.map(show).join(", ")} ${group.length > 1 ? "declare" : "declares"} ${describePorts(byMember[group[0]])}`)
+    .join("; ");
+  return [
+    {
+      path,
+      message:
+        `the ports differ between members (${listed}): Cilium merges a global service's backends per port name, so every member ` +
+        "must declare the same port names, numbers and protocols (only targetPort may differ); traffic to a port a member lacks is silently dropped or sent to the wrong port",
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,30 +329,58 @@ function memberViolations(input: GlobalServiceInput): { members: string[]; viola
   const mesh = input.mesh;
   if (input.members === undefined) {
     const missing = mesh.members.filter((m) => !input.fleetMembers.includes(m));
-    const violations = missing.map((m) => ({ path: "fleet", message: `the fleet given has no member ${show(m)} of mesh ${show(mesh.name)}: pass the fleet the mesh belongs to` }));
-    if (mesh.members.length === 0) violations.push({ path: "mesh", message: `mesh ${show(mesh.name)} has no members: a global service needs at least one` });
+    const violations = missing.map((m) => ({
+      path: "fleet",
+      message: `the fleet given has no member ${show(m)} of mesh ${show(mesh.name)}: pass the fleet the mesh belongs to`,
+    }));
+    if (mesh.members.length === 0)
+      violations.push({ path: "mesh", message: `mesh ${show(mesh.name)} has no members: a global service needs at least one` });
     return { members: [...mesh.members], violations };
   }
-  if (!Array.isArray(input.members) || input.members.length === 0) return { members: [], violations: [{ path: "members", message: `members ${show(input.members)} must be a non-empty list of members of mesh ${show(mesh.name)}` }] };
+  if (!Array.isArray(input.members) || input.members.length === 0)
+    return {
+      members: [],
+      violations: [
+        { path: "members", message: `members ${show(input.members)} must be a non-empty list of members of mesh ${show(mesh.name)}` },
+      ],
+    };
   const violations: FieldViolation[] = [];
   input.members.forEach((member, i) => {
     if (!mesh.members.includes(member)) {
-      violations.push({ path: `members[${i}]`, message: `member ${show(member)} is not in mesh ${show(mesh.name)} (${mesh.members.map(show).join(", ") || "no members"}): a global service only reaches the members of its mesh` });
+      violations.push({
+        path: `members[${i}]`,
+        message: `member ${show(member)} is not in mesh ${show(mesh.name)} (${mesh.members.map(show).join(", ") || "no members"}): a global service only reaches the members of its mesh`,
+      });
     } else if (input.members!.indexOf(member) < i) {
       violations.push({ path: `members[${i}]`, message: `member ${show(member)} is listed twice` });
     } else if (!input.fleetMembers.includes(member)) {
-      violations.push({ path: `members[${i}]`, message: `the fleet given has no member ${show(member)}: pass the fleet the mesh belongs to` });
+      violations.push({
+        path: `members[${i}]`,
+        message: `the fleet given has no member ${show(member)}: pass the fleet the mesh belongs to`,
+      });
     }
   });
   return { members: [...new Set(input.members)].filter((m) => mesh.members.includes(m)).sort(), violations };
 }
 
-function sharedPlan(shared: GlobalServiceInput["shared"], members: readonly string[]): { shared: Record<string, boolean>; violations: FieldViolation[] } {
-  if (shared === undefined || typeof shared === "boolean") return { shared: Object.fromEntries(members.map((m) => [m, shared ?? true])), violations: [] };
-  if (typeof shared !== "object" || shared === null) return { shared: {}, violations: [{ path: "shared", message: `shared ${show(shared)} must be a boolean, or an object of member name → boolean` }] };
+function sharedPlan(
+  shared: GlobalServiceInput["shared"],
+  members: readonly string[],
+): { shared: Record<string, boolean>; violations: FieldViolation[] } {
+  if (shared === undefined || typeof shared === "boolean")
+    return { shared: Object.fromEntries(members.map((m) => [m, shared ?? true])), violations: [] };
+  if (typeof shared !== "object" || shared === null)
+    return {
+      shared: {},
+      violations: [{ path: "shared", message: `shared ${show(shared)} must be a boolean, or an object of member name → boolean` }],
+    };
   const violations: FieldViolation[] = [];
   for (const [member, value] of Object.entries(shared)) {
-    if (!members.includes(member)) violations.push({ path: `shared.${member}`, message: `member ${show(member)} is not one of the service's members (${members.map(show).join(", ")})` });
+    if (!members.includes(member))
+      violations.push({
+        path: `shared.${member}`,
+        message: `member ${show(member)} is not one of the service's members (${members.map(show).join(", ")})`,
+      });
     else if (typeof value !== "boolean") violations.push({ path: `shared.${member}`, message: `shared ${show(value)} must be a boolean` });
   }
   return { shared: Object.fromEntries(members.map((m) => [m, shared[m] ?? true])), violations };
@@ -296,7 +388,12 @@ function sharedPlan(shared: GlobalServiceInput["shared"], members: readonly stri
 
 export function affinityViolations(affinity: unknown): FieldViolation[] {
   if (affinity === undefined || SERVICE_AFFINITIES.includes(affinity as ServiceAffinity)) return [];
-  return [{ path: "affinity", message: `affinity ${show(affinity)} is not one Cilium knows (${SERVICE_AFFINITIES.map(show).join(", ")}): Cilium logs an error and treats any other value as "none"` }];
+  return [
+    {
+      path: "affinity",
+      message: `affinity ${show(affinity)} is not one Cilium knows (${SERVICE_AFFINITIES.map(show).join(", ")}): Cilium logs an error and treats any other value as "none"`,
+    },
+  ];
 }
 
 /** Every problem with a GlobalService's arguments, or its plan. */
@@ -315,7 +412,10 @@ export function planGlobalService(input: GlobalServiceInput): { plan?: GlobalSer
     ...affinityViolations(input.affinity),
   ];
   if (violations.length > 0) return { violations };
-  return { plan: { members: members.members, ports: ports.ports, shared: shared.shared, affinity: input.affinity as ServiceAffinity | undefined }, violations };
+  return {
+    plan: { members: members.members, ports: ports.ports, shared: shared.shared, affinity: input.affinity as ServiceAffinity | undefined },
+    violations,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,7 +458,12 @@ export function globalServiceManifest(service: GlobalServiceObject): ServiceMani
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name: service.name, namespace: service.namespace, annotations, ...(service.labels !== undefined && { labels: { ...service.labels } }) },
+    metadata: {
+      name: service.name,
+      namespace: service.namespace,
+      annotations,
+      ...(service.labels !== undefined && { labels: { ...service.labels } }),
+    },
     spec: {
       type: service.type ?? "ClusterIP",
       ...(service.selector !== undefined && { selector: { ...service.selector } }),
@@ -368,16 +473,30 @@ export function globalServiceManifest(service: GlobalServiceObject): ServiceMani
 }
 
 /** The Services of a planned GlobalService, by member. */
-export function globalServiceManifests(input: Pick<GlobalServiceInput, "serviceName" | "namespace" | "selector">, plan: GlobalServicePlan): Record<string, ServiceManifest> {
+export function globalServiceManifests(
+  input: Pick<GlobalServiceInput, "serviceName" | "namespace" | "selector">,
+  plan: GlobalServicePlan,
+): Record<string, ServiceManifest> {
   return Object.fromEntries(
     plan.members.map((member) => [
       member,
-      globalServiceManifest({ name: input.serviceName, namespace: input.namespace, selector: input.selector, ports: plan.ports[member], shared: plan.shared[member], affinity: plan.affinity }),
+      globalServiceManifest({
+        name: input.serviceName,
+        namespace: input.namespace,
+        selector: input.selector,
+        ports: plan.ports[member],
+        shared: plan.shared[member],
+        affinity: plan.affinity,
+      }),
     ]),
   );
 }
 
 /** The namespace, annotated global when the mesh does not make every namespace global. */
 export function namespaceManifest(name: string, annotateGlobal: boolean): NamespaceManifest {
-  return { apiVersion: "v1", kind: "Namespace", metadata: { name, ...(annotateGlobal && { annotations: { [GLOBAL_NAMESPACE_ANNOTATION]: "true" } }) } };
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name, ...(annotateGlobal && { annotations: { [GLOBAL_NAMESPACE_ANNOTATION]: "true" } }) },
+  };
 }

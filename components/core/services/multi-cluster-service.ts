@@ -96,17 +96,28 @@ function fleetPort(port: ServicePortSpec): string {
  * every export whose port list is not DeepEqual to it (name, protocol, appProtocol, port, targetPort,
  * in order). Which export comes first is not defined, so any difference is reported.
  */
-export function fleetExportConflicts(path: string, byMember: Record<string, ServicePortSpec[]>, exporters: readonly string[]): FieldViolation[] {
+export function fleetExportConflicts(
+  path: string,
+  byMember: Record<string, ServicePortSpec[]>,
+  exporters: readonly string[],
+): FieldViolation[] {
   const groups = groupBySignature(byMember, exporters, (ports) => ports.map(fleetPort).join(", "));
   if (groups.length < 2) return [];
-  const listed = groups.map((group) => `${group.map(show).join(", ")} ${group.length > 1 ? "export" : "exports"} [${byMember[group[0]].map(fleetPort).join(", ")}]`).join("; ");
-  return [{
-    path,
-    message:
-      `the ServiceExports would be IS-CONFLICTED: ${listed}. Fleet networking resolves the ServiceImport from the first export it handles and ` +
-      "marks every export whose port list is not identical (names, protocols, appProtocols, ports and targetPorts, in the same order) Conflict=True, " +
-      "leaving that member out of the import; which export comes first is not defined, so every exporting member must declare the same list",
-  }];
+  const listed = groups
+    .map(
+      (group) =>
+        `${group.map(show).join(", ")} ${group.length > 1 ? "export" : "exports"} [${byMember[group[0]].map(fleetPort).join(", ")}]`,
+    )
+    .join("; ");
+  return [
+    {
+      path,
+      message:
+        `the ServiceExports would be IS-CONFLICTED: ${listed}. Fleet networking resolves the ServiceImport from the first export it handles and ` +
+        "marks every export whose port list is not identical (names, protocols, appProtocols, ports and targetPorts, in the same order) Conflict=True, " +
+        "leaving that member out of the import; which export comes first is not defined, so every exporting member must declare the same list",
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,18 +127,41 @@ export function fleetExportConflicts(path: string, byMember: Record<string, Serv
 function exportersOf(input: MultiClusterServiceInput): { exporters: string[]; violations: FieldViolation[] } {
   let exporters: string[];
   try {
-    exporters = input.members.filter((m) => labelSelectorMatches(input.exportFrom ?? {}, m.labels)).map((m) => m.name).sort();
+    exporters = input.members
+      .filter((m) => labelSelectorMatches(input.exportFrom ?? {}, m.labels))
+      .map((m) => m.name)
+      .sort();
   } catch (error) {
-    return { exporters: [], violations: [{ path: "exportFrom", message: `exportFrom ${show(input.exportFrom)} is not a valid label selector: ${(error as Error).message}` }] };
+    return {
+      exporters: [],
+      violations: [
+        { path: "exportFrom", message: `exportFrom ${show(input.exportFrom)} is not a valid label selector: ${(error as Error).message}` },
+      ],
+    };
   }
   if (exporters.length > 0) return { exporters, violations: [] };
-  return { exporters, violations: [{ path: "exportFrom", message: `exportFrom ${show(input.exportFrom)} selects no member of the fleet: at least one member must export the service` }] };
+  return {
+    exporters,
+    violations: [
+      {
+        path: "exportFrom",
+        message: `exportFrom ${show(input.exportFrom)} selects no member of the fleet: at least one member must export the service`,
+      },
+    ],
+  };
 }
 
-function azurePlan(input: MultiClusterServiceInput, ingress: McsMemberFacts, exporters: string[]): { plan?: AzureFleetMcsPlan; violations: FieldViolation[] } {
+function azurePlan(
+  input: MultiClusterServiceInput,
+  ingress: McsMemberFacts,
+  exporters: string[],
+): { plan?: AzureFleetMcsPlan; violations: FieldViolation[] } {
   const violations: FieldViolation[] = [];
   if (!input.azureFleetHub) {
-    violations.push({ path: "fleet", message: `ingressMember ${show(ingress.name)} has AKS-managed Cilium, so the service is an Azure Fleet MultiClusterService, which needs an Azure Fleet with a hub: set azureFleet (hub not false) on the fleet` });
+    violations.push({
+      path: "fleet",
+      message: `ingressMember ${show(ingress.name)} has AKS-managed Cilium, so the service is an Azure Fleet MultiClusterService, which needs an Azure Fleet with a hub: set azureFleet (hub not false) on the fleet`,
+    });
   }
   const foreign = exporters.filter((m) => input.members.find((f) => f.name === m)?.ciliumOwner !== "aks");
   if (foreign.length > 0) {
@@ -139,7 +173,11 @@ function azurePlan(input: MultiClusterServiceInput, ingress: McsMemberFacts, exp
     });
   }
   if (input.selector !== undefined) {
-    violations.push({ path: "selector", message: "selector is not used on an Azure Fleet: the exported Service is your workload's (deploy it with the workload), fleetmesh only exports it" });
+    violations.push({
+      path: "selector",
+      message:
+        "selector is not used on an Azure Fleet: the exported Service is your workload's (deploy it with the workload), fleetmesh only exports it",
+    });
   }
   let ports: Record<string, ServicePortSpec[]> | undefined;
   if (input.ports !== undefined) {
@@ -148,24 +186,44 @@ function azurePlan(input: MultiClusterServiceInput, ingress: McsMemberFacts, exp
     if (given.violations.length === 0) violations.push(...fleetExportConflicts("ports", given.ports, exporters));
     ports = given.ports;
   }
-  return violations.length > 0 ? { violations } : { plan: { realization: "azure-fleet", ingress: ingress.name, exporters, ports }, violations };
+  return violations.length > 0
+    ? { violations }
+    : { plan: { realization: "azure-fleet", ingress: ingress.name, exporters, ports }, violations };
 }
 
-function ciliumPlan(input: MultiClusterServiceInput, ingress: McsMemberFacts, exporters: string[]): { plan?: CiliumMcsPlan; violations: FieldViolation[] } {
+function ciliumPlan(
+  input: MultiClusterServiceInput,
+  ingress: McsMemberFacts,
+  exporters: string[],
+): { plan?: CiliumMcsPlan; violations: FieldViolation[] } {
   const violations: FieldViolation[] = [];
   const mesh = ingress.mesh;
   if (mesh === undefined) {
-    violations.push({ path: "ingressMember", message: `ingressMember ${show(ingress.name)} is in no mesh: without an Azure Fleet the service is a Cilium global service, which only reaches members of the ingress member's mesh` });
+    violations.push({
+      path: "ingressMember",
+      message: `ingressMember ${show(ingress.name)} is in no mesh: without an Azure Fleet the service is a Cilium global service, which only reaches members of the ingress member's mesh`,
+    });
   } else {
     const outside = exporters.filter((m) => input.members.find((f) => f.name === m)?.mesh !== mesh);
     if (outside.length > 0) {
-      violations.push({ path: "exportFrom", message: `exportFrom ${show(input.exportFrom)} selects ${outside.map(show).join(", ")}, outside mesh ${show(mesh)} of ingressMember ${show(ingress.name)}: a Cilium global service only reaches members of one mesh` });
+      violations.push({
+        path: "exportFrom",
+        message: `exportFrom ${show(input.exportFrom)} selects ${outside.map(show).join(", ")}, outside mesh ${show(mesh)} of ingressMember ${show(ingress.name)}: a Cilium global service only reaches members of one mesh`,
+      });
     }
   }
   if (ingress.provisioner === "kind" && !ingress.l2Announcements) {
-    violations.push({ path: "ingressMember", message: `ingressMember ${show(ingress.name)} cannot announce a LoadBalancer address: Cilium L2 announcements need kube-proxy replacement, which the fleet turned off (cilium.kubeProxyReplacement: false)` });
+    violations.push({
+      path: "ingressMember",
+      message: `ingressMember ${show(ingress.name)} cannot announce a LoadBalancer address: Cilium L2 announcements need kube-proxy replacement, which the fleet turned off (cilium.kubeProxyReplacement: false)`,
+    });
   }
-  if (input.selector === undefined) violations.push({ path: "selector", message: "selector is required without an Azure Fleet: fleetmesh creates the exported Service on every exporting member, selecting these pod labels" });
+  if (input.selector === undefined)
+    violations.push({
+      path: "selector",
+      message:
+        "selector is required without an Azure Fleet: fleetmesh creates the exported Service on every exporting member, selecting these pod labels",
+    });
   else violations.push(...selectorViolations("selector", input.selector));
   const given = portsByMember("ports", input.ports, exporters, "exporting");
   violations.push(...given.violations);
@@ -174,16 +232,30 @@ function ciliumPlan(input: MultiClusterServiceInput, ingress: McsMemberFacts, ex
   // A non-exporting ingress member only forwards: its copy has the exporters' ports, without targetPort.
   const ports = { ...given.ports };
   if (!exporters.includes(ingress.name)) ports[ingress.name] = given.ports[exporters[0]].map(({ targetPort: _, ...port }) => port);
-  return { plan: { realization: "cilium", ingress: ingress.name, exporters, mesh, ports, address: ingress.provisioner === "aks" ? "cloud" : "lb-ipam" }, violations };
+  return {
+    plan: {
+      realization: "cilium",
+      ingress: ingress.name,
+      exporters,
+      mesh,
+      ports,
+      address: ingress.provisioner === "aks" ? "cloud" : "lb-ipam",
+    },
+    violations,
+  };
 }
 
 /** Every problem with a MultiClusterService's arguments, or its plan. */
 export function planMultiClusterService(input: MultiClusterServiceInput): { plan?: MultiClusterServicePlan; violations: FieldViolation[] } {
   const common = [...serviceNameViolations("serviceName", input.serviceName), ...namespaceViolations("namespace", input.namespace)];
-  if (input.internal !== undefined && typeof input.internal !== "boolean") common.push({ path: "internal", message: `internal ${show(input.internal)} must be a boolean` });
+  if (input.internal !== undefined && typeof input.internal !== "boolean")
+    common.push({ path: "internal", message: `internal ${show(input.internal)} must be a boolean` });
   const ingress = input.members.find((m) => m.name === input.ingressMember);
   if (!ingress) {
-    common.push({ path: "ingressMember", message: `ingressMember ${show(input.ingressMember)} is not a member of the fleet (${input.members.map((m) => show(m.name)).join(", ")})` });
+    common.push({
+      path: "ingressMember",
+      message: `ingressMember ${show(input.ingressMember)} is not a member of the fleet (${input.members.map((m) => show(m.name)).join(", ")})`,
+    });
   }
   const { exporters, violations: selection } = exportersOf(input);
   common.push(...selection);
@@ -232,7 +304,8 @@ export function ciliumMcsManifests(
 ): Record<string, ServiceManifest> {
   const base = { name: input.serviceName, namespace: input.namespace };
   const services: Record<string, ServiceManifest> = {};
-  for (const member of plan.exporters) services[member] = globalServiceManifest({ ...base, selector: input.selector, ports: plan.ports[member], shared: true });
+  for (const member of plan.exporters)
+    services[member] = globalServiceManifest({ ...base, selector: input.selector, ports: plan.ports[member], shared: true });
   const exporting = plan.exporters.includes(plan.ingress);
   const pinned = plan.address === "lb-ipam" && pinnedAddress !== undefined ? pinnedIngressMetadata(pinnedAddress) : undefined;
   const cloudAnnotations = plan.address === "cloud" && input.internal ? { [AKS_INTERNAL_LB_ANNOTATION]: "true" } : undefined;
@@ -250,20 +323,28 @@ export function ciliumMcsManifests(
 
 /** The first address of a core LoadBalancerStatus (`ingress[0].ip`, or its hostname). */
 export function loadBalancerAddress(status: unknown): string | undefined {
-  const ingress = (status as { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } | undefined)?.loadBalancer?.ingress?.[0];
+  const ingress = (status as { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } | undefined)?.loadBalancer
+    ?.ingress?.[0];
   return ingress?.ip ?? ingress?.hostname;
 }
 
 /** Ports already served on a member's pinned address by other services (LB-IPAM shares it only when ports differ). */
-export function sharedAddressClashes(path: string, member: string, taken: ReadonlyMap<string, string>, ports: readonly ServicePortSpec[]): FieldViolation[] {
+export function sharedAddressClashes(
+  path: string,
+  member: string,
+  taken: ReadonlyMap<string, string>,
+  ports: readonly ServicePortSpec[],
+): FieldViolation[] {
   return ports.flatMap((port) => {
     const owner = taken.get(`${port.port}/${protocolOf(port)}`);
     if (owner === undefined) return [];
-    return [{
-      path,
-      message:
-        `port ${port.port}/${protocolOf(port)} is already served on member ${show(member)}'s pinned LoadBalancer address by ${owner}: ` +
-        "the member's ingress services share its one address, which LB-IPAM only allows when their ports differ",
-    }];
+    return [
+      {
+        path,
+        message:
+          `port ${port.port}/${protocolOf(port)} is already served on member ${show(member)}'s pinned LoadBalancer address by ${owner}: ` +
+          "the member's ingress services share its one address, which LB-IPAM only allows when their ports differ",
+      },
+    ];
   });
 }

@@ -86,25 +86,32 @@ function labelKeyProblems(key: string): string[] {
 }
 
 function peerViolations(side: "from" | "to", peer: PolicyPeer, known: ReadonlyMap<string, PolicyMemberFacts>): FieldViolation[] {
-  if (typeof peer !== "object" || peer === null) return [{ path: side, message: `${side} ${show(peer)} must be {member, namespace, labels}` }];
+  if (typeof peer !== "object" || peer === null)
+    return [{ path: side, message: `${side} ${show(peer)} must be {member, namespace, labels}` }];
   const out: FieldViolation[] = [];
   const members = membersOf(peer);
   if (members.length === 0) out.push({ path: `${side}.member`, message: `${side}.member must name at least one member` });
   members.forEach((member, i) => {
     const path = Array.isArray(peer.member) ? `${side}.member[${i}]` : `${side}.member`;
-    if (!known.has(member)) out.push({ path, message: `member ${show(member)} is not a member of the fleet (${[...known.keys()].map(show).join(", ")})` });
+    if (!known.has(member))
+      out.push({ path, message: `member ${show(member)} is not a member of the fleet (${[...known.keys()].map(show).join(", ")})` });
     else if (members.indexOf(member) < i) out.push({ path, message: `member ${show(member)} is listed twice` });
   });
   out.push(...namespaceViolations(`${side}.namespace`, peer.namespace));
   if (typeof peer.labels !== "object" || peer.labels === null || Array.isArray(peer.labels)) {
-    out.push({ path: `${side}.labels`, message: `labels ${show(peer.labels)} must be an object of pod labels ({} selects every pod of the namespace)` });
+    out.push({
+      path: `${side}.labels`,
+      message: `labels ${show(peer.labels)} must be an object of pod labels ({} selects every pod of the namespace)`,
+    });
     return out;
   }
   for (const [key, value] of Object.entries(peer.labels)) {
     const path = `${side}.labels[${JSON.stringify(key)}]`;
     out.push(...labelKeyProblems(key).map((problem) => ({ path, message: `label key ${show(key)} is invalid: ${problem}` })));
     const valueProblems = typeof value === "string" ? isValidLabelValue(value) : ["must be a string"];
-    out.push(...valueProblems.map((problem) => ({ path, message: `label value ${show(value)} of key ${show(key)} is invalid: ${problem}` })));
+    out.push(
+      ...valueProblems.map((problem) => ({ path, message: `label value ${show(value)} of key ${show(key)} is invalid: ${problem}` })),
+    );
   }
   return out;
 }
@@ -128,11 +135,16 @@ function meshViolations(input: CrossClusterPolicyInput, known: ReadonlyMap<strin
 
 function portViolations(ports: unknown): FieldViolation[] {
   if (ports === undefined) return [];
-  if (!Array.isArray(ports) || ports.length === 0) return [{ path: "ports", message: `ports ${show(ports)} must be a non-empty list of {port, protocol?} (leave it out to allow every port)` }];
+  if (!Array.isArray(ports) || ports.length === 0)
+    return [
+      { path: "ports", message: `ports ${show(ports)} must be a non-empty list of {port, protocol?} (leave it out to allow every port)` },
+    ];
   return (ports as PolicyPort[]).flatMap((p, i) => {
     const out: FieldViolation[] = [];
-    if (typeof p?.port !== "number" || !Number.isInteger(p.port) || p.port < 1 || p.port > 65535) out.push({ path: `ports[${i}].port`, message: `port ${show(p?.port)} must be an integer in 1..65535` });
-    if (p?.protocol !== undefined && !POLICY_PROTOCOLS.includes(p.protocol)) out.push({ path: `ports[${i}].protocol`, message: `protocol ${show(p.protocol)} must be one of ${POLICY_PROTOCOLS.join(", ")}` });
+    if (typeof p?.port !== "number" || !Number.isInteger(p.port) || p.port < 1 || p.port > 65535)
+      out.push({ path: `ports[${i}].port`, message: `port ${show(p?.port)} must be an integer in 1..65535` });
+    if (p?.protocol !== undefined && !POLICY_PROTOCOLS.includes(p.protocol))
+      out.push({ path: `ports[${i}].protocol`, message: `protocol ${show(p.protocol)} must be one of ${POLICY_PROTOCOLS.join(", ")}` });
     return out;
   });
 }
@@ -141,11 +153,15 @@ function portViolations(ports: unknown): FieldViolation[] {
 export function crossClusterPolicyViolations(input: CrossClusterPolicyInput, members: readonly PolicyMemberFacts[]): FieldViolation[] {
   const known = new Map(members.map((m) => [m.name, m]));
   const nameProblems = typeof input.name === "string" ? isDNS1123Subdomain(`${input.name}-ingress`) : ["must be a string"];
-  const out: FieldViolation[] = nameProblems.map((problem) => ({ path: "name", message: `policy name ${show(input.name)} is invalid (the policies are named "<name>-egress" and "<name>-ingress"): ${problem}` }));
+  const out: FieldViolation[] = nameProblems.map((problem) => ({
+    path: "name",
+    message: `policy name ${show(input.name)} is invalid (the policies are named "<name>-egress" and "<name>-ingress"): ${problem}`,
+  }));
   out.push(...peerViolations("from", input.from, known), ...peerViolations("to", input.to, known));
   if (out.length === 0) out.push(...meshViolations(input, known));
   out.push(...portViolations(input.ports));
-  if (input.allowDns !== undefined && typeof input.allowDns !== "boolean") out.push({ path: "allowDns", message: `allowDns ${show(input.allowDns)} must be a boolean` });
+  if (input.allowDns !== undefined && typeof input.allowDns !== "boolean")
+    out.push({ path: "allowDns", message: `allowDns ${show(input.allowDns)} must be a boolean` });
   return out;
 }
 
@@ -176,8 +192,18 @@ export function dnsEgressRule(member: string): Record<string, unknown> {
   };
 }
 
-function policy(name: string, namespace: string, description: string | undefined, spec: Record<string, unknown>): CiliumNetworkPolicyManifest {
-  return { apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name, namespace }, spec: { ...(description !== undefined && { description }), ...spec } };
+function policy(
+  name: string,
+  namespace: string,
+  description: string | undefined,
+  spec: Record<string, unknown>,
+): CiliumNetworkPolicyManifest {
+  return {
+    apiVersion: "cilium.io/v2",
+    kind: "CiliumNetworkPolicy",
+    metadata: { name, namespace },
+    spec: { ...(description !== undefined && { description }), ...spec },
+  };
 }
 
 /**

@@ -12,7 +12,12 @@ describe("placementArgumentViolations: what a Placement refuses before registeri
     {
       name: "refuses a name longer than a DNS-1035 label",
       facts: { ...GOOD, name: "w".repeat(64) },
-      want: [{ path: "name", message: `placement name "${"w".repeat(64)}" is 64 characters: ClusterResourcePlacement names are at most 63 (DNS-1035 label length)` }],
+      want: [
+        {
+          path: "name",
+          message: `placement name "${"w".repeat(64)}" is 64 characters: ClusterResourcePlacement names are at most 63 (DNS-1035 label length)`,
+        },
+      ],
     },
     {
       name: "refuses hub mode without a hub",
@@ -28,7 +33,12 @@ describe("placementArgumentViolations: what a Placement refuses before registeri
   for (const c of cases) it(c.name, () => assert.deepStrictEqual(placementArgumentViolations(c.facts), c.want));
 
   it("reports the policy's and the strategy's violations first, then its own, all at once", () => {
-    const paths = placementArgumentViolations({ ...GOOD, mode: "hub", policy: { placementType: "PickN" }, strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25" } } }).map((v) => v.path);
+    const paths = placementArgumentViolations({
+      ...GOOD,
+      mode: "hub",
+      policy: { placementType: "PickN" },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25" } },
+    }).map((v) => v.path);
     assert.deepStrictEqual(paths, ["policy", "strategy.rollingUpdate.maxUnavailable", "hub"]);
   });
 });

@@ -8,8 +8,20 @@ const T = "2026-03-02T10:00:00.000Z";
 const healthy = {
   type: "MemberAgent",
   conditions: [
-    { type: "Joined", status: "True" as const, reason: "DeclaredMember", message: "declared in the fleetmesh program", lastTransitionTime: T },
-    { type: "Healthy", status: "True" as const, reason: "DeclaredMember", message: "declared in the fleetmesh program", lastTransitionTime: T },
+    {
+      type: "Joined",
+      status: "True" as const,
+      reason: "DeclaredMember",
+      message: "declared in the fleetmesh program",
+      lastTransitionTime: T,
+    },
+    {
+      type: "Healthy",
+      status: "True" as const,
+      reason: "DeclaredMember",
+      message: "declared in the fleetmesh program",
+      lastTransitionTime: T,
+    },
   ],
   lastReceivedHeartbeat: T,
 };
@@ -70,7 +82,12 @@ describe("placement member clusters", () => {
   for (const c of cases) it(c.name, () => assert.deepStrictEqual(memberClusters(c.members, NOW), c.want));
 
   it("leaves out the subscription-id label when the subscription is not known", () => {
-    const member: PlacementMemberFacts = { name: "m", labels: {}, taints: [], azure: { location: "westeurope", resourceGroup: "rg", clusterName: "aks-m" } };
+    const member: PlacementMemberFacts = {
+      name: "m",
+      labels: {},
+      taints: [],
+      azure: { location: "westeurope", resourceGroup: "rg", clusterName: "aks-m" },
+    };
     assert.deepStrictEqual(azureFleetLabels(member), {
       "fleet.azure.com/location": "westeurope",
       "fleet.azure.com/resource-group": "rg",
@@ -83,16 +100,36 @@ describe("placement member clusters", () => {
     const result = schedule({ clusters: memberClusters([kindMember, { ...aksMember, taints: [] }], NOW), now: NOW });
     assert.deepStrictEqual(
       result.decisions.map((d) => [d.clusterName, d.selected]),
-      [["aks1", true], ["c1", true]],
+      [
+        ["aks1", true],
+        ["c1", true],
+      ],
     );
   });
 
   it("lets the scheduler filter on taints and select on Azure labels", () => {
-    const policy = { placementType: "PickAll" as const, affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { "fleet.azure.com/location": "eastus2" } } }] } } } };
+    const policy = {
+      placementType: "PickAll" as const,
+      affinity: {
+        clusterAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            clusterSelectorTerms: [{ labelSelector: { matchLabels: { "fleet.azure.com/location": "eastus2" } } }],
+          },
+        },
+      },
+    };
     const result = schedule({ clusters: memberClusters([kindMember, aksMember], NOW), policy, now: NOW });
     assert.deepStrictEqual(result.decisions, [
-      { clusterName: "aks1", selected: false, reason: "ClusterUnschedulable, taint &{Key:gpu Value:true Effect:NoSchedule} cannot be tolerated" },
-      { clusterName: "c1", selected: false, reason: "ClusterUnschedulable, cluster does not match with any of the required cluster affinity terms" },
+      {
+        clusterName: "aks1",
+        selected: false,
+        reason: "ClusterUnschedulable, taint &{Key:gpu Value:true Effect:NoSchedule} cannot be tolerated",
+      },
+      {
+        clusterName: "c1",
+        selected: false,
+        reason: "ClusterUnschedulable, cluster does not match with any of the required cluster affinity terms",
+      },
     ]);
   });
 });

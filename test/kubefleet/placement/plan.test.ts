@@ -1,7 +1,13 @@
 import { strict as assert } from "assert";
 import { PlacementChild } from "../../../components/core/kubefleet/placement/children";
 import { PlacementMemberFacts } from "../../../components/core/kubefleet/placement/member-clusters";
-import { PlacementPlan, PlacementPlanInput, objectKey, objectsHash, planPlacement } from "../../../components/core/kubefleet/placement/plan";
+import {
+  PlacementPlan,
+  PlacementPlanInput,
+  objectKey,
+  objectsHash,
+  planPlacement,
+} from "../../../components/core/kubefleet/placement/plan";
 import { KubernetesObject } from "../../../components/core/kubefleet/placement/resource-selection";
 import { RolloutBatch } from "../../../components/core/kubefleet/placement/rollout";
 import { PlacementStatus } from "../../../components/core/kubefleet/placement/status";
@@ -12,13 +18,28 @@ const NODES = "kubernetes-fleet.io/node-count";
 
 // ---- the fleet and the hub inventory ----
 
-const member = (name: string, region: string, nodes = "3"): PlacementMemberFacts => ({ name, labels: { region }, taints: [], properties: { [NODES]: nodes } });
+const member = (name: string, region: string, nodes = "3"): PlacementMemberFacts => ({
+  name,
+  labels: { region },
+  taints: [],
+  properties: { [NODES]: nodes },
+});
 const FLEET = [member("east-1", "east"), member("west-1", "west"), member("east-2", "east")];
 
 const NAMESPACE: KubernetesObject = { apiVersion: "v1", kind: "Namespace", metadata: { name: "web" } };
-const DEPLOYMENT: KubernetesObject = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "web" }, spec: { replicas: 2 } };
+const DEPLOYMENT: KubernetesObject = {
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "web", namespace: "web" },
+  spec: { replicas: 2 },
+};
 const SCALED: KubernetesObject = { ...DEPLOYMENT, spec: { replicas: 3 } };
-const ELSEWHERE: KubernetesObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "other" }, data: { a: "b" } };
+const ELSEWHERE: KubernetesObject = {
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name: "settings", namespace: "other" },
+  data: { a: "b" },
+};
 const SELECT_WEB = [{ group: "", version: "v1", kind: "Namespace", name: "web" }];
 
 // ---- expected values, spelled out ----
@@ -29,15 +50,29 @@ const picked = (cluster: string, affinity = 0): ClusterDecision => ({
   clusterScore: { affinityScore: affinity, priorityScore: 0 },
   reason: `Successfully scheduled resources for placement in "${cluster}" (affinity score: ${affinity}, topology spread score: 0): picked by scheduling policy`,
 });
-const pickedByName = (cluster: string): ClusterDecision => ({ clusterName: cluster, selected: true, reason: `Successfully scheduled resources for placement in "${cluster}": picked by scheduling policy` });
+const pickedByName = (cluster: string): ClusterDecision => ({
+  clusterName: cluster,
+  selected: true,
+  reason: `Successfully scheduled resources for placement in "${cluster}": picked by scheduling policy`,
+});
 const bindings = (policy: PlacementPolicy | undefined, decisions: ClusterDecision[]): Binding[] =>
   decisions
     .filter((d) => d.selected)
     .map((d): Binding => ({ targetCluster: d.clusterName, state: "Scheduled", policyHash: policyHash(policy), clusterDecision: d }))
     .sort((a, b) => (a.targetCluster < b.targetCluster ? -1 : 1));
-const fulfilled = (found: number): Condition => ({ type: "Scheduled", status: "True", reason: "SchedulingPolicyFulfilled", message: `found all cluster needed as specified by the scheduling policy, found ${found} cluster(s)` });
+const fulfilled = (found: number): Condition => ({
+  type: "Scheduled",
+  status: "True",
+  reason: "SchedulingPolicyFulfilled",
+  message: `found all cluster needed as specified by the scheduling policy, found ${found} cluster(s)`,
+});
 const statuses = (decisions: ClusterDecision[]): PlacementStatus[] =>
-  decisions.filter((d) => d.selected).map((d) => ({ clusterName: d.clusterName, conditions: [{ type: "Scheduled", status: "True", reason: "Scheduled", message: d.reason }] }));
+  decisions
+    .filter((d) => d.selected)
+    .map((d) => ({
+      clusterName: d.clusterName,
+      conditions: [{ type: "Scheduled", status: "True", reason: "Scheduled", message: d.reason }],
+    }));
 
 const nsOn = (where: string) => `web-${where}-core-namespace-web`;
 const deploymentOn = (where: string) => `web-${where}-apps-deployment-web-web`;
@@ -62,7 +97,12 @@ interface Expected {
 
 /** The whole plan, from the parts a case spells out. */
 function plan(e: Expected): PlacementPlan {
-  const result = { bindings: bindings(e.policy, e.decisions), decisions: e.decisions, condition: fulfilled(e.decisions.filter((d) => d.selected).length), policyHash: policyHash(e.policy) };
+  const result = {
+    bindings: bindings(e.policy, e.decisions),
+    decisions: e.decisions,
+    condition: fulfilled(e.decisions.filter((d) => d.selected).length),
+    policyHash: policyHash(e.policy),
+  };
   const sorted = (names: string[]) => [...names].sort();
   return {
     selected: e.objects,
@@ -95,13 +135,26 @@ const PICK_ALL_DECISIONS = [picked("east-1"), picked("east-2"), picked("west-1")
 const BIGGEST_TWO: PlacementPolicy = {
   placementType: "PickN",
   numberOfClusters: 2,
-  affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { propertySorter: { name: NODES, sortOrder: "Descending" } } }] } },
+  affinity: {
+    clusterAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 50, preference: { propertySorter: { name: NODES, sortOrder: "Descending" } } },
+      ],
+    },
+  },
 };
 const ONE_AT_A_TIME = { type: "RollingUpdate" as const, rollingUpdate: { maxUnavailable: 1, unavailablePeriodSeconds: 30 } };
-const INVALID_SELECTORS = "resourceSelectors[0]: the resource is not found in schema (please retry) or it is not a cluster scoped resource: apps/v1, Kind=Deployment";
+const INVALID_SELECTORS =
+  "resourceSelectors[0]: the resource is not found in schema (please retry) or it is not a cluster scoped resource: apps/v1, Kind=Deployment";
 const PICK_FIXED: PlacementPolicy = { placementType: "PickFixed", clusterNames: ["west-1", "east-1"] };
 
-const base: PlacementPlanInput = { name: "web", resources: [NAMESPACE, DEPLOYMENT, ELSEWHERE], resourceSelectors: SELECT_WEB, members: FLEET, now: NOW };
+const base: PlacementPlanInput = {
+  name: "web",
+  resources: [NAMESPACE, DEPLOYMENT, ELSEWHERE],
+  resourceSelectors: SELECT_WEB,
+  members: FLEET,
+  now: NOW,
+};
 
 const cases: Array<{ name: string; input: PlacementPlanInput; want: PlacementPlan }> = [
   {
@@ -123,7 +176,11 @@ const cases: Array<{ name: string; input: PlacementPlanInput; want: PlacementPla
       ...base,
       policy: BIGGEST_TWO,
       members: [member("east-1", "east", "50"), member("west-1", "west", "9"), member("east-2", "east", "8")],
-      previous: { version: 1, bindings: bindings(BIGGEST_TWO, [picked("west-1", 50), picked("east-2", 44)]), objectsHash: objectsHash([NAMESPACE, DEPLOYMENT]) },
+      previous: {
+        version: 1,
+        bindings: bindings(BIGGEST_TWO, [picked("west-1", 50), picked("east-2", 44)]),
+        objectsHash: objectsHash([NAMESPACE, DEPLOYMENT]),
+      },
     },
     want: plan({
       policy: BIGGEST_TWO,
@@ -153,9 +210,23 @@ const cases: Array<{ name: string; input: PlacementPlanInput; want: PlacementPla
       previousTargets: ["east-1", "east-2", "west-1"],
       children: [
         ...onMember("east-1", [], SCALED),
-        { type: "rolloutWait", name: "web-east-2-rollout-wait", batch: 2, seconds: 30, triggers: [objectsHash([NAMESPACE, SCALED])], dependsOn: [nsOn("east-1"), deploymentOn("east-1")] },
+        {
+          type: "rolloutWait",
+          name: "web-east-2-rollout-wait",
+          batch: 2,
+          seconds: 30,
+          triggers: [objectsHash([NAMESPACE, SCALED])],
+          dependsOn: [nsOn("east-1"), deploymentOn("east-1")],
+        },
         ...onMember("east-2", ["web-east-2-rollout-wait"], SCALED),
-        { type: "rolloutWait", name: "web-west-1-rollout-wait", batch: 3, seconds: 30, triggers: [objectsHash([NAMESPACE, SCALED])], dependsOn: [nsOn("east-2"), deploymentOn("east-2")] },
+        {
+          type: "rolloutWait",
+          name: "web-west-1-rollout-wait",
+          batch: 3,
+          seconds: 30,
+          triggers: [objectsHash([NAMESPACE, SCALED])],
+          dependsOn: [nsOn("east-2"), deploymentOn("east-2")],
+        },
         ...onMember("west-1", ["web-west-1-rollout-wait"], SCALED),
       ],
     }),
@@ -178,7 +249,12 @@ const cases: Array<{ name: string; input: PlacementPlanInput; want: PlacementPla
         {
           type: "clusterResourcePlacement",
           name: "web-crp",
-          manifest: { apiVersion: "placement.kubernetes-fleet.io/v1beta1", kind: "ClusterResourcePlacement", metadata: { name: "web" }, spec: { resourceSelectors: SELECT_WEB, policy: PICK_FIXED } },
+          manifest: {
+            apiVersion: "placement.kubernetes-fleet.io/v1beta1",
+            kind: "ClusterResourcePlacement",
+            metadata: { name: "web" },
+            spec: { resourceSelectors: SELECT_WEB, policy: PICK_FIXED },
+          },
           dependsOn: [nsOn("hub"), deploymentOn("hub")],
         },
       ],
@@ -190,7 +266,12 @@ const cases: Array<{ name: string; input: PlacementPlanInput; want: PlacementPla
     want: plan({
       objects: [],
       decisions: PICK_ALL_DECISIONS,
-      condition: { type: "Scheduled", status: "False", reason: "InvalidResourceSelectors", message: `The resource selectors are invalid: ${INVALID_SELECTORS}` },
+      condition: {
+        type: "Scheduled",
+        status: "False",
+        reason: "InvalidResourceSelectors",
+        message: `The resource selectors are invalid: ${INVALID_SELECTORS}`,
+      },
       targets: [],
       batches: [],
       previousTargets: [],
@@ -207,8 +288,16 @@ describe("objectKey: an object's part of its child names", () => {
   const cases: Array<[string, KubernetesObject, string]> = [
     ["names the core group core", NAMESPACE, "core-namespace-web"],
     ["adds the namespace of a namespaced object", DEPLOYMENT, "apps-deployment-web-web"],
-    ["keeps the dots of an API group", { apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name: "allow", namespace: "web" } }, "cilium.io-ciliumnetworkpolicy-web-allow"],
-    ["lowers the case and turns other characters into dashes", { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "system:reader" } }, "rbac.authorization.k8s.io-clusterrole-system-reader"],
+    [
+      "keeps the dots of an API group",
+      { apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name: "allow", namespace: "web" } },
+      "cilium.io-ciliumnetworkpolicy-web-allow",
+    ],
+    [
+      "lowers the case and turns other characters into dashes",
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "system:reader" } },
+      "rbac.authorization.k8s.io-clusterrole-system-reader",
+    ],
   ];
   for (const [name, obj, want] of cases) it(name, () => assert.equal(objectKey(obj), want));
 });

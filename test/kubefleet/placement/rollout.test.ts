@@ -1,10 +1,20 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { RolloutBatch, RolloutInput, rolloutBatches, rolloutParameters, scaledIntOrPercent } from "../../../components/core/kubefleet/placement/rollout";
+import {
+  RolloutBatch,
+  RolloutInput,
+  rolloutBatches,
+  rolloutParameters,
+  scaledIntOrPercent,
+} from "../../../components/core/kubefleet/placement/rollout";
 
 const names = (count: number, prefix = "c") => Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(2, "0")}`);
 const ten = names(10);
-const batch = (index: number, members: string[], waitSecondsBefore = index === 1 ? 0 : 60): RolloutBatch => ({ index, members, waitSecondsBefore });
+const batch = (index: number, members: string[], waitSecondsBefore = index === 1 ? 0 : 60): RolloutBatch => ({
+  index,
+  members,
+  waitSecondsBefore,
+});
 
 describe("placement rollout", () => {
   describe("scaledIntOrPercent", () => {
@@ -20,14 +30,24 @@ describe("placement rollout", () => {
     for (const c of cases) it(c.name, () => assert.equal(scaledIntOrPercent("maxUnavailable", c.value, c.total), c.want));
 
     it("refuses a string without % like the webhook", () => {
-      assert.throws(() => scaledIntOrPercent("maxSurge", "25", 10), { message: "maxSurge `25` is invalid: invalid value for IntOrString: invalid type: string is not a percentage" });
+      assert.throws(() => scaledIntOrPercent("maxSurge", "25", 10), {
+        message: "maxSurge `25` is invalid: invalid value for IntOrString: invalid type: string is not a percentage",
+      });
     });
   });
 
   describe("rolloutParameters", () => {
     const cases: Array<{ name: string; input: Parameters<typeof rolloutParameters>[0]; want: ReturnType<typeof rolloutParameters> }> = [
-      { name: "PickN scales against numberOfClusters, with the 25%/25%/60s defaults", input: { placementType: "PickN", numberOfClusters: 10, targets: names(7) }, want: { targetNumber: 10, maxUnavailable: 3, maxSurge: 3, unavailablePeriodSeconds: 60 } },
-      { name: "PickFixed scales against the number of clusterNames", input: { placementType: "PickFixed", clusterNames: ["a", "b", "c"], targets: ["a"] }, want: { targetNumber: 3, maxUnavailable: 1, maxSurge: 1, unavailablePeriodSeconds: 60 } },
+      {
+        name: "PickN scales against numberOfClusters, with the 25%/25%/60s defaults",
+        input: { placementType: "PickN", numberOfClusters: 10, targets: names(7) },
+        want: { targetNumber: 10, maxUnavailable: 3, maxSurge: 3, unavailablePeriodSeconds: 60 },
+      },
+      {
+        name: "PickFixed scales against the number of clusterNames",
+        input: { placementType: "PickFixed", clusterNames: ["a", "b", "c"], targets: ["a"] },
+        want: { targetNumber: 3, maxUnavailable: 1, maxSurge: 1, unavailablePeriodSeconds: 60 },
+      },
       {
         name: "PickAll scales against the number of targets and takes the strategy's values",
         input: { targets: names(8), strategy: { rollingUpdate: { maxUnavailable: 2, maxSurge: "50%", unavailablePeriodSeconds: 30 } } },
@@ -82,7 +102,13 @@ describe("placement rollout", () => {
       },
       {
         name: "paces a replacement one in, one out with maxSurge 1 (PickN 3 moved to other clusters)",
-        input: { placementType: "PickN", numberOfClusters: 3, targets: ["d", "e", "f"], changed: ["d", "e", "f"], serving: ["a", "b", "c"] },
+        input: {
+          placementType: "PickN",
+          numberOfClusters: 3,
+          targets: ["d", "e", "f"],
+          changed: ["d", "e", "f"],
+          serving: ["a", "b", "c"],
+        },
         want: [batch(1, ["d"]), batch(2, ["e"]), batch(3, ["f"])],
       },
       {
@@ -97,12 +123,24 @@ describe("placement rollout", () => {
       },
       {
         name: "keeps the target order inside a batch when adds and updates mix",
-        input: { targets: ["n1", "s1", "n2", "s2"], changed: ["n1", "s1", "n2", "s2"], serving: ["s1", "s2"], strategy: { rollingUpdate: { maxUnavailable: "100%" } } },
+        input: {
+          targets: ["n1", "s1", "n2", "s2"],
+          changed: ["n1", "s1", "n2", "s2"],
+          serving: ["s1", "s2"],
+          strategy: { rollingUpdate: { maxUnavailable: "100%" } },
+        },
         want: [batch(1, ["n1", "s1", "n2", "s2"])],
       },
       {
         name: "moves one add at a time when maxUnavailable and maxSurge are both 0 on a replacement, where upstream would deadlock",
-        input: { placementType: "PickN", numberOfClusters: 2, targets: ["c", "d"], changed: ["c", "d"], serving: ["a", "b"], strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } } },
+        input: {
+          placementType: "PickN",
+          numberOfClusters: 2,
+          targets: ["c", "d"],
+          changed: ["c", "d"],
+          serving: ["a", "b"],
+          strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } },
+        },
         want: [batch(1, ["c"]), batch(2, ["d"])],
       },
     ];
@@ -110,7 +148,10 @@ describe("placement rollout", () => {
   });
 
   describe("rolloutBatches properties", () => {
-    const intOrPercent = fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 100 }).map((p) => `${p}%`));
+    const intOrPercent = fc.oneof(
+      fc.integer({ min: 0, max: 12 }),
+      fc.integer({ min: 0, max: 100 }).map((p) => `${p}%`),
+    );
     const scenario = fc
       .record({
         universe: fc.uniqueArray(fc.constantFrom(...names(14, "m")), { minLength: 1, maxLength: 14 }),
@@ -151,13 +192,19 @@ describe("placement rollout", () => {
             assert.equal(b.index, i + 1);
             assert.equal(b.waitSecondsBefore, i === 0 ? 0 : unavailablePeriodSeconds);
             assert.ok(b.members.length > 0);
-            assert.deepStrictEqual(b.members, [...b.members].sort((x, y) => position(x) - position(y)));
+            assert.deepStrictEqual(
+              b.members,
+              [...b.members].sort((x, y) => position(x) - position(y)),
+            );
             assert.ok(b.members.filter((m) => serving.has(m)).length <= Math.max(1, maxUnavailable));
             assert.ok(b.members.filter((m) => !serving.has(m)).length <= Math.max(1, targetNumber + maxSurge - servingTargets));
           });
           for (const inClass of [(m: string) => serving.has(m), (m: string) => !serving.has(m)]) {
             const order = flat.filter(inClass);
-            assert.deepStrictEqual(order, [...order].sort((x, y) => position(x) - position(y)));
+            assert.deepStrictEqual(
+              order,
+              [...order].sort((x, y) => position(x) - position(y)),
+            );
           }
         }),
         { numRuns: 300 },
@@ -165,7 +212,10 @@ describe("placement rollout", () => {
     });
 
     it("is deterministic", () => {
-      fc.assert(fc.property(scenario, (input) => assert.deepStrictEqual(rolloutBatches(input), rolloutBatches(structuredClone(input)))), { numRuns: 100 });
+      fc.assert(
+        fc.property(scenario, (input) => assert.deepStrictEqual(rolloutBatches(input), rolloutBatches(structuredClone(input)))),
+        { numRuns: 100 },
+      );
     });
   });
 });

@@ -2,11 +2,22 @@ import { strict as assert } from "assert";
 import { PlacementMemberFacts, memberClusters } from "../../../components/core/kubefleet/placement/member-clusters";
 import { invalidSelectorsCondition } from "../../../components/core/kubefleet/placement/resource-selection";
 import { rolloutBatches } from "../../../components/core/kubefleet/placement/rollout";
-import { PlacementStatus, PlacementWhatIf, placementStatuses, placementWhatIf, renderPlacementWhatIf, rolloutLine } from "../../../components/core/kubefleet/placement/status";
+import {
+  PlacementStatus,
+  PlacementWhatIf,
+  placementStatuses,
+  placementWhatIf,
+  renderPlacementWhatIf,
+  rolloutLine,
+} from "../../../components/core/kubefleet/placement/status";
 import { PlacementPolicy, schedule } from "../../../components/core/kubefleet/scheduler";
 
 const NOW = new Date("2026-03-02T10:00:00.000Z");
-const member = (name: string, labels: Record<string, string>, tainted = false): PlacementMemberFacts => ({ name, labels, taints: tainted ? [{ key: "gpu", effect: "NoSchedule" }] : [] });
+const member = (name: string, labels: Record<string, string>, tainted = false): PlacementMemberFacts => ({
+  name,
+  labels,
+  taints: tainted ? [{ key: "gpu", effect: "NoSchedule" }] : [],
+});
 const FLEET = memberClusters(
   [
     member("east-1", { region: "east", env: "prod" }),
@@ -17,11 +28,21 @@ const FLEET = memberClusters(
   ],
   NOW,
 );
-const prod = { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { env: "prod" } } }] } } };
+const prod = {
+  clusterAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { env: "prod" } } }] },
+  },
+};
 const preferWest = { weight: 20, preference: { labelSelector: { matchLabels: { region: "west" } } } };
-const picked = (c: string, affinity = 0) => `Successfully scheduled resources for placement in "${c}" (affinity score: ${affinity}, topology spread score: 0): picked by scheduling policy`;
-const ok = (clusterName: string, message: string): PlacementStatus => ({ clusterName, conditions: [{ type: "Scheduled", status: "True", reason: "Scheduled", message }] });
-const failed = (message: string): PlacementStatus => ({ conditions: [{ type: "Scheduled", status: "False", reason: "ScheduleFailed", message }] });
+const picked = (c: string, affinity = 0) =>
+  `Successfully scheduled resources for placement in "${c}" (affinity score: ${affinity}, topology spread score: 0): picked by scheduling policy`;
+const ok = (clusterName: string, message: string): PlacementStatus => ({
+  clusterName,
+  conditions: [{ type: "Scheduled", status: "True", reason: "Scheduled", message }],
+});
+const failed = (message: string): PlacementStatus => ({
+  conditions: [{ type: "Scheduled", status: "False", reason: "ScheduleFailed", message }],
+});
 const TAINTED = "ClusterUnschedulable, taint &{Key:gpu Value: Effect:NoSchedule} cannot be tolerated";
 const NOT_PROD = "ClusterUnschedulable, cluster does not match with any of the required cluster affinity terms";
 
@@ -36,16 +57,32 @@ describe("placement statuses", () => {
     {
       name: "PickN short of N adds failed entries without clusterName, from the unselected decisions in order (picks best first, ties to the greater name)",
       policy: { placementType: "PickN", numberOfClusters: 5, affinity: prod },
-      want: [ok("west-1", picked("west-1")), ok("east-2", picked("east-2")), ok("east-1", picked("east-1")), failed(TAINTED), failed(NOT_PROD)],
+      want: [
+        ok("west-1", picked("west-1")),
+        ok("east-2", picked("east-2")),
+        ok("east-1", picked("east-1")),
+        failed(TAINTED),
+        failed(NOT_PROD),
+      ],
     },
     {
       name: "PickN adds no more failed entries than there are unselected decisions",
       policy: { placementType: "PickN", numberOfClusters: 9, affinity: prod },
-      want: [ok("west-1", picked("west-1")), ok("east-2", picked("east-2")), ok("east-1", picked("east-1")), failed(TAINTED), failed(NOT_PROD)],
+      want: [
+        ok("west-1", picked("west-1")),
+        ok("east-2", picked("east-2")),
+        ok("east-1", picked("east-1")),
+        failed(TAINTED),
+        failed(NOT_PROD),
+      ],
     },
     {
       name: "a fulfilled PickN reports only the selected clusters, though not-picked decisions exist",
-      policy: { placementType: "PickN", numberOfClusters: 2, affinity: { clusterAffinity: { ...prod.clusterAffinity, preferredDuringSchedulingIgnoredDuringExecution: [preferWest] } } },
+      policy: {
+        placementType: "PickN",
+        numberOfClusters: 2,
+        affinity: { clusterAffinity: { ...prod.clusterAffinity, preferredDuringSchedulingIgnoredDuringExecution: [preferWest] } },
+      },
       want: [ok("west-1", picked("west-1", 20)), ok("east-2", picked("east-2"))],
     },
     {
@@ -57,16 +94,26 @@ describe("placement statuses", () => {
         failed(`Specified cluster "nowhere" is not found`),
       ],
     },
-    { name: "PickFixed with no clusterNames stays SchedulePending (Unknown), so the statuses are empty", policy: { placementType: "PickFixed", clusterNames: [] }, want: [] },
+    {
+      name: "PickFixed with no clusterNames stays SchedulePending (Unknown), so the statuses are empty",
+      policy: { placementType: "PickFixed", clusterNames: [] },
+      want: [],
+    },
     { name: "PickN 0 reports nothing", policy: { placementType: "PickN", numberOfClusters: 0 }, want: [] },
   ];
   for (const c of cases) {
-    it(c.name, () => assert.deepStrictEqual(placementStatuses(schedule({ clusters: FLEET, policy: c.policy, now: NOW }), c.policy), c.want));
+    it(c.name, () =>
+      assert.deepStrictEqual(placementStatuses(schedule({ clusters: FLEET, policy: c.policy, now: NOW }), c.policy), c.want),
+    );
   }
 });
 
 describe("placement what-if", () => {
-  const policy: PlacementPolicy = { placementType: "PickN", numberOfClusters: 2, affinity: { clusterAffinity: { ...prod.clusterAffinity, preferredDuringSchedulingIgnoredDuringExecution: [preferWest] } } };
+  const policy: PlacementPolicy = {
+    placementType: "PickN",
+    numberOfClusters: 2,
+    affinity: { clusterAffinity: { ...prod.clusterAffinity, preferredDuringSchedulingIgnoredDuringExecution: [preferWest] } },
+  };
   const result = schedule({ clusters: FLEET, policy, now: NOW });
   const targets = ["east-2", "west-1"];
   const previousTargets = ["east-1", "old-1"];
@@ -78,7 +125,14 @@ describe("placement what-if", () => {
       placement: "web",
       placementType: "PickN",
       picked: result.decisions.slice(0, 2),
-      notPicked: [{ clusterName: "east-1", selected: false, clusterScore: { affinityScore: 0, priorityScore: 0 }, reason: `Cluster "east-1" does not score high enough (affinity score: 0, topology spread score: 0)` }],
+      notPicked: [
+        {
+          clusterName: "east-1",
+          selected: false,
+          clusterScore: { affinityScore: 0, priorityScore: 0 },
+          reason: `Cluster "east-1" does not score high enough (affinity score: 0, topology spread score: 0)`,
+        },
+      ],
       filtered: [
         { clusterName: "gpu-1", selected: false, reason: TAINTED },
         { clusterName: "west-2", selected: false, reason: NOT_PROD },
@@ -133,7 +187,13 @@ describe("placement what-if", () => {
 
   it("shows the invalid-selectors condition and places nothing when the selectors are refused", () => {
     const condition = invalidSelectorsCondition("namespace kube-system is not allowed to propagate");
-    const w = placementWhatIf({ placement: "sys", result: schedule({ clusters: FLEET.slice(0, 1), now: NOW }), condition, targets: [], batches: [] });
+    const w = placementWhatIf({
+      placement: "sys",
+      result: schedule({ clusters: FLEET.slice(0, 1), now: NOW }),
+      condition,
+      targets: [],
+      batches: [],
+    });
     assert.equal(
       renderPlacementWhatIf(w),
       [
@@ -147,6 +207,12 @@ describe("placement what-if", () => {
   });
 
   it("omits the wait of a batch whose unavailablePeriodSeconds is 0", () => {
-    assert.equal(rolloutLine([{ index: 1, members: ["a", "b"], waitSecondsBefore: 0 }, { index: 2, members: ["c"], waitSecondsBefore: 0 }]), "rollout: batch 1: a, b; batch 2: c");
+    assert.equal(
+      rolloutLine([
+        { index: 1, members: ["a", "b"], waitSecondsBefore: 0 },
+        { index: 2, members: ["c"], waitSecondsBefore: 0 },
+      ]),
+      "rollout: batch 1: a, b; batch 2: c",
+    );
   });
 });

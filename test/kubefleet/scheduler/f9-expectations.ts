@@ -3,12 +3,41 @@
 // that states the same fact uses the name here instead of restating the table. fixtures.ts keeps
 // the fleet and the builders; it is close to the 600-line limit, hence this separate module.
 
-import type { ClusterSelectorTerm, MemberCluster, PlacementPolicy, TopologySpreadConstraint } from "../../../components/core/kubefleet/scheduler/types";
+import type {
+  ClusterSelectorTerm,
+  MemberCluster,
+  PlacementPolicy,
+  TopologySpreadConstraint,
+} from "../../../components/core/kubefleet/scheduler/types";
 import {
-  AVAILABLE_CPU, C1, C2, C3, C4, C5, C6, C7, C8_UNHEALTHY, C9_LEFT, F9_HEALTHY, PROVISIONAL, REASON_AFFINITY, REASON_C8,
-  ScenarioStep, StepExpectation,
-  f9Clusters, f9IneligibleFiltered, filtered, fixedScheduledB, fixedSelected, fulfilled, notPicked, reasonTopology,
-  scheduledB, selected, unscheduledB, updateCluster,
+  AVAILABLE_CPU,
+  C1,
+  C2,
+  C3,
+  C4,
+  C5,
+  C6,
+  C7,
+  C8_UNHEALTHY,
+  C9_LEFT,
+  F9_HEALTHY,
+  PROVISIONAL,
+  REASON_AFFINITY,
+  REASON_C8,
+  ScenarioStep,
+  StepExpectation,
+  f9Clusters,
+  f9IneligibleFiltered,
+  filtered,
+  fixedScheduledB,
+  fixedSelected,
+  fulfilled,
+  notPicked,
+  reasonTopology,
+  scheduledB,
+  selected,
+  unscheduledB,
+  updateCluster,
 } from "./fixtures";
 
 const F9 = f9Clusters();
@@ -51,12 +80,16 @@ export const CENTRAL_PROD: ClusterSelectorTerm = {
 
 /** PickN n, required EAST_PROD. */
 export function pickNRequiringEastProd(n: number): PlacementPolicy {
-  return pickN(n, { affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [EAST_PROD] } } } });
+  return pickN(n, {
+    affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [EAST_PROD] } } },
+  });
 }
 
 /** PickN n, preferred CENTRAL_PROD with weight 10. */
 export function pickNPreferringCentralProd(n: number): PlacementPolicy {
-  return pickN(n, { affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: CENTRAL_PROD }] } } });
+  return pickN(n, {
+    affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: CENTRAL_PROD }] } },
+  });
 }
 
 /** PickN n, region DoNotSchedule with maxSkew 1. */
@@ -131,8 +164,13 @@ export const F9_PICKFIXED_1_4_6_EXPECT: StepExpectation = {
 export const F9_PICKN3_TIES_EXPECT: StepExpectation = {
   bindings: [C5, C6, C7].map((c) => scheduledB(c)),
   decisions: [
-    selected(C7), selected(C6), selected(C5),
-    notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
+    selected(C7),
+    selected(C6),
+    selected(C5),
+    notPicked(C4),
+    notPicked(C3),
+    notPicked(C2),
+    notPicked(C1),
     ...f9IneligibleFiltered(),
   ],
   condition: fulfilled(3),
@@ -142,7 +180,8 @@ export const F9_PICKN3_TIES_EXPECT: StepExpectation = {
 export const F9_PICKN2_EAST_PROD_EXPECT: StepExpectation = {
   bindings: [scheduledB(C1), scheduledB(C2)],
   decisions: [
-    selected(C2), selected(C1),
+    selected(C2),
+    selected(C1),
     ...[C3, C4, C5, C6, C7, C9_LEFT].map((c) => filtered(c, REASON_AFFINITY)),
     filtered(C8_UNHEALTHY, REASON_C8),
   ],
@@ -155,7 +194,10 @@ export const F9_PICKN2_REGION_SPREAD_EXPECT: StepExpectation = {
   decisions: [
     selected(C5, 0, 0), // iteration 2: central/east keep the skew (0), west would make it 2
     selected(C7, 0, -1), // iteration 1: every cluster +1; greatest name wins
-    notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
+    notPicked(C4),
+    notPicked(C3),
+    notPicked(C2),
+    notPicked(C1),
     filtered(C6, reasonTopology("region", 1)),
     ...f9IneligibleFiltered(),
   ],
@@ -201,8 +243,13 @@ export const PICKN4_PREFER_CENTRAL_PROD_STEP: ScenarioStep = {
   expect: {
     bindings: [scheduledB(C4, 10), scheduledB(C5, 10), scheduledB(C6), scheduledB(C7)],
     decisions: [
-      selected(C5, 10), selected(C4, 10), selected(C7), selected(C6),
-      notPicked(C3), notPicked(C2), notPicked(C1),
+      selected(C5, 10),
+      selected(C4, 10),
+      selected(C7),
+      selected(C6),
+      notPicked(C3),
+      notPicked(C2),
+      notPicked(C1),
       ...f9IneligibleFiltered(),
     ],
     condition: fulfilled(4),

@@ -118,11 +118,7 @@ export function memberCluster(name: string, spec: MemberClusterSpec = {}): Membe
 }
 
 /** A deep copy of a cluster list with one cluster changed (simulates a MemberCluster update between cycles). */
-export function updateCluster(
-  clusters: MemberCluster[],
-  name: string,
-  mutate: (mc: MemberCluster) => void,
-): MemberCluster[] {
+export function updateCluster(clusters: MemberCluster[], name: string, mutate: (mc: MemberCluster) => void): MemberCluster[] {
   const copy: MemberCluster[] = JSON.parse(JSON.stringify(clusters));
   const mc = copy.find((c) => c.metadata.name === name);
   if (!mc) throw new Error(`no cluster ${name}`);
@@ -472,7 +468,9 @@ export interface StepExpectation {
  *  - the whole decisions list and the condition.
  */
 export function checkStep(label: string, input: Binding[] | undefined, result: ScheduleResult, want: StepExpectation): void {
-  const wantBindings = [...want.bindings].sort((a, b) => (a.targetCluster < b.targetCluster ? -1 : a.targetCluster > b.targetCluster ? 1 : 0));
+  const wantBindings = [...want.bindings].sort((a, b) =>
+    a.targetCluster < b.targetCluster ? -1 : a.targetCluster > b.targetCluster ? 1 : 0,
+  );
   assert.deepStrictEqual(result.bindings.map(bindingView), plain(wantBindings), `${label}: bindings`);
 
   const inputHash = new Map<string, string>();

@@ -3,7 +3,17 @@ import { schedule, SchedulingCycleError, parseQuantity } from "../../../componen
 import { interpolateWeight } from "../../../components/core/kubefleet/scheduler/plugins/cluster-affinity";
 import { Binding, MemberCluster, PlacementPolicy } from "../../../components/core/kubefleet/scheduler/types";
 import {
-  NOW, bindingView, boundB, filtered, memberCluster, notPicked, plain, scheduledB, selected, unscheduledB, markBound,
+  NOW,
+  bindingView,
+  boundB,
+  filtered,
+  memberCluster,
+  notPicked,
+  plain,
+  scheduledB,
+  selected,
+  unscheduledB,
+  markBound,
 } from "./fixtures";
 
 const q = parseQuantity;
@@ -51,19 +61,29 @@ describe("decision lists", () => {
     const policy: PlacementPolicy = {
       placementType: "PickN",
       numberOfClusters: 2,
-      affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { tier: "gold" } } }] } } },
+      affinity: {
+        clusterAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchLabels: { tier: "gold" } } }] },
+        },
+      },
     };
     const result = schedule({ clusters, policy, now: NOW });
     const reason = "cluster does not match with any of the required cluster affinity terms";
     assert.deepEqual(plain(result.decisions), [
-      selected("m-09"), selected("m-08"),
+      selected("m-09"),
+      selected("m-08"),
       ...["m-07", "m-06", "m-05", "m-04", "m-03", "m-02", "m-01", "m-00"].map((n) => notPicked(n)),
       ...Array.from({ length: 12 }, (_, i) => filtered(`m-${10 + i}`, reason)),
     ]);
   });
 
   it("honours a custom maxUnselectedClusterDecisionCount of zero", () => {
-    const result = schedule({ clusters: fleet(4), policy: { placementType: "PickN", numberOfClusters: 1 }, now: NOW, options: { maxUnselectedClusterDecisionCount: 0 } });
+    const result = schedule({
+      clusters: fleet(4),
+      policy: { placementType: "PickN", numberOfClusters: 1 },
+      now: NOW,
+      options: { maxUnselectedClusterDecisionCount: 0 },
+    });
     assert.deepEqual(plain(result.decisions), [selected("m-03")]);
   });
 
@@ -79,7 +99,8 @@ describe("decision lists", () => {
 
 describe("PickN scale in", () => {
   const clusters = fleet(5);
-  const pick = (n: number, bindings?: Binding[]) => schedule({ clusters, policy: { placementType: "PickN", numberOfClusters: n }, bindings, now: NOW });
+  const pick = (n: number, bindings?: Binding[]) =>
+    schedule({ clusters, policy: { placementType: "PickN", numberOfClusters: n }, bindings, now: NOW });
 
   it("removes Scheduled bindings before Bound ones, lowest score then smallest name first", () => {
     const first = pick(4); // m-04, m-03, m-02, m-01 with equal scores
@@ -98,9 +119,15 @@ describe("PickN scale in", () => {
   it("reports the kept Scheduled bindings in trimming order when only some are removed", () => {
     const result = pick(2, pick(4).bindings);
     assert.deepEqual(plain(result.decisions), [selected("m-03"), selected("m-04")]);
-    assert.deepEqual(result.bindings.map((b) => [b.targetCluster, b.state]), [
-      ["m-01", "Unscheduled"], ["m-02", "Unscheduled"], ["m-03", "Scheduled"], ["m-04", "Scheduled"],
-    ]);
+    assert.deepEqual(
+      result.bindings.map((b) => [b.targetCluster, b.state]),
+      [
+        ["m-01", "Unscheduled"],
+        ["m-02", "Unscheduled"],
+        ["m-03", "Scheduled"],
+        ["m-04", "Scheduled"],
+      ],
+    );
   });
 
   it("scales out by adding only, and restores an unscheduled binding's previous state when re-picked", () => {
@@ -118,7 +145,11 @@ describe("topology spread runs one pick per cycle to the fixed point", () => {
       memberCluster("c-west", { labels: { region: "west" } }),
       memberCluster("d-west", { labels: { region: "west" } }),
     ];
-    const result = schedule({ clusters, policy: { placementType: "PickN", numberOfClusters: 3, topologySpreadConstraints: [{ topologyKey: "region" }] }, now: NOW });
+    const result = schedule({
+      clusters,
+      policy: { placementType: "PickN", numberOfClusters: 3, topologySpreadConstraints: [{ topologyKey: "region" }] },
+      now: NOW,
+    });
     // Cycle 1: every cluster -1, d-west wins the name tie. Cycle 2: east +1, west violates -> b-east.
     // Cycle 3: domains {1,1}: all -1 again -> c-west (a-east scores the same, smaller name).
     assert.deepEqual(plain(result.decisions), [
@@ -134,11 +165,18 @@ describe("bindings the scheduler finds on clusters that left", () => {
   it("unschedules a binding whose cluster is gone or leaving, in every placement type", () => {
     const clusters = [memberCluster("stay"), memberCluster("leaving", { deleting: true })];
     const first = schedule({ clusters: [memberCluster("stay"), memberCluster("leaving"), memberCluster("gone")], now: NOW });
-    for (const policy of [undefined, { placementType: "PickN", numberOfClusters: 3 }, { placementType: "PickFixed", clusterNames: ["stay"] }] as Array<PlacementPolicy | undefined>) {
+    for (const policy of [
+      undefined,
+      { placementType: "PickN", numberOfClusters: 3 },
+      { placementType: "PickFixed", clusterNames: ["stay"] },
+    ] as Array<PlacementPolicy | undefined>) {
       const result = schedule({ clusters, policy, bindings: first.bindings, now: NOW });
       assert.deepEqual(
         result.bindings.filter((b) => b.targetCluster !== "stay").map((b) => [b.targetCluster, b.state, b.previousState]),
-        [["gone", "Unscheduled", "Scheduled"], ["leaving", "Unscheduled", "Scheduled"]],
+        [
+          ["gone", "Unscheduled", "Scheduled"],
+          ["leaving", "Unscheduled", "Scheduled"],
+        ],
         `policy ${JSON.stringify(policy)}`,
       );
     }
@@ -148,12 +186,20 @@ describe("bindings the scheduler finds on clusters that left", () => {
 describe("PickFixed edge cases", () => {
   it("leaves an empty clusterNames list pending and changes no binding", () => {
     const previous = schedule({ clusters: fleet(2), policy: { placementType: "PickFixed", clusterNames: ["m-00"] }, now: NOW });
-    const result = schedule({ clusters: fleet(2), policy: { placementType: "PickFixed", clusterNames: [] }, bindings: previous.bindings, now: NOW });
-    assert.deepEqual(plain({ bindings: result.bindings, decisions: result.decisions, condition: result.condition }), plain({
+    const result = schedule({
+      clusters: fleet(2),
+      policy: { placementType: "PickFixed", clusterNames: [] },
       bindings: previous.bindings,
-      decisions: [],
-      condition: { type: "Scheduled", status: "Unknown", reason: "SchedulePending", message: "Scheduling has not completed" },
-    }));
+      now: NOW,
+    });
+    assert.deepEqual(
+      plain({ bindings: result.bindings, decisions: result.decisions, condition: result.condition }),
+      plain({
+        bindings: previous.bindings,
+        decisions: [],
+        condition: { type: "Scheduled", status: "Unknown", reason: "SchedulePending", message: "Scheduling has not completed" },
+      }),
+    );
   });
 });
 
@@ -161,18 +207,45 @@ describe("cycle errors", () => {
   const sorted: PlacementPolicy = {
     placementType: "PickN",
     numberOfClusters: 1,
-    affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { propertySorter: { name: "cost", sortOrder: "Ascending" } } }] } },
+    affinity: {
+      clusterAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 10, preference: { propertySorter: { name: "cost", sortOrder: "Ascending" } } },
+        ],
+      },
+    },
   };
   it("aborts when any cluster reports a property value that is not a quantity, even an ineligible one", () => {
-    const clusters = [memberCluster("ok", { properties: { cost: "1" } }), memberCluster("bad", { properties: { cost: "cheap" }, deleting: true })];
-    assert.throws(() => schedule({ clusters, policy: sorted, now: NOW }), /value cheap of property cost from cluster bad is not a valid quantity/);
+    const clusters = [
+      memberCluster("ok", { properties: { cost: "1" } }),
+      memberCluster("bad", { properties: { cost: "cheap" }, deleting: true }),
+    ];
+    assert.throws(
+      () => schedule({ clusters, policy: sorted, now: NOW }),
+      /value cheap of property cost from cluster bad is not a valid quantity/,
+    );
   });
   it("aborts on an unknown capacity type in a resource property name", () => {
     const policy: PlacementPolicy = {
       placementType: "PickAll",
-      affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ propertySelector: { matchExpressions: [{ name: "resources.kubernetes-fleet.io/spare-cpu", operator: "Gt", values: ["1"] }] } }] } } },
+      affinity: {
+        clusterAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            clusterSelectorTerms: [
+              {
+                propertySelector: {
+                  matchExpressions: [{ name: "resources.kubernetes-fleet.io/spare-cpu", operator: "Gt", values: ["1"] }],
+                },
+              },
+            ],
+          },
+        },
+      },
     };
-    assert.throws(() => schedule({ clusters: fleet(1), policy, now: NOW }), /invalid capacity type spare in resource property name spare-cpu/);
+    assert.throws(
+      () => schedule({ clusters: fleet(1), policy, now: NOW }),
+      /invalid capacity type spare in resource property name spare-cpu/,
+    );
   });
   it("refuses two clusters with the same name", () => {
     assert.throws(() => schedule({ clusters: [memberCluster("x"), memberCluster("x")], now: NOW }), /name "x" appears more than once/);
@@ -181,7 +254,21 @@ describe("cycle errors", () => {
     const clusters = [memberCluster("disk", { resourceUsage: { available: { "ephemeral-storage": "10Gi" } } }), memberCluster("nodisk")];
     const policy: PlacementPolicy = {
       placementType: "PickAll",
-      affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ propertySelector: { matchExpressions: [{ name: "resources.kubernetes-fleet.io/available-ephemeral-storage", operator: "Ge", values: ["5Gi"] }] } }] } } },
+      affinity: {
+        clusterAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            clusterSelectorTerms: [
+              {
+                propertySelector: {
+                  matchExpressions: [
+                    { name: "resources.kubernetes-fleet.io/available-ephemeral-storage", operator: "Ge", values: ["5Gi"] },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
     };
     assert.deepEqual(schedule({ clusters, policy, now: NOW }).bindings.map(bindingView), [scheduledB("disk")]);
   });

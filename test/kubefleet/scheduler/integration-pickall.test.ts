@@ -12,15 +12,44 @@
 import { schedule } from "../../../components/core/kubefleet/scheduler";
 import type { MemberCluster } from "../../../components/core/kubefleet/scheduler/types";
 import {
-  C1, C2, C3, C4, C5, C6, C7, C8_UNHEALTHY, C9_LEFT, F9_HEALTHY, F9_OPTIONS, PROVISIONAL,
-  REASON_AFFINITY, REASON_C8, REASON_LEFT,
-  Scenario, ScenarioStep,
-  boundB, f9Clusters, f9IneligibleFiltered, filtered, fulfilled, markBound, provisionalCluster,
-  runScenario, scheduledB, selected, unscheduledB, updateCluster,
+  C1,
+  C2,
+  C3,
+  C4,
+  C5,
+  C6,
+  C7,
+  C8_UNHEALTHY,
+  C9_LEFT,
+  F9_HEALTHY,
+  F9_OPTIONS,
+  PROVISIONAL,
+  REASON_AFFINITY,
+  REASON_C8,
+  REASON_LEFT,
+  Scenario,
+  ScenarioStep,
+  boundB,
+  f9Clusters,
+  f9IneligibleFiltered,
+  filtered,
+  fulfilled,
+  markBound,
+  provisionalCluster,
+  runScenario,
+  scheduledB,
+  selected,
+  unscheduledB,
+  updateCluster,
 } from "./fixtures";
 import {
-  F9_NO_POLICY_STEP, F9_PICKALL_EXPECT, F9_PICKALL_PROVISIONAL_JOINED_EXPECT, PICKALL_AVAILABLE_CPU_AT_LEAST_6,
-  PICKALL_EAST_OR_WEST_PROD, pickAllRequired, withAvailableCpu,
+  F9_NO_POLICY_STEP,
+  F9_PICKALL_EXPECT,
+  F9_PICKALL_PROVISIONAL_JOINED_EXPECT,
+  PICKALL_AVAILABLE_CPU_AT_LEAST_6,
+  PICKALL_EAST_OR_WEST_PROD,
+  pickAllRequired,
+  withAvailableCpu,
 } from "./f9-expectations";
 
 const F9 = f9Clusters();
@@ -50,7 +79,13 @@ function withNamespaceCollection(clusters: MemberCluster[], namespacesByCluster:
       (mc.status as Record<string, unknown>).namespaces = namespaces;
       mc.status!.conditions = [
         ...(mc.status!.conditions ?? []),
-        { type: "NamespaceCollectionSucceeded", status: "True", reason: "NamespaceCollectionSucceeded", message: "", lastTransitionTime: "2026-03-02T10:00:00Z" },
+        {
+          type: "NamespaceCollectionSucceeded",
+          status: "True",
+          reason: "NamespaceCollectionSucceeded",
+          message: "",
+          lastTransitionTime: "2026-03-02T10:00:00Z",
+        },
       ];
     });
   }
@@ -65,8 +100,12 @@ const eastOrWestProdStep: ScenarioStep = {
   expect: {
     bindings: [C1, C2, C6].map((c) => scheduledB(c)),
     decisions: [
-      selected(C1), selected(C2), selected(C6),
-      filtered(C3, REASON_AFFINITY), filtered(C4, REASON_AFFINITY), filtered(C5, REASON_AFFINITY),
+      selected(C1),
+      selected(C2),
+      selected(C6),
+      filtered(C3, REASON_AFFINITY),
+      filtered(C4, REASON_AFFINITY),
+      filtered(C5, REASON_AFFINITY),
       filtered(C7, REASON_AFFINITY),
       filtered(C9_LEFT, REASON_AFFINITY), // central: fails affinity before eligibility is checked
       filtered(C8_UNHEALTHY, REASON_C8), // east prod: matches, then fails eligibility
@@ -77,8 +116,12 @@ const eastOrWestProdStep: ScenarioStep = {
 
 /** The F9 clusters canaryOrNotEastCentral filters out (name ascending). */
 const canaryOrNotEastCentralFiltered = () => [
-  filtered(C1, REASON_AFFINITY), filtered(C2, REASON_AFFINITY), filtered(C4, REASON_AFFINITY),
-  filtered(C5, REASON_AFFINITY), filtered(C9_LEFT, REASON_AFFINITY), filtered(C8_UNHEALTHY, REASON_AFFINITY),
+  filtered(C1, REASON_AFFINITY),
+  filtered(C2, REASON_AFFINITY),
+  filtered(C4, REASON_AFFINITY),
+  filtered(C5, REASON_AFFINITY),
+  filtered(C9_LEFT, REASON_AFFINITY),
+  filtered(C8_UNHEALTHY, REASON_AFFINITY),
 ];
 
 /** F9 plus the healthy provisional cluster, all scheduled from scratch (created in name order). */
@@ -92,9 +135,7 @@ const scenarios: Scenario[] = [
   {
     // upstream: pickall_integration_test.go "scheduling CRPs with no scheduling policy specified" / "pick all valid clusters"
     name: "no policy: binds every eligible cluster (1-7), filters the unhealthy and the leaving cluster",
-    steps: [
-      F9_NO_POLICY_STEP,
-    ],
+    steps: [F9_NO_POLICY_STEP],
   },
   {
     // upstream: pickall_integration_test.go "scheduling CRPs of the PickAll placement type" / "pick all valid clusters"
@@ -172,9 +213,14 @@ const scenarios: Scenario[] = [
         expect: {
           bindings: [scheduledB(C3), scheduledB(C7)],
           decisions: [
-            selected(C3), selected(C7),
-            filtered(C1, REASON_AFFINITY), filtered(C2, REASON_AFFINITY), filtered(C4, REASON_AFFINITY),
-            filtered(C5, REASON_AFFINITY), filtered(C6, REASON_AFFINITY), filtered(C9_LEFT, REASON_AFFINITY),
+            selected(C3),
+            selected(C7),
+            filtered(C1, REASON_AFFINITY),
+            filtered(C2, REASON_AFFINITY),
+            filtered(C4, REASON_AFFINITY),
+            filtered(C5, REASON_AFFINITY),
+            filtered(C6, REASON_AFFINITY),
+            filtered(C9_LEFT, REASON_AFFINITY),
             filtered(C8_UNHEALTHY, REASON_AFFINITY),
           ],
           condition: fulfilled(2),
@@ -260,7 +306,9 @@ const scenarios: Scenario[] = [
       eastOrWestProdStep,
       {
         title: "cluster 2 bound and relabelled env=canary",
-        clusters: updateCluster(F9, C2, (mc) => { mc.metadata.labels = { region: "east", env: "canary" }; }),
+        clusters: updateCluster(F9, C2, (mc) => {
+          mc.metadata.labels = { region: "east", env: "canary" };
+        }),
         policy: PICKALL_EAST_OR_WEST_PROD,
         prepareBindings: (prev) => markBound(prev, [C2]),
         samePolicyHashAsPrevious: true,
@@ -268,9 +316,15 @@ const scenarios: Scenario[] = [
           bindings: [scheduledB(C1), boundB(C2), scheduledB(C6)],
           // scheduled (by name) then bound; cluster 2 fails affinity but is already selected, so not listed as filtered
           decisions: [
-            selected(C1), selected(C6), selected(C2),
-            filtered(C3, REASON_AFFINITY), filtered(C4, REASON_AFFINITY), filtered(C5, REASON_AFFINITY),
-            filtered(C7, REASON_AFFINITY), filtered(C9_LEFT, REASON_AFFINITY), filtered(C8_UNHEALTHY, REASON_C8),
+            selected(C1),
+            selected(C6),
+            selected(C2),
+            filtered(C3, REASON_AFFINITY),
+            filtered(C4, REASON_AFFINITY),
+            filtered(C5, REASON_AFFINITY),
+            filtered(C7, REASON_AFFINITY),
+            filtered(C9_LEFT, REASON_AFFINITY),
+            filtered(C8_UNHEALTHY, REASON_C8),
           ],
           condition: fulfilled(3),
         },
@@ -284,15 +338,13 @@ const scenarios: Scenario[] = [
       F9_NO_POLICY_STEP,
       {
         title: "cluster 1 gets a deletionTimestamp",
-        clusters: updateCluster(F9, C1, (mc) => { mc.metadata.deletionTimestamp = "2026-03-02T09:59:00Z"; }),
+        clusters: updateCluster(F9, C1, (mc) => {
+          mc.metadata.deletionTimestamp = "2026-03-02T09:59:00Z";
+        }),
         samePolicyHashAsPrevious: true,
         expect: {
           bindings: [unscheduledB(C1, "Scheduled", selected(C1)), ...[C2, C3, C4, C5, C6, C7].map((c) => scheduledB(c))],
-          decisions: [
-            ...[C2, C3, C4, C5, C6, C7].map((c) => selected(c)),
-            filtered(C1, REASON_LEFT),
-            ...f9IneligibleFiltered(),
-          ],
+          decisions: [...[C2, C3, C4, C5, C6, C7].map((c) => selected(c)), filtered(C1, REASON_LEFT), ...f9IneligibleFiltered()],
           condition: fulfilled(6),
         },
       },
@@ -311,7 +363,13 @@ const scenarios: Scenario[] = [
         options: { ...F9_OPTIONS, maxUnselectedClusterDecisionCount: 3 },
         expect: {
           bindings: [scheduledB(C3), scheduledB(C5)],
-          decisions: [selected(C3), selected(C5), filtered(C1, REASON_AFFINITY), filtered(C2, REASON_AFFINITY), filtered(C4, REASON_AFFINITY)],
+          decisions: [
+            selected(C3),
+            selected(C5),
+            filtered(C1, REASON_AFFINITY),
+            filtered(C2, REASON_AFFINITY),
+            filtered(C4, REASON_AFFINITY),
+          ],
           condition: fulfilled(2),
         },
       },

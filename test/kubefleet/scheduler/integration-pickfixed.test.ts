@@ -11,11 +11,36 @@ import * as assert from "assert";
 import { schedule } from "../../../components/core/kubefleet/scheduler";
 import type { PlacementPolicy } from "../../../components/core/kubefleet/scheduler/types";
 import {
-  C1, C2, C4, C5, C6, C8_UNHEALTHY, C9_LEFT, C10_NON_EXISTENT, F9_OPTIONS, MINUTE_MS, NOW, PENDING,
-  REASON_C8, REASON_LEFT,
-  Scenario, ScenarioStep,
-  conditionView, f9Clusters, fixedBoundB, fixedInvalid, fixedNotFound, fixedScheduledB, fixedSelected,
-  fulfilled, markBound, memberCluster, runScenario, unfulfilled, unscheduledB, updateCluster,
+  C1,
+  C2,
+  C4,
+  C5,
+  C6,
+  C8_UNHEALTHY,
+  C9_LEFT,
+  C10_NON_EXISTENT,
+  F9_OPTIONS,
+  MINUTE_MS,
+  NOW,
+  PENDING,
+  REASON_C8,
+  REASON_LEFT,
+  Scenario,
+  ScenarioStep,
+  conditionView,
+  f9Clusters,
+  fixedBoundB,
+  fixedInvalid,
+  fixedNotFound,
+  fixedScheduledB,
+  fixedSelected,
+  fulfilled,
+  markBound,
+  memberCluster,
+  runScenario,
+  unfulfilled,
+  unscheduledB,
+  updateCluster,
 } from "./fixtures";
 import { F9_PICKFIXED_1_4_6_EXPECT } from "./f9-expectations";
 
@@ -205,7 +230,10 @@ describe("scheduler integration (upstream pickfixed_integration_test.go): PickFi
     assert.deepStrictEqual(JSON.parse(JSON.stringify(r.decisions)), [
       fixedSelected("ok"),
       fixedSelected("unhealthy-recent"),
-      fixedInvalid("unhealthy-long", "cluster is not connected to the fleet: unhealthy for a prolonged period of time (last transitioned 10.00 minutes ago)"),
+      fixedInvalid(
+        "unhealthy-long",
+        "cluster is not connected to the fleet: unhealthy for a prolonged period of time (last transitioned 10.00 minutes ago)",
+      ),
       fixedInvalid("no-agent", "cluster is not connected to the fleet: member agent not online yet"),
       fixedInvalid("stale", "cluster is not connected to the fleet: no recent heartbeat signals (last received 7.50 minutes ago)"),
       fixedInvalid("not-joined", "cluster is not connected to the fleet: member agent not joined yet"),
@@ -213,7 +241,13 @@ describe("scheduler integration (upstream pickfixed_integration_test.go): PickFi
       fixedInvalid("leaving", REASON_LEFT),
       fixedNotFound("ghost"),
     ]);
-    assert.deepStrictEqual(r.bindings.map((b) => [b.targetCluster, b.state]), [["ok", "Scheduled"], ["unhealthy-recent", "Scheduled"]]);
+    assert.deepStrictEqual(
+      r.bindings.map((b) => [b.targetCluster, b.state]),
+      [
+        ["ok", "Scheduled"],
+        ["unhealthy-recent", "Scheduled"],
+      ],
+    );
     assert.deepStrictEqual(conditionView(r.condition), unfulfilled(2));
   });
 

@@ -11,15 +11,43 @@
 
 import { schedule } from "../../../components/core/kubefleet/scheduler";
 import {
-  C1, C2, C3, C4, C5, C6, C7, C8_UNHEALTHY, C9_LEFT, REASON_AFFINITY, REASON_C8, REASON_LEFT,
+  C1,
+  C2,
+  C3,
+  C4,
+  C5,
+  C6,
+  C7,
+  C8_UNHEALTHY,
+  C9_LEFT,
+  REASON_AFFINITY,
+  REASON_C8,
+  REASON_LEFT,
   Scenario,
-  f9Clusters, f9IneligibleFiltered, filtered, fulfilled, notPicked, reasonTopology, runScenario, scheduledB, selected,
-  unfulfilled, unscheduledB,
+  f9Clusters,
+  f9IneligibleFiltered,
+  filtered,
+  fulfilled,
+  notPicked,
+  reasonTopology,
+  runScenario,
+  scheduledB,
+  selected,
+  unfulfilled,
+  unscheduledB,
 } from "./fixtures";
 import {
-  CENTRAL_PROD, EAST_PROD, F9_PICKN2_REGION_SPREAD_EXPECT, PICKN2_EAST_PROD_STEP, PICKN3_TIES_STEP,
-  PICKN4_PREFER_CENTRAL_PROD_STEP, PICKN_DOWNSCALE_3_TO_1_STEP,
-  pickN, pickNOutsideWestRegionSpread, pickNRegionSpread, tsc,
+  CENTRAL_PROD,
+  EAST_PROD,
+  F9_PICKN2_REGION_SPREAD_EXPECT,
+  PICKN2_EAST_PROD_STEP,
+  PICKN3_TIES_STEP,
+  PICKN4_PREFER_CENTRAL_PROD_STEP,
+  PICKN_DOWNSCALE_3_TO_1_STEP,
+  pickN,
+  pickNOutsideWestRegionSpread,
+  pickNRegionSpread,
+  tsc,
 } from "./f9-expectations";
 
 const F9 = f9Clusters();
@@ -41,9 +69,7 @@ const eastCanary = {
 const mixedPolicy = pickN(3, {
   affinity: {
     clusterAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [
-        { weight: 40, preference: { labelSelector: { matchLabels: { region: "east" } } } },
-      ],
+      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 40, preference: { labelSelector: { matchLabels: { region: "east" } } } }],
       requiredDuringSchedulingIgnoredDuringExecution: {
         clusterSelectorTerms: [{ labelSelector: { matchLabels: { env: "prod" } } }],
       },
@@ -85,10 +111,7 @@ const scenarios: Scenario[] = [
         policy: pickN(10),
         expect: {
           bindings: [C1, C2, C3, C4, C5, C6, C7].map((c) => scheduledB(c)),
-          decisions: [
-            ...[C7, C6, C5, C4, C3, C2, C1].map((c) => selected(c)),
-            ...f9IneligibleFiltered(),
-          ],
+          decisions: [...[C7, C6, C5, C4, C3, C2, C1].map((c) => selected(c)), ...f9IneligibleFiltered()],
           condition: unfulfilled(7),
         },
       },
@@ -119,12 +142,16 @@ const scenarios: Scenario[] = [
         title: "N=4",
         clusters: F9,
         policy: pickN(4, {
-          affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [EAST_PROD, westNotProd] } } },
+          affinity: {
+            clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [EAST_PROD, westNotProd] } },
+          },
         }),
         expect: {
           bindings: [scheduledB(C1), scheduledB(C2), scheduledB(C7)],
           decisions: [
-            selected(C7), selected(C2), selected(C1),
+            selected(C7),
+            selected(C2),
+            selected(C1),
             ...[C3, C4, C5, C6, C9_LEFT].map((c) => filtered(c, REASON_AFFINITY)),
             filtered(C8_UNHEALTHY, REASON_C8),
           ],
@@ -158,8 +185,13 @@ const scenarios: Scenario[] = [
         expect: {
           bindings: [scheduledB(C3, 20), scheduledB(C4, 10), scheduledB(C5, 10), scheduledB(C7)],
           decisions: [
-            selected(C3, 20), selected(C5, 10), selected(C4, 10), selected(C7),
-            notPicked(C6), notPicked(C2), notPicked(C1),
+            selected(C3, 20),
+            selected(C5, 10),
+            selected(C4, 10),
+            selected(C7),
+            notPicked(C6),
+            notPicked(C2),
+            notPicked(C1),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(4),
@@ -190,8 +222,11 @@ const scenarios: Scenario[] = [
         expect: {
           bindings: [scheduledB(C5, 0, 1), scheduledB(C7, 0, -2)],
           decisions: [
-            selected(C5, 0, 1), selected(C7, 0, -2),
-            notPicked(C4, 0, 1), notPicked(C2, 0, 1), notPicked(C1, 0, 1),
+            selected(C5, 0, 1),
+            selected(C7, 0, -2),
+            notPicked(C4, 0, 1),
+            notPicked(C2, 0, 1),
+            notPicked(C1, 0, 1),
             filtered(C3, reasonTopology("env", 1)),
             filtered(C6, reasonTopology("region", 1)),
             ...f9IneligibleFiltered(),
@@ -212,8 +247,13 @@ const scenarios: Scenario[] = [
         expect: {
           bindings: [scheduledB(C5, 0, 0), scheduledB(C7, 0, -1)],
           decisions: [
-            selected(C5, 0, 0), selected(C7, 0, -1),
-            notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1), notPicked(C6, 0, -1000),
+            selected(C5, 0, 0),
+            selected(C7, 0, -1),
+            notPicked(C4),
+            notPicked(C3),
+            notPicked(C2),
+            notPicked(C1),
+            notPicked(C6, 0, -1000),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(2),
@@ -232,9 +272,13 @@ const scenarios: Scenario[] = [
         expect: {
           bindings: [scheduledB(C5, 0, 1), scheduledB(C7, 0, -2)],
           decisions: [
-            selected(C5, 0, 1), selected(C7, 0, -2),
-            notPicked(C4, 0, 1), notPicked(C2, 0, 1), notPicked(C1, 0, 1),
-            notPicked(C6, 0, -999), notPicked(C3, 0, -1000),
+            selected(C5, 0, 1),
+            selected(C7, 0, -2),
+            notPicked(C4, 0, 1),
+            notPicked(C2, 0, 1),
+            notPicked(C1, 0, 1),
+            notPicked(C6, 0, -999),
+            notPicked(C3, 0, -1000),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(2),
@@ -253,10 +297,13 @@ const scenarios: Scenario[] = [
         expect: {
           bindings: [scheduledB(C3, 0, 0), scheduledB(C5, 0, -1)],
           decisions: [
-            selected(C3, 0, 0), selected(C5, 0, -1),
-            notPicked(C2), notPicked(C1),
+            selected(C3, 0, 0),
+            selected(C5, 0, -1),
+            notPicked(C2),
+            notPicked(C1),
             filtered(C4, reasonTopology("region", 1)),
-            filtered(C6, REASON_AFFINITY), filtered(C7, REASON_AFFINITY),
+            filtered(C6, REASON_AFFINITY),
+            filtered(C7, REASON_AFFINITY),
             filtered(C9_LEFT, REASON_LEFT),
             filtered(C8_UNHEALTHY, REASON_C8),
           ],
@@ -275,19 +322,29 @@ const scenarios: Scenario[] = [
         policy: pickN(6, {
           affinity: {
             clusterAffinity: {
-              preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 30, preference: { labelSelector: { matchLabels: { region: "east" } } } }],
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                { weight: 30, preference: { labelSelector: { matchLabels: { region: "east" } } } },
+              ],
             },
           },
           topologySpreadConstraints: [tsc("env", "ScheduleAnyway")],
         }),
         expect: {
           bindings: [
-            scheduledB(C1, 30, -1), scheduledB(C2, 30, 1), scheduledB(C3, 30, -1),
-            scheduledB(C5, 0, -1000), scheduledB(C6, 0, -1), scheduledB(C7, 0, 1),
+            scheduledB(C1, 30, -1),
+            scheduledB(C2, 30, 1),
+            scheduledB(C3, 30, -1),
+            scheduledB(C5, 0, -1000),
+            scheduledB(C6, 0, -1),
+            scheduledB(C7, 0, 1),
           ],
           decisions: [
             selected(C5, 0, -1000), // 6th iteration
-            selected(C1, 30, -1), selected(C2, 30, 1), selected(C3, 30, -1), selected(C6, 0, -1), selected(C7, 0, 1),
+            selected(C1, 30, -1),
+            selected(C2, 30, 1),
+            selected(C3, 30, -1),
+            selected(C6, 0, -1),
+            selected(C7, 0, 1),
             notPicked(C4, 0, -1000),
             ...f9IneligibleFiltered(),
           ],
@@ -313,7 +370,12 @@ const scenarios: Scenario[] = [
           bindings: [scheduledB(C7)],
           decisions: [
             selected(C7),
-            notPicked(C6), notPicked(C5), notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
+            notPicked(C6),
+            notPicked(C5),
+            notPicked(C4),
+            notPicked(C3),
+            notPicked(C2),
+            notPicked(C1),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(1),
@@ -327,8 +389,13 @@ const scenarios: Scenario[] = [
         expect: {
           bindings: [C5, C6, C7].map((c) => scheduledB(c)),
           decisions: [
-            selected(C6), selected(C5), selected(C7),
-            notPicked(C4), notPicked(C3), notPicked(C2), notPicked(C1),
+            selected(C6),
+            selected(C5),
+            selected(C7),
+            notPicked(C4),
+            notPicked(C3),
+            notPicked(C2),
+            notPicked(C1),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(3),
@@ -352,7 +419,9 @@ const scenarios: Scenario[] = [
         policy: pickN(3, {
           affinity: {
             clusterAffinity: {
-              preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { labelSelector: { matchLabels: { region: "central" } } } }],
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                { weight: 50, preference: { labelSelector: { matchLabels: { region: "central" } } } },
+              ],
             },
           },
           topologySpreadConstraints: [tsc("env", "ScheduleAnyway", 2)],
@@ -370,7 +439,10 @@ const scenarios: Scenario[] = [
             selected(C4, 50, -1), // created in iteration 3
             selected(C5, 50, -1), // patched in iteration 1
             selected(C7, 0, 1), // created in iteration 2
-            notPicked(C6, 0, -1), notPicked(C3, 0, -1), notPicked(C2, 0, -1), notPicked(C1, 0, -1),
+            notPicked(C6, 0, -1),
+            notPicked(C3, 0, -1),
+            notPicked(C2, 0, -1),
+            notPicked(C1, 0, -1),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(3),

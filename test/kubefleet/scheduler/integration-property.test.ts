@@ -8,11 +8,40 @@
 import { schedule } from "../../../components/core/kubefleet/scheduler";
 import type { ClusterSelectorTerm, PlacementPolicy, PreferredClusterSelector } from "../../../components/core/kubefleet/scheduler/types";
 import {
-  ALLOCATABLE_CPU, ALLOCATABLE_MEMORY, AVAILABLE_CPU, AVAILABLE_MEMORY, C1, C2, C3, C4, C5, C6, C7,
-  C8_UNHEALTHY, C9_LEFT, ENERGY, F9_HEALTHY, NODE_COUNT, REASON_AFFINITY, REASON_C8, TOTAL_CPU, TOTAL_MEMORY,
+  ALLOCATABLE_CPU,
+  ALLOCATABLE_MEMORY,
+  AVAILABLE_CPU,
+  AVAILABLE_MEMORY,
+  C1,
+  C2,
+  C3,
+  C4,
+  C5,
+  C6,
+  C7,
+  C8_UNHEALTHY,
+  C9_LEFT,
+  ENERGY,
+  F9_HEALTHY,
+  NODE_COUNT,
+  REASON_AFFINITY,
+  REASON_C8,
+  TOTAL_CPU,
+  TOTAL_MEMORY,
   Scenario,
-  boundB, f9Clusters, f9IneligibleFiltered, filtered, fulfilled, markBound, memberCluster, notPicked, runScenario,
-  scheduledB, selected, unscheduledB, updateCluster,
+  boundB,
+  f9Clusters,
+  f9IneligibleFiltered,
+  filtered,
+  fulfilled,
+  markBound,
+  memberCluster,
+  notPicked,
+  runScenario,
+  scheduledB,
+  selected,
+  unscheduledB,
+  updateCluster,
 } from "./fixtures";
 import { F9_PICKN3_TIES_EXPECT, PICKALL_AVAILABLE_CPU_AT_LEAST_6, pickAllRequired, withAvailableCpu } from "./f9-expectations";
 
@@ -68,10 +97,7 @@ const pickAllScenarios: Scenario[] = [
         }),
         expect: {
           bindings: [scheduledB(C3)],
-          decisions: [
-            selected(C3),
-            ...[C1, C2, C4, C5, C6, C7, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY)),
-          ],
+          decisions: [selected(C3), ...[C1, C2, C4, C5, C6, C7, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY))],
           condition: fulfilled(1),
         },
       },
@@ -94,7 +120,9 @@ const pickAllScenarios: Scenario[] = [
           bindings: [C1, C3, C4, C5, C7].map((c) => scheduledB(c)),
           decisions: [
             ...[C1, C3, C4, C5, C7].map((c) => selected(c)),
-            filtered(C2, REASON_AFFINITY), filtered(C6, REASON_AFFINITY), filtered(C9_LEFT, REASON_AFFINITY),
+            filtered(C2, REASON_AFFINITY),
+            filtered(C6, REASON_AFFINITY),
+            filtered(C9_LEFT, REASON_AFFINITY),
             filtered(C8_UNHEALTHY, REASON_C8), // energy 100 > 99 matches; then fails eligibility
           ],
           condition: fulfilled(5),
@@ -115,10 +143,7 @@ const pickAllScenarios: Scenario[] = [
         }),
         expect: {
           bindings: [scheduledB(C2), scheduledB(C3)],
-          decisions: [
-            selected(C2), selected(C3),
-            ...[C1, C4, C5, C6, C7, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY)),
-          ],
+          decisions: [selected(C2), selected(C3), ...[C1, C4, C5, C6, C7, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY))],
           condition: fulfilled(2),
         },
       },
@@ -144,10 +169,7 @@ const pickAllScenarios: Scenario[] = [
         ),
         expect: {
           bindings: [scheduledB(C5), scheduledB(C6)],
-          decisions: [
-            selected(C5), selected(C6),
-            ...[C1, C2, C3, C4, C7, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY)),
-          ],
+          decisions: [selected(C5), selected(C6), ...[C1, C2, C3, C4, C7, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY))],
           condition: fulfilled(2),
         },
       },
@@ -188,7 +210,10 @@ const pickAllScenarios: Scenario[] = [
           ],
           // created (5, 7), patched (2, 3) in binding order, then filtered by name
           decisions: [
-            selected(C5), selected(C7), selected(C2), selected(C3),
+            selected(C5),
+            selected(C7),
+            selected(C2),
+            selected(C3),
             ...[C1, C4, C6, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY)),
           ],
           condition: fulfilled(4),
@@ -222,10 +247,7 @@ const pickAllScenarios: Scenario[] = [
         policy: PICKALL_AVAILABLE_CPU_AT_LEAST_6,
         expect: {
           bindings: [scheduledB(C3), scheduledB(C5)],
-          decisions: [
-            selected(C3), selected(C5),
-            ...[C1, C2, C4, C6, C7, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY)),
-          ],
+          decisions: [selected(C3), selected(C5), ...[C1, C2, C4, C6, C7, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY))],
           condition: fulfilled(2),
         },
       },
@@ -238,7 +260,9 @@ const pickAllScenarios: Scenario[] = [
           bindings: [scheduledB(C3), scheduledB(C5), scheduledB(C7)],
           // 3 and 5 now fail the selector but already have decisions, so they are not listed as filtered
           decisions: [
-            selected(C7), selected(C3), selected(C5),
+            selected(C7),
+            selected(C3),
+            selected(C5),
             ...[C1, C2, C4, C6, C9_LEFT, C8_UNHEALTHY].map((c) => filtered(c, REASON_AFFINITY)),
           ],
           condition: fulfilled(3),
@@ -260,8 +284,13 @@ const pickNScenarios: Scenario[] = [
         expect: {
           bindings: [scheduledB(C1, 86), scheduledB(C4, 86), scheduledB(C6, 86)],
           decisions: [
-            selected(C6, 86), selected(C4, 86), selected(C1, 86),
-            notPicked(C2, 57), notPicked(C3, 29), notPicked(C7, 0), notPicked(C5, 0),
+            selected(C6, 86),
+            selected(C4, 86),
+            selected(C1, 86),
+            notPicked(C2, 57),
+            notPicked(C3, 29),
+            notPicked(C7, 0),
+            notPicked(C5, 0),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(3),
@@ -280,8 +309,13 @@ const pickNScenarios: Scenario[] = [
         expect: {
           bindings: [scheduledB(C3, 71), scheduledB(C5, 100), scheduledB(C7, 100)],
           decisions: [
-            selected(C7, 100), selected(C5, 100), selected(C3, 71),
-            notPicked(C2, 43), notPicked(C6, 14), notPicked(C4, 14), notPicked(C1, 14),
+            selected(C7, 100),
+            selected(C5, 100),
+            selected(C3, 71),
+            notPicked(C2, 43),
+            notPicked(C6, 14),
+            notPicked(C4, 14),
+            notPicked(C1, 14),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(3),
@@ -329,8 +363,13 @@ const pickNScenarios: Scenario[] = [
         expect: {
           bindings: [scheduledB(C1, 168), scheduledB(C4, 146), scheduledB(C6, 135)],
           decisions: [
-            selected(C1, 168), selected(C4, 146), selected(C6, 135),
-            notPicked(C2, 108), notPicked(C3, 68), notPicked(C7, 60), notPicked(C5, 46),
+            selected(C1, 168),
+            selected(C4, 146),
+            selected(C6, 135),
+            notPicked(C2, 108),
+            notPicked(C3, 68),
+            notPicked(C7, 60),
+            notPicked(C5, 46),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(3),
@@ -347,13 +386,21 @@ const pickNScenarios: Scenario[] = [
         clusters: F9,
         policy: pickNPreferred(4, {
           weight: 100,
-          preference: { labelSelector: { matchLabels: { env: "canary" } }, propertySorter: { name: AVAILABLE_CPU, sortOrder: "Descending" } },
+          preference: {
+            labelSelector: { matchLabels: { env: "canary" } },
+            propertySorter: { name: AVAILABLE_CPU, sortOrder: "Descending" },
+          },
         }),
         expect: {
           bindings: [scheduledB(C3, 75), scheduledB(C5), scheduledB(C6), scheduledB(C7, 50)],
           decisions: [
-            selected(C3, 75), selected(C7, 50), selected(C6), selected(C5),
-            notPicked(C4), notPicked(C2), notPicked(C1),
+            selected(C3, 75),
+            selected(C7, 50),
+            selected(C6),
+            selected(C5),
+            notPicked(C4),
+            notPicked(C2),
+            notPicked(C1),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(4),
@@ -370,14 +417,28 @@ const pickNScenarios: Scenario[] = [
         clusters: F9,
         policy: pickNPreferred(
           4,
-          { weight: 100, preference: { labelSelector: { matchLabels: { env: "canary" } }, propertySorter: { name: AVAILABLE_CPU, sortOrder: "Descending" } } },
-          { weight: 100, preference: { labelSelector: { matchLabels: { region: "east" } }, propertySorter: { name: ENERGY, sortOrder: "Descending" } } },
+          {
+            weight: 100,
+            preference: {
+              labelSelector: { matchLabels: { env: "canary" } },
+              propertySorter: { name: AVAILABLE_CPU, sortOrder: "Descending" },
+            },
+          },
+          {
+            weight: 100,
+            preference: { labelSelector: { matchLabels: { region: "east" } }, propertySorter: { name: ENERGY, sortOrder: "Descending" } },
+          },
         ),
         expect: {
           bindings: [scheduledB(C1, 100), scheduledB(C2, 50), scheduledB(C3, 100), scheduledB(C7, 50)],
           decisions: [
-            selected(C3, 100), selected(C1, 100), selected(C7, 50), selected(C2, 50),
-            notPicked(C6), notPicked(C5), notPicked(C4),
+            selected(C3, 100),
+            selected(C1, 100),
+            selected(C7, 50),
+            selected(C2, 50),
+            notPicked(C6),
+            notPicked(C5),
+            notPicked(C4),
             ...f9IneligibleFiltered(),
           ],
           condition: fulfilled(4),

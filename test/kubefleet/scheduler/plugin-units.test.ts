@@ -8,21 +8,39 @@ import { LabelSelector, Taint, Toleration } from "../../../components/core/kubef
 
 describe("Go number behaviour", () => {
   const rounding: Array<[number, number]> = [
-    [2.5, 3], [-2.5, -3], [2.4999, 2], [-0.5, -1], [0.5, 1], [2.8, 3], [4.2, 4], [-4.8, -5], [0, 0],
+    [2.5, 3],
+    [-2.5, -3],
+    [2.4999, 2],
+    [-0.5, -1],
+    [0.5, 1],
+    [2.8, 3],
+    [4.2, 4],
+    [-4.8, -5],
+    [0, 0],
   ];
   for (const [input, expected] of rounding) {
     it(`rounds ${input} half away from zero to ${expected}`, () => assert.equal(goRound(input), expected));
   }
 
   const fixed: Array<[number, string]> = [
-    [0.125, "0.12"], [0.375, "0.38"], [0.625, "0.62"], [0.875, "0.88"], [1500, "1500.00"], [25.005, "25.00"], [1.006, "1.01"], [1440, "1440.00"],
+    [0.125, "0.12"],
+    [0.375, "0.38"],
+    [0.625, "0.62"],
+    [0.875, "0.88"],
+    [1500, "1500.00"],
+    [25.005, "25.00"],
+    [1.006, "1.01"],
+    [1440, "1440.00"],
   ];
   for (const [input, expected] of fixed) {
     it(`prints ${input} with %.2f as ${expected}`, () => assert.equal(formatGoFixed2(input), expected));
   }
 
   it("measures minutes the way time.Duration.Minutes does", () => {
-    assert.deepEqual([goDurationMinutes(90_000), goDurationMinutes(25 * 3_600_000), goDurationMinutes(1e16)], [1.5, 1500, 153722867.28091294]);
+    assert.deepEqual(
+      [goDurationMinutes(90_000), goDurationMinutes(25 * 3_600_000), goDurationMinutes(1e16)],
+      [1.5, 1500, 153722867.28091294],
+    );
   });
 });
 
@@ -38,7 +56,11 @@ describe("label selectors", () => {
     ["NotIn fails on a listed value", { matchExpressions: [{ key: "env", operator: "NotIn", values: ["prod"] }] }, false],
     ["Exists matches a key with an empty value", { matchExpressions: [{ key: "empty", operator: "Exists" }] }, true],
     ["DoesNotExist fails when the key is present", { matchExpressions: [{ key: "region", operator: "DoesNotExist" }] }, false],
-    ["matchLabels and matchExpressions are AND-ed", { matchLabels: { env: "prod" }, matchExpressions: [{ key: "region", operator: "In", values: ["west"] }] }, false],
+    [
+      "matchLabels and matchExpressions are AND-ed",
+      { matchLabels: { env: "prod" }, matchExpressions: [{ key: "region", operator: "In", values: ["west"] }] },
+      false,
+    ],
   ];
   for (const [name, selector, expected] of cases) it(name, () => assert.equal(labelSelectorMatches(selector, labels), expected));
 });
@@ -49,7 +71,15 @@ describe("taints and tolerations (upstream tainttoleration filtering cases)", ()
   const k2: Taint = { key: "k2", effect: "NoSchedule" };
   const k3: Taint = { key: "k3", effect: "NoSchedule" };
   const cases: Array<[string, Taint[], Toleration[], Taint | undefined]> = [
-    ["U7: Equal tolerations for both taints pass", [k1v1, k2v2], [{ key: "k1", operator: "Equal", value: "v1" }, { key: "k2", operator: "Equal", value: "v2" }], undefined],
+    [
+      "U7: Equal tolerations for both taints pass",
+      [k1v1, k2v2],
+      [
+        { key: "k1", operator: "Equal", value: "v1" },
+        { key: "k2", operator: "Equal", value: "v2" },
+      ],
+      undefined,
+    ],
     ["U8: a keyless Exists tolerates every taint", [k1v1, k2, k3], [{ operator: "Exists" }], undefined],
     ["U9: a different value is not tolerated", [k1v1], [{ key: "k1", operator: "Equal", value: "v2", effect: "NoSchedule" }], k1v1],
     ["U10: the first untolerated taint is reported", [k1v1, k2], [{ key: "k1", operator: "Equal", value: "v1" }], k2],
@@ -60,7 +90,10 @@ describe("taints and tolerations (upstream tainttoleration filtering cases)", ()
     it(name, () => assert.deepEqual(firstUntoleratedTaint(taints, tolerations), expected));
   }
   it("prints taints as Go's %+v of a pointer, empty values included", () => {
-    assert.deepEqual([describeTaint(k1v1), describeTaint(k2)], ["&{Key:k1 Value:v1 Effect:NoSchedule}", "&{Key:k2 Value: Effect:NoSchedule}"]);
+    assert.deepEqual(
+      [describeTaint(k1v1), describeTaint(k2)],
+      ["&{Key:k1 Value:v1 Effect:NoSchedule}", "&{Key:k2 Value: Effect:NoSchedule}"],
+    );
   });
   it("a toleration with another effect does not tolerate", () => {
     assert.equal(tolerates({ key: "k1", operator: "Exists", effect: "NoExecute" as never }, k1v1), false);
@@ -102,16 +135,28 @@ describe("topology spread: willViolate (upstream utils_test cases, U6)", () => {
 describe("policy defaulting and hashing", () => {
   it("treats an undefined policy as PickAll", () => assert.deepEqual(defaultPolicy(undefined), { placementType: "PickAll" }));
   it("fills maxSkew, whenUnsatisfiable and the toleration operator", () => {
-    assert.deepEqual(defaultPolicy({ placementType: "PickN", numberOfClusters: 1, topologySpreadConstraints: [{ topologyKey: "region" }], tolerations: [{ key: "a", value: "b" }] }), {
-      placementType: "PickN",
-      numberOfClusters: 1,
-      topologySpreadConstraints: [{ topologyKey: "region", maxSkew: 1, whenUnsatisfiable: "DoNotSchedule" }],
-      tolerations: [{ key: "a", value: "b", operator: "Equal" }],
-    });
+    assert.deepEqual(
+      defaultPolicy({
+        placementType: "PickN",
+        numberOfClusters: 1,
+        topologySpreadConstraints: [{ topologyKey: "region" }],
+        tolerations: [{ key: "a", value: "b" }],
+      }),
+      {
+        placementType: "PickN",
+        numberOfClusters: 1,
+        topologySpreadConstraints: [{ topologyKey: "region", maxSkew: 1, whenUnsatisfiable: "DoNotSchedule" }],
+        tolerations: [{ key: "a", value: "b", operator: "Equal" }],
+      },
+    );
   });
   it("ignores numberOfClusters, key order and defaults in the hash, and nothing else", () => {
     const a = policyHash({ placementType: "PickN", numberOfClusters: 2, topologySpreadConstraints: [{ topologyKey: "region" }] });
-    const b = policyHash({ topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "region" }], numberOfClusters: 5, placementType: "PickN" });
+    const b = policyHash({
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "region" }],
+      numberOfClusters: 5,
+      placementType: "PickN",
+    });
     const c = policyHash({ placementType: "PickN", numberOfClusters: 2, topologySpreadConstraints: [{ topologyKey: "zone" }] });
     assert.deepEqual([a === b, a === c, policyHash(undefined) === policyHash({ placementType: "PickAll" })], [true, false, true]);
   });

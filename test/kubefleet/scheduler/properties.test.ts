@@ -82,12 +82,23 @@ const clusterArb = (name: string): fc.Arbitrary<GenCluster> =>
     nodes: optional(fc.integer({ min: 0, max: 10 })),
     energy: optional(fc.integer({ min: 0, max: 100 })),
     cpu: optional(fc.integer({ min: 0, max: 32 })),
-    taints: fc.oneof({ weight: 3, arbitrary: fc.constant<Taint[]>([]) }, { weight: 1, arbitrary: fc.subarray(TAINTS, { minLength: 1, maxLength: 2 }) }),
+    taints: fc.oneof(
+      { weight: 3, arbitrary: fc.constant<Taint[]>([]) },
+      { weight: 1, arbitrary: fc.subarray(TAINTS, { minLength: 1, maxLength: 2 }) },
+    ),
     eligibility: fc.oneof(
       { weight: 7, arbitrary: fc.constant<Eligibility>("ok") },
       {
         weight: 3,
-        arbitrary: fc.constantFrom<Eligibility>("unhealthyRecent", "left", "staleHeartbeat", "notJoined", "unhealthyLong", "noAgent", "healthMissing"),
+        arbitrary: fc.constantFrom<Eligibility>(
+          "unhealthyRecent",
+          "left",
+          "staleHeartbeat",
+          "notJoined",
+          "unhealthyLong",
+          "noAgent",
+          "healthMissing",
+        ),
       },
     ),
   });
@@ -107,7 +118,9 @@ function toMemberCluster(g: GenCluster): MemberCluster {
     labels,
     taints: g.taints,
     properties,
-    ...(g.cpu !== undefined ? { resourceUsage: { capacity: { cpu: "64" }, allocatable: { cpu: "64" }, available: { cpu: String(g.cpu) } } } : {}),
+    ...(g.cpu !== undefined
+      ? { resourceUsage: { capacity: { cpu: "64" }, allocatable: { cpu: "64" }, available: { cpu: String(g.cpu) } } }
+      : {}),
     deleting: g.eligibility === "left",
     heartbeatAgeMs: g.eligibility === "staleHeartbeat" ? 10 * MINUTE_MS : 0,
     joined: g.eligibility !== "notJoined",
@@ -140,7 +153,8 @@ const requiredTermArb: fc.Arbitrary<ClusterSelectorTerm> = fc
   .map(({ labelSelector, property }) => {
     const term: ClusterSelectorTerm = {};
     if (labelSelector) term.labelSelector = labelSelector;
-    if (property) term.propertySelector = { matchExpressions: [{ name: NODE_COUNT, operator: property.op, values: [String(property.value)] }] };
+    if (property)
+      term.propertySelector = { matchExpressions: [{ name: NODE_COUNT, operator: property.op, values: [String(property.value)] }] };
     return term;
   });
 
@@ -154,30 +168,34 @@ const preferredTermArb: fc.Arbitrary<PreferredClusterSelector> = fc.record({
   preference: fc.oneof(
     labelSelectorArb.map((labelSelector): ClusterSelectorTerm => ({ labelSelector })),
     fc
-      .record({ name: fc.constantFrom(NODE_COUNT, ENERGY, AVAILABLE_CPU), sortOrder: fc.constantFrom("Ascending" as const, "Descending" as const) })
+      .record({
+        name: fc.constantFrom(NODE_COUNT, ENERGY, AVAILABLE_CPU),
+        sortOrder: fc.constantFrom("Ascending" as const, "Descending" as const),
+      })
       .map((propertySorter): ClusterSelectorTerm => ({ propertySorter })),
     fc
       .record({
         labelSelector: labelSelectorArb,
-        propertySorter: fc.record({ name: fc.constantFrom(NODE_COUNT, ENERGY, AVAILABLE_CPU), sortOrder: fc.constantFrom("Ascending" as const, "Descending" as const) }),
+        propertySorter: fc.record({
+          name: fc.constantFrom(NODE_COUNT, ENERGY, AVAILABLE_CPU),
+          sortOrder: fc.constantFrom("Ascending" as const, "Descending" as const),
+        }),
       })
       .map((t): ClusterSelectorTerm => t),
   ),
 });
 
-const tscArb: fc.Arbitrary<TopologySpreadConstraint[]> = fc
-  .subarray(["region", "env"], { maxLength: 2 })
-  .chain((keys) =>
-    fc.tuple(
-      ...keys.map((topologyKey) =>
-        fc.record({
-          maxSkew: fc.integer({ min: 1, max: 2 }),
-          topologyKey: fc.constant(topologyKey),
-          whenUnsatisfiable: fc.constantFrom("DoNotSchedule" as const, "ScheduleAnyway" as const),
-        }),
-      ),
+const tscArb: fc.Arbitrary<TopologySpreadConstraint[]> = fc.subarray(["region", "env"], { maxLength: 2 }).chain((keys) =>
+  fc.tuple(
+    ...keys.map((topologyKey) =>
+      fc.record({
+        maxSkew: fc.integer({ min: 1, max: 2 }),
+        topologyKey: fc.constant(topologyKey),
+        whenUnsatisfiable: fc.constantFrom("DoNotSchedule" as const, "ScheduleAnyway" as const),
+      }),
     ),
-  );
+  ),
+);
 
 const tolerationsArb = fc.subarray(TOLERATIONS, { maxLength: 3 });
 
@@ -268,12 +286,18 @@ function labelsMatch(sel: LabelSelector, labels: Record<string, string>): boolea
 
 function compare(v: number, op: PropertySelectorOperator, x: number): boolean {
   switch (op) {
-    case "Gt": return v > x;
-    case "Ge": return v >= x;
-    case "Eq": return v === x;
-    case "Ne": return v !== x;
-    case "Lt": return v < x;
-    case "Le": return v <= x;
+    case "Gt":
+      return v > x;
+    case "Ge":
+      return v >= x;
+    case "Eq":
+      return v === x;
+    case "Ne":
+      return v !== x;
+    case "Lt":
+      return v < x;
+    case "Le":
+      return v <= x;
   }
 }
 
@@ -316,7 +340,10 @@ function run(clusters: MemberCluster[], policy: PlacementPolicy | undefined, bin
 }
 
 function live(r: ScheduleResult): string[] {
-  return r.bindings.filter((b) => b.state === "Scheduled" || b.state === "Bound").map((b) => b.targetCluster).sort();
+  return r.bindings
+    .filter((b) => b.state === "Scheduled" || b.state === "Bound")
+    .map((b) => b.targetCluster)
+    .sort();
 }
 
 function byName<T>(key: (x: T) => string) {
@@ -382,7 +409,13 @@ interface History {
   r1: ScheduleResult;
 }
 
-function replay(h: { fleet: GenCluster[]; policyA: PlacementPolicy | undefined; runA: boolean; boundSubset: string[]; policyB: PlacementPolicy | undefined }): History {
+function replay(h: {
+  fleet: GenCluster[];
+  policyA: PlacementPolicy | undefined;
+  runA: boolean;
+  boundSubset: string[];
+  policyB: PlacementPolicy | undefined;
+}): History {
   const clusters = h.fleet.map(toMemberCluster);
   let bindings: Binding[] = [];
   if (h.runA) {
@@ -482,11 +515,23 @@ describe("scheduler properties (fast-check)", () => {
     fc.assert(
       fc.property(fleetArb, fc.option(pickAllPolicyArb, { nil: undefined, freq: 4 }), (fleet, policy) => {
         const r = run(fleet.map(toMemberCluster), policy);
-        const want = fleet.filter((g) => passesFilters(g, policy)).map((g) => g.name).sort();
+        const want = fleet
+          .filter((g) => passesFilters(g, policy))
+          .map((g) => g.name)
+          .sort();
         assert.deepStrictEqual(live(r), want);
-        assert.deepStrictEqual(r.decisions.filter((d) => d.selected).map((d) => d.clusterName).sort(), want);
+        assert.deepStrictEqual(
+          r.decisions
+            .filter((d) => d.selected)
+            .map((d) => d.clusterName)
+            .sort(),
+          want,
+        );
         // every other cluster is reported as filtered (fleets here are below the 20-entry cap)
-        const others = fleet.map((g) => g.name).filter((n) => !want.includes(n)).sort();
+        const others = fleet
+          .map((g) => g.name)
+          .filter((n) => !want.includes(n))
+          .sort();
         const unselected = r.decisions.filter((d) => !d.selected);
         assert.deepStrictEqual(unselected.map((d) => d.clusterName).sort(), others);
         for (const d of unselected) {
@@ -494,7 +539,8 @@ describe("scheduler properties (fast-check)", () => {
           assert.ok(d.reason.startsWith("ClusterUnschedulable, "), d.reason);
         }
         // PickAll never scores and is always fulfilled
-        for (const d of r.decisions.filter((x) => x.selected)) assert.deepStrictEqual(plain(d.clusterScore), { affinityScore: 0, priorityScore: 0 });
+        for (const d of r.decisions.filter((x) => x.selected))
+          assert.deepStrictEqual(plain(d.clusterScore), { affinityScore: 0, priorityScore: 0 });
         assert.strictEqual(r.condition.status, "True");
       }),
       RUNS,
@@ -505,11 +551,19 @@ describe("scheduler properties (fast-check)", () => {
     fc.assert(
       fc.property(fleetArb, pickNPolicyArb({ preferred: false, spread: false }), (fleet, policy) => {
         const r = run(fleet.map(toMemberCluster), policy);
-        const passing = fleet.filter((g) => passesFilters(g, policy)).map((g) => g.name).sort().reverse();
+        const passing = fleet
+          .filter((g) => passesFilters(g, policy))
+          .map((g) => g.name)
+          .sort()
+          .reverse();
         const n = policy.numberOfClusters!;
         const want = passing.slice(0, n);
         assert.deepStrictEqual(live(r), [...want].sort());
-        assert.deepStrictEqual(r.decisions.filter((d) => d.selected).map((d) => d.clusterName), want, "selected in pick order");
+        assert.deepStrictEqual(
+          r.decisions.filter((d) => d.selected).map((d) => d.clusterName),
+          want,
+          "selected in pick order",
+        );
         if (n > 0) {
           assert.deepStrictEqual(
             r.decisions.filter((d) => !d.selected && d.clusterScore).map((d) => d.clusterName),
@@ -590,7 +644,8 @@ describe("scheduler properties (fast-check)", () => {
         assert.deepStrictEqual(targets, [...targets].sort());
         const fixedEmpty = h.policyB?.placementType === "PickFixed" && (h.policyB.clusterNames ?? []).length === 0;
         if (!fixedEmpty) {
-          for (const b of r1.bindings.filter((x) => x.state !== "Unscheduled")) assert.strictEqual(b.policyHash, r1.policyHash, b.targetCluster);
+          for (const b of r1.bindings.filter((x) => x.state !== "Unscheduled"))
+            assert.strictEqual(b.policyHash, r1.policyHash, b.targetCluster);
         }
       }),
       RUNS,

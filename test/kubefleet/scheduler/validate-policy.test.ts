@@ -12,7 +12,8 @@ interface Case {
   want: FieldViolation[];
 }
 
-const CEL_PICK_FIXED = "affinity, numberOfClusters, topologySpreadConstraints, and tolerations cannot be set when placementType is PickFixed";
+const CEL_PICK_FIXED =
+  "affinity, numberOfClusters, topologySpreadConstraints, and tolerations cannot be set when placementType is PickFixed";
 const CEL_PICK_ALL = "clusterNames, numberOfClusters, and topologySpreadConstraints cannot be set when placementType is PickAll";
 const CEL_PICK_N = "clusterNames cannot be set and numberOfClusters must be set when placementType is PickN";
 const DNS_SUBDOMAIN =
@@ -49,7 +50,9 @@ runCases("validatePolicy: valid policies", [
       affinity: {
         clusterAffinity: {
           ...requiredEast.clusterAffinity,
-          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 20, preference: { labelSelector: { matchLabels: { env: "prod" } } } }],
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 20, preference: { labelSelector: { matchLabels: { env: "prod" } } } },
+          ],
         },
       },
       topologySpreadConstraints: [{ topologyKey: "region", maxSkew: 2, whenUnsatisfiable: "ScheduleAnyway" }],
@@ -58,8 +61,16 @@ runCases("validatePolicy: valid policies", [
     want: [],
   },
   { name: "accepts a PickN policy with numberOfClusters 0", policy: { placementType: "PickN", numberOfClusters: 0 }, want: [] },
-  { name: "accepts a PickFixed policy with cluster names", policy: { placementType: "PickFixed", clusterNames: ["member-1", "a.b.c"] }, want: [] },
-  { name: "accepts a PickFixed policy with an empty clusterNames list (scale to zero)", policy: { placementType: "PickFixed", clusterNames: [] }, want: [] },
+  {
+    name: "accepts a PickFixed policy with cluster names",
+    policy: { placementType: "PickFixed", clusterNames: ["member-1", "a.b.c"] },
+    want: [],
+  },
+  {
+    name: "accepts a PickFixed policy with an empty clusterNames list (scale to zero)",
+    policy: { placementType: "PickFixed", clusterNames: [] },
+    want: [],
+  },
   { name: "accepts a PickFixed policy without clusterNames", policy: { placementType: "PickFixed" }, want: [] },
 ]);
 
@@ -87,7 +98,12 @@ runCases("validatePolicy: placement type and field combinations", [
   {
     name: "rejects a PickAll policy with clusterNames, numberOfClusters and topologySpreadConstraints",
     policy: { placementType: "PickAll", clusterNames: ["a"], numberOfClusters: 2, topologySpreadConstraints: [{ topologyKey: "region" }] },
-    want: [{ path: "policy", message: `${CEL_PICK_ALL} (got clusterNames ["a"], numberOfClusters 2, topologySpreadConstraints [{"topologyKey":"region"}])` }],
+    want: [
+      {
+        path: "policy",
+        message: `${CEL_PICK_ALL} (got clusterNames ["a"], numberOfClusters 2, topologySpreadConstraints [{"topologyKey":"region"}])`,
+      },
+    ],
   },
   {
     name: "rejects a defaulted (PickAll) policy with numberOfClusters",
@@ -118,7 +134,17 @@ runCases("validatePolicy: placement type and field combinations", [
   },
   {
     name: "rejects a PickFixed policy with required affinity without webhook-checking its selector",
-    policy: { placementType: "PickFixed", clusterNames: ["a"], affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: { matchExpressions: [{ key: "k", operator: "In" }] } }] } } } },
+    policy: {
+      placementType: "PickFixed",
+      clusterNames: ["a"],
+      affinity: {
+        clusterAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            clusterSelectorTerms: [{ labelSelector: { matchExpressions: [{ key: "k", operator: "In" }] } }],
+          },
+        },
+      },
+    },
     want: [
       {
         path: "policy",
@@ -158,7 +184,9 @@ runCases("validatePolicy: clusterNames (PickFixed)", [
   {
     name: "rejects a cluster name that is not a DNS-1123 subdomain",
     policy: { placementType: "PickFixed", clusterNames: ["ok", "test@,cluster1"] },
-    want: [{ path: "policy.clusterNames[1]", message: `PickFixed cluster name test@,cluster1 is not a valid member name: ${DNS_SUBDOMAIN}` }],
+    want: [
+      { path: "policy.clusterNames[1]", message: `PickFixed cluster name test@,cluster1 is not a valid member name: ${DNS_SUBDOMAIN}` },
+    ],
   },
   {
     name: "rejects an empty cluster name",
@@ -210,12 +238,25 @@ runCases("validatePolicy: topology spread constraints", [
   },
   {
     name: "rejects an unknown whenUnsatisfiable with the enum error (not the webhook's duplicate)",
-    policy: { placementType: "PickN", numberOfClusters: 2, topologySpreadConstraints: [{ topologyKey: "zone" }, { topologyKey: "region", whenUnsatisfiable: "random-type" as never }] },
-    want: [{ path: `${tscPath}[1].whenUnsatisfiable`, message: 'Unsupported value: "random-type": supported values: "DoNotSchedule", "ScheduleAnyway"' }],
+    policy: {
+      placementType: "PickN",
+      numberOfClusters: 2,
+      topologySpreadConstraints: [{ topologyKey: "zone" }, { topologyKey: "region", whenUnsatisfiable: "random-type" as never }],
+    },
+    want: [
+      {
+        path: `${tscPath}[1].whenUnsatisfiable`,
+        message: 'Unsupported value: "random-type": supported values: "DoNotSchedule", "ScheduleAnyway"',
+      },
+    ],
   },
   {
     name: "accepts many constraints (no maximum)",
-    policy: { placementType: "PickN", numberOfClusters: 2, topologySpreadConstraints: Array.from({ length: 150 }, (_, i) => ({ topologyKey: `k${i}` })) },
+    policy: {
+      placementType: "PickN",
+      numberOfClusters: 2,
+      topologySpreadConstraints: Array.from({ length: 150 }, (_, i) => ({ topologyKey: `k${i}` })),
+    },
     want: [],
   },
 ]);
@@ -229,14 +270,26 @@ interface UpdateCase {
 
 const updateCases: UpdateCase[] = [
   { name: "accepts no policy before and after", old: undefined, next: undefined, want: [] },
-  { name: "accepts setting a PickAll policy where there was none", old: undefined, next: { placementType: "PickAll", affinity: requiredEast }, want: [] },
-  { name: "accepts changing fields other than placementType", old: { placementType: "PickN", numberOfClusters: 1 }, next: { placementType: "PickN", numberOfClusters: 5, affinity: requiredEast }, want: [] },
+  {
+    name: "accepts setting a PickAll policy where there was none",
+    old: undefined,
+    next: { placementType: "PickAll", affinity: requiredEast },
+    want: [],
+  },
+  {
+    name: "accepts changing fields other than placementType",
+    old: { placementType: "PickN", numberOfClusters: 1 },
+    next: { placementType: "PickN", numberOfClusters: 5, affinity: requiredEast },
+    want: [],
+  },
   { name: "accepts an explicit PickAll replacing a defaulted one", old: {}, next: { placementType: "PickAll" }, want: [] },
   {
     name: "rejects removing a policy once set",
     old: { placementType: "PickN", numberOfClusters: 2 },
     next: undefined,
-    want: [{ path: "policy", message: 'policy cannot be removed once set (got no policy, was {"placementType":"PickN","numberOfClusters":2})' }],
+    want: [
+      { path: "policy", message: 'policy cannot be removed once set (got no policy, was {"placementType":"PickN","numberOfClusters":2})' },
+    ],
   },
   {
     name: "rejects removing even a PickAll policy",
@@ -254,7 +307,12 @@ const updateCases: UpdateCase[] = [
     name: "rejects setting a PickN policy where there was none, as unset counts as PickAll",
     old: undefined,
     next: { placementType: "PickN", numberOfClusters: 1 },
-    want: [{ path: "policy.placementType", message: 'placement type is immutable (got "PickN"; there was no policy, which counts as "PickAll")' }],
+    want: [
+      {
+        path: "policy.placementType",
+        message: 'placement type is immutable (got "PickN"; there was no policy, which counts as "PickAll")',
+      },
+    ],
   },
   {
     name: "rejects a defaulted PickAll becoming PickFixed",
@@ -270,7 +328,8 @@ const updateCases: UpdateCase[] = [
       { path: "policy.placementType", message: 'placement type is immutable (got "PickN"; was "PickAll")' },
       {
         path: "policy.tolerations",
-        message: "tolerations have been updated/deleted, only additions to tolerations are allowed (removed or changed: {Key:a Operator:Exists Value: Effect:})",
+        message:
+          "tolerations have been updated/deleted, only additions to tolerations are allowed (removed or changed: {Key:a Operator:Exists Value: Effect:})",
       },
     ],
   },

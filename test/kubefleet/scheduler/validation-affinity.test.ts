@@ -1,6 +1,11 @@
 import { strict as assert } from "assert";
 import { validatePolicy } from "../../../components/core/kubefleet/scheduler/validation";
-import { ClusterSelectorTerm, PlacementPolicy, FieldViolation, PreferredClusterSelector } from "../../../components/core/kubefleet/scheduler/types";
+import {
+  ClusterSelectorTerm,
+  PlacementPolicy,
+  FieldViolation,
+  PreferredClusterSelector,
+} from "../../../components/core/kubefleet/scheduler/types";
 
 // Cluster affinity structure: required-term limit, preferred weights, and which term kind may carry
 // a property selector or sorter (CRD schema + kubefleet webhook).
@@ -43,7 +48,14 @@ const cases: Case[] = [
     policy: { affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} as never } } },
     want: [{ path: `${REQ}.clusterSelectorTerms`, message: "Required value" }],
   },
-  { name: "accepts weights -100 and 100", policy: pickN(undefined, [{ weight: -100, preference: east }, { weight: 100, preference: east }]), want: [] },
+  {
+    name: "accepts weights -100 and 100",
+    policy: pickN(undefined, [
+      { weight: -100, preference: east },
+      { weight: 100, preference: east },
+    ]),
+    want: [],
+  },
   {
     name: "rejects a weight above 100",
     policy: pickN(undefined, [{ weight: 101, preference: east }]),
@@ -51,7 +63,10 @@ const cases: Case[] = [
   },
   {
     name: "rejects a weight below -100",
-    policy: pickN(undefined, [{ weight: 10, preference: east }, { weight: -101, preference: east }]),
+    policy: pickN(undefined, [
+      { weight: 10, preference: east },
+      { weight: -101, preference: east },
+    ]),
     want: [{ path: `${PREF}[1].weight`, message: "Invalid value: -101: should be greater than or equal to -100" }],
   },
   {
@@ -73,7 +88,8 @@ const cases: Case[] = [
     want: [
       {
         path: `${REQ}.clusterSelectorTerms[0].propertySorter`,
-        message: 'PropertySorter is not allowed for RequiredDuringSchedulingIgnoredDuringExecution affinity (got {"name":"Name","sortOrder":"Descending"})',
+        message:
+          'PropertySorter is not allowed for RequiredDuringSchedulingIgnoredDuringExecution affinity (got {"name":"Name","sortOrder":"Descending"})',
       },
     ],
   },
@@ -83,13 +99,16 @@ const cases: Case[] = [
     want: [
       {
         path: `${REQ}.clusterSelectorTerms[0].propertySorter`,
-        message: 'PropertySorter is not allowed for RequiredDuringSchedulingIgnoredDuringExecution affinity (got {"name":"cost","sortOrder":"Ascending"})',
+        message:
+          'PropertySorter is not allowed for RequiredDuringSchedulingIgnoredDuringExecution affinity (got {"name":"cost","sortOrder":"Ascending"})',
       },
     ],
   },
   {
     name: "rejects a property selector in a preferred term",
-    policy: pickN(undefined, [{ weight: 5, preference: { propertySelector: { matchExpressions: [{ name: "version", operator: "Eq", values: ["1"] }] } } }]),
+    policy: pickN(undefined, [
+      { weight: 5, preference: { propertySelector: { matchExpressions: [{ name: "version", operator: "Eq", values: ["1"] }] } } },
+    ]),
     want: [
       {
         path: `${PREF}[0].preference.propertySelector`,
@@ -100,13 +119,25 @@ const cases: Case[] = [
   },
   {
     name: "accepts a property sorter in a preferred term",
-    policy: pickN(undefined, [{ weight: 50, preference: { propertySorter: { name: "resources.kubernetes-fleet.io/available-cpu", sortOrder: "Descending" } } }]),
+    policy: pickN(undefined, [
+      { weight: 50, preference: { propertySorter: { name: "resources.kubernetes-fleet.io/available-cpu", sortOrder: "Descending" } } },
+    ]),
     want: [],
   },
   {
     name: "rejects a sorter with an unknown sortOrder with the enum error (not the webhook's duplicate)",
-    policy: pickN(undefined, [{ weight: 50, preference: { propertySorter: { name: "resources.kubernetes-fleet.io/total-cpu", sortOrder: "random-order" as never } } }]),
-    want: [{ path: `${PREF}[0].preference.propertySorter.sortOrder`, message: 'Unsupported value: "random-order": supported values: "Ascending", "Descending"' }],
+    policy: pickN(undefined, [
+      {
+        weight: 50,
+        preference: { propertySorter: { name: "resources.kubernetes-fleet.io/total-cpu", sortOrder: "random-order" as never } },
+      },
+    ]),
+    want: [
+      {
+        path: `${PREF}[0].preference.propertySorter.sortOrder`,
+        message: 'Unsupported value: "random-order": supported values: "Ascending", "Descending"',
+      },
+    ],
   },
   {
     name: "rejects a sorter without name and sortOrder",
@@ -118,11 +149,14 @@ const cases: Case[] = [
   },
   {
     name: "rejects a sorter whose property name has an unknown capacity type, without the 'invalid property name' prefix",
-    policy: pickN(undefined, [{ weight: 50, preference: { propertySorter: { name: "resources.kubernetes-fleet.io/used-cpu", sortOrder: "Ascending" } } }]),
+    policy: pickN(undefined, [
+      { weight: 50, preference: { propertySorter: { name: "resources.kubernetes-fleet.io/used-cpu", sortOrder: "Ascending" } } },
+    ]),
     want: [
       {
         path: `${PREF}[0].preference.propertySorter.name`,
-        message: "invalid capacity type in resource property name resources.kubernetes-fleet.io/used-cpu, supported values are [allocatable available total]",
+        message:
+          "invalid capacity type in resource property name resources.kubernetes-fleet.io/used-cpu, supported values are [allocatable available total]",
       },
     ],
   },
@@ -139,11 +173,18 @@ const cases: Case[] = [
   },
   {
     name: "rejects preferred terms on a defaulted PickAll policy and skips webhook checks inside them",
-    policy: { affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { propertySelector: { matchExpressions: [] } } }] } } },
+    policy: {
+      affinity: {
+        clusterAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { propertySelector: { matchExpressions: [] } } }],
+        },
+      },
+    },
     want: [
       {
         path: PREF,
-        message: 'PreferredDuringSchedulingIgnoredDuringExecution will be ignored for placement policy type PickAll (got [{"weight":1,"preference":{"propertySelector":{"matchExpressions":[]}}}])',
+        message:
+          'PreferredDuringSchedulingIgnoredDuringExecution will be ignored for placement policy type PickAll (got [{"weight":1,"preference":{"propertySelector":{"matchExpressions":[]}}}])',
       },
     ],
   },
@@ -152,13 +193,20 @@ const cases: Case[] = [
     policy: pickAll(undefined, [{ weight: 200, preference: {} }]),
     want: [
       { path: `${PREF}[0].weight`, message: "Invalid value: 200: should be less than or equal to 100" },
-      { path: PREF, message: 'PreferredDuringSchedulingIgnoredDuringExecution will be ignored for placement policy type PickAll (got [{"weight":200,"preference":{}}])' },
+      {
+        path: PREF,
+        message:
+          'PreferredDuringSchedulingIgnoredDuringExecution will be ignored for placement policy type PickAll (got [{"weight":200,"preference":{}}])',
+      },
     ],
   },
   { name: "accepts an empty preferred list on a PickAll policy", policy: pickAll([east], []), want: [] },
   {
     name: "accepts many preferred terms (no maximum)",
-    policy: pickN(undefined, Array.from({ length: 150 }, (_, i) => ({ weight: (i % 201) - 100, preference: east }))),
+    policy: pickN(
+      undefined,
+      Array.from({ length: 150 }, (_, i) => ({ weight: (i % 201) - 100, preference: east })),
+    ),
     want: [],
   },
 ];

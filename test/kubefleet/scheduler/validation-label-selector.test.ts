@@ -21,7 +21,9 @@ const DNS_SUBDOMAIN =
 function required(selector: LabelSelector, placementType: "PickAll" | "PickN" | "PickFixed" = "PickAll"): PlacementPolicy {
   const policy: PlacementPolicy = {
     placementType,
-    affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: selector }] } } },
+    affinity: {
+      clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: selector }] } },
+    },
   };
   if (placementType === "PickN") policy.numberOfClusters = 1;
   return policy;
@@ -30,14 +32,18 @@ function required(selector: LabelSelector, placementType: "PickAll" | "PickN" | 
 function preferred(selector: LabelSelector, placementType: "PickAll" | "PickN" = "PickN"): PlacementPolicy {
   const policy: PlacementPolicy = {
     placementType,
-    affinity: { clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { labelSelector: selector } }] } },
+    affinity: {
+      clusterAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { labelSelector: selector } }] },
+    },
   };
   if (placementType === "PickN") policy.numberOfClusters = 1;
   return policy;
 }
 
-const inRequired = (selector: LabelSelector, inner: string) => `the labelSelector in cluster selector ${JSON.stringify(selector)} is invalid: ${inner}`;
-const inPreferred = (selector: LabelSelector, inner: string) => `the labelSelector in preferred cluster selector ${JSON.stringify(selector)} is invalid: ${inner}`;
+const inRequired = (selector: LabelSelector, inner: string) =>
+  `the labelSelector in cluster selector ${JSON.stringify(selector)} is invalid: ${inner}`;
+const inPreferred = (selector: LabelSelector, inner: string) =>
+  `the labelSelector in preferred cluster selector ${JSON.stringify(selector)} is invalid: ${inner}`;
 
 interface Case {
   name: string;
@@ -74,12 +80,22 @@ const cases: Case[] = [
   {
     name: "rejects In without values",
     policy: required(noValuesIn),
-    want: [{ path: `${REQ_TERM}.matchExpressions[0].values`, message: inRequired(noValuesIn, "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty") }],
+    want: [
+      {
+        path: `${REQ_TERM}.matchExpressions[0].values`,
+        message: inRequired(noValuesIn, "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty"),
+      },
+    ],
   },
   {
     name: "rejects NotIn with an empty values list",
     policy: required(emptyNotIn, "PickN"),
-    want: [{ path: `${REQ_TERM}.matchExpressions[0].values`, message: inRequired(emptyNotIn, "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty") }],
+    want: [
+      {
+        path: `${REQ_TERM}.matchExpressions[0].values`,
+        message: inRequired(emptyNotIn, "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty"),
+      },
+    ],
   },
   {
     name: "rejects Exists with values",
@@ -87,7 +103,10 @@ const cases: Case[] = [
     want: [
       {
         path: `${REQ_TERM}.matchExpressions[0].values`,
-        message: inRequired(existsWithValues, 'values: Invalid value: []string{"prod", "dev"}: values set must be empty for exists and does not exist'),
+        message: inRequired(
+          existsWithValues,
+          'values: Invalid value: []string{"prod", "dev"}: values set must be empty for exists and does not exist',
+        ),
       },
     ],
   },
@@ -97,14 +116,22 @@ const cases: Case[] = [
     want: [
       {
         path: `${REQ_TERM}.matchExpressions[0].values`,
-        message: inRequired(doesNotExistWithValue, 'values: Invalid value: []string{"x"}: values set must be empty for exists and does not exist'),
+        message: inRequired(
+          doesNotExistWithValue,
+          'values: Invalid value: []string{"x"}: values set must be empty for exists and does not exist',
+        ),
       },
     ],
   },
   {
     name: "rejects an unknown operator",
     policy: required(unknownOperator),
-    want: [{ path: `${REQ_TERM}.matchExpressions[0].operator`, message: inRequired(unknownOperator, '"Equals" is not a valid label selector operator') }],
+    want: [
+      {
+        path: `${REQ_TERM}.matchExpressions[0].operator`,
+        message: inRequired(unknownOperator, '"Equals" is not a valid label selector operator'),
+      },
+    ],
   },
   {
     name: "rejects a requirement without key or operator with the schema's Required value only",
@@ -117,37 +144,66 @@ const cases: Case[] = [
   {
     name: "rejects a key that is not a qualified name",
     policy: required(badKey),
-    want: [{ path: `${REQ_TERM}.matchExpressions[0].key`, message: inRequired(badKey, `key: Invalid value: "key:123*": ${QUALIFIED_NAME_PART}`) }],
+    want: [
+      {
+        path: `${REQ_TERM}.matchExpressions[0].key`,
+        message: inRequired(badKey, `key: Invalid value: "key:123*": ${QUALIFIED_NAME_PART}`),
+      },
+    ],
   },
   {
     name: "rejects a key whose prefix is not a DNS subdomain",
     policy: required(badPrefix),
-    want: [{ path: `${REQ_TERM}.matchExpressions[0].key`, message: inRequired(badPrefix, `key: Invalid value: "Example.com/env": prefix part ${DNS_SUBDOMAIN}`) }],
+    want: [
+      {
+        path: `${REQ_TERM}.matchExpressions[0].key`,
+        message: inRequired(badPrefix, `key: Invalid value: "Example.com/env": prefix part ${DNS_SUBDOMAIN}`),
+      },
+    ],
   },
   {
     name: "rejects a key whose name part is longer than 63 characters",
     policy: required(longKey),
     want: [
-      { path: `${REQ_TERM}.matchExpressions[0].key`, message: inRequired(longKey, `key: Invalid value: "${"k".repeat(64)}": name part must be no more than 63 characters`) },
+      {
+        path: `${REQ_TERM}.matchExpressions[0].key`,
+        message: inRequired(longKey, `key: Invalid value: "${"k".repeat(64)}": name part must be no more than 63 characters`),
+      },
     ],
   },
   {
     name: "rejects a value that is not a valid label value",
     policy: required(badValue),
-    want: [{ path: `${REQ_TERM}.matchExpressions[0].values[1]`, message: inRequired(badValue, `values[1][env]: Invalid value: "not valid": ${LABEL_VALUE}`) }],
+    want: [
+      {
+        path: `${REQ_TERM}.matchExpressions[0].values[1]`,
+        message: inRequired(badValue, `values[1][env]: Invalid value: "not valid": ${LABEL_VALUE}`),
+      },
+    ],
   },
   {
     name: "rejects matchLabels with a bad key and a bad value, one violation each",
     policy: required(badMatchLabels),
     want: [
-      { path: `${REQ_TERM}.matchLabels[bad key!]`, message: inRequired(badMatchLabels, `key: Invalid value: "bad key!": ${QUALIFIED_NAME_PART}`) },
-      { path: `${REQ_TERM}.matchLabels[env]`, message: inRequired(badMatchLabels, `values[0][env]: Invalid value: "-prod": ${LABEL_VALUE}`) },
+      {
+        path: `${REQ_TERM}.matchLabels[bad key!]`,
+        message: inRequired(badMatchLabels, `key: Invalid value: "bad key!": ${QUALIFIED_NAME_PART}`),
+      },
+      {
+        path: `${REQ_TERM}.matchLabels[env]`,
+        message: inRequired(badMatchLabels, `values[0][env]: Invalid value: "-prod": ${LABEL_VALUE}`),
+      },
     ],
   },
   {
     name: "names the preferred cluster selector for preferred terms of a PickN policy",
     policy: preferred(noValuesIn),
-    want: [{ path: `${PREF_TERM}.matchExpressions[0].values`, message: inPreferred(noValuesIn, "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty") }],
+    want: [
+      {
+        path: `${PREF_TERM}.matchExpressions[0].values`,
+        message: inPreferred(noValuesIn, "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty"),
+      },
+    ],
   },
   {
     name: "does not webhook-check label selectors in the (rejected) preferred terms of a PickAll policy",

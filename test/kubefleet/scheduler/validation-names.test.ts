@@ -1,5 +1,10 @@
 import { strict as assert } from "assert";
-import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "../../../components/core/kubefleet/scheduler/validation";
+import {
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isValidLabelValue,
+} from "../../../components/core/kubefleet/scheduler/validation";
 
 // apimachinery's name checks (k8s.io/apimachinery v0.32 pkg/util/validation), with their messages.
 
@@ -27,19 +32,49 @@ const cases: Case[] = [
   { name: "accepts a DNS-1123 label", check: isDNS1123Label, value: "member-1", want: [] },
   { name: "rejects a DNS-1123 label with dots", check: isDNS1123Label, value: "a.b", want: ["must not contain dots"] },
   { name: "rejects a DNS-1123 label with upper case", check: isDNS1123Label, value: "Member", want: [DNS_LABEL] },
-  { name: "rejects a 64-character DNS-1123 label", check: isDNS1123Label, value: "a".repeat(64), want: ["must be no more than 63 characters"] },
+  {
+    name: "rejects a 64-character DNS-1123 label",
+    check: isDNS1123Label,
+    value: "a".repeat(64),
+    want: ["must be no more than 63 characters"],
+  },
   { name: "accepts a DNS-1123 subdomain", check: isDNS1123Subdomain, value: "a.b-c.d", want: [] },
   { name: "rejects a DNS-1123 subdomain ending in a dot", check: isDNS1123Subdomain, value: "a.", want: [DNS_SUBDOMAIN] },
-  { name: "rejects a 254-character DNS-1123 subdomain", check: isDNS1123Subdomain, value: "a".repeat(254), want: ["must be no more than 253 characters"] },
+  {
+    name: "rejects a 254-character DNS-1123 subdomain",
+    check: isDNS1123Subdomain,
+    value: "a".repeat(254),
+    want: ["must be no more than 253 characters"],
+  },
   { name: "accepts a qualified name with a prefix", check: isQualifiedName, value: "kubernetes.io/Region_1", want: [] },
-  { name: "rejects a qualified name with an empty prefix", check: isQualifiedName, value: "/name", want: ["prefix part must be non-empty"] },
-  { name: "rejects a qualified name with an empty name part", check: isQualifiedName, value: "example.com/", want: ["name part must be non-empty", NAME_PART] },
-  { name: "rejects a qualified name with a 64-character name part", check: isQualifiedName, value: "x".repeat(64), want: ["name part must be no more than 63 characters"] },
+  {
+    name: "rejects a qualified name with an empty prefix",
+    check: isQualifiedName,
+    value: "/name",
+    want: ["prefix part must be non-empty"],
+  },
+  {
+    name: "rejects a qualified name with an empty name part",
+    check: isQualifiedName,
+    value: "example.com/",
+    want: ["name part must be non-empty", NAME_PART],
+  },
+  {
+    name: "rejects a qualified name with a 64-character name part",
+    check: isQualifiedName,
+    value: "x".repeat(64),
+    want: ["name part must be no more than 63 characters"],
+  },
   { name: "rejects a qualified name starting with a dash", check: isQualifiedName, value: "-name", want: [NAME_PART] },
   { name: "accepts an empty label value", check: isValidLabelValue, value: "", want: [] },
   { name: "accepts a label value with dots, dashes and underscores", check: isValidLabelValue, value: "v1.2_3-x", want: [] },
   { name: "rejects a label value with a space", check: isValidLabelValue, value: "a b", want: [LABEL_VALUE] },
-  { name: "counts label value length in UTF-8 bytes, like Go", check: isValidLabelValue, value: "é".repeat(32), want: ["must be no more than 63 characters", LABEL_VALUE] },
+  {
+    name: "counts label value length in UTF-8 bytes, like Go",
+    check: isValidLabelValue,
+    value: "é".repeat(32),
+    want: ["must be no more than 63 characters", LABEL_VALUE],
+  },
 ];
 
 describe("validation name checks", () => {

@@ -20,11 +20,19 @@ function withRequirements(...reqs: PropertySelectorRequirement[]): PlacementPoli
   return {
     placementType: "PickN",
     numberOfClusters: 2,
-    affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ propertySelector: { matchExpressions: reqs } }] } } },
+    affinity: {
+      clusterAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ propertySelector: { matchExpressions: reqs } }] },
+      },
+    },
   };
 }
 
-const req = (name: string, operator: string, ...values: string[]): PropertySelectorRequirement => ({ name, operator: operator as never, values });
+const req = (name: string, operator: string, ...values: string[]): PropertySelectorRequirement => ({
+  name,
+  operator: operator as never,
+  values,
+});
 const p = (operator: string, value: string) => req("p", operator, value);
 const inconsistent = (message: string) => [{ path: EXPR, message: `inconsistent requirements on property p: ${message}` }];
 
@@ -37,13 +45,22 @@ interface Case {
 const requirementCases: Case[] = [
   {
     name: "accepts every supported operator with one quantity each",
-    policy: withRequirements(req("a", "Gt", "500m"), req("b", "Ge", "1"), req("c", "Eq", "5"), req("d", "Ne", "2Gi"), req("e", "Lt", "1e3"), req("f", "Le", "2.5")),
+    policy: withRequirements(
+      req("a", "Gt", "500m"),
+      req("b", "Ge", "1"),
+      req("c", "Eq", "5"),
+      req("d", "Ne", "2Gi"),
+      req("e", "Lt", "1e3"),
+      req("f", "Le", "2.5"),
+    ),
     want: [],
   },
   {
     name: "rejects a requirement with no value",
     policy: withRequirements(req("version", "Eq")),
-    want: [{ path: `${EXPR}[0].values`, message: "invalid requirement on property version: operator Eq requires exactly one value, got 0" }],
+    want: [
+      { path: `${EXPR}[0].values`, message: "invalid requirement on property version: operator Eq requires exactly one value, got 0" },
+    ],
   },
   {
     name: "rejects two values with the schema's maxItems (not the webhook's duplicate)",
@@ -61,7 +78,12 @@ const requirementCases: Case[] = [
   },
   {
     name: "rejects a property selector without matchExpressions",
-    policy: { ...withRequirements(), affinity: { clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ propertySelector: {} as never }] } } } },
+    policy: {
+      ...withRequirements(),
+      affinity: {
+        clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ propertySelector: {} as never }] } },
+      },
+    },
     want: [{ path: EXPR, message: "Required value" }],
   },
   {
@@ -72,17 +94,32 @@ const requirementCases: Case[] = [
   {
     name: "rejects a value that is not a quantity, quoting it",
     policy: withRequirements(req("cpu", "Lt", "five")),
-    want: [{ path: `${EXPR}[0].values[0]`, message: `invalid requirement on property cpu: value "five" is not a valid resource.Quantity: ${QUANTITY_FORMAT}` }],
+    want: [
+      {
+        path: `${EXPR}[0].values[0]`,
+        message: `invalid requirement on property cpu: value "five" is not a valid resource.Quantity: ${QUANTITY_FORMAT}`,
+      },
+    ],
   },
   {
     name: "reports a bad value of the second requirement at its indexed path",
     policy: withRequirements(req("cpu", "Gt", "1"), req("memory", "Le", "16 Gi")),
-    want: [{ path: `${EXPR}[1].values[0]`, message: `invalid requirement on property memory: value "16 Gi" is not a valid resource.Quantity: ${QUANTITY_FORMAT}` }],
+    want: [
+      {
+        path: `${EXPR}[1].values[0]`,
+        message: `invalid requirement on property memory: value "16 Gi" is not a valid resource.Quantity: ${QUANTITY_FORMAT}`,
+      },
+    ],
   },
   {
     name: "rejects a quantity with an unknown suffix",
     policy: withRequirements(req("cpu", "Gt", "5mi")),
-    want: [{ path: `${EXPR}[0].values[0]`, message: "invalid requirement on property cpu: value \"5mi\" is not a valid resource.Quantity: unable to parse quantity's suffix" }],
+    want: [
+      {
+        path: `${EXPR}[0].values[0]`,
+        message: 'invalid requirement on property cpu: value "5mi" is not a valid resource.Quantity: unable to parse quantity\'s suffix',
+      },
+    ],
   },
 ];
 
@@ -151,12 +188,22 @@ const nameCases: Case[] = [
   {
     name: "rejects a later segment that is not a qualified name",
     policy: withRequirements(req("Standard_D8s_v3/count/$", "Eq", "2")),
-    want: [{ path: `${EXPR}[0].name`, message: `invalid property name Standard_D8s_v3/count/$: property name segment $ is not valid: ${QUALIFIED_NAME_PART}` }],
+    want: [
+      {
+        path: `${EXPR}[0].name`,
+        message: `invalid property name Standard_D8s_v3/count/$: property name segment $ is not valid: ${QUALIFIED_NAME_PART}`,
+      },
+    ],
   },
   {
     name: "rejects an empty property name",
     policy: withRequirements(req("", "Eq", "2")),
-    want: [{ path: `${EXPR}[0].name`, message: `invalid property name : property name  is not valid: name part must be non-empty; ${QUALIFIED_NAME_PART}` }],
+    want: [
+      {
+        path: `${EXPR}[0].name`,
+        message: `invalid property name : property name  is not valid: name part must be non-empty; ${QUALIFIED_NAME_PART}`,
+      },
+    ],
   },
 ];
 
@@ -167,13 +214,41 @@ const consistencyCases: Case[] = [
   { name: "accepts Ge x with Le x (a single point)", policy: withRequirements(p("Ge", "10"), p("Le", "10")), want: [] },
   { name: "accepts an Eq inside both bounds", policy: withRequirements(p("Ge", "5"), p("Eq", "7"), p("Le", "10")), want: [] },
   { name: "accepts memory bounds in different units", policy: withRequirements(p("Ge", "100Mi"), p("Lt", "1Gi")), want: [] },
-  { name: "does not compare requirements on different property names", policy: withRequirements(req("a", "Gt", "10"), req("b", "Lt", "5")), want: [] },
-  { name: "rejects two Eq with different values", policy: withRequirements(p("Eq", "5"), p("Eq", "10")), want: inconsistent("conflicting Eq values 5 and 10") },
-  { name: "rejects Eq and Ne on the same value compared canonically (1000m == 1)", policy: withRequirements(p("Eq", "1000m"), p("Ne", "1")), want: inconsistent("conflicting Eq and Ne on same value 1") },
-  { name: "rejects the empty interval Gt 10 and Lt 5", policy: withRequirements(p("Gt", "10"), p("Lt", "5")), want: inconsistent("lower bound (10) and upper bound (5) exclude all values") },
-  { name: "rejects the empty interval Gt x and Lt x", policy: withRequirements(p("Gt", "10"), p("Lt", "10")), want: inconsistent("lower bound (10) and upper bound (10) exclude all values") },
-  { name: "rejects the empty interval Gt x and Le x", policy: withRequirements(p("Gt", "10"), p("Le", "10")), want: inconsistent("lower bound (10) and upper bound (10) exclude all values") },
-  { name: "rejects the empty interval Ge x and Lt x", policy: withRequirements(p("Ge", "10"), p("Lt", "10")), want: inconsistent("lower bound (10) and upper bound (10) exclude all values") },
+  {
+    name: "does not compare requirements on different property names",
+    policy: withRequirements(req("a", "Gt", "10"), req("b", "Lt", "5")),
+    want: [],
+  },
+  {
+    name: "rejects two Eq with different values",
+    policy: withRequirements(p("Eq", "5"), p("Eq", "10")),
+    want: inconsistent("conflicting Eq values 5 and 10"),
+  },
+  {
+    name: "rejects Eq and Ne on the same value compared canonically (1000m == 1)",
+    policy: withRequirements(p("Eq", "1000m"), p("Ne", "1")),
+    want: inconsistent("conflicting Eq and Ne on same value 1"),
+  },
+  {
+    name: "rejects the empty interval Gt 10 and Lt 5",
+    policy: withRequirements(p("Gt", "10"), p("Lt", "5")),
+    want: inconsistent("lower bound (10) and upper bound (5) exclude all values"),
+  },
+  {
+    name: "rejects the empty interval Gt x and Lt x",
+    policy: withRequirements(p("Gt", "10"), p("Lt", "10")),
+    want: inconsistent("lower bound (10) and upper bound (10) exclude all values"),
+  },
+  {
+    name: "rejects the empty interval Gt x and Le x",
+    policy: withRequirements(p("Gt", "10"), p("Le", "10")),
+    want: inconsistent("lower bound (10) and upper bound (10) exclude all values"),
+  },
+  {
+    name: "rejects the empty interval Ge x and Lt x",
+    policy: withRequirements(p("Ge", "10"), p("Lt", "10")),
+    want: inconsistent("lower bound (10) and upper bound (10) exclude all values"),
+  },
   {
     name: "rejects an empty interval found through the tightest of several lower bounds",
     policy: withRequirements(p("Gt", "10"), p("Gt", "5"), p("Lt", "7")),
@@ -184,14 +259,35 @@ const consistencyCases: Case[] = [
     policy: withRequirements(p("Gt", "1.5"), p("Le", "1500m")),
     want: inconsistent("lower bound (1500m) and upper bound (1500m) exclude all values"),
   },
-  { name: "rejects Gt 10 with Eq 10", policy: withRequirements(p("Gt", "10"), p("Eq", "10")), want: inconsistent("eq value 10 violates lower bound 10") },
-  { name: "rejects an Eq below an inclusive lower bound", policy: withRequirements(p("Ge", "10"), p("Eq", "5")), want: inconsistent("eq value 5 violates lower bound 10") },
-  { name: "rejects an Eq above an inclusive upper bound", policy: withRequirements(p("Le", "10"), p("Eq", "20")), want: inconsistent("eq value 20 violates upper bound 10") },
-  { name: "rejects Lt 10 with Eq 10", policy: withRequirements(p("Lt", "10"), p("Eq", "10")), want: inconsistent("eq value 10 violates upper bound 10") },
+  {
+    name: "rejects Gt 10 with Eq 10",
+    policy: withRequirements(p("Gt", "10"), p("Eq", "10")),
+    want: inconsistent("eq value 10 violates lower bound 10"),
+  },
+  {
+    name: "rejects an Eq below an inclusive lower bound",
+    policy: withRequirements(p("Ge", "10"), p("Eq", "5")),
+    want: inconsistent("eq value 5 violates lower bound 10"),
+  },
+  {
+    name: "rejects an Eq above an inclusive upper bound",
+    policy: withRequirements(p("Le", "10"), p("Eq", "20")),
+    want: inconsistent("eq value 20 violates upper bound 10"),
+  },
+  {
+    name: "rejects Lt 10 with Eq 10",
+    policy: withRequirements(p("Lt", "10"), p("Eq", "10")),
+    want: inconsistent("eq value 10 violates upper bound 10"),
+  },
   {
     name: "skips a malformed value in the consistency check but rejects it on its own",
     policy: withRequirements(p("Eq", "not-a-number"), p("Eq", "5")),
-    want: [{ path: `${EXPR}[0].values[0]`, message: `invalid requirement on property p: value "not-a-number" is not a valid resource.Quantity: ${QUANTITY_FORMAT}` }],
+    want: [
+      {
+        path: `${EXPR}[0].values[0]`,
+        message: `invalid requirement on property p: value "not-a-number" is not a valid resource.Quantity: ${QUANTITY_FORMAT}`,
+      },
+    ],
   },
   {
     name: "reports the first problem only: conflicting Eq values win over an empty interval",

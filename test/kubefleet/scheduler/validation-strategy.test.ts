@@ -23,11 +23,17 @@ const cases: Case[] = [
     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "100%", unavailablePeriodSeconds: 0 } },
     want: [],
   },
-  { name: "accepts single-digit and zero-padded percentages", strategy: { rollingUpdate: { maxUnavailable: "5%", maxSurge: "07%" } }, want: [] },
+  {
+    name: "accepts single-digit and zero-padded percentages",
+    strategy: { rollingUpdate: { maxUnavailable: "5%", maxSurge: "07%" } },
+    want: [],
+  },
   {
     name: "rejects rollingUpdate with the External type",
     strategy: { type: "External", rollingUpdate: { unavailablePeriodSeconds: 10 } },
-    want: [{ path: RU, message: 'rollingUpdateConifg is not valid for ExternalRollout strategy type (got {"unavailablePeriodSeconds":10})' }],
+    want: [
+      { path: RU, message: 'rollingUpdateConifg is not valid for ExternalRollout strategy type (got {"unavailablePeriodSeconds":10})' },
+    ],
   },
   {
     name: "rejects an unknown type with the enum error (not the webhook's duplicate)",
@@ -42,12 +48,22 @@ const cases: Case[] = [
   {
     name: "rejects a maxUnavailable string without % although the pattern allows it",
     strategy: { rollingUpdate: { maxUnavailable: "25" } },
-    want: [{ path: `${RU}.maxUnavailable`, message: "maxUnavailable `25` is invalid: invalid value for IntOrString: invalid type: string is not a percentage" }],
+    want: [
+      {
+        path: `${RU}.maxUnavailable`,
+        message: "maxUnavailable `25` is invalid: invalid value for IntOrString: invalid type: string is not a percentage",
+      },
+    ],
   },
   {
     name: "rejects a maxSurge string without %",
     strategy: { rollingUpdate: { maxSurge: "25" } },
-    want: [{ path: `${RU}.maxSurge`, message: "maxSurge `25` is invalid: invalid value for IntOrString: invalid type: string is not a percentage" }],
+    want: [
+      {
+        path: `${RU}.maxSurge`,
+        message: "maxSurge `25` is invalid: invalid value for IntOrString: invalid type: string is not a percentage",
+      },
+    ],
   },
   {
     name: "rejects a negative integer maxUnavailable",
@@ -90,41 +106,85 @@ const cases: Case[] = [
   {
     name: "rejects serverSideApplyConfig with the ClientSideApply type",
     strategy: { applyStrategy: { type: "ClientSideApply", serverSideApplyConfig: { force: false } } },
-    want: [{ path: "strategy.applyStrategy.serverSideApplyConfig", message: 'serverSideApplyConfig is only valid for ServerSideApply strategy type (got type "ClientSideApply")' }],
+    want: [
+      {
+        path: "strategy.applyStrategy.serverSideApplyConfig",
+        message: 'serverSideApplyConfig is only valid for ServerSideApply strategy type (got type "ClientSideApply")',
+      },
+    ],
   },
   {
     name: "rejects serverSideApplyConfig when the apply type defaults to ClientSideApply",
     strategy: { applyStrategy: { serverSideApplyConfig: { force: true } } },
-    want: [{ path: "strategy.applyStrategy.serverSideApplyConfig", message: 'serverSideApplyConfig is only valid for ServerSideApply strategy type (got type "ClientSideApply")' }],
+    want: [
+      {
+        path: "strategy.applyStrategy.serverSideApplyConfig",
+        message: 'serverSideApplyConfig is only valid for ServerSideApply strategy type (got type "ClientSideApply")',
+      },
+    ],
   },
   {
     name: "accepts serverSideApplyConfig with ServerSideApply and every valid apply option",
     strategy: {
-      applyStrategy: { type: "ServerSideApply", serverSideApplyConfig: { force: true }, comparisonOption: "FullComparison", whenToApply: "IfNotDrifted", whenToTakeOver: "IfNoDiff", allowCoOwnership: true },
+      applyStrategy: {
+        type: "ServerSideApply",
+        serverSideApplyConfig: { force: true },
+        comparisonOption: "FullComparison",
+        whenToApply: "IfNotDrifted",
+        whenToTakeOver: "IfNoDiff",
+        allowCoOwnership: true,
+      },
     },
     want: [],
   },
   {
     name: "rejects unknown apply options with the enum errors",
-    strategy: { applyStrategy: { type: "Replace" as never, comparisonOption: "Some" as never, whenToApply: "Never" as never, whenToTakeOver: "Sometimes" as never } },
+    strategy: {
+      applyStrategy: {
+        type: "Replace" as never,
+        comparisonOption: "Some" as never,
+        whenToApply: "Never" as never,
+        whenToTakeOver: "Sometimes" as never,
+      },
+    },
     want: [
-      { path: "strategy.applyStrategy.type", message: 'Unsupported value: "Replace": supported values: "ClientSideApply", "ServerSideApply", "ReportDiff"' },
-      { path: "strategy.applyStrategy.comparisonOption", message: 'Unsupported value: "Some": supported values: "PartialComparison", "FullComparison"' },
+      {
+        path: "strategy.applyStrategy.type",
+        message: 'Unsupported value: "Replace": supported values: "ClientSideApply", "ServerSideApply", "ReportDiff"',
+      },
+      {
+        path: "strategy.applyStrategy.comparisonOption",
+        message: 'Unsupported value: "Some": supported values: "PartialComparison", "FullComparison"',
+      },
       { path: "strategy.applyStrategy.whenToApply", message: 'Unsupported value: "Never": supported values: "Always", "IfNotDrifted"' },
-      { path: "strategy.applyStrategy.whenToTakeOver", message: 'Unsupported value: "Sometimes": supported values: "Always", "IfNoDiff", "Never"' },
+      {
+        path: "strategy.applyStrategy.whenToTakeOver",
+        message: 'Unsupported value: "Sometimes": supported values: "Always", "IfNoDiff", "Never"',
+      },
     ],
   },
   {
     name: "rejects an unknown delete propagation policy",
     strategy: { deleteStrategy: { propagationPolicy: "Orphan" as never } },
-    want: [{ path: "strategy.deleteStrategy.propagationPolicy", message: 'Unsupported value: "Orphan": supported values: "Abandon", "Delete"' }],
+    want: [
+      { path: "strategy.deleteStrategy.propagationPolicy", message: 'Unsupported value: "Orphan": supported values: "Abandon", "Delete"' },
+    ],
   },
   {
     name: "rejects a Mirror report-back strategy without a destination",
     strategy: { reportBackStrategy: { type: "Mirror" } },
-    want: [{ path: "strategy.reportBackStrategy", message: "when reportBackStrategy.type is 'Mirror', a destination must be specified (got no destination)" }],
+    want: [
+      {
+        path: "strategy.reportBackStrategy",
+        message: "when reportBackStrategy.type is 'Mirror', a destination must be specified (got no destination)",
+      },
+    ],
   },
-  { name: "accepts a Mirror report-back strategy with a destination", strategy: { reportBackStrategy: { type: "Mirror", destination: "WorkAPI" } }, want: [] },
+  {
+    name: "accepts a Mirror report-back strategy with a destination",
+    strategy: { reportBackStrategy: { type: "Mirror", destination: "WorkAPI" } },
+    want: [],
+  },
   {
     name: "rejects a report-back strategy without type",
     strategy: { reportBackStrategy: {} as never },
@@ -151,8 +211,18 @@ const updateCases: UpdateCase[] = [
   { name: "accepts RollingUpdate changing to External", old: { type: "RollingUpdate" }, next: { type: "External" }, want: [] },
   { name: "accepts an unset type changing to External", old: undefined, next: { type: "External" }, want: [] },
   { name: "accepts External staying External", old: { type: "External" }, next: { type: "External" }, want: [] },
-  { name: "rejects External changing to RollingUpdate", old: { type: "External" }, next: { type: "RollingUpdate" }, want: [{ path: "strategy.type", message: `${EXTERNAL_RULE} (got "RollingUpdate")` }] },
-  { name: "rejects External changing to an unset type, which defaults to RollingUpdate", old: { type: "External" }, next: {}, want: [{ path: "strategy.type", message: `${EXTERNAL_RULE} (got "RollingUpdate")` }] },
+  {
+    name: "rejects External changing to RollingUpdate",
+    old: { type: "External" },
+    next: { type: "RollingUpdate" },
+    want: [{ path: "strategy.type", message: `${EXTERNAL_RULE} (got "RollingUpdate")` }],
+  },
+  {
+    name: "rejects External changing to an unset type, which defaults to RollingUpdate",
+    old: { type: "External" },
+    next: {},
+    want: [{ path: "strategy.type", message: `${EXTERNAL_RULE} (got "RollingUpdate")` }],
+  },
 ];
 
 describe("validateStrategyUpdate", () => {

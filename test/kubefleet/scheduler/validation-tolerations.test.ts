@@ -30,22 +30,44 @@ interface Case {
 const cases: Case[] = [
   {
     name: "accepts Equal, Exists-with-key and match-everything tolerations",
-    policy: pickAll({ key: "key1", operator: "Equal", value: "value1", effect: "NoSchedule" }, { key: "key2", operator: "Exists", effect: "NoSchedule" }, { operator: "Exists" }),
+    policy: pickAll(
+      { key: "key1", operator: "Equal", value: "value1", effect: "NoSchedule" },
+      { key: "key2", operator: "Exists", effect: "NoSchedule" },
+      { operator: "Exists" },
+    ),
     want: [],
   },
-  { name: "accepts an Equal toleration with an empty value", policy: pickN({ key: "key1", operator: "Equal", effect: "NoSchedule" }), want: [] },
+  {
+    name: "accepts an Equal toleration with an empty value",
+    policy: pickN({ key: "key1", operator: "Equal", effect: "NoSchedule" }),
+    want: [],
+  },
   { name: "accepts a toleration whose operator defaults to Equal", policy: pickN({ key: "dedicated", value: "gpu" }), want: [] },
   { name: "accepts 100 tolerations", policy: pickAll(...many(100)), want: [] },
-  { name: "rejects 101 tolerations", policy: pickAll(...many(101)), want: [{ path: T, message: "Too many: 101: must have at most 100 items" }] },
+  {
+    name: "rejects 101 tolerations",
+    policy: pickAll(...many(101)),
+    want: [{ path: T, message: "Too many: 101: must have at most 100 items" }],
+  },
   {
     name: "rejects a key that is not a qualified name with operator Equal",
     policy: pickAll({ key: "key:123*", operator: "Equal", value: "value1", effect: "NoSchedule" }),
-    want: [{ path: `${T}[0].key`, message: `invalid toleration key {Key:key:123* Operator:Equal Value:value1 Effect:NoSchedule}: ${QUALIFIED_NAME_PART}` }],
+    want: [
+      {
+        path: `${T}[0].key`,
+        message: `invalid toleration key {Key:key:123* Operator:Equal Value:value1 Effect:NoSchedule}: ${QUALIFIED_NAME_PART}`,
+      },
+    ],
   },
   {
     name: "rejects a key that is not a qualified name with operator Exists",
     policy: pickN({ key: "key:123*", operator: "Exists", effect: "NoSchedule" }),
-    want: [{ path: `${T}[0].key`, message: `invalid toleration key {Key:key:123* Operator:Exists Value: Effect:NoSchedule}: ${QUALIFIED_NAME_PART}` }],
+    want: [
+      {
+        path: `${T}[0].key`,
+        message: `invalid toleration key {Key:key:123* Operator:Exists Value: Effect:NoSchedule}: ${QUALIFIED_NAME_PART}`,
+      },
+    ],
   },
   {
     name: "rejects a key with more than one slash",
@@ -55,12 +77,22 @@ const cases: Case[] = [
   {
     name: "rejects an Equal value that is not a valid label value",
     policy: pickAll({ key: "key1", operator: "Equal", value: "val#%/-123", effect: "NoSchedule" }),
-    want: [{ path: `${T}[0].value`, message: `invalid toleration value {Key:key1 Operator:Equal Value:val#%/-123 Effect:NoSchedule}: ${LABEL_VALUE}` }],
+    want: [
+      {
+        path: `${T}[0].value`,
+        message: `invalid toleration value {Key:key1 Operator:Equal Value:val#%/-123 Effect:NoSchedule}: ${LABEL_VALUE}`,
+      },
+    ],
   },
   {
     name: "rejects an Equal value longer than 63 characters",
     policy: pickAll({ key: "key1", value: "v".repeat(64) }),
-    want: [{ path: `${T}[0].value`, message: `invalid toleration value {Key:key1 Operator:Equal Value:${"v".repeat(64)} Effect:}: must be no more than 63 characters` }],
+    want: [
+      {
+        path: `${T}[0].value`,
+        message: `invalid toleration value {Key:key1 Operator:Equal Value:${"v".repeat(64)} Effect:}: must be no more than 63 characters`,
+      },
+    ],
   },
   {
     name: "rejects an Exists toleration with a value with the CEL message (not the webhook's duplicate)",
@@ -92,7 +124,12 @@ const cases: Case[] = [
       { key: "key2", operator: "Exists", effect: "NoSchedule" },
       { key: "key1", operator: "Equal", value: "value1", effect: "NoSchedule" },
     ),
-    want: [{ path: `${T}[2]`, message: "toleration {Key:key1 Operator:Equal Value:value1 Effect:NoSchedule} already exists, tolerations must be unique" }],
+    want: [
+      {
+        path: `${T}[2]`,
+        message: "toleration {Key:key1 Operator:Equal Value:value1 Effect:NoSchedule} already exists, tolerations must be unique",
+      },
+    ],
   },
   {
     name: "rejects a duplicate that differs only by the defaulted operator",
@@ -101,7 +138,14 @@ const cases: Case[] = [
   },
   {
     name: "applies only the schema and CEL rules to the tolerations of a PickFixed policy",
-    policy: { placementType: "PickFixed", clusterNames: ["a"], tolerations: [{ key: "bad key", operator: "Exists", value: "x" }, { key: "bad key", operator: "Exists", value: "x" }] },
+    policy: {
+      placementType: "PickFixed",
+      clusterNames: ["a"],
+      tolerations: [
+        { key: "bad key", operator: "Exists", value: "x" },
+        { key: "bad key", operator: "Exists", value: "x" },
+      ],
+    },
     want: [
       {
         path: "policy",
@@ -136,7 +180,12 @@ const updateCases: UpdateCase[] = [
   { name: "accepts unchanged tolerations", old: [t1, t2], next: [t1, t2], want: [] },
   { name: "accepts unchanged tolerations in another order", old: [t1, t2], next: [t2, t1], want: [] },
   { name: "accepts an added toleration", old: [t1, t2], next: [t1, t2, { operator: "Exists" }], want: [] },
-  { name: "accepts a toleration rewritten with its default operator", old: [{ key: "a", value: "b" }], next: [{ key: "a", operator: "Equal", value: "b" }], want: [] },
+  {
+    name: "accepts a toleration rewritten with its default operator",
+    old: [{ key: "a", value: "b" }],
+    next: [{ key: "a", operator: "Equal", value: "b" }],
+    want: [],
+  },
   {
     name: "rejects deleting a toleration",
     old: [t1, t2],

@@ -54,7 +54,10 @@ export function validateFleetSettings(spec: FleetSpec): FleetSettingsResult {
 
 function maxConnectedClusters(value: number, out: FieldViolation[]): number | undefined {
   if (MAX_CONNECTED_CLUSTERS_VALUES.includes(value)) return value;
-  out.push({ path: "maxConnectedClusters", message: `maxConnectedClusters ${show(value)} is invalid: max-connected-clusters must be set to 255 or 511` });
+  out.push({
+    path: "maxConnectedClusters",
+    message: `maxConnectedClusters ${show(value)} is invalid: max-connected-clusters must be set to 255 or 511`,
+  });
   return undefined;
 }
 
@@ -100,7 +103,8 @@ export function servicePrefixProblem(length: number): string | undefined {
     return `specified service subnet is too large; for 32-bit addresses, the mask must be >= ${MIN_SERVICE_PREFIX_LENGTH}`;
   }
   const addresses = 2 ** (32 - length);
-  if (addresses < MIN_SERVICE_ADDRESSES) return `subnet with ${addresses} address(es) is too small, the minimum is ${MIN_SERVICE_ADDRESSES}`;
+  if (addresses < MIN_SERVICE_ADDRESSES)
+    return `subnet with ${addresses} address(es) is too small, the minimum is ${MIN_SERVICE_ADDRESSES}`;
   return undefined;
 }
 

@@ -26,7 +26,10 @@ function labelFindings(labels: Record<string, string>): Array<[string, string]> 
   const keys = Object.keys(labels).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return keys.flatMap((key): Array<[string, string]> => [
     ...isQualifiedName(key).map((msg): [string, string] => [key, `label key ${show(key)} is invalid: ${msg}`]),
-    ...labelValueProblems(labels[key]).map((msg): [string, string] => [key, `label value ${show(labels[key])} of key ${show(key)} is invalid: ${msg}`]),
+    ...labelValueProblems(labels[key]).map((msg): [string, string] => [
+      key,
+      `label value ${show(labels[key])} of key ${show(key)} is invalid: ${msg}`,
+    ]),
   ]);
 }
 
@@ -62,7 +65,10 @@ function oneTaint(taint: MemberTaint): Array<[string, string]> {
     for (const msg of labelValueProblems(taint.value)) out.push([".value", `invalid taint value ${show(taint.value)}: ${msg}`]);
   }
   if (!TAINT_EFFECTS.includes(taint.effect)) {
-    out.push([".effect", `taint effect ${show(taint.effect)} is not supported: supported values: ${TAINT_EFFECTS.map((e) => JSON.stringify(e)).join(", ")}`]);
+    out.push([
+      ".effect",
+      `taint effect ${show(taint.effect)} is not supported: supported values: ${TAINT_EFFECTS.map((e) => JSON.stringify(e)).join(", ")}`,
+    ]);
   }
   return out;
 }

@@ -34,7 +34,8 @@ function provisionerFindings(member: MemberSpec): string[] {
   const unknown = given.filter((p) => !PROVISIONERS.includes(p));
   const known = given.filter((p) => PROVISIONERS.includes(p));
   const out = unknown.map((p) => `member ${show(member.name)} has unknown provisioner ${show(p)}: ${EXACTLY_ONE}`);
-  if (known.length === 0 && unknown.length === 0) out.push(`member ${show(member.name)} sets none of ${PROVISIONERS.join(", ")}: ${EXACTLY_ONE}`);
+  if (known.length === 0 && unknown.length === 0)
+    out.push(`member ${show(member.name)} sets none of ${PROVISIONERS.join(", ")}: ${EXACTLY_ONE}`);
   if (known.length > 1) out.push(`member ${show(member.name)} sets ${known.join(" and ")}: ${EXACTLY_ONE}`);
   return out;
 }
@@ -89,7 +90,9 @@ function networkPluginFindings(member: MemberSpec): string[] {
   const plugin: unknown = member.aksNetworkPlugin;
   if (!has(member, "aks") || plugin === undefined) return [];
   if (typeof plugin !== "string" || !AKS_NETWORK_PLUGINS.includes(plugin)) {
-    return [`networkPlugin ${show(plugin)} is not supported: must be "azure" (AKS-managed Cilium) or "none" (BYOCNI, fleetmesh installs Cilium)`];
+    return [
+      `networkPlugin ${show(plugin)} is not supported: must be "azure" (AKS-managed Cilium) or "none" (BYOCNI, fleetmesh installs Cilium)`,
+    ];
   }
   if (plugin !== "none" || !member.joinsFleetMesh) return [];
   return [

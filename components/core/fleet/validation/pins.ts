@@ -29,7 +29,11 @@ export function pinFindings(spec: FleetSpec, settings: FleetSettings): MemberFin
 }
 
 /** Reports every later member pinning the same value as an earlier one (in reporting order). */
-function duplicates<T>(order: readonly number[], valueOf: (i: number) => T | undefined, report: (i: number, first: number, value: T) => MemberFinding): MemberFinding[] {
+function duplicates<T>(
+  order: readonly number[],
+  valueOf: (i: number) => T | undefined,
+  report: (i: number, first: number, value: T) => MemberFinding,
+): MemberFinding[] {
   const firstHolder = new Map<T, number>();
   const out: MemberFinding[] = [];
   for (const i of order) {
@@ -51,7 +55,12 @@ function clusterIdProblem(id: number, max: number): string | undefined {
   return undefined;
 }
 
-function clusterIdFindings(members: readonly MemberSpec[], names: readonly string[], order: readonly number[], settings: FleetSettings): MemberFinding[] {
+function clusterIdFindings(
+  members: readonly MemberSpec[],
+  names: readonly string[],
+  order: readonly number[],
+  settings: FleetSettings,
+): MemberFinding[] {
   const max = settings.maxConnectedClusters ?? FALLBACK_MAX_CLUSTER_ID;
   const own = members.flatMap((m, i) => {
     const id = m.pins.clusterId;
@@ -62,7 +71,12 @@ function clusterIdFindings(members: readonly MemberSpec[], names: readonly strin
     order,
     (i) => members[i].pins.clusterId,
     (i, first, id) =>
-      finding(names, i, "clusterId", `clusterId ${show(id)} is also pinned by member ${show(names[first])}: cluster ids must be unique in the fleet (a mesh refuses two clusters with the same, non-unique ID)`),
+      finding(
+        names,
+        i,
+        "clusterId",
+        `clusterId ${show(id)} is also pinned by member ${show(names[first])}: cluster ids must be unique in the fleet (a mesh refuses two clusters with the same, non-unique ID)`,
+      ),
   );
   return [...own, ...dups];
 }
@@ -135,7 +149,12 @@ function nodePortProblem(member: MemberSpec, port: number, settings: FleetSettin
   return undefined;
 }
 
-function nodePortFindings(members: readonly MemberSpec[], names: readonly string[], order: readonly number[], settings: FleetSettings): MemberFinding[] {
+function nodePortFindings(
+  members: readonly MemberSpec[],
+  names: readonly string[],
+  order: readonly number[],
+  settings: FleetSettings,
+): MemberFinding[] {
   const own = members.flatMap((m, i) => {
     const port = m.pins.nodePort;
     const problem = port === undefined ? undefined : nodePortProblem(m, port, settings);

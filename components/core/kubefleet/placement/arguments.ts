@@ -26,12 +26,23 @@ export interface PlacementArgumentFacts {
 
 /** Everything wrong with the arguments; [] means they are valid. */
 export function placementArgumentViolations(facts: PlacementArgumentFacts): FieldViolation[] {
-  return [...validatePolicy(facts.policy), ...validateRolloutStrategy(facts.strategy), ...nameViolations(facts.name), ...hubViolations(facts), ...propertyViolations(facts)];
+  return [
+    ...validatePolicy(facts.policy),
+    ...validateRolloutStrategy(facts.strategy),
+    ...nameViolations(facts.name),
+    ...hubViolations(facts),
+    ...propertyViolations(facts),
+  ];
 }
 
 function nameViolations(name: string): FieldViolation[] {
   if (name.length <= MAX_PLACEMENT_NAME_LENGTH) return [];
-  return [{ path: "name", message: `placement name "${name}" is ${name.length} characters: ClusterResourcePlacement names are at most ${MAX_PLACEMENT_NAME_LENGTH} (DNS-1035 label length)` }];
+  return [
+    {
+      path: "name",
+      message: `placement name "${name}" is ${name.length} characters: ClusterResourcePlacement names are at most ${MAX_PLACEMENT_NAME_LENGTH} (DNS-1035 label length)`,
+    },
+  ];
 }
 
 function hubViolations(facts: PlacementArgumentFacts): FieldViolation[] {

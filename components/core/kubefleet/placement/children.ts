@@ -83,7 +83,9 @@ export interface MemberChildrenInput {
  */
 export function memberChildren(input: MemberChildrenInput): PlacementChild[] {
   const batched = new Set(input.batches.flatMap((batch) => batch.members));
-  const children: PlacementChild[] = input.targets.filter((t) => !batched.has(t)).flatMap((member) => objectsOn(input.placement, member, input.objects, []));
+  const children: PlacementChild[] = input.targets
+    .filter((t) => !batched.has(t))
+    .flatMap((member) => objectsOn(input.placement, member, input.objects, []));
   let previous: string[] = [];
   for (const batch of input.batches) {
     const gate = batch.waitSecondsBefore > 0 && previous.length > 0 ? rolloutWait(input, batch, previous) : undefined;
@@ -125,7 +127,11 @@ export function hubChildren(input: HubChildrenInput): PlacementChild[] {
       apiVersion: input.apiVersion ?? DEFAULT_CRP_API_VERSION,
       kind: "ClusterResourcePlacement",
       metadata: { name: input.placement },
-      spec: { resourceSelectors: input.resourceSelectors, ...(input.policy && { policy: input.policy }), ...(input.strategy && { strategy: input.strategy }) },
+      spec: {
+        resourceSelectors: input.resourceSelectors,
+        ...(input.policy && { policy: input.policy }),
+        ...(input.strategy && { strategy: input.strategy }),
+      },
     },
     dependsOn: objects.map((child) => child.name),
   };
@@ -143,7 +149,9 @@ function objectsOn(placement: string, member: string | undefined, objects: reado
     dependsOn,
   });
   const namespaces = objects.filter((keyed) => isCoreNamespace(keyed.object)).map((keyed) => place(keyed, after));
-  const rest = objects.filter((keyed) => !isCoreNamespace(keyed.object)).map((keyed) => place(keyed, [...after, ...namespaces.map((ns) => ns.name)]));
+  const rest = objects
+    .filter((keyed) => !isCoreNamespace(keyed.object))
+    .map((keyed) => place(keyed, [...after, ...namespaces.map((ns) => ns.name)]));
   return [...namespaces, ...rest];
 }
 

@@ -88,6 +88,12 @@ function copyUsage(usage: NonNullable<PlacementMemberFacts["resourceUsage"]>): N
  * (kubefleet-dev/kubefleet pkg/scheduler/clustereligibilitychecker/checker.go).
  */
 function healthyAgent(time: string) {
-  const condition = (type: string) => ({ type, status: "True" as const, reason: "DeclaredMember", message: "declared in the fleetmesh program", lastTransitionTime: time });
+  const condition = (type: string) => ({
+    type,
+    status: "True" as const,
+    reason: "DeclaredMember",
+    message: "declared in the fleetmesh program",
+    lastTransitionTime: time,
+  });
   return { type: "MemberAgent", conditions: [condition("Joined"), condition("Healthy")], lastReceivedHeartbeat: time };
 }

@@ -56,7 +56,12 @@ export interface PlacementPlan {
 
 export function planPlacement(input: PlacementPlanInput): PlacementPlan {
   const selection = selectResources(input.resources, input.resourceSelectors, { placementName: input.name });
-  const result = schedule({ clusters: memberClusters(input.members, input.now), policy: input.policy, bindings: input.previous?.bindings, now: input.now });
+  const result = schedule({
+    clusters: memberClusters(input.members, input.now),
+    policy: input.policy,
+    bindings: input.previous?.bindings,
+    now: input.now,
+  });
   const condition = selection.error !== undefined ? invalidSelectorsCondition(selection.error) : result.condition;
   const targets = selection.error !== undefined ? [] : rolloutOrder(result);
   const hash = objectsHash(selection.selected);
@@ -71,7 +76,16 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
     serving,
   });
   const mode = input.mode ?? "direct";
-  const whatIf = placementWhatIf({ placement: input.name, policy: input.policy, result, condition, previousTargets: serving, targets, batches, mode });
+  const whatIf = placementWhatIf({
+    placement: input.name,
+    policy: input.policy,
+    result,
+    condition,
+    previousTargets: serving,
+    targets,
+    batches,
+    mode,
+  });
   return {
     selected: selection.selected,
     schedule: result,
@@ -97,10 +111,24 @@ function servingClusters(previous: PlacementState | undefined): string[] {
   return (previous?.bindings ?? []).filter((b) => b.state !== "Unscheduled").map((b) => b.targetCluster);
 }
 
-function children(input: PlacementPlanInput, mode: PlacementMode, selected: KubernetesObject[], targets: string[], batches: RolloutBatch[], hash: string): PlacementChild[] {
+function children(
+  input: PlacementPlanInput,
+  mode: PlacementMode,
+  selected: KubernetesObject[],
+  targets: string[],
+  batches: RolloutBatch[],
+  hash: string,
+): PlacementChild[] {
   const objects = selected.map((object) => ({ key: objectKey(object), object }));
   if (mode === "hub") {
-    return hubChildren({ placement: input.name, objects, resourceSelectors: input.resourceSelectors, policy: input.policy, strategy: input.strategy, apiVersion: input.crpApiVersion });
+    return hubChildren({
+      placement: input.name,
+      objects,
+      resourceSelectors: input.resourceSelectors,
+      policy: input.policy,
+      strategy: input.strategy,
+      apiVersion: input.crpApiVersion,
+    });
   }
   return memberChildren({ placement: input.name, objects, targets, batches, objectsHash: hash });
 }

@@ -49,12 +49,36 @@ const CLUSTER_SCOPED = new Set<string>([
     "ClusterResourcePlacementDisruptionBudget",
   ]),
   ...table("cluster.kubernetes-fleet.io", ["MemberCluster"]),
-  ...table("cilium.io", ["CiliumClusterwideNetworkPolicy", "CiliumNode", "CiliumIdentity", "CiliumExternalWorkload", "CiliumLoadBalancerIPPool", "CiliumCIDRGroup", "CiliumBGPClusterConfig", "CiliumBGPPeerConfig", "CiliumBGPAdvertisement", "CiliumNodeConfig"]),
+  ...table("cilium.io", [
+    "CiliumClusterwideNetworkPolicy",
+    "CiliumNode",
+    "CiliumIdentity",
+    "CiliumExternalWorkload",
+    "CiliumLoadBalancerIPPool",
+    "CiliumCIDRGroup",
+    "CiliumBGPClusterConfig",
+    "CiliumBGPPeerConfig",
+    "CiliumBGPAdvertisement",
+    "CiliumNodeConfig",
+  ]),
 ]);
 
 /** Built-in kinds that are namespaced, so a selector for them is known to be namespaced even with no such object declared. */
 const NAMESPACED = new Set<string>([
-  ...table("", ["ConfigMap", "Secret", "Service", "ServiceAccount", "Pod", "PersistentVolumeClaim", "Endpoints", "Event", "LimitRange", "ResourceQuota", "ReplicationController", "PodTemplate"]),
+  ...table("", [
+    "ConfigMap",
+    "Secret",
+    "Service",
+    "ServiceAccount",
+    "Pod",
+    "PersistentVolumeClaim",
+    "Endpoints",
+    "Event",
+    "LimitRange",
+    "ResourceQuota",
+    "ReplicationController",
+    "PodTemplate",
+  ]),
   ...table("apps", ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ControllerRevision"]),
   ...table("batch", ["Job", "CronJob"]),
   ...table("autoscaling", ["HorizontalPodAutoscaler"]),
@@ -65,7 +89,19 @@ const NAMESPACED = new Set<string>([
   ...table("coordination.k8s.io", ["Lease"]),
   ...table("events.k8s.io", ["Event"]),
   ...table("storage.k8s.io", ["CSIStorageCapacity"]),
-  ...table("placement.kubernetes-fleet.io", ["ResourcePlacement", "ResourceBinding", "ResourceSnapshot", "SchedulingPolicySnapshot", "ResourceEnvelope", "ResourceOverride", "ResourceOverrideSnapshot", "Work", "StagedUpdateRun", "StagedUpdateStrategy", "ApprovalRequest"]),
+  ...table("placement.kubernetes-fleet.io", [
+    "ResourcePlacement",
+    "ResourceBinding",
+    "ResourceSnapshot",
+    "SchedulingPolicySnapshot",
+    "ResourceEnvelope",
+    "ResourceOverride",
+    "ResourceOverrideSnapshot",
+    "Work",
+    "StagedUpdateRun",
+    "StagedUpdateStrategy",
+    "ApprovalRequest",
+  ]),
   ...table("cilium.io", ["CiliumNetworkPolicy", "CiliumEndpoint", "CiliumEnvoyConfig", "CiliumLocalRedirectPolicy"]),
 ]);
 
@@ -84,7 +120,11 @@ export function crdScopes(objects: readonly CrdLike[]): CrdScopes {
   for (const obj of objects) {
     if (obj.kind !== "CustomResourceDefinition" || groupVersion(obj.apiVersion).group !== "apiextensions.k8s.io") continue;
     const spec = (obj.spec ?? {}) as { group?: unknown; scope?: unknown; names?: { kind?: unknown } };
-    if (typeof spec.group === "string" && typeof spec.names?.kind === "string" && (spec.scope === "Cluster" || spec.scope === "Namespaced")) {
+    if (
+      typeof spec.group === "string" &&
+      typeof spec.names?.kind === "string" &&
+      (spec.scope === "Cluster" || spec.scope === "Namespaced")
+    ) {
       scopes.set(key(spec.group, spec.names.kind), spec.scope === "Cluster");
     }
   }
@@ -106,11 +146,28 @@ const DISABLED_GROUP_KINDS = new Set<string>([
   ...table("networking.fleet.azure.com", ["ServiceImport", "TrafficManagerProfile", "TrafficManagerBackend"]),
   // Every placement.kubernetes-fleet.io kind except the two envelope types.
   ...table("placement.kubernetes-fleet.io", [
-    "ClusterResourcePlacement", "ResourcePlacement", "ClusterResourceBinding", "ResourceBinding", "ClusterResourceSnapshot",
-    "ResourceSnapshot", "ClusterSchedulingPolicySnapshot", "SchedulingPolicySnapshot", "Work", "ClusterStagedUpdateRun",
-    "ClusterStagedUpdateStrategy", "ClusterApprovalRequest", "StagedUpdateRun", "StagedUpdateStrategy", "ApprovalRequest",
-    "ClusterResourcePlacementEviction", "ClusterResourcePlacementDisruptionBudget", "ClusterResourceOverride",
-    "ClusterResourceOverrideSnapshot", "ResourceOverride", "ResourceOverrideSnapshot", "ClusterResourcePlacementStatus",
+    "ClusterResourcePlacement",
+    "ResourcePlacement",
+    "ClusterResourceBinding",
+    "ResourceBinding",
+    "ClusterResourceSnapshot",
+    "ResourceSnapshot",
+    "ClusterSchedulingPolicySnapshot",
+    "SchedulingPolicySnapshot",
+    "Work",
+    "ClusterStagedUpdateRun",
+    "ClusterStagedUpdateStrategy",
+    "ClusterApprovalRequest",
+    "StagedUpdateRun",
+    "StagedUpdateStrategy",
+    "ApprovalRequest",
+    "ClusterResourcePlacementEviction",
+    "ClusterResourcePlacementDisruptionBudget",
+    "ClusterResourceOverride",
+    "ClusterResourceOverrideSnapshot",
+    "ResourceOverride",
+    "ResourceOverrideSnapshot",
+    "ClusterResourcePlacementStatus",
   ]),
 ]);
 const DISABLED_GVKS = new Set(["/v1/Pod", "/v1/Node"]);

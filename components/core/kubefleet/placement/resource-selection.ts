@@ -6,7 +6,15 @@
 
 import { labelSelectorMatches } from "../../k8s/labels";
 import { Condition, LabelSelector } from "../scheduler/types";
-import { CrdScopes, crdScopes, groupVersion, isDisabledResource, isReservedNamespace, isSkippedObject, knownClusterScope } from "./resource-kinds";
+import {
+  CrdScopes,
+  crdScopes,
+  groupVersion,
+  isDisabledResource,
+  isReservedNamespace,
+  isSkippedObject,
+  knownClusterScope,
+} from "./resource-kinds";
 import {
   ResourceSelectorTerm,
   ScopeOf,
@@ -42,7 +50,12 @@ export interface SelectOptions {
 
 /** The CRP's Scheduled condition when the selectors are invalid (upstream's user-error path in handleUpdate). */
 export function invalidSelectorsCondition(error: string): Condition {
-  return { type: "Scheduled", status: "False", reason: "InvalidResourceSelectors", message: `The resource selectors are invalid: ${error}` };
+  return {
+    type: "Scheduled",
+    status: "False",
+    reason: "InvalidResourceSelectors",
+    message: `The resource selectors are invalid: ${error}`,
+  };
 }
 
 /**
@@ -69,9 +82,18 @@ interface Hub {
 }
 
 /** The objects the selectors carry (OR-ed), or upstream's error for them. */
-export function selectResources(inventory: KubernetesObject[], selectors: ResourceSelectorTerm[], options: SelectOptions = {}): ResourceSelection {
+export function selectResources(
+  inventory: KubernetesObject[],
+  selectors: ResourceSelectorTerm[],
+  options: SelectOptions = {},
+): ResourceSelection {
   const crds = crdScopes(inventory);
-  const hub: Hub = { inventory, crds, scopeOf: (group, version, kind) => selectorScope(inventory, crds, group, version, kind), placementName: options.placementName };
+  const hub: Hub = {
+    inventory,
+    crds,
+    scopeOf: (group, version, kind) => selectorScope(inventory, crds, group, version, kind),
+    placementName: options.placementName,
+  };
   const admission = selectorAdmissionError(selectors, hub.scopeOf);
   if (admission !== undefined) return { selected: [], error: admission };
   try {
@@ -83,7 +105,13 @@ export function selectResources(inventory: KubernetesObject[], selectors: Resour
 }
 
 /** A selector GVK's scope: table, inventory CRDs, then the declared objects of that GVK (unknown if none). */
-function selectorScope(inventory: readonly KubernetesObject[], crds: CrdScopes, group: string, version: string, kind: string): boolean | undefined {
+function selectorScope(
+  inventory: readonly KubernetesObject[],
+  crds: CrdScopes,
+  group: string,
+  version: string,
+  kind: string,
+): boolean | undefined {
   const known = knownClusterScope(group, kind, crds);
   if (known !== undefined) return known;
   const objects = inventory.filter((obj) => hasGvk(obj, group, version, kind));
@@ -131,7 +159,9 @@ function selectOne(hub: Hub, selector: ResourceSelectorTerm, modeNamespace: stri
   const { group, version, kind } = selector;
   if (isDisabledResource(group, version, kind)) return [];
   const namespaced = hub.scopeOf(group, version, kind) === false;
-  const candidates = hub.inventory.filter((obj) => hasGvk(obj, group, version, kind) && (!namespaced || obj.metadata.namespace === modeNamespace));
+  const candidates = hub.inventory.filter(
+    (obj) => hasGvk(obj, group, version, kind) && (!namespaced || obj.metadata.namespace === modeNamespace),
+  );
   return matching(hub, selector, candidates);
 }
 
@@ -161,7 +191,9 @@ function refuseReserved(hub: Hub, namespace: string): void {
 
 function skipped(hub: Hub, obj: KubernetesObject): boolean {
   const serviceExists = (namespace: string, name: string) =>
-    hub.inventory.some((o) => o.apiVersion === "v1" && o.kind === "Service" && o.metadata.name === name && (o.metadata.namespace ?? "") === namespace);
+    hub.inventory.some(
+      (o) => o.apiVersion === "v1" && o.kind === "Service" && o.metadata.name === name && (o.metadata.namespace ?? "") === namespace,
+    );
   return isSkippedObject(obj, serviceExists);
 }
 
@@ -179,7 +211,8 @@ function namespaceForSelectors(hub: Hub, name: string): KubernetesObject {
   refuseReserved(hub, name);
   const ns = hub.inventory.find((obj) => isNamespaceObject(obj) && obj.metadata.name === name && !skipped(hub, obj));
   // Our wording: the CRD says the controller reports an error when that namespace is missing.
-  if (ns === undefined) throw new SelectionError(`namespace ${name} selected with selectionScope NamespaceWithResourceSelectors is not found`);
+  if (ns === undefined)
+    throw new SelectionError(`namespace ${name} selected with selectionScope NamespaceWithResourceSelectors is not found`);
   return ns;
 }
 

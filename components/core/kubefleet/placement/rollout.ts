@@ -70,7 +70,8 @@ export const DEFAULT_UNAVAILABLE_PERIOD_SECONDS = 60;
 export function scaledIntOrPercent(field: string, value: number | string, total: number): number {
   if (typeof value === "number") return value;
   const match = /^(\d+)%$/.exec(value);
-  if (match === null) throw new Error(`${field} \`${value}\` is invalid: invalid value for IntOrString: invalid type: string is not a percentage`);
+  if (match === null)
+    throw new Error(`${field} \`${value}\` is invalid: invalid value for IntOrString: invalid type: string is not a percentage`);
   return Math.ceil((Number(match[1]) * total) / 100);
 }
 

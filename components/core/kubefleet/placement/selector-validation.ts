@@ -49,7 +49,8 @@ const hasLabelSelector = (s: ResourceSelectorTerm) => s.labelSelector !== undefi
 /** The first reason the selectors would be refused at admission, or undefined. */
 export function selectorAdmissionError(selectors: unknown, scopeOf: ScopeOf): string | undefined {
   if (!Array.isArray(selectors)) return `resourceSelectors: ${wrongType(selectors, "array")}`;
-  if (selectors.length < MIN_RESOURCE_SELECTORS) return `resourceSelectors: Invalid value: 0: should have at least ${MIN_RESOURCE_SELECTORS} items`;
+  if (selectors.length < MIN_RESOURCE_SELECTORS)
+    return `resourceSelectors: Invalid value: 0: should have at least ${MIN_RESOURCE_SELECTORS} items`;
   if (selectors.length > MAX_RESOURCE_SELECTORS) return `resourceSelectors: ${tooMany(selectors.length, MAX_RESOURCE_SELECTORS)}`;
   const terms = selectors as ResourceSelectorTerm[];
   return firstOf([
@@ -69,7 +70,10 @@ function firstOf(checks: ReadonlyArray<() => string | undefined>): string | unde
   return undefined;
 }
 
-function firstIndexed(terms: readonly ResourceSelectorTerm[], check: (s: ResourceSelectorTerm, i: number) => string | undefined): string | undefined {
+function firstIndexed(
+  terms: readonly ResourceSelectorTerm[],
+  check: (s: ResourceSelectorTerm, i: number) => string | undefined,
+): string | undefined {
   for (let i = 0; i < terms.length; i++) {
     const error = check(terms[i], i);
     if (error !== undefined) return error;
@@ -138,7 +142,12 @@ function labelSelectorError(selector: ResourceSelectorTerm, i: number): string |
 }
 
 /** Webhook: a CRP selects cluster-scoped kinds only, unless some Namespace selector uses NamespaceWithResourceSelectors. */
-function scopeError(selector: ResourceSelectorTerm, i: number, terms: readonly ResourceSelectorTerm[], scopeOf: ScopeOf): string | undefined {
+function scopeError(
+  selector: ResourceSelectorTerm,
+  i: number,
+  terms: readonly ResourceSelectorTerm[],
+  scopeOf: ScopeOf,
+): string | undefined {
   if (scopeOf(selector.group, selector.version, selector.kind) !== false) return undefined;
   if (terms.some(isNamespaceWithResourceSelectors)) return undefined;
   const gvk = `${selector.group}/${selector.version}, Kind=${selector.kind}`;

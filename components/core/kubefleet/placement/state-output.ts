@@ -17,7 +17,12 @@ export interface PlacementState {
 
 /** A stack output that is a PlacementState (and not some other export under that name). */
 export function isPlacementState(value: unknown): value is PlacementState {
-  return typeof value === "object" && value !== null && (value as PlacementState).version === 1 && Array.isArray((value as PlacementState).bindings);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as PlacementState).version === 1 &&
+    Array.isArray((value as PlacementState).bindings)
+  );
 }
 
 /**

@@ -116,7 +116,9 @@ function sortedNames(names: string[]): string[] {
 export function renderPlacementWhatIf(w: PlacementWhatIf): string {
   const lines = [`Placement ${w.placement} (${w.placementType}, ${w.mode})`];
   if (w.mode === "hub") {
-    lines.push("hub mode: this schedule is a local prediction of what the hub's scheduler will decide; the hub's own decisions are authoritative");
+    lines.push(
+      "hub mode: this schedule is a local prediction of what the hub's scheduler will decide; the hub's own decisions are authoritative",
+    );
   }
   lines.push(`${w.condition.type}=${w.condition.status} ${w.condition.reason}: ${w.condition.message}`);
   lines.push(renderTable(["CLUSTER", "ACTION", "AFFINITY", "TOPOLOGY", "REASON"], tableRows(w)));
@@ -144,6 +146,8 @@ function score(d: ClusterDecision, field: "affinityScore" | "priorityScore"): st
 /** "rollout: batch 1: a, b; batch 2 (after 60s): c". */
 export function rolloutLine(batches: readonly RolloutBatch[]): string {
   if (batches.length === 0) return "rollout: no member changes";
-  const parts = batches.map((b) => `batch ${b.index}${b.waitSecondsBefore > 0 ? ` (after ${b.waitSecondsBefore}s)` : ""}: ${b.members.join(", ")}`);
+  const parts = batches.map(
+    (b) => `batch ${b.index}${b.waitSecondsBefore > 0 ? ` (after ${b.waitSecondsBefore}s)` : ""}: ${b.members.join(", ")}`,
+  );
   return `rollout: ${parts.join("; ")}`;
 }

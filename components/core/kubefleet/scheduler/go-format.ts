@@ -29,7 +29,7 @@ export function formatGoFixed2(x: number): string {
 
 /** Go `time.Duration(ns).Minutes()` for a whole number of milliseconds, with Go's saturation at max int64 nanoseconds. */
 export function goDurationMinutes(elapsedMs: number): number {
-  const maxDurationMs = 9223372036854.775807; // math.MaxInt64 nanoseconds
+  const maxDurationMs = Number(9223372036854775807n) / 1e6; // math.MaxInt64 nanoseconds
   if (elapsedMs >= maxDurationMs) return 153722867.28091294; // Duration(math.MaxInt64).Minutes()
   const wholeMinutes = Math.trunc(elapsedMs / 60000);
   const remainderMs = elapsedMs - wholeMinutes * 60000;

@@ -50,7 +50,9 @@ const SELECTOR_TERM = (omitEmpty: boolean) =>
   struct(
     {
       labelSelector: LABEL_SELECTOR,
-      propertySelector: struct({ matchExpressions: list(struct({ name: scalar(false), operator: scalar(false), values: list(scalar(false), false) }, false), false) }),
+      propertySelector: struct({
+        matchExpressions: list(struct({ name: scalar(false), operator: scalar(false), values: list(scalar(false), false) }, false), false),
+      }),
       propertySorter: struct({ name: scalar(false), sortOrder: scalar(false) }),
     },
     omitEmpty,
@@ -99,7 +101,9 @@ function marshal(value: unknown, spec: FieldSpec): unknown {
 /** The identity of a defaulted policy (see policyHash). */
 export function hashDefaultedPolicy(policy: DefaultedPolicy): string {
   const { numberOfClusters: _ignored, ...rest } = policy;
-  return createHash("sha256").update(JSON.stringify(marshal(rest, POLICY_SPEC))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(marshal(rest, POLICY_SPEC)))
+    .digest("hex");
 }
 
 /**

@@ -18,7 +18,11 @@ export function isLeaving(cluster: MemberCluster): boolean {
 }
 
 /** Upstream classifyBindings; the first matching class wins, in this order. */
-export function classifyBindings(bindings: readonly Binding[], clusters: ReadonlyMap<string, MemberCluster>, policyHash: string): ClassifiedBindings {
+export function classifyBindings(
+  bindings: readonly Binding[],
+  clusters: ReadonlyMap<string, MemberCluster>,
+  policyHash: string,
+): ClassifiedBindings {
   const classes: ClassifiedBindings = { bound: [], scheduled: [], obsolete: [], unscheduled: [], dangling: [], deleting: [] };
   for (const binding of bindings) {
     const target = clusters.get(binding.targetCluster);
@@ -40,7 +44,10 @@ export function markUnscheduled(binding: Binding): void {
 
 function restoredState(binding: Binding): "Scheduled" | "Bound" {
   if (!binding.previousState) {
-    throw new SchedulingCycleError("framework", `failed to find the previous state of the unscheduled binding for cluster ${binding.targetCluster}`);
+    throw new SchedulingCycleError(
+      "framework",
+      `failed to find the previous state of the unscheduled binding for cluster ${binding.targetCluster}`,
+    );
   }
   return binding.previousState;
 }
@@ -87,7 +94,12 @@ export function applyPicks(picked: readonly ScoredCluster[], classes: Classified
   }
   for (const scored of picked) {
     if (checked.has(scored.cluster.metadata.name)) continue;
-    changes.created.push({ targetCluster: scored.cluster.metadata.name, state: "Scheduled", policyHash, clusterDecision: scoredDecision(scored) });
+    changes.created.push({
+      targetCluster: scored.cluster.metadata.name,
+      state: "Scheduled",
+      policyHash,
+      clusterDecision: scoredDecision(scored),
+    });
   }
   // Upstream unschedules last, so a cluster deselected and reselected is disturbed as little as possible.
   unscheduled.forEach(markUnscheduled);

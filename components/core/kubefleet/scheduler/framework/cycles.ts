@@ -4,7 +4,17 @@ import { ClassifiedBindings, applyFixedTargets, applyPicks, downscale, markUnsch
 import { InvalidTarget, decisionsFromBindings, fixedTargetDecisions, pendingCondition, scheduledCondition } from "./decisions";
 import { CycleState, Profile } from "./plugin";
 import { ScoredCluster, ZERO_SCORE, compareNames, compareScoreParts, rankBestFirst, ranksBeforeBy, topByRank } from "./score";
-import { ScoreTable, filteredByName, runFilter, runPostBatch, runPreFilter, runPreScore, runScore, scoreAt, scoredClusters } from "./stages";
+import {
+  ScoreTable,
+  filteredByName,
+  runFilter,
+  runPostBatch,
+  runPreFilter,
+  runPreScore,
+  runScore,
+  scoreAt,
+  scoredClusters,
+} from "./stages";
 import { SchedulingCycleError } from "./status";
 
 // One scheduling cycle per placement type, as KubeFleet's framework runs it. A cycle mutates the
@@ -55,7 +65,10 @@ function bestRows(state: CycleState, table: ScoreTable, count: number): ScoredCl
   const name = (row: number) => state.clusters[table.positions[row]].metadata.name;
   const { topologySpread: t, affinity: a, obsoletePlacement: o } = table;
   const ranksBefore = (x: number, y: number) => ranksBeforeBy(compareScoreParts(t[x], a[x], o[x], t[y], a[y], o[y]), name(x), name(y));
-  return topByRank(table.positions.length, count, ranksBefore).map((row) => ({ cluster: state.clusters[table.positions[row]], score: scoreAt(table, row) }));
+  return topByRank(table.positions.length, count, ranksBefore).map((row) => ({
+    cluster: state.clusters[table.positions[row]],
+    score: scoreAt(table, row),
+  }));
 }
 
 /** PickN: downscale, nothing-to-do, or pick the best `min(desired, batch limit)` clusters. */
@@ -93,7 +106,10 @@ export function runPickNCycle({ profile, state, classes, bindings }: CycleContex
   if (desired > limit && changes.created.length + changes.patched.length === limit) return { requeue: true };
   const sets = [changes.created, changes.patched, classes.scheduled, classes.bound];
   const found = sets.reduce((sum, set) => sum + set.length, 0);
-  return finish(decisionsFromBindings(maxUnselected, rankAll().slice(count), filteredByName(filtering), sets), scheduledCondition(found, found >= n));
+  return finish(
+    decisionsFromBindings(maxUnselected, rankAll().slice(count), filteredByName(filtering), sets),
+    scheduledCondition(found, found >= n),
+  );
 }
 
 /** PickFixed: the listed clusters that exist and are eligible; no affinity, taint or spread checks. */

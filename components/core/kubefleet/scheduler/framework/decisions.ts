@@ -17,7 +17,11 @@ export function scoredDecision(scored: ScoredCluster): ClusterDecision {
 
 /** The decision of a PickFixed target: no score. */
 export function fixedDecision(clusterName: string): ClusterDecision {
-  return { clusterName, selected: true, reason: `Successfully scheduled resources for placement in "${clusterName}": picked by scheduling policy` };
+  return {
+    clusterName,
+    selected: true,
+    reason: `Successfully scheduled resources for placement in "${clusterName}": picked by scheduling policy`,
+  };
 }
 
 /** Upstream clustersDecisionArrayLengthLimitInAPI. */
@@ -105,7 +109,11 @@ export interface InvalidTarget {
 }
 
 /** PickFixed decisions: valid targets, then ineligible ones, then names not in the fleet (no cap). */
-export function fixedTargetDecisions(valid: readonly string[], invalid: readonly InvalidTarget[], notFound: readonly string[]): ClusterDecision[] {
+export function fixedTargetDecisions(
+  valid: readonly string[],
+  invalid: readonly InvalidTarget[],
+  notFound: readonly string[],
+): ClusterDecision[] {
   return [
     ...valid.map(fixedDecision),
     ...invalid.map(({ name, reason }) => ({

@@ -23,12 +23,19 @@ const STATE_ORDER = { Bound: 0, Scheduled: 1, Unscheduled: 2 } as const;
 
 /** Upstream lists bindings by name (`<crp>-<cluster>-<suffix>`): here, by target cluster. */
 function bindingOrder(a: Binding, b: Binding): number {
-  return compareNames(a.targetCluster, b.targetCluster) || STATE_ORDER[a.state] - STATE_ORDER[b.state] || compareNames(a.policyHash, b.policyHash);
+  return (
+    compareNames(a.targetCluster, b.targetCluster) ||
+    STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
+    compareNames(a.policyHash, b.policyHash)
+  );
 }
 
 function copyBinding(binding: Binding, index: number): Binding {
   const decision = binding.clusterDecision;
-  if (!binding.targetCluster || !decision) throw new Error(`bindings[${index}]: targetCluster and clusterDecision are required (pass back the bindings a previous schedule() returned)`);
+  if (!binding.targetCluster || !decision)
+    throw new Error(
+      `bindings[${index}]: targetCluster and clusterDecision are required (pass back the bindings a previous schedule() returned)`,
+    );
   const copy: Binding = { ...binding, clusterDecision: { ...decision } };
   if (decision.clusterScore) copy.clusterDecision.clusterScore = { ...decision.clusterScore };
   return copy;
@@ -37,7 +44,8 @@ function copyBinding(binding: Binding, index: number): Binding {
 function indexClusters(clusters: readonly MemberCluster[]): Map<string, MemberCluster> {
   const byName = new Map<string, MemberCluster>();
   for (const cluster of clusters) {
-    if (byName.has(cluster.metadata.name)) throw new Error(`clusters: member cluster name "${cluster.metadata.name}" appears more than once; names must be unique`);
+    if (byName.has(cluster.metadata.name))
+      throw new Error(`clusters: member cluster name "${cluster.metadata.name}" appears more than once; names must be unique`);
     byName.set(cluster.metadata.name, cluster);
   }
   return byName;

@@ -16,21 +16,34 @@ export const ZERO_SCORE: Score = Object.freeze({ topologySpreadScore: 0, affinit
 
 /** A plugin's part of the score: the given components, zeros elsewhere. */
 export function scorePart(part: Partial<Score>): Score {
-  return { topologySpreadScore: part.topologySpreadScore ?? 0, affinityScore: part.affinityScore ?? 0, obsoletePlacementAffinityScore: part.obsoletePlacementAffinityScore ?? 0 };
+  return {
+    topologySpreadScore: part.topologySpreadScore ?? 0,
+    affinityScore: part.affinityScore ?? 0,
+    obsoletePlacementAffinityScore: part.obsoletePlacementAffinityScore ?? 0,
+  };
 }
-
-
 
 /** Upstream `ClusterScore.Less`: topology spread first, then affinity, then the obsolete-placement bonus. */
 export function compareScores(a: Score, b: Score): number {
   return compareScoreParts(
-    a.topologySpreadScore, a.affinityScore, a.obsoletePlacementAffinityScore,
-    b.topologySpreadScore, b.affinityScore, b.obsoletePlacementAffinityScore,
+    a.topologySpreadScore,
+    a.affinityScore,
+    a.obsoletePlacementAffinityScore,
+    b.topologySpreadScore,
+    b.affinityScore,
+    b.obsoletePlacementAffinityScore,
   );
 }
 
 /** The same order over loose numbers, for callers that keep scores in columns. */
-export function compareScoreParts(topologyA: number, affinityA: number, obsoleteA: number, topologyB: number, affinityB: number, obsoleteB: number): number {
+export function compareScoreParts(
+  topologyA: number,
+  affinityA: number,
+  obsoleteA: number,
+  topologyB: number,
+  affinityB: number,
+  obsoleteB: number,
+): number {
   return topologyA - topologyB || affinityA - affinityB || obsoleteA - obsoleteB;
 }
 

@@ -103,7 +103,12 @@ export interface ScoreTable {
 /** Score: every plugin's part added up (upstream needs no normalisation), plugin by plugin. */
 export function runScore(profile: Profile, state: CycleState, positions: readonly number[]): ScoreTable {
   const size = positions.length;
-  const table: ScoreTable = { positions, topologySpread: new Int32Array(size), affinity: new Int32Array(size), obsoletePlacement: new Int32Array(size) };
+  const table: ScoreTable = {
+    positions,
+    topologySpread: new Int32Array(size),
+    affinity: new Int32Array(size),
+    obsoletePlacement: new Int32Array(size),
+  };
   for (const plugin of profile.score) {
     if (!plugin.score || state.skippedScorePlugins.has(plugin.name)) continue;
     // A binding-independent plugin's part is computed once per cluster per call.
@@ -122,7 +127,11 @@ export function runScore(profile: Profile, state: CycleState, positions: readonl
 }
 
 export function scoreAt(table: ScoreTable, row: number): Score {
-  return { topologySpreadScore: table.topologySpread[row], affinityScore: table.affinity[row], obsoletePlacementAffinityScore: table.obsoletePlacement[row] };
+  return {
+    topologySpreadScore: table.topologySpread[row],
+    affinityScore: table.affinity[row],
+    obsoletePlacementAffinityScore: table.obsoletePlacement[row],
+  };
 }
 
 /** Every scored cluster as an object, for the cycle that reports its decisions. */

@@ -24,7 +24,10 @@ export function describeStatus(status: PluginStatus): string {
  * (e.g. a property value that is not a quantity, or a malformed resource property name).
  */
 export class SchedulingCycleError extends Error {
-  constructor(readonly plugin: string, message: string) {
+  constructor(
+    readonly plugin: string,
+    message: string,
+  ) {
     super(`scheduling cycle aborted by plugin ${plugin}: ${message}`);
     this.name = "SchedulingCycleError";
   }

@@ -57,13 +57,20 @@ function expressionHolds(observed: Quantity, expression: PropertySelectorRequire
   }
   const order = compareQuantities(observed, expected);
   switch (expression.operator) {
-    case "Eq": return order === 0;
-    case "Ne": return order !== 0;
-    case "Gt": return order > 0;
-    case "Ge": return order >= 0;
-    case "Lt": return order < 0;
-    case "Le": return order <= 0;
-    default: throw new SchedulingCycleError(NAME, `invalid operator: ${String(expression.operator)}`);
+    case "Eq":
+      return order === 0;
+    case "Ne":
+      return order !== 0;
+    case "Gt":
+      return order > 0;
+    case "Ge":
+      return order >= 0;
+    case "Lt":
+      return order < 0;
+    case "Le":
+      return order <= 0;
+    default:
+      throw new SchedulingCycleError(NAME, `invalid operator: ${String(expression.operator)}`);
   }
 }
 

@@ -44,7 +44,10 @@ export function checkEligibility(cluster: MemberCluster, now: Date, timeouts: El
   const sinceHeartbeatMs = now.getTime() - timestampMs(agent.lastReceivedHeartbeat);
   if (sinceHeartbeatMs > timeouts.heartbeatTimeoutMs) {
     const minutes = formatGoFixed2(minutesSince(now, agent.lastReceivedHeartbeat));
-    return { eligible: false, reason: `cluster is not connected to the fleet: no recent heartbeat signals (last received ${minutes} minutes ago)` };
+    return {
+      eligible: false,
+      reason: `cluster is not connected to the fleet: no recent heartbeat signals (last received ${minutes} minutes ago)`,
+    };
   }
   const joined = agentCondition(agent, "Joined");
   if (!joined || joined.status !== "True") {

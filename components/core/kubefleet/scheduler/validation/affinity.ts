@@ -9,7 +9,18 @@
 // their label selector and property sorter checked and may not carry a property selector.
 
 import { Affinity, ClusterAffinity, ClusterSelectorTerm, PreferredClusterSelector } from "../types";
-import { at, checkArray, checkInteger, checkRequired, child, isSet, render, Violations, violation, withDetail } from "../../../k8s/field-errors";
+import {
+  at,
+  checkArray,
+  checkInteger,
+  checkRequired,
+  child,
+  isSet,
+  render,
+  Violations,
+  violation,
+  withDetail,
+} from "../../../k8s/field-errors";
 import { labelSelectorSchemaViolations, labelSelectorWebhookViolations } from "../../../k8s/label-selector";
 import {
   propertySelectorSchemaViolations,

@@ -3,7 +3,14 @@
 
 export { validatePolicy, validatePolicyUpdate, PLACEMENT_TYPES, MAX_CLUSTER_NAMES } from "./policy";
 export { validateRolloutStrategy, validateStrategyUpdate, INT_OR_PERCENT_PATTERN } from "./strategy";
-export type { RolloutStrategy, RolloutStrategyType, RollingUpdateConfig, ApplyStrategy, DeleteStrategy, ReportBackStrategy } from "./strategy";
+export type {
+  RolloutStrategy,
+  RolloutStrategyType,
+  RollingUpdateConfig,
+  ApplyStrategy,
+  DeleteStrategy,
+  ReportBackStrategy,
+} from "./strategy";
 export { describePropertyNameProblem, RESOURCE_PROPERTY_NAME_PREFIX, RESOURCE_CAPACITY_TYPES } from "./property-name";
 export { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "../../../k8s/names";
 export { goToleration } from "./tolerations";

@@ -10,7 +10,18 @@
 // nil…", "topology spread constraints needs to be empty…", "tolerations needs to be empty…".
 
 import { PlacementPolicy } from "../types";
-import { at, byteLength, checkArray, checkEnum, checkInteger, isSet, render, Violations, violation, withDetail } from "../../../k8s/field-errors";
+import {
+  at,
+  byteLength,
+  checkArray,
+  checkEnum,
+  checkInteger,
+  isSet,
+  render,
+  Violations,
+  violation,
+  withDetail,
+} from "../../../k8s/field-errors";
 import { affinityViolations } from "./affinity";
 import { DNS1035_LABEL_MAX_LENGTH, isDNS1123Subdomain } from "../../../k8s/names";
 import { topologySpreadViolations } from "./topology";
@@ -19,7 +30,8 @@ import { tolerationsUpdateViolations, tolerationsViolations } from "./toleration
 export const PLACEMENT_TYPES: readonly string[] = ["PickAll", "PickN", "PickFixed"];
 export const MAX_CLUSTER_NAMES = 100;
 
-const CEL_PICK_FIXED = "affinity, numberOfClusters, topologySpreadConstraints, and tolerations cannot be set when placementType is PickFixed";
+const CEL_PICK_FIXED =
+  "affinity, numberOfClusters, topologySpreadConstraints, and tolerations cannot be set when placementType is PickFixed";
 const CEL_PICK_ALL = "clusterNames, numberOfClusters, and topologySpreadConstraints cannot be set when placementType is PickAll";
 const CEL_PICK_N = "clusterNames cannot be set and numberOfClusters must be set when placementType is PickN";
 
@@ -107,7 +119,9 @@ function pickFixedNameViolations(names: string[]): Violations {
 export function validatePolicyUpdate(oldPolicy: PlacementPolicy | undefined, newPolicy: PlacementPolicy | undefined): Violations {
   if (!isSet(newPolicy)) {
     // CEL on spec; the webhook's "placement type is immutable" for this case is never reached.
-    return isSet(oldPolicy) ? [violation("policy", withDetail("policy cannot be removed once set", `got no policy, was ${render(oldPolicy)}`))] : [];
+    return isSet(oldPolicy)
+      ? [violation("policy", withDetail("policy cannot be removed once set", `got no policy, was ${render(oldPolicy)}`))]
+      : [];
   }
   const out: Violations = [];
   const oldType = isSet(oldPolicy) ? placementTypeOf(oldPolicy) : "PickAll";

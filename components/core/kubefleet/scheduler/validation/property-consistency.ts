@@ -90,11 +90,13 @@ function eqOutsideBounds(b: Bounds): string | undefined {
   if (b.eq === undefined) return undefined;
   if (b.lower !== undefined) {
     const cmp = compareQuantities(b.eq, b.lower.q);
-    if (cmp < 0 || (cmp === 0 && b.lower.strict)) return `eq value ${formatQuantity(b.eq)} violates lower bound ${formatQuantity(b.lower.q)}`;
+    if (cmp < 0 || (cmp === 0 && b.lower.strict))
+      return `eq value ${formatQuantity(b.eq)} violates lower bound ${formatQuantity(b.lower.q)}`;
   }
   if (b.upper !== undefined) {
     const cmp = compareQuantities(b.eq, b.upper.q);
-    if (cmp > 0 || (cmp === 0 && b.upper.strict)) return `eq value ${formatQuantity(b.eq)} violates upper bound ${formatQuantity(b.upper.q)}`;
+    if (cmp > 0 || (cmp === 0 && b.upper.strict))
+      return `eq value ${formatQuantity(b.eq)} violates upper bound ${formatQuantity(b.upper.q)}`;
   }
   return undefined;
 }

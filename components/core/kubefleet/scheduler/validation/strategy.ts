@@ -13,7 +13,17 @@
 // which runs first, so they are not repeated.
 // Nothing enforces the documented "maxSurge cannot be 0 when maxUnavailable is 0".
 
-import { checkEnum, checkInteger, child, isSet, patternMismatch, render, Violations, violation, withDetail } from "../../../k8s/field-errors";
+import {
+  checkEnum,
+  checkInteger,
+  child,
+  isSet,
+  patternMismatch,
+  render,
+  Violations,
+  violation,
+  withDetail,
+} from "../../../k8s/field-errors";
 
 export type RolloutStrategyType = "RollingUpdate" | "External";
 

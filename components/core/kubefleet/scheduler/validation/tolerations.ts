@@ -55,17 +55,27 @@ export function tolerationsViolations(tolerations: Toleration[] | undefined, web
 }
 
 function schemaViolations(t: Toleration, path: string): Violations {
-  return [...checkEnum(t.operator || undefined, OPERATORS, child(path, "operator")), ...checkEnum(t.effect || undefined, EFFECTS, child(path, "effect"))];
+  return [
+    ...checkEnum(t.operator || undefined, OPERATORS, child(path, "operator")),
+    ...checkEnum(t.effect || undefined, EFFECTS, child(path, "effect")),
+  ];
 }
 
 function celViolations(t: Toleration, path: string): Violations {
   const d = defaulted(t);
   const out: Violations = [];
   if (d.operator === "Exists" && d.value !== "") {
-    out.push(violation(child(path, "value"), withDetail("value must be empty when operator is Exists", `got value ${JSON.stringify(d.value)}`)));
+    out.push(
+      violation(child(path, "value"), withDetail("value must be empty when operator is Exists", `got value ${JSON.stringify(d.value)}`)),
+    );
   }
   if (d.key === "" && d.operator !== "Exists") {
-    out.push(violation(child(path, "operator"), withDetail("operator must be Exists when key is empty", `got operator ${JSON.stringify(d.operator)} with an empty key`)));
+    out.push(
+      violation(
+        child(path, "operator"),
+        withDetail("operator must be Exists when key is empty", `got operator ${JSON.stringify(d.operator)} with an empty key`),
+      ),
+    );
   }
   return out;
 }
@@ -84,9 +94,16 @@ function webhookViolations(t: Toleration, path: string): Violations {
 }
 
 /** The webhook's update rule: existing tolerations may not be changed or removed, only added to. */
-export function tolerationsUpdateViolations(oldTolerations: Toleration[] | undefined, newTolerations: Toleration[] | undefined, path: string): Violations {
+export function tolerationsUpdateViolations(
+  oldTolerations: Toleration[] | undefined,
+  newTolerations: Toleration[] | undefined,
+  path: string,
+): Violations {
   const kept = new Set((newTolerations ?? []).filter(isSet).map(goToleration));
-  const missing = (oldTolerations ?? []).filter(isSet).map(goToleration).filter((t) => !kept.has(t));
+  const missing = (oldTolerations ?? [])
+    .filter(isSet)
+    .map(goToleration)
+    .filter((t) => !kept.has(t));
   if (missing.length === 0) return [];
   const message = "tolerations have been updated/deleted, only additions to tolerations are allowed";
   return [violation(path, withDetail(message, `removed or changed: ${missing.join(", ")}`))];
