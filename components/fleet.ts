@@ -260,10 +260,7 @@ export class Fleet extends PlannedComponent {
     ca: SharedCa,
     allocations: Promise<Record<string, MemberAllocation> | undefined>,
   ): Record<string, Member> {
-    const azureFleet =
-      this.azureFleet && args.azureFleet
-        ? { fleetName: this.azureFleet.name, resourceGroupName: args.azureFleet.resourceGroupName }
-        : undefined;
+    const azureFleet = this.azureFleetContext(args);
     const members: Record<string, Member> = {};
     for (const plan of this.plan.members) {
       members[plan.name] = new Member(
@@ -305,11 +302,15 @@ export class Fleet extends PlannedComponent {
     return facts;
   }
 
+  /** The Azure Fleet that AKS members join and Fleet meshes belong to, when the fleet has one. */
+  private azureFleetContext(args: FleetArgs): { fleetName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> } | undefined {
+    return this.azureFleet && args.azureFleet
+      ? { fleetName: this.azureFleet.name, resourceGroupName: args.azureFleet.resourceGroupName }
+      : undefined;
+  }
+
   private createMeshes(name: string, args: FleetArgs): Record<string, ClusterMesh> {
-    const azureFleet =
-      this.azureFleet && args.azureFleet
-        ? { fleetName: this.azureFleet.name, resourceGroupName: args.azureFleet.resourceGroupName }
-        : undefined;
+    const azureFleet = this.azureFleetContext(args);
     const meshes: Record<string, ClusterMesh> = {};
     for (const plan of this.plan.meshes) {
       meshes[plan.name] = new ClusterMesh(

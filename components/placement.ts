@@ -11,8 +11,10 @@ import { PlacementStatus, PlacementWhatIf, renderPlacementWhatIf } from "./core/
 import { ClusterDecision, Condition, PlacementPolicy, ScheduleResult, Taint } from "./core/kubefleet/scheduler";
 import { RolloutStrategy } from "./core/kubefleet/scheduler/validation";
 import { refuse } from "./errors";
-import { StateSource, knownValue, readPreviousState } from "./runtime/previous-state";
+import { StateSource, readPreviousState } from "./runtime/previous-state";
+import { knownValue } from "./runtime/outputs";
 import { PlannedComponent } from "./runtime/planned-component";
+import { deferred } from "./runtime/deferred";
 import { Fleet } from "./fleet";
 
 export type { PlacementState, ScheduleResult };
@@ -98,8 +100,7 @@ export class Placement extends PlannedComponent {
   private readonly args: PlacementArgs;
   private readonly members: Record<string, PlacementMember>;
   private readonly previous: Promise<PlacementState | undefined>;
-  private readonly planned: Promise<PlacementPlan>;
-  private settlePlan!: { resolve: (plan: PlacementPlan) => void; reject: (error: unknown) => void };
+  private readonly planned = deferred<PlacementPlan>();
 
   constructor(name: string, args: PlacementArgs, opts?: pulumi.ComponentResourceOptions) {
     const members: Record<string, PlacementMember> = args.fleet.members;
@@ -122,7 +123,6 @@ export class Placement extends PlannedComponent {
     this.members = members;
     this.selected = selectResources(args.resources, args.resourceSelectors, { placementName: name }).selected;
     this.previous = readPreviousState(name, args.state, placementStateOutputName(name), isPlacementState, this);
-    this.planned = new Promise((resolve, reject) => (this.settlePlan = { resolve, reject }));
     this.state = this.fromPlan((plan) => plan.state);
     this.decisions = this.fromPlan((plan) => plan.schedule.decisions);
     this.condition = this.fromPlan((plan) => plan.condition);
@@ -146,7 +146,7 @@ export class Placement extends PlannedComponent {
   }
 
   private fromPlan<T>(pick: (plan: PlacementPlan) => T): pulumi.Output<T> {
-    return pulumi.output(this.planned.then(pick)) as pulumi.Output<T>;
+    return pulumi.output(this.planned.promise.then(pick)) as pulumi.Output<T>;
   }
 
   /** Reads the previous run's state and the members' Azure facts, then plans; the outputs follow the plan. */
@@ -166,10 +166,10 @@ export class Placement extends PlannedComponent {
         now: new Date(),
         previous,
       });
-      this.settlePlan.resolve(plan);
+      this.planned.resolve(plan);
       return plan;
     } catch (error) {
-      this.settlePlan.reject(error);
+      this.planned.reject(error);
       throw error;
     }
   }

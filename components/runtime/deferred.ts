@@ -4,12 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 export interface Deferred<T> {
   promise: Promise<T>;
   resolve(value: T): void;
+  reject(error: unknown): void;
 }
 
 export function deferred<T>(): Deferred<T> {
   let resolve!: (value: T) => void;
-  const promise = new Promise<T>((settle) => (resolve = settle));
-  return { promise, resolve };
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((settle, fail) => ((resolve = settle), (reject = fail)));
+  return { promise, resolve, reject };
 }
 
 /**

@@ -6,6 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
  * say "(known after up)".
  */
 export function knownOrUndefined<T>(value: pulumi.Output<T>): pulumi.Output<T | undefined> {
-  const isKnown = (value as unknown as { isKnown: Promise<boolean> }).isKnown;
-  return pulumi.output(isKnown).apply((known) => (known ? value : undefined)) as pulumi.Output<T | undefined>;
+  return pulumi.output(internals(value).isKnown).apply((known) => (known ? value : undefined)) as pulumi.Output<T | undefined>;
+}
+
+/** An Output's value once known, for a planner; undefined when it stays unknown (a preview of a not-yet-created value). */
+export async function knownValue<T>(output: pulumi.Output<T>): Promise<T | undefined> {
+  return (await internals(output).isKnown) ? internals(output).promise() : undefined;
+}
+
+/** What every Output has at run time but the SDK's types do not expose: whether it is known, and its value. */
+function internals<T>(output: pulumi.Output<T>): { isKnown: Promise<boolean>; promise(): Promise<T> } {
+  return output as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetState } from "../core/fleet/types";
 import { fleetStateOutputName } from "../core/fleet/state-output";
+import { knownValue } from "./outputs";
 
 /** Where a component finds the state it left behind in the previous run. */
 export interface StateSource<T> {
@@ -58,12 +59,6 @@ export function readPreviousState<T>(
     }
     return value;
   });
-}
-
-/** An Output's value once known; undefined when it stays unknown (a preview of a not-yet-created value). */
-export async function knownValue<T>(output: pulumi.Output<T>): Promise<T | undefined> {
-  const internals = output as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
-  return (await internals.isKnown) ? internals.promise() : undefined;
 }
 
 function isFleetState(value: unknown): value is FleetState {

@@ -30,11 +30,10 @@ export interface MeshEndpoint {
  * (`members.<m>.meshEndpoint`), so reaching here without one is a programming error.
  */
 export function meshPeers(plan: MeshPlan, endpoints: Record<string, MeshEndpoint>): Record<string, CiliumPeer[]> {
-  const all = plan.members.map((name) => peerOf(name, endpoints));
-  return Object.fromEntries(plan.members.map((name) => [name, peersOf(name, all)]));
+  return Object.fromEntries(plan.members.map((name) => [name, meshPeersOf(name, plan.members, endpoints)]));
 }
 
-/** One member's `clustermesh.config.clusters` entries, from the endpoints of the other members: the same list `meshPeers` gives it. */
+/** One member's `clustermesh.config.clusters` entries, from the endpoints of the other members (what each member's values carry). */
 export function meshPeersOf(self: string, members: readonly string[], endpoints: Record<string, MeshEndpoint>): CiliumPeer[] {
   return peersOf(
     self,

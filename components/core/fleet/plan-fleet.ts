@@ -174,13 +174,18 @@ function exposureOf(member: MemberDeclarationFacts): ApiserverExposure | undefin
   };
 }
 
+/** What the member pins; the allocator fills in the rest. */
+function pinsOf(member: MemberDeclarationFacts): MemberSpec["pins"] {
+  return { clusterId: member.clusterId, podCidr: member.podCidr, serviceCidr: member.serviceCidr, nodePort: member.nodePort };
+}
+
 function memberSpec(member: MemberDeclarationFacts): MemberSpec {
   return {
     name: member.name,
     provisioners: provisionersOf(member),
     labels: member.labels ?? {},
     taints: member.taints ?? [],
-    pins: { clusterId: member.clusterId, podCidr: member.podCidr, serviceCidr: member.serviceCidr, nodePort: member.nodePort },
+    pins: pinsOf(member),
     kubernetesVersion: member.aks?.kubernetesVersion,
     aksNetworkPlugin: member.aks ? (member.aks.networkPlugin ?? "azure") : undefined,
     kindWorkers: member.kind?.workers,
@@ -231,7 +236,7 @@ function plannedMember(
   const mesh = meshOf.get(member.name);
   const apiserver = mesh?.backend === "cilium" && ciliumOwner === "fleetmesh" ? exposureOf(member) : undefined;
   const kubeProxyReplacement = provisioner === "kind" && cilium.kubeProxyReplacement;
-  const pins = memberSpec(member).pins;
+  const pins = pinsOf(member);
   return {
     name: member.name,
     provisioner,
@@ -291,11 +296,12 @@ function plannedMeshes(
 }
 
 function kindNameViolations(fleet: FleetDeclaration, members: readonly PlannedMember[]): FieldViolation[] {
+  const declared = new Map(fleet.members.map((m) => [m.name, m]));
   const byCluster = new Map<string, string[]>();
   const violations: FieldViolation[] = [];
   for (const member of members) {
     if (!member.kind) continue;
-    const derived = fleet.members.find((m) => m.name === member.name)?.kind?.clusterName === undefined;
+    const derived = declared.get(member.name)?.kind?.clusterName === undefined;
     violations.push(...kindClusterNameViolations(`${memberPath(member.name)}.kind.clusterName`, member.kind.clusterName, derived));
     byCluster.set(member.kind.clusterName, [...(byCluster.get(member.kind.clusterName) ?? []), member.name]);
   }

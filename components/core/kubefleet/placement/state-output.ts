@@ -2,6 +2,7 @@
 // Pure: no Pulumi import.
 
 import { Binding } from "../scheduler/types";
+import { camelCaseName } from "../../fleet/state-output";
 
 /**
  * What a placement carries from one run to the next: its bindings make it sticky, as a
@@ -31,7 +32,5 @@ export function isPlacementState(value: unknown): value is PlacementState {
  * name a TypeScript program can export (`export const pickAllProductionPlacementState = p.state`).
  */
 export function placementStateOutputName(placementName: string): string {
-  const words = placementName.split(/[^A-Za-z0-9]+/).filter((word) => word.length > 0);
-  const camel = words.map((word, i) => (i === 0 ? word[0].toLowerCase() : word[0].toUpperCase()) + word.slice(1)).join("");
-  return `${camel}PlacementState`;
+  return `${camelCaseName(placementName)}PlacementState`;
 }
