@@ -1,97 +1,300 @@
 // Scale of a meshed kind fleet with one GlobalService under the mock runtime, against the engine
-// floor (the same resources registered with no fleetmesh logic), and what one joining member changes.
+// floor (the same resources registered with no fleetmesh logic), and what one member joining or
+// leaving changes on the members already there: Helm releases, peer objects, and pod templates in the
+// real chart render.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { DEFAULT_CILIUM_VERSION } from "../components/core/cilium/cilium-version";
+import { chartFile, helmTemplate, pool, Rendered } from "../test/helm/helm-template";
+import { generateTestCa, withCa } from "../test/helm/test-ca";
+import { helmBinary } from "../test/support/helm";
+import { meshChange, MeshChange, median, renderChange, RenderChange, sample } from "./mesh-change";
+import type { ChildReport, ChildSpec, DigestEntry } from "./scale-child";
 
-export const SIZES = [2, 16, 64, 255, 511];
-
-interface Measurement {
-  mode: string;
-  members: number;
-  resources: number;
-  ms: number;
-  maxRssMb: number;
-  byType: Record<string, number>;
-}
-
-interface ShapeEntry {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+/** `FLEETMESH_BENCH_MAX_MEMBERS=64` leaves the larger sizes out (a quick look, not a report). */
+const MAX_MEMBERS = Number(process.env.FLEETMESH_BENCH_MAX_MEMBERS ?? 511);
+export const SIZES = [2, 16, 64, 255, 511].filter((n) => n <= MAX_MEMBERS);
+/** Rounds of (fleetmesh, floor) per size: fewer where one run takes a minute or more. */
+const ROUNDS: Record<number, number> = { 2: 5, 16: 5, 64: 5, 255: 3, 511: 3 };
+/** Sizes a member joins and leaves at (the fleet size with the member in it). */
+export const CHANGE_SIZES = [16, 255, 511].filter((n) => n <= MAX_MEMBERS);
+/** Another chart version checked at one small size (its peer files carry host aliases). */
+const EXTRA_VERSION = { version: "1.20.0", members: 16 };
+/** Existing members whose chart is rendered before and after, per join or leave. */
+const RENDER_SAMPLE = 3;
 
 const CHILD = path.join(__dirname, "scale-child.ts");
+const MB = 1024 * 1024;
 
-function measure(mode: "fleetmesh" | "floor", members: number, shapeFile: string, previousState?: string): Measurement {
+/** One child process; `nodeArgs` go to node (e.g. `--cpu-prof`). */
+export function runChild(spec: ChildSpec, nodeArgs: string[] = []): ChildReport {
   const out = execFileSync(
     process.execPath,
-    [
-      "-r",
-      "ts-node/register/transpile-only",
-      "--max-old-space-size=8192",
-      CHILD,
-      mode,
-      String(members),
-      shapeFile,
-      ...(previousState ? [previousState] : []),
-    ],
-    {
-      cwd: path.join(__dirname, ".."),
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    },
+    ["-r", "ts-node/register/transpile-only", "--max-old-space-size=8192", ...nodeArgs, CHILD, JSON.stringify(spec)],
+    { cwd: path.join(__dirname, ".."), encoding: "utf8", maxBuffer: 64 * MB },
   );
-  return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
+  return JSON.parse(out.trim().split("\n").pop()!) as ChildReport;
 }
 
-/** Resources present in both runs whose inputs differ, counted by type. */
-function changedByJoin(before: ShapeEntry[], after: ShapeEntry[]): Record<string, number> {
-  const old = new Map(before.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
-  const changed: Record<string, number> = {};
-  for (const r of after) {
-    const previous = old.get(`${r.type}::${r.name}`);
-    if (previous !== undefined && previous !== JSON.stringify(r.inputs)) changed[r.type] = (changed[r.type] ?? 0) + 1;
+const memberNames = (count: number) => Array.from({ length: count }, (_, i) => `m${i + 1}`);
+const maxConnectedFor = (members: number): 255 | 511 => (members > 255 ? 511 : 255);
+
+function readDigest(shape: string): DigestEntry[] {
+  return JSON.parse(fs.readFileSync(`${shape}.digest.json`, "utf8")) as DigestEntry[];
+}
+
+const pct = (ratio: number) => `${ratio >= 0 ? "+" : ""}${(ratio * 100).toFixed(0)}%`;
+const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+
+interface SizeResult {
+  members: number;
+  resources: number;
+  perMember: number;
+  byType: Record<string, number>;
+  fm: ChildReport[];
+  fl: ChildReport[];
+  shape: string;
+}
+
+/**
+ * fleetmesh and the floor at one size, interleaved ABBA (fleetmesh, floor, floor, fleetmesh, ...) so a
+ * drift of the machine's speed weighs on both alike; the first fleetmesh run writes the shape.
+ */
+function overheadAt(members: number, dir: string): SizeResult {
+  const shape = path.join(dir, `shape-${members}.jsonl`);
+  const spec: ChildSpec = { mode: "fleetmesh", members: memberNames(members), maxConnectedClusters: maxConnectedFor(members) };
+  const fm: ChildReport[] = [runChild({ ...spec, shape })];
+  const fl: ChildReport[] = [runChild({ mode: "floor", shape })];
+  for (let round = 1; round < ROUNDS[members]; round++) {
+    if (round % 2 === 1) {
+      fl.push(runChild({ mode: "floor", shape }));
+      fm.push(runChild(spec));
+    } else {
+      fm.push(runChild(spec));
+      fl.push(runChild({ mode: "floor", shape }));
+    }
   }
-  return changed;
+  const fleetLevel = readDigest(shape).filter((r) => r.member === undefined).length;
+  return { members, resources: fm[0].resources, perMember: (fm[0].resources - fleetLevel) / members, byType: fm[0].byType, fm, fl, shape };
 }
 
-export function runFleetScaleBench(say: (line: string) => void = console.log): void {
+interface ChangeCase {
+  event: "join" | "leave";
+  version: string;
+  /** Fleet size with the member in it. */
+  members: number;
+  mover: string;
+  change: MeshChange;
+  renders: Array<{ member: string; change: RenderChange }>;
+}
+
+/**
+ * At `members`: the full fleet (A), one member in the middle leaving (L, planned against A's state) and
+ * a new member joining (J, planned against L's state). Leave compares A → L, join L → J.
+ */
+function changesAt(members: number, version: string, dir: string, fullShape?: string): Array<Omit<ChangeCase, "renders">> {
+  const maxConnectedClusters = maxConnectedFor(members);
+  const tag = `${members}-${version}`;
+  const all = memberNames(members);
+  const full = fullShape ?? path.join(dir, `full-${tag}.jsonl`);
+  if (!fullShape) runChild({ mode: "fleetmesh", members: all, maxConnectedClusters, ciliumVersion: version, shape: full });
+  const leaver = `m${Math.ceil(members / 2)}`;
+  const joiner = `m${members + 1}`;
+  const left = path.join(dir, `left-${tag}.jsonl`);
+  const joined = path.join(dir, `joined-${tag}.jsonl`);
+  const remaining = all.filter((m) => m !== leaver);
+  runChild({
+    mode: "fleetmesh",
+    members: remaining,
+    maxConnectedClusters,
+    ciliumVersion: version,
+    shape: left,
+    previous: `${full}.state.json`,
+  });
+  runChild({
+    mode: "fleetmesh",
+    members: [...remaining, joiner],
+    maxConnectedClusters,
+    ciliumVersion: version,
+    shape: joined,
+    previous: `${left}.state.json`,
+  });
+  const [a, l, j] = [readDigest(full), readDigest(left), readDigest(joined)];
+  return [
+    { event: "join", version, members, mover: joiner, change: meshChange(l, j) },
+    { event: "leave", version, members, mover: leaver, change: meshChange(a, l) },
+  ];
+}
+
+/** Renders the sampled members' chart with their registered values before and after (one CA for all). */
+async function renderSamples(cases: Array<Omit<ChangeCase, "renders">>, dir: string): Promise<ChangeCase[]> {
+  const helm = (await helmBinary()).path;
+  const ca = generateTestCa(dir);
+  const limit = pool(2);
+  const render = (values: Record<string, unknown> | undefined, version: string): Promise<Rendered> => {
+    if (!values) throw new Error("a sampled member has no registered Cilium release");
+    return limit(() => helmTemplate(helm, chartFile(version), withCa(values, ca), dir));
+  };
+  return Promise.all(
+    cases.map(async (c) => {
+      const picked = sample(c.change.existing, RENDER_SAMPLE);
+      const renders = await Promise.all(
+        picked.map(async (member) => {
+          const release = c.change.releases.get(member);
+          if (!release) throw new Error(`${member}: no Cilium release in both runs`);
+          const [before, after] = await Promise.all([
+            render(release.before.values, release.before.chartVersion!),
+            render(release.after.values, release.after.chartVersion!),
+          ]);
+          return { member, change: renderChange(before, after) };
+        }),
+      );
+      return { ...c, renders };
+    }),
+  );
+}
+
+export async function runFleetScaleBench(say: (line: string) => void = console.log): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleetmesh-scale-"));
-  say("## Fleet scale (meshed kind members + one GlobalService, mock-runtime preview, one process per run)");
+  try {
+    await bench(dir, say);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function bench(dir: string, say: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  say("## Fleet scale: fleetmesh against the engine floor");
   say("");
-  say("| members | resources | per member | fleetmesh ms | floor ms | overhead | fleetmesh peak MB | floor peak MB |");
-  say("|---|---|---|---|---|---|---|---|");
-  const results: Array<{ fm: Measurement; fl: Measurement }> = [];
+  say(
+    "A meshed kind fleet (every member in one mesh) with one GlobalService, planned as a preview on the mock runtime, one process per run. " +
+      "The floor registers the very same resources (types, names, parents, inputs, the 3 peer-object Patches per member included) through the same SDK classes with no fleetmesh logic. " +
+      "Time is from the first registration until every registration settles; peak memory is the process's peak RSS at that moment. " +
+      `Runs alternate fleetmesh and floor (ABBA); the figures are medians of ${[...new Set(Object.values(ROUNDS))].join(" or ")} runs of each, and the overhead is the ratio of the medians (the range is that of the per-round ratios).`,
+  );
+  say("");
+  say(
+    "| members | resources | per member | runs | fleetmesh ms | floor ms | overhead | per-round range | fleetmesh peak MB | floor peak MB |",
+  );
+  say("|---|---|---|---|---|---|---|---|---|---|");
+  const results: SizeResult[] = [];
   for (const members of SIZES) {
-    const shape = path.join(dir, `shape-${members}.json`);
-    const fm = measure("fleetmesh", members, shape);
-    const fl = measure("floor", members, shape);
-    results.push({ fm, fl });
-    const perMember = ((fm.resources - 5) / members).toFixed(2);
-    const overhead = `${(((fm.ms - fl.ms) / fl.ms) * 100).toFixed(0)}%`;
+    const r = overheadAt(members, dir);
+    results.push(r);
+    const [fmMs, flMs] = [median(r.fm.map((m) => m.ms)), median(r.fl.map((m) => m.ms))];
+    const ratios = r.fm.map((m, i) => m.ms / r.fl[i].ms - 1);
+    const [fmMb, flMb] = [median(r.fm.map((m) => m.maxRssMb)), median(r.fl.map((m) => m.maxRssMb))];
     say(
-      `| ${members} | ${fm.resources} | ${perMember} | ${fm.ms.toFixed(0)} | ${fl.ms.toFixed(0)} | ${overhead} | ${fm.maxRssMb} | ${fl.maxRssMb} |`,
+      `| ${members} | ${r.resources} | ${r.perMember.toFixed(2)} | ${r.fm.length} + ${r.fl.length} | ${fmMs.toFixed(0)} | ${flMs.toFixed(0)} | ${pct(fmMs / flMs - 1)} | ${pct(Math.min(...ratios))} … ${pct(Math.max(...ratios))} | ${fmMb} | ${flMb} |`,
     );
   }
-  const [at64, at255] = [results.find((r) => r.fm.members === 64)!, results.find((r) => r.fm.members === 255)!];
+  const overheads = results.map((r) => ({
+    members: r.members,
+    overhead: median(r.fm.map((m) => m.ms)) / median(r.fl.map((m) => m.ms)) - 1,
+    memory: median(r.fm.map((m) => m.maxRssMb)) - median(r.fl.map((m) => m.maxRssMb)),
+  }));
+  const slow = overheads.filter((o) => o.overhead > 0.1);
+  const heavy = overheads.filter((o) => o.memory > 0);
+  say("");
+  say(`Goal: ≤ 10% overhead at every size up to 511, peak memory no higher than the floor's.`);
+  say(
+    `Result: overhead ${slow.length === 0 ? "met" : `NOT met at ${slow.map((o) => `${o.members} (${pct(o.overhead)})`).join(", ")}`}; ` +
+      `peak memory ${heavy.length === 0 ? "met" : `NOT met at ${heavy.map((o) => `${o.members} (+${o.memory} MB)`).join(", ")}`}.`,
+  );
+  const growth = (r: SizeResult, of: "fm" | "fl") => median(r[of].map((m) => m.ms));
+  for (const [from, to] of [
+    [64, 255],
+    [255, 511],
+  ]) {
+    const [a, b] = [results.find((r) => r.members === from), results.find((r) => r.members === to)];
+    if (!a || !b) continue;
+    say("");
+    say(
+      `Growth ${from} → ${to} members (×${(to / from).toFixed(2)}): fleetmesh ×${(growth(b, "fm") / growth(a, "fm")).toFixed(2)}, floor ×${(growth(b, "fl") / growth(a, "fl")).toFixed(2)}.`,
+    );
+  }
+  const largest = results[results.length - 1];
   say("");
   say(
-    `Growth 64 → 255 members (×${(255 / 64).toFixed(2)}): fleetmesh ×${(at255.fm.ms / at64.fm.ms).toFixed(2)}, floor ×${(at255.fl.ms / at64.fl.ms).toFixed(2)}.`,
+    `Resources per member are fixed (no resource per pair of members): ${JSON.stringify(Object.fromEntries(Object.entries(largest.byType).filter(([, n]) => n >= largest.members)))} at ${largest.members}.`,
   );
+  const overheadDone = Date.now();
+  say("");
+  say(`(This part took ${minutes(overheadDone - started)}.)`);
+
+  // Joins and leaves: the full fleet of each size is the overhead's first run (same members, same maxConnectedClusters).
+  const cases: Array<Omit<ChangeCase, "renders">> = [];
+  for (const members of CHANGE_SIZES) {
+    const full = results.find((r) => r.members === members)?.shape;
+    cases.push(...changesAt(members, DEFAULT_CILIUM_VERSION, dir, full));
+  }
+  cases.push(...changesAt(EXTRA_VERSION.members, EXTRA_VERSION.version, dir));
+  const planned = Date.now();
+  const rendered = await renderSamples(cases, dir);
+  const renderedAt = Date.now();
+  say("");
+  sayChanges(rendered, say, (await helmBinary()).version);
+  say("");
   say(
-    `Resources per member are fixed (no resource per pair of members): ${JSON.stringify(Object.fromEntries(Object.entries(at255.fm.byType).filter(([, n]) => n >= 255)))} at 255.`,
+    `(This part took ${minutes(renderedAt - overheadDone)}: ${minutes(planned - overheadDone)} planning the runs after, ${minutes(renderedAt - planned)} rendering.)`,
   );
-  // The join is a second run: the 256-member fleet is planned against the 255-member run's state.
-  const joined = path.join(dir, "shape-256.json");
-  measure("fleetmesh", 256, joined, path.join(dir, "shape-255.json.state.json"));
-  const changed = changedByJoin(
-    JSON.parse(fs.readFileSync(path.join(dir, "shape-255.json"), "utf8")),
-    JSON.parse(fs.readFileSync(joined, "utf8")),
+}
+
+function sayChanges(cases: ChangeCase[], say: (line: string) => void, helmVersion: string): void {
+  say("## A member joining or leaving: what changes on the members already there");
+  say("");
+  say(
+    "The run after is planned against the fleet state of the run before (as `pulumi up` would), and the resources each existing member's components register are compared input by input. " +
+      "Leave: the full fleet of that size, then the member in the middle removed. Join: that smaller fleet, then a new member added (the fleet is back at that size). " +
+      `maxConnectedClusters is 255 up to 255 members and 511 at 511. Pod templates: for ${RENDER_SAMPLE} existing members (first, middle, last), the real chart rendered (Helm ${helmVersion}, vendored chart) with the member's registered Release values before and after, one CA for both; ` +
+      "an object with a pod template (Deployment, DaemonSet, StatefulSet, Job, CronJob) counts when its rendered spec differs.",
   );
   say("");
   say(
-    `One member joining the 255-member mesh changes these existing resources: ${JSON.stringify(changed)} (every Cilium release gets the new peer; with KVStoreMesh only the clustermesh-apiserver restarts).`,
+    "| event | chart | members | existing | Helm releases changed | other existing resources changed | objects changed per member (max / median) | entries changed per member (max / median) | data per member, decoded (max / median) | as stored, max | pod templates changed (sampled) | any manifest differs (sampled) |",
   );
+  say("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const c of cases) {
+    const { change } = c;
+    const per = change.perMember;
+    const stat = (f: (w: (typeof per)[number]) => number, show: (n: number) => string = String) =>
+      `${show(Math.max(0, ...per.map(f)))} / ${show(median(per.map(f)))}`;
+    const others = Object.entries(change.changedByType).filter(([type]) => !/Patch$|helm\.sh\/v3:Release$/.test(type));
+    const otherText =
+      [...others.map(([t, n]) => `${n} ${t.split(":").pop()}`), ...change.fleetLevel.map((f) => `fleet-level ${f}`)].join(", ") || "0";
+    const templates = c.renders.map((r) => r.change.podTemplatesChanged.length);
+    const differs = c.renders.filter((r) => r.change.manifestDiffers).length;
+    say(
+      `| ${c.event} (${c.mover}) | ${c.version} | ${c.event === "join" ? `${c.members - 1} → ${c.members}` : `${c.members} → ${c.members - 1}`} | ${change.existing.length} | ${change.releasesChanged} | ${otherText} | ${stat((w) => w.objects)} | ${stat((w) => w.entries)} | ${stat(
+        (w) => w.bytes,
+        (n) => kb(Math.round(n)),
+      )} | ${kb(Math.max(0, ...per.map((w) => w.storedBytes)))} | ${templates.reduce((a, b) => a + b, 0)} of ${c.renders.reduce((a, r) => a + r.change.podTemplateObjects.length, 0)} (${c.renders.length} members) | ${differs} of ${c.renders.length} |`,
+    );
+  }
+  const releases = cases.filter((c) => c.change.releasesChanged > 0);
+  const templates = cases.filter((c) => c.renders.some((r) => r.change.podTemplatesChanged.length > 0));
+  const objects = cases.filter((c) => c.change.perMember.some((w) => w.objects > 3));
+  const others = cases.filter((c) => Object.keys(c.change.changedByType).some((t) => !/Patch$|helm\.sh\/v3:Release$/.test(t)));
+  const largest = Math.max(...cases.flatMap((c) => c.change.perMember.map((w) => w.storedBytes)));
+  const where = (list: ChangeCase[]) => list.map((c) => `${c.event} at ${c.members} (${c.version})`).join(", ");
+  say("");
+  say("Goals: 0 pod templates changed, 0 releases upgraded, at most 3 small objects per existing member.");
+  say(
+    `Result: pod templates ${templates.length === 0 ? "met (0 changed in every sampled render)" : `NOT met: ${where(templates)}`}; ` +
+      `releases ${releases.length === 0 ? "met (0 changed)" : `NOT met: ${where(releases)}`}; ` +
+      `objects per member ${objects.length === 0 ? "met (≤ 3)" : `NOT met: ${where(objects)}`}` +
+      `${others.length === 0 ? "" : `, and other resources of existing members change: ${where(others)}`}. ` +
+      `Each write carries the whole object (every peer, not only the one that moved): the three together are at most ${kb(largest)} as stored, against Kubernetes' 1 MiB limit per object.`,
+  );
+  // Job names end in a hash of the member's values (`hubble-generate-certs-<hash>`): one entry for all of them.
+  const unhashed = (name: string) => name.replace(/-[0-9a-f]{10}$/, "-<hash>");
+  const kinds = [...new Set(cases.flatMap((c) => c.renders.flatMap((r) => r.change.podTemplateObjects.map(unhashed))))].sort();
+  say("");
+  say(`Pod-template objects in the sampled renders: ${kinds.join(", ")}.`);
+  const changedObjects = [...new Set(cases.flatMap((c) => c.renders.flatMap((r) => r.change.objectsChanged)))];
+  if (changedObjects.length > 0) say(`Rendered objects that differ in some sampled render: ${changedObjects.sort().join(", ")}.`);
 }

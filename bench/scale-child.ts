@@ -1,17 +1,73 @@
 // One measurement of the scale benchmark, in its own process (peak memory is per process):
-//   scale-child.ts fleetmesh <members> <shape.json> [<previous-state.json>]  a meshed kind fleet with
-//       one GlobalService, planned on the mock runtime (preview) against the previous run's fleet
-//       state if given; writes what it registered to shape.json and its fleet state beside it
-//   scale-child.ts floor <members> <shape.json>      the engine floor: registers exactly those
-//       resources (types, names, parents, the same inputs) with no fleetmesh logic at all
-// Prints one JSON line: {mode, members, resources, ms, maxRssMb, byType}.
+//   scale-child.ts '<ChildSpec as JSON>'
+//   - fleetmesh: a meshed kind fleet of the given members with one GlobalService, planned on the mock
+//     runtime (preview), against a previous run's fleet state if given. With `shape`, it then writes
+//     what it registered (shape.jsonl, one resource a line), its fleet state (shape.state.json) and a
+//     digest of every resource's inputs (shape.digest.json, what the join/leave comparison reads).
+//   - floor: the engine floor: registers exactly the resources of a shape (types, names, parents, the
+//     same inputs) through the same SDK classes, with no fleetmesh logic at all.
+// The clock runs from the first registration to the last one settling, and the peak memory is read at
+// that moment: reading or writing shapes is no part of either figure.
+// Prints one JSON line: ChildReport.
+import { createHash } from "crypto";
 import * as fs from "fs";
+import { Session } from "inspector";
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud, unwrapSecrets } from "../plan/fake-cloud";
 import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import * as tls from "@pulumi/tls";
 import { Fleet, GlobalService } from "../components";
+
+export interface ChildSpec {
+  mode: "fleetmesh" | "floor";
+  /** fleetmesh: the members, in declaration order (each labelled into the one mesh). */
+  members?: string[];
+  maxConnectedClusters?: 255 | 511;
+  /** fleetmesh: the fleet's Cilium chart version (the components' default when absent). */
+  ciliumVersion?: string;
+  /** fleetmesh: where to write the shape (and its state and digest), if anywhere; floor: the shape to register. */
+  shape?: string;
+  /** fleetmesh: the fleet state of the run before (a `.state.json`). */
+  previous?: string;
+  /** Write a CPU profile of the timed part (and of nothing else) to this `.cpuprofile` file. */
+  cpuProfile?: string;
+}
+
+export interface ChildReport {
+  mode: string;
+  members: number;
+  resources: number;
+  ms: number;
+  maxRssMb: number;
+  byType: Record<string, number>;
+}
+
+/** What the join/leave comparison needs of one registered resource. */
+export interface DigestEntry {
+  type: string;
+  name: string;
+  /** The fleet member the resource belongs to (its `fleetmesh:index:Member` ancestor), if any. */
+  member?: string;
+  /** sha256 of its inputs (secrets unwrapped). */
+  hash: string;
+  /** Releases: the Helm values and chart version as registered (secrets unwrapped). */
+  values?: Record<string, unknown>;
+  chartVersion?: string;
+  /** Secret/ConfigMap patches: the object's kind, name, entry hashes and sizes. */
+  object?: {
+    kind: string;
+    name: string;
+    /** Entry → sha256 of its decoded text. */
+    entries: Record<string, string>;
+    /** Entry → bytes of its decoded text. */
+    entryBytes: Record<string, number>;
+    /** Bytes of all entries, decoded (Secret data is base64). */
+    bytes: number;
+    /** Bytes of `data` as stored (base64 for Secrets). */
+    storedBytes: number;
+  };
+}
 
 interface Shape {
   type: string;
@@ -20,6 +76,12 @@ interface Shape {
   custom: boolean;
   inputs: Record<string, unknown>;
 }
+
+const MEMBER_TYPE = "fleetmesh:index:Member";
+const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+const PATCH_TYPES = new Set(["kubernetes:core/v1:SecretPatch", "kubernetes:core/v1:ConfigMapPatch"]);
+/** The fleet's name: member components are named `<fleet>-<member>`. */
+export const FLEET_NAME = "scale";
 
 async function registered(resources: pulumi.Resource[]): Promise<void> {
   let count = -1;
@@ -30,21 +92,27 @@ async function registered(resources: pulumi.Resource[]): Promise<void> {
   }
 }
 
-async function fleetmesh(members: number, cloud: FakeCloud, stateFile: string): Promise<Shape[]> {
+interface Registered {
+  made: pulumi.Resource[];
+  meta: Array<{ type: string; name: string; parent?: pulumi.Resource; custom: boolean }>;
+  fleet: Fleet;
+}
+
+async function fleetmesh(spec: ChildSpec): Promise<Registered> {
   const made: pulumi.Resource[] = [];
-  const meta: Array<{ type: string; name: string; parent?: pulumi.Resource; custom: boolean }> = [];
+  const meta: Registered["meta"] = [];
   const record: pulumi.ResourceTransformation = (args) => {
     made.push(args.resource);
     meta.push({ type: args.type, name: args.name, parent: args.opts.parent, custom: args.resource instanceof pulumi.CustomResource });
     return undefined;
   };
-  const declarations = Object.fromEntries(
-    Array.from({ length: members }, (_, i) => [`m${i + 1}`, { kind: {}, labels: { mesh: "scale" } }]),
-  );
+  const members = spec.members ?? [];
+  const declarations = Object.fromEntries(members.map((m) => [m, { kind: {}, labels: { mesh: "scale" } }]));
   const fleet = new Fleet(
-    "scale",
+    FLEET_NAME,
     {
-      maxConnectedClusters: members > 255 ? 511 : 255,
+      maxConnectedClusters: spec.maxConnectedClusters ?? 255,
+      ...(spec.ciliumVersion ? { cilium: { version: spec.ciliumVersion } } : {}),
       members: declarations,
       meshes: { scale: { memberSelector: { matchLabels: { mesh: "scale" } } } },
     },
@@ -56,20 +124,109 @@ async function fleetmesh(members: number, cloud: FakeCloud, stateFile: string): 
     { transformations: [record] },
   );
   await registered(made);
-  fs.writeFileSync(stateFile, JSON.stringify(await (fleet.state as unknown as { promise(): Promise<unknown> }).promise()));
-  const index = new Map(made.map((r, i) => [r, i]));
-  return meta.map((m) => ({
-    type: m.type,
-    name: m.name,
-    parent: m.parent ? index.get(m.parent) : undefined,
-    custom: m.custom,
-    inputs: unwrapSecrets(cloud.inputsNamed(m.type, m.name)) as Record<string, unknown>,
-  }));
+  return { made, meta, fleet };
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+function objectDigest(inputs: Record<string, unknown>, type: string): DigestEntry["object"] {
+  const kind = type.endsWith("SecretPatch") ? "Secret" : "ConfigMap";
+  const data = (inputs.data ?? {}) as Record<string, string>;
+  const entries: Record<string, string> = {};
+  const entryBytes: Record<string, number> = {};
+  let storedBytes = 0;
+  for (const [key, stored] of Object.entries(data)) {
+    const text = kind === "Secret" ? Buffer.from(stored, "base64").toString("utf8") : stored;
+    entries[key] = sha256(text);
+    entryBytes[key] = Buffer.byteLength(text, "utf8");
+    storedBytes += Buffer.byteLength(stored, "utf8");
+  }
+  const bytes = Object.values(entryBytes).reduce((a, b) => a + b, 0);
+  const name = String((inputs.metadata as { name?: unknown } | undefined)?.name);
+  return { kind, name, entries, entryBytes, bytes, storedBytes };
+}
+
+/** Writes the shape (JSON lines, never one big string), the fleet state and the digest. */
+async function writeShape(file: string, run: Registered, cloud: FakeCloud): Promise<void> {
+  const state = await (run.fleet.state as unknown as { promise(): Promise<unknown> }).promise();
+  fs.writeFileSync(`${file}.state.json`, JSON.stringify(state));
+  const inputs = new Map<string, Record<string, unknown>>();
+  const twice = new Set<string>();
+  for (const r of cloud.registrations) {
+    const key = `${r.type}::${r.name}`;
+    if (inputs.has(key)) twice.add(key);
+    inputs.set(key, r.inputs);
+  }
+  const index = new Map(run.made.map((r, i) => [r, i]));
+  const members = new Set(run.meta.filter((m) => m.type === MEMBER_TYPE).map((m) => m.name.slice(FLEET_NAME.length + 1)));
+  /** Its Member ancestor; else the member its name ends with (the GlobalService's per-member Namespace and Service, `echo-<member>`). */
+  const memberOf = (i: number): string | undefined => {
+    for (let at: number | undefined = i; at !== undefined;) {
+      const m: Registered["meta"][number] = run.meta[at];
+      if (m.type === MEMBER_TYPE) return m.name.slice(FLEET_NAME.length + 1);
+      at = m.parent ? index.get(m.parent) : undefined;
+    }
+    const suffix = /-([^-]+)$/.exec(run.meta[i].name)?.[1];
+    return suffix !== undefined && members.has(suffix) ? suffix : undefined;
+  };
+  const out = fs.openSync(file, "w");
+  const digest: DigestEntry[] = [];
+  try {
+    run.meta.forEach((m, i) => {
+      const key = `${m.type}::${m.name}`;
+      if (twice.has(key)) throw new Error(`${key} is registered twice`);
+      const raw = inputs.get(key);
+      if (!raw) throw new Error(`${key} was never registered with the mock runtime`);
+      const unwrapped = unwrapSecrets(raw) as Record<string, unknown>;
+      const shape: Shape = {
+        type: m.type,
+        name: m.name,
+        parent: m.parent ? index.get(m.parent) : undefined,
+        custom: m.custom,
+        inputs: unwrapped,
+      };
+      const line = JSON.stringify(shape);
+      fs.writeSync(out, `${line}\n`);
+      const entry: DigestEntry = { type: m.type, name: m.name, member: memberOf(i), hash: sha256(JSON.stringify(unwrapped)) };
+      if (m.type === RELEASE_TYPE) {
+        entry.values = unwrapped.values as Record<string, unknown>;
+        entry.chartVersion = String(unwrapped.version);
+      }
+      if (PATCH_TYPES.has(m.type)) entry.object = objectDigest(unwrapped, m.type);
+      digest.push(entry);
+    });
+  } finally {
+    fs.closeSync(out);
+  }
+  fs.writeFileSync(`${file}.digest.json`, JSON.stringify(digest));
+}
+
+/** A shape's resources, one line at a time (a 511-member shape is a few hundred MB as one string). */
+function readShape(file: string): Shape[] {
+  const shape: Shape[] = [];
+  const fd = fs.openSync(file, "r");
+  const chunk = Buffer.alloc(1 << 20);
+  let pending: Buffer[] = [];
+  try {
+    for (let read = fs.readSync(fd, chunk); read > 0; read = fs.readSync(fd, chunk)) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1 && nl < read; nl = chunk.indexOf(10, start)) {
+        pending.push(chunk.subarray(start, nl));
+        shape.push(JSON.parse(Buffer.concat(pending).toString("utf8")) as Shape);
+        pending = [];
+        start = nl + 1;
+      }
+      if (start < read) pending.push(Buffer.from(chunk.subarray(start, read)));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (pending.length > 0) shape.push(JSON.parse(Buffer.concat(pending).toString("utf8")) as Shape);
+  return shape;
 }
 
 /** Components with no logic of their own (the SDK's base class is abstract). */
 class BareComponent extends pulumi.ComponentResource {}
-class BareCustom extends pulumi.CustomResource {}
 
 type Construct = (name: string, inputs: any, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
 
@@ -80,6 +237,8 @@ const SDK_CLASSES: Record<string, Construct> = {
   "pulumi:providers:kubernetes": (n, i, o) => new k8s.Provider(n, i, o),
   "kubernetes:core/v1:Namespace": (n, i, o) => new k8s.core.v1.Namespace(n, i, o),
   "kubernetes:core/v1:Service": (n, i, o) => new k8s.core.v1.Service(n, i, o),
+  "kubernetes:core/v1:SecretPatch": (n, i, o) => new k8s.core.v1.SecretPatch(n, i, o),
+  "kubernetes:core/v1:ConfigMapPatch": (n, i, o) => new k8s.core.v1.ConfigMapPatch(n, i, o),
   "tls:index/privateKey:PrivateKey": (n, i, o) => new tls.PrivateKey(n, i, o),
   "tls:index/selfSignedCert:SelfSignedCert": (n, i, o) => new tls.SelfSignedCert(n, i, o),
   "pulumi:pulumi:StackReference": (n, i, o) => new pulumi.StackReference(n, { name: i.name }, o),
@@ -92,44 +251,74 @@ async function floor(shape: Shape[]): Promise<void> {
     const parent = r.parent === undefined ? undefined : made[r.parent];
     const construct = SDK_CLASSES[r.type];
     if (construct) made.push(construct(r.name, r.inputs, { parent }));
-    else made.push(r.custom ? new BareCustom(r.type, r.name, r.inputs, { parent }) : new BareComponent(r.type, r.name, {}, { parent }));
+    else if (r.custom) {
+      // A custom type the table above lacks would be measured through a cheaper base class.
+      throw new Error(`the floor has no SDK class for ${r.type}: add it to SDK_CLASSES`);
+    } else made.push(new BareComponent(r.type, r.name, {}, { parent }));
   }
   await registered(made);
 }
 
-function countByType(shape: Shape[]): Record<string, number> {
+function countByType(types: string[]): Record<string, number> {
   const byType: Record<string, number> = {};
-  for (const r of shape) byType[r.type] = (byType[r.type] ?? 0) + 1;
+  for (const t of types) byType[t] = (byType[t] ?? 0) + 1;
   return byType;
 }
 
+/** A CPU profile of what runs between start and stop (the inspector's, as `node --cpu-prof` writes it). */
+async function profiler(file: string | undefined): Promise<{ stop(): Promise<void> }> {
+  if (!file) return { stop: async () => undefined };
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  return {
+    stop: async () => {
+      const { profile } = await post("Profiler.stop");
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  const [mode, count, shapeFile, previousFile] = [process.argv[2], Number(process.argv[3]), process.argv[4], process.argv[5]];
-  const previous = previousFile ? { scaleFleetState: JSON.parse(fs.readFileSync(previousFile, "utf8")) } : {};
+  const spec = JSON.parse(process.argv[2]) as ChildSpec;
+  const previous = spec.previous ? { scaleFleetState: JSON.parse(fs.readFileSync(spec.previous, "utf8")) } : {};
   const cloud = new FakeCloud(true, previous, true);
   await pulumi.runtime.setMocks(cloud.mocks(), "scale", "bench", true, "organization");
   (pulumi.log as { info: unknown }).info = async () => undefined;
-  const started = process.hrtime.bigint();
-  let shape: Shape[];
-  if (mode === "fleetmesh") {
-    shape = await fleetmesh(count, cloud, `${shapeFile}.state.json`);
-    fs.writeFileSync(shapeFile, JSON.stringify(shape));
+  let types: string[];
+  let ms: number;
+  let maxRssMb: number;
+  let members: number;
+  if (spec.mode === "fleetmesh") {
+    const profile = await profiler(spec.cpuProfile);
+    const started = process.hrtime.bigint();
+    const run = await fleetmesh(spec);
+    ms = Number(process.hrtime.bigint() - started) / 1e6;
+    maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    await profile.stop();
+    types = run.meta.map((m) => m.type);
+    members = spec.members?.length ?? 0;
+    if (spec.shape) await writeShape(spec.shape, run, cloud);
   } else {
-    shape = JSON.parse(fs.readFileSync(shapeFile, "utf8")) as Shape[];
+    if (!spec.shape) throw new Error("floor: no shape");
+    const shape = readShape(spec.shape);
+    const profile = await profiler(spec.cpuProfile);
+    const started = process.hrtime.bigint();
     await floor(shape);
+    ms = Number(process.hrtime.bigint() - started) / 1e6;
+    maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    await profile.stop();
+    types = shape.map((r) => r.type);
+    members = types.filter((t) => t === MEMBER_TYPE).length;
   }
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const report = {
-    mode,
-    members: count,
-    resources: shape.length,
-    ms,
-    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    byType: countByType(shape),
-  };
+  const report: ChildReport = { mode: spec.mode, members, resources: types.length, ms, maxRssMb, byType: countByType(types) };
   process.stdout.write(`${JSON.stringify(report)}\n`);
   process.removeAllListeners("exit");
   process.exit(0);
 }
 
-void main();
+if (require.main === module) void main();

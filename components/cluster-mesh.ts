@@ -3,11 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import * as resources from "@pulumi/azure-native/resources";
 import { MeshProfileTarget, applyMeshScript, memberDetachScript, meshTeardownScript } from "./core/azure/azure-mesh-commands";
-import { MeshWhatIfRow, meshWhatIf, renderMeshWhatIf } from "./core/cilium/mesh";
+import { MeshEndpoint, MeshWhatIfRow, existingMemberChanges, meshWhatIf, renderMeshWhatIf } from "./core/cilium/mesh";
 import { PlannedMesh } from "./core/fleet/plan-fleet";
 import { GLOBAL_NAMESPACE_ANNOTATION } from "./core/services/global-service";
 import { LabelSelector } from "./core/kubefleet/scheduler/types";
 import { Member } from "./member";
+import type { Fleet } from "./fleet";
+import { FleetValidationError } from "./errors";
 import { FleetClaims } from "./runtime/fleet-claims";
 import { knownOrUndefined } from "./runtime/outputs";
 import { FLEET_MEMBER_API_VERSION } from "./runtime/aks-cluster";
@@ -37,6 +39,20 @@ export interface MeshDeclaration {
   readonly globalNamespaces?: string[];
 }
 
+/** A Cilium Cluster Mesh declared as its own component over a fleet of the same program. */
+export interface ClusterMeshArgs extends Partial<MeshDeclaration> {
+  /**
+   * The fleet whose members it selects. Declare the mesh in the same synchronous part of the program as
+   * the fleet (before any await): the fleet plans its members' peers once, with every mesh.
+   */
+  readonly fleet: Fleet;
+  /**
+   * The mesh's name (it names the mesh in the fleet state and the what-if).
+   * @default the component's name
+   */
+  readonly meshName?: string;
+}
+
 /** What the fleet hands a mesh: internal wiring, not part of the public API. */
 export interface ClusterMeshContext {
   plan: PlannedMesh;
@@ -45,15 +61,21 @@ export interface ClusterMeshContext {
   /** The mesh's members in the previous run (undefined on the first run). */
   previousMembers: Promise<string[] | undefined>;
   ciliumVersion: string;
+  maxConnectedClusters: 255 | 511;
+  /** Where each member's clustermesh-apiserver is reached (what the what-if diffs peer objects with). */
+  endpoints: () => pulumi.Output<Record<string, MeshEndpoint>>;
   /** Required for an `azure-fleet` mesh. */
   azureFleet?: { fleetName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
   claims: FleetClaims;
+  /** Records the mesh in the fleet's `meshes`. */
+  register: (mesh: ClusterMesh) => void;
 }
 
 /**
  * A Cilium Cluster Mesh over the members a label selector picks, with no `cilium clustermesh
- * connect` step: every member's Helm values carry its peers (one pass, shared CA, no secret copied
- * between clusters). For AKS members with AKS-managed Cilium it is an Azure Fleet
+ * connect` step: every member's peers are data written beside its Cilium release (two Secrets and
+ * a ConfigMap, see core/cilium/peer-config.ts), so a join or a leave upgrades no Helm release and
+ * restarts no pod on the other members (one pass, shared CA, no secret copied between clusters). For AKS members with AKS-managed Cilium it is an Azure Fleet
  * ClusterMeshProfile instead. Created by `Fleet`; during preview it prints which members are added,
  * removed or kept.
  */
@@ -78,8 +100,15 @@ export class ClusterMesh extends pulumi.ComponentResource {
   public readonly apply?: command.local.Command;
   private readonly namespaces = new Map<string, pulumi.Resource>();
 
-  constructor(name: string, context: ClusterMeshContext, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * `new ClusterMesh("demo", { fleet, memberSelector })` meshes the fleet's members that match, under the
+   * same rules as `FleetArgs.meshes` (a member joins at most one mesh; size limits), refused before
+   * anything is registered. The fleet creates the meshes of `FleetArgs.meshes` itself.
+   */
+  constructor(name: string, args: ClusterMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+    const context = args.fleet.attachMesh(name, args.meshName ?? name, standaloneDeclaration(name, args));
     super("fleetmesh:index:ClusterMesh", name, {}, opts);
+    context.register(this);
     const { plan } = context;
     this.meshName = plan.name;
     this.backend = plan.backend;
@@ -201,7 +230,14 @@ export class ClusterMesh extends pulumi.ComponentResource {
       return meshWhatIf(plan, previous, byMember);
     });
     if (pulumi.runtime.isDryRun()) {
-      rows.apply((r) => pulumi.log.info(renderMeshWhatIf(plan, r, context.ciliumVersion), this));
+      const endpoints = plan.backend === "cilium" ? context.endpoints() : pulumi.output({});
+      pulumi.all([pulumi.output(context.previousMembers), rows, endpoints]).apply(([previous, r, known]) => {
+        const changes =
+          plan.backend === "cilium"
+            ? existingMemberChanges(context.ciliumVersion, context.maxConnectedClusters, plan.members, previous, known)
+            : [];
+        pulumi.log.info(renderMeshWhatIf(plan, r, changes), this);
+      });
     }
     return rows;
   }
@@ -216,4 +252,22 @@ async function joinedThen(fleetMember: Promise<pulumi.Resource | undefined>, nex
 /** `first`, then every resource the promises give (they settle once the members' builds have registered them). */
 async function afterMembers(first: pulumi.Resource, ...later: Promise<pulumi.Resource[]>[]): Promise<pulumi.Resource[]> {
   return [first, ...(await Promise.all(later)).flat()];
+}
+
+/**
+ * The declaration of a mesh declared as its own component; undefined for the fleet's own meshes (the
+ * fleet constructs those with only `fleet` and `meshName`, their declaration being in `FleetArgs.meshes`).
+ */
+function standaloneDeclaration(name: string, args: ClusterMeshArgs): MeshDeclaration | undefined {
+  if (args.memberSelector === undefined) {
+    if (args.fleet.plan.meshes.some((m) => m.name === (args.meshName ?? name))) return undefined;
+    throw new FleetValidationError(`ClusterMesh "${name}"`, [
+      { path: "memberSelector", message: "is required: it selects the members of the mesh by label" },
+    ]);
+  }
+  return {
+    memberSelector: args.memberSelector,
+    ...(args.defaultGlobalNamespace !== undefined && { defaultGlobalNamespace: args.defaultGlobalNamespace }),
+    ...(args.globalNamespaces !== undefined && { globalNamespaces: args.globalNamespaces }),
+  };
 }

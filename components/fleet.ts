@@ -2,13 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import { allocationRows, renderAllocationTable } from "./core/fleet/allocation-table";
 import { ownerStackLabelValue } from "./core/fleet/kind-names";
-import { memberClusterMesh } from "./core/fleet/member-cilium";
+import { apiserverEndpoint, memberPeers } from "./core/fleet/member-cilium";
 import { FleetDeclaration, FleetPlan, PlannedMesh, allocateFleet, defaultPools, fleetState, planFleet } from "./core/fleet/plan-fleet";
 import { FleetState, MemberAllocation } from "./core/fleet/types";
 import { FleetValidationError, refuse } from "./errors";
-import { ClusterMesh, MeshDeclaration } from "./cluster-mesh";
+import { ClusterMesh, ClusterMeshContext, MeshDeclaration } from "./cluster-mesh";
+import { FieldViolation } from "./core/k8s/field-errors";
+import { CiliumPeer } from "./core/cilium/peer-config";
 import { Member, MemberDeclaration } from "./member";
 import { plannedOutput } from "./runtime/deferred";
+import { knownOrUndefined } from "./runtime/outputs";
 import { FleetClaims } from "./runtime/fleet-claims";
 import { FleetStateSource, readPreviousFleetState } from "./runtime/previous-state";
 import { PlannedComponent } from "./runtime/planned-component";
@@ -196,7 +199,7 @@ export class Fleet extends PlannedComponent {
   public readonly members: Record<string, Member>;
   /** Carry this to the next run: `export const <camelCaseName>FleetState = fleet.state`. */
   public readonly state: pulumi.Output<FleetState>;
-  /** Mesh name → mesh. */
+  /** Mesh name → mesh: those of `FleetArgs.meshes` and the ClusterMesh components declared over this fleet. */
   public readonly meshes: Record<string, ClusterMesh>;
   /** The fleet's root CA certificate (PEM, public). */
   public readonly caCertPem: pulumi.Output<string>;
@@ -205,22 +208,38 @@ export class Fleet extends PlannedComponent {
   public readonly azureFleetHub: boolean;
   /** Where kind and kubeconfig members take their pinned LoadBalancer address (`FleetArgs.loadBalancerPool`). */
   public readonly loadBalancerPool: string;
-  /** Everything decided from the arguments (internal: what services and placements read of the fleet). */
-  public readonly plan: FleetPlan;
+  /**
+   * Everything decided from the arguments and the ClusterMesh components declared over this fleet
+   * (internal: what services and placements read of the fleet).
+   */
+  public get plan(): FleetPlan {
+    return this.currentPlan;
+  }
   /** One owner per object several components want (internal). */
   public readonly claims = new FleetClaims();
 
   private readonly componentName: string;
+  /** Replaced, before anything reads it, when a ClusterMesh component over this fleet is declared. */
+  private currentPlan: FleetPlan;
+  private declaration: FleetDeclaration;
+  private allocations!: Promise<Record<string, MemberAllocation> | undefined>;
+  private azureContext?: ClusterMeshContext["azureFleet"];
+  /** Set once the build reads the plan: a ClusterMesh declared later is refused. */
+  private sealed = false;
+  /** Meshes that have their ClusterMesh component. */
+  private readonly attached = new Set<string>();
   private readonly outcome: Promise<AllocationOutcome>;
   private readonly previous: Promise<FleetState | undefined>;
   private readonly factsByMesh = new Map<string, MeshFacts>();
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planFleet(declarationOf(name, args));
+    const declaration = declarationOf(name, args);
+    const plan = planFleet(declaration);
     refuse(`Fleet "${name}"`, plan.violations);
     super("fleetmesh:index:Fleet", name, {}, opts);
     this.componentName = name;
-    this.plan = plan;
+    this.currentPlan = plan;
+    this.declaration = declaration;
     for (const warning of plan.warnings) pulumi.log.warn(`Fleet "${name}": ${warning}`, this);
     this.loadBalancerPool = plan.loadBalancerPool;
     this.azureFleetHub = args.azureFleet !== undefined && args.azureFleet.hub !== false;
@@ -239,12 +258,17 @@ export class Fleet extends PlannedComponent {
     );
     this.previous = read.catch(() => undefined);
     const allocations = this.outcome.then((o) => o.allocations);
+    this.allocations = allocations;
+    this.azureContext = this.azureFleetContext(args);
     this.members = this.createMembers(name, args, ca, allocations);
-    this.meshes = this.createMeshes(name, args);
-    this.state = plannedOutput(allocations.then((a) => a && fleetState(plan, a)));
+    this.meshes = {};
+    for (const mesh of plan.meshes) new ClusterMesh(`${name}-${mesh.name}`, { fleet: this, meshName: mesh.name }, { parent: this });
+    // Read once the build has started, so it includes the ClusterMesh components declared after the fleet.
+    this.state = plannedOutput(allocations.then((a) => a && fleetState(this.currentPlan, a)));
   }
 
   protected async build(): Promise<pulumi.Inputs> {
+    this.sealed = true;
     const [previous, outcome] = await Promise.all([this.previous, this.outcome]);
     if (outcome.refusal) throw outcome.refusal;
     if (pulumi.runtime.isDryRun()) {
@@ -271,7 +295,8 @@ export class Fleet extends PlannedComponent {
           cilium: this.plan.cilium,
           ca,
           allocation: allocations.then((all) => all?.[plan.name]),
-          clustermesh: () => this.clustermeshOf(plan.name, allocations),
+          defaultGlobalNamespace: () => this.meshOf(plan.name)?.defaultGlobalNamespace,
+          peers: () => this.peersOf(plan.name, allocations),
           azureFleet,
           claims: this.claims,
         },
@@ -281,12 +306,12 @@ export class Fleet extends PlannedComponent {
     return members;
   }
 
-  /** The mesh part of a member's Cilium values: evaluated by the member's build, once every member exists. */
-  private clustermeshOf(member: string, allocations: Promise<Record<string, MemberAllocation> | undefined>) {
+  /** The other members of a member's mesh, as its peer config lists them: evaluated by the member's build, once every member exists. */
+  private peersOf(member: string, allocations: Promise<Record<string, MemberAllocation> | undefined>): pulumi.Output<CiliumPeer[]> {
     const planned = this.plan.members.find((m) => m.name === member)!;
-    const mesh = this.plan.meshes.find((m) => m.name === planned.mesh);
-    if (!mesh || !planned.apiserver) return undefined;
-    return this.meshFacts(mesh, allocations).apply(([all, known]) => memberClusterMesh(planned, mesh, this.plan.members, all, known));
+    const mesh = this.meshOf(member);
+    if (!mesh) return pulumi.output([]);
+    return this.meshFacts(mesh, allocations).apply(([all, known]) => memberPeers(planned, mesh, this.plan.members, all, known));
   }
 
   /**
@@ -309,24 +334,75 @@ export class Fleet extends PlannedComponent {
       : undefined;
   }
 
-  private createMeshes(name: string, args: FleetArgs): Record<string, ClusterMesh> {
-    const azureFleet = this.azureFleetContext(args);
-    const meshes: Record<string, ClusterMesh> = {};
-    for (const plan of this.plan.meshes) {
-      meshes[plan.name] = new ClusterMesh(
-        `${name}-${plan.name}`,
-        {
-          plan,
-          members: this.members,
-          previousMembers: this.previous.then((prev) => prev?.meshes?.[plan.name]?.members),
-          ciliumVersion: this.plan.cilium.version,
-          azureFleet,
-          claims: this.claims,
-        },
-        { parent: this },
-      );
+  /** Where each member of a Cilium mesh is reached, for the what-if: a node address not known yet is left out, not waited for. */
+  private endpointsOf(mesh: PlannedMesh, allocations: Promise<Record<string, MemberAllocation> | undefined>) {
+    const byName = new Map(this.plan.members.map((m) => [m.name, m]));
+    const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, knownOrUndefined(this.members[m].nodeAddress)])));
+    return pulumi
+      .all([plannedOutput(allocations), addresses])
+      .apply(([all, known]) => Object.fromEntries(mesh.members.map((m) => [m, apiserverEndpoint(byName.get(m)!, all[m], known[m])])));
+  }
+
+  /** The Cilium mesh a member is in, if any (as planned once every ClusterMesh is declared). */
+  private meshOf(member: string): PlannedMesh | undefined {
+    const planned = this.plan.members.find((m) => m.name === member)!;
+    return this.plan.meshes.find((m) => m.name === planned.mesh && m.backend === "cilium");
+  }
+
+  /**
+   * What a ClusterMesh over this fleet needs (internal: called by the ClusterMesh constructor). A mesh
+   * of `FleetArgs.meshes` is already planned; any other is planned with the fleet's members now, by the
+   * same rules (one mesh per member, size limits), and refused before anything is registered. It must
+   * be declared before the fleet's build reads the plan: in the same synchronous part of the program.
+   */
+  public attachMesh(owner: string, meshName: string, declaration: MeshDeclaration | undefined): ClusterMeshContext {
+    const declared = this.declaration.meshes.some((m) => m.name === meshName);
+    if (this.attached.has(meshName)) {
+      refuse(`ClusterMesh "${owner}"`, [
+        { path: "meshName", message: `"${meshName}" already has its ClusterMesh component in fleet "${this.componentName}"` },
+      ]);
     }
-    return meshes;
+    if (declaration !== undefined) {
+      const violations = this.standaloneMeshViolations(meshName, declared);
+      refuse(`ClusterMesh "${owner}"`, violations);
+      const next = { ...this.declaration, meshes: [...this.declaration.meshes, { name: meshName, ...declaration }] };
+      const plan = planFleet(next);
+      // The mesh's own fields are this component's arguments, not the fleet's `meshes.<name>` entry.
+      const own = `meshes.${meshName}.`;
+      refuse(
+        `ClusterMesh "${owner}"`,
+        plan.violations.map((v) => (v.path.startsWith(own) ? { ...v, path: v.path.slice(own.length) } : v)),
+      );
+      this.declaration = next;
+      this.currentPlan = plan;
+    }
+    const plan = this.plan.meshes.find((m) => m.name === meshName)!;
+    this.attached.add(meshName);
+    return {
+      plan,
+      members: this.members,
+      previousMembers: this.previous.then((prev) => prev?.meshes?.[plan.name]?.members),
+      ciliumVersion: this.plan.cilium.version,
+      maxConnectedClusters: this.plan.cilium.maxConnectedClusters,
+      endpoints: () => this.endpointsOf(plan, this.allocations),
+      azureFleet: this.azureContext,
+      claims: this.claims,
+      register: (mesh: ClusterMesh) => {
+        this.meshes[plan.name] = mesh;
+      },
+    };
+  }
+
+  private standaloneMeshViolations(meshName: string, declared: boolean): FieldViolation[] {
+    if (this.sealed) {
+      const rule = "declare every ClusterMesh in the same synchronous part of the program as its fleet, before any await";
+      return [{ path: "fleet", message: `fleet "${this.componentName}" has already planned its members: ${rule}` }];
+    }
+    if (declared)
+      return [
+        { path: "meshName", message: `"${meshName}" is already a mesh of fleet "${this.componentName}": mesh names are unique per fleet` },
+      ];
+    return [];
   }
 
   private createAzureFleet(name: string, azure: AzureFleetArgs): containerservice.Fleet {

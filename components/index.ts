@@ -5,7 +5,7 @@
 // Fleet and its members and meshes.
 export { Fleet, FleetArgs, FleetCiliumArgs, FleetPoolsArgs, NodePortRangeArgs, AzureFleetArgs, defaultPools } from "./fleet";
 export { Member, MemberDeclaration, MeshEndpointArgs } from "./member";
-export { ClusterMesh, MeshDeclaration } from "./cluster-mesh";
+export { ClusterMesh, ClusterMeshArgs, MeshDeclaration } from "./cluster-mesh";
 export { KindClusterArgs } from "./runtime/kind-cluster";
 export { AksClusterArgs } from "./runtime/aks-cluster";
 export { AksVirtualNetworkArgs } from "./runtime/aks-cluster";

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { buildCiliumValues, CiliumClusterMeshInput } from "./core/cilium/cilium-values";
-import { memberCiliumValuesInput } from "./core/fleet/member-cilium";
+import { buildCiliumValues } from "./core/cilium/cilium-values";
+import { CiliumPeer, peerConfig } from "./core/cilium/peer-config";
+import { memberApiserver, memberCiliumValuesInput, memberPeerConfigInput } from "./core/fleet/member-cilium";
 import { CiliumOwner, FleetCiliumSettings, MeshEndpointDeclaration, PlannedMember } from "./core/fleet/plan-fleet";
 import { MemberAllocation, MemberTaint, Provisioner } from "./core/fleet/types";
 import { AksClusterArgs, provisionAks } from "./runtime/aks-cluster";
@@ -9,6 +10,7 @@ import { installCilium } from "./runtime/cilium-release";
 import { deferred, plannedOutput } from "./runtime/deferred";
 import { FleetClaims } from "./runtime/fleet-claims";
 import { KindClusterArgs, ProvisionedCluster, provisionKind } from "./runtime/kind-cluster";
+import { writePeerConfig } from "./runtime/peer-config-objects";
 import { PlannedComponent } from "./runtime/planned-component";
 import { SharedCa } from "./runtime/shared-ca";
 
@@ -95,8 +97,10 @@ export interface MemberContext {
   ca: SharedCa;
   /** This member's allocation once the previous run's state is read; undefined when the fleet refused. */
   allocation: Promise<MemberAllocation | undefined>;
-  /** The mesh part of this member's Cilium values, evaluated once every member and mesh exists. */
-  clustermesh: () => pulumi.Output<CiliumClusterMeshInput> | undefined;
+  /** Its mesh's `defaultGlobalNamespace` (Cilium 1.20+ reads it from the values); read at build, once every mesh is declared. */
+  defaultGlobalNamespace: () => boolean | undefined;
+  /** The other members of its mesh (none outside a mesh), evaluated once every member and mesh exists. */
+  peers: () => pulumi.Output<CiliumPeer[]>;
   /** Set when the fleet is an Azure Fleet: AKS members join it. */
   azureFleet?: { fleetName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
   /** What spans the fleet's components (namespaces, ingress addresses). */
@@ -107,6 +111,8 @@ export interface MemberContext {
 interface MemberResources {
   cluster: ProvisionedCluster;
   cilium?: k8s.helm.v3.Release;
+  /** The member's peer config Secrets and users ConfigMap (members that run a clustermesh-apiserver). */
+  peerConfig?: pulumi.CustomResource[];
   fleetMember?: pulumi.CustomResource;
   networkAccess?: pulumi.CustomResource;
 }
@@ -208,7 +214,7 @@ export class Member extends PlannedComponent {
     return { clusterId: this.clusterId, podCidr: this.podCidr, serviceCidr: this.serviceCidr, kubeconfig: this.kubeconfig };
   }
 
-  /** Cluster first, then Cilium on it (through this member's provider). */
+  /** Cluster first, then Cilium on it (through this member's provider), then its peers beside the release. */
   private provision(allocation: MemberAllocation): MemberResources {
     const { plan, declaration, cilium } = this.context;
     const name = this.componentName;
@@ -223,19 +229,26 @@ export class Member extends PlannedComponent {
       resources = { cluster: { kubeconfig, clusterIdentifier: pulumi.output(`${plan.name}/${declaration.context ?? "current-context"}`) } };
     }
     if (plan.ciliumOwner !== "fleetmesh") return resources;
-    return { ...resources, cilium: installCilium(name, cilium.version, this.ciliumValues(allocation), this, this.provider) };
+    // Peers first, and the release after them: that order also hands over peers an older release rendered (peer-config-objects.ts).
+    const peerConfig = plan.apiserver ? this.peerConfig(allocation) : undefined;
+    const release = installCilium(name, cilium.version, this.ciliumValues(allocation, resources), this, this.provider, peerConfig);
+    return { ...resources, cilium: release, ...(peerConfig && { peerConfig }) };
   }
 
-  /** The Helm values of this member's Cilium release: planned values, the CA, and where its mesh peers are. */
-  private ciliumValues(allocation: MemberAllocation): pulumi.Output<Record<string, unknown>> {
+  /** The member's peer objects: the other members of its mesh, as data beside its release. */
+  private peerConfig(allocation: MemberAllocation): pulumi.CustomResource[] {
+    const { plan, cilium } = this.context;
+    const config = this.context.peers().apply((peers) => peerConfig(memberPeerConfigInput(plan, cilium, allocation, peers)));
+    return writePeerConfig({ name: this.componentName, config, parent: this, provider: this.provider });
+  }
+
+  /** The Helm values of this member's Cilium release: planned values, the CA, and its own apiserver (never its peers). */
+  private ciliumValues(allocation: MemberAllocation, resources: MemberResources): pulumi.Output<Record<string, unknown>> {
     const { plan, cilium, ca } = this.context;
-    const clustermesh = this.context.clustermesh();
-    return pulumi
-      .all([ca.certPemBase64, ca.keyPemBase64, clustermesh ?? pulumi.output(undefined)])
-      .apply(([certPemBase64, keyPemBase64, mesh]) =>
-        buildCiliumValues(
-          memberCiliumValuesInput(plan, cilium, allocation, { certPemBase64, keyPemBase64 }, mesh as CiliumClusterMeshInput | undefined),
-        ),
-      );
+    const nodeAddress = resources.cluster.nodeAddress ?? pulumi.output(undefined);
+    return pulumi.all([ca.certPemBase64, ca.keyPemBase64, nodeAddress]).apply(([certPemBase64, keyPemBase64, address]) => {
+      const apiserver = plan.apiserver ? memberApiserver(plan, allocation, address, this.context.defaultGlobalNamespace()) : undefined;
+      return buildCiliumValues(memberCiliumValuesInput(plan, cilium, allocation, { certPemBase64, keyPemBase64 }, apiserver));
+    });
   }
 }

@@ -14,6 +14,8 @@ export function installCilium(
   values: pulumi.Output<Record<string, unknown>>,
   parent: pulumi.Resource,
   provider: k8s.Provider,
+  /** What must be in place before Helm installs or upgrades: the member's peer objects (see peer-config-objects.ts). */
+  dependsOn: pulumi.Resource[] = [],
 ): k8s.helm.v3.Release {
   return new k8s.helm.v3.Release(
     `${name}-cilium`,
@@ -30,6 +32,6 @@ export function installCilium(
       // post-install cronJob hook creates, and Helm runs that hook after the wait (cilium#42045).
       skipAwait: true,
     },
-    { parent, provider },
+    { parent, provider, dependsOn },
   );
 }

@@ -1,9 +1,13 @@
 import { strict as assert } from "assert";
-import { Fleet, FleetArgs, FleetValidationError } from "../../components";
+import { ClusterMesh, Fleet, FleetArgs, FleetValidationError } from "../../components";
 import { chartValuesValidator, schemaVersionFor } from "../support/chart-schema";
 import { allocateFleet } from "../../components/core/fleet/plan-fleet";
-import { memberClusterMesh } from "../../components/core/fleet/member-cilium";
+import { memberPeers } from "../../components/core/fleet/member-cilium";
+import { parse } from "yaml";
 import { RecordedResource, deploy, infoLog, named, ofType, recorder, settle, useMocks, dependsOnOf } from "./harness";
+
+const HANDOVER_ANNOTATIONS = { "helm.sh/resource-policy": "keep", "pulumi.com/patchForce": "true" };
+const decode = (base64: string) => parse(Buffer.from(base64, "base64").toString("utf8"));
 
 const kindMesh = (version: string, names = ["c1", "c2", "c3"]): FleetArgs => ({
   cilium: { version },
@@ -25,22 +29,81 @@ for (const version of ["1.18.12", "1.20.0"]) {
       assert.deepEqual(fleet.meshes.demo.members, ["c1", "c2", "c3"]);
     });
 
-    it("gives every member the full peer list, never itself, with the peers' NodePorts and node IPs", async () => {
+    const filesOf = (member: string, object: string) => {
+      const data = named(records, `demo-${member}-${object}`).inputs.data as Record<string, string>;
+      return object === "remote-users" ? data : Object.fromEntries(Object.entries(data).map(([k, v]) => [k, decode(v)]));
+    };
+
+    it("writes every member's peers beside its release, never itself, with the peers' NodePorts and node IPs", async () => {
       const state = (await settle(fleet.state))!;
       const addresses = Object.fromEntries(
         await Promise.all(Object.entries(fleet.members).map(async ([n, m]) => [n, await settle(m.nodeAddress)])),
       );
+      const certs = (prefix: string) => ({
+        "trusted-ca-file": `/var/lib/cilium/clustermesh/${prefix}etcd-client-ca.crt`,
+        "key-file": `/var/lib/cilium/clustermesh/${prefix}etcd-client.key`,
+        "cert-file": `/var/lib/cilium/clustermesh/${prefix}etcd-client.crt`,
+      });
+      // 1.20 resolves <peer>.mesh.cilium.io from the file itself; before, the peer's IP is dialled (and in its certificate).
+      const remote = (n: string) =>
+        version.startsWith("1.20")
+          ? {
+              endpoints: [`https://${n}.mesh.cilium.io:${state.members[n].nodePort}`],
+              ...certs("common-"),
+              "cilium-host-aliases": [{ hostname: `${n}.mesh.cilium.io`, ips: [addresses[n]] }],
+            }
+          : { endpoints: [`https://${addresses[n]}:${state.members[n].nodePort}`], ...certs("common-") };
       for (const member of ["c1", "c2", "c3"]) {
-        const clustermesh = valuesOf(member).clustermesh;
         const others = ["c1", "c2", "c3"].filter((n) => n !== member);
         assert.deepEqual(
-          clustermesh.config.clusters,
-          others.map((n) => ({ name: n, port: state.members[n].nodePort, ips: [addresses[n]] })),
+          [
+            filesOf(member, "clustermesh-peers"),
+            filesOf(member, "kvstoremesh-peers"),
+            parse(filesOf(member, "remote-users")["users.yaml"]),
+          ],
+          [
+            Object.fromEntries(
+              others.map((n) => [n, { endpoints: ["https://clustermesh-apiserver.kube-system.svc:2379"], ...certs("local-") }]),
+            ),
+            Object.fromEntries(others.map((n) => [n, remote(n)])),
+            { users: others.map((n) => ({ name: `remote-${n}`, role: "remote" })) },
+          ],
           member,
         );
+      }
+    });
+
+    it("registers the peer objects as children of their member, through its provider, in kube-system, before its release", () => {
+      const users = version.startsWith("1.20") ? "clustermesh-remote-users" : "fleetmesh-remote-users";
+      for (const member of ["c1", "c2", "c3"]) {
+        const objects = ["clustermesh-peers", "kvstoremesh-peers", "remote-users"].map((o) => named(records, `demo-${member}-${o}`));
         assert.deepEqual(
-          [clustermesh.useAPIServer, clustermesh.config.enabled, clustermesh.apiserver.service],
-          [true, true, { type: "NodePort", nodePort: state.members[member].nodePort }],
+          objects.map((o) => [o.type, o.inputs.metadata.namespace, o.inputs.metadata.name, o.inputs.metadata.annotations]),
+          [
+            ["kubernetes:core/v1:SecretPatch", "kube-system", "cilium-clustermesh", HANDOVER_ANNOTATIONS],
+            ["kubernetes:core/v1:SecretPatch", "kube-system", "cilium-kvstoremesh", HANDOVER_ANNOTATIONS],
+            ["kubernetes:core/v1:ConfigMapPatch", "kube-system", users, HANDOVER_ANNOTATIONS],
+          ],
+        );
+        for (const object of objects) {
+          assert.equal(object.parent, fleet.members[member]);
+          assert.equal(object.provider, fleet.members[member].provider);
+        }
+        const order = records.map((r) => r.name);
+        assert.ok(order.indexOf(`demo-${member}-remote-users`) < order.indexOf(`demo-${member}-cilium`), "peer objects first");
+      }
+    });
+
+    it("keeps peers out of the Helm values: the member's own apiserver only, its server certificate covering its own address", async () => {
+      const state = (await settle(fleet.state))!;
+      for (const member of ["c1", "c2", "c3"]) {
+        const clustermesh = valuesOf(member).clustermesh;
+        const address = await settle(fleet.members[member].nodeAddress);
+        const tls = clustermesh.apiserver.tls;
+        const sans = version.startsWith("1.20") ? tls.auto.server.extraIpAddresses : tls.server.extraIpAddresses;
+        assert.deepEqual(
+          [clustermesh.useAPIServer, clustermesh.config, clustermesh.apiserver.service, tls.authMode, sans],
+          [true, { enabled: false }, { type: "NodePort", nodePort: state.members[member].nodePort }, "cluster", [address]],
         );
       }
     });
@@ -72,6 +135,100 @@ for (const version of ["1.18.12", "1.20.0"]) {
   });
 }
 
+describe("ClusterMesh declared as its own component over a fleet", () => {
+  const unmeshed = (names: string[], labels: (n: string) => Record<string, string> = () => ({ mesh: "demo" })): FleetArgs => ({
+    members: Object.fromEntries(names.map((n) => [n, { kind: {}, labels: labels(n) }])),
+  });
+  const peerData = (records: RecordedResource[]) =>
+    ofType(records, "kubernetes:core/v1:SecretPatch")
+      .concat(ofType(records, "kubernetes:core/v1:ConfigMapPatch"))
+      .map((r) => [r.name, r.inputs.data])
+      .sort();
+
+  it("writes the same peers, Helm values and fleet state as the same mesh in FleetArgs.meshes", async () => {
+    const inArgs = await deploy("demo", {
+      ...unmeshed(["c1", "c2", "c3"]),
+      meshes: { demo: { memberSelector: { matchLabels: { mesh: "demo" } } } },
+    });
+    let standalone: ClusterMesh | undefined;
+    const alone = await deploy("demo", unmeshed(["c1", "c2", "c3"]), {
+      alongside: (fleet, transformations) => {
+        standalone = new ClusterMesh("demo", { fleet, memberSelector: { matchLabels: { mesh: "demo" } } }, { transformations });
+      },
+    });
+    const releases = (records: RecordedResource[]) => ofType(records, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.values);
+    assert.deepEqual(
+      [peerData(alone.records), releases(alone.records), await settle(alone.fleet.state)],
+      [peerData(inArgs.records), releases(inArgs.records), await settle(inArgs.fleet.state)],
+    );
+    assert.deepEqual([standalone!.members, alone.fleet.meshes.demo === standalone], [["c1", "c2", "c3"], true]);
+  });
+
+  const refusals: Array<[string, FleetArgs, (fleet: Fleet) => void, RegExp]> = [
+    [
+      "a member already in a FleetArgs mesh",
+      { ...unmeshed(["c1", "c2"]), meshes: { a: { memberSelector: { matchLabels: { mesh: "demo" } } } } },
+      (fleet) => new ClusterMesh("b", { fleet, memberSelector: { matchLabels: { mesh: "demo" } } }),
+      /ClusterMesh "b".*memberSelector: .*selects member "c1", which mesh "a" also selects: a member belongs to at most one mesh/s,
+    ],
+    [
+      "a mesh name the fleet already has",
+      { ...unmeshed(["c1", "c2"]), meshes: { a: { memberSelector: { matchLabels: { mesh: "other" } } } } },
+      (fleet) => new ClusterMesh("x", { fleet, meshName: "a", memberSelector: { matchLabels: { mesh: "demo" } } }),
+      /ClusterMesh "x".*meshName.*"a" already has its ClusterMesh component/s,
+    ],
+    [
+      "a mesh without a member selector",
+      unmeshed(["c1"]),
+      (fleet) => new ClusterMesh("x", { fleet }),
+      /ClusterMesh "x".*memberSelector.*is required/s,
+    ],
+  ];
+  for (const [what, args, declare, message] of refusals) {
+    it(`refuses ${what} before registering it`, async () => {
+      await useMocks(false, {});
+      const records: RecordedResource[] = [];
+      const fleet = new Fleet("demo", args, { transformations: [recorder(records)] });
+      assert.throws(
+        () => declare(fleet),
+        (e: unknown) => e instanceof FleetValidationError && message.test(e.message),
+      );
+      await fleet.ready;
+      assert.deepEqual(ofType(records, "fleetmesh:index:ClusterMesh").length, Object.keys(args.meshes ?? {}).length);
+    });
+  }
+
+  it("refuses an AKS-managed member meshed with a kind member, as in FleetArgs.meshes", async () => {
+    await useMocks(true, {});
+    const aks = {
+      resourceGroupName: "rg",
+      location: "l",
+      virtualNetwork: { name: "v", resourceGroupName: "rg" },
+      nodeSubnetCidr: "10.200.0.0/24",
+    };
+    const fleet = new Fleet("mixed", {
+      azureFleet: { resourceGroupName: "rg", location: "l" },
+      members: { k: { kind: {}, labels: { m: "x" } }, a: { aks, labels: { m: "x" } } },
+    });
+    assert.throws(
+      () => new ClusterMesh("x", { fleet, memberSelector: { matchLabels: { m: "x" } } }),
+      (e: unknown) => e instanceof FleetValidationError && /ClusterMesh "x"/.test(e.message) && /AKS-managed/.test(e.message),
+    );
+  });
+
+  it("refuses a mesh declared after the fleet has planned its members, saying where to declare it", async () => {
+    await useMocks(false, {});
+    const fleet = new Fleet("late", unmeshed(["c1", "c2"]));
+    await fleet.ready;
+    assert.throws(
+      () => new ClusterMesh("late", { fleet, memberSelector: { matchLabels: { mesh: "demo" } } }),
+      (e: unknown) =>
+        e instanceof FleetValidationError &&
+        /already planned its members: declare every ClusterMesh in the same synchronous part/.test(e.message),
+    );
+  });
+});
+
 describe("ClusterMesh what-if", () => {
   it("shows Add for a joining member and Keep for the others, with what it touches", async () => {
     const first = await deploy("grow", kindMesh("1.18.12", ["c1", "c2"]));
@@ -86,7 +243,8 @@ describe("ClusterMesh what-if", () => {
         "Keep    c1    1           (known after up)  Connected",
         "Keep    c2    2           (known after up)  Connected",
         "Add     c3    3           (known after up)  Connecting",
-        "existing members: only clustermesh-apiserver restarts (its peer list and hostAliases change); Cilium agents keep running",
+        "2 existing members: no Helm upgrade, no pod restart; 3 in-place writes each: Secret cilium-clustermesh (+c3; 257 → 514 bytes), " +
+          "Secret cilium-kvstoremesh (+c3; 243 → 486 bytes), ConfigMap fleetmesh-remote-users (+remote-c3; 44 → 81 bytes)",
       ].join("\n"),
     );
   });
@@ -246,11 +404,14 @@ describe("ClusterMesh size limits", function () {
     // The preview registers every resource without serialising 255 peer lists of 254 entries through
     // the SDK; the lists themselves are checked through the same pure functions the members call.
     const { fleet, records, refusal } = await deploy("big", big(255), { preview: true });
-    assert.deepEqual([refusal, ofType(records, "kubernetes:helm.sh/v3:Release").length], [undefined, 255]);
+    assert.deepEqual(
+      [refusal, ofType(records, "kubernetes:helm.sh/v3:Release").length, ofType(records, "kubernetes:core/v1:SecretPatch").length],
+      [undefined, 255, 510],
+    );
     const { allocations } = allocateFleet(fleet.plan, undefined, false);
     const addresses = Object.fromEntries(fleet.plan.members.map((m, i) => [m.name, `172.18.1.${i}`]));
     for (const member of fleet.plan.members) {
-      const peers = memberClusterMesh(member, fleet.plan.meshes[0], fleet.plan.members, allocations, addresses).peers;
+      const peers = memberPeers(member, fleet.plan.meshes[0], fleet.plan.members, allocations, addresses);
       assert.deepEqual(
         peers.map((p) => p.name),
         fleet.plan.meshes[0].members.filter((m) => m !== member.name),

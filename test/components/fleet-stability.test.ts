@@ -15,7 +15,7 @@ const runArbitrary = fc
 
 interface RunResult {
   state: FleetState;
-  /** member → the peer names in its Cilium values (update runs only: preview leaves them unknown). */
+  /** member → the peer names in its KVStoreMesh peer config (update runs only: preview leaves them unknown). */
   peers?: Record<string, string[]>;
 }
 
@@ -38,11 +38,8 @@ async function run(members: string[], meshLabels: string[], previous: FleetState
   if (preview) return { state: state! };
   const peers = Object.fromEntries(
     records
-      .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
-      .map((r) => [
-        r.name.replace(/^stable-/, "").replace(/-cilium$/, ""),
-        ((r.inputs.values.clustermesh?.config?.clusters ?? []) as Array<{ name: string }>).map((p) => p.name).sort(),
-      ]),
+      .filter((r) => r.type === "kubernetes:core/v1:SecretPatch" && r.name.endsWith("-kvstoremesh-peers"))
+      .map((r) => [r.name.replace(/^stable-/, "").replace(/-kvstoremesh-peers$/, ""), Object.keys(r.inputs.data ?? {}).sort()]),
   );
   return { state: state!, peers };
 }

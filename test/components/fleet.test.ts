@@ -29,13 +29,17 @@ describe("Fleet with three kind members", () => {
   let fleet: Fleet;
   before(async () => ({ fleet, records } = await deploy("demo", KIND_FLEET)));
 
-  it("registers the shared CA, one Member per entry, and per member the kind commands, a provider and Cilium", () => {
+  it("registers the shared CA, one Member per entry, and per member the kind commands, a provider, Cilium and its peer objects", () => {
     const summary = records.map((r) => `${r.type} ${r.name}`).sort();
     const perMember = (m: string) => [
       `command:local:Command demo-${m}-kind-address`,
       `command:local:Command demo-${m}-kind-cluster`,
       `command:local:Command demo-${m}-kind-kubeconfig`,
       `fleetmesh:index:Member demo-${m}`,
+      // Every kind member runs a clustermesh-apiserver with its (here empty) peer objects, so joining a mesh later changes no Helm values.
+      `kubernetes:core/v1:ConfigMapPatch demo-${m}-remote-users`,
+      `kubernetes:core/v1:SecretPatch demo-${m}-clustermesh-peers`,
+      `kubernetes:core/v1:SecretPatch demo-${m}-kvstoremesh-peers`,
       `kubernetes:helm.sh/v3:Release demo-${m}-cilium`,
       `pulumi:providers:kubernetes demo-${m}`,
     ];

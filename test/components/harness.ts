@@ -113,10 +113,21 @@ export function named(records: readonly RecordedResource[], name: string, type?:
 }
 
 /** Runs one program (a Fleet) under the mocks, as a preview or an update, after a previous run's outputs. */
-export async function deploy(name: string, args: FleetArgs, opts: { preview?: boolean; previous?: Record<string, unknown> } = {}) {
+export async function deploy(
+  name: string,
+  args: FleetArgs,
+  opts: {
+    preview?: boolean;
+    previous?: Record<string, unknown>;
+    alongside?: (fleet: Fleet, transformations: pulumi.ResourceTransformation[]) => void;
+  } = {},
+) {
   await useMocks(opts.preview ?? false, opts.previous ?? {});
   const records: RecordedResource[] = [];
-  const fleet = new Fleet(name, args, { transformations: [recorder(records)] });
+  const transformations = [recorder(records)];
+  const fleet = new Fleet(name, args, { transformations });
+  // Components the program declares beside the fleet (a ClusterMesh over it), in the same synchronous part.
+  opts.alongside?.(fleet, transformations);
   // A refusal that needs the previous run's state rejects `ready`; the tests that expect one read it here.
   const refusal = await fleet.ready.then(
     () => undefined,

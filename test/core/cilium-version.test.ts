@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import {
+  CiliumChartFeatures,
   CiliumVersion,
   DEFAULT_CILIUM_VERSION,
   SUPPORTED,
@@ -191,73 +192,67 @@ describe("cilium-version", () => {
   });
 
   describe("chart features", () => {
-    const table: Array<[string, Partial<ReturnType<typeof ciliumChartFeatures>>]> = [
-      [
-        "1.16.0",
-        {
-          policyDefaultLocalCluster: false,
-          defaultGlobalNamespace: false,
-          clustersMapForm: false,
-          enableMCSAPISupport: true,
-          sharedNodePortBug: true,
-          l2announcements: true,
-        },
-      ],
-      [
-        "1.17.18",
-        {
-          policyDefaultLocalCluster: false,
-          defaultGlobalNamespace: false,
-          clustersMapForm: false,
-          enableMCSAPISupport: true,
-          sharedNodePortBug: true,
-          l2announcements: true,
-        },
-      ],
-      [
-        "1.18.0",
-        {
-          policyDefaultLocalCluster: true,
-          defaultGlobalNamespace: false,
-          clustersMapForm: false,
-          enableMCSAPISupport: true,
-          sharedNodePortBug: true,
-          l2announcements: true,
-        },
-      ],
-      [
-        "1.19.6",
-        {
-          policyDefaultLocalCluster: true,
-          defaultGlobalNamespace: false,
-          clustersMapForm: true,
-          enableMCSAPISupport: true,
-          mcsapi: true,
-          cacheTTL: true,
-          sharedNodePortBug: false,
-          l2announcements: true,
-        },
-      ],
-      [
-        "1.20.0",
-        {
-          policyDefaultLocalCluster: true,
-          defaultGlobalNamespace: true,
-          clustersMapForm: true,
-          enableMCSAPISupport: false,
-          mcsapi: true,
-          cacheTTL: true,
-          sharedNodePortBug: false,
-          l2announcements: true,
-        },
-      ],
+    /** Every key, per version: a new feature flag must be added here for every chart. */
+    const ALL_FALSE: CiliumChartFeatures = {
+      policyDefaultLocalCluster: false,
+      defaultGlobalNamespace: false,
+      clustersMapForm: false,
+      enableMCSAPISupport: false,
+      mcsapi: false,
+      cacheTTL: false,
+      sharedNodePortBug: false,
+      l2announcements: false,
+      remoteUsersFollowConfig: false,
+      hostAliasesInConfig: false,
+      autoServerSans: false,
+    };
+    const v116: CiliumChartFeatures = { ...ALL_FALSE, enableMCSAPISupport: true, sharedNodePortBug: true, l2announcements: true };
+    const v118: CiliumChartFeatures = { ...v116, policyDefaultLocalCluster: true };
+    const v119: CiliumChartFeatures = {
+      ...v118,
+      clustersMapForm: true,
+      mcsapi: true,
+      cacheTTL: true,
+      sharedNodePortBug: false,
+      remoteUsersFollowConfig: true,
+    };
+    const v120: CiliumChartFeatures = {
+      ...v119,
+      defaultGlobalNamespace: true,
+      enableMCSAPISupport: false,
+      hostAliasesInConfig: true,
+      autoServerSans: true,
+    };
+    const table: Array<[string, CiliumChartFeatures]> = [
+      ["1.16.0", v116],
+      ["1.16.19", v116],
+      ["1.17.18", v116],
+      ["1.18.0", v118],
+      ["1.18.12", v118],
+      ["1.19.0", v119],
+      ["1.19.6", v119],
+      ["1.20.0", v120],
+      ["1.20.3", v120],
     ];
     for (const [text, expected] of table) {
-      it(`knows which keys chart ${text} has`, () => {
-        const features = ciliumChartFeatures(parseCiliumVersion(text));
-        for (const [key, value] of Object.entries(expected)) assert.equal(features[key as keyof typeof features], value, key);
+      it(`knows which keys and behaviours chart ${text} has`, () => {
+        assert.deepStrictEqual(ciliumChartFeatures(parseCiliumVersion(text)), expected);
       });
     }
+
+    it("spells out the version-dependent behaviours of the peer objects: the users ConfigMap, host aliases, the server SANs", () => {
+      const pick = (text: string) => {
+        const { remoteUsersFollowConfig, hostAliasesInConfig, autoServerSans } = ciliumChartFeatures(parseCiliumVersion(text));
+        return { remoteUsersFollowConfig, hostAliasesInConfig, autoServerSans };
+      };
+      assert.deepStrictEqual(["1.16.19", "1.17.18", "1.18.12", "1.19.6", "1.20.0"].map(pick), [
+        { remoteUsersFollowConfig: false, hostAliasesInConfig: false, autoServerSans: false },
+        { remoteUsersFollowConfig: false, hostAliasesInConfig: false, autoServerSans: false },
+        { remoteUsersFollowConfig: false, hostAliasesInConfig: false, autoServerSans: false },
+        { remoteUsersFollowConfig: true, hostAliasesInConfig: false, autoServerSans: false },
+        { remoteUsersFollowConfig: true, hostAliasesInConfig: true, autoServerSans: true },
+      ]);
+    });
   });
 });
 

@@ -7,11 +7,15 @@ import {
   MeshSpec,
   MeshWhatIfRow,
   azureByLabel,
+  existingMemberChanges,
   meshPeers,
+  meshPeersOf,
   meshWhatIf,
   planMeshes,
   renderMeshWhatIf,
 } from "../../components/core/cilium/mesh";
+import * as meshPeersModule from "../../components/core/cilium/mesh-peers";
+import { PeerObjectChange, peerConfig, peerConfigChanges } from "../../components/core/cilium/peer-config";
 import { FieldViolation } from "../../components/core/fleet/types";
 import { LabelSelector } from "../../components/core/kubefleet/scheduler/types";
 
@@ -388,12 +392,116 @@ describe("mesh", () => {
     });
   });
 
+  describe("meshPeers lives in mesh-peers.ts", () => {
+    it("is re-exported from mesh.ts as the same functions", () => {
+      assert.strictEqual(meshPeers, meshPeersModule.meshPeers);
+      assert.strictEqual(meshPeersOf, meshPeersModule.meshPeersOf);
+    });
+  });
+
+  describe("existingMemberChanges", () => {
+    const endpoints: Record<string, MeshEndpoint> = {
+      c1: { port: 32380, ips: ["172.18.0.2"] },
+      c2: { port: 32379, ips: ["172.18.0.3"] },
+      c3: { port: 32381, ips: ["172.18.0.4"] },
+    };
+    const change = (
+      kind: "Secret" | "ConfigMap",
+      name: string,
+      added: string[],
+      removed: string[],
+      bytesBefore: number,
+      bytesAfter: number,
+    ): PeerObjectChange => ({ kind, name, added, removed, changed: [], bytesBefore, bytesAfter });
+    // 257 bytes per agents' file; per KVStoreMesh file of an IPv4 peer with a 5-digit port, 234 on ≤1.19
+    // and 322 on 1.20 (cilium-host-aliases); a users file is 7 bytes of "users:\n" plus 37 per
+    // two-character peer, or "users: []\n" (10 bytes) when empty (the texts: test/core/peer-config.test.ts).
+    const cases: Array<[string, string, string[], string[] | undefined, PeerObjectChange[]]> = [
+      [
+        "c3 joins c1 and c2 on 1.18: every staying member adds c3 to the three objects",
+        "1.18.12",
+        ["c1", "c2", "c3"],
+        ["c1", "c2"],
+        [
+          change("Secret", "cilium-clustermesh", ["c3"], [], 257, 514),
+          change("Secret", "cilium-kvstoremesh", ["c3"], [], 234, 468),
+          change("ConfigMap", "fleetmesh-remote-users", ["remote-c3"], [], 44, 81),
+        ],
+      ],
+      [
+        "c3 leaves on 1.20: the mirror, in the chart's users ConfigMap",
+        "1.20.0",
+        ["c1", "c2"],
+        ["c1", "c2", "c3"],
+        [
+          change("Secret", "cilium-clustermesh", [], ["c3"], 514, 257),
+          change("Secret", "cilium-kvstoremesh", [], ["c3"], 644, 322),
+          change("ConfigMap", "clustermesh-remote-users", [], ["remote-c3"], 81, 44),
+        ],
+      ],
+      [
+        "the second member of a mesh: the first one's objects go from empty to one peer",
+        "1.19.6",
+        ["c1", "c2"],
+        ["c1"],
+        [
+          change("Secret", "cilium-clustermesh", ["c2"], [], 0, 257),
+          change("Secret", "cilium-kvstoremesh", ["c2"], [], 0, 234),
+          change("ConfigMap", "clustermesh-remote-users", ["remote-c2"], [], 10, 44),
+        ],
+      ],
+      ["a first run: no existing member", "1.18.12", ["c1", "c2"], undefined, []],
+      ["every previous member left: none stays to change", "1.18.12", ["c3"], ["c1", "c2"], []],
+      ["no change", "1.20.0", ["c1", "c2", "c3"], ["c3", "c2", "c1"], []],
+    ];
+    for (const [sentence, version, members, previous, expected] of cases) {
+      it(sentence, () => assert.deepStrictEqual(existingMemberChanges(version, 255, members, previous, endpoints), expected));
+    }
+
+    it("stands in for endpoints not known yet or gone: which entries change is still exact", () => {
+      // c4's node address is not known in a preview; c9 left the fleet and has no endpoint any more.
+      const changes = existingMemberChanges("1.18.12", 255, ["c1", "c2", "c4"], ["c1", "c2", "c9"], { ...endpoints, c4: { port: 32382 } });
+      assert.deepStrictEqual(
+        changes.map(({ name, added, removed, changed }) => ({ name, added, removed, changed })),
+        [
+          { name: "cilium-clustermesh", added: ["c4"], removed: ["c9"], changed: [] },
+          { name: "cilium-kvstoremesh", added: ["c4"], removed: ["c9"], changed: [] },
+          { name: "fleetmesh-remote-users", added: ["remote-c4"], removed: ["remote-c9"], changed: [] },
+        ],
+      );
+    });
+
+    it("gives the entries every staying member writes, whichever member it samples", () => {
+      const members = ["a1", "b2", "c3", "d4"];
+      const previous = ["b2", "c3", "d4", "e5"];
+      const all: Record<string, MeshEndpoint> = Object.fromEntries(
+        ["a1", "b2", "c3", "d4", "e5"].map((name, i) => [name, { port: 32000 + i, ips: [`172.18.0.${i + 2}`] }]),
+      );
+      const entries = (changes: PeerObjectChange[]) =>
+        changes.map(({ kind, name, added, removed, changed }) => ({ kind, name, added, removed, changed }));
+      const sampled = entries(existingMemberChanges("1.20.0", 255, members, previous, all));
+      for (const self of ["b2", "c3", "d4"]) {
+        const config = (list: string[]) =>
+          peerConfig({ version: "1.20.0", clusterName: self, maxConnectedClusters: 255, peers: meshPeersOf(self, list, all) });
+        assert.deepStrictEqual(entries(peerConfigChanges(config(previous), config(members))), sampled, self);
+      }
+    });
+  });
+
   describe("meshWhatIf and renderMeshWhatIf", () => {
     const cilium: MeshPlan = { name: "demo", backend: "cilium", members: ["c1", "c3", "c4"] };
     const facts = {
       c1: { clusterId: 1, address: "172.18.0.2:32380" },
       c3: { clusterId: 3 },
       c2: { clusterId: 2, address: "172.18.0.3:32379" },
+    };
+    // c4 is a kind member whose node address is not known in the preview; c2 has left the fleet. Their
+    // KVStoreMesh files are sized from existingMemberChanges' stand-in endpoint (243 bytes each), the
+    // others from their own (234 bytes on ≤1.19, 322 on 1.20).
+    const endpoints: Record<string, MeshEndpoint> = {
+      c1: { port: 32380, ips: ["172.18.0.2"] },
+      c3: { port: 32381, ips: ["172.18.0.4"] },
+      c4: { port: 32382 },
     };
     const rows: MeshWhatIfRow[] = [
       { action: "Keep", name: "c1", clusterId: 1, address: "172.18.0.2:32380", state: "Connected" },
@@ -422,51 +530,107 @@ describe("mesh", () => {
     const one: MeshPlan = { ...cilium, members: ["c1"] };
     const narrow = "ACTION  NAME  CLUSTER-ID  ADDRESS           MESH-MEMBERSHIP-STATE";
     const keepC1 = "Keep    c1    1           172.18.0.2:32380  Connected";
-    const KVSTOREMESH =
-      "existing members: only clustermesh-apiserver restarts (its peer list and hostAliases change); Cilium agents keep running";
-    const renders: Array<{ name: string; plan: MeshPlan; rows: MeshWhatIfRow[]; chart: string; expected: string[] }> = [
+    const writes = (count: number, list: string) =>
+      `${count} existing ${count === 1 ? "member" : "members"}: no Helm upgrade, no pod restart; 3 in-place writes each: ${list}`;
+    const renders: Array<{
+      name: string;
+      plan: MeshPlan;
+      previous: string[] | undefined;
+      chart: string;
+      expected: string[];
+    }> = [
       {
-        name: "a cilium mesh on chart 1.18 restarts only clustermesh-apiserver on existing members",
+        name: "chart 1.18: c3 and c4 join and c2 leaves; the users are in fleetmesh-remote-users",
         plan: cilium,
-        rows,
+        previous: ["c2", "c1"],
         chart: "1.18.12",
-        expected: ["ClusterMesh demo (cilium): 3 members", ...table, KVSTOREMESH],
+        expected: [
+          "ClusterMesh demo (cilium): 3 members",
+          ...table,
+          writes(
+            1,
+            "Secret cilium-clustermesh (+c3 +c4 -c2; 257 → 514 bytes), Secret cilium-kvstoremesh (+c3 +c4 -c2; 243 → 477 bytes), ConfigMap fleetmesh-remote-users (+remote-c3 +remote-c4 -remote-c2; 44 → 81 bytes)",
+          ),
+        ],
       },
       {
-        name: "a cilium mesh on chart 1.19 restarts only clustermesh-apiserver on existing members",
-        plan: one,
-        rows: [rows[0], rows[3]],
+        name: "chart 1.20: the same change; the users are in the chart's clustermesh-remote-users, KVStoreMesh files carry host aliases",
+        plan: cilium,
+        previous: ["c2", "c1"],
+        chart: "1.20.0",
+        expected: [
+          "ClusterMesh demo (cilium): 3 members",
+          ...table,
+          writes(
+            1,
+            "Secret cilium-clustermesh (+c3 +c4 -c2; 257 → 514 bytes), Secret cilium-kvstoremesh (+c3 +c4 -c2; 243 → 565 bytes), ConfigMap clustermesh-remote-users (+remote-c3 +remote-c4 -remote-c2; 44 → 81 bytes)",
+          ),
+        ],
+      },
+      {
+        name: "chart 1.19: a join onto a member that was alone",
+        plan: { ...cilium, members: ["c1", "c3"] },
+        previous: ["c1"],
         chart: "1.19.6",
+        expected: [
+          "ClusterMesh demo (cilium): 2 members",
+          narrow,
+          keepC1,
+          "Add     c3    3           (known after up)  Connecting",
+          writes(
+            1,
+            "Secret cilium-clustermesh (+c3; 0 → 257 bytes), Secret cilium-kvstoremesh (+c3; 0 → 234 bytes), ConfigMap clustermesh-remote-users (+remote-c3; 10 → 44 bytes)",
+          ),
+        ],
+      },
+      {
+        name: "chart 1.18: a leave",
+        plan: one,
+        previous: ["c1", "c2"],
+        chart: "1.18.12",
         expected: [
           "ClusterMesh demo (cilium): 1 member",
           narrow,
           keepC1,
           "Remove  c2    2           172.18.0.3:32379  Disconnecting",
-          KVSTOREMESH,
+          writes(
+            1,
+            "Secret cilium-clustermesh (-c2; 257 → 0 bytes), Secret cilium-kvstoremesh (-c2; 243 → 0 bytes), ConfigMap fleetmesh-remote-users (-remote-c2; 44 → 10 bytes)",
+          ),
         ],
       },
       {
-        name: "a cilium mesh on chart 1.20 updates the peer list in place",
-        plan: cilium,
-        rows,
+        name: "chart 1.20: five members join two existing ones; the entries beyond four are counted",
+        plan: { ...cilium, members: ["c1", "c2", "c3", "c4", "c5", "c6", "c7"] },
+        previous: ["c1", "c2"],
         chart: "1.20.0",
         expected: [
-          "ClusterMesh demo (cilium): 3 members",
-          ...table,
-          "existing members: peer list updated in place (cilium-host-aliases), no pod restarts",
+          "ClusterMesh demo (cilium): 7 members",
+          table[0],
+          keepC1.replace("1           172", "1                 172"),
+          "Keep    c2    2                 172.18.0.3:32379  Connected",
+          "Add     c3    3                 (known after up)  Connecting",
+          "Add     c4    (known after up)  (known after up)  Connecting",
+          "Add     c5    (known after up)  (known after up)  Connecting",
+          "Add     c6    (known after up)  (known after up)  Connecting",
+          "Add     c7    (known after up)  (known after up)  Connecting",
+          writes(
+            2,
+            "Secret cilium-clustermesh (+c3 +c4 +c5 +c6 and 1 more; 257 → 1542 bytes), Secret cilium-kvstoremesh (+c3 +c4 +c5 +c6 and 1 more; 322 → 1616 bytes), ConfigMap clustermesh-remote-users (+remote-c3 +remote-c4 +remote-c5 +remote-c6 and 1 more; 44 → 229 bytes)",
+          ),
         ],
       },
       {
         name: "nothing added or removed changes nothing",
         plan: one,
-        rows: rows.slice(0, 1),
+        previous: ["c1"],
         chart: "1.18.12",
         expected: ["ClusterMesh demo (cilium): 1 member", narrow, keepC1, "no change on existing members"],
       },
       {
         name: "a first run has no existing members to change",
         plan: { ...cilium, members: ["c4"] },
-        rows: rows.slice(2, 3),
+        previous: undefined,
         chart: "1.20.0",
         expected: [
           "ClusterMesh demo (cilium): 1 member",
@@ -476,25 +640,9 @@ describe("mesh", () => {
         ],
       },
       {
-        name: "an azure-fleet mesh: Fleet applies the profile",
-        plan: { name: "aks", backend: "azure-fleet", members: ["a1", "a2"] },
-        rows: [
-          { action: "Keep", name: "a1", clusterId: 4, address: "/subscriptions/s/rg/a1", state: "Connected" },
-          { action: "Add", name: "a2", state: "Connecting" },
-        ],
-        chart: "not-a-chart",
-        expected: [
-          "ClusterMesh aks (azure-fleet): 2 members",
-          "ACTION  NAME  CLUSTER-ID        ADDRESS                 MESH-MEMBERSHIP-STATE",
-          "Keep    a1    4                 /subscriptions/s/rg/a1  Connected",
-          "Add     a2    (known after up)  (known after up)        Connecting",
-          "Azure Fleet applies the profile: existing members stay Connected",
-        ],
-      },
-      {
         name: "an empty mesh prints the header only",
         plan: { ...cilium, members: [] },
-        rows: [],
+        previous: undefined,
         chart: "1.18.12",
         expected: [
           "ClusterMesh demo (cilium): 0 members",
@@ -503,7 +651,34 @@ describe("mesh", () => {
         ],
       },
     ];
-    for (const r of renders)
-      it(`renders: ${r.name}`, () => assert.strictEqual(renderMeshWhatIf(r.plan, r.rows, r.chart), r.expected.join("\n")));
+    const allFacts = { ...facts, c2: { clusterId: 2, address: "172.18.0.3:32379" } };
+    const allEndpoints = { ...endpoints, c2: { port: 32379, ips: ["172.18.0.3"] } };
+    for (const r of renders) {
+      it(`renders: ${r.name}`, () => {
+        // A member that left (c2 in the first two cases) has no endpoint any more; one that stays has.
+        const known = r.plan.members.includes("c2") ? allEndpoints : endpoints;
+        const changes = existingMemberChanges(r.chart, 255, r.plan.members, r.previous, known);
+        const shown = meshWhatIf(r.plan, r.previous, allFacts);
+        assert.strictEqual(renderMeshWhatIf(r.plan, shown, changes), r.expected.join("\n"));
+      });
+    }
+
+    it("renders: an azure-fleet mesh: Fleet applies the profile, whatever changes it is given", () => {
+      const plan: MeshPlan = { name: "aks", backend: "azure-fleet", members: ["a1", "a2"] };
+      const shown: MeshWhatIfRow[] = [
+        { action: "Keep", name: "a1", clusterId: 4, address: "/subscriptions/s/rg/a1", state: "Connected" },
+        { action: "Add", name: "a2", state: "Connecting" },
+      ];
+      const expected = [
+        "ClusterMesh aks (azure-fleet): 2 members",
+        "ACTION  NAME  CLUSTER-ID        ADDRESS                 MESH-MEMBERSHIP-STATE",
+        "Keep    a1    4                 /subscriptions/s/rg/a1  Connected",
+        "Add     a2    (known after up)  (known after up)        Connecting",
+        "Azure Fleet applies the profile: existing members stay Connected",
+      ].join("\n");
+      assert.strictEqual(renderMeshWhatIf(plan, shown, []), expected);
+      const stray = existingMemberChanges("1.18.12", 255, ["c1", "c2"], ["c1"], { c1: { port: 1, ips: ["10.0.0.1"] } });
+      assert.strictEqual(renderMeshWhatIf(plan, shown, stray), expected);
+    });
   });
 });

@@ -131,6 +131,8 @@ describe("planFleet decides every member fact once", () => {
           labels: {},
           taints: [],
           ciliumOwner: "fleetmesh",
+          // Every kind member runs a clustermesh-apiserver on its NodePort, in a mesh or not.
+          apiserver: { type: "NodePort" },
           kind: {
             clusterName: "my-solo",
             controlPlane: "my-solo-control-plane",
@@ -149,6 +151,116 @@ describe("planFleet decides every member fact once", () => {
       ],
       meshes: [],
     },
+    {
+      name: "members outside any mesh run an apiserver whenever fleetmesh installs their Cilium and their endpoint is known",
+      declaration: declaration({
+        members: [
+          { name: "lb", hasKubeconfig: true, meshEndpoint: { loadBalancerIP: "10.50.0.10" } },
+          { name: "np", hasKubeconfig: true, meshEndpoint: { serviceType: "NodePort", ips: ["192.168.60.1", "192.168.60.2"] } },
+          { name: "nx", hasKubeconfig: true, meshEndpoint: { serviceType: "NodePort" } },
+          { name: "plain", hasKubeconfig: true },
+          {
+            name: "byo",
+            aks: { networkPlugin: "none" },
+            hasKubeconfig: false,
+            meshEndpoint: { loadBalancerIP: "10.224.0.200", annotations: { team: "net" } },
+          },
+          { name: "managed", aks: {}, hasKubeconfig: false, meshEndpoint: { loadBalancerIP: "10.224.0.201" } },
+        ],
+      }),
+      members: [
+        {
+          name: "byo",
+          provisioner: "aks",
+          labels: {},
+          taints: [],
+          ciliumOwner: "fleetmesh",
+          apiserver: { type: "LoadBalancer", loadBalancerIP: "10.224.0.200", annotations: { team: "net" } },
+          kubeProxyReplacement: false,
+          l2Announcements: false,
+          allocationRequest: {
+            name: "byo",
+            needsNodePort: false,
+            pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+          },
+        },
+        {
+          name: "lb",
+          provisioner: "kubeconfig",
+          labels: {},
+          taints: [],
+          ciliumOwner: "fleetmesh",
+          apiserver: { type: "LoadBalancer", loadBalancerIP: "10.50.0.10" },
+          kubeProxyReplacement: false,
+          l2Announcements: false,
+          allocationRequest: {
+            name: "lb",
+            needsNodePort: false,
+            pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+          },
+        },
+        {
+          // AKS-managed Cilium belongs to AKS: fleetmesh runs no apiserver on it, whatever it declares.
+          name: "managed",
+          provisioner: "aks",
+          labels: {},
+          taints: [],
+          ciliumOwner: "aks",
+          kubeProxyReplacement: false,
+          l2Announcements: false,
+          allocationRequest: {
+            name: "managed",
+            needsNodePort: false,
+            pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+          },
+        },
+        {
+          name: "np",
+          provisioner: "kubeconfig",
+          labels: {},
+          taints: [],
+          ciliumOwner: "fleetmesh",
+          apiserver: { type: "NodePort", ips: ["192.168.60.1", "192.168.60.2"] },
+          kubeProxyReplacement: false,
+          l2Announcements: false,
+          allocationRequest: {
+            name: "np",
+            needsNodePort: true,
+            pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+          },
+        },
+        {
+          // A NodePort without the IPs it is reached on: the endpoint is not known, so no apiserver.
+          name: "nx",
+          provisioner: "kubeconfig",
+          labels: {},
+          taints: [],
+          ciliumOwner: "fleetmesh",
+          kubeProxyReplacement: false,
+          l2Announcements: false,
+          allocationRequest: {
+            name: "nx",
+            needsNodePort: true,
+            pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+          },
+        },
+        {
+          name: "plain",
+          provisioner: "kubeconfig",
+          labels: {},
+          taints: [],
+          ciliumOwner: "fleetmesh",
+          kubeProxyReplacement: false,
+          l2Announcements: false,
+          allocationRequest: {
+            name: "plain",
+            needsNodePort: false,
+            pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
+          },
+        },
+      ],
+      meshes: [],
+    },
   ];
   for (const { name, declaration: declared, members, meshes } of cases) {
     it(name, () => {
@@ -156,6 +268,34 @@ describe("planFleet decides every member fact once", () => {
       assert.deepEqual({ violations: plan.violations, members: plan.members, meshes: plan.meshes }, { violations: [], members, meshes });
     });
   }
+});
+
+describe("planFleet plans a member's own apiserver apart from its mesh", () => {
+  const members = [
+    { name: "c1", kind: {}, hasKubeconfig: false },
+    { name: "dc", hasKubeconfig: true, meshEndpoint: { loadBalancerIP: "10.50.0.10" } },
+    { name: "np", hasKubeconfig: true, meshEndpoint: { serviceType: "NodePort" as const, ips: ["192.168.60.1"] } },
+  ];
+  const withLabels = (labels: Record<string, string> | undefined) => members.map((m) => ({ ...m, ...(labels && { labels }) }));
+  const plannedWithout = (labels: Record<string, string> | undefined, meshes: FleetDeclaration["meshes"]) =>
+    planFleet(declaration({ members: withLabels(labels), meshes })).members.map(({ mesh: _, labels: __, ...rest }) => rest);
+
+  it("gives every member the same apiserver and allocation request in a mesh, in another mesh and in none", () => {
+    const alone = plannedWithout(undefined, []);
+    assert.deepEqual(plannedWithout(MESHED, [DEMO_MESH]), alone);
+    assert.deepEqual(
+      plannedWithout({ mesh: "other" }, [DEMO_MESH, { name: "other", memberSelector: { matchLabels: { mesh: "other" } } }]),
+      alone,
+    );
+    assert.deepEqual(
+      alone.map((m) => [m.name, m.apiserver]),
+      [
+        ["c1", { type: "NodePort" }],
+        ["dc", { type: "LoadBalancer", loadBalancerIP: "10.50.0.10" }],
+        ["np", { type: "NodePort", ips: ["192.168.60.1"] }],
+      ],
+    );
+  });
 });
 
 describe("planFleet refuses what the arguments alone make impossible", () => {

@@ -3,14 +3,16 @@ import * as fs from "fs";
 import { resetRootStack } from "../../plan/run-program";
 import { helmBinary } from "../support/helm";
 import { expectedView } from "./expected-view";
-import { meshView } from "./mesh-view";
+import { meshFormProblems } from "./mesh-check";
+import { meshProblems, meshView } from "./mesh-view";
 import { planProgram } from "./planned-values";
-import { MemberRender, SCENARIOS, ScenarioRender, mixedTitle, renderScenarios, workDir } from "./scenarios";
+import { MemberRender, SCENARIOS, ScenarioRender, memberRuns, mixedTitle, renderScenarios, workDir } from "./scenarios";
 import { generateTestCa } from "./test-ca";
 
 // Renders every Cilium values set fleetmesh plans with real Helm and the real Cilium charts
-// (test/fixtures/charts), and compares what Cilium will run with against a mesh computed
-// independently from the fleet's state and declaration (expected-view.ts).
+// (test/fixtures/charts), adds the peer objects fleetmesh writes beside each release, and compares
+// what Cilium will run with against a mesh computed independently from the fleet's state and
+// declaration (expected-view.ts), and checks that the members form their meshes (mesh-check.ts).
 
 describe("Cilium values rendered by the real chart", function () {
   this.timeout(300_000);
@@ -28,14 +30,21 @@ describe("Cilium values rendered by the real chart", function () {
   });
 
   for (const scenario of SCENARIOS) {
-    it(`renders ${scenario.title} into the mesh each member expects`, () => {
-      const { planned, renders } = results.get(scenario.title)!;
-      const charts = Object.fromEntries(planned.releases.map((r) => [r.member, r.chartVersion]));
-      const views = Object.fromEntries(Object.entries(renders).map(([m, render]) => [m, meshView(render.first.objects)]));
-      const expected = Object.fromEntries(scenario.members.map((m) => [m, expectedView(planned.facts, m, scenario.version)]));
+    it(`renders ${scenario.title}, with its peer objects, into the mesh each member expects, and the members form it`, () => {
+      const result = results.get(scenario.title)!;
+      const runs = memberRuns(result);
+      const charts = Object.fromEntries(result.planned.releases.map((r) => [r.member, r.chartVersion]));
+      // Per member, each part of its view that differs from the expected one, as a sentence.
+      const views = Object.fromEntries(
+        Object.entries(runs).map(([m, run]) => [m, meshProblems(meshView(run), expectedView(result.planned.facts, m, scenario.version))]),
+      );
       assert.deepEqual(
-        { charts, views },
-        { charts: Object.fromEntries(scenario.members.map((m) => [m, scenario.version])), views: expected },
+        { charts, views, problems: meshFormProblems(runs) },
+        {
+          charts: Object.fromEntries(scenario.members.map((m) => [m, scenario.version])),
+          views: Object.fromEntries(scenario.members.map((m) => [m, []])),
+          problems: [],
+        },
       );
     });
   }

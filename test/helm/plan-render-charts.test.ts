@@ -6,13 +6,15 @@ import { PlanOptions, parseArgs, plan } from "../../plan/cli";
 import { ProgramError, resetRootStack } from "../../plan/run-program";
 import { helmBinary } from "../support/helm";
 import { expectedView } from "./expected-view";
-import { CHARTS_DIR, chartFile, parseRender } from "./helm-template";
-import { meshView } from "./mesh-view";
+import { CHARTS_DIR, K8sObject, chartFile, parseRender } from "./helm-template";
+import { meshFormProblems } from "./mesh-check";
+import { MemberRun, meshProblems, meshView } from "./mesh-view";
 import { PROGRAMS_DIR, fleetFacts, kindExposure } from "./planned-values";
 import { workDir } from "./scenarios";
 
 // `fleetmesh plan --render-charts`: the rendered chart beside each member's values, from a local Helm
-// (the cached one of test/support/helm.ts) and the vendored charts.
+// (the cached one of test/support/helm.ts) and the vendored charts. With the peer objects the plan
+// writes beside them, that is what each member's Cilium runs with.
 
 const KIND_MESH = path.join(PROGRAMS_DIR, "kind-mesh");
 const VERSION = "1.20.0";
@@ -33,6 +35,15 @@ describe("fleetmesh plan --render-charts", function () {
       quiet,
     );
   const rendered = (out: string, member: string) => fs.readFileSync(path.join(out, `kind-mesh-${member}`, "cilium-rendered.yaml"), "utf8");
+  /** The objects the plan writes for a member that fleetmesh marks as its own (the peer objects, here). */
+  const fleetmeshObjects = (out: string, member: string) => {
+    const dir = path.join(out, `kind-mesh-${member}`);
+    return fs
+      .readdirSync(dir)
+      .filter((file) => file.startsWith("secret-") || file.startsWith("configmap-"))
+      .map((file) => parse(fs.readFileSync(path.join(dir, file), "utf8")) as K8sObject & { metadata: { labels?: Record<string, string> } })
+      .filter((obj) => obj.metadata.labels?.["app.kubernetes.io/managed-by"] === "fleetmesh");
+  };
 
   before(async () => {
     helm = (await helmBinary()).path;
@@ -42,28 +53,32 @@ describe("fleetmesh plan --render-charts", function () {
     resetRootStack();
   });
 
-  it("writes each member's rendered chart beside its values: the planned mesh, the CA key redacted, byte-identical when planned twice", async () => {
+  it("writes each member's rendered chart beside its values and peer objects: the planned mesh, the CA key redacted, byte-identical when planned twice", async () => {
     const [out, again] = [tmp(), tmp()];
     await planWith(out, CHARTS_DIR);
     await planWith(again, chartFile(VERSION));
     const state = JSON.parse(fs.readFileSync(path.join(out, "state.json"), "utf8")).outputs.kindMeshFleetState;
     const facts = fleetFacts(state, kindExposure("kind-mesh", MEMBERS));
+    const runs: Record<string, MemberRun> = {};
     for (const member of MEMBERS) {
       const text = rendered(out, member);
       const { objects, duplicateKeys } = parseRender(text);
       const values = parse(fs.readFileSync(path.join(out, `kind-mesh-${member}`, "helm-cilium-values.yaml"), "utf8"));
       const ca = objects.find((o) => o.kind === "Secret" && o.metadata.name === "cilium-ca") as { data?: unknown } | undefined;
+      runs[member] = { version: VERSION, render: objects, peerObjects: fleetmeshObjects(out, member) };
       assert.deepEqual(
-        [text.split("\n")[0], duplicateKeys, ca?.data, meshView(objects)],
+        [text.split("\n")[0], duplicateKeys, ca?.data, runs[member].peerObjects.map((o) => `${o.kind} ${o.metadata.name}`).sort()],
         [
           `# helm template cilium cilium-${VERSION}.tgz --namespace kube-system -f helm-cilium-values.yaml`,
           [],
           { "ca.crt": values.tls.ca.cert, "ca.key": "[secret]" },
-          expectedView(facts, member, VERSION),
+          ["ConfigMap clustermesh-remote-users", "Secret cilium-clustermesh", "Secret cilium-kvstoremesh"],
         ],
       );
+      assert.deepEqual(meshProblems(meshView(runs[member]), expectedView(facts, member, VERSION)), [], member);
       assert.equal(rendered(again, member), text);
     }
+    assert.deepEqual(meshFormProblems(runs), []);
   });
 
   const refusals: Array<[string, () => string, () => string, RegExp]> = [

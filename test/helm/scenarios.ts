@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { FleetArgs } from "../../components";
 import { CHART_VERSIONS, Rendered, chartFile, helmTemplate, pool } from "./helm-template";
+import { MemberRun } from "./mesh-view";
 import { Exposure, PlannedFleet, kindExposure, planFleet, planProgram } from "./planned-values";
 import { ChartCa, withCa } from "./test-ca";
 
@@ -90,6 +91,16 @@ export interface MemberRender {
 export interface ScenarioRender {
   planned: PlannedFleet;
   renders: Record<string, MemberRender>;
+}
+
+/** What each member of a rendered scenario runs with: its first render plus the peer objects planned for it. */
+export function memberRuns({ planned, renders }: ScenarioRender): Record<string, MemberRun> {
+  return Object.fromEntries(
+    planned.releases.map((r) => [
+      r.member,
+      { version: r.chartVersion, render: renders[r.member].first.objects, peerObjects: planned.peerObjects[r.member] ?? [] },
+    ]),
+  );
 }
 
 /** A temporary folder for values files and the test CA; remove it when done. */

@@ -42,9 +42,48 @@ describe("fleetmesh plan", function () {
     assert.ok(files.includes(path.join("kind-mesh-cluster1", "helm-cilium-values.yaml")), files.join("\n"));
     const values = parse(fs.readFileSync(path.join(out, "kind-mesh-cluster1", "helm-cilium-values.yaml"), "utf8")) as Record<string, any>;
     assert.ok(chartValuesValidator("1.18.12")(values));
+    const users = parse(fs.readFileSync(path.join(out, "kind-mesh-cluster1", "configmap-kube-system-fleetmesh-remote-users.yaml"), "utf8"));
     assert.deepEqual(
-      [values.tls.ca.key, values.clustermesh.config.clusters.map((c: { name: string }) => c.name)],
-      ["[secret]", ["cluster2"]],
+      [values.tls.ca.key, values.clustermesh.config, parse(users.data["users.yaml"])],
+      ["[secret]", { enabled: false }, { users: [{ name: "remote-cluster2", role: "remote" }] }],
+    );
+  });
+
+  it("plans a 4th member joining a 3-member mesh: existing members keep their Helm values and gain the peer in their 3 peer objects only", async () => {
+    const quiet = () => undefined;
+    const [before, after] = [tmp(), tmp()];
+    await plan({ program: KIND_MESH, out: before, config: { members: "3" } }, quiet);
+    const lines: string[] = [];
+    await plan({ program: KIND_MESH, out: after, config: { members: "4" }, previous: path.join(before, "state.json") }, (t) =>
+      lines.push(t),
+    );
+    const [old, now] = [filesUnder(before), filesUnder(after)];
+    const existing = ["cluster1", "cluster2", "cluster3"];
+    const changed = Object.keys(now)
+      .filter((file) => existing.some((m) => file.startsWith(`kind-mesh-${m}${path.sep}`)) && old[file] !== now[file])
+      .sort();
+    const peerFiles = [
+      "configmap-kube-system-fleetmesh-remote-users.yaml",
+      "secret-kube-system-cilium-clustermesh.yaml",
+      "secret-kube-system-cilium-kvstoremesh.yaml",
+    ];
+    assert.deepEqual(changed, existing.flatMap((m) => peerFiles.map((f) => path.join(`kind-mesh-${m}`, f))).sort());
+    for (const member of existing) {
+      const read = (files: Record<string, string>, file: string) => parse(files[path.join(`kind-mesh-${member}`, file)]);
+      const peers = (files: Record<string, string>) => Object.keys(read(files, "secret-kube-system-cilium-kvstoremesh.yaml").data).sort();
+      assert.deepEqual(
+        [peers(old), peers(now)],
+        [existing.filter((m) => m !== member), [...existing, "cluster4"].filter((m) => m !== member)],
+        member,
+      );
+      assert.equal(
+        now[path.join(`kind-mesh-${member}`, "helm-cilium-values.yaml")],
+        old[path.join(`kind-mesh-${member}`, "helm-cilium-values.yaml")],
+      );
+    }
+    assert.match(
+      lines.join("\n"),
+      /Add {5}cluster4 .*\n3 existing members: no Helm upgrade, no pod restart; 3 in-place writes each: Secret cilium-clustermesh \(\+cluster4;/,
     );
   });
 

@@ -14,28 +14,27 @@
 import { isIP } from "node:net";
 import { CiliumChartFeatures, ciliumChartFeatures, requireSupportedCiliumVersion } from "./cilium-version";
 import { Provisioner } from "../fleet/types";
+import { remoteUsersValues } from "./peer-config";
 
-/** How peers reach a member's clustermesh-apiserver, one entry of `clustermesh.config.clusters` (values.yaml). */
-export interface CiliumPeer {
-  /** The peer's `cluster.name`. */
-  name: string;
-  /** The peer's NodePort, or its LoadBalancer port (2379). */
-  port: number;
-  /** Addresses dialled as `<name>.mesh.cilium.io`; give these or `address`. */
-  ips?: string[];
-  /** A DNS name covered by the peer's server-cert SANs; give this or `ips`. */
-  address?: string;
-}
+export { peersOf } from "./peer-config";
+export type { CiliumPeer } from "./peer-config";
 
 /** The clustermesh-apiserver Service of this member (`clustermesh.apiserver.service.*` in values.yaml). */
 export type ClusterMeshApiserverService =
   { type: "NodePort"; nodePort: number } | { type: "LoadBalancer"; loadBalancerIP?: string; annotations?: Record<string, string> };
 
-/** Mesh membership of one member. */
+/**
+ * The member's own clustermesh-apiserver: what its Helm values say about the mesh. Peers are not here:
+ * they are data written beside the release (peer-config.ts), so a join changes no member's values.
+ */
 export interface CiliumClusterMeshInput {
   apiserverService: ClusterMeshApiserverService;
-  /** Every OTHER member of the mesh (see `peersOf`); never the member itself. */
-  peers: CiliumPeer[];
+  /**
+   * The IPs peers dial this member's apiserver on (its NodePort node IPs, or its LoadBalancer IP): added to
+   * the server certificate, so peers verify it without host aliases. They change only when this member's
+   * own endpoint moves, never when others join.
+   */
+  advertisedIps?: string[];
   /** Chart 1.20+: `clustermesh.defaultGlobalNamespace` (pinned to true when omitted); no-op before 1.20. */
   defaultGlobalNamespace?: boolean;
 }
@@ -64,7 +63,7 @@ export interface CiliumValuesInput {
   tunnelProtocol?: "vxlan" | "geneve";
   /** Native routing only, and then required: must cover the pod CIDRs of all members (the setup guide). */
   ipv4NativeRoutingCIDR?: string;
-  /** Present when the member belongs to a mesh. */
+  /** Present when the member runs a clustermesh-apiserver (whether or not it is in a mesh yet). */
   clustermesh?: CiliumClusterMeshInput;
   /** Pinned fleet-wide; only emitted where the key exists (chart 1.18+). @default true */
   policyDefaultLocalCluster?: boolean;
@@ -83,10 +82,13 @@ export const CERT_RENEWAL_SCHEDULE = "0 0 1 */4 *";
 /** Leaf-cert validity in days: the 1.16–1.19 values.yaml default (1.20 lowers it to 365), pinned. */
 export const CERT_VALIDITY_DAYS = 1095;
 /**
- * Each cluster authenticates as `remote-<its name>`; a peer's etcd only creates users for the clusters in
- * its own peer list (templates/clustermesh-apiserver/users-configmap.yaml), which the full mesh guarantees.
+ * Each cluster authenticates as `remote-<its name>`; a peer's etcd only admits the users in its own users
+ * file (templates/clustermesh-apiserver/users-configmap.yaml), which fleetmesh writes from the full mesh
+ * (peer-config.ts), so both sides of every pair list each other.
  */
 export const CLUSTERMESH_AUTH_MODE = "cluster";
+/** Pod annotation that rolls Cilium's pods when a member's mesh changes `clustermesh.defaultGlobalNamespace` (1.20+). */
+export const NAMESPACE_SCOPE_ANNOTATION = "fleetmesh.io/clustermesh-default-global-namespace";
 /** The annotation the cilium CLI's `enable` sets on AKS so the apiserver gets an internal LB. */
 export const AKS_INTERNAL_LB_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-internal";
 
@@ -95,11 +97,6 @@ const CLUSTER_NAME_MAX = 32;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
 /** cluster-pool hands each node a /24 (`clusterPoolIPv4MaskSize` default), so the pool must be at least that big. */
 const CLUSTER_POOL_MASK_SIZE = 24;
-
-/** The peers of `self`: every other entry of the mesh, sorted by name so values do not churn on order. */
-export function peersOf(self: string, meshMembers: readonly CiliumPeer[]): CiliumPeer[] {
-  return meshMembers.filter((member) => member.name !== self).sort((a, b) => compareNames(a.name, b.name));
-}
 
 /** The Helm values of one member's Cilium release. */
 export function buildCiliumValues(input: CiliumValuesInput): HelmValues {
@@ -115,9 +112,16 @@ export function buildCiliumValues(input: CiliumValuesInput): HelmValues {
     ...datapathValues(input),
     ...kubeProxyValues(input),
     ...l2AnnouncementValues(input, features),
+    ...agentAndOperatorScope(input, features),
     hubble: hubbleValues(),
     clustermesh: clustermeshValues(input, features),
   };
+}
+
+/** The agent's and the operator's share of `namespaceScopeAnnotations` (top-level `podAnnotations`, `operator.podAnnotations`). */
+function agentAndOperatorScope(input: CiliumValuesInput, features: CiliumChartFeatures): HelmValues {
+  const scope = input.clustermesh && namespaceScopeAnnotations(input.clustermesh, features);
+  return scope ? { podAnnotations: scope, operator: { podAnnotations: { ...scope } } } : {};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,10 +134,6 @@ function fail(field: string, rule: string): Error {
 
 function quote(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
-}
-
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The chart's and the agent's cluster-name rule (templates/validate.yaml; cilium/cilium pkg/clustermesh/types/option.go). */
@@ -320,25 +320,57 @@ function clustermeshValues(input: CiliumValuesInput, features: CiliumChartFeatur
   }
   const mesh = input.clustermesh;
   if (!mesh) return values;
-  checkPeers(input, mesh, features);
   if (features.defaultGlobalNamespace) {
     // values.yaml: new in 1.20; true keeps the ≤1.19 behaviour (every namespace is global).
     values.defaultGlobalNamespace = mesh.defaultGlobalNamespace ?? true;
   }
+  const scope = namespaceScopeAnnotations(mesh, features);
   return {
     ...values,
     useAPIServer: true,
     apiserver: {
-      // With KVStoreMesh the peers' hostAliases go on the clustermesh-apiserver instead of the agent
-      // DaemonSet (templates/clustermesh-apiserver/deployment.yaml), so peer changes restart only it.
+      // KVStoreMesh: one connection per peer per member, agents read the local cache (values.yaml).
       kvstoremesh: { enabled: true },
       service: serviceValues(input.provisioner, mesh.apiserverService),
-      tls: { authMode: CLUSTERMESH_AUTH_MODE, auto: autoCertValues() }, // values.yaml default: legacy ≤1.18, migration 1.19+
+      tls: tlsValues(mesh, features),
+      ...remoteUsersValues(input.version),
+      ...(scope && { podAnnotations: scope }),
     },
-    // The list form works on 1.16–1.20 (map form only from 1.19; templates/clustermesh-config/_helpers.tpl);
-    // no per-peer tls with a shared CA (values.yaml: it "can (and should) be omitted in case the CA is shared").
-    config: { enabled: true, clusters: peersOf(input.clusterName, mesh.peers).map(peerEntry) },
+    // No peers in the chart's hands: the peer config Secrets and the users ConfigMap are written beside
+    // the release (peer-config.ts). With `config.enabled` false the chart renders neither Secret, no
+    // hostAliases (templates/clustermesh-apiserver/deployment.yaml), and from 1.19 no users ConfigMap.
+    config: { enabled: false },
   };
+}
+
+/**
+ * `cluster` auth: each member's etcd admits only the `remote-<peer>` users listed in its users file, so a
+ * cluster that holds a certificate from the fleet CA but is not a peer (another mesh of the same fleet,
+ * a member that left) cannot read it (templates/clustermesh-apiserver/users-configmap.yaml). The values.yaml
+ * default is legacy up to 1.18 and migration from 1.19, so it is pinned.
+ */
+/**
+ * The one per-mesh setting in a member's values: on 1.20 a mesh that shares only annotated namespaces
+ * renders `clustermesh-default-global-namespace: "false"` into cilium-config, which Cilium reads at
+ * start (the chart's `rollOutCiliumPods` is off by default). So the setting is also a pod annotation
+ * of the agent, the operator and the clustermesh-apiserver: they roll, on the joining member only,
+ * exactly when it flips. Members in no mesh or in a default mesh carry nothing, so a join into a
+ * default mesh changes no values.
+ */
+function namespaceScopeAnnotations(mesh: CiliumClusterMeshInput, features: CiliumChartFeatures): Record<string, string> | undefined {
+  if (!features.defaultGlobalNamespace || mesh.defaultGlobalNamespace !== false) return undefined;
+  return { [NAMESPACE_SCOPE_ANNOTATION]: "false" };
+}
+
+function tlsValues(mesh: CiliumClusterMeshInput, features: CiliumChartFeatures): HelmValues {
+  const ips = mesh.advertisedIps ?? [];
+  ips.forEach((ip, i) => {
+    if (typeof ip !== "string" || isIP(ip) === 0) throw fail(`clustermesh.advertisedIps[${i}]`, `${quote(ip)} must be an IP address`);
+  });
+  const sans = ips.length > 0 ? { server: { extraIpAddresses: [...ips] } } : {};
+  // 1.20 reads the extra SANs under tls.auto.server (the old tls.server keys only as a fallback).
+  if (features.autoServerSans) return { authMode: CLUSTERMESH_AUTH_MODE, auto: { ...autoCertValues(), ...sans } };
+  return { authMode: CLUSTERMESH_AUTH_MODE, auto: autoCertValues(), ...sans };
 }
 
 function serviceValues(provisioner: Provisioner, service: ClusterMeshApiserverService): HelmValues {
@@ -362,56 +394,4 @@ function serviceValues(provisioner: Provisioner, service: ClusterMeshApiserverSe
   const annotations = { ...defaults, ...service.annotations };
   if (Object.keys(annotations).length > 0) values.annotations = annotations;
   return values;
-}
-
-function peerEntry(peer: CiliumPeer): HelmValues {
-  return peer.ips !== undefined
-    ? { name: peer.name, port: peer.port, ips: [...peer.ips] }
-    : { name: peer.name, port: peer.port, address: peer.address };
-}
-
-/**
- * Well-formed, unique peers other than the member itself: each entry needs name, port and ips or address
- * (templates/clustermesh-config/_helpers.tpl), and at most maxConnectedClusters members in all.
- */
-function checkPeers(input: CiliumValuesInput, mesh: CiliumClusterMeshInput, features: CiliumChartFeatures): void {
-  if (!Array.isArray(mesh.peers)) throw fail("clustermesh.peers", "must be an array");
-  const seen = new Set<string>();
-  mesh.peers.forEach((peer, index) => {
-    const field = `clustermesh.peers[${index}]`;
-    checkPeer(field, peer);
-    if (peer.name === input.clusterName)
-      throw fail(`${field}.name`, `${quote(peer.name)} is the member itself: peers are the other members only`);
-    if (seen.has(peer.name)) throw fail(`${field}.name`, `${quote(peer.name)} is listed twice`);
-    seen.add(peer.name);
-  });
-  if (mesh.peers.length + 1 > input.maxConnectedClusters) {
-    throw fail(
-      "clustermesh.peers",
-      `has ${mesh.peers.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
-    );
-  }
-  const service = mesh.apiserverService;
-  if (features.sharedNodePortBug && input.kubeProxyReplacement && service?.type === "NodePort") {
-    const clash = mesh.peers.findIndex((peer) => peer.port === service.nodePort);
-    if (clash >= 0) {
-      const rule = "with kube-proxy replacement on chart ≤1.18 every member needs a distinct NodePort (#24692)";
-      throw fail(`clustermesh.peers[${clash}].port`, `${service.nodePort} equals this member's own NodePort: ${rule}`);
-    }
-  }
-}
-
-function checkPeer(field: string, peer: CiliumPeer): void {
-  if (typeof peer !== "object" || peer === null) throw fail(field, "must be an object");
-  checkClusterName(`${field}.name`, peer.name);
-  if (!isPort(peer.port)) throw fail(`${field}.port`, `${quote(peer.port)} must be an integer in 1..65535`);
-  if ((peer.ips === undefined) === (peer.address === undefined)) throw fail(field, "must have exactly one of ips and address");
-  if (peer.ips !== undefined) {
-    if (!Array.isArray(peer.ips) || peer.ips.length === 0) throw fail(`${field}.ips`, "must be a non-empty array");
-    peer.ips.forEach((ip, i) => {
-      if (typeof ip !== "string" || isIP(ip) === 0) throw fail(`${field}.ips[${i}]`, `${quote(ip)} must be an IP address`);
-    });
-  } else if (typeof peer.address !== "string" || peer.address.length === 0) {
-    throw fail(`${field}.address`, `${quote(peer.address)} must be a non-empty DNS name`);
-  }
 }

@@ -149,6 +149,16 @@ export interface CiliumChartFeatures {
   sharedNodePortBug: boolean;
   /** `l2announcements.enabled` exists (chart 1.14+, so every supported chart). */
   l2announcements: boolean;
+  /**
+   * The chart renders ConfigMap `clustermesh-remote-users` only with `clustermesh.config.enabled`
+   * (chart 1.19+; before, whenever the apiserver runs with `tls.authMode` other than legacy:
+   * templates/clustermesh-apiserver/users-configmap.yaml).
+   */
+  remoteUsersFollowConfig: boolean;
+  /** Peer config files carry `cilium-host-aliases`, resolved by Cilium itself (chart 1.20+: templates/clustermesh-config/_helpers.tpl). */
+  hostAliasesInConfig: boolean;
+  /** The server certificate's extra SANs live under `clustermesh.apiserver.tls.auto.server` (1.20+), before under `tls.server`. */
+  autoServerSans: boolean;
 }
 
 /** The feature set of a chart version. */
@@ -162,6 +172,9 @@ export function ciliumChartFeatures(version: CiliumVersion): CiliumChartFeatures
     cacheTTL: atLeast(version, 1, 19),
     sharedNodePortBug: !atLeast(version, 1, 19),
     l2announcements: atLeast(version, 1, 14),
+    remoteUsersFollowConfig: atLeast(version, 1, 19),
+    hostAliasesInConfig: atLeast(version, 1, 20),
+    autoServerSans: atLeast(version, 1, 20),
   };
 }
 

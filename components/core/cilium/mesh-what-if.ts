@@ -4,7 +4,8 @@
 // `meshProperties.status.state` values). Pure: no Pulumi import.
 
 import { renderTable } from "../fleet/allocation-table";
-import { atLeast, requireSupportedCiliumVersion } from "./cilium-version";
+import { MeshEndpoint, meshPeersOf } from "./mesh-peers";
+import { PeerObjectChange, peerConfig, peerConfigChanges } from "./peer-config";
 import { MeshPlan } from "./mesh-plan";
 
 export type MeshAction = "Add" | "Remove" | "Keep";
@@ -55,8 +56,36 @@ export function meshWhatIf(
   return [...current, ...removed];
 }
 
+/**
+ * What a membership change writes on the members that stay: the peer objects of one of them (every
+ * staying member gets the same entries added and removed: one per joining and leaving member). Endpoints
+ * not known yet (a kind node address in preview) or gone (a member that left the fleet) are stood in
+ * for, so the entries are exact and the byte counts close estimates. Empty on a first run or with no change.
+ */
+export function existingMemberChanges(
+  version: string,
+  maxConnectedClusters: 255 | 511,
+  members: readonly string[],
+  previousMembers: readonly string[] | undefined,
+  endpoints: Record<string, MeshEndpoint>,
+): PeerObjectChange[] {
+  const now = new Set(members);
+  const staying = (previousMembers ?? []).filter((name) => now.has(name)).sort(compareStrings);
+  if (staying.length === 0) return [];
+  const endpoint = (name: string): MeshEndpoint => {
+    const known = Object.prototype.hasOwnProperty.call(endpoints, name) ? endpoints[name] : undefined;
+    return known && (known.ips !== undefined || known.address !== undefined) ? known : { port: 2379, address: `${name}.not-known.invalid` };
+  };
+  const sample = staying[0];
+  const config = (list: readonly string[]) => {
+    const all = Object.fromEntries(list.map((name) => [name, endpoint(name)]));
+    return peerConfig({ version, clusterName: sample, maxConnectedClusters, peers: meshPeersOf(sample, list, all) });
+  };
+  return peerConfigChanges(config(previousMembers ?? []), config(members));
+}
+
 /** Heading, table, and what the change does to members that were in the mesh before. */
-export function renderMeshWhatIf(plan: MeshPlan, rows: MeshWhatIfRow[], chartVersion: string): string {
+export function renderMeshWhatIf(plan: MeshPlan, rows: MeshWhatIfRow[], changes: readonly PeerObjectChange[]): string {
   const count = plan.members.length;
   const heading = `ClusterMesh ${plan.name} (${plan.backend}): ${count} ${count === 1 ? "member" : "members"}`;
   const header = ["ACTION", "NAME", "CLUSTER-ID", "ADDRESS", "MESH-MEMBERSHIP-STATE"];
@@ -67,29 +96,31 @@ export function renderMeshWhatIf(plan: MeshPlan, rows: MeshWhatIfRow[], chartVer
     r.address ?? UNKNOWN_VALUE,
     r.state,
   ]);
-  return [heading, renderTable(header, cells), touchLine(plan, rows, chartVersion)].join("\n");
+  return [heading, renderTable(header, cells), touchLine(plan, rows, changes)].join("\n");
 }
 
 /**
- * What existing members (Keep or Remove rows) go through. With KVStoreMesh on (always, see
- * cilium-values.ts) a peer change rewrites the `cilium-kvstoremesh` / `cilium-clustermesh` Secrets and
- * the clustermesh-apiserver `hostAliases`, so on ≤ 1.19 only that Deployment rolls; 1.20 also carries
- * the aliases in the Secret (`cilium-host-aliases`), so nothing restarts (cilium/cilium
- * install/kubernetes/cilium/templates/clustermesh-apiserver/deployment.yaml and
- * templates/clustermesh-config/_helpers.tpl). Caveat: the 1.20.0 chart still renders the `hostAliases`
- * (a TODO there drops them in 1.21) unless `clustermesh.disableKubernetesHostAliases` is true, and
- * cilium-values.ts does not set it, so the 1.20 line is optimistic. Azure Fleet's `apply` (the POST
- * `clusterMeshProfiles/{name}/apply` action in Azure/azure-rest-api-specs
+ * What existing members go through, from the computed object changes. Their Helm values carry no peers
+ * (cilium-values.ts), so no release is upgraded and no pod template changes; the objects are files
+ * Cilium re-reads where they are mounted (peer-config.ts cites where it watches them). Azure Fleet's
+ * `apply` (the POST `clusterMeshProfiles/{name}/apply` action in Azure/azure-rest-api-specs
  * specification/containerservice/resource-manager/Microsoft.ContainerService/fleet/preview/2026-03-02-preview/fleets.json)
  * reconciles the profile itself.
  */
-function touchLine(plan: MeshPlan, rows: readonly MeshWhatIfRow[], chartVersion: string): string {
-  const changes = rows.some((r) => r.action !== "Keep");
-  const existing = rows.some((r) => r.action !== "Add");
-  if (!changes || !existing) return "no change on existing members";
+function touchLine(plan: MeshPlan, rows: readonly MeshWhatIfRow[], changes: readonly PeerObjectChange[]): string {
+  const changed = rows.some((r) => r.action !== "Keep");
+  const staying = rows.filter((r) => r.action === "Keep").length;
+  if (!changed || staying === 0) return "no change on existing members";
   if (plan.backend === "azure-fleet") return "Azure Fleet applies the profile: existing members stay Connected";
-  if (atLeast(requireSupportedCiliumVersion(chartVersion, "chartVersion"), 1, 20)) {
-    return "existing members: peer list updated in place (cilium-host-aliases), no pod restarts";
-  }
-  return "existing members: only clustermesh-apiserver restarts (its peer list and hostAliases change); Cilium agents keep running";
+  const writes = changes.map((c) => `${c.kind} ${c.name} (${entryList(c)}; ${c.bytesBefore} → ${c.bytesAfter} bytes)`);
+  const members = `${staying} existing ${staying === 1 ? "member" : "members"}`;
+  return `${members}: no Helm upgrade, no pod restart; ${writes.length} in-place ${writes.length === 1 ? "write" : "writes"} each: ${writes.join(", ")}`;
+}
+
+const LISTED_ENTRIES = 4;
+
+function entryList(change: PeerObjectChange): string {
+  const parts = [...change.added.map((e) => `+${e}`), ...change.removed.map((e) => `-${e}`), ...change.changed.map((e) => `~${e}`)];
+  const shown = parts.slice(0, LISTED_ENTRIES).join(" ");
+  return parts.length > LISTED_ENTRIES ? `${shown} and ${parts.length - LISTED_ENTRIES} more` : shown;
 }

@@ -1,8 +1,9 @@
-// A member's Cilium values input, from its plan, its allocation and (for a mesh) where its peers
-// are reached. The node addresses of kind members are the only facts that come from the running
-// clusters; everything else is planned. Pure: no Pulumi import.
+// A member's Cilium values input, from its plan and its allocation, and its peer config input, from
+// where the other members of its mesh are reached. The node addresses of kind members are the only
+// facts that come from the running clusters; everything else is planned. Pure: no Pulumi import.
 
 import { CiliumClusterMeshInput, CiliumValuesInput } from "../cilium/cilium-values";
+import { CiliumPeer, PeerConfigInput } from "../cilium/peer-config";
 import { MeshEndpoint, meshPeersOf } from "../cilium/mesh";
 import { FleetCiliumSettings, PlannedMember, PlannedMesh } from "./plan-fleet";
 import { MemberAllocation } from "./types";
@@ -20,26 +21,62 @@ export function apiserverEndpoint(member: PlannedMember, allocation: MemberAlloc
   return { port: allocation.nodePort!, ...(ips !== undefined && { ips }) };
 }
 
-/** The clustermesh part of a member's values: its own apiserver Service and every other member of its mesh. */
-export function memberClusterMesh(
+/**
+ * The member's own clustermesh-apiserver as its values carry it: its Service, and the IPs peers dial it on
+ * (for its server certificate). Nothing here depends on other members, so a join changes no values.
+ */
+export function memberApiserver(
   member: PlannedMember,
-  mesh: PlannedMesh,
+  allocation: MemberAllocation,
+  nodeAddress: string | undefined,
+  defaultGlobalNamespace: boolean | undefined,
+): CiliumClusterMeshInput {
+  const exposure = member.apiserver!;
+  const apiserverService: CiliumClusterMeshInput["apiserverService"] =
+    exposure.type === "NodePort"
+      ? { type: "NodePort", nodePort: allocation.nodePort! }
+      : { type: "LoadBalancer", loadBalancerIP: exposure.loadBalancerIP, annotations: exposure.annotations };
+  const { ips } = apiserverEndpoint(member, allocation, nodeAddress);
+  return {
+    apiserverService,
+    ...(ips !== undefined && { advertisedIps: ips }),
+    ...(defaultGlobalNamespace !== undefined && { defaultGlobalNamespace }),
+  };
+}
+
+/** Every other member of the member's mesh, as its peer config files list them (none outside a mesh). */
+export function memberPeers(
+  member: PlannedMember,
+  mesh: PlannedMesh | undefined,
   members: readonly PlannedMember[],
   allocations: Record<string, MemberAllocation>,
   nodeAddresses: Record<string, string | undefined>,
-): CiliumClusterMeshInput {
+): CiliumPeer[] {
+  if (!mesh || mesh.backend !== "cilium") return [];
   const byName = new Map(members.map((m) => [m.name, m]));
   // Only this member's own list: every other member's endpoint, once (linear in the mesh size).
   const others = mesh.members.filter((name) => name !== member.name);
   const endpoints = Object.fromEntries(
     others.map((name) => [name, apiserverEndpoint(byName.get(name)!, allocations[name], nodeAddresses[name])]),
   );
-  const exposure = member.apiserver!;
-  const apiserverService: CiliumClusterMeshInput["apiserverService"] =
-    exposure.type === "NodePort"
-      ? { type: "NodePort", nodePort: allocations[member.name].nodePort! }
-      : { type: "LoadBalancer", loadBalancerIP: exposure.loadBalancerIP, annotations: exposure.annotations };
-  return { apiserverService, peers: meshPeersOf(member.name, others, endpoints), defaultGlobalNamespace: mesh.defaultGlobalNamespace };
+  return meshPeersOf(member.name, others, endpoints);
+}
+
+/** Everything `peerConfig` needs for one member that runs a clustermesh-apiserver. */
+export function memberPeerConfigInput(
+  member: PlannedMember,
+  cilium: FleetCiliumSettings,
+  allocation: MemberAllocation,
+  peers: readonly CiliumPeer[],
+): PeerConfigInput {
+  return {
+    version: cilium.version,
+    clusterName: member.name,
+    peers,
+    maxConnectedClusters: cilium.maxConnectedClusters,
+    ...(allocation.nodePort !== undefined && { nodePort: allocation.nodePort }),
+    kubeProxyReplacement: member.kubeProxyReplacement,
+  };
 }
 
 /** Everything `buildCiliumValues` needs for one member whose Cilium fleetmesh installs. */

@@ -76,7 +76,7 @@ export interface FleetCiliumSettings {
   policyDefaultLocalCluster: boolean;
 }
 
-/** How a meshed member's clustermesh-apiserver is exposed, and where peers dial it. */
+/** How a member's clustermesh-apiserver is exposed, and where peers dial it. */
 export type ApiserverExposure =
   /** On the member's NodePort; `ips` as declared, or the kind node's address when undefined. */
   { type: "NodePort"; ips?: string[] } | { type: "LoadBalancer"; loadBalancerIP?: string; annotations?: Record<string, string> };
@@ -100,7 +100,11 @@ export interface PlannedMember {
   ciliumOwner: CiliumOwner;
   /** The mesh this member belongs to (at most one). */
   mesh?: string;
-  /** Present for a member of a self-managed Cilium mesh. */
+  /**
+   * Present for every member whose Cilium fleetmesh installs and whose endpoint is known (every kind
+   * member; kubeconfig and AKS BYOCNI members with a `meshEndpoint`): it runs a clustermesh-apiserver
+   * whether or not it is in a mesh, so joining one later changes no Helm values, not even its own.
+   */
   apiserver?: ApiserverExposure;
   /** Present for kind members. */
   kind?: PlannedKindCluster;
@@ -234,7 +238,7 @@ function plannedMember(
   const provisioner = provisionersOf(member)[0] ?? "kubeconfig";
   const ciliumOwner = ciliumOwnerOf(member);
   const mesh = meshOf.get(member.name);
-  const apiserver = mesh?.backend === "cilium" && ciliumOwner === "fleetmesh" ? exposureOf(member) : undefined;
+  const apiserver = ciliumOwner === "fleetmesh" ? exposureOf(member) : undefined;
   const kubeProxyReplacement = provisioner === "kind" && cilium.kubeProxyReplacement;
   const pins = pinsOf(member);
   return {

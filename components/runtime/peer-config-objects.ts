@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { PeerConfig, PeerConfigObject } from "../core/cilium/peer-config";
+
+/**
+ * Written with server-side apply as Patch resources, which create the object when it is missing and
+ * otherwise take over its fields (pulumi-kubernetes: a plain Secret resource fails with AlreadyExists
+ * on an existing object from v4.29 unless the provider upserts everything). `patchForce` takes the
+ * fields Helm set while it rendered these objects, instead of failing on the conflict.
+ */
+const PATCH_FORCE = { "pulumi.com/patchForce": "true" };
+/**
+ * Helm leaves an object that drops out of a release's manifest in place when the LIVE object carries
+ * this annotation (helm/helm pkg/kube/client.go, `update` reads it after `info.Get()`).
+ */
+const HELM_KEEP = { "helm.sh/resource-policy": "keep" };
+
+/** What one member's peer objects are written with. */
+export interface PeerConfigWrite {
+  /** The member component's name: every child is prefixed by it. */
+  name: string;
+  config: pulumi.Output<PeerConfig>;
+  parent: pulumi.Resource;
+  provider: k8s.Provider;
+}
+
+/**
+ * The member's peer objects, written directly through its own provider before its Cilium release
+ * (the release depends on them, so the engine never runs the two in one step):
+ * the agents' Secret, KVStoreMesh's Secret and the users ConfigMap, in that order. Their names never
+ * change with the mesh, so every write after the first is an in-place update, which Cilium picks up
+ * from its mounted files without a restart.
+ *
+ * The same order hands a fleet whose peers were Helm values over in one run, with no step at which a
+ * member lacks a peer config: these writes take the chart's objects over (new content, keep
+ * annotation) while the old release still owns them; the release upgrade that follows drops them
+ * from its manifest, and Helm leaves them in place because they are annotated keep.
+ */
+export function writePeerConfig(write: PeerConfigWrite): pulumi.CustomResource[] {
+  const { name, parent, provider } = write;
+  const opts = { parent, provider };
+  return [
+    new k8s.core.v1.SecretPatch(`${name}-clustermesh-peers`, objectArgs(write.config.apply((c) => c.clustermesh)), opts),
+    new k8s.core.v1.SecretPatch(`${name}-kvstoremesh-peers`, objectArgs(write.config.apply((c) => c.kvstoremesh)), opts),
+    new k8s.core.v1.ConfigMapPatch(`${name}-remote-users`, objectArgs(write.config.apply((c) => c.remoteUsers)), opts),
+  ];
+}
+
+function objectArgs(object: pulumi.Output<PeerConfigObject>) {
+  return {
+    metadata: object.apply((o) => ({ ...o.metadata, annotations: { ...HELM_KEEP, ...PATCH_FORCE } })),
+    data: object.apply((o) => o.data),
+  };
+}
