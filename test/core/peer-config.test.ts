@@ -128,8 +128,10 @@ const expectedConfig = (
 const PER_VERSION: Array<[string, string, ReturnType<typeof expectedConfig>]> = [
   [
     "1.16.19",
-    "agents use the common certs; KVStoreMesh dials IPs; users in fleetmesh-remote-users",
-    expectedConfig("common-", KVSTOREMESH_BY_IP, "fleetmesh-remote-users"),
+    "agents use the common certs, so the member's own remote user comes first; KVStoreMesh dials IPs; users in fleetmesh-remote-users",
+    expectedConfig("common-", KVSTOREMESH_BY_IP, "fleetmesh-remote-users", {
+      "users.yaml": { users: [{ name: "remote-c1", role: "remote" }, ...USERS["users.yaml"].users] },
+    }),
   ],
   [
     "1.17.18",
@@ -203,10 +205,12 @@ describe("peerConfig", () => {
     for (const version of VERSIONS) {
       it(`chart ${version}: a member in no mesh gets the three objects with no peer in them`, () => {
         const usersName = FLEETMESH_USERS.includes(version) ? "fleetmesh-remote-users" : "clustermesh-remote-users";
+        // 1.16 agents log in to their own KVStoreMesh with the remote certificate: the member admits itself.
+        const users = version === "1.16.19" ? [{ name: "remote-c1", role: "remote" }] : [];
         assert.deepStrictEqual(readableConfig(peerConfig(input(version, []))), {
           clustermesh: secret("cilium-clustermesh", {}),
           kvstoremesh: secret("cilium-kvstoremesh", {}),
-          remoteUsers: configMap(usersName, { "users.yaml": { users: [] } }),
+          remoteUsers: configMap(usersName, { "users.yaml": { users } }),
         });
       });
     }

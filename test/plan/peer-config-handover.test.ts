@@ -721,7 +721,8 @@ for (const version of CHART_VERSIONS) {
         names().map((m, i) => ({ previousPods: usersFile(fleet.get(m)!.kube, previous[i]), newPods: usersFile(fleet.get(m)!.kube) })),
         names().map((m) => ({
           previousPods: { configMap: "clustermesh-remote-users", users: chartUsers(m) },
-          newPods: { configMap: usersConfigMap, users: remotes(m) },
+          // On 1.16 fleetmesh's users list the member itself first, as the chart's do (its agents log in with the remote certificate).
+          newPods: { configMap: usersConfigMap, users: chartMinor(version) === 16 ? [`remote-${m}`, ...remotes(m)] : remotes(m) },
         })),
       );
     });

@@ -149,7 +149,13 @@ export function peerConfig(input: PeerConfigInput): PeerConfig {
   const hostAliases = ciliumChartFeatures(version).hostAliasesInConfig;
   const agents = Object.fromEntries(peers.map((peer) => [peer.name, etcdFile(agentConfig(localCerts))]));
   const kvstoremesh = Object.fromEntries(peers.map((peer) => [peer.name, etcdFile(remoteConfig(peer, hostAliases))]));
-  const users = stringify({ users: peers.map((peer) => ({ name: `remote-${peer.name}`, role: "remote" })) });
+  // On 1.16 the agents reach their own KVStoreMesh with the remote certificate (`common-`, CN
+  // `remote-<self>`), so the member's etcd must admit itself too, as the 1.16 chart's users file does
+  // (templates/clustermesh-apiserver/users-configmap.yaml); from 1.17 they use the `local-` certificate.
+  const selves = localCerts === "common-" ? [input.clusterName] : [];
+  const users = stringify({
+    users: [...selves, ...peers.map((peer) => peer.name)].map((name) => ({ name: `remote-${name}`, role: "remote" })),
+  });
   return {
     clustermesh: secret(CLUSTERMESH_CONFIG_SECRET, agents),
     kvstoremesh: secret(KVSTOREMESH_CONFIG_SECRET, kvstoremesh),
