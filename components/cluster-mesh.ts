@@ -9,7 +9,6 @@ import { GLOBAL_NAMESPACE_ANNOTATION } from "./core/services/global-service";
 import { LabelSelector } from "./core/kubefleet/scheduler/types";
 import { Member } from "./member";
 import type { Fleet } from "./fleet";
-import { FleetValidationError } from "./errors";
 import { FleetClaims } from "./runtime/fleet-claims";
 import { knownOrUndefined } from "./runtime/outputs";
 import { FLEET_MEMBER_API_VERSION } from "./runtime/aks-cluster";
@@ -106,7 +105,7 @@ export class ClusterMesh extends pulumi.ComponentResource {
    * anything is registered. The fleet creates the meshes of `FleetArgs.meshes` itself.
    */
   constructor(name: string, args: ClusterMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-    const context = args.fleet.attachMesh(name, args.meshName ?? name, standaloneDeclaration(name, args));
+    const context = args.fleet.attachMesh(name, args.meshName ?? name, standaloneDeclaration(args));
     super("fleetmesh:index:ClusterMesh", name, {}, opts);
     context.register(this);
     const { plan } = context;
@@ -255,16 +254,12 @@ async function afterMembers(first: pulumi.Resource, ...later: Promise<pulumi.Res
 }
 
 /**
- * The declaration of a mesh declared as its own component; undefined for the fleet's own meshes (the
- * fleet constructs those with only `fleet` and `meshName`, their declaration being in `FleetArgs.meshes`).
+ * The declaration of a mesh declared as its own component; undefined without a selector, which only the
+ * fleet's own meshes may omit (it constructs them with `fleet` and `meshName`, their declaration being in
+ * `FleetArgs.meshes`): `Fleet.attachMesh` refuses any other.
  */
-function standaloneDeclaration(name: string, args: ClusterMeshArgs): MeshDeclaration | undefined {
-  if (args.memberSelector === undefined) {
-    if (args.fleet.plan.meshes.some((m) => m.name === (args.meshName ?? name))) return undefined;
-    throw new FleetValidationError(`ClusterMesh "${name}"`, [
-      { path: "memberSelector", message: "is required: it selects the members of the mesh by label" },
-    ]);
-  }
+function standaloneDeclaration(args: ClusterMeshArgs): MeshDeclaration | undefined {
+  if (args.memberSelector === undefined) return undefined;
   return {
     memberSelector: args.memberSelector,
     ...(args.defaultGlobalNamespace !== undefined && { defaultGlobalNamespace: args.defaultGlobalNamespace }),

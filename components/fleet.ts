@@ -200,7 +200,11 @@ export class Fleet extends PlannedComponent {
   /** Carry this to the next run: `export const <camelCaseName>FleetState = fleet.state`. */
   public readonly state: pulumi.Output<FleetState>;
   /** Mesh name → mesh: those of `FleetArgs.meshes` and the ClusterMesh components declared over this fleet. */
-  public readonly meshes: Record<string, ClusterMesh>;
+  public get meshes(): Record<string, ClusterMesh> {
+    // Like `plan`: a component that reads the meshes plans with them, so no mesh may follow.
+    this.planPublished = true;
+    return this.meshRecord;
+  }
   /** The fleet's root CA certificate (PEM, public). */
   public readonly caCertPem: pulumi.Output<string>;
   public readonly azureFleet?: containerservice.Fleet;
@@ -213,6 +217,8 @@ export class Fleet extends PlannedComponent {
    * (internal: what services and placements read of the fleet).
    */
   public get plan(): FleetPlan {
+    // Whoever reads it from outside (a service, a placement) plans with these meshes: no mesh may follow.
+    this.planPublished = true;
     return this.currentPlan;
   }
   /** One owner per object several components want (internal). */
@@ -226,6 +232,9 @@ export class Fleet extends PlannedComponent {
   private azureContext?: ClusterMeshContext["azureFleet"];
   /** Set once the build reads the plan: a ClusterMesh declared later is refused. */
   private sealed = false;
+  /** Set once another component read the plan: a ClusterMesh declared later is refused too. */
+  private planPublished = false;
+  private readonly meshRecord: Record<string, ClusterMesh> = {};
   /** Meshes that have their ClusterMesh component. */
   private readonly attached = new Set<string>();
   private readonly outcome: Promise<AllocationOutcome>;
@@ -261,7 +270,6 @@ export class Fleet extends PlannedComponent {
     this.allocations = allocations;
     this.azureContext = this.azureFleetContext(args);
     this.members = this.createMembers(name, args, ca, allocations);
-    this.meshes = {};
     for (const mesh of plan.meshes) new ClusterMesh(`${name}-${mesh.name}`, { fleet: this, meshName: mesh.name }, { parent: this });
     // Read once the build has started, so it includes the ClusterMesh components declared after the fleet.
     this.state = plannedOutput(allocations.then((a) => a && fleetState(this.currentPlan, a)));
@@ -272,7 +280,7 @@ export class Fleet extends PlannedComponent {
     const [previous, outcome] = await Promise.all([this.previous, this.outcome]);
     if (outcome.refusal) throw outcome.refusal;
     if (pulumi.runtime.isDryRun()) {
-      const provisioners = Object.fromEntries(this.plan.members.map((m) => [m.name, m.provisioner]));
+      const provisioners = Object.fromEntries(this.currentPlan.members.map((m) => [m.name, m.provisioner]));
       pulumi.log.info(renderAllocationTable(this.componentName, allocationRows(outcome.allocations, provisioners, previous)), this);
     }
     return { state: this.state, caCertPem: this.caCertPem };
@@ -286,13 +294,13 @@ export class Fleet extends PlannedComponent {
   ): Record<string, Member> {
     const azureFleet = this.azureFleetContext(args);
     const members: Record<string, Member> = {};
-    for (const plan of this.plan.members) {
+    for (const plan of this.currentPlan.members) {
       members[plan.name] = new Member(
         `${name}-${plan.name}`,
         {
           plan,
           declaration: args.members[plan.name],
-          cilium: this.plan.cilium,
+          cilium: this.currentPlan.cilium,
           ca,
           allocation: allocations.then((all) => all?.[plan.name]),
           defaultGlobalNamespace: () => this.meshOf(plan.name)?.defaultGlobalNamespace,
@@ -308,10 +316,10 @@ export class Fleet extends PlannedComponent {
 
   /** The other members of a member's mesh, as its peer config lists them: evaluated by the member's build, once every member exists. */
   private peersOf(member: string, allocations: Promise<Record<string, MemberAllocation> | undefined>): pulumi.Output<CiliumPeer[]> {
-    const planned = this.plan.members.find((m) => m.name === member)!;
+    const planned = this.currentPlan.members.find((m) => m.name === member)!;
     const mesh = this.meshOf(member);
     if (!mesh) return pulumi.output([]);
-    return this.meshFacts(mesh, allocations).apply(([all, known]) => memberPeers(planned, mesh, this.plan.members, all, known));
+    return this.meshFacts(mesh, allocations).apply(([all, known]) => memberPeers(planned, mesh, this.currentPlan.members, all, known));
   }
 
   /**
@@ -336,7 +344,7 @@ export class Fleet extends PlannedComponent {
 
   /** Where each member of a Cilium mesh is reached, for the what-if: a node address not known yet is left out, not waited for. */
   private endpointsOf(mesh: PlannedMesh, allocations: Promise<Record<string, MemberAllocation> | undefined>) {
-    const byName = new Map(this.plan.members.map((m) => [m.name, m]));
+    const byName = new Map(this.currentPlan.members.map((m) => [m.name, m]));
     const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, knownOrUndefined(this.members[m].nodeAddress)])));
     return pulumi
       .all([plannedOutput(allocations), addresses])
@@ -345,8 +353,8 @@ export class Fleet extends PlannedComponent {
 
   /** The Cilium mesh a member is in, if any (as planned once every ClusterMesh is declared). */
   private meshOf(member: string): PlannedMesh | undefined {
-    const planned = this.plan.members.find((m) => m.name === member)!;
-    return this.plan.meshes.find((m) => m.name === planned.mesh && m.backend === "cilium");
+    const planned = this.currentPlan.members.find((m) => m.name === member)!;
+    return this.currentPlan.meshes.find((m) => m.name === planned.mesh && m.backend === "cilium");
   }
 
   /**
@@ -362,6 +370,9 @@ export class Fleet extends PlannedComponent {
         { path: "meshName", message: `"${meshName}" already has its ClusterMesh component in fleet "${this.componentName}"` },
       ]);
     }
+    if (declaration === undefined && !declared) {
+      refuse(`ClusterMesh "${owner}"`, [{ path: "memberSelector", message: "is required: it selects the members of the mesh by label" }]);
+    }
     if (declaration !== undefined) {
       const violations = this.standaloneMeshViolations(meshName, declared);
       refuse(`ClusterMesh "${owner}"`, violations);
@@ -373,22 +384,25 @@ export class Fleet extends PlannedComponent {
         `ClusterMesh "${owner}"`,
         plan.violations.map((v) => (v.path.startsWith(own) ? { ...v, path: v.path.slice(own.length) } : v)),
       );
+      for (const warning of plan.warnings.filter((w) => !this.currentPlan.warnings.includes(w))) {
+        pulumi.log.warn(`Fleet "${this.componentName}": ${warning}`, this);
+      }
       this.declaration = next;
       this.currentPlan = plan;
     }
-    const plan = this.plan.meshes.find((m) => m.name === meshName)!;
+    const plan = this.currentPlan.meshes.find((m) => m.name === meshName)!;
     this.attached.add(meshName);
     return {
       plan,
       members: this.members,
       previousMembers: this.previous.then((prev) => prev?.meshes?.[plan.name]?.members),
-      ciliumVersion: this.plan.cilium.version,
-      maxConnectedClusters: this.plan.cilium.maxConnectedClusters,
+      ciliumVersion: this.currentPlan.cilium.version,
+      maxConnectedClusters: this.currentPlan.cilium.maxConnectedClusters,
       endpoints: () => this.endpointsOf(plan, this.allocations),
       azureFleet: this.azureContext,
       claims: this.claims,
       register: (mesh: ClusterMesh) => {
-        this.meshes[plan.name] = mesh;
+        this.meshRecord[plan.name] = mesh;
       },
     };
   }
@@ -397,6 +411,10 @@ export class Fleet extends PlannedComponent {
     if (this.sealed) {
       const rule = "declare every ClusterMesh in the same synchronous part of the program as its fleet, before any await";
       return [{ path: "fleet", message: `fleet "${this.componentName}" has already planned its members: ${rule}` }];
+    }
+    if (this.planPublished) {
+      const rule = "declare every ClusterMesh over a fleet before the services, policies and placements that use the fleet";
+      return [{ path: "fleet", message: `a component has already planned with fleet "${this.componentName}"'s meshes: ${rule}` }];
     }
     if (declared)
       return [

@@ -239,7 +239,7 @@ export class Member extends PlannedComponent {
   private peerConfig(allocation: MemberAllocation): pulumi.CustomResource[] {
     const { plan, cilium } = this.context;
     const config = this.context.peers().apply((peers) => peerConfig(memberPeerConfigInput(plan, cilium, allocation, peers)));
-    return writePeerConfig({ name: this.componentName, config, parent: this, provider: this.provider });
+    return writePeerConfig({ name: this.componentName, version: cilium.version, config, parent: this, provider: this.provider });
   }
 
   /** The Helm values of this member's Cilium release: planned values, the CA, and its own apiserver (never its peers). */

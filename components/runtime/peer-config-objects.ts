@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PeerConfig, PeerConfigObject } from "../core/cilium/peer-config";
+import { PeerConfig, peerConfigMetadata } from "../core/cilium/peer-config";
 
 /**
  * Written with server-side apply as Patch resources, which create the object when it is missing and
@@ -19,6 +19,8 @@ const HELM_KEEP = { "helm.sh/resource-policy": "keep" };
 export interface PeerConfigWrite {
   /** The member component's name: every child is prefixed by it. */
   name: string;
+  /** The fleet's Cilium chart version: it alone decides the objects' names. */
+  version: string;
   config: pulumi.Output<PeerConfig>;
   parent: pulumi.Resource;
   provider: k8s.Provider;
@@ -37,18 +39,20 @@ export interface PeerConfigWrite {
  * from its manifest, and Helm leaves them in place because they are annotated keep.
  */
 export function writePeerConfig(write: PeerConfigWrite): pulumi.CustomResource[] {
-  const { name, parent, provider } = write;
+  const { name, parent, provider, config } = write;
   const opts = { parent, provider };
+  // Metadata from the version alone, known in every preview: only the data waits for the peers.
+  const [agents, kvstoremesh, users] = peerConfigMetadata(write.version).map((metadata) => ({
+    ...metadata,
+    annotations: { ...HELM_KEEP, ...PATCH_FORCE },
+  }));
   return [
-    new k8s.core.v1.SecretPatch(`${name}-clustermesh-peers`, objectArgs(write.config.apply((c) => c.clustermesh)), opts),
-    new k8s.core.v1.SecretPatch(`${name}-kvstoremesh-peers`, objectArgs(write.config.apply((c) => c.kvstoremesh)), opts),
-    new k8s.core.v1.ConfigMapPatch(`${name}-remote-users`, objectArgs(write.config.apply((c) => c.remoteUsers)), opts),
+    new k8s.core.v1.SecretPatch(`${name}-clustermesh-peers`, { metadata: agents, data: config.apply((c) => c.clustermesh.data) }, opts),
+    new k8s.core.v1.SecretPatch(
+      `${name}-kvstoremesh-peers`,
+      { metadata: kvstoremesh, data: config.apply((c) => c.kvstoremesh.data) },
+      opts,
+    ),
+    new k8s.core.v1.ConfigMapPatch(`${name}-remote-users`, { metadata: users, data: config.apply((c) => c.remoteUsers.data) }, opts),
   ];
-}
-
-function objectArgs(object: pulumi.Output<PeerConfigObject>) {
-  return {
-    metadata: object.apply((o) => ({ ...o.metadata, annotations: { ...HELM_KEEP, ...PATCH_FORCE } })),
-    data: object.apply((o) => o.data),
-  };
 }

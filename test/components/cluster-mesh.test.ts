@@ -4,7 +4,7 @@ import { chartValuesValidator, schemaVersionFor } from "../support/chart-schema"
 import { allocateFleet } from "../../components/core/fleet/plan-fleet";
 import { memberPeers } from "../../components/core/fleet/member-cilium";
 import { parse } from "yaml";
-import { RecordedResource, deploy, infoLog, named, ofType, recorder, settle, useMocks, dependsOnOf } from "./harness";
+import { RecordedResource, deploy, infoLog, isKnown, named, ofType, recorder, settle, useMocks, dependsOnOf } from "./harness";
 
 const HANDOVER_ANNOTATIONS = { "helm.sh/resource-policy": "keep", "pulumi.com/patchForce": "true" };
 const decode = (base64: string) => parse(Buffer.from(base64, "base64").toString("utf8"));
@@ -216,6 +216,21 @@ describe("ClusterMesh declared as its own component over a fleet", () => {
     );
   });
 
+  it("refuses a mesh declared after another component planned with the fleet's meshes, saying where to declare it", async () => {
+    await useMocks(false, {});
+    const fleet = new Fleet("read", unmeshed(["c1", "c2"]));
+    assert.deepEqual(Object.keys(fleet.meshes), []); // what a CrossClusterPolicy or MultiClusterService reads of the fleet
+    assert.throws(
+      () => new ClusterMesh("read", { fleet, memberSelector: { matchLabels: { mesh: "demo" } } }),
+      (e: unknown) =>
+        e instanceof FleetValidationError &&
+        /already planned with fleet "read"'s meshes: declare every ClusterMesh over a fleet before the services, policies and placements/.test(
+          e.message,
+        ),
+    );
+    await fleet.ready;
+  });
+
   it("refuses a mesh declared after the fleet has planned its members, saying where to declare it", async () => {
     await useMocks(false, {});
     const fleet = new Fleet("late", unmeshed(["c1", "c2"]));
@@ -225,6 +240,20 @@ describe("ClusterMesh declared as its own component over a fleet", () => {
       (e: unknown) =>
         e instanceof FleetValidationError &&
         /already planned its members: declare every ClusterMesh in the same synchronous part/.test(e.message),
+    );
+  });
+});
+
+describe("ClusterMesh peer objects in a preview", () => {
+  it("know their names while the kind node addresses their data needs are not known yet (a patch needs its name in Check)", async () => {
+    const { records } = await deploy("first", kindMesh("1.18.12"), { preview: true });
+    const patches = records.filter((r) => r.type === "kubernetes:core/v1:SecretPatch" || r.type === "kubernetes:core/v1:ConfigMapPatch");
+    const known = await Promise.all(patches.map(async (r) => [r.name, await isKnown(r.props.metadata), await isKnown(r.props.data)]));
+    assert.deepEqual(
+      known,
+      ["c1", "c2", "c3"].flatMap((m) =>
+        ["clustermesh-peers", "kvstoremesh-peers", "remote-users"].map((o) => [`first-${m}-${o}`, true, false]),
+      ),
     );
   });
 });

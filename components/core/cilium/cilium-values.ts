@@ -344,12 +344,6 @@ function clustermeshValues(input: CiliumValuesInput, features: CiliumChartFeatur
 }
 
 /**
- * `cluster` auth: each member's etcd admits only the `remote-<peer>` users listed in its users file, so a
- * cluster that holds a certificate from the fleet CA but is not a peer (another mesh of the same fleet,
- * a member that left) cannot read it (templates/clustermesh-apiserver/users-configmap.yaml). The values.yaml
- * default is legacy up to 1.18 and migration from 1.19, so it is pinned.
- */
-/**
  * The one per-mesh setting in a member's values: on 1.20 a mesh that shares only annotated namespaces
  * renders `clustermesh-default-global-namespace: "false"` into cilium-config, which Cilium reads at
  * start (the chart's `rollOutCiliumPods` is off by default). So the setting is also a pod annotation
@@ -362,6 +356,12 @@ function namespaceScopeAnnotations(mesh: CiliumClusterMeshInput, features: Ciliu
   return { [NAMESPACE_SCOPE_ANNOTATION]: "false" };
 }
 
+/**
+ * `cluster` auth: each member's etcd admits only the `remote-<peer>` users listed in its users file, so a
+ * cluster that holds a certificate from the fleet CA but is not a peer (another mesh of the same fleet,
+ * a member that left) cannot read it (templates/clustermesh-apiserver/users-configmap.yaml). The values.yaml
+ * default is legacy up to 1.18 and migration from 1.19, so it is pinned.
+ */
 function tlsValues(mesh: CiliumClusterMeshInput, features: CiliumChartFeatures): HelmValues {
   const ips = mesh.advertisedIps ?? [];
   ips.forEach((ip, i) => {

@@ -147,20 +147,35 @@ export function peerConfig(input: PeerConfigInput): PeerConfig {
   const peers = peersOf(input.clusterName, [...input.peers]);
   const localCerts = atLeast(version, 1, 17) ? "local-" : "common-";
   const hostAliases = ciliumChartFeatures(version).hostAliasesInConfig;
-  const agents = Object.fromEntries(peers.map((peer) => [peer.name, etcdFile(agentConfig(localCerts))]));
-  const kvstoremesh = Object.fromEntries(peers.map((peer) => [peer.name, etcdFile(remoteConfig(peer, hostAliases))]));
+  // Every peer's agent file is the same text, and a peer's KVStoreMesh file is the same on every member
+  // that lists it: each is built (and base64-encoded) once, not once per pair of members.
+  const agentFile = encoded(`agent|${localCerts}`, () => etcdFile(agentConfig(localCerts)));
+  const agents = Object.fromEntries(peers.map((peer) => [peer.name, agentFile]));
+  const kvstoremesh = Object.fromEntries(
+    peers.map((peer) => [
+      peer.name,
+      encoded(`remote|${hostAliases}|${JSON.stringify(peer)}`, () => etcdFile(remoteConfig(peer, hostAliases))),
+    ]),
+  );
   // On 1.16 the agents reach their own KVStoreMesh with the remote certificate (`common-`, CN
   // `remote-<self>`), so the member's etcd must admit itself too, as the 1.16 chart's users file does
   // (templates/clustermesh-apiserver/users-configmap.yaml); from 1.17 they use the `local-` certificate.
   const selves = localCerts === "common-" ? [input.clusterName] : [];
-  const users = stringify({
-    users: [...selves, ...peers.map((peer) => peer.name)].map((name) => ({ name: `remote-${name}`, role: "remote" })),
-  });
+  const users = usersFile([...selves, ...peers.map((peer) => peer.name)]);
   return {
     clustermesh: secret(CLUSTERMESH_CONFIG_SECRET, agents),
     kvstoremesh: secret(KVSTOREMESH_CONFIG_SECRET, kvstoremesh),
     remoteUsers: configMap(remoteUsersConfigMapName(input.version), { [USERS_FILE]: users }),
   };
+}
+
+/**
+ * The metadata of the three objects, in `peerConfigObjects` order: it depends on the chart version only,
+ * so it is known before any peer is (a server-side-apply patch needs its name known even in a preview).
+ */
+export function peerConfigMetadata(version: string): PeerConfigObject["metadata"][] {
+  const names = [CLUSTERMESH_CONFIG_SECRET, KVSTOREMESH_CONFIG_SECRET, remoteUsersConfigMapName(version)];
+  return names.map((name) => ({ name, namespace: CILIUM_NAMESPACE, labels: { ...PEER_CONFIG_LABELS } }));
 }
 
 /** The objects in a fixed order: the agents' Secret, KVStoreMesh's Secret, the users ConfigMap. */
@@ -217,9 +232,41 @@ function etcdFile(config: EtcdConfigFile): string {
   return stringify(config);
 }
 
-function secret(name: string, files: Record<string, string>): PeerConfigObject {
-  const data = Object.fromEntries(Object.entries(files).map(([key, text]) => [key, Buffer.from(text, "utf8").toString("base64")]));
-  return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace: CILIUM_NAMESPACE, labels: { ...PEER_CONFIG_LABELS } }, data };
+/** Texts built once and reused across members: a mesh of N members has N distinct files, not N². */
+const built = new Map<string, string>();
+const BUILT_MAX = 65_536;
+
+function once(key: string, build: () => string): string {
+  let text = built.get(key);
+  if (text === undefined) {
+    if (built.size >= BUILT_MAX) built.clear();
+    text = build();
+    built.set(key, text);
+  }
+  return text;
+}
+
+/** A Secret file's base64, built once per distinct text. */
+function encoded(key: string, build: () => string): string {
+  return once(`base64|${key}`, () => Buffer.from(build(), "utf8").toString("base64"));
+}
+
+/** `users:` with one `remote-<name>` entry each: the yaml of the whole list is the yaml of its entries, one after the other. */
+function usersFile(names: readonly string[]): string {
+  const user = (name: string) => ({ name: `remote-${name}`, role: "remote" });
+  if (names.length === 0) return stringify({ users: [] });
+  const header = "users:\n";
+  return header + names.map((name) => once(`user|${name}`, () => stringify({ users: [user(name)] }).slice(header.length))).join("");
+}
+
+/** A Secret of already base64-encoded files. */
+function secret(name: string, data: Record<string, string>): PeerConfigObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: CILIUM_NAMESPACE, labels: { ...PEER_CONFIG_LABELS } },
+    data,
+  };
 }
 
 function configMap(name: string, files: Record<string, string>): PeerConfigObject {
