@@ -21,6 +21,8 @@ export interface MemberWrites {
   entries: number;
   /** Bytes of the entries added or changed (after) and removed (before), decoded. */
   entryBytes: number;
+  /** The largest of those objects as stored (Kubernetes caps one object's data at 1 MiB). */
+  largestObject: number;
 }
 
 export interface MeshChange {
@@ -70,7 +72,7 @@ export function meshChange(before: DigestEntry[], after: DigestEntry[]): MeshCha
   const changedByType: Record<string, number> = {};
   const fleetLevel: string[] = [];
   const writes = new Map<string, MemberWrites>(
-    existing.map((m) => [m, { member: m, objects: 0, bytes: 0, storedBytes: 0, entries: 0, entryBytes: 0 }]),
+    existing.map((m) => [m, { member: m, objects: 0, bytes: 0, storedBytes: 0, entries: 0, entryBytes: 0, largestObject: 0 }]),
   );
   const releases = new Map<string, { before: DigestEntry; after: DigestEntry }>();
   const changed = (r: DigestEntry, previous: DigestEntry | undefined) => {
@@ -90,6 +92,7 @@ export function meshChange(before: DigestEntry[], after: DigestEntry[]): MeshCha
       w.storedBytes += r.object.storedBytes;
       w.entries += delta.entries;
       w.entryBytes += delta.bytes;
+      w.largestObject = Math.max(w.largestObject, r.object.storedBytes);
     }
   }
   for (const r of before) {

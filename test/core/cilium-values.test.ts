@@ -179,35 +179,21 @@ const INPUTS = EXPECTED.map(([, , input]) => input);
 /** The whole `clustermesh` value of KIND_APISERVER on each chart version. */
 const KIND_SERVICE = { type: "NodePort", nodePort: 32380 };
 const KIND_SANS = { extraIpAddresses: ["172.18.0.2"] };
+/** Charts 1.16 and 1.17: no policyDefaultLocalCluster key, fleetmesh's own users ConfigMap. */
+const BEFORE_POLICY_KEY: HelmValues = {
+  maxConnectedClusters: 255,
+  useAPIServer: true,
+  apiserver: {
+    kvstoremesh: { enabled: true },
+    service: KIND_SERVICE,
+    tls: { authMode: "cluster", auto: CRONJOB_CERTS, server: KIND_SANS },
+    ...REMOTE_USERS_1_18,
+  },
+  config: { enabled: false },
+};
 const PER_VERSION: Array<[string, HelmValues]> = [
-  [
-    "1.16.19",
-    {
-      maxConnectedClusters: 255,
-      useAPIServer: true,
-      apiserver: {
-        kvstoremesh: { enabled: true },
-        service: KIND_SERVICE,
-        tls: { authMode: "cluster", auto: CRONJOB_CERTS, server: KIND_SANS },
-        ...REMOTE_USERS_1_18,
-      },
-      config: { enabled: false },
-    },
-  ],
-  [
-    "1.17.18",
-    {
-      maxConnectedClusters: 255,
-      useAPIServer: true,
-      apiserver: {
-        kvstoremesh: { enabled: true },
-        service: KIND_SERVICE,
-        tls: { authMode: "cluster", auto: CRONJOB_CERTS, server: KIND_SANS },
-        ...REMOTE_USERS_1_18,
-      },
-      config: { enabled: false },
-    },
-  ],
+  ["1.16.19", BEFORE_POLICY_KEY],
+  ["1.17.18", BEFORE_POLICY_KEY],
   [
     "1.18.12",
     {
