@@ -15,6 +15,7 @@ import { isIP } from "node:net";
 import { CiliumChartFeatures, ciliumChartFeatures, requireSupportedCiliumVersion } from "./cilium-version";
 import { Provisioner } from "../fleet/types";
 import { remoteUsersValues } from "./peer-config";
+import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN } from "../fleet/validation/member-name";
 
 export { peersOf } from "./peer-config";
 export type { CiliumPeer } from "./peer-config";
@@ -92,8 +93,6 @@ export const NAMESPACE_SCOPE_ANNOTATION = "fleetmesh.io/clustermesh-default-glob
 /** The annotation the cilium CLI's `enable` sets on AKS so the apiserver gets an internal LB. */
 export const AKS_INTERNAL_LB_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-internal";
 
-const CLUSTER_NAME_PATTERN = /^([a-z0-9][-a-z0-9]*)?[a-z0-9]$/;
-const CLUSTER_NAME_MAX = 32;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
 /** cluster-pool hands each node a /24 (`clusterPoolIPv4MaskSize` default), so the pool must be at least that big. */
 const CLUSTER_POOL_MASK_SIZE = 24;
@@ -139,7 +138,8 @@ function quote(value: unknown): string {
 /** The chart's and the agent's cluster-name rule (templates/validate.yaml; cilium/cilium pkg/clustermesh/types/option.go). */
 function checkClusterName(field: string, name: string): void {
   if (typeof name !== "string" || name.length === 0) throw fail(field, `${quote(name)} must be a non-empty string`);
-  if (name.length > CLUSTER_NAME_MAX) throw fail(field, `${quote(name)} must not be more than ${CLUSTER_NAME_MAX} characters`);
+  if (name.length > CLUSTER_NAME_MAX_LENGTH)
+    throw fail(field, `${quote(name)} must not be more than ${CLUSTER_NAME_MAX_LENGTH} characters`);
   if (!CLUSTER_NAME_PATTERN.test(name)) {
     throw fail(
       field,

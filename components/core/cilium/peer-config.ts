@@ -29,6 +29,7 @@
 import { parse, stringify } from "yaml";
 import { isIP } from "node:net";
 import { atLeast, ciliumChartFeatures, requireSupportedCiliumVersion } from "./cilium-version";
+import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN } from "../fleet/validation/member-name";
 
 /** Where the chart installs Cilium and where these objects live. */
 export const CILIUM_NAMESPACE = "kube-system";
@@ -286,9 +287,6 @@ function compareNames(a: string, b: string): number {
 // Checks: only a programming mistake reaches these (planFleet refuses bad declarations first).
 // ---------------------------------------------------------------------------------------------
 
-const CLUSTER_NAME_PATTERN = /^([a-z0-9][-a-z0-9]*)?[a-z0-9]$/;
-const CLUSTER_NAME_MAX = 32;
-
 function fail(field: string, rule: string): Error {
   return new Error(`peerConfig: PeerConfigInput.${field} ${rule}`);
 }
@@ -303,10 +301,10 @@ function isPort(value: unknown): value is number {
 
 /** A peer name is a cluster name (cilium/cilium pkg/clustermesh/types/option.go): it names files and etcd users. */
 function checkName(field: string, name: unknown): void {
-  if (typeof name !== "string" || name.length === 0 || name.length > CLUSTER_NAME_MAX || !CLUSTER_NAME_PATTERN.test(name)) {
+  if (typeof name !== "string" || name.length === 0 || name.length > CLUSTER_NAME_MAX_LENGTH || !CLUSTER_NAME_PATTERN.test(name)) {
     throw fail(
       field,
-      `${quote(name)} must be a Cilium cluster name: 1 to ${CLUSTER_NAME_MAX} lower case alphanumerics or '-', alphanumeric at both ends`,
+      `${quote(name)} must be a Cilium cluster name: 1 to ${CLUSTER_NAME_MAX_LENGTH} lower case alphanumerics or '-', alphanumeric at both ends`,
     );
   }
 }
