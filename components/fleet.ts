@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import { allocationRows, renderAllocationTable } from "./core/fleet/allocation-table";
 import { ownerStackLabelValue } from "./core/fleet/kind-names";
-import { apiserverEndpoint, memberPeers } from "./core/fleet/member-cilium";
+import { meshEndpoints, memberPeersFrom } from "./core/fleet/member-cilium";
+import { MeshEndpoint } from "./core/cilium/mesh";
 import { FleetDeclaration, FleetPlan, PlannedMesh, allocateFleet, defaultPools, fleetState, planFleet } from "./core/fleet/plan-fleet";
 import { FleetState, MemberAllocation } from "./core/fleet/types";
 import { FleetValidationError, refuse } from "./errors";
@@ -182,9 +183,6 @@ function declarationOf(name: string, args: FleetArgs): FleetDeclaration {
   };
 }
 
-/** A mesh's allocations and its members' node addresses (undefined while not known). */
-type MeshFacts = pulumi.Output<[Record<string, MemberAllocation>, Record<string, string | undefined>]>;
-
 /** This run's allocation, or the refusal that stops it. */
 type AllocationOutcome =
   { allocations: Record<string, MemberAllocation>; refusal?: undefined } | { allocations?: undefined; refusal: FleetValidationError };
@@ -239,7 +237,7 @@ export class Fleet extends PlannedComponent {
   private readonly attached = new Set<string>();
   private readonly outcome: Promise<AllocationOutcome>;
   private readonly previous: Promise<FleetState | undefined>;
-  private readonly factsByMesh = new Map<string, MeshFacts>();
+  private readonly endpointsByMesh = new Map<string, pulumi.Output<Record<string, MeshEndpoint>>>();
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     const declaration = declarationOf(name, args);
@@ -292,7 +290,7 @@ export class Fleet extends PlannedComponent {
     ca: SharedCa,
     allocations: Promise<Record<string, MemberAllocation> | undefined>,
   ): Record<string, Member> {
-    const azureFleet = this.azureFleetContext(args);
+    const azureFleet = this.azureContext;
     const members: Record<string, Member> = {};
     for (const plan of this.currentPlan.members) {
       members[plan.name] = new Member(
@@ -319,20 +317,25 @@ export class Fleet extends PlannedComponent {
     const planned = this.currentPlan.members.find((m) => m.name === member)!;
     const mesh = this.meshOf(member);
     if (!mesh) return pulumi.output([]);
-    return this.meshFacts(mesh, allocations).apply(([all, known]) => memberPeers(planned, mesh, this.currentPlan.members, all, known));
+    return this.meshEndpointsOf(mesh, allocations).apply((endpoints) => memberPeersFrom(planned, mesh, endpoints));
   }
 
   /**
-   * The allocations and node addresses a mesh's members read their peers from, gathered once per mesh:
-   * gathered per member instead, a mesh of N members would walk N×N values.
+   * Where a mesh's members are reached, worked out once per mesh from the allocations and the node
+   * addresses (waiting for them): per member instead, a mesh of N members would walk N×N values.
    */
-  private meshFacts(mesh: PlannedMesh, allocations: Promise<Record<string, MemberAllocation> | undefined>): MeshFacts {
-    const cached = this.factsByMesh.get(mesh.name);
+  private meshEndpointsOf(
+    mesh: PlannedMesh,
+    allocations: Promise<Record<string, MemberAllocation> | undefined>,
+  ): pulumi.Output<Record<string, MeshEndpoint>> {
+    const cached = this.endpointsByMesh.get(mesh.name);
     if (cached) return cached;
     const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, this.members[m].nodeAddress])));
-    const facts: MeshFacts = pulumi.all([plannedOutput(allocations), addresses]);
-    this.factsByMesh.set(mesh.name, facts);
-    return facts;
+    const endpoints = pulumi
+      .all([plannedOutput(allocations), addresses])
+      .apply(([all, known]) => meshEndpoints(mesh, this.currentPlan.members, all, known));
+    this.endpointsByMesh.set(mesh.name, endpoints);
+    return endpoints;
   }
 
   /** The Azure Fleet that AKS members join and Fleet meshes belong to, when the fleet has one. */
@@ -344,11 +347,10 @@ export class Fleet extends PlannedComponent {
 
   /** Where each member of a Cilium mesh is reached, for the what-if: a node address not known yet is left out, not waited for. */
   private endpointsOf(mesh: PlannedMesh, allocations: Promise<Record<string, MemberAllocation> | undefined>) {
-    const byName = new Map(this.currentPlan.members.map((m) => [m.name, m]));
     const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, knownOrUndefined(this.members[m].nodeAddress)])));
     return pulumi
       .all([plannedOutput(allocations), addresses])
-      .apply(([all, known]) => Object.fromEntries(mesh.members.map((m) => [m, apiserverEndpoint(byName.get(m)!, all[m], known[m])])));
+      .apply(([all, known]) => meshEndpoints(mesh, this.currentPlan.members, all, known));
   }
 
   /** The Cilium mesh a member is in, if any (as planned once every ClusterMesh is declared). */

@@ -44,7 +44,30 @@ export function memberApiserver(
   };
 }
 
-/** Every other member of the member's mesh, as its peer config files list them (none outside a mesh). */
+/** Where every member of a mesh is reached, once per mesh: what each member's peer list is read from. */
+export function meshEndpoints(
+  mesh: PlannedMesh,
+  members: readonly PlannedMember[],
+  allocations: Record<string, MemberAllocation>,
+  nodeAddresses: Record<string, string | undefined>,
+): Record<string, MeshEndpoint> {
+  const byName = new Map(members.map((m) => [m.name, m]));
+  return Object.fromEntries(
+    mesh.members.map((name) => [name, apiserverEndpoint(byName.get(name)!, allocations[name], nodeAddresses[name])]),
+  );
+}
+
+/** Every other member of the member's mesh, as its peer config files list them (none outside a Cilium mesh). */
+export function memberPeersFrom(
+  member: PlannedMember,
+  mesh: PlannedMesh | undefined,
+  endpoints: Record<string, MeshEndpoint>,
+): CiliumPeer[] {
+  if (!mesh || mesh.backend !== "cilium") return [];
+  return meshPeersOf(member.name, mesh.members, endpoints);
+}
+
+/** `memberPeersFrom` with the mesh's endpoints worked out here (one member at a time; the fleet shares them per mesh). */
 export function memberPeers(
   member: PlannedMember,
   mesh: PlannedMesh | undefined,
@@ -53,13 +76,7 @@ export function memberPeers(
   nodeAddresses: Record<string, string | undefined>,
 ): CiliumPeer[] {
   if (!mesh || mesh.backend !== "cilium") return [];
-  const byName = new Map(members.map((m) => [m.name, m]));
-  // Only this member's own list: every other member's endpoint, once (linear in the mesh size).
-  const others = mesh.members.filter((name) => name !== member.name);
-  const endpoints = Object.fromEntries(
-    others.map((name) => [name, apiserverEndpoint(byName.get(name)!, allocations[name], nodeAddresses[name])]),
-  );
-  return meshPeersOf(member.name, others, endpoints);
+  return memberPeersFrom(member, mesh, meshEndpoints(mesh, members, allocations, nodeAddresses));
 }
 
 /** Everything `peerConfig` needs for one member that runs a clustermesh-apiserver. */
