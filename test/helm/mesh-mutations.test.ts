@@ -80,18 +80,21 @@ interface Mutation {
   rules: MeshRule[];
 }
 
+/** The same break on any chart: KVStoreMesh dials a peer one port above where it listens. */
+const portOffByOne = (version: Mutation["version"]): Mutation => ({
+  sentence: "a peer's port is off by one in KVStoreMesh's config",
+  version,
+  input: (f) =>
+    editEntry(f.cluster1, "cilium-kvstoremesh", "cluster2", (c) => ({
+      ...c!,
+      endpoints: c!.endpoints.map((e) => withPort(e, Number(e.split(":").pop()) + 1)),
+    })),
+  parts: ["cluster1: kvstoremeshSecret"],
+  rules: ["port"],
+});
+
 const MUTATIONS: Mutation[] = [
-  {
-    sentence: "a peer's port is off by one in KVStoreMesh's config",
-    version: "1.20.0",
-    input: (f) =>
-      editEntry(f.cluster1, "cilium-kvstoremesh", "cluster2", (c) => ({
-        ...c!,
-        endpoints: c!.endpoints.map((e) => withPort(e, Number(e.split(":").pop()) + 1)),
-      })),
-    parts: ["cluster1: kvstoremeshSecret"],
-    rules: ["port"],
-  },
+  portOffByOne("1.20.0"),
   {
     sentence: "a peer's address in cilium-host-aliases is wrong",
     version: "1.20.0",
@@ -234,17 +237,7 @@ const MUTATIONS: Mutation[] = [
     parts: [],
     rules: ["ca"],
   },
-  {
-    sentence: "a peer's port is off by one in KVStoreMesh's config",
-    version: "1.18.12",
-    input: (f) =>
-      editEntry(f.cluster1, "cilium-kvstoremesh", "cluster2", (c) => ({
-        ...c!,
-        endpoints: c!.endpoints.map((e) => withPort(e, Number(e.split(":").pop()) + 1)),
-      })),
-    parts: ["cluster1: kvstoremeshSecret"],
-    rules: ["port"],
-  },
+  portOffByOne("1.18.12"),
   {
     sentence: "a peer's IP is wrong (dialled directly, so no SAN covers it either)",
     version: "1.18.12",
