@@ -17,7 +17,7 @@ import type { ChildReport, ChildSpec, DigestEntry } from "./scale-child";
 const MAX_MEMBERS = Number(process.env.FLEETMESH_BENCH_MAX_MEMBERS ?? 511);
 export const SIZES = [2, 16, 64, 255, 511].filter((n) => n <= MAX_MEMBERS);
 /** Rounds of (fleetmesh, floor) per size: fewer where one run takes a minute or more. */
-const ROUNDS: Record<number, number> = { 2: 7, 16: 7, 64: 5, 255: 3, 511: 4 };
+const ROUNDS: Record<number, number> = { 2: 15, 16: 15, 64: 7, 255: 3, 511: 4 };
 /** Sizes a member joins and leaves at (the fleet size with the member in it). */
 export const CHANGE_SIZES = [16, 255, 511].filter((n) => n <= MAX_MEMBERS);
 /** Another chart version checked at one small size (its peer files carry host aliases). */

@@ -13,7 +13,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import { Session } from "inspector";
 import * as pulumi from "@pulumi/pulumi";
-import { FakeCloud, unwrapSecrets } from "../plan/fake-cloud";
+import { getAllResources } from "@pulumi/pulumi/output";
+import { FakeCloud, isWrappedSecret, unwrapSecrets } from "../plan/fake-cloud";
 import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import * as tls from "@pulumi/tls";
@@ -75,6 +76,16 @@ interface Shape {
   parent?: number;
   custom: boolean;
   inputs: Record<string, unknown>;
+  /**
+   * Top-level inputs that the program could only pass as Outputs of other resources (the kubeconfig a
+   * Command prints, values holding the generated CA): input → the resources (shape indexes) it came from.
+   * The floor passes them as Outputs of those same resources, so it registers the same graph.
+   */
+  deferred?: Record<string, number[]>;
+  /** Top-level inputs registered as secrets. */
+  secret?: string[];
+  /** `dependsOn` (shape indexes). */
+  dependsOn?: number[];
 }
 
 const MEMBER_TYPE = "fleetmesh:index:Member";
@@ -94,7 +105,14 @@ async function registered(resources: pulumi.Resource[]): Promise<void> {
 
 interface Registered {
   made: pulumi.Resource[];
-  meta: Array<{ type: string; name: string; parent?: pulumi.Resource; custom: boolean }>;
+  meta: Array<{
+    type: string;
+    name: string;
+    parent?: pulumi.Resource;
+    custom: boolean;
+    props: Record<string, unknown>;
+    dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
+  }>;
   fleet: Fleet;
 }
 
@@ -103,7 +121,14 @@ async function fleetmesh(spec: ChildSpec): Promise<Registered> {
   const meta: Registered["meta"] = [];
   const record: pulumi.ResourceTransformation = (args) => {
     made.push(args.resource);
-    meta.push({ type: args.type, name: args.name, parent: args.opts.parent, custom: args.resource instanceof pulumi.CustomResource });
+    meta.push({
+      type: args.type,
+      name: args.name,
+      parent: args.opts.parent,
+      custom: args.resource instanceof pulumi.CustomResource,
+      props: args.props as Record<string, unknown>,
+      dependsOn: args.opts.dependsOn,
+    });
     return undefined;
   };
   const members = spec.members ?? [];
@@ -170,6 +195,7 @@ async function writeShape(file: string, run: Registered, cloud: FakeCloud): Prom
     const suffix = /-([^-]+)$/.exec(run.meta[i].name)?.[1];
     return suffix !== undefined && members.has(suffix) ? suffix : undefined;
   };
+  const graph = await Promise.all(run.meta.map((m, i) => graphOf(m, i, index)));
   const out = fs.openSync(file, "w");
   const digest: DigestEntry[] = [];
   try {
@@ -185,6 +211,8 @@ async function writeShape(file: string, run: Registered, cloud: FakeCloud): Prom
         parent: m.parent ? index.get(m.parent) : undefined,
         custom: m.custom,
         inputs: unwrapped,
+        ...graph[i],
+        secret: secretKeys(raw),
       };
       const line = JSON.stringify(shape);
       fs.writeSync(out, `${line}\n`);
@@ -200,6 +228,42 @@ async function writeShape(file: string, run: Registered, cloud: FakeCloud): Prom
     fs.closeSync(out);
   }
   fs.writeFileSync(`${file}.digest.json`, JSON.stringify(digest));
+}
+
+/** Values that are (or hold) Outputs, found down to a modest depth (the Helm values nest a few levels). */
+function outputsIn(value: unknown, depth = 0): pulumi.Output<unknown>[] {
+  if (pulumi.Output.isInstance(value)) return [value];
+  if (depth > 6 || value === null || typeof value !== "object") return [];
+  return Object.values(value).flatMap((v) => outputsIn(v, depth + 1));
+}
+
+/** Which of a resource's inputs came from other resources, and its `dependsOn`, as shape indexes. */
+async function graphOf(
+  m: Registered["meta"][number],
+  self: number,
+  index: Map<pulumi.Resource, number>,
+): Promise<Pick<Shape, "deferred" | "dependsOn">> {
+  const indexes = (resources: Iterable<pulumi.Resource>) => {
+    const found = [...resources].map((r) => index.get(r)).filter((i): i is number => i !== undefined && i !== self);
+    return [...new Set(found)].sort((a, b) => a - b);
+  };
+  const deferred: Record<string, number[]> = {};
+  for (const [key, value] of Object.entries(m.props ?? {})) {
+    const sources = new Set<pulumi.Resource>();
+    for (const output of outputsIn(value)) for (const r of await getAllResources(output)) sources.add(r);
+    const from = indexes(sources);
+    if (from.length > 0) deferred[key] = from;
+  }
+  const declared =
+    m.dependsOn === undefined ? [] : await (pulumi.output(m.dependsOn) as unknown as { promise(): Promise<unknown> }).promise();
+  const dependsOn = indexes((Array.isArray(declared) ? declared : [declared]) as pulumi.Resource[]);
+  return { ...(Object.keys(deferred).length > 0 ? { deferred } : {}), ...(dependsOn.length > 0 ? { dependsOn } : {}) };
+}
+
+/** Top-level input names whose registered value carries the SDK's secret signature. */
+function secretKeys(raw: Record<string, unknown>): string[] | undefined {
+  const keys = Object.keys(raw).filter((k) => isWrappedSecret(raw[k]));
+  return keys.length > 0 ? keys : undefined;
 }
 
 /** A shape's resources, one line at a time (a 511-member shape is a few hundred MB as one string). */
@@ -245,17 +309,50 @@ const SDK_CLASSES: Record<string, Construct> = {
   "pulumi:pulumi:StackReference": (n, i, o) => new pulumi.StackReference(n, { name: i.name }, o),
 };
 
-/** The same resources through the same SDK classes with the same inputs, and no fleetmesh logic. */
+/**
+ * The inputs as a program must pass them: those that come from other resources as Outputs of those
+ * resources (known once they are), secrets as secrets; everything else plain.
+ */
+function graphInputs(r: Shape, made: pulumi.Resource[], later: Later): Record<string, unknown> {
+  const inputs: Record<string, unknown> = { ...r.inputs };
+  for (const [key, from] of Object.entries(r.deferred ?? {})) {
+    const value = r.inputs[key];
+    inputs[key] = pulumi.all(from.map((i) => (i < made.length ? made[i].urn : later.urn(i)))).apply(() => value);
+  }
+  for (const key of r.secret ?? []) inputs[key] = pulumi.secret(inputs[key]);
+  return inputs;
+}
+
+/**
+ * A resource registered further down the shape (a member's provider is declared before the Command
+ * whose output is its kubeconfig): its URN, once it exists and is registered.
+ */
+class Later {
+  private readonly waiting = new Map<number, (r: pulumi.Resource) => void>();
+  private readonly promised = new Map<number, Promise<pulumi.Resource>>();
+  urn(i: number): pulumi.Output<string> {
+    if (!this.promised.has(i)) this.promised.set(i, new Promise((resolve) => this.waiting.set(i, resolve)));
+    return pulumi.output(this.promised.get(i)!.then((r) => (r.urn as unknown as { promise(): Promise<string> }).promise()));
+  }
+  made(i: number, r: pulumi.Resource): void {
+    this.waiting.get(i)?.(r);
+  }
+}
+
+/** The same resources through the same SDK classes with the same inputs and dependencies, and no fleetmesh logic. */
 async function floor(shape: Shape[]): Promise<void> {
   const made: pulumi.Resource[] = [];
+  const later = new Later();
   for (const r of shape) {
     const parent = r.parent === undefined ? undefined : made[r.parent];
+    const dependsOn = r.dependsOn?.map((i) => made[i]);
     const construct = SDK_CLASSES[r.type];
-    if (construct) made.push(construct(r.name, r.inputs, { parent }));
+    if (construct) made.push(construct(r.name, graphInputs(r, made, later), { parent, ...(dependsOn ? { dependsOn } : {}) }));
     else if (r.custom) {
       // A custom type the table above lacks would be measured through a cheaper base class.
       throw new Error(`the floor has no SDK class for ${r.type}: add it to SDK_CLASSES`);
     } else made.push(new BareComponent(r.type, r.name, {}, { parent }));
+    later.made(made.length - 1, made[made.length - 1]);
   }
   await registered(made);
 }

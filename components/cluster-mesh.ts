@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import * as resources from "@pulumi/azure-native/resources";
@@ -105,6 +106,8 @@ export class ClusterMesh extends pulumi.ComponentResource {
    * anything is registered. The fleet creates the meshes of `FleetArgs.meshes` itself.
    */
   constructor(name: string, args: ClusterMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Structure first (types, required and unknown fields): every rule below assumes it.
+    checkArgs(`ClusterMesh "${name}"`, "ClusterMeshArgs", args);
     const context = args.fleet.attachMesh(name, args.meshName ?? name, standaloneDeclaration(args));
     super("fleetmesh:index:ClusterMesh", name, {}, opts);
     context.register(this);

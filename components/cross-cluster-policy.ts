@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import {
   PolicyDirection,
@@ -57,6 +58,8 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
   public readonly enforcedOn: string[];
 
   constructor(name: string, args: CrossClusterPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Structure first (types, required and unknown fields): every rule below assumes it.
+    checkArgs(`CrossClusterPolicy "${name}"`, "CrossClusterPolicyArgs", args);
     const input = {
       name: args.policyName ?? name,
       from: args.from,

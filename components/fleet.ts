@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkArgs } from "./runtime/check-args";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import { allocationRows, renderAllocationTable } from "./core/fleet/allocation-table";
 import { ownerStackLabelValue } from "./core/fleet/kind-names";
@@ -6,6 +7,7 @@ import { meshEndpoints, memberPeersFrom } from "./core/fleet/member-cilium";
 import { MeshEndpoint } from "./core/cilium/mesh";
 import { FleetDeclaration, FleetPlan, PlannedMesh, allocateFleet, defaultPools, fleetState, planFleet } from "./core/fleet/plan-fleet";
 import { FleetState, MemberAllocation } from "./core/fleet/types";
+import { ownValue } from "./core/fleet/own";
 import { FleetValidationError, refuse } from "./errors";
 import { ClusterMesh, ClusterMeshContext, MeshDeclaration } from "./cluster-mesh";
 import { FieldViolation } from "./core/k8s/field-errors";
@@ -17,6 +19,7 @@ import { FleetClaims } from "./runtime/fleet-claims";
 import { FleetStateSource, readPreviousFleetState } from "./runtime/previous-state";
 import { PlannedComponent } from "./runtime/planned-component";
 import { ExistingCa, SharedCa, sharedCa } from "./runtime/shared-ca";
+import { secretArgumentViolations } from "./runtime/secret-inputs";
 
 export { defaultPools };
 
@@ -115,7 +118,8 @@ export interface FleetArgs {
    */
   readonly cilium?: FleetCiliumArgs;
   /**
-   * Cilium `clustermesh.maxConnectedClusters`: 255, or 511 (halves cluster-local identities). Set once.
+   * Cilium `clustermesh.maxConnectedClusters`: 255, or 511 (halves cluster-local identities). Set once:
+   * the fleet state records it, and a later run that changes it while installed members remain is refused.
    * @default 255
    */
   readonly maxConnectedClusters?: 255 | 511;
@@ -159,7 +163,13 @@ function declarationOf(name: string, args: FleetArgs): FleetDeclaration {
   const members = Object.entries(args.members ?? {}).map(([member, d]) => ({
     name: member,
     kind: d.kind && { workers: d.kind.workers, nodeImage: d.kind.nodeImage, clusterName: d.kind.clusterName },
-    aks: d.aks && { kubernetesVersion: d.aks.kubernetesVersion, networkPlugin: d.aks.networkPlugin },
+    aks: d.aks && {
+      kubernetesVersion: d.aks.kubernetesVersion,
+      networkPlugin: d.aks.networkPlugin,
+      nodeSubnetCidr: d.aks.nodeSubnetCidr,
+      nodeCount: d.aks.nodeCount,
+      clusterName: d.aks.clusterName,
+    },
     hasKubeconfig: d.kubeconfig !== undefined,
     labels: d.labels,
     taints: d.taints,
@@ -240,9 +250,11 @@ export class Fleet extends PlannedComponent {
   private readonly endpointsByMesh = new Map<string, pulumi.Output<Record<string, MeshEndpoint>>>();
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Structure first (types, required and unknown fields): every rule below assumes it.
+    checkArgs(`Fleet "${name}"`, "FleetArgs", args);
     const declaration = declarationOf(name, args);
     const plan = planFleet(declaration);
-    refuse(`Fleet "${name}"`, plan.violations);
+    refuse(`Fleet "${name}"`, [...plan.violations, ...secretArgumentViolations(args)]);
     super("fleetmesh:index:Fleet", name, {}, opts);
     this.componentName = name;
     this.currentPlan = plan;
@@ -300,7 +312,7 @@ export class Fleet extends PlannedComponent {
           declaration: args.members[plan.name],
           cilium: this.currentPlan.cilium,
           ca,
-          allocation: allocations.then((all) => all?.[plan.name]),
+          allocation: allocations.then((all) => ownValue(all, plan.name)),
           defaultGlobalNamespace: () => this.meshOf(plan.name)?.defaultGlobalNamespace,
           peers: () => this.peersOf(plan.name, allocations),
           azureFleet,
@@ -397,7 +409,7 @@ export class Fleet extends PlannedComponent {
     return {
       plan,
       members: this.members,
-      previousMembers: this.previous.then((prev) => prev?.meshes?.[plan.name]?.members),
+      previousMembers: this.previous.then((prev) => ownValue(prev?.meshes, plan.name)?.members),
       ciliumVersion: this.currentPlan.cilium.version,
       maxConnectedClusters: this.currentPlan.cilium.maxConnectedClusters,
       endpoints: () => this.endpointsOf(plan, this.allocations),

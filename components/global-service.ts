@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import { PortsInput, ServiceAffinity, globalServiceManifests, planGlobalService } from "./core/services/global-service";
 import { refuse } from "./errors";
@@ -72,6 +73,8 @@ export class GlobalService extends pulumi.ComponentResource {
   public readonly namespaces: Record<string, k8s.core.v1.Namespace>;
 
   constructor(name: string, args: GlobalServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Structure first (types, required and unknown fields): every rule below assumes it.
+    checkArgs(`GlobalService "${name}"`, "GlobalServiceArgs", args);
     const members = fleetMembers(args.fleet);
     const serviceName = args.serviceName ?? name;
     const planned = planGlobalService({
@@ -84,6 +87,7 @@ export class GlobalService extends pulumi.ComponentResource {
       members: args.members,
       mesh: { name: args.mesh.meshName, members: args.mesh.members },
       fleetMembers: Object.keys(members),
+      createNamespace: args.createNamespace,
     });
     refuse(`GlobalService "${name}"`, planned.violations);
     super("fleetmesh:index:GlobalService", name, {}, opts);

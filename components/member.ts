@@ -13,6 +13,8 @@ import { KindClusterArgs, ProvisionedCluster, provisionKind } from "./runtime/ki
 import { writePeerConfig } from "./runtime/peer-config-objects";
 import { PlannedComponent } from "./runtime/planned-component";
 import { SharedCa } from "./runtime/shared-ca";
+import { FleetValidationError } from "./errors";
+import { kubeconfigRefusal, providerKubeconfig } from "./runtime/secret-inputs";
 
 /** One member of a fleet, as declared in `FleetArgs.members`: exactly one of `kind`, `aks`, `kubeconfig`. */
 export interface MemberDeclaration {
@@ -20,10 +22,14 @@ export interface MemberDeclaration {
   readonly kind?: KindClusterArgs;
   /** An AKS cluster (with AKS-managed Cilium, or bring-your-own-CNI). */
   readonly aks?: AksClusterArgs;
-  /** An existing cluster of any distribution: its kubeconfig (keep it a Pulumi secret). */
+  /**
+   * An existing cluster of any distribution: its kubeconfig's YAML text (keep it a Pulumi secret),
+   * with the context to use (or a current-context) naming a cluster with a server and a user. Never
+   * empty and never a file path: fleetmesh does not fall back to the ambient kubeconfig.
+   */
   readonly kubeconfig?: pulumi.Input<string>;
   /**
-   * The kubeconfig context to use.
+   * The kubeconfig context to use (kubeconfig members only).
    * @default the kubeconfig's current context
    */
   readonly context?: string;
@@ -53,13 +59,14 @@ export interface MemberDeclaration {
    */
   readonly serviceCidr?: string;
   /**
-   * Pin the clustermesh-apiserver NodePort (kind members).
+   * Pin the clustermesh-apiserver NodePort (kind members, and members whose `meshEndpoint` is a NodePort).
    * @default allocated from the fleet's NodePort range, and never changed afterwards
    */
   readonly nodePort?: number;
   /**
    * Where peers reach this member's clustermesh-apiserver, for members fleetmesh cannot discover
-   * (kubeconfig, AKS BYOCNI). Required when such a member is in a mesh.
+   * (kubeconfig, AKS BYOCNI; refused on kind and AKS-managed Cilium members). Required when such a
+   * member is in a mesh.
    * @default kind members: a NodePort on the control-plane node's address; other members: none
    */
   readonly meshEndpoint?: MeshEndpointArgs;
@@ -74,16 +81,19 @@ export interface MeshEndpointArgs extends MeshEndpointDeclaration {
   readonly serviceType?: "LoadBalancer" | "NodePort";
   /**
    * LoadBalancer: the IP to pin (`clustermesh.apiserver.service.loadBalancerIP`); peers dial it on 2379.
+   * Not set on a NodePort endpoint.
    * @default none (required for a LoadBalancer endpoint)
    */
   readonly loadBalancerIP?: string;
   /**
-   * NodePort: node IPs peers dial, on the member's allocated (or pinned) NodePort.
+   * NodePort: node IPs peers dial (each once), on the member's allocated (or pinned) NodePort. Not set
+   * on a LoadBalancer endpoint.
    * @default none (required for a NodePort endpoint)
    */
   readonly ips?: string[];
   /**
-   * Extra annotations for the clustermesh-apiserver Service (AKS members get the internal-LB one).
+   * Extra annotations for the clustermesh-apiserver Service of a LoadBalancer endpoint (AKS members get
+   * the internal-LB one); keys are qualified names.
    * @default no extra annotations
    */
   readonly annotations?: Record<string, string>;
@@ -162,6 +172,8 @@ export class Member extends PlannedComponent {
   private readonly context: MemberContext;
   private readonly componentName: string;
   private readonly finished = deferred<MemberResources | undefined>();
+  /** The refusal of this member's secret inputs (its kubeconfig, the fleet's CA) given as Outputs, once they arrive. */
+  private readonly inputsRefusal: Promise<FleetValidationError | undefined>;
 
   constructor(name: string, context: MemberContext, opts?: pulumi.ComponentResourceOptions) {
     super("fleetmesh:index:Member", name, {}, opts);
@@ -188,12 +200,15 @@ export class Member extends PlannedComponent {
     this.nodeAddress = plannedOutput(this.built.then((b) => b && { address: b.cluster.nodeAddress })).apply(
       (b) => b.address as string | undefined,
     );
+    const kubeconfigRefused = kubeconfigRefusal(context.ca.component, plan.name, declaration.kubeconfig, declaration.context);
+    this.inputsRefusal = Promise.all([kubeconfigRefused, context.ca.refusal]).then(([own, ca]) => own ?? ca);
     this.ciliumInstalled = this.built.then((b) => (b?.cilium ? [b.cilium] : []));
     this.fleetJoined = this.built.then((b) => (b?.fleetMember ? [b.fleetMember] : []));
     this.provider = new k8s.Provider(
       name,
       {
-        kubeconfig: this.kubeconfig,
+        // Never empty, never unusable: a provider without a kubeconfig would use the ambient one.
+        kubeconfig: providerKubeconfig(this.kubeconfig, kubeconfigRefused, `member "${plan.name}"'s kubeconfig`, declaration.context),
         context: declaration.context,
         clusterIdentifier: cluster.apply((c) => c.id),
         // A kind cluster that is gone takes its objects with it: drop them from state instead of failing.
@@ -204,7 +219,12 @@ export class Member extends PlannedComponent {
   }
 
   protected async build(): Promise<pulumi.Inputs> {
-    const allocation = await this.context.allocation;
+    const [allocation, refusal] = await Promise.all([this.context.allocation, this.inputsRefusal]);
+    if (refusal) {
+      // Nothing that would consume a refused kubeconfig or CA is registered.
+      this.finished.resolve(undefined);
+      throw refusal;
+    }
     if (!allocation) {
       this.finished.resolve(undefined);
       return {};

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import { PortsInput, ServiceManifest } from "./core/services/global-service";
 import {
@@ -101,6 +102,8 @@ export class MultiClusterService extends pulumi.ComponentResource {
   public readonly services: Record<string, k8s.core.v1.Service> = {};
 
   constructor(name: string, args: MultiClusterServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Structure first (types, required and unknown fields): every rule below assumes it.
+    checkArgs(`MultiClusterService "${name}"`, "MultiClusterServiceArgs", args);
     const component = `MultiClusterService "${name}"`;
     const planned = planMultiClusterService({
       serviceName: args.serviceName,
@@ -112,6 +115,7 @@ export class MultiClusterService extends pulumi.ComponentResource {
       selector: args.selector,
       members: memberFacts(args.fleet),
       azureFleetHub: args.fleet.azureFleetHub,
+      createNamespace: args.createNamespace,
     });
     refuse(component, planned.violations);
     refuse(component, programViolations(args, planned.plan!));

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import { placementArgumentViolations } from "./core/kubefleet/placement/arguments";
@@ -8,6 +9,8 @@ import { PlacementPlan, planPlacement } from "./core/kubefleet/placement/plan";
 import { KubernetesObject, ResourceSelectorTerm, selectResources } from "./core/kubefleet/placement/resource-selection";
 import { PlacementState, isPlacementState, placementStateOutputName } from "./core/kubefleet/placement/state-output";
 import { PlacementStatus, PlacementWhatIf, renderPlacementWhatIf } from "./core/kubefleet/placement/status";
+import { placementWarnings } from "./core/kubefleet/placement/warnings";
+import { ownValue } from "./core/fleet/own";
 import { ClusterDecision, Condition, PlacementPolicy, ScheduleResult, Taint } from "./core/kubefleet/scheduler";
 import { RolloutStrategy } from "./core/kubefleet/scheduler/validation";
 import { refuse } from "./errors";
@@ -103,6 +106,8 @@ export class Placement extends PlannedComponent {
   private readonly planned = deferred<PlacementPlan>();
 
   constructor(name: string, args: PlacementArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Structure first (types, required and unknown fields): every rule below assumes it.
+    checkArgs(`Placement "${name}"`, "PlacementArgs", args);
     const members: Record<string, PlacementMember> = args.fleet.members;
     const { policy, strategy, mode, memberProperties } = args;
     refuse(
@@ -115,6 +120,8 @@ export class Placement extends PlannedComponent {
         memberProperties,
         hasHub: args.hub !== undefined,
         memberNames: Object.keys(members),
+        resources: args.resources,
+        resourceSelectors: args.resourceSelectors,
       }),
     );
     super("fleetmesh:index:Placement", name, {}, opts);
@@ -133,7 +140,10 @@ export class Placement extends PlannedComponent {
 
   protected async build(): Promise<pulumi.Inputs> {
     const plan = await this.plan();
-    if (pulumi.runtime.isDryRun()) pulumi.log.info(renderPlacementWhatIf(plan.whatIf), this);
+    if (pulumi.runtime.isDryRun()) {
+      pulumi.log.info(renderPlacementWhatIf(plan.whatIf), this);
+      for (const warning of this.warnings(plan)) pulumi.log.warn(warning, this);
+    }
     this.register(plan.children);
     return {
       state: this.state,
@@ -143,6 +153,18 @@ export class Placement extends PlannedComponent {
       targets: this.targets,
       whatIf: this.whatIf,
     };
+  }
+
+  private warnings(plan: PlacementPlan): string[] {
+    const { resources, resourceSelectors, mode } = this.args;
+    return placementWarnings({
+      placement: this.placementName,
+      resources,
+      resourceSelectors,
+      mode,
+      targets: plan.targets,
+      condition: plan.condition,
+    });
   }
 
   private fromPlan<T>(pick: (plan: PlacementPlan) => T): pulumi.Output<T> {
@@ -224,7 +246,7 @@ async function memberFacts(
       name: member.memberName,
       labels: member.labels,
       taints: [...member.taints],
-      properties: properties?.[member.memberName],
+      properties: ownValue(properties, member.memberName),
       azure: await azureFacts(member),
     })),
   );

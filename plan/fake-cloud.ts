@@ -8,8 +8,13 @@ import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 export const FAKE_CA_KEY = "-----BEGIN EC PRIVATE KEY-----\nFAKE-CA-KEY\n-----END EC PRIVATE KEY-----\n";
 export const FAKE_CA_CERT = "-----BEGIN CERTIFICATE-----\nFAKE-CA-CERT\n-----END CERTIFICATE-----\n";
 
-export function fakeKubeconfig(cluster: string): string {
-  return `apiVersion: v1\nkind: Config\nclusters:\n- name: ${cluster}\n  cluster:\n    server: https://127.0.0.1:6443\nusers:\n- name: ${cluster}\n  user:\n    client-key-data: FAKE-CLIENT-KEY-${cluster}\n`;
+/** A kubeconfig of the shape kind and AKS hand out: one cluster, one user, one context (`context`, the current one). */
+export function fakeKubeconfig(cluster: string, context: string = cluster): string {
+  return (
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: ${cluster}\n  cluster:\n    server: https://127.0.0.1:6443\n` +
+    `contexts:\n- name: ${context}\n  context:\n    cluster: ${cluster}\n    user: ${cluster}\ncurrent-context: ${context}\n` +
+    `users:\n- name: ${cluster}\n  user:\n    client-key-data: FAKE-CLIENT-KEY-${cluster}\n`
+  );
 }
 
 /** The mock monitor's wrapping of a secret value. */

@@ -37,7 +37,11 @@ export interface AksClusterArgs {
   readonly kubernetesVersion?: string;
   /** The flat network every member shares (one VNet, or peered VNets): the subnets are created in it. */
   readonly virtualNetwork: AksVirtualNetworkArgs;
-  /** The node subnet's prefix inside that VNet (the pod subnet is the member's allocated pod CIDR). */
+  /**
+   * The node subnet's prefix inside that VNet (the pod subnet is the member's allocated pod CIDR): a /29
+   * or larger, room for every node plus an upgrade surge node, clear of the fleet's pod and service
+   * pools and of every other member's node subnet.
+   */
   readonly nodeSubnetCidr: string;
   /**
    * `azure`: Azure CNI with per-pool pod subnets and AKS-managed Cilium (`networkDataplane: cilium`);
@@ -51,12 +55,13 @@ export interface AksClusterArgs {
    */
   readonly vmSize?: string;
   /**
-   * The number of nodes in the system node pool.
+   * The number of nodes in the system node pool (1 to 1000).
    * @default 3
    */
   readonly nodeCount?: number;
   /**
-   * The AKS cluster's resource name (also its DNS prefix).
+   * The AKS cluster's resource name, also its DNS prefix: 1 to 54 letters, digits or '-', starting and
+   * ending with a letter or digit.
    * @default the member name
    */
   readonly clusterName?: string;

@@ -13,7 +13,7 @@ export interface KindClusterArgs {
    */
   readonly workers?: number;
   /**
-   * Node image (e.g. `kindest/node:v1.33.1`).
+   * Node image: an image reference (e.g. `kindest/node:v1.33.1`, optionally with `@sha256:` digest).
    * @default the kind CLI's default image
    */
   readonly nodeImage?: string;

@@ -50,10 +50,15 @@ export function memberService(
   manifest: pulumi.Input<ServiceManifest>,
   dependsOn: pulumi.Resource[],
 ): k8s.core.v1.Service {
-  const service = pulumi.output(manifest);
+  // A manifest known now is passed as is: wrapping it in an Output would only make the SDK await it.
+  const service = isKnownNow(manifest) ? manifest : pulumi.output(manifest);
   return new k8s.core.v1.Service(
     childName,
     { metadata: service.metadata, spec: service.spec },
     { parent, provider: member.provider, dependsOn },
   );
+}
+
+function isKnownNow<T>(value: pulumi.Input<T>): value is T {
+  return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { FleetValidationError } from "../errors";
+import { existingCaRefusal, heldUntilAccepted } from "./secret-inputs";
 
 /** A CA the user already has: PEM text (the key must be a Pulumi secret). */
 export interface ExistingCa {
@@ -14,6 +16,14 @@ export interface SharedCa {
   certPem: pulumi.Output<string>;
   certPemBase64: pulumi.Output<string>;
   keyPemBase64: pulumi.Output<string>;
+  /**
+   * The refusal of a user CA given as Outputs or Promises, once their values arrive (undefined:
+   * accepted, made by fleetmesh, checked with the arguments, or not known in this preview). Members
+   * register nothing before it settles, and the outputs above fail with it instead of resolving.
+   */
+  refusal: Promise<FleetValidationError | undefined>;
+  /** How a refusal of the fleet's secret inputs names the component they were given to: `Fleet "x"`. */
+  component: string;
 }
 
 const TEN_YEARS_HOURS = 10 * 365 * 24;
@@ -29,9 +39,14 @@ function base64(text: string): string {
  * intermediate (cilium#43099).
  */
 export function sharedCa(name: string, existing: ExistingCa | undefined, parent: pulumi.Resource): SharedCa {
+  const component = `Fleet "${name}"`;
   if (existing) {
-    const certPem = pulumi.output(existing.certPem);
-    return { certPem, certPemBase64: certPem.apply(base64), keyPemBase64: pulumi.secret(pulumi.output(existing.keyPem).apply(base64)) };
+    // Checked with the arguments when given as plain text (see secretArgumentViolations); an Output is
+    // checked here once it arrives, and nothing reads it before: a bad key never reaches a value or an output.
+    const refusal = existingCaRefusal(component, existing);
+    const certPem = heldUntilAccepted(existing.certPem, refusal);
+    const keyPem = heldUntilAccepted(existing.keyPem, refusal);
+    return { certPem, certPemBase64: certPem.apply(base64), keyPemBase64: pulumi.secret(keyPem.apply(base64)), refusal, component };
   }
   const key = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
   const cert = new tls.SelfSignedCert(
@@ -49,5 +64,7 @@ export function sharedCa(name: string, existing: ExistingCa | undefined, parent:
     certPem: cert.certPem,
     certPemBase64: cert.certPem.apply(base64),
     keyPemBase64: pulumi.secret(key.privateKeyPem.apply(base64)),
+    refusal: Promise.resolve(undefined),
+    component,
   };
 }

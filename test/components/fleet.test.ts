@@ -81,6 +81,7 @@ describe("Fleet with three kind members", () => {
   it("allocates stable ids and disjoint CIDRs, honouring the pinned id", async () => {
     assert.deepEqual(await settle(fleet.state), {
       version: 1,
+      maxConnectedClusters: 255,
       members: {
         c1: { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 },
         c2: { clusterId: 7, podCidr: "10.0.128.0/17", serviceCidr: "10.128.16.0/20", nodePort: 32001 },

@@ -166,6 +166,24 @@ describe("GlobalService namespaces", () => {
   });
 });
 
+describe("GlobalService in a system namespace it does not create", () => {
+  it("puts the Service in default with createNamespace: false, creating no namespace", async () => {
+    const { fleet } = await deploy("demo", demoFleet());
+    const records: RecordedResource[] = [];
+    new GlobalService("rebel-base", rebelBase(fleet, { namespace: "default", createNamespace: false }), {
+      transformations: [recorder(records)],
+    });
+    await complete(records);
+    assert.deepEqual(
+      records.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [r.name, r.type, r.inputs.metadata.namespace]),
+      [
+        ["rebel-base-c1", "kubernetes:core/v1:Service", "default"],
+        ["rebel-base-c2", "kubernetes:core/v1:Service", "default"],
+      ],
+    );
+  });
+});
+
 describe("GlobalService refusals", () => {
   let fleet: Fleet;
   before(async () => ({ fleet } = await deploy("demo", demoFleet())));
@@ -182,7 +200,21 @@ describe("GlobalService refusals", () => {
       /ports\[1\]\.name: port 443\/TCP has no name in a service with 2 ports/,
     ],
     ["a member outside the mesh", { members: ["c1", "c3"] }, /members\[1\]: member "c3" is not in mesh "demo" \("c1", "c2"\)/],
-    ["an affinity Cilium does not know", { affinity: "closest" as "local" }, /affinity: affinity "closest" is not one Cilium knows/],
+    [
+      "an affinity Cilium does not know",
+      { affinity: "closest" as "local" },
+      /affinity: Unsupported value: "closest": supported values: "none", "local", "remote"/,
+    ],
+    [
+      "a system namespace it would create and own",
+      { namespace: "kube-system" },
+      /namespace: namespace "kube-system" is one every cluster has and keeps .*set createNamespace: false/,
+    ],
+    [
+      "a per-member shared map naming a prototype key",
+      { shared: { constructor: true } as never },
+      /shared\.constructor: member "constructor"/,
+    ],
   ];
   for (const [sentence, more, message] of cases) {
     it(`refuses ${sentence} before registering anything`, () => {

@@ -91,7 +91,14 @@ describe("Fleet with a member taken from a kubeconfig", () => {
   before(
     async () =>
       ({ records } = await deploy("dc", {
-        members: { dc1: { kubeconfig: "KUBECONFIG-TEXT", context: "dc1-admin", serviceCidr: "10.140.0.0/20", labels: { region: "dc" } } },
+        members: {
+          dc1: {
+            kubeconfig: fakeKubeconfig("dc1", "dc1-admin"),
+            context: "dc1-admin",
+            serviceCidr: "10.140.0.0/20",
+            labels: { region: "dc" },
+          },
+        },
         pools: { serviceCidrPool: "10.128.0.0/12" },
       })),
   );
@@ -100,7 +107,7 @@ describe("Fleet with a member taken from a kubeconfig", () => {
     const provider = named(records, "dc-dc1", "pulumi:providers:kubernetes");
     assert.deepEqual(
       [provider.inputs.kubeconfig, provider.inputs.context, provider.secretInputs.includes("kubeconfig")],
-      ["KUBECONFIG-TEXT", "dc1-admin", true],
+      [fakeKubeconfig("dc1", "dc1-admin"), "dc1-admin", true],
     );
     const values = named(records, "dc-dc1-cilium").inputs.values as Record<string, any>;
     assert.ok(chartValuesValidator("1.18.12")(values));

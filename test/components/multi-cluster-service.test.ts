@@ -2,7 +2,18 @@ import { strict as assert } from "assert";
 import { Fleet, FleetArgs, FleetValidationError, MultiClusterService, MultiClusterServiceArgs } from "../../components";
 import { crdValidator } from "../support/crd-schema";
 import { chartValuesValidator } from "../support/chart-schema";
-import { RecordedResource, complete, dependsOnOf, deploy, named, recorder, settle, useMocks, appliedByHand } from "./harness";
+import {
+  RecordedResource,
+  complete,
+  dependsOnOf,
+  deploy,
+  fakeKubeconfig,
+  named,
+  recorder,
+  settle,
+  useMocks,
+  appliedByHand,
+} from "./harness";
 
 const SERVICE_EXPORTS = "fleet-networking_networking.fleet.azure.com_serviceexports.yaml";
 const MULTI_CLUSTER_SERVICES = "fleet-networking_networking.fleet.azure.com_multiclusterservices.yaml";
@@ -345,7 +356,7 @@ describe("MultiClusterService on kubeconfig and AKS BYOCNI ingress members", () 
     members: {
       c1: { kind: {}, labels: { mesh: "demo", app: "yes" } },
       dc: {
-        kubeconfig: "KUBECONFIG",
+        kubeconfig: fakeKubeconfig("dc"),
         labels: { mesh: "demo" },
         clusterId: 9,
         serviceCidr: "10.140.0.0/20",
@@ -422,6 +433,12 @@ describe("MultiClusterService refusals without an Azure Fleet", () => {
       { ports: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } },
       /ports: the ports differ between members/,
     ],
+    [
+      "a system namespace it would create on every member involved",
+      { namespace: "kube-public" },
+      /namespace: namespace "kube-public" is one every cluster has and keeps/,
+    ],
+    ["a namespace that is not a DNS-1123 label", { namespace: "Kuard_Demo" }, /namespace: namespace "Kuard_Demo" is invalid/],
   ];
   for (const [sentence, more, message] of cases) {
     it(`refuses ${sentence} before registering anything`, () => {
@@ -433,6 +450,19 @@ describe("MultiClusterService refusals without an Azure Fleet", () => {
       assert.deepEqual(records, []);
     });
   }
+
+  it("accepts a system namespace it does not create (createNamespace: false)", () => {
+    const records: RecordedResource[] = [];
+    new MultiClusterService(
+      "kuard-system",
+      { fleet, ...KIND_KUARD, serviceName: "kuard-system", namespace: "kube-system", createNamespace: false },
+      { transformations: [recorder(records)] },
+    );
+    assert.deepEqual(
+      records.filter((r) => r.type === "kubernetes:core/v1:Namespace"),
+      [],
+    );
+  });
 
   it("refuses a kind ingress member whose Cilium cannot announce (no kube-proxy replacement)", async () => {
     const { fleet: noKpr, records } = await deploy("demo", { ...KIND, cilium: { version: "1.20.0", kubeProxyReplacement: false } });

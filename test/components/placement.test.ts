@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { Fleet, FleetArgs, FleetValidationError, Placement, PlacementArgs } from "../../components";
 import { crdValidator } from "../support/crd-schema";
+import { legacyObjectsHash, objectsHash } from "../../components/core/kubefleet/placement/plan";
 import { RecordedResource, complete, ofType, recorder, settle, useMocks } from "./harness";
 
 const FLEET: FleetArgs = {
@@ -164,6 +165,22 @@ describe("Placement across runs and rollouts", () => {
     }
   });
 
+  it("rolls nothing out after an upgrade from a state whose objects hash the previous version wrote, and stores the canonical hash", async () => {
+    const strategy = { type: "RollingUpdate" as const, rollingUpdate: { maxUnavailable: 1, unavailablePeriodSeconds: 30 } };
+    // The Deployment with its keys out of order: the previous version's hash of it differs from the canonical one.
+    const reordered = INVENTORY.map((o) =>
+      o.kind === "Deployment" ? { spec: o.spec, metadata: o.metadata, kind: o.kind, apiVersion: o.apiVersion } : o,
+    );
+    const args = { resources: reordered, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickAll" as const }, strategy };
+    const first = await run(args);
+    const selected = first.placed.selected;
+    assert.notEqual(legacyObjectsHash(selected), objectsHash(selected));
+    const legacyState = { ...(await settle(first.placed.state))!, objectsHash: legacyObjectsHash(selected) };
+    const { records, placed } = await run(args, { previous: { kuardPlacementState: legacyState } });
+    const waits = ofType(records, "command:local:Command").filter((r) => r.name.endsWith("-rollout-wait"));
+    assert.deepEqual({ waits, stored: (await settle(placed.state))!.objectsHash }, { waits: [], stored: objectsHash(selected) });
+  });
+
   it("prints the placement what-if during preview", async () => {
     const { infoLog } = await import("./harness");
     await run({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy }, { preview: true });
@@ -278,4 +295,127 @@ describe("Placement refusals and hub mode", () => {
     const namespace = groups.find((g) => (g.inputs.objs as Array<{ kind: string }>)[0].kind === "Namespace")!;
     for (const group of groups.filter((g) => g !== namespace)) assert.deepEqual(group.opts.dependsOn, [namespace.resource]);
   });
+});
+
+describe("Placement: selectors the API server would refuse are refused before registering anything", () => {
+  const hubArgs = () => ({ mode: "hub" as const, hub: { provider: new k8s.Provider("hub", { kubeconfig: "HUB" }) } });
+  const cases: Array<{ name: string; selectors: unknown; paths: string[] }> = [
+    { name: "an empty selector list", selectors: [], paths: ["resourceSelectors"] },
+    {
+      name: "a name together with a label selector",
+      selectors: [{ group: "", version: "v1", kind: "Namespace", name: "kuard-demo", labelSelector: { matchLabels: { a: "b" } } }],
+      paths: ["resourceSelectors[0]"],
+    },
+    { name: "a missing kind", selectors: [{ group: "", version: "v1" }], paths: ["resourceSelectors[0].kind"] },
+    { name: "an empty kind", selectors: [{ group: "", version: "v1", kind: "" }], paths: ["resourceSelectors[0].kind"] },
+    {
+      name: "a namespaced kind, with every other problem at once",
+      selectors: [
+        { group: "apps", version: "v1", kind: "Deployment" },
+        { group: "", version: "v1", kind: "" },
+        { group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", name: "r", labelSelector: {} },
+      ],
+      paths: ["resourceSelectors[2]", "resourceSelectors[0]", "resourceSelectors[1].kind"],
+    },
+  ];
+  for (const mode of ["direct", "hub"] as const) {
+    for (const c of cases) {
+      it(`refuses ${c.name} in ${mode} mode`, async () => {
+        await useMocks(true);
+        const records: RecordedResource[] = [];
+        const fleet = new Fleet("fleet", FLEET);
+        const args = {
+          fleet,
+          resources: INVENTORY,
+          resourceSelectors: c.selectors as PlacementArgs["resourceSelectors"],
+          ...(mode === "hub" ? hubArgs() : {}),
+        };
+        assert.throws(
+          () => new Placement("kuard", args, { transformations: [recorder(records)] }),
+          (e: unknown) => e instanceof FleetValidationError && JSON.stringify(e.violations.map((v) => v.path)) === JSON.stringify(c.paths),
+        );
+        assert.deepEqual(records, []);
+      });
+    }
+  }
+
+  it("keeps upstream's Scheduled=False for what the API server admits (a reserved namespace), and still hands the ClusterResourcePlacement to the hub", async () => {
+    await useMocks(false);
+    const records: RecordedResource[] = [];
+    const fleet = new Fleet("fleet", FLEET);
+    const inventory = [...INVENTORY, { apiVersion: "v1", kind: "Namespace", metadata: { name: "kube-system" } }];
+    const placed = new Placement(
+      "kuard",
+      {
+        fleet,
+        resources: inventory,
+        resourceSelectors: [{ group: "", version: "v1", kind: "Namespace", name: "kube-system" }],
+        ...hubArgs(),
+      },
+      { transformations: [recorder(records)] },
+    );
+    assert.deepEqual(await settle(placed.condition), {
+      type: "Scheduled",
+      status: "False",
+      reason: "InvalidResourceSelectors",
+      message:
+        "The resource selectors are invalid: invalid clusterRresourcePlacement kuard: namespace kube-system is not allowed to propagate",
+    });
+    await complete(records);
+    assert.equal(ofType(records, "kubernetes:placement.kubernetes-fleet.io/v1beta1:ClusterResourcePlacement").length, 1);
+  });
+
+  it("refuses a hub-mode name the API server would refuse as an object name", async () => {
+    await useMocks(true);
+    const fleet = new Fleet("fleet", FLEET);
+    assert.throws(
+      () => new Placement("Kuard_Demo", { fleet, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, ...hubArgs() }),
+      (e: unknown) =>
+        e instanceof FleetValidationError && e.violations.some((v) => v.path === "name" && v.message.includes('"Kuard_Demo"')),
+    );
+  });
+});
+
+describe("Placement: preview warnings for what would silently do nothing", () => {
+  const previewWarnings = async (placement: Omit<PlacementArgs, "fleet">) => {
+    const { warnLog } = await import("./harness");
+    const { placed } = await run(placement, { preview: true });
+    await placed.ready;
+    return [...warnLog];
+  };
+  const NOBODY = {
+    placementType: "PickAll" as const,
+    affinity: {
+      clusterAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          clusterSelectorTerms: [{ labelSelector: { matchLabels: { environment: "qa" } } }],
+        },
+      },
+    },
+  };
+  const cases: Array<{ name: string; placement: Omit<PlacementArgs, "fleet">; want: string[] }> = [
+    {
+      name: "says nothing about a placement that places its objects",
+      placement: { resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE },
+      want: [],
+    },
+    {
+      name: "names a selector that selects no object of resources",
+      placement: {
+        resources: INVENTORY,
+        resourceSelectors: [...SELECT_NAMESPACE, { group: "", version: "v1", kind: "Namespace", name: "kuard-demo-typo" }],
+      },
+      want: [
+        'Placement "kuard": resourceSelectors[1] {"group":"","version":"v1","kind":"Namespace","name":"kuard-demo-typo"} selects no object of resources, so it places nothing',
+      ],
+    },
+    {
+      name: "says when the cluster affinity matches no member, though the placement counts as scheduled",
+      placement: { resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: NOBODY },
+      want: [
+        'Placement "kuard" places its objects on no member (Scheduled=True SchedulingPolicyFulfilled: found all cluster needed as specified by the scheduling policy, found 0 cluster(s))',
+      ],
+    },
+  ];
+  for (const c of cases) it(c.name, async () => assert.deepEqual(await previewWarnings(c.placement), c.want));
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { Fleet, FleetArgs } from "../../components";
-import { FAKE_CA_KEY, RecordedResource, complete, recorder, useMocks } from "./harness";
+import { FAKE_CA_KEY, RecordedResource, complete, fakeKubeconfig, recorder, useMocks } from "./harness";
 
 /** Text that must never stand in a registered input unless that input is a Pulumi secret. */
 const SECRET_MATERIAL = [FAKE_CA_KEY, Buffer.from(FAKE_CA_KEY).toString("base64"), "FAKE-CLIENT-KEY", "KUBECONFIG-TEXT"];
@@ -22,8 +22,8 @@ const FLEETS: Record<string, FleetArgs> = {
       },
     },
   },
-  "a kubeconfig member": { members: { d1: { kubeconfig: pulumi.secret("KUBECONFIG-TEXT") } } },
-  "a kubeconfig member given as plain text": { members: { d2: { kubeconfig: "KUBECONFIG-TEXT" } } },
+  "a kubeconfig member": { members: { d1: { kubeconfig: pulumi.secret(fakeKubeconfig("d1")) } } },
+  "a kubeconfig member given as plain text": { members: { d2: { kubeconfig: fakeKubeconfig("d2") } } },
 };
 
 function leaks(records: readonly RecordedResource[]): string[] {

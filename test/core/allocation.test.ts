@@ -157,12 +157,12 @@ const cases: Case[] = [
         {
           path: "members.a.nodePort",
           message:
-            'NodePort 32385 equals the NodePort 32385 pinned by member "b": each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver',
+            'NodePort 32385 equals the NodePort 32385 pinned by member "b": each member with a NodePort needs one of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver',
         },
         {
           path: "members.b.nodePort",
           message:
-            'NodePort 32385 equals the NodePort 32385 pinned by member "a": each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver',
+            'NodePort 32385 equals the NodePort 32385 pinned by member "a": each member with a NodePort needs one of its own, since with kube-proxy replacement a NodePort shared by meshed clusters leads every agent to its local clustermesh-apiserver',
         },
       ],
     },
@@ -185,7 +185,8 @@ const cases: Case[] = [
         },
         {
           path: "members.a.nodePort",
-          message: "NodePort 30000 is outside nodePortRange 32380..32389: a kind member's NodePort must lie inside pools.nodePortRange",
+          message:
+            "NodePort 30000 is outside nodePortRange 32380..32389: a member's clustermesh-apiserver NodePort must lie inside pools.nodePortRange",
         },
         { path: "members.b.clusterId", message: `cluster id 256 is outside 1..255: ${RULE_3}` },
         {
@@ -195,7 +196,7 @@ const cases: Case[] = [
         },
         {
           path: "members.b.nodePort",
-          message: "NodePort 1.5 is not an integer: a kind member's NodePort must lie inside pools.nodePortRange",
+          message: "NodePort 1.5 is not an integer: a member's clustermesh-apiserver NodePort must lie inside pools.nodePortRange",
         },
         { path: "members.c.clusterId", message: `cluster id 2.5 is not an integer: ${RULE_3}` },
         {
@@ -353,7 +354,8 @@ const cases: Case[] = [
       violations: [
         {
           path: "members.a.nodePort",
-          message: 'NodePort 32381 is pinned, but member "a" needs none: only kind members expose the clustermesh-apiserver on a NodePort',
+          message:
+            'NodePort 32381 is pinned, but member "a" needs none: only kind members and members whose meshEndpoint is a NodePort expose the clustermesh-apiserver on a NodePort',
         },
       ],
     },

@@ -228,3 +228,48 @@ describe("planGlobalService: what Cilium would silently mis-handle is refused", 
     );
   });
 });
+
+describe("the namespace a service component would create and own", () => {
+  const cases: Array<{ name: string; namespace: string; createNamespace?: boolean; refused: boolean }> = [
+    { name: "refuses kube-system when the component creates the namespace (the default)", namespace: "kube-system", refused: true },
+    { name: "refuses default when the component creates the namespace", namespace: "default", createNamespace: true, refused: true },
+    { name: "refuses kube-public", namespace: "kube-public", refused: true },
+    { name: "refuses kube-node-lease", namespace: "kube-node-lease", refused: true },
+    {
+      name: "accepts default with createNamespace: false (nothing is created)",
+      namespace: "default",
+      createNamespace: false,
+      refused: false,
+    },
+    { name: "accepts kube-system with createNamespace: false", namespace: "kube-system", createNamespace: false, refused: false },
+    { name: "accepts a kube- prefixed namespace of the user's own", namespace: "kube-demo", refused: false },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const { violations } = planGlobalService({ ...REBEL_BASE, namespace: c.namespace, createNamespace: c.createNamespace });
+      const want = c.refused
+        ? [
+            {
+              path: "namespace",
+              message:
+                `namespace ${JSON.stringify(c.namespace)} is one every cluster has and keeps ("default", "kube-system", "kube-public", "kube-node-lease"): ` +
+                "the component would create it as its own Namespace on each member; set createNamespace: false to put the Service in it",
+            },
+          ]
+        : [];
+      assert.deepEqual(violations, want);
+    });
+  }
+});
+
+describe("per-member maps are read by own property", () => {
+  it("refuses a shared map keyed by a prototype name, and does not read constructor from the prototype for a member named so", () => {
+    const mesh = { name: "demo", members: ["c1", "constructor"] };
+    const base = { ...REBEL_BASE, mesh, fleetMembers: ["c1", "constructor"] };
+    assert.deepEqual(planGlobalService({ ...base, shared: { c1: false } }).plan?.shared, { c1: false, constructor: true });
+    assert.deepEqual(
+      planGlobalService({ ...base, ports: { c1: [{ name: "http", port: 80 }] } }).violations.map((v) => v.path),
+      ["ports.constructor"],
+    );
+  });
+});

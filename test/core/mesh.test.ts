@@ -55,6 +55,17 @@ const inDemo = { mesh: "demo" };
 const many = (count: number, make: (name: string) => MeshMemberFacts) =>
   Array.from({ length: count }, (_, i) => make(`m${String(i).padStart(3, "0")}`));
 const names = (members: MeshMemberFacts[]) => members.map((m) => m.name);
+// apimachinery messages (k8s.io/apimachinery pkg/util/validation)
+const QUALIFIED_NAME_RULE =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character " +
+  "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const QUALIFIED_NAME_SLASHES_RULE =
+  "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character " +
+  "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') " +
+  "with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+const LABEL_VALUE_RULE =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character " +
+  "(e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
 describe("mesh", () => {
   describe("planMeshes", () => {
@@ -72,6 +83,8 @@ describe("mesh", () => {
       max?: number;
       plans: MeshPlan[];
       violations: FieldViolation[];
+      /** @default no warning */
+      warnings?: string[];
     }> = [
       {
         name: "selects the members whose labels match matchLabels, sorted by name",
@@ -95,11 +108,14 @@ describe("mesh", () => {
         violations: [],
       },
       {
-        name: "keeps a mesh whose selector selects nobody, and reports nothing for it",
+        name: "keeps a mesh whose selector selects nobody, and warns that it connects nothing",
         meshes: [mesh("empty", { matchLabels: { mesh: "none" } })],
         members: [kind("c1", inDemo)],
         plans: [{ name: "empty", backend: "cilium", members: [] }],
         violations: [],
+        warnings: [
+          `mesh "empty": memberSelector {"matchLabels":{"mesh":"none"}} matches no member, so the mesh connects nothing (check the members' labels)`,
+        ],
       },
       {
         name: "refuses a member selected by two meshes, on the later mesh by name whatever the declaration order",
@@ -274,6 +290,11 @@ describe("mesh", () => {
             message: `mesh name "twice" is declared 2 times: mesh names must be unique (they become resource names)`,
           },
         ],
+        warnings: [
+          `mesh "Mesh_1": memberSelector {"matchLabels":{"a":"b"}} matches no member, so the mesh connects nothing (check the members' labels)`,
+          `mesh "twice": memberSelector {"matchLabels":{"a":"c"}} matches no member, so the mesh connects nothing (check the members' labels)`,
+          `mesh "twice": memberSelector {"matchLabels":{"a":"d"}} matches no member, so the mesh connects nothing (check the members' labels)`,
+        ],
       },
       {
         name: "refuses an invalid selector requirement with apimachinery's message, and selects nobody with it",
@@ -287,10 +308,64 @@ describe("mesh", () => {
           },
         ],
       },
+      {
+        name: "refuses matchLabels with an invalid key or a value that is not a label value, each at its key, and selects nobody",
+        meshes: [mesh("bad", { matchLabels: { "bad key": "x", mesh: 5 as unknown as string, ok: "-no-" } })],
+        members: [kind("c1", { "bad key": "x", mesh: "5", ok: "-no-" })],
+        plans: [{ name: "bad", backend: "cilium", members: [] }],
+        violations: [
+          {
+            path: 'meshes.bad.memberSelector.matchLabels["bad key"]',
+            message: `label key "bad key" is invalid: ${QUALIFIED_NAME_RULE}`,
+          },
+          { path: 'meshes.bad.memberSelector.matchLabels["mesh"]', message: `label value 5 of key "mesh" is invalid: must be a string` },
+          {
+            path: 'meshes.bad.memberSelector.matchLabels["ok"]',
+            message: `label value "-no-" of key "ok" is invalid: ${LABEL_VALUE_RULE}`,
+          },
+        ],
+      },
+      {
+        name: "refuses a requirement whose key or values break the label rules, and its operator problem too",
+        meshes: [
+          mesh("bad", {
+            matchExpressions: [
+              { key: "a/b/c", operator: "Exists", values: ["x"] },
+              { key: "tier", operator: "In", values: ["ok", "not ok"] },
+            ],
+          }),
+        ],
+        members: [kind("c1", { tier: "ok" })],
+        plans: [{ name: "bad", backend: "cilium", members: [] }],
+        violations: [
+          { path: "meshes.bad.memberSelector.matchExpressions[0].key", message: `key "a/b/c" is invalid: ${QUALIFIED_NAME_SLASHES_RULE}` },
+          {
+            path: "meshes.bad.memberSelector.matchExpressions[0]",
+            message: `values: Invalid value: ["x"]: values set must be empty for exists and does not exist (key "a/b/c")`,
+          },
+          { path: "meshes.bad.memberSelector.matchExpressions[1].values[1]", message: `value "not ok" is invalid: ${LABEL_VALUE_RULE}` },
+        ],
+      },
+      {
+        name: "refuses a mesh without a selector instead of crashing",
+        meshes: [mesh("bad", undefined as unknown as LabelSelector)],
+        members: [kind("c1", inDemo)],
+        plans: [{ name: "bad", backend: "cilium", members: [] }],
+        violations: [
+          {
+            path: "meshes.bad.memberSelector",
+            message: "Required value: a label selector {matchLabels, matchExpressions} that picks the mesh's members",
+          },
+        ],
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
-        assert.deepStrictEqual(planMeshes(c.meshes, c.members, c.max ?? 255), { plans: c.plans, violations: c.violations });
+        assert.deepStrictEqual(planMeshes(c.meshes, c.members, c.max ?? 255), {
+          plans: c.plans,
+          violations: c.violations,
+          warnings: c.warnings ?? [],
+        });
       });
     }
 

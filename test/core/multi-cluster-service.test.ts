@@ -309,3 +309,30 @@ describe("helpers", () => {
     assert.match(clash.message, /port 80\/TCP is already served on member "c1"'s pinned LoadBalancer address by MultiClusterService "web"/);
   });
 });
+
+describe("planMultiClusterService: the namespace it would create", () => {
+  const refusal = {
+    path: "namespace",
+    message:
+      'namespace "kube-system" is one every cluster has and keeps ("default", "kube-system", "kube-public", "kube-node-lease"): ' +
+      "the component would create it as its own Namespace on each member; set createNamespace: false to put the Service in it",
+  };
+  const cases: Array<{ name: string; input: MultiClusterServiceInput; want: unknown[] }> = [
+    {
+      name: "refuses a system namespace for a Cilium global service, which creates it",
+      input: { ...KIND_KUARD, namespace: "kube-system" },
+      want: [refusal],
+    },
+    {
+      name: "accepts a system namespace for a Cilium global service with createNamespace: false",
+      input: { ...KIND_KUARD, namespace: "kube-system", createNamespace: false },
+      want: [],
+    },
+    {
+      name: "accepts a system namespace on an Azure Fleet, where nothing creates it",
+      input: { ...KUARD, namespace: "kube-system" },
+      want: [],
+    },
+  ];
+  for (const c of cases) it(c.name, () => assert.deepEqual(planMultiClusterService(c.input).violations, c.want));
+});

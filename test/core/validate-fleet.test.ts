@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { validateFleet } from "../../components/core/fleet/validate-fleet";
+import { imageReferenceProblems, validateFleet } from "../../components/core/fleet/validate-fleet";
 import { FieldViolation, FleetSpec, MemberSpec, MemberTaint } from "../../components/core/fleet/types";
 
 // ---- fixtures ----
@@ -57,7 +57,7 @@ const NAME_PATTERN_RULE =
 const EXACTLY_ONE = "exactly one of kind, aks, kubeconfig must be set";
 const UNIQUE_IDS = "cluster ids must be unique in the fleet (a mesh refuses two clusters with the same, non-unique ID)";
 const UNIQUE_PORTS =
-  "every kind member needs its own NodePort (with kube-proxy replacement, a NodePort shared by two meshed clusters reaches the local clustermesh-apiserver, cilium#24692)";
+  "every member with a NodePort needs its own (with kube-proxy replacement, a NodePort shared by two meshed clusters reaches the local clustermesh-apiserver, cilium#24692)";
 
 const long = (n: number, ch = "a") => ch.repeat(n);
 const manyKind = (n: number) => Array.from({ length: n }, (_, i) => kind(`m${i}`));
@@ -78,7 +78,7 @@ const valid: Case[] = [
       kind("c2", { kindWorkers: 0, pins: { podCidr: "10.1.0.0/16", serviceCidr: "10.2.0.0/24" } }),
       aks("a1", { pins: { clusterId: 8 } }),
       aks("byo", { aksNetworkPlugin: "none", joinsFleetMesh: false, kubernetesVersion: "1.30" }),
-      existing("dc", { pins: { podCidr: "192.168.0.0/25", serviceCidr: "172.16.0.0/30" } }),
+      existing("dc", { pins: { podCidr: "192.168.0.0/24", serviceCidr: "172.16.0.0/30" } }),
     ]),
     [],
   ],
@@ -485,10 +485,11 @@ const pins: Case[] = [
     ],
   ],
   [
-    "pinned CIDR sizes apply to clusters fleetmesh creates, not to existing ones",
+    "kubeadm's CIDR sizes apply to clusters fleetmesh creates; an existing cluster's pod CIDR only needs the /24s of cluster-pool IPAM",
     fleet([
       kind("c1", { kindWorkers: 0, pins: { podCidr: "10.1.0.0/25", serviceCidr: "10.32.0.0/11" } }),
-      existing("c2", { pins: { podCidr: "10.3.0.0/25", serviceCidr: "10.64.0.0/11" } }),
+      existing("c2", { pins: { podCidr: "10.3.0.0/24", serviceCidr: "10.64.0.0/11" } }),
+      existing("c3", { pins: { podCidr: "10.4.0.0/25" } }),
     ]),
     [
       v(
@@ -498,6 +499,10 @@ const pins: Case[] = [
       v(
         "members.c1.serviceCidr",
         'serviceCidr "10.32.0.0/11" is invalid: specified service subnet is too large; for 32-bit addresses, the mask must be >= 12',
+      ),
+      v(
+        "members.c3.podCidr",
+        `podCidr "10.4.0.0/25" is invalid: Cilium's cluster-pool IPAM gives every node a /24 of the pod CIDR, so it must be a /24 or larger`,
       ),
     ],
   ],
@@ -512,7 +517,10 @@ const pins: Case[] = [
     [
       v("members.c2.nodePort", `nodePort 32400 is also pinned by member "c1": ${UNIQUE_PORTS}`),
       v("members.c3.nodePort", "nodePort 31000 is invalid: must be in pools.nodePortRange 32380-32509"),
-      v("members.dc.nodePort", "nodePort 32401 is invalid: only kind members expose their clustermesh-apiserver on a NodePort"),
+      v(
+        "members.dc.nodePort",
+        "nodePort 32401 is invalid: only kind members and members whose meshEndpoint is a NodePort expose their clustermesh-apiserver on a NodePort",
+      ),
     ],
   ],
 ];
@@ -639,4 +647,29 @@ describe("validateFleet", () => {
     assert.deepEqual(validateFleet(spec), validateFleet(copy));
     assert.deepEqual(spec, copy);
   });
+});
+
+describe("imageReferenceProblems follows distribution/reference", () => {
+  const GRAMMAR =
+    'must be an image reference: [registry[:port]/]name[:tag][@digest], with a lower-case name of path components like "kindest/node" ' +
+    'and a tag like "v1.33.1" (e.g. "kindest/node:v1.33.1")';
+  const cases: Array<[string, unknown, string[]]> = [
+    ["a name and a tag", "kindest/node:v1.33.1", []],
+    ["a bare name", "node", []],
+    ["a registry with a port", "localhost:5000/kindest/node:v1.33.1", []],
+    ["an IPv6 registry", "[::1]:5000/kindest/node", []],
+    ["a tag and a digest", `kindest/node:v1.33.1@sha256:${"0".repeat(64)}`, []],
+    ["separators: '.', '_', '__' and dashes", "a.b_c__d---e/f", []],
+    ["an upper-case registry host (a domain)", "Registry.Example.com/node", []],
+    ["a space", "kindest/node: v1.33.1", [GRAMMAR]],
+    ["an upper-case path", "kindest/Node", ["the repository name must be lowercase"]],
+    ["an empty tag", "kindest/node:", [GRAMMAR]],
+    ["a tag of 129 characters", `node:${"t".repeat(129)}`, [GRAMMAR]],
+    ["a short digest", "node@sha256:abc", [GRAMMAR]],
+    ["a trailing separator", "node-/x", [GRAMMAR]],
+    ["a name over 255 characters", `${"a".repeat(256)}:v1`, ["the repository name must not be more than 255 characters"]],
+    ["an empty string", "", ["must not be empty: leave nodeImage out to use kind's default image"]],
+    ["a number", 5, ["must be a string"]],
+  ];
+  for (const [name, text, expected] of cases) it(name, () => assert.deepEqual(imageReferenceProblems(text), expected));
 });

@@ -9,6 +9,7 @@ import { CHART_VERSIONS, Rendered, chartFile, helmTemplate, pool } from "./helm-
 import { MemberRun } from "./mesh-view";
 import { Exposure, PlannedFleet, kindExposure, planFleet, planProgram } from "./planned-values";
 import { ChartCa, withCa } from "./test-ca";
+import { fakeKubeconfig } from "../../plan/fake-cloud";
 
 export interface Scenario {
   title: string;
@@ -28,9 +29,9 @@ export function mixedFleet(version: string): FleetArgs {
     cilium: { version },
     members: {
       c1: { kind: {}, ...meshed },
-      dc: { kubeconfig: "KUBECONFIG", ...meshed, serviceCidr: "10.140.0.0/20", meshEndpoint: { loadBalancerIP: "192.168.50.10" } },
+      dc: { kubeconfig: fakeKubeconfig("dc"), ...meshed, serviceCidr: "10.140.0.0/20", meshEndpoint: { loadBalancerIP: "192.168.50.10" } },
       edge: {
-        kubeconfig: "KUBECONFIG",
+        kubeconfig: fakeKubeconfig("edge"),
         ...meshed,
         serviceCidr: "10.141.0.0/20",
         meshEndpoint: { serviceType: "NodePort", ips: ["192.168.60.11", "192.168.60.12"] },

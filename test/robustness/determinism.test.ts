@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { FleetArgs, MemberDeclaration } from "../../components";
-import { deploy, settle } from "../components/harness";
+import { deploy, fakeKubeconfig, settle } from "../components/harness";
 
 // Shuffling the order of members (and of meshes) in the arguments changes nothing but ordering-free
 // output: the same allocation, the same mesh membership, the same values on every member.
@@ -11,7 +11,7 @@ const MEMBERS: Array<[string, MemberDeclaration]> = [
   ["bravo", { kind: { workers: 1 }, labels: { mesh: "a", region: "west" } }],
   ["charlie", { kind: {}, labels: { mesh: "b" }, clusterId: 9 }],
   ["delta", { kind: {}, labels: { mesh: "b" } }],
-  ["echo", { kubeconfig: "KUBECONFIG", labels: { region: "dc" } }],
+  ["echo", { kubeconfig: fakeKubeconfig("echo"), labels: { region: "dc" } }],
 ];
 
 async function planned(order: number[]) {

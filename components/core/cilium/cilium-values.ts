@@ -95,7 +95,7 @@ export const AKS_INTERNAL_LB_ANNOTATION = "service.beta.kubernetes.io/azure-load
 
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
 /** cluster-pool hands each node a /24 (`clusterPoolIPv4MaskSize` default), so the pool must be at least that big. */
-const CLUSTER_POOL_MASK_SIZE = 24;
+export const CLUSTER_POOL_MASK_SIZE = 24;
 
 /** The Helm values of one member's Cilium release. */
 export function buildCiliumValues(input: CiliumValuesInput): HelmValues {

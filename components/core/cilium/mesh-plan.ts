@@ -9,14 +9,21 @@
 // The ClusterMeshProfile name and `memberSelector.byLabel`: Azure/azure-rest-api-specs
 // specification/containerservice/resource-manager/Microsoft.ContainerService/fleet/preview/2026-03-02-preview/fleets.json.
 //
+// A member selector is checked as apimachinery's `ValidateLabelSelector` does
+// (k8s.io/apimachinery pkg/apis/meta/v1/validation/validation.go): matchLabels keys are qualified
+// names and values label values; each requirement's key is a qualified name, its operator known, its
+// values present for In/NotIn, absent for Exists/DoesNotExist, and label values. An invalid selector
+// is refused (it would otherwise select nobody); a valid one that selects nobody is warned about.
+//
 // Determinism: meshes are handled in name order (then declaration order for a repeated name),
 // members in name order, so the result does not depend on the order of either input. Violations
 // come mesh by mesh: name, selector, overlap with an earlier mesh, size, backend, then per member.
 
 import { labelSelectorMatches, LabelSelectorError } from "../k8s/labels";
-import { LabelSelector } from "../kubefleet/scheduler";
+import { isQualifiedName, isValidLabelValue } from "../k8s/names";
+import { LabelSelector, LabelSelectorRequirement } from "../kubefleet/scheduler";
 import { FieldViolation, Provisioner } from "../fleet/types";
-import { memberPath, show } from "../fleet/validation/findings";
+import { keySuffix, memberPath, show } from "../fleet/validation/findings";
 import { FLEET_MESH_MIN_KUBERNETES } from "../fleet/validation/member-provisioning";
 
 /** One entry of FleetArgs.meshes. */
@@ -74,7 +81,7 @@ export function planMeshes(
   meshes: MeshSpec[],
   members: MeshMemberFacts[],
   maxConnectedClusters: number,
-): { plans: MeshPlan[]; violations: FieldViolation[] } {
+): { plans: MeshPlan[]; violations: FieldViolation[]; warnings: string[] } {
   const candidates = uniqueByName(members);
   const selections = orderByName(meshes).map((spec, rank) => select(spec, rank, candidates));
   const plans = selections.map(({ spec, members: chosen }) => ({
@@ -89,7 +96,16 @@ export function planMeshes(
     ...overlapViolations(selection, owners, selections),
     ...membershipViolations(selection, plans[i].backend, maxConnectedClusters),
   ]);
-  return { plans, violations };
+  return { plans, violations, warnings: selections.flatMap(emptyMeshWarnings) };
+}
+
+/** A valid selector that matches no member: the mesh connects nothing, which is allowed but likely a mistake. */
+function emptyMeshWarnings({ spec, selectorViolations: invalid, members }: Selection): string[] {
+  if (invalid.length > 0 || members.length > 0) return [];
+  return [
+    `mesh ${show(spec.name)}: memberSelector ${show(spec.memberSelector)} matches no member, so the mesh connects nothing ` +
+      "(check the members' labels)",
+  ];
 }
 
 /** `key=value` for a selector Azure's `memberSelector.byLabel` can express; undefined otherwise. */
@@ -119,7 +135,8 @@ function uniqueByName(members: readonly MeshMemberFacts[]): MeshMemberFacts[] {
   return [...byName.values()].sort((a, b) => compareStrings(a.name, b.name));
 }
 
-function meshPath(name: string): string {
+/** `meshes.demo`, or `meshes["Bad.Name"]` when the name is not a plain path segment. */
+export function meshPath(name: string): string {
   return SIMPLE_SEGMENT.test(name) ? `meshes.${name}` : `meshes[${JSON.stringify(name)}]`;
 }
 
@@ -127,17 +144,66 @@ function selectorPath(mesh: MeshSpec): string {
   return `${meshPath(mesh.name)}.memberSelector`;
 }
 
-/** apimachinery's refusals, one per bad requirement (labelSelectorMatches throws on the first). */
+/** apimachinery's refusals of a selector, each at its own path (labelSelectorMatches throws on the first). */
 function selectorViolations(mesh: MeshSpec): FieldViolation[] {
-  return (mesh.memberSelector.matchExpressions ?? []).flatMap((requirement, i) => {
-    try {
-      labelSelectorMatches({ matchExpressions: [requirement] }, {});
-      return [];
-    } catch (error) {
-      if (!(error instanceof LabelSelectorError)) throw error;
-      return [{ path: `${selectorPath(mesh)}.matchExpressions[${i}]`, message: error.message }];
-    }
+  const selector: unknown = mesh.memberSelector;
+  const path = selectorPath(mesh);
+  const shape = "a label selector {matchLabels, matchExpressions}";
+  if (selector === undefined || selector === null) return [{ path, message: `Required value: ${shape} that picks the mesh's members` }];
+  if (typeof selector !== "object" || Array.isArray(selector)) {
+    return [{ path, message: `memberSelector ${show(selector)} is invalid: must be ${shape}` }];
+  }
+  const { matchLabels, matchExpressions } = selector as LabelSelector;
+  return [
+    ...matchLabelViolations(`${path}.matchLabels`, matchLabels),
+    ...matchExpressionViolations(`${path}.matchExpressions`, matchExpressions),
+  ];
+}
+
+function matchLabelViolations(path: string, matchLabels: unknown): FieldViolation[] {
+  if (matchLabels === undefined || matchLabels === null) return [];
+  if (typeof matchLabels !== "object" || Array.isArray(matchLabels)) {
+    return [{ path, message: `matchLabels ${show(matchLabels)} is invalid: must be a map of label keys to label values` }];
+  }
+  return Object.entries(matchLabels as Record<string, unknown>).flatMap(([key, value]) => {
+    const at = `${path}${keySuffix(key)}`;
+    const valueProblems = typeof value === "string" ? isValidLabelValue(value) : ["must be a string"];
+    return [
+      ...isQualifiedName(key).map((problem) => ({ path: at, message: `label key ${show(key)} is invalid: ${problem}` })),
+      ...valueProblems.map((problem) => ({ path: at, message: `label value ${show(value)} of key ${show(key)} is invalid: ${problem}` })),
+    ];
   });
+}
+
+function matchExpressionViolations(path: string, expressions: unknown): FieldViolation[] {
+  if (expressions === undefined || expressions === null) return [];
+  if (!Array.isArray(expressions))
+    return [{ path, message: `matchExpressions ${show(expressions)} is invalid: must be a list of requirements` }];
+  return expressions.flatMap((requirement: unknown, i) => requirementViolations(`${path}[${i}]`, requirement));
+}
+
+/** One requirement: its key and values by apimachinery's label rules, then its operator and value count. */
+function requirementViolations(path: string, requirement: unknown): FieldViolation[] {
+  if (typeof requirement !== "object" || requirement === null) {
+    return [{ path, message: `requirement ${show(requirement)} is invalid: must be {key, operator, values}` }];
+  }
+  const { key, values } = requirement as { key?: unknown; values?: unknown };
+  const keyProblems = typeof key === "string" ? isQualifiedName(key) : ["must be a string"];
+  const out = keyProblems.map((problem) => ({ path: `${path}.key`, message: `key ${show(key)} is invalid: ${problem}` }));
+  if (values !== undefined && values !== null && !Array.isArray(values)) {
+    return [...out, { path: `${path}.values`, message: `values ${show(values)} is invalid: must be a list of label values` }];
+  }
+  (Array.isArray(values) ? values : []).forEach((value: unknown, j) => {
+    const problems = typeof value === "string" ? isValidLabelValue(value) : ["must be a string"];
+    out.push(...problems.map((problem) => ({ path: `${path}.values[${j}]`, message: `value ${show(value)} is invalid: ${problem}` })));
+  });
+  try {
+    labelSelectorMatches({ matchExpressions: [requirement as LabelSelectorRequirement] }, {});
+    return out;
+  } catch (error) {
+    if (!(error instanceof LabelSelectorError)) throw error;
+    return [...out, { path, message: error.message }];
+  }
 }
 
 /** The members a selector picks; an invalid selector picks nobody (its violation says why). */

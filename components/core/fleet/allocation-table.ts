@@ -1,4 +1,5 @@
 import { FleetState, MemberAllocation, Provisioner } from "./types";
+import { hasOwn, ownValue } from "./own";
 
 // The allocation what-if: what each member gets, and what changed since the previous run.
 
@@ -26,12 +27,12 @@ export function allocationRows(
     .sort()
     .map((member): AllocationRow => {
       const allocation = allocations[member];
-      const old = before[member];
+      const old = ownValue(before, member);
       const change: AllocationChange = !old ? "new" : sameAllocation(old, allocation) ? "kept" : "renumbered";
-      return { member, provisioner: provisioners[member] ?? "-", allocation, change };
+      return { member, provisioner: ownValue(provisioners, member) ?? "-", allocation, change };
     });
   const removed = Object.keys(before)
-    .filter((member) => !(member in allocations))
+    .filter((member) => !hasOwn(allocations, member))
     .sort()
     .map((member): AllocationRow => ({ member, provisioner: "-", allocation: before[member], change: "removed" }));
   return [...current, ...removed];

@@ -85,7 +85,7 @@ const UNIQUE_RULE: Record<Kind, string> = {
   podCidr: DISJOINT_CIDRS,
   serviceCidr: DISJOINT_CIDRS,
   nodePort:
-    "each kind member needs a NodePort of its own, since with kube-proxy replacement a NodePort shared by meshed clusters " +
+    "each member with a NodePort needs one of its own, since with kube-proxy replacement a NodePort shared by meshed clusters " +
     "leads every agent to its local clustermesh-apiserver",
 };
 
@@ -93,7 +93,7 @@ const RANGE_RULE: Record<Kind, string> = {
   clusterId: "a cluster id must be an integer from 1 to maxConnectedClusters (Cilium reserves 0 for a cluster outside any mesh)",
   podCidr: "a pinned pod CIDR must lie inside podCidrPool (any prefix length)",
   serviceCidr: "a pinned service CIDR must lie inside serviceCidrPool (any prefix length)",
-  nodePort: "a kind member's NodePort must lie inside pools.nodePortRange",
+  nodePort: "a member's clustermesh-apiserver NodePort must lie inside pools.nodePortRange",
 };
 
 const RENUMBER_RISK: Record<Kind, string> = {
@@ -304,7 +304,10 @@ function collectPins(requests: AllocationRequest[], spaces: Spaces, violations: 
 /** The pin as a held value, or why it cannot be honoured (undefined: its pool is invalid, already reported). */
 function checkPin(request: AllocationRequest, kind: Kind, pin: unknown, space: Space | undefined): Held | string | undefined {
   if (!needs(request, kind)) {
-    return `NodePort ${quote(pin)} is pinned, but member ${quote(request.name)} needs none: only kind members expose the clustermesh-apiserver on a NodePort`;
+    return (
+      `NodePort ${quote(pin)} is pinned, but member ${quote(request.name)} needs none: only kind members and members whose ` +
+      "meshEndpoint is a NodePort expose the clustermesh-apiserver on a NodePort"
+    );
   }
   if (!space) return undefined;
   const parsed = space.parse(pin);

@@ -7,6 +7,7 @@ import { CiliumPeer, PeerConfigInput } from "../cilium/peer-config";
 import { MeshEndpoint, meshPeersOf } from "../cilium/mesh";
 import { FleetCiliumSettings, PlannedMember, PlannedMesh } from "./plan-fleet";
 import { MemberAllocation } from "./types";
+import { ownValue } from "./own";
 
 /** Where the clustermesh-apiserver of a LoadBalancer member listens (the chart's `clustermesh.apiserver.service` port). */
 export const CLUSTERMESH_APISERVER_PORT = 2379;
@@ -53,8 +54,17 @@ export function meshEndpoints(
 ): Record<string, MeshEndpoint> {
   const byName = new Map(members.map((m) => [m.name, m]));
   return Object.fromEntries(
-    mesh.members.map((name) => [name, apiserverEndpoint(byName.get(name)!, allocations[name], nodeAddresses[name])]),
+    mesh.members.map((name) => [
+      name,
+      apiserverEndpoint(byName.get(name)!, allocationOf(allocations, name), ownValue(nodeAddresses, name)),
+    ]),
   );
+}
+
+function allocationOf(allocations: Record<string, MemberAllocation>, name: string): MemberAllocation {
+  const allocation = ownValue(allocations, name);
+  if (!allocation) throw new Error(`meshEndpoints: member ${JSON.stringify(name)} has no allocation (allocateFleet refuses such a run)`);
+  return allocation;
 }
 
 /** Every other member of the member's mesh, as its peer config files list them (none outside a Cilium mesh). */

@@ -6,32 +6,44 @@
 // Pure: no Pulumi import.
 
 import { allocate } from "./allocation";
-import { validateFleet } from "./validate-fleet";
-import { FleetSpec, FleetState, MemberAllocation, MemberSpec, MemberTaint, Provisioner, AllocationPools, AllocationRequest } from "./types";
+import { needsNodePort, validateFleet } from "./validate-fleet";
+import {
+  FleetSpec,
+  FleetState,
+  MemberAllocation,
+  MemberSpec,
+  MemberTaint,
+  MeshEndpointDeclaration,
+  Provisioner,
+  AllocationPools,
+  AllocationRequest,
+} from "./types";
 import { kindClusterName, kindClusterNameViolations, kindControlPlane, OWNER_STACK_LABEL } from "./kind-names";
 import { memberPath } from "./validation/findings";
 import { FieldViolation } from "../k8s/field-errors";
 import { LabelSelector } from "../kubefleet/scheduler/types";
-import { DEFAULT_CILIUM_VERSION, policyScopeFinding } from "../cilium/cilium-version";
+import { DEFAULT_CILIUM_VERSION, normalizeCiliumVersion, policyScopeFinding, tryParseCiliumVersion } from "../cilium/cilium-version";
+import { globalNamespaceViolations } from "../cilium/global-namespaces";
 import { DEFAULT_LOAD_BALANCER_POOL, loadBalancerPoolViolations } from "../cilium/load-balancer-pool";
-import { MeshPlan, azureByLabel, planMeshes } from "../cilium/mesh-plan";
+import { MeshPlan, azureByLabel, meshPath, planMeshes } from "../cilium/mesh-plan";
+import { hasOwn } from "./own";
 
 /** Where Cilium on a member comes from: fleetmesh's Helm release, or AKS itself (managed Cilium). */
 export type CiliumOwner = "fleetmesh" | "aks";
 
-/** How a kubeconfig or AKS BYOCNI member's clustermesh-apiserver is exposed to its peers, as declared. */
-export interface MeshEndpointDeclaration {
-  serviceType?: "LoadBalancer" | "NodePort";
-  loadBalancerIP?: string;
-  ips?: string[];
-  annotations?: Record<string, string>;
-}
+export type { MeshEndpointDeclaration } from "./types";
 
 /** One member as declared, reduced to plain values (a kubeconfig's text is not needed: only whether one was given). */
 export interface MemberDeclarationFacts {
   name: string;
   kind?: { workers?: number; nodeImage?: string; clusterName?: string };
-  aks?: { kubernetesVersion?: string; networkPlugin?: "azure" | "none" };
+  aks?: {
+    kubernetesVersion?: string;
+    networkPlugin?: "azure" | "none";
+    nodeSubnetCidr?: string;
+    nodeCount?: number;
+    clusterName?: string;
+  };
   hasKubeconfig: boolean;
   labels?: Record<string, string>;
   taints?: MemberTaint[];
@@ -193,22 +205,42 @@ function memberSpec(member: MemberDeclarationFacts): MemberSpec {
     kubernetesVersion: member.aks?.kubernetesVersion,
     aksNetworkPlugin: member.aks ? (member.aks.networkPlugin ?? "azure") : undefined,
     kindWorkers: member.kind?.workers,
+    kindNodeImage: member.kind?.nodeImage,
+    ...(member.aks && {
+      aks: { nodeSubnetCidr: member.aks.nodeSubnetCidr, nodeCount: member.aks.nodeCount, clusterName: member.aks.clusterName },
+    }),
+    ...(member.meshEndpoint !== undefined && { meshEndpoint: member.meshEndpoint }),
   };
 }
 
 function fleetSpec(declaration: FleetDeclaration, cilium: FleetCiliumSettings, pools: AllocationPools): FleetSpec {
   return {
     name: declaration.name,
-    ciliumVersion: cilium.version,
+    // As written: a refusal quotes the user's text, not its normalised form.
+    ciliumVersion: declaration.cilium?.version ?? cilium.version,
+    cilium: {
+      kubeProxyReplacement: declaration.cilium?.kubeProxyReplacement,
+      routingMode: declaration.cilium?.routingMode,
+      policyDefaultLocalCluster: declaration.cilium?.policyDefaultLocalCluster,
+    },
     maxConnectedClusters: cilium.maxConnectedClusters,
     pools,
     members: declaration.members.map(memberSpec),
   };
 }
 
+/**
+ * The chart spelling of the version (`v1.18.12` → `1.18.12`), which Helm, the values, the peer config
+ * and the what-if all read; a malformed version is kept as written, for validation to refuse.
+ */
+function chartVersion(text: string | undefined): string {
+  if (text === undefined) return DEFAULT_CILIUM_VERSION;
+  return typeof text === "string" && tryParseCiliumVersion(text) ? normalizeCiliumVersion(text) : text;
+}
+
 function ciliumSettings(declaration: FleetDeclaration, pools: AllocationPools): FleetCiliumSettings {
   return {
-    version: declaration.cilium?.version ?? DEFAULT_CILIUM_VERSION,
+    version: chartVersion(declaration.cilium?.version),
     maxConnectedClusters: declaration.maxConnectedClusters ?? 255,
     kubeProxyReplacement: declaration.cilium?.kubeProxyReplacement ?? true,
     routingMode: declaration.cilium?.routingMode ?? "tunnel",
@@ -255,7 +287,7 @@ function plannedMember(
     // kind members, and members exposing their clustermesh-apiserver as a NodePort, get a NodePort.
     allocationRequest: {
       name: member.name,
-      needsNodePort: provisioner === "kind" || member.meshEndpoint?.serviceType === "NodePort",
+      needsNodePort: needsNodePort({ provisioners: provisionersOf(member), meshEndpoint: member.meshEndpoint }),
       pins,
     },
   };
@@ -264,7 +296,7 @@ function plannedMember(
 function plannedMeshes(
   declaration: FleetDeclaration,
   cilium: FleetCiliumSettings,
-): { meshes: PlannedMesh[]; violations: FieldViolation[] } {
+): { meshes: PlannedMesh[]; violations: FieldViolation[]; warnings: string[] } {
   const facts = declaration.members.map((member) => ({
     name: member.name,
     labels: member.labels ?? {},
@@ -283,11 +315,14 @@ function plannedMeshes(
     return {
       ...plan,
       defaultGlobalNamespace: azure ? false : (declared.defaultGlobalNamespace ?? true),
-      globalNamespaces: [...(declared.globalNamespaces ?? [])],
+      globalNamespaces: Array.isArray(declared.globalNamespaces) ? [...declared.globalNamespaces] : [],
       ...(byLabel !== undefined && { byLabel }),
     };
   });
   const violations = [...result.violations];
+  for (const name of new Set(meshes.map((mesh) => mesh.name))) {
+    violations.push(...globalNamespaceViolations(`${meshPath(name)}.globalNamespaces`, byName.get(name)!.globalNamespaces));
+  }
   for (const mesh of meshes) {
     if (mesh.backend === "azure-fleet" && !declaration.azureFleet) {
       violations.push({
@@ -296,7 +331,7 @@ function plannedMeshes(
       });
     }
   }
-  return { meshes, violations };
+  return { meshes, violations, warnings: result.warnings };
 }
 
 function kindNameViolations(fleet: FleetDeclaration, members: readonly PlannedMember[]): FieldViolation[] {
@@ -322,9 +357,9 @@ function kindNameViolations(fleet: FleetDeclaration, members: readonly PlannedMe
 /** Every fact about the fleet that its arguments decide, and every problem with them. */
 export function planFleet(declaration: FleetDeclaration): FleetPlan {
   const maxConnectedClusters = declaration.maxConnectedClusters ?? 255;
-  const pools = { ...defaultPools(maxConnectedClusters === 511 ? 511 : 255), ...declaration.pools };
+  const pools = { ...defaultPools(maxConnectedClusters === 511 ? 511 : 255), ...definedEntries(declaration.pools) };
   const cilium = ciliumSettings(declaration, pools);
-  const { meshes, violations: meshViolations } = plannedMeshes(declaration, cilium);
+  const { meshes, violations: meshViolations, warnings: meshWarnings } = plannedMeshes(declaration, cilium);
   const meshOf = new Map(meshes.flatMap((mesh) => mesh.members.map((member) => [member, mesh] as const)));
   const members = [...declaration.members]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -340,32 +375,67 @@ export function planFleet(declaration: FleetDeclaration): FleetPlan {
   ];
   // Pins, pools and capacity are checked now; only renumbering needs the previous run's state.
   const violations = argumentViolations.length > 0 ? argumentViolations : allocate(allocationInput(members, pools, cilium)).violations;
-  const warnings = policyScope.warning && meshes.length > 0 ? [policyScope.warning] : [];
+  const warnings = [...(policyScope.warning && meshes.length > 0 ? [policyScope.warning] : []), ...meshWarnings];
   return { name: declaration.name, cilium, pools, loadBalancerPool, members, meshes, violations, warnings };
+}
+
+/** The pools the user set (a pool given as undefined takes its default, like one left out). */
+function definedEntries(pools: Partial<AllocationPools> | undefined): Partial<AllocationPools> {
+  return Object.fromEntries(Object.entries(pools ?? {}).filter(([, value]) => value !== undefined)) as Partial<AllocationPools>;
 }
 
 function allocationInput(members: readonly PlannedMember[], pools: AllocationPools, cilium: FleetCiliumSettings) {
   return { requests: members.map((m) => m.allocationRequest), pools, maxConnectedClusters: cilium.maxConnectedClusters };
 }
 
-/** This run's allocation, and the problems that need the previous run's state to see (a refused renumbering). */
+/**
+ * This run's allocation, and the problems that need the previous run's state to see: a refused
+ * renumbering, or a change of a setting fixed at install.
+ */
 export interface FleetAllocation {
   allocations: Record<string, MemberAllocation>;
   violations: FieldViolation[];
 }
 
-/** Allocates every member against the previous run's state: pins win, existing members keep what they had. */
+/**
+ * Allocates every member against the previous run's state: pins win, existing members keep what they
+ * had. A change of maxConnectedClusters is refused first; `allowRenumber` does not cover it.
+ */
 export function allocateFleet(plan: FleetPlan, previous: FleetState | undefined, allowRenumber: boolean): FleetAllocation {
   const result = allocate({ ...allocationInput(plan.members, plan.pools, plan.cilium), previous, allowRenumber });
-  return { allocations: result.allocations, violations: result.violations };
+  return { allocations: result.allocations, violations: [...maxConnectedClustersChange(plan, previous), ...result.violations] };
 }
 
-/** What the fleet carries to the next run: every member's allocation, and each mesh's members. */
+/**
+ * `clustermesh.maxConnectedClusters` "cannot be changed on running clusters, and all clusters in a
+ * ClusterMesh must be configured with the same value" (cilium/cilium install/kubernetes/cilium/values.yaml;
+ * Documentation/network/clustermesh/clustermesh.rst warns against changing it after installation:
+ * there is no migration path). So a run that asks for another value than the one recorded is refused
+ * while any member installed with the recorded value is still in the fleet. State written before the
+ * value was recorded has none: such a run is accepted, and records the value it installs with.
+ */
+function maxConnectedClustersChange(plan: FleetPlan, previous: FleetState | undefined): FieldViolation[] {
+  const recorded: unknown = previous?.maxConnectedClusters;
+  const requested = plan.cilium.maxConnectedClusters;
+  if (recorded === undefined || recorded === requested) return [];
+  const installed = plan.members.map((m) => m.name).filter((name) => hasOwn(previous?.members, name));
+  if (installed.length === 0) return [];
+  const shown = installed.map((name) => JSON.stringify(name)).join(", ");
+  return [
+    {
+      path: "maxConnectedClusters",
+      message:
+        `maxConnectedClusters ${requested} differs from ${JSON.stringify(recorded) ?? String(recorded)}, which Cilium on ` +
+        `${installed.length === 1 ? "member" : "members"} ${shown} was installed with: Cilium cannot change ` +
+        "clustermesh.maxConnectedClusters on a running cluster, and every cluster of a mesh needs the same value " +
+        `(allowRenumber does not apply); keep maxConnectedClusters ${JSON.stringify(recorded) ?? String(recorded)}`,
+    },
+  ];
+}
+
+/** What the fleet carries to the next run: every member's allocation, each mesh's members, and maxConnectedClusters. */
 export function fleetState(plan: FleetPlan, allocations: Record<string, MemberAllocation>): FleetState {
-  if (plan.meshes.length === 0) return { version: 1, members: allocations };
-  return {
-    version: 1,
-    members: allocations,
-    meshes: Object.fromEntries(plan.meshes.map((mesh) => [mesh.name, { members: [...mesh.members] }])),
-  };
+  const state: FleetState = { version: 1, maxConnectedClusters: plan.cilium.maxConnectedClusters, members: allocations };
+  if (plan.meshes.length === 0) return state;
+  return { ...state, meshes: Object.fromEntries(plan.meshes.map((mesh) => [mesh.name, { members: [...mesh.members] }])) };
 }

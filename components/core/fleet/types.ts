@@ -51,11 +51,17 @@ export interface MemberAllocation {
 
 /**
  * What a fleet carries from one run to the next (exported as a stack output and read back):
- * the allocation of every member, and each mesh's membership.
+ * the allocation of every member, each mesh's membership, and the settings fixed at install.
  */
 export interface FleetState {
   /** Format version of this object. */
   version: 1;
+  /**
+   * The Cilium `clustermesh.maxConnectedClusters` every member was installed with: Cilium cannot change
+   * it on a running cluster, so a run that asks for another value is refused.
+   * @default absent only in state written before it was recorded: the run is accepted and records its value
+   */
+  maxConnectedClusters?: 255 | 511;
   /** Member name → its allocation. */
   members: Record<string, MemberAllocation>;
   /**
@@ -80,6 +86,24 @@ export interface MemberTaint {
   effect: "NoSchedule";
 }
 
+/** How a kubeconfig or AKS BYOCNI member's clustermesh-apiserver is exposed to its peers, as declared. */
+export interface MeshEndpointDeclaration {
+  serviceType?: "LoadBalancer" | "NodePort";
+  loadBalancerIP?: string;
+  ips?: string[];
+  annotations?: Record<string, string>;
+}
+
+/** What an AKS member's cluster is made of, as far as its values are known when the program runs. */
+export interface AksClusterSpec {
+  /** The node subnet's prefix in the shared virtual network. */
+  nodeSubnetCidr?: string;
+  /** Nodes of the system node pool. */
+  nodeCount?: number;
+  /** The AKS resource name, also its DNS prefix (the member name when absent). */
+  clusterName?: string;
+}
+
 /** One member as the user declared it, reduced to the plain values validation needs. */
 export interface MemberSpec {
   name: string;
@@ -96,12 +120,20 @@ export interface MemberSpec {
   joinsFleetMesh?: boolean;
   /** kind only: number of worker nodes. */
   kindWorkers?: number;
+  /** kind only: the node image (an image reference). */
+  kindNodeImage?: string;
+  /** AKS only: the cluster's own settings. */
+  aks?: AksClusterSpec;
+  /** Where peers reach the member's clustermesh-apiserver, when the user said. */
+  meshEndpoint?: MeshEndpointDeclaration;
 }
 
 /** The fleet as declared, reduced to plain values. */
 export interface FleetSpec {
   name: string;
   ciliumVersion: string;
+  /** The fleet-wide Cilium choices besides the version, as declared. */
+  cilium?: { kubeProxyReplacement?: boolean; routingMode?: "tunnel" | "native"; policyDefaultLocalCluster?: boolean };
   maxConnectedClusters: number;
   pools: AllocationPools;
   members: MemberSpec[];

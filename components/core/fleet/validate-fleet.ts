@@ -1,6 +1,7 @@
 // validateFleet: every Cilium Cluster Mesh check that concerns one member or the fleet as a whole
 // (the cross-mesh rules live with the meshes), plus the Kubernetes, kind, KubeFleet and Azure Fleet
-// rules a member must meet. The Cilium checks follow cilium/cilium
+// rules a member must meet (AKS: validation/aks-member.ts; a mesh endpoint the user declares:
+// validation/mesh-endpoint.ts). The Cilium checks follow cilium/cilium
 // install/kubernetes/cilium/templates/validate.yaml, pkg/clustermesh/types/{types,option}.go and the
 // requirements in Documentation/network/clustermesh/clustermesh.rst; each validation/ file names its
 // own sources. Pure: no Pulumi import.
@@ -12,7 +13,9 @@
 import { FieldViolation, FleetSpec } from "./types";
 import { sortFindings } from "./validation/findings";
 import { validateFleetSettings } from "./validation/fleet-settings";
+import { aksMemberFindings } from "./validation/aks-member";
 import { labelAndTaintFindings } from "./validation/labels-taints";
+import { meshEndpointFindings } from "./validation/mesh-endpoint";
 import { memberNameFindings } from "./validation/member-name";
 import { provisioningFindings } from "./validation/member-provisioning";
 import { pinFindings } from "./validation/pins";
@@ -22,7 +25,9 @@ export function validateFleet(spec: FleetSpec): FieldViolation[] {
   const memberFindings = [
     ...memberNameFindings(spec),
     ...provisioningFindings(spec, settings),
+    ...aksMemberFindings(spec),
     ...pinFindings(spec, settings),
+    ...meshEndpointFindings(spec),
     ...labelAndTaintFindings(spec),
   ];
   return [
@@ -37,6 +42,9 @@ export function validateFleet(spec: FleetSpec): FieldViolation[] {
 export { clusterNameProblems, CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN } from "./validation/member-name";
 export { MAX_CONNECTED_CLUSTERS_VALUES, DEFAULT_NODE_PORT_RANGE, NODE_CIDR_MASK_SIZE } from "./validation/fleet-settings";
 export { FLEET_MESH_MIN_KUBERNETES, PROVISIONERS } from "./validation/member-provisioning";
+export { AKS_SYSTEM_POOL_NODES, AZURE_MIN_SUBNET_PREFIX_LENGTH } from "./validation/aks-member";
+export { imageReferenceProblems } from "./validation/image-reference";
+export { needsNodePort } from "./validation/mesh-endpoint";
 export { MAX_TAINTS } from "./validation/labels-taints";
 export { memberPath, MEMBER_FIELDS } from "./validation/findings";
 export type { MemberField } from "./validation/findings";

@@ -8,6 +8,7 @@
 import { isDNS1123Label, isQualifiedName, isValidLabelValue } from "../k8s/names";
 import { FieldViolation } from "../fleet/types";
 import { show } from "../fleet/validation/findings";
+import { ownValue } from "../fleet/own";
 
 /** Merges the backends of same-name, same-namespace Services in every cluster of the mesh. */
 export const GLOBAL_SERVICE_ANNOTATION = "service.cilium.io/global";
@@ -98,6 +99,31 @@ export function serviceNameViolations(path: string, name: unknown): FieldViolati
 export function namespaceViolations(path: string, namespace: unknown): FieldViolation[] {
   const problems = typeof namespace === "string" && namespace.length > 0 ? isDNS1123Label(namespace) : ["must be a non-empty string"];
   return problems.map((problem) => ({ path, message: `namespace ${show(namespace)} is invalid: ${problem}` }));
+}
+
+/**
+ * The namespaces every cluster already has and keeps: kube-apiserver creates kube-system,
+ * kube-public and kube-node-lease (kubernetes/kubernetes pkg/controlplane/controller/systemnamespaces)
+ * besides default, and the NamespaceLifecycle admission plugin refuses to delete them
+ * (kubernetes/kubernetes plugin/pkg/admission/namespace/lifecycle/admission.go).
+ */
+export const SYSTEM_NAMESPACES: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/**
+ * A namespace the component would create and own on each member must not be one of the cluster's
+ * own (owning it would make the component adopt, annotate and try to delete it). With
+ * `createNamespace: false` nothing is created, so a system namespace is fine.
+ */
+export function systemNamespaceViolations(path: string, namespace: unknown, createNamespace: boolean | undefined): FieldViolation[] {
+  if (createNamespace === false || typeof namespace !== "string" || !SYSTEM_NAMESPACES.includes(namespace)) return [];
+  return [
+    {
+      path,
+      message:
+        `namespace ${show(namespace)} is one every cluster has and keeps (${SYSTEM_NAMESPACES.map(show).join(", ")}): ` +
+        "the component would create it as its own Namespace on each member; set createNamespace: false to put the Service in it",
+    },
+  ];
 }
 
 /** Pod labels a Service selects (non-empty: a Service without a selector has no local backends). */
@@ -251,9 +277,13 @@ export function portsByMember(
         path: `${path}.${member}`,
         message: `the ${role} member ${show(member)} has no ports: give every ${role} member its list`,
       });
-    else violations.push(...portListViolations(`${path}.${member}`, ports[member]));
+    else violations.push(...portListViolations(`${path}.${member}`, ownValue(ports, member)));
   }
-  return { ports: Object.fromEntries(members.filter((m) => ports[m] !== undefined).map((m) => [m, ports[m]])), violations };
+  const given = members.flatMap((m) => {
+    const list = ownValue(ports, m);
+    return list === undefined ? [] : [[m, list] as const];
+  });
+  return { ports: Object.fromEntries(given), violations };
 }
 
 /** What Cilium compares across clusters: the names, numbers and protocols (targetPort is local). */
@@ -272,7 +302,7 @@ export function groupBySignature(
 ): string[][] {
   const groups = new Map<string, string[]>();
   for (const member of members) {
-    const key = signature(byMember[member] ?? []);
+    const key = signature(ownValue(byMember, member) ?? []);
     groups.set(key, [...(groups.get(key) ?? []), member]);
   }
   return [...groups.values()];
@@ -316,6 +346,8 @@ export interface GlobalServiceInput {
   mesh: { name: string; members: readonly string[] };
   /** Members the given fleet (or member map) has. */
   fleetMembers: readonly string[];
+  /** @default true: the component creates the namespace on each member (unless the mesh does) */
+  createNamespace?: boolean;
 }
 
 export interface GlobalServicePlan {
@@ -383,7 +415,7 @@ function sharedPlan(
       });
     else if (typeof value !== "boolean") violations.push({ path: `shared.${member}`, message: `shared ${show(value)} must be a boolean` });
   }
-  return { shared: Object.fromEntries(members.map((m) => [m, shared[m] ?? true])), violations };
+  return { shared: Object.fromEntries(members.map((m) => [m, ownValue(shared, m) ?? true])), violations };
 }
 
 export function affinityViolations(affinity: unknown): FieldViolation[] {
@@ -404,6 +436,7 @@ export function planGlobalService(input: GlobalServiceInput): { plan?: GlobalSer
   const violations = [
     ...serviceNameViolations("serviceName", input.serviceName),
     ...namespaceViolations("namespace", input.namespace),
+    ...systemNamespaceViolations("namespace", input.namespace, input.createNamespace),
     ...selectorViolations("selector", input.selector),
     ...members.violations,
     ...ports.violations,

@@ -19,6 +19,7 @@ import {
   protocolOf,
   selectorViolations,
   serviceNameViolations,
+  systemNamespaceViolations,
 } from "./global-service";
 import { pinnedIngressMetadata } from "../cilium/load-balancer-pool";
 import { FieldViolation, Provisioner } from "../fleet/types";
@@ -58,6 +59,11 @@ export interface MultiClusterServiceInput {
   members: readonly McsMemberFacts[];
   /** The fleet has an Azure Fleet with a hub (fleet networking runs on the hub). */
   azureFleetHub: boolean;
+  /**
+   * Whether the Cilium realization creates the namespace on each member that gets a Service.
+   * @default true
+   */
+  createNamespace?: boolean;
 }
 
 interface PlanBase {
@@ -225,6 +231,7 @@ function ciliumPlan(
         "selector is required without an Azure Fleet: fleetmesh creates the exported Service on every exporting member, selecting these pod labels",
     });
   else violations.push(...selectorViolations("selector", input.selector));
+  violations.push(...systemNamespaceViolations("namespace", input.namespace, input.createNamespace));
   const given = portsByMember("ports", input.ports, exporters, "exporting");
   violations.push(...given.violations);
   if (given.violations.length === 0) violations.push(...ciliumPortConsistencyViolations("ports", given.ports, exporters));

@@ -42,3 +42,84 @@ describe("placementArgumentViolations: what a Placement refuses before registeri
     assert.deepStrictEqual(paths, ["policy", "strategy.rollingUpdate.maxUnavailable", "hub"]);
   });
 });
+
+describe("placementArgumentViolations: member properties, read as a MemberCluster's", () => {
+  const NODES = "kubernetes-fleet.io/node-count";
+  const cases: Array<{ name: string; memberProperties: Record<string, Record<string, string>>; want: FieldViolation[] }> = [
+    { name: "accepts a quantity under a property name", memberProperties: { "east-1": { [NODES]: "3", cpu: "500m" } }, want: [] },
+    {
+      name: "refuses a prototype key as a member name: only the map's own keys count",
+      memberProperties: JSON.parse('{"constructor":{"cpu":"4"}}'),
+      want: [{ path: "memberProperties.constructor", message: `"constructor" is not a member of the fleet` }],
+    },
+    {
+      name: "refuses a value that is not a Kubernetes quantity",
+      memberProperties: { "east-1": { [NODES]: "three" } },
+      want: [
+        {
+          path: `memberProperties.east-1["${NODES}"]`,
+          message: `property value "three" of "${NODES}" is not a Kubernetes quantity (e.g. "3", "100m", "8Gi"): property selectors and sorters compare quantities`,
+        },
+      ],
+    },
+    {
+      name: "refuses a property name the webhook would refuse in a selector",
+      memberProperties: { "east-1": { "bad name": "1" } },
+      want: [
+        {
+          path: 'memberProperties.east-1["bad name"]',
+          message:
+            "property name \"bad name\" is invalid: property name bad name is not valid: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+        },
+      ],
+    },
+    {
+      name: "refuses a resource property, which the scheduler reads from resource usage and would never see",
+      memberProperties: { "east-1": { "resources.kubernetes-fleet.io/available-cpu": "2" } },
+      want: [
+        {
+          path: 'memberProperties.east-1["resources.kubernetes-fleet.io/available-cpu"]',
+          message:
+            'property "resources.kubernetes-fleet.io/available-cpu" cannot be given: names under resources.kubernetes-fleet.io/ are read from a cluster\'s reported resource usage, not its properties, so the scheduler would never see it',
+        },
+      ],
+    },
+  ];
+  for (const c of cases)
+    it(c.name, () => assert.deepStrictEqual(placementArgumentViolations({ ...GOOD, memberProperties: c.memberProperties }), c.want));
+});
+
+describe("placementArgumentViolations: resource selectors and the hub-mode name", () => {
+  const NS = { group: "", version: "v1", kind: "Namespace" };
+  it("reports every selector problem at once, at its own path, before the policy's", () => {
+    const violations = placementArgumentViolations({
+      ...GOOD,
+      policy: { placementType: "PickN" },
+      resources: [{ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "web" } }],
+      resourceSelectors: [
+        { ...NS, name: "web", labelSelector: {} },
+        { group: "apps", version: "v1", kind: "Deployment" },
+        { group: "", version: "", kind: "" },
+        { ...NS, selectionScope: "Everything" },
+      ],
+    });
+    assert.deepStrictEqual(
+      violations.map((v) => v.path),
+      ["resourceSelectors[3].selectionScope", "resourceSelectors[0]", "resourceSelectors[1]", "resourceSelectors[2].kind", "policy"],
+    );
+  });
+
+  it("refuses a missing selector list", () => {
+    assert.deepStrictEqual(placementArgumentViolations({ ...GOOD, resourceSelectors: undefined }), [
+      { path: "resourceSelectors", message: "Required value (a placement selects at least one kind of object)" },
+    ]);
+  });
+
+  it("refuses a name the API server would refuse for the ClusterResourcePlacement, in hub mode only", () => {
+    assert.deepStrictEqual(placementArgumentViolations({ ...GOOD, name: "Web_1" }), []);
+    assert.deepStrictEqual(
+      placementArgumentViolations({ ...GOOD, name: "Web_1", mode: "hub", hasHub: true }).map((v) => v.path),
+      ["name"],
+    );
+  });
+});

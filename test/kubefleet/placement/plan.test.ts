@@ -4,6 +4,8 @@ import { PlacementMemberFacts } from "../../../components/core/kubefleet/placeme
 import {
   PlacementPlan,
   PlacementPlanInput,
+  canonicalJson,
+  legacyObjectsHash,
   objectKey,
   objectsHash,
   planPlacement,
@@ -145,7 +147,8 @@ const BIGGEST_TWO: PlacementPolicy = {
 };
 const ONE_AT_A_TIME = { type: "RollingUpdate" as const, rollingUpdate: { maxUnavailable: 1, unavailablePeriodSeconds: 30 } };
 const INVALID_SELECTORS =
-  "resourceSelectors[0]: the resource is not found in schema (please retry) or it is not a cluster scoped resource: apps/v1, Kind=Deployment";
+  "resourceSelectors[0]: the resource is not found in schema (please retry) or it is not a cluster scoped resource: apps/v1, Kind=Deployment" +
+  " (a ClusterResourcePlacement selects cluster-scoped kinds, and namespaced ones only next to a Namespace selector with selectionScope NamespaceWithResourceSelectors)";
 const PICK_FIXED: PlacementPolicy = { placementType: "PickFixed", clusterNames: ["west-1", "east-1"] };
 
 const base: PlacementPlanInput = {
@@ -309,4 +312,78 @@ describe("objectsHash: what tells a rollout that the objects changed", () => {
     ["changes when an object is added", [NAMESPACE], [NAMESPACE, DEPLOYMENT], false],
   ];
   for (const [name, a, b, same] of cases) it(name, () => assert.equal(objectsHash(a) === objectsHash(b), same));
+});
+
+// The same Deployment with its keys written in another order, at every level.
+const REORDERED: KubernetesObject = {
+  spec: { replicas: 2 },
+  metadata: { namespace: "web", name: "web" },
+  kind: "Deployment",
+  apiVersion: "apps/v1",
+};
+
+describe("objectsHash: the objects' canonical form", () => {
+  const cases: Array<[string, KubernetesObject[], KubernetesObject[], boolean]> = [
+    [
+      "is the same when the keys of the objects are written in another order, at every level",
+      [NAMESPACE, DEPLOYMENT],
+      [NAMESPACE, REORDERED],
+      true,
+    ],
+    [
+      "changes when the items of a list change order",
+      [{ ...NAMESPACE, data: { list: ["a", "b"] } }],
+      [{ ...NAMESPACE, data: { list: ["b", "a"] } }],
+      false,
+    ],
+    ["leaves out undefined fields, as JSON does", [{ ...NAMESPACE, spec: undefined }], [NAMESPACE], true],
+  ];
+  for (const [name, a, b, same] of cases) it(name, () => assert.equal(objectsHash(a) === objectsHash(b), same));
+
+  it("sorts keys at every level and keeps list order", () => {
+    assert.equal(canonicalJson({ b: [{ d: 1, c: 2 }], a: { f: 3, e: 4 } }), '{"a":{"e":4,"f":3},"b":[{"c":2,"d":1}]}');
+  });
+
+  it("keeps a __proto__ key of parsed JSON as a key", () => {
+    assert.equal(canonicalJson(JSON.parse('{"z":1,"__proto__":{"x":1}}')), '{"__proto__":{"x":1},"z":1}');
+  });
+});
+
+describe("planPlacement: a state whose hash the previous version wrote", () => {
+  const previous = (hash: string) => ({ version: 1 as const, bindings: bindings(undefined, PICK_ALL_DECISIONS), objectsHash: hash });
+  const withStrategy = { ...base, strategy: ONE_AT_A_TIME };
+
+  it("differs from the canonical hash for objects whose keys are not written in order (the premise)", () => {
+    assert.notEqual(legacyObjectsHash([NAMESPACE, REORDERED]), objectsHash([NAMESPACE, REORDERED]));
+  });
+
+  const cases: Array<{ name: string; input: PlacementPlanInput; batches: string[][]; stored: string }> = [
+    {
+      name: "rolls nothing out for the same objects, and stores the canonical hash from then on",
+      input: { ...withStrategy, resources: [NAMESPACE, REORDERED], previous: previous(legacyObjectsHash([NAMESPACE, REORDERED])) },
+      batches: [],
+      stored: objectsHash([NAMESPACE, REORDERED]),
+    },
+    {
+      name: "rolls nothing out when only the keys' order changed since the canonical hash was stored",
+      input: { ...withStrategy, resources: [NAMESPACE, REORDERED], previous: previous(objectsHash([NAMESPACE, DEPLOYMENT])) },
+      batches: [],
+      stored: objectsHash([NAMESPACE, DEPLOYMENT]),
+    },
+    {
+      name: "rolls a real change out batch by batch",
+      input: { ...withStrategy, resources: [NAMESPACE, SCALED], previous: previous(legacyObjectsHash([NAMESPACE, REORDERED])) },
+      batches: [["east-1"], ["east-2"], ["west-1"]],
+      stored: objectsHash([NAMESPACE, SCALED]),
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const plan = planPlacement(c.input);
+      assert.deepStrictEqual(
+        { batches: plan.batches.map((b) => b.members), stored: plan.state.objectsHash },
+        { batches: c.batches, stored: c.stored },
+      );
+    });
+  }
 });

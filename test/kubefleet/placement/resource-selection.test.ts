@@ -5,7 +5,9 @@ import {
   ResourceSelectorTerm,
   invalidSelectorsCondition,
   isClusterScoped,
+  resourceSelectorViolations,
   selectResources,
+  selectorsSelectingNothing,
 } from "../../../components/core/kubefleet/placement/resource-selection";
 
 // ---- the hub inventory ----
@@ -106,6 +108,8 @@ const NS: Omit<ResourceSelectorTerm, "name"> = { group: "", version: "v1", kind:
 const ROLE: ResourceSelectorTerm = { group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole" };
 const selected = (...objects: KubernetesObject[]): ResourceSelection => ({ selected: objects });
 const refused = (error: string): ResourceSelection => ({ selected: [], error });
+const SCOPE_RULE =
+  " (a ClusterResourcePlacement selects cluster-scoped kinds, and namespaced ones only next to a Namespace selector with selectionScope NamespaceWithResourceSelectors)";
 const appContents = [cmConfig, endpointsManual, secretCreds, svcApi, saRunner, deployApi, deployWorker, widget];
 
 describe("placement resource selection", () => {
@@ -194,27 +198,27 @@ describe("placement resource selection", () => {
         { group: "apps", version: "v1", kind: "Deployment" },
       ],
       want: refused(
-        "resourceSelectors[1]: the resource is not found in schema (please retry) or it is not a cluster scoped resource: apps/v1, Kind=Deployment",
+        `resourceSelectors[1]: the resource is not found in schema (please retry) or it is not a cluster scoped resource: apps/v1, Kind=Deployment${SCOPE_RULE}`,
       ),
     },
     {
       name: "refuses a namespaced custom kind, its scope read from the CRD in the inventory",
       selectors: [{ group: "example.com", version: "v1", kind: "Widget" }],
       want: refused(
-        "resourceSelectors[0]: the resource is not found in schema (please retry) or it is not a cluster scoped resource: example.com/v1, Kind=Widget",
+        `resourceSelectors[0]: the resource is not found in schema (please retry) or it is not a cluster scoped resource: example.com/v1, Kind=Widget${SCOPE_RULE}`,
       ),
     },
     {
       name: "refuses name and labelSelector together (CEL)",
       selectors: [{ ...ROLE, name: "reader", labelSelector: { matchLabels: { team: "a" } } }],
       want: refused(
-        `resourceSelectors: name and labelSelector are mutually exclusive in a resource selector (got resourceSelectors[0] with name "reader" and labelSelector {"matchLabels":{"team":"a"}})`,
+        `resourceSelectors[0]: name and labelSelector are mutually exclusive in a resource selector (got name "reader" and labelSelector {"matchLabels":{"team":"a"}})`,
       ),
     },
     {
       name: "refuses an empty selector list (minItems 1)",
       selectors: [],
-      want: refused("resourceSelectors: Invalid value: 0: should have at least 1 items"),
+      want: refused("resourceSelectors: Invalid value: 0: should have at least 1 items (a placement selects at least one kind of object)"),
     },
     {
       name: "refuses 101 selectors (maxItems 100)",
@@ -232,7 +236,7 @@ describe("placement resource selection", () => {
       name: "refuses a label selector that apimachinery cannot convert (webhook)",
       selectors: [{ ...ROLE, labelSelector: { matchExpressions: [{ key: "team", operator: "In", values: [] }] } }],
       want: refused(
-        `resourceSelectors[0].labelSelector: the labelSelector in resource selector {"matchExpressions":[{"key":"team","operator":"In","values":[]}]} is invalid: values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty (key "team")`,
+        `resourceSelectors[0].labelSelector.matchExpressions[0].values: the labelSelector in resource selector {"matchExpressions":[{"key":"team","operator":"In","values":[]}]} is invalid: values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty`,
       ),
     },
     {
@@ -287,7 +291,7 @@ describe("placement resource selection", () => {
         { ...NS, name: "app", selectionScope: "NamespaceWithResourceSelectors" },
       ],
       want: refused(
-        "resourceSelectors[0]: a Namespace selector with selectionScope NamespaceWithResourceSelectors must be the only Namespace selector (got resourceSelectors[1] with that scope)",
+        `resourceSelectors[0]: a Namespace selector with selectionScope NamespaceWithResourceSelectors must be the only Namespace selector (got {"group":"","version":"v1","kind":"Namespace","name":"web","selectionScope":"NamespaceOnly"} next to resourceSelectors[1], which has that scope)`,
       ),
     },
     {
@@ -298,7 +302,9 @@ describe("placement resource selection", () => {
     {
       name: "refuses a selector without kind (schema required)",
       selectors: [{ group: "", version: "v1" } as ResourceSelectorTerm],
-      want: refused("resourceSelectors[0].kind: Required value"),
+      want: refused(
+        `resourceSelectors[0].kind: Required value (a resource selector names the group, version and kind it selects; got {"group":"","version":"v1"})`,
+      ),
     },
   ];
 
@@ -345,4 +351,94 @@ describe("placement resource selection", () => {
       message: "The resource selectors are invalid: found duplicate resource {…}",
     });
   });
+});
+
+describe("resourceSelectorViolations: what the API server refuses, every problem at its path", () => {
+  const cases: Array<{ name: string; selectors: unknown; want: Array<[string, string]> }> = [
+    { name: "accepts valid selectors", selectors: [{ ...NS, name: "app" }, ROLE], want: [] },
+    {
+      name: "refuses a list that is not one",
+      selectors: "Namespace",
+      want: [["resourceSelectors", 'Invalid value: "Namespace": must be of type array: "string"']],
+    },
+    {
+      name: "refuses an empty kind, as the webhook's RESTMapper finds no resource for it",
+      selectors: [{ group: "", version: "v1", kind: "" }],
+      want: [["resourceSelectors[0].kind", 'failed to get GVR of the selector: no matches for kind "" in version "v1"']],
+    },
+    {
+      name: "refuses an empty kind of a named group and version",
+      selectors: [{ group: "apps", version: "v1", kind: "" }],
+      want: [["resourceSelectors[0].kind", 'failed to get GVR of the selector: no matches for kind "" in version "apps/v1"']],
+    },
+    {
+      name: "refuses an empty version outside NamespaceWithResourceSelectors, as the webhook's informer knows no such resource",
+      selectors: [{ group: "", version: "", kind: "Namespace" }],
+      want: [
+        [
+          "resourceSelectors[0].version",
+          `the resource is not found in schema (please retry) or it is not a cluster scoped resource: /, Kind=Namespace${SCOPE_RULE}`,
+        ],
+      ],
+    },
+    {
+      name: "leaves a kind the inventory does not describe to the hub",
+      selectors: [{ group: "example.org", version: "v1", kind: "Unknown" }],
+      want: [],
+    },
+    {
+      name: "reports the schema, then the CEL rules, then the webhook's, all at once",
+      selectors: [
+        { ...ROLE, name: "reader", labelSelector: { matchLabels: { "bad key!": "a" } } },
+        { group: "apps", version: "v1", kind: "Deployment" },
+        { ...ROLE, name: 7 },
+      ],
+      want: [
+        ["resourceSelectors[2].name", 'Invalid value: 7: must be of type string: "number"'],
+        [
+          "resourceSelectors[0]",
+          'name and labelSelector are mutually exclusive in a resource selector (got name "reader" and labelSelector {"matchLabels":{"bad key!":"a"}})',
+        ],
+        [
+          "resourceSelectors[0].labelSelector.matchLabels[bad key!]",
+          `the labelSelector in resource selector {"matchLabels":{"bad key!":"a"}} is invalid: key: Invalid value: "bad key!": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+        ],
+        [
+          "resourceSelectors[1]",
+          `the resource is not found in schema (please retry) or it is not a cluster scoped resource: apps/v1, Kind=Deployment${SCOPE_RULE}`,
+        ],
+      ],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () =>
+      assert.deepStrictEqual(
+        resourceSelectorViolations(INVENTORY, c.selectors).map((v) => [v.path, v.message]),
+        c.want,
+      ),
+    );
+  }
+});
+
+describe("selectorsSelectingNothing: the selectors that carry no object", () => {
+  const cases: Array<{ name: string; selectors: ResourceSelectorTerm[]; want: number[] }> = [
+    { name: "is empty when every selector carries something", selectors: [{ ...NS, name: "app" }, ROLE], want: [] },
+    { name: "names a namespace the inventory does not declare", selectors: [ROLE, { ...NS, name: "gone" }], want: [1] },
+    {
+      name: "names a selector whose only match is an object the hub made",
+      selectors: [
+        { group: "", version: "v1", kind: "ConfigMap", name: "kube-root-ca.crt" },
+        { ...NS, name: "app", selectionScope: "NamespaceWithResourceSelectors" },
+      ],
+      want: [0],
+    },
+    {
+      name: "names a label selector no object matches",
+      selectors: [{ ...ROLE, labelSelector: { matchLabels: { team: "c" } } }],
+      want: [0],
+    },
+    { name: "leaves a reserved namespace to the Scheduled condition", selectors: [{ ...NS, name: "kube-system" }], want: [] },
+    { name: "says nothing of selectors the API server refuses", selectors: [], want: [] },
+  ];
+  for (const c of cases) it(c.name, () => assert.deepStrictEqual(selectorsSelectingNothing(INVENTORY, c.selectors), c.want));
 });

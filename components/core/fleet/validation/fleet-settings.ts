@@ -1,4 +1,5 @@
-// Fleet-wide rules: the Cilium version, maxConnectedClusters (255 or 511, and at least the number of
+// Fleet-wide rules: the Cilium version and choices (`routingMode` is the chart's "tunnel" or "native":
+// cilium/cilium install/kubernetes/cilium/values.yaml), maxConnectedClusters (255 or 511, and at least the number of
 // members: cilium/cilium install/kubernetes/cilium/templates/validate.yaml, pkg/clustermesh/types/types.go)
 // and the allocation pools (pod and service CIDRs kept apart at pool level, as cilium/cilium
 // Documentation/network/clustermesh/clustermesh.rst requires for pod CIDRs, plus kubeadm's subnet-size
@@ -40,6 +41,7 @@ export interface FleetSettingsResult {
 export function validateFleetSettings(spec: FleetSpec): FleetSettingsResult {
   const violations: FieldViolation[] = [
     ...checkCiliumVersion(spec.ciliumVersion, CILIUM_VERSION_PATH).map((v) => ({ ...v, message: `cilium version ${v.message}` })),
+    ...ciliumChoiceViolations(spec.cilium),
   ];
   const max = maxConnectedClusters(spec.maxConnectedClusters, violations);
   const pools = validatePools(spec.pools, violations);
@@ -50,6 +52,21 @@ export function validateFleetSettings(spec: FleetSpec): FleetSettingsResult {
     });
   }
   return { violations, settings: { maxConnectedClusters: max, ...pools } };
+}
+
+/** `routingMode` (the chart's "tunnel" or "native") and the two switches, which become Helm values as they are. */
+function ciliumChoiceViolations(cilium: FleetSpec["cilium"]): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  const routingMode: unknown = cilium?.routingMode;
+  if (routingMode !== undefined && routingMode !== "tunnel" && routingMode !== "native") {
+    out.push({ path: "cilium.routingMode", message: `routingMode ${show(routingMode)} is not supported: must be "tunnel" or "native"` });
+  }
+  for (const name of ["kubeProxyReplacement", "policyDefaultLocalCluster"] as const) {
+    const value: unknown = cilium?.[name];
+    if (value !== undefined && typeof value !== "boolean")
+      out.push({ path: `cilium.${name}`, message: `${name} ${show(value)} is invalid: must be true or false` });
+  }
+  return out;
 }
 
 function maxConnectedClusters(value: number, out: FieldViolation[]): number | undefined {

@@ -3,12 +3,14 @@
 // with ACNS (MicrosoftDocs/azure-aks-docs articles/kubernetes-fleet/howto-configure-use-cross-cluster-networking.md,
 // "Prerequisites and limitations", and concepts-cross-cluster-networking.md). AKS owns the Cilium of a
 // `networkDataplane: cilium` cluster (Azure/AKS#5194), so a BYOCNI cluster runs fleetmesh's own Cilium
-// instead and cannot join a Fleet managed mesh.
+// instead and cannot join a Fleet managed mesh. A kind node image is an image reference
+// (image-reference.ts).
 
 import { parseCidr } from "../cidr";
 import { FleetSpec, MemberSpec, Provisioner } from "../types";
 import { finding, MemberFinding, show } from "./findings";
 import { FleetSettings, NODE_CIDR_MASK_SIZE } from "./fleet-settings";
+import { imageReferenceProblems } from "./image-reference";
 
 export const PROVISIONERS: readonly Provisioner[] = ["kind", "aks", "kubeconfig"];
 export const AKS_NETWORK_PLUGINS: readonly string[] = ["azure", "none"];
@@ -23,6 +25,7 @@ export function provisioningFindings(spec: FleetSpec, settings: FleetSettings): 
   return spec.members.flatMap((member, i) => [
     ...provisionerFindings(member).map((message) => finding(names, i, "", message)),
     ...kindWorkerFindings(member, settings).map((message) => finding(names, i, "kind.workers", message)),
+    ...nodeImageFindings(member).map((message) => finding(names, i, "kind.nodeImage", message)),
     ...kubernetesVersionFindings(member).map((message) => finding(names, i, "aks.kubernetesVersion", message)),
     ...networkPluginFindings(member).map((message) => finding(names, i, "aks.networkPlugin", message)),
     ...fleetMeshFindings(member).map((message) => finding(names, i, "joinsFleetMesh", message)),
@@ -56,6 +59,12 @@ function kindWorkerFindings(member: MemberSpec, settings: FleetSettings): string
     `kind workers ${workers} is too many: ${workers + 1} nodes each need a /${NODE_CIDR_MASK_SIZE} node CIDR ` +
       `(kube-controller-manager --node-cidr-mask-size-ipv4) and a /${prefix} pod CIDR holds ${nodeCidrs}`,
   ];
+}
+
+function nodeImageFindings(member: MemberSpec): string[] {
+  const image = member.kindNodeImage;
+  if (!has(member, "kind") || image === undefined) return [];
+  return imageReferenceProblems(image).map((problem) => `nodeImage ${show(image)} is invalid: ${problem}`);
 }
 
 /** The prefix length of the member's pod CIDR: its pin when valid, else the pool's member prefix. */

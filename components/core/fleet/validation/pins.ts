@@ -1,19 +1,23 @@
 // What members pin: cluster ids (1..maxConnectedClusters: cilium/cilium pkg/clustermesh/types/types.go;
 // unique: cilium-cli/clustermesh/clustermesh.go and cilium/cilium#32753), pod and service CIDRs (disjoint:
 // cilium/cilium Documentation/network/clustermesh/clustermesh.rst "Cluster Addressing Requirements" and
-// Documentation/installation/kind.rst) and kind NodePorts (one per member under kube-proxy replacement:
-// cilium/cilium#24692, #30297). Checked here, before anything is registered, although the
+// Documentation/installation/kind.rst) and the NodePorts of kind members and NodePort mesh endpoints (one per
+// member under kube-proxy replacement: cilium/cilium#24692, #30297). Checked here, before anything is registered, although the
 // allocator enforces the same. A conflict between two members is reported once, on the member
 // that comes later in reporting order (name, then declaration), naming the earlier one.
 //
 // CIDR sizes follow kubeadm (what kind runs) and are checked for the clusters fleetmesh creates
 // (kind, aks); a kubeconfig member's pins describe an existing cluster, so only syntax and
-// disjointness are checked for it.
+// disjointness are checked for it, plus what the Cilium fleetmesh installs there needs of its pod
+// CIDR: cluster-pool IPAM hands each node a /24 from it (`ipam.operator.clusterPoolIPv4MaskSize`,
+// cilium/cilium install/kubernetes/cilium/values.yaml).
 
 import { Cidr, overlaps, parseCidr } from "../cidr";
 import { FleetSpec, MemberSpec } from "../types";
 import { finding, MemberFinding, memberOrder, show } from "./findings";
 import { FleetSettings, podPrefixProblem, servicePrefixProblem } from "./fleet-settings";
+import { CLUSTER_POOL_MASK_SIZE } from "../../cilium/cilium-values";
+import { needsNodePort } from "./mesh-endpoint";
 
 /** The widest cluster id range Cilium supports, used when maxConnectedClusters is itself invalid. */
 const FALLBACK_MAX_CLUSTER_ID = 511;
@@ -112,8 +116,14 @@ function ownCidrProblems(member: MemberSpec, field: CidrField, text: string): { 
   if (!parsed.ok) return { problems: [`${field} ${show(text)} is not a valid IPv4 CIDR: ${parsed.reason}`] };
   const createdByFleetmesh = member.provisioners.includes("kind") || member.provisioners.includes("aks");
   const sizeProblem = field === "podCidr" ? podPrefixProblem : servicePrefixProblem;
-  const problem = createdByFleetmesh ? sizeProblem(parsed.cidr.prefixLength) : undefined;
+  const problem = createdByFleetmesh ? sizeProblem(parsed.cidr.prefixLength) : existingClusterProblem(field, parsed.cidr);
   return { problems: problem ? [`${field} ${show(text)} is invalid: ${problem}`] : [], cidr: parsed.cidr };
+}
+
+/** An existing cluster's pod CIDR becomes the cluster-pool of the Cilium fleetmesh installs on it. */
+function existingClusterProblem(field: CidrField, cidr: Cidr): string | undefined {
+  if (field !== "podCidr" || cidr.prefixLength <= CLUSTER_POOL_MASK_SIZE) return undefined;
+  return `Cilium's cluster-pool IPAM gives every node a /${CLUSTER_POOL_MASK_SIZE} of the pod CIDR, so it must be a /${CLUSTER_POOL_MASK_SIZE} or larger`;
 }
 
 function overlapRule(a: CidrField, b: CidrField): string {
@@ -142,7 +152,9 @@ function overlapFindings(pinned: readonly PinnedCidr[], names: readonly string[]
 // ---- NodePorts ----
 
 function nodePortProblem(member: MemberSpec, port: number, settings: FleetSettings): string | undefined {
-  if (!member.provisioners.includes("kind")) return "only kind members expose their clustermesh-apiserver on a NodePort";
+  if (!needsNodePort(member)) {
+    return "only kind members and members whose meshEndpoint is a NodePort expose their clustermesh-apiserver on a NodePort";
+  }
   if (!Number.isInteger(port)) return "must be an integer";
   const range = settings.nodePortRange;
   if (range && (port < range.first || port > range.last)) return `must be in pools.nodePortRange ${range.first}-${range.last}`;
@@ -168,7 +180,7 @@ function nodePortFindings(
         names,
         i,
         "nodePort",
-        `nodePort ${show(port)} is also pinned by member ${show(names[first])}: every kind member needs its own NodePort ` +
+        `nodePort ${show(port)} is also pinned by member ${show(names[first])}: every member with a NodePort needs its own ` +
           "(with kube-proxy replacement, a NodePort shared by two meshed clusters reaches the local clustermesh-apiserver, cilium#24692)",
       ),
   );

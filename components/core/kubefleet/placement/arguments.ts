@@ -1,11 +1,17 @@
-// The rules a Placement's arguments are refused by before anything is registered: the webhook's
-// checks of a ClusterResourcePlacement (kubefleet-dev/kubefleet pkg/utils/validator/placement.go
-// `validatePlacement`: name length, policy, rollout strategy) plus fleetmesh's own (a hub for hub
-// mode, properties only for members). Pure: no Pulumi import.
+// The rules a Placement's arguments are refused by before anything is registered: what the API
+// server and the webhook refuse of a ClusterResourcePlacement (kubefleet-dev/kubefleet
+// pkg/utils/validator/placement.go `validatePlacement`: name length, resource selectors, policy,
+// rollout strategy) plus fleetmesh's own (a hub for hub mode; properties only for members, named
+// and valued as a MemberCluster's, kubefleet-dev/kubefleet apis/cluster/v1beta1/membercluster_types.go).
+// Pure: no Pulumi import.
 
 import { FieldViolation } from "../../k8s/field-errors";
+import { isDNS1123Subdomain } from "../../k8s/names";
+import { tryParseQuantity } from "../../k8s/quantity";
 import { PlacementPolicy, validatePolicy, validateRolloutStrategy } from "../scheduler";
 import { RolloutStrategy } from "../scheduler/validation";
+import { RESOURCE_PROPERTY_NAME_PREFIX, describePropertyNameProblem } from "../scheduler/validation/property-name";
+import { KubernetesObject, resourceSelectorViolations } from "./resource-selection";
 import { PlacementMode } from "./status";
 
 /** `validation.DNS1035LabelMaxLength`, the longest name the webhook admits. */
@@ -22,27 +28,43 @@ export interface PlacementArgumentFacts {
   /** The fleet's member names. */
   memberNames: readonly string[];
   memberProperties?: Record<string, Record<string, string>>;
+  /** The hub inventory (it tells the scope of the kinds it declares). */
+  resources?: readonly KubernetesObject[];
+  /** Checked when given: the API server's and the webhook's rules for `spec.resourceSelectors`. */
+  resourceSelectors?: unknown;
 }
 
 /** Everything wrong with the arguments; [] means they are valid. */
 export function placementArgumentViolations(facts: PlacementArgumentFacts): FieldViolation[] {
   return [
+    ...selectorViolations(facts),
     ...validatePolicy(facts.policy),
     ...validateRolloutStrategy(facts.strategy),
-    ...nameViolations(facts.name),
+    ...nameViolations(facts.name, facts.mode),
     ...hubViolations(facts),
     ...propertyViolations(facts),
   ];
 }
 
-function nameViolations(name: string): FieldViolation[] {
-  if (name.length <= MAX_PLACEMENT_NAME_LENGTH) return [];
-  return [
-    {
-      path: "name",
-      message: `placement name "${name}" is ${name.length} characters: ClusterResourcePlacement names are at most ${MAX_PLACEMENT_NAME_LENGTH} (DNS-1035 label length)`,
-    },
-  ];
+function selectorViolations(facts: PlacementArgumentFacts): FieldViolation[] {
+  if (!Object.prototype.hasOwnProperty.call(facts, "resourceSelectors")) return [];
+  return resourceSelectorViolations(facts.resources ?? [], facts.resourceSelectors);
+}
+
+function nameViolations(name: string, mode: PlacementMode | undefined): FieldViolation[] {
+  if (name.length > MAX_PLACEMENT_NAME_LENGTH)
+    return [
+      {
+        path: "name",
+        message: `placement name "${name}" is ${name.length} characters: ClusterResourcePlacement names are at most ${MAX_PLACEMENT_NAME_LENGTH} (DNS-1035 label length)`,
+      },
+    ];
+  // The API server's rule for a custom object's name (apimachinery ValidateObjectMeta, NameIsDNSSubdomain).
+  const problems = mode === "hub" ? isDNS1123Subdomain(name) : [];
+  return problems.map((problem) => ({
+    path: "name",
+    message: `placement name "${name}" is not a valid ClusterResourcePlacement name in hub mode: ${problem}`,
+  }));
 }
 
 function hubViolations(facts: PlacementArgumentFacts): FieldViolation[] {
@@ -52,7 +74,37 @@ function hubViolations(facts: PlacementArgumentFacts): FieldViolation[] {
 
 function propertyViolations(facts: PlacementArgumentFacts): FieldViolation[] {
   const members = new Set(facts.memberNames);
-  return Object.keys(facts.memberProperties ?? {})
-    .filter((member) => !members.has(member))
-    .map((member) => ({ path: `memberProperties.${member}`, message: `"${member}" is not a member of the fleet` }));
+  const given = facts.memberProperties ?? {};
+  return Object.keys(given).flatMap((member) => {
+    const path = `memberProperties${segment(member)}`;
+    if (!members.has(member)) return [{ path, message: `"${member}" is not a member of the fleet` }];
+    const properties: unknown = given[member];
+    if (typeof properties !== "object" || properties === null || Array.isArray(properties)) return [];
+    return Object.entries(properties).flatMap(([name, value]) => propertyEntryViolations(`${path}[${JSON.stringify(name)}]`, name, value));
+  });
+}
+
+/** A MemberCluster property: a property name (a label name) whose value is a Kubernetes quantity. */
+function propertyEntryViolations(path: string, name: string, value: unknown): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  if (name.startsWith(RESOURCE_PROPERTY_NAME_PREFIX)) {
+    out.push({
+      path,
+      message: `property "${name}" cannot be given: names under ${RESOURCE_PROPERTY_NAME_PREFIX} are read from a cluster's reported resource usage, not its properties, so the scheduler would never see it`,
+    });
+  } else {
+    const problem = describePropertyNameProblem(name);
+    if (problem !== undefined) out.push({ path, message: `property name "${name}" is invalid: ${problem}` });
+  }
+  if (typeof value !== "string" || tryParseQuantity(value) === undefined)
+    out.push({
+      path,
+      message: `property value ${JSON.stringify(value) ?? String(value)} of "${name}" is not a Kubernetes quantity (e.g. "3", "100m", "8Gi"): property selectors and sorters compare quantities`,
+    });
+  return out;
+}
+
+/** `.east-1`, or `["Bad.Name"]` when the key is not a plain path segment. */
+function segment(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }

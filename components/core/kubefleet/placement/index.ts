@@ -9,3 +9,4 @@ export * from "./state-output";
 export * from "./arguments";
 export * from "./children";
 export * from "./plan";
+export * from "./warnings";

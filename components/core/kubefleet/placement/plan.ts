@@ -72,7 +72,7 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
     numberOfClusters: input.policy?.numberOfClusters,
     clusterNames: input.policy?.clusterNames,
     targets,
-    changed: input.previous?.objectsHash === hash ? targets.filter((t) => !serving.includes(t)) : targets,
+    changed: sameObjects(input.previous, selection.selected) ? targets.filter((t) => !serving.includes(t)) : targets,
     serving,
   });
   const mode = input.mode ?? "direct";
@@ -133,9 +133,50 @@ function children(
   return memberChildren({ placement: input.name, objects, targets, batches, objectsHash: hash });
 }
 
-/** A short hash of the placed objects: when it changes, every target's objects change. */
+/**
+ * A short hash of the placed objects: when it changes, every target's objects change. Each object
+ * is hashed in a canonical form (keys sorted at every level), so the order keys were written in
+ * does not count; the order of list items does.
+ */
 export function objectsHash(objects: readonly KubernetesObject[]): string {
-  return createHash("sha256").update(JSON.stringify(objects)).digest("hex").slice(0, 16);
+  return shortHash(canonicalJson(objects));
+}
+
+/** The hash earlier versions stored: the objects' JSON with their keys in the order given. */
+export function legacyObjectsHash(objects: readonly KubernetesObject[]): string {
+  return shortHash(JSON.stringify(objects));
+}
+
+/**
+ * Whether the previous run placed these same objects. A state written before hashes were
+ * canonical holds the legacy hash: it is accepted for the same objects, so upgrading does not roll
+ * every target out again; the state then carries the canonical hash.
+ */
+export function sameObjects(previous: PlacementState | undefined, objects: readonly KubernetesObject[]): boolean {
+  if (previous === undefined) return false;
+  return previous.objectsHash === objectsHash(objects) || previous.objectsHash === legacyObjectsHash(objects);
+}
+
+function shortHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+/** JSON with every object's keys sorted (JSON.stringify's rules otherwise: undefined members left out). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (isPlainObject(item) ? sortedKeys(item) : item));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function sortedKeys(object: Record<string, unknown>): Record<string, unknown> {
+  // fromEntries defines own properties, so even a `__proto__` key stays a key.
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((key) => [key, object[key]]),
+  );
 }
 
 /** An object's part of a child name: group (`core` for the core group), kind, namespace, name; lower case, DNS-safe. */

@@ -22,7 +22,9 @@ import {
   isNamespaceWithResourceSelectors,
   scopeOfSelector,
   selectorAdmissionError,
+  selectorAdmissionViolations,
 } from "./selector-validation";
+import { FieldViolation } from "../../k8s/field-errors";
 
 export type { ResourceSelectorTerm, SelectionScope } from "./selector-validation";
 export { MAX_RESOURCE_SELECTORS, MIN_RESOURCE_SELECTORS, SELECTION_SCOPES } from "./selector-validation";
@@ -87,13 +89,7 @@ export function selectResources(
   selectors: ResourceSelectorTerm[],
   options: SelectOptions = {},
 ): ResourceSelection {
-  const crds = crdScopes(inventory);
-  const hub: Hub = {
-    inventory,
-    crds,
-    scopeOf: (group, version, kind) => selectorScope(inventory, crds, group, version, kind),
-    placementName: options.placementName,
-  };
+  const hub = hubOf(inventory, options.placementName);
   const admission = selectorAdmissionError(selectors, hub.scopeOf);
   if (admission !== undefined) return { selected: [], error: admission };
   try {
@@ -102,6 +98,41 @@ export function selectResources(
     if (error instanceof SelectionError) return { selected: [], error: error.message };
     throw error;
   }
+}
+
+/**
+ * Every reason the API server would refuse the selectors (schema, CEL, webhook), each at its path
+ * (`resourceSelectors[0].kind`); the inventory tells the scope of the kinds it declares.
+ */
+export function resourceSelectorViolations(inventory: readonly KubernetesObject[], selectors: unknown): FieldViolation[] {
+  return selectorAdmissionViolations(selectors, hubOf(inventory).scopeOf);
+}
+
+/**
+ * The indexes of the selectors that carry no object of the inventory (each counted alone, hub-made
+ * objects left out); [] when the selectors are refused, since then nothing is selected at all.
+ */
+export function selectorsSelectingNothing(inventory: readonly KubernetesObject[], selectors: readonly ResourceSelectorTerm[]): number[] {
+  const hub = hubOf(inventory);
+  if (selectorAdmissionError(selectors, hub.scopeOf) !== undefined) return [];
+  const modeNamespace = selectors.find(isNamespaceWithResourceSelectors)?.name;
+  return selectors.flatMap((selector, i) => (selectsSomething(hub, selector, modeNamespace) ? [] : [i]));
+}
+
+/** A selector the controller refuses (a reserved namespace) is reported in the condition, not as selecting nothing. */
+function selectsSomething(hub: Hub, selector: ResourceSelectorTerm, modeNamespace: string | undefined): boolean {
+  try {
+    return selectOne(hub, selector, modeNamespace).length > 0;
+  } catch (error) {
+    if (error instanceof SelectionError) return true;
+    throw error;
+  }
+}
+
+function hubOf(inventory: readonly KubernetesObject[], placementName?: string): Hub {
+  const known = Array.isArray(inventory) ? inventory : [];
+  const crds = crdScopes(known);
+  return { inventory: known, crds, scopeOf: (group, version, kind) => selectorScope(known, crds, group, version, kind), placementName };
 }
 
 /** A selector GVK's scope: table, inventory CRDs, then the declared objects of that GVK (unknown if none). */
