@@ -10,12 +10,14 @@ import { ARGS_SCHEMA, ARGS_TYPES, ArgsChecker } from "../../components/core/args
 import { CLASS_PREDICATES } from "../../components/runtime/check-args";
 import {
   ARGS_SCHEMA_FILE,
+  ARGS_VALIDATORS_FILE,
   PUBLIC_ARGS,
   argsProgram,
   buildArgsSchema,
   docOf,
   publicArgsTypes,
   renderArgsSchemaModule,
+  renderArgsValidatorsModule,
 } from "../../scripts/args-schema";
 
 const REPO = path.resolve(__dirname, "../..");
@@ -48,6 +50,11 @@ describe("architecture: the Args schema follows the Args interfaces", function (
   it("is up to date: scripts/args-schema.ts regenerates the committed file unchanged (run `npm run args-schema`)", async () => {
     const generated = await renderArgsSchemaModule(buildArgsSchema(program));
     assert.equal(generated, fs.readFileSync(path.join(REPO, ARGS_SCHEMA_FILE), "utf8"));
+  });
+
+  it("has precompiled validators up to date: scripts/args-schema.ts regenerates them unchanged (run `npm run args-schema`)", async () => {
+    const generated = await renderArgsValidatorsModule(buildArgsSchema(program));
+    assert.equal(generated, fs.readFileSync(path.join(REPO, ARGS_VALIDATORS_FILE), "utf8"));
   });
 
   it("knows the same public Args interfaces as the runtime check", () => {

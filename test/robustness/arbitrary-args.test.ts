@@ -15,6 +15,8 @@ import {
   MultiClusterService,
   Placement,
 } from "../../components";
+import { ArgsChecker, ArgsType } from "../../components/core/args";
+import { CLASS_PREDICATES } from "../../components/runtime/check-args";
 import { RecordedResource, complete, errorLog, fakeKubeconfig, recorder, useMocks } from "../components/harness";
 
 type Args = Record<string, unknown>;
@@ -345,6 +347,37 @@ describe("arbitrary arguments: every component plans or refuses, never crashes (
       );
     });
   }
+
+  it("the precompiled validators decide exactly as the reporting validator (edited and arbitrary arguments of every component)", () => {
+    const precompiled = new ArgsChecker(CLASS_PREDICATES);
+    const compiled = new ArgsChecker(CLASS_PREDICATES, undefined, {});
+    for (const subject of SUBJECTS) {
+      const argsType = `${subject.component}Args` as ArgsType;
+      const editArb = fc.record({
+        op: fc.constantFrom<Edit["op"]>("replace", "same-kind", "remove", "add", "copy"),
+        at: fc.nat(),
+        value: valueArb(subject.fields),
+        key: keyArb(subject.fields),
+        text: textArb,
+        number: numberArb,
+      });
+      const argsArb = fc.oneof(
+        editArb.map((edit) => {
+          const baseline = subject.baseline(sharedFleet());
+          const all = positions(baseline);
+          return edited(baseline, all[edit.at % all.length], edit);
+        }),
+        fc.dictionary(keyArb(subject.fields), valueArb(subject.fields), { maxKeys: 5 }),
+        fc.constant(subject.baseline(sharedFleet())),
+      );
+      fc.assert(
+        fc.property(argsArb, (args) => {
+          assert.deepEqual(precompiled.violations(argsType, args), compiled.violations(argsType, args));
+        }),
+        { numRuns: 150 },
+      );
+    }
+  });
 
   it("refuses a hub provider that is not a Kubernetes provider, and accepts one that is", async () => {
     const base = () => ({

@@ -6,6 +6,8 @@
 import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import { FieldViolation } from "../k8s/field-errors";
 import { ARGS_SCHEMA } from "./args-schema.generated";
+import { ARGS_VALIDATORS } from "./args-validators.generated";
+import { ARGS_KEYWORDS, COMPILE_OPTIONS, ValidationContext } from "./keywords";
 import { ArgsType } from "./args-types";
 import { JsonSchema } from "./json-schema";
 import { notDeferrable, notInstance, requiredValue, unknownField, unsupported, wrongKind } from "./messages";
@@ -61,7 +63,13 @@ export class ArgsChecker {
   constructor(
     private readonly classes: ClassPredicates,
     private readonly document: SchemaDocument = ARGS_SCHEMA as unknown as SchemaDocument,
-  ) {}
+    /** Precompiled pass/fail validators (args-validators.generated.ts); none: compile from `document`. */
+    private readonly precompiled: Readonly<Record<string, (value: unknown) => boolean>> | undefined = ARGS_VALIDATORS,
+  ) {
+    this.context = { classes };
+  }
+
+  private readonly context: ValidationContext;
 
   /** Every structural problem of `args` as the arguments of `argsType`, sorted by path; empty when the structure is right. */
   violations(argsType: ArgsType, args: unknown): FieldViolation[] {
@@ -70,8 +78,16 @@ export class ArgsChecker {
     }
     const run: Run = { root: { $ref: `#/$defs/${argsType}` }, args, covered: [], out: [] };
     this.reportMisplacedObjects(run, run.root, args, []);
+    // Valid arguments (every program that runs) take the precompiled validator, with no compile at
+    // program start; only a refusal compiles the validator that reports every error with its value.
+    const passes = this.precompiled?.[argsType];
+    if (passes && passes.call(this.context, args)) return this.sorted(run);
     const validate = this.validator(argsType);
-    if (!validate(args)) this.report(run, validate.errors ?? [], []);
+    if (!validate.call(this.context, args)) this.report(run, validate.errors ?? [], []);
+    return this.sorted(run);
+  }
+
+  private sorted(run: Run): FieldViolation[] {
     const unique = new Map(run.out.map((v) => [`${v.path}\n${v.message}`, v]));
     return [...unique.values()].sort(compareViolations);
   }
@@ -81,30 +97,8 @@ export class ArgsChecker {
     // The schema is checked against the meta-schema by test/architecture/args-schema.test.ts, not at
     // every program start; refs are compiled as functions of their own (inlined, the first check of a
     // component takes several times longer to compile).
-    const ajv = new Ajv2020({
-      allErrors: true,
-      verbose: true,
-      ownProperties: true,
-      strictNumbers: true,
-      validateSchema: false,
-      inlineRefs: false,
-    });
-    const classes = this.classes;
-    ajv.addKeyword({ keyword: "defaultDescription", schemaType: "string" });
-    ajv.addKeyword({
-      keyword: "deferred",
-      schemaType: "boolean",
-      validate: (expected: boolean, data: unknown) => isDeferredValue(data) === expected,
-    });
-    ajv.addKeyword({
-      keyword: "instanceOf",
-      schemaType: "string",
-      validate: (name: string, data: unknown) => {
-        const isInstance = classes[name];
-        if (!isInstance) throw new Error(`args schema: no class predicate for ${name}`);
-        return isInstance(data);
-      },
-    });
+    const ajv = new Ajv2020({ ...COMPILE_OPTIONS, allErrors: true, verbose: true });
+    for (const keyword of ARGS_KEYWORDS) ajv.addKeyword(keyword);
     this.ajv = ajv;
     return ajv;
   }
@@ -189,7 +183,7 @@ export class ArgsChecker {
     const alternative = branchFor(this.document, node, value, this.classes);
     if (alternative) {
       const validate = this.alternativeValidator(alternative);
-      if (!validate(value)) this.report(run, validate.errors ?? [], segments);
+      if (!validate.call(this.context, value)) this.report(run, validate.errors ?? [], segments);
       return;
     }
     const { path, secret } = this.locate(run, segments);
