@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { ServiceManifest, namespaceManifest } from "../core/services/global-service";
 import { ClusterMesh } from "../cluster-mesh";
 import { Member } from "../member";
+import { isDeferredValue } from "../core/args/values";
 
 /** The members of a fleet, or a member map as given. */
 export function fleetMembers(fleet: { members: Record<string, Member> } | Record<string, Member>): Record<string, Member> {
@@ -59,6 +60,7 @@ export function memberService(
   );
 }
 
+/** Not an Output or a Promise: the same test the structural argument check uses for `pulumi.Input` fields. */
 function isKnownNow<T>(value: pulumi.Input<T>): value is T {
-  return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+  return !isDeferredValue(value);
 }
