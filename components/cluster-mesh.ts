@@ -3,7 +3,17 @@ import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import * as resources from "@pulumi/azure-native/resources";
-import { MeshProfileTarget, applyMeshScript, memberDetachScript, meshTeardownScript } from "./core/azure/azure-mesh-commands";
+import * as authorization from "@pulumi/azure-native/authorization";
+import {
+  MESH_COMMAND_SCRIPTS,
+  MeshMembership,
+  MeshProfileTarget,
+  meshCheckCommand,
+  meshEnvironment,
+  parseMeshCheck,
+  undeclaredMembersWarning,
+} from "./core/azure/azure-mesh-commands";
+import { FLEET_API_VERSION } from "./core/azure/mesh-api-version";
 import { MeshEndpoint, MeshWhatIfRow, existingMemberChanges, meshWhatIf, renderMeshWhatIf } from "./core/cilium/mesh";
 import { PlannedMesh } from "./core/fleet/plan-fleet";
 import { GLOBAL_NAMESPACE_ANNOTATION } from "./core/services/global-service";
@@ -12,13 +22,9 @@ import { Member } from "./member";
 import type { Fleet } from "./fleet";
 import { FleetClaims } from "./runtime/fleet-claims";
 import { knownOrUndefined } from "./runtime/outputs";
-import { FLEET_MEMBER_API_VERSION } from "./runtime/aks-cluster";
 
-/**
- * The ARM API version that has `fleets/clusterMeshProfiles` (Azure/azure-rest-api-specs
- * Microsoft.ContainerService/fleet/preview/2026-03-02-preview).
- */
-export const CLUSTER_MESH_PROFILE_API_VERSION = "2026-03-02-preview";
+/** The ARM API version of `fleets/clusterMeshProfiles`: the Fleet API version (core/azure/mesh-api-version.ts). */
+export const CLUSTER_MESH_PROFILE_API_VERSION = FLEET_API_VERSION;
 /** The namespace annotation that opts a namespace into the mesh (Cilium 1.20+, and AKS-managed Cilium). */
 export { GLOBAL_NAMESPACE_ANNOTATION };
 
@@ -65,7 +71,12 @@ export interface ClusterMeshContext {
   /** Where each member's clustermesh-apiserver is reached (what the what-if diffs peer objects with). */
   endpoints: () => pulumi.Output<Record<string, MeshEndpoint>>;
   /** Required for an `azure-fleet` mesh. */
-  azureFleet?: { fleetName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
+  azureFleet?: {
+    fleetName: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    /** The run that hands an earlier version's resources over (`azureFleet.retireArmFleetMembers`). */
+    retireArmFleetMember: boolean;
+  };
   claims: FleetClaims;
   /** Records the mesh in the fleet's `meshes`. */
   register: (mesh: ClusterMesh) => void;
@@ -152,53 +163,68 @@ export class ClusterMesh extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: fleetMembers },
     );
+    // Every `az` call names the subscription the ARM resources are created in (the provider's).
+    const subscription = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
     const target = pulumi
-      .all([azureFleet.resourceGroupName, azureFleet.fleetName])
-      .apply(([resourceGroupName, fleetName]): MeshProfileTarget => ({ resourceGroupName, fleetName, meshName: plan.name }));
+      .all([subscription, azureFleet.resourceGroupName, azureFleet.fleetName])
+      .apply(([subscription, resourceGroupName, fleetName]): MeshProfileTarget => ({
+        subscription,
+        resourceGroupName,
+        fleetName,
+        meshName: plan.name,
+      }));
+    const membership: MeshMembership = { byLabel: plan.byLabel, members: [...plan.members] };
+    // Labels move before applies: every FleetMember of the fleet (a member relabelled out of this mesh, or
+    // into it from another) is written before this Command runs, and deleted only after it.
+    const everyFleetMember = Promise.all(Object.values(context.members).map((m) => m.built)).then((all) =>
+      all.flatMap((b): pulumi.Resource[] => (b?.fleetMember ? [b.fleetMember] : [])),
+    );
     const apply = new command.local.Command(
       `${name}-apply`,
       {
-        // `apply` is a POST action azure-native does not model. A change of the selector or of the
-        // selected members updates this command (re-applies); it never replaces it, because a
+        // The one owner of this profile's applies (core/azure/azure-mesh-commands.ts says why one, not one per
+        // member). `apply` is a POST action azure-native does not model. A change of the selector or of the
+        // selected members updates this command (reconciles again); it never replaces it, because a
         // replacement would run the old one's delete, which is the mesh teardown.
-        create: target.apply(applyMeshScript),
-        update: target.apply(applyMeshScript),
-        environment: { FLEETMESH_MESH_SELECTOR: plan.byLabel, FLEETMESH_MESH_MEMBERS: [...plan.members].sort().join(",") },
-        delete: target.apply(meshTeardownScript),
+        ...MESH_COMMAND_SCRIPTS,
+        environment: target.apply((t) => meshEnvironment(t, membership)),
         logging: "stdoutAndStderr",
       },
       // Members only connect once their internal load balancers can get addresses (Network Contributor).
-      { parent: this, dependsOn: afterMembers(profile, fleetMembers, grants) },
+      { parent: this, dependsOn: afterMembers(profile, everyFleetMember, grants) },
     );
-    for (const member of plan.members) this.detachOnDelete(name, member, context, target, apply);
+    if (azureFleet.retireArmFleetMember) for (const member of plan.members) this.replaceLegacyDetach(name, member);
+    this.warnAboutUndeclaredMembers(target, membership);
     return { profile, apply };
   }
 
   /**
-   * A member leaving the fleet while its mesh stays: before its FleetMember is deleted (this command
-   * depends on it, so it goes first), take it off the selector, apply, and wait until it has left.
+   * Earlier versions gave each member a Command whose delete took that member out of the mesh (one apply
+   * per member, in parallel with the others'). Left out of the program, such a Command would be deleted
+   * and its recorded script would run; registered again without a delete, it is updated (its create,
+   * `true`, runs) and its removal in the next run runs nothing. The mesh's one Command does the
+   * detaching now. Only in the hand-over run (`azureFleet.retireArmFleetMembers`, which a stack of an
+   * earlier version must set once: core/azure/arm-fleet-members.ts), so other stacks never carry them.
    */
-  private detachOnDelete(
-    name: string,
-    member: string,
-    context: ClusterMeshContext,
-    target: pulumi.Output<MeshProfileTarget>,
-    apply: command.local.Command,
-  ): void {
-    const fleetMember = context.members[member].built.then((b) => b?.fleetMember);
-    const byLabel = context.plan.byLabel!;
-    new command.local.Command(
-      `${name}-${member}-detach`,
-      {
-        create: "true",
-        delete: pulumi
-          .all([target, pulumi.output(fleetMember.then((r) => r?.id))])
-          .apply(([t, resourceId]) =>
-            memberDetachScript(t, { name: member, resourceId: resourceId ?? "", apiVersion: FLEET_MEMBER_API_VERSION }, byLabel),
-          ),
-      },
-      { parent: this, dependsOn: joinedThen(fleetMember, apply) },
-    );
+  private replaceLegacyDetach(name: string, member: string): void {
+    new command.local.Command(`${name}-${member}-detach`, { create: "true" }, { parent: this });
+  }
+
+  /**
+   * In a preview, where `az` is there and logged in: warns about fleet members the selector picks that
+   * the program does not declare (an apply joins them, a teardown disconnects them). Read-only; set
+   * FLEETMESH_MESH_PREVIEW_CHECK=off to skip it.
+   */
+  private warnAboutUndeclaredMembers(target: pulumi.Output<MeshProfileTarget>, membership: MeshMembership): void {
+    if (!pulumi.runtime.isDryRun() || process.env.FLEETMESH_MESH_PREVIEW_CHECK === "off") return;
+    target.apply(async (t) => {
+      const check = await command.local.run({ command: meshCheckCommand(t, membership), logging: "none" }, { parent: this }).then(
+        (result) => parseMeshCheck(result.stdout),
+        () => undefined,
+      );
+      const warning = undeclaredMembersWarning(t.meshName, membership.byLabel, check);
+      if (warning !== undefined) await pulumi.log.warn(warning, this);
+    });
   }
 
   private createGlobalNamespaces(name: string, context: ClusterMeshContext): void {
@@ -227,12 +253,13 @@ export class ClusterMesh extends pulumi.ComponentResource {
     // Azure Fleet assigns the Cilium ids of a managed mesh itself: fleetmesh's allocation is not used there.
     const clusterIdOf = (m: string) => (plan.backend === "azure-fleet" ? pulumi.output(undefined) : knownOrUndefined(members[m].clusterId));
     const facts = plan.members.map((m) => pulumi.all([clusterIdOf(m), knownOrUndefined(members[m].nodeAddress)]));
-    const rows = pulumi.all([pulumi.output(context.previousMembers), pulumi.all(facts)]).apply(([previous, values]) => {
+    // A member's declared meshEndpoint is its address in every preview (fleet.ts endpointsOf).
+    const endpoints = plan.backend === "cilium" ? context.endpoints() : pulumi.output({});
+    const rows = pulumi.all([pulumi.output(context.previousMembers), pulumi.all(facts), endpoints]).apply(([previous, values, known]) => {
       const byMember = Object.fromEntries(plan.members.map((m, i) => [m, { clusterId: values[i][0], address: values[i][1] ?? undefined }]));
-      return meshWhatIf(plan, previous, byMember);
+      return meshWhatIf(plan, previous, byMember, known);
     });
     if (pulumi.runtime.isDryRun()) {
-      const endpoints = plan.backend === "cilium" ? context.endpoints() : pulumi.output({});
       pulumi.all([pulumi.output(context.previousMembers), rows, endpoints]).apply(([previous, r, known]) => {
         const changes =
           plan.backend === "cilium"
@@ -243,12 +270,6 @@ export class ClusterMesh extends pulumi.ComponentResource {
     }
     return rows;
   }
-}
-
-/** The member's FleetMember (once its build registered it, if it joined), then `next`. */
-async function joinedThen(fleetMember: Promise<pulumi.Resource | undefined>, next: pulumi.Resource): Promise<pulumi.Resource[]> {
-  const joined = await fleetMember;
-  return joined ? [joined, next] : [next];
 }
 
 /** `first`, then every resource the promises give (they settle once the members' builds have registered them). */

@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import {
+  CiliumClusterNaming,
   PolicyDirection,
+  PolicyMemberFacts,
   PolicyPeer,
   PolicyPort,
   crossClusterPolicies,
@@ -11,6 +13,7 @@ import {
 import { refuse } from "./errors";
 import { Fleet } from "./fleet";
 import { Member } from "./member";
+import type { ClusterMesh } from "./cluster-mesh";
 
 /** Traffic allowed from some pods of some members to other pods of the same or other members. */
 export interface CrossClusterPolicyArgs {
@@ -48,7 +51,9 @@ export interface CrossClusterPolicyArgs {
  * as CiliumNetworkPolicies on every member that must enforce it (policies are not synced across a
  * mesh): the egress side, with DNS, on each source member and the ingress side on each destination
  * member. Every selector names its cluster (`io.cilium.k8s.policy.cluster`), so the policy means
- * the same whatever `policyDefaultLocalCluster` says; the fleet pins that too. `dependsOn` in the
+ * the same whatever `policyDefaultLocalCluster` says; the fleet pins that too. So it is refused on
+ * members whose Cilium fleetmesh does not install (AKS-managed Cilium, a Fleet-managed mesh): their
+ * Cilium cluster is not named after the member. `dependsOn` in the
  * options is passed to every policy (e.g. the component that creates the namespaces).
  */
 export class CrossClusterPolicy extends pulumi.ComponentResource {
@@ -68,11 +73,7 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
       allowDns: args.allowDns,
       description: args.description,
     };
-    const members = Object.values(args.fleet.members).map((member) => ({
-      name: member.memberName,
-      mesh: Object.values(args.fleet.meshes).find((mesh) => mesh.members.includes(member.memberName))?.meshName,
-    }));
-    refuse(`CrossClusterPolicy "${name}"`, crossClusterPolicyViolations(input, members));
+    refuse(`CrossClusterPolicy "${name}"`, crossClusterPolicyViolations(input, policyMembers(args.fleet)));
     super("fleetmesh:index:CrossClusterPolicy", name, {}, opts);
     const placed = crossClusterPolicies(input);
     for (const { member, direction, manifest } of placed) {
@@ -90,6 +91,20 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
     this.enforcedOn = [...new Set(placed.map((p) => p.member))].sort();
     this.registerOutputs({ enforcedOn: this.enforcedOn });
   }
+}
+
+/** Each member's mesh and who names its Cilium cluster. */
+function policyMembers(fleet: Fleet): PolicyMemberFacts[] {
+  const meshes = Object.values(fleet.meshes);
+  return Object.values(fleet.members).map((member) => {
+    const mesh = meshes.find((m) => m.members.includes(member.memberName));
+    return { name: member.memberName, mesh: mesh?.meshName, clusterNaming: clusterNaming(member, mesh) };
+  });
+}
+
+function clusterNaming(member: Member, mesh: ClusterMesh | undefined): CiliumClusterNaming {
+  if (member.ciliumOwner === "fleetmesh") return "fleetmesh";
+  return mesh?.backend === "azure-fleet" ? "azure-fleet-mesh" : "aks";
 }
 
 /** Cilium's release on the member, then whatever the options' `dependsOn` names. */

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkArgs } from "./runtime/check-args";
 import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as k8s from "@pulumi/kubernetes";
+import { AzureHubAccessArgs, AzureLoginArgs, hubAccess, kubeloginOptions } from "./runtime/azure-hub";
+import { aksWiring, azureAllocationViolations, azureArgumentViolations, azureFleetMembership } from "./runtime/azure-fleet";
 import { allocationRows, renderAllocationTable } from "./core/fleet/allocation-table";
 import { ownerStackLabelValue } from "./core/fleet/kind-names";
 import { meshEndpoints, memberPeersFrom } from "./core/fleet/member-cilium";
@@ -12,11 +15,13 @@ import { FleetValidationError, refuse } from "./errors";
 import { ClusterMesh, ClusterMeshContext, MeshDeclaration } from "./cluster-mesh";
 import { FieldViolation } from "./core/k8s/field-errors";
 import { CiliumPeer } from "./core/cilium/peer-config";
-import { Member, MemberDeclaration } from "./member";
+import { Member, MemberContext, MemberDeclaration } from "./member";
 import { plannedOutput } from "./runtime/deferred";
 import { knownOrUndefined } from "./runtime/outputs";
 import { FleetClaims } from "./runtime/fleet-claims";
-import { FleetStateSource, readPreviousFleetState } from "./runtime/previous-state";
+import { FleetStateSource, PreviousFleetRead, readPreviousFleetState } from "./runtime/previous-state";
+import { freshStateWarnings, missingStateViolations } from "./core/fleet/missing-state";
+import { armFleetMemberHandover } from "./core/azure/arm-fleet-members";
 import { PlannedComponent } from "./runtime/planned-component";
 import { ExistingCa, SharedCa, sharedCa } from "./runtime/shared-ca";
 import { secretArgumentViolations } from "./runtime/secret-inputs";
@@ -64,6 +69,21 @@ export interface AzureFleetArgs {
    * @default true
    */
   readonly hub?: boolean;
+  /**
+   * The hub's access for `pulumi`: optionally grant its identity the Fleet Manager RBAC role a
+   * ClusterResourcePlacement needs, and wait until the hub honours it.
+   * @default no grant: the identity already holds a Fleet Manager RBAC role on the fleet
+   */
+  readonly hubAccess?: AzureHubAccessArgs;
+  /**
+   * Hand AKS members that an earlier fleetmesh version joined through ARM FleetMember resources over to
+   * the `az fleet member` commands this version keeps membership with: for one run, those resources
+   * stay registered with `retainOnDelete`, so the run after (without this setting) drops them from the
+   * state instead of deleting the memberships. A run whose previous state predates the commands is
+   * refused without it.
+   * @default false: no ARM FleetMember resource is registered
+   */
+  readonly retireArmFleetMembers?: boolean;
 }
 
 /** The allocator's NodePort range (inclusive). */
@@ -97,8 +117,11 @@ export interface FleetPoolsArgs {
    */
   readonly serviceCidrPrefixLength?: number;
   /**
-   * NodePorts for the clustermesh-apiserver of kind members (and NodePort mesh endpoints).
-   * @default 32000 to 32767
+   * NodePorts for the clustermesh-apiserver of kind members (and NodePort mesh endpoints), handed out
+   * lowest first. The default's first 86 ports (30000-30085) are the band Kubernetes hands to Services
+   * that ask for any NodePort only once the rest of the range is full (KEP-3668), so a mesh NodePort is
+   * unlikely to be given to another Service too. NodePorts members already hold stay where they are.
+   * @default 30000 to 32767, the Kubernetes NodePort range (before this default: 32000 to 32767)
    */
   readonly nodePortRange?: NodePortRangeArgs;
 }
@@ -125,7 +148,7 @@ export interface FleetArgs {
   readonly maxConnectedClusters?: 255 | 511;
   /**
    * Where pod CIDRs, service CIDRs and kind NodePorts are allocated from.
-   * @default pods from 10.0.0.0/9 in /17s, services from 10.128.0.0/12 in /20s (one bit longer at 511 members), NodePorts 32000-32767
+   * @default pods from 10.0.0.0/9 in /17s, services from 10.128.0.0/12 in /20s (one bit longer at 511 members), NodePorts 30000-32767 handed out lowest first
    */
   readonly pools?: FleetPoolsArgs;
   /**
@@ -146,7 +169,15 @@ export interface FleetArgs {
    */
   readonly azureFleet?: AzureFleetArgs;
   /**
-   * Where the previous run's allocation is read from, so allocations never move.
+   * How `pulumi` logs in to Entra-only Kubernetes API servers: the Azure Fleet hub, and AKS members whose
+   * kubeconfig is an Entra (kubelogin) one. Their kubeconfigs come in device-code mode, which would wait
+   * for a person; they are switched to this login (kubelogin on PATH).
+   * @default { mode: "azurecli" }: the `az login` session
+   */
+  readonly azureLogin?: AzureLoginArgs;
+  /**
+   * Where the previous run's allocation is read from, so allocations never move. A stack that has
+   * outputs but none holding this fleet's state refuses the run (a fleet new to such a stack sets `fresh`).
    * @default this stack's own output "<camelCaseName>FleetState" ("kindMeshFleetState" for a fleet named "kind-mesh"): export `fleet.state` under that name
    */
   readonly state?: FleetStateSource;
@@ -178,6 +209,7 @@ function declarationOf(name: string, args: FleetArgs): FleetDeclaration {
     serviceCidr: d.serviceCidr,
     nodePort: d.nodePort,
     meshEndpoint: d.meshEndpoint,
+    existingCilium: d.existingCilium,
   }));
   const meshes = Object.entries(args.meshes ?? {}).map(([mesh, d]) => ({ name: mesh, ...d }));
   return {
@@ -193,9 +225,10 @@ function declarationOf(name: string, args: FleetArgs): FleetDeclaration {
   };
 }
 
-/** This run's allocation, or the refusal that stops it. */
+/** This run's allocation (with what the preview should warn about), or the refusal that stops it. */
 type AllocationOutcome =
-  { allocations: Record<string, MemberAllocation>; refusal?: undefined } | { allocations?: undefined; refusal: FleetValidationError };
+  | { allocations: Record<string, MemberAllocation>; warnings: string[]; refusal?: undefined }
+  | { allocations?: undefined; warnings?: undefined; refusal: FleetValidationError };
 
 /**
  * A fleet of member clusters sharing one root CA and one Cilium version, with ids and CIDRs that
@@ -216,6 +249,12 @@ export class Fleet extends PlannedComponent {
   /** The fleet's root CA certificate (PEM, public). */
   public readonly caCertPem: pulumi.Output<string>;
   public readonly azureFleet?: containerservice.Fleet;
+  /**
+   * The Kubernetes provider of the Azure Fleet's hub, when it has one: its kubeconfig from `listCredentials`
+   * with the Entra login switched to `azureLogin` (and, with `azureFleet.hubAccess.grantClusterAdmin`, ready
+   * once the role is honoured). Hub-mode placements use it unless given another.
+   */
+  public readonly hubProvider?: k8s.Provider;
   /** The Azure Fleet has a hub (Fleet networking, such as a MultiClusterService, runs on it). */
   public readonly azureFleetHub: boolean;
   /** Where kind and kubeconfig members take their pinned LoadBalancer address (`FleetArgs.loadBalancerPool`). */
@@ -237,7 +276,7 @@ export class Fleet extends PlannedComponent {
   private currentPlan: FleetPlan;
   private declaration: FleetDeclaration;
   private allocations!: Promise<Record<string, MemberAllocation> | undefined>;
-  private azureContext?: ClusterMeshContext["azureFleet"];
+  private azureContext?: MemberContext["azureFleet"];
   /** Set once the build reads the plan: a ClusterMesh declared later is refused. */
   private sealed = false;
   /** Set once another component read the plan: a ClusterMesh declared later is refused too. */
@@ -254,7 +293,7 @@ export class Fleet extends PlannedComponent {
     checkArgs(`Fleet "${name}"`, "FleetArgs", args);
     const declaration = declarationOf(name, args);
     const plan = planFleet(declaration);
-    refuse(`Fleet "${name}"`, [...plan.violations, ...secretArgumentViolations(args)]);
+    refuse(`Fleet "${name}"`, [...plan.violations, ...secretArgumentViolations(args), ...azureArgumentViolations(name, args)]);
     super("fleetmesh:index:Fleet", name, {}, opts);
     this.componentName = name;
     this.currentPlan = plan;
@@ -265,17 +304,31 @@ export class Fleet extends PlannedComponent {
     const ca = sharedCa(name, args.ca, this);
     this.caCertPem = ca.certPem;
     this.azureFleet = args.azureFleet ? this.createAzureFleet(name, args.azureFleet) : undefined;
+    this.hubProvider =
+      this.azureFleet && args.azureFleet && this.azureFleetHub
+        ? hubAccess(
+            name,
+            this.azureFleet,
+            args.azureFleet.resourceGroupName,
+            kubeloginOptions(args.azureLogin),
+            args.azureFleet.hubAccess,
+            this,
+          ).provider
+        : undefined;
     const read = readPreviousFleetState(name, args.state, this);
     // A state output that is not a fleet's state refuses the run like any state-dependent rule.
     this.outcome = read.then(
-      (previous) => allocationOutcome(name, plan, previous, args.allowRenumber ?? false),
+      (previous) => withAzureAddresses(name, args, allocationOutcome(name, plan, previous, args.allowRenumber ?? false, args.azureFleet)),
       (error: Error) => ({
         refusal: new FleetValidationError(`Fleet "${name}"`, [
           { path: "state.stackOutput", message: error.message.replace(/^state\.stackOutput: /, "") },
         ]),
       }),
     );
-    this.previous = read.catch(() => undefined);
+    this.previous = read.then(
+      (previous) => previous.state,
+      () => undefined,
+    );
     const allocations = this.outcome.then((o) => o.allocations);
     this.allocations = allocations;
     this.azureContext = this.azureFleetContext(args);
@@ -289,6 +342,7 @@ export class Fleet extends PlannedComponent {
     this.sealed = true;
     const [previous, outcome] = await Promise.all([this.previous, this.outcome]);
     if (outcome.refusal) throw outcome.refusal;
+    for (const warning of outcome.warnings) pulumi.log.warn(`Fleet "${this.componentName}": ${warning}`, this);
     if (pulumi.runtime.isDryRun()) {
       const provisioners = Object.fromEntries(this.currentPlan.members.map((m) => [m.name, m.provisioner]));
       pulumi.log.info(renderAllocationTable(this.componentName, allocationRows(outcome.allocations, provisioners, previous)), this);
@@ -303,6 +357,7 @@ export class Fleet extends PlannedComponent {
     allocations: Promise<Record<string, MemberAllocation> | undefined>,
   ): Record<string, Member> {
     const azureFleet = this.azureContext;
+    const azure = aksWiring(args);
     const members: Record<string, Member> = {};
     for (const plan of this.currentPlan.members) {
       members[plan.name] = new Member(
@@ -311,11 +366,14 @@ export class Fleet extends PlannedComponent {
           plan,
           declaration: args.members[plan.name],
           cilium: this.currentPlan.cilium,
+          loadBalancerPool: this.currentPlan.loadBalancerPool,
           ca,
           allocation: allocations.then((all) => ownValue(all, plan.name)),
+          newMember: this.previous.then((previous) => ownValue(previous?.members, plan.name) === undefined),
           defaultGlobalNamespace: () => this.meshOf(plan.name)?.defaultGlobalNamespace,
           peers: () => this.peersOf(plan.name, allocations),
           azureFleet,
+          azure,
           claims: this.claims,
         },
         { parent: this },
@@ -351,9 +409,9 @@ export class Fleet extends PlannedComponent {
   }
 
   /** The Azure Fleet that AKS members join and Fleet meshes belong to, when the fleet has one. */
-  private azureFleetContext(args: FleetArgs): { fleetName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> } | undefined {
+  private azureFleetContext(args: FleetArgs): MemberContext["azureFleet"] {
     return this.azureFleet && args.azureFleet
-      ? { fleetName: this.azureFleet.name, resourceGroupName: args.azureFleet.resourceGroupName }
+      ? azureFleetMembership(this.azureFleet.name, args.azureFleet.resourceGroupName, args.azureFleet.retireArmFleetMembers === true, this)
       : undefined;
   }
 
@@ -453,11 +511,34 @@ export class Fleet extends PlannedComponent {
 }
 
 /**
- * Allocates against the previous run. A refused renumbering refuses the whole run, naming the
- * member: nothing that would consume an allocation is registered while it stands.
+ * Allocates against the previous run. A refused renumbering, or a state missing from a stack that was
+ * deployed before, refuses the whole run, naming the field: nothing that would consume an allocation
+ * is registered while it stands.
  */
-function allocationOutcome(name: string, plan: FleetPlan, previous: FleetState | undefined, allowRenumber: boolean): AllocationOutcome {
-  const result = allocateFleet(plan, previous, allowRenumber);
-  if (result.violations.length > 0) return { refusal: new FleetValidationError(`Fleet "${name}"`, result.violations) };
-  return { allocations: result.allocations };
+function allocationOutcome(
+  name: string,
+  plan: FleetPlan,
+  previous: PreviousFleetRead,
+  allowRenumber: boolean,
+  azure: AzureFleetArgs | undefined,
+): AllocationOutcome {
+  const missing = missingStateViolations(previous.lookup);
+  if (missing.length > 0) return { refusal: new FleetValidationError(`Fleet "${name}"`, missing) };
+  const result = allocateFleet(plan, previous.state, allowRenumber);
+  const handover = armFleetMemberHandover({
+    azureFleet: azure !== undefined,
+    aksMembers: plan.members.filter((m) => m.provisioner === "aks").map((m) => m.name),
+    previous: previous.state,
+    retiring: azure?.retireArmFleetMembers === true,
+  });
+  const violations = [...result.violations, ...handover.violations];
+  if (violations.length > 0) return { refusal: new FleetValidationError(`Fleet "${name}"`, violations) };
+  return { allocations: result.allocations, warnings: [...freshStateWarnings(previous.lookup), ...handover.warnings] };
+}
+
+/** The allocation's pod CIDRs against the AKS members' VNet address prefixes, when given (runtime/azure-fleet.ts). */
+function withAzureAddresses(name: string, args: FleetArgs, outcome: AllocationOutcome): AllocationOutcome {
+  if (!outcome.allocations) return outcome;
+  const violations = azureAllocationViolations(args, outcome.allocations);
+  return violations.length > 0 ? { refusal: new FleetValidationError(`Fleet "${name}"`, violations) } : outcome;
 }

@@ -4,7 +4,7 @@
 
 // Fleet and its members and meshes.
 export { Fleet, FleetArgs, FleetCiliumArgs, FleetPoolsArgs, NodePortRangeArgs, AzureFleetArgs, defaultPools } from "./fleet";
-export { Member, MemberDeclaration, MeshEndpointArgs } from "./member";
+export { ExistingCiliumArgs, Member, MemberDeclaration, MeshEndpointArgs } from "./member";
 export { ClusterMesh, ClusterMeshArgs, MeshDeclaration } from "./cluster-mesh";
 export { KindClusterArgs } from "./runtime/kind-cluster";
 export { AksClusterArgs } from "./runtime/aks-cluster";

@@ -1,20 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { buildCiliumValues } from "./core/cilium/cilium-values";
+import { buildCiliumValues, meshSettingsValues } from "./core/cilium/cilium-values";
 import { CiliumPeer, peerConfig } from "./core/cilium/peer-config";
 import { memberApiserver, memberCiliumValuesInput, memberPeerConfigInput } from "./core/fleet/member-cilium";
-import { CiliumOwner, FleetCiliumSettings, MeshEndpointDeclaration, PlannedMember } from "./core/fleet/plan-fleet";
+import { CiliumOwner, FleetCiliumSettings, MeshEndpointDeclaration, PlannedKindCluster, PlannedMember } from "./core/fleet/plan-fleet";
+import { DEFAULT_LOAD_BALANCER_POOL } from "./core/cilium/load-balancer-pool";
+import { kindNodeCount } from "./core/fleet/kind-config";
 import { MemberAllocation, MemberTaint, Provisioner } from "./core/fleet/types";
 import { AksClusterArgs, provisionAks } from "./runtime/aks-cluster";
+import { KubeloginOptions } from "./core/azure/kubeconfig-login";
+import { VnetWriteQueue } from "./runtime/azure-subnets";
 import { installCilium } from "./runtime/cilium-release";
 import { deferred, plannedOutput } from "./runtime/deferred";
 import { FleetClaims } from "./runtime/fleet-claims";
-import { KindClusterArgs, ProvisionedCluster, provisionKind } from "./runtime/kind-cluster";
+import { KindClusterArgs, KindClusterSettings, ProvisionedCluster, provisionKind } from "./runtime/kind-cluster";
 import { writePeerConfig } from "./runtime/peer-config-objects";
 import { PlannedComponent } from "./runtime/planned-component";
 import { SharedCa } from "./runtime/shared-ca";
 import { FleetValidationError } from "./errors";
 import { kubeconfigRefusal, providerKubeconfig } from "./runtime/secret-inputs";
+import { afterTakeover, kubeconfigCluster } from "./runtime/existing-member";
 
 /** One member of a fleet, as declared in `FleetArgs.members`: exactly one of `kind`, `aks`, `kubeconfig`. */
 export interface MemberDeclaration {
@@ -70,6 +75,27 @@ export interface MemberDeclaration {
    * @default kind members: a NodePort on the control-plane node's address; other members: none
    */
   readonly meshEndpoint?: MeshEndpointArgs;
+  /**
+   * The cluster already runs Cilium (kubeconfig members only): Cilium 1.16 or later, installed by Helm
+   * as release `cilium` in `kube-system` (as the cilium CLI installs it). fleetmesh takes that release
+   * over instead of installing one: it imports it (Pulumi CLI 3.175.0 or later), upgrades it to the
+   * fleet's chart version with the mesh settings merged over its own values (its IPAM, routing and
+   * kube-proxy settings stay), re-keys it to the fleet CA (its clustermesh-apiserver restarts once),
+   * and never uninstalls it. Needs the member's real `podCidr` and `serviceCidr`. At `up`, a read-only
+   * check compares the cluster with this declaration before anything is written.
+   * @default none: fleetmesh installs Cilium, and refuses at `up` a cluster that already runs another
+   */
+  readonly existingCilium?: ExistingCiliumArgs;
+}
+
+/** The Cilium an existing cluster already runs, as `cilium-config` in `kube-system` shows it. */
+export interface ExistingCiliumArgs {
+  /** Its `cluster.name` (`cluster-name` in cilium-config): must equal the member name, which is the Cilium cluster name. */
+  readonly clusterName: string;
+  /** Its `cluster.id` (`cluster-id`), 1..maxConnectedClusters: the member's cluster id, kept. */
+  readonly clusterId: number;
+  /** The chart version it runs (the agent image's tag, e.g. `1.17.6`): at most one minor version older than the fleet's, never newer. */
+  readonly version: string;
 }
 
 /** How the clustermesh-apiserver of a kubeconfig or AKS BYOCNI member is exposed to its peers. */
@@ -104,15 +130,27 @@ export interface MemberContext {
   plan: PlannedMember;
   declaration: MemberDeclaration;
   cilium: FleetCiliumSettings;
+  /** The fleet's LoadBalancer pool: a kind member's create script checks that it lies inside the Docker network `kind`. */
+  loadBalancerPool?: string;
   ca: SharedCa;
   /** This member's allocation once the previous run's state is read; undefined when the fleet refused. */
   allocation: Promise<MemberAllocation | undefined>;
+  /** The member had no allocation in the previous run: its first run (a kubeconfig member's check then refuses any Cilium already there, unless declared). */
+  newMember?: Promise<boolean>;
   /** Its mesh's `defaultGlobalNamespace` (Cilium 1.20+ reads it from the values); read at build, once every mesh is declared. */
   defaultGlobalNamespace: () => boolean | undefined;
   /** The other members of its mesh (none outside a mesh), evaluated once every member and mesh exists. */
   peers: () => pulumi.Output<CiliumPeer[]>;
-  /** Set when the fleet is an Azure Fleet: AKS members join it. */
-  azureFleet?: { fleetName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
+  /** Set when the fleet is an Azure Fleet: AKS members join it (every `az` call names its subscription). */
+  azureFleet?: {
+    fleetName: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    subscriptionId: pulumi.Input<string>;
+    /** `azureFleet.retireArmFleetMembers`: keep the ARM FleetMember of an earlier version this run, retained. */
+    retireArmFleetMember: boolean;
+  };
+  /** AKS members: the login an Entra-only kubeconfig is switched to, and the fleet's order of subnet writes per VNet. */
+  azure: { login: KubeloginOptions; subnets: VnetWriteQueue };
   /** What spans the fleet's components (namespaces, ingress addresses). */
   claims: FleetClaims;
 }
@@ -125,6 +163,10 @@ interface MemberResources {
   peerConfig?: pulumi.CustomResource[];
   fleetMember?: pulumi.CustomResource;
   networkAccess?: pulumi.CustomResource;
+  /** kubeconfig members: the read-only check of the cluster, which every write to it waits for. */
+  check?: pulumi.CustomResource;
+  /** A taken-over Cilium: the restart of its clustermesh-apiserver after the re-key. */
+  rekeyRestart?: pulumi.CustomResource;
 }
 
 /**
@@ -239,26 +281,52 @@ export class Member extends PlannedComponent {
     const { plan, declaration, cilium } = this.context;
     const name = this.componentName;
     let resources: MemberResources;
-    if (plan.kind) resources = { cluster: provisionKind(name, plan.kind, allocation, plan.kubeProxyReplacement, this) };
+    if (plan.kind) resources = { cluster: provisionKind(name, this.kindSettings(plan.kind), allocation, this) };
     else if (declaration.aks) {
       const membership = this.context.azureFleet ? { ...this.context.azureFleet, labels: this.labels } : undefined;
-      const aks = provisionAks(name, plan.name, declaration.aks, allocation, membership, this);
+      const aks = provisionAks(name, plan.name, declaration.aks, allocation, { membership, ...this.context.azure }, this);
       resources = { cluster: aks, fleetMember: aks.fleetMember, networkAccess: aks.networkAccess };
     } else {
-      const kubeconfig = pulumi.secret(pulumi.output(declaration.kubeconfig!));
-      resources = { cluster: { kubeconfig, clusterIdentifier: pulumi.output(`${plan.name}/${declaration.context ?? "current-context"}`) } };
+      const newMember = this.context.newMember ?? Promise.resolve(true);
+      const declared = { ...declaration, kubeconfig: declaration.kubeconfig! };
+      const cluster = kubeconfigCluster(name, plan, declared, cilium, allocation, newMember, this);
+      resources = { cluster, check: cluster.check };
     }
     if (plan.ciliumOwner !== "fleetmesh") return resources;
     // Peers first, and the release after them: that order also hands over peers an older release rendered (peer-config-objects.ts).
-    const peerConfig = plan.apiserver ? this.peerConfig(allocation) : undefined;
-    const release = installCilium(name, cilium.version, this.ciliumValues(allocation, resources), this, this.provider, peerConfig);
-    return { ...resources, cilium: release, ...(peerConfig && { peerConfig }) };
+    const peerConfig = plan.apiserver ? this.peerConfig(allocation, resources.check) : undefined;
+    const values = this.ciliumValues(allocation, resources);
+    // A Cilium the cluster already ran keeps its own values but the mesh settings (cilium-values.ts meshSettingsValues).
+    const releaseValues = plan.existingCilium ? values.apply(meshSettingsValues) : values;
+    const waitsFor = [...(resources.check ? [resources.check] : []), ...(peerConfig ?? [])];
+    const options = { dependsOn: waitsFor, existing: plan.existingCilium !== undefined };
+    const release = installCilium(name, cilium.version, releaseValues, this, this.provider, options);
+    const caCertPem = pulumi.output(this.context.ca.certPem);
+    const rekeyRestart = afterTakeover(name, plan, declaration.context, cilium, caCertPem, resources.cluster.kubeconfig, release, this);
+    return { ...resources, cilium: release, ...(peerConfig && { peerConfig }), ...(rekeyRestart && { rekeyRestart }) };
+  }
+
+  /** What the kind cluster of a kind member is made from, besides its allocation. */
+  private kindSettings(cluster: PlannedKindCluster): KindClusterSettings {
+    const { plan, cilium, loadBalancerPool } = this.context;
+    return {
+      member: plan.name,
+      cluster,
+      kubeProxyReplacement: plan.kubeProxyReplacement,
+      ciliumVersion: cilium.version,
+      loadBalancerPool: loadBalancerPool ?? DEFAULT_LOAD_BALANCER_POOL,
+    };
   }
 
   /** The member's peer objects: the other members of its mesh, as data beside its release. */
-  private peerConfig(allocation: MemberAllocation): pulumi.CustomResource[] {
+  private peerConfig(allocation: MemberAllocation, check?: pulumi.CustomResource): pulumi.CustomResource[] {
     const { plan, cilium } = this.context;
-    const config = this.context.peers().apply((peers) => peerConfig(memberPeerConfigInput(plan, cilium, allocation, peers)));
+    // Gated on the cluster's check (kubeconfig members), so nothing is written to a cluster that failed it: its URN
+    // is known in a preview (the peers stay known) and, in an update, resolves once the check has run.
+    const gate = check ? check.urn : pulumi.output("");
+    const config = pulumi
+      .all([this.context.peers(), gate])
+      .apply(([peers]) => peerConfig(memberPeerConfigInput(plan, cilium, allocation, peers)));
     return writePeerConfig({ name: this.componentName, version: cilium.version, config, parent: this, provider: this.provider });
   }
 
@@ -268,7 +336,9 @@ export class Member extends PlannedComponent {
     const nodeAddress = resources.cluster.nodeAddress ?? pulumi.output(undefined);
     return pulumi.all([ca.certPemBase64, ca.keyPemBase64, nodeAddress]).apply(([certPemBase64, keyPemBase64, address]) => {
       const apiserver = plan.apiserver ? memberApiserver(plan, allocation, address, this.context.defaultGlobalNamespace()) : undefined;
-      return buildCiliumValues(memberCiliumValuesInput(plan, cilium, allocation, { certPemBase64, keyPemBase64 }, apiserver));
+      const input = memberCiliumValuesInput(plan, cilium, allocation, { certPemBase64, keyPemBase64 }, apiserver);
+      // A kind member's node count is known: its operator is sized to it.
+      return buildCiliumValues(plan.kind ? { ...input, nodeCount: kindNodeCount(plan.kind.workers) } : input);
     });
   }
 }

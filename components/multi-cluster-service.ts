@@ -28,6 +28,7 @@ import {
   pinnedLoadBalancerAddress,
 } from "./core/cilium/load-balancer-pool";
 import { LabelSelector } from "./core/kubefleet/scheduler/types";
+import { azureFleetFacts, fleetMemberLabels, unknownFleetLabelKeys } from "./core/kubefleet/placement/member-clusters";
 
 /** One L4 entry point on one member that balances across the endpoints of the members it selects. */
 export interface MultiClusterServiceArgs {
@@ -78,7 +79,10 @@ export interface MultiClusterServiceArgs {
  * a MultiClusterService on the ingress member. Otherwise (kind, kubeconfig, AKS BYOCNI, in one
  * Cilium mesh): a Cilium global Service on each exporting member and, on the ingress member, a
  * global LoadBalancer copy backed by their endpoints, at the member's pinned address from the
- * fleet's `loadBalancerPool` (kind, kubeconfig) or from the cloud (AKS BYOCNI).
+ * fleet's `loadBalancerPool` (kind, kubeconfig) or from the cloud (AKS BYOCNI). `exportFrom` sees the
+ * labels Azure Fleet adds to its members (`fleet.azure.com/location`, ...), as Placement does. On an Azure
+ * Fleet each object waits for its member to join and for its namespace there when a fleetmesh component
+ * creates it; `dependsOn` in the options is passed to each of them too (e.g. whatever else creates the namespace).
  */
 export class MultiClusterService extends pulumi.ComponentResource {
   /** "azure-fleet": Fleet networking objects; "cilium": a Cilium global service. */
@@ -126,7 +130,7 @@ export class MultiClusterService extends pulumi.ComponentResource {
     this.ingressMember = plan.ingress;
     this.servingMembers = [...plan.exporters];
     if (plan.realization === "azure-fleet") {
-      this.multiClusterService = this.createFleetNetworking(name, args, plan.exporters, plan.ingress);
+      this.multiClusterService = this.createFleetNetworking(name, args, plan.exporters, plan.ingress, opts?.dependsOn);
       const status = (this.multiClusterService as unknown as { status: pulumi.Output<unknown> }).status;
       this.address = status.apply(loadBalancerAddress);
     } else {
@@ -140,18 +144,21 @@ export class MultiClusterService extends pulumi.ComponentResource {
     args: MultiClusterServiceArgs,
     exporters: string[],
     ingress: string,
+    dependsOn: pulumi.ComponentResourceOptions["dependsOn"],
   ): k8s.apiextensions.CustomResource {
     const members = args.fleet.members;
+    const given = asList(dependsOn);
     for (const member of exporters) {
       this.serviceExports[member] = customObject(
         `${name}-${member}`,
         serviceExportManifest(args.namespace, args.serviceName),
         members[member],
         this,
+        given,
       );
     }
     const manifest = multiClusterServiceManifest(args.namespace, args.serviceName, args.internal ?? false);
-    return customObject(`${name}-${ingress}`, manifest, members[ingress], this, Object.values(this.serviceExports));
+    return customObject(`${name}-${ingress}`, manifest, members[ingress], this, [...Object.values(this.serviceExports), ...given]);
   }
 
   private createCiliumService(name: string, args: MultiClusterServiceArgs, plan: CiliumMcsPlan): pulumi.Output<string | undefined> {
@@ -220,15 +227,24 @@ function ingressAddress(parent: pulumi.Resource, name: string, member: Member, l
   });
 }
 
+/**
+ * Every member as planning sees it: on an Azure Fleet, with the labels Fleet adds to its members, as
+ * Placement sees them (azureFleetFacts): `exportFrom` may select by `fleet.azure.com/location`.
+ */
 function memberFacts(fleet: Fleet): MultiClusterServiceInput["members"] {
-  return fleet.plan.members.map((member) => ({
-    name: member.name,
-    labels: member.labels,
-    provisioner: member.provisioner,
-    ciliumOwner: member.ciliumOwner,
-    mesh: member.mesh,
-    l2Announcements: member.l2Announcements,
-  }));
+  const joinsAzureFleet = fleet.azureFleet !== undefined;
+  return fleet.plan.members.map((member) => {
+    const azure = azureFleetFacts(fleet.members[member.name].aks, member.name, joinsAzureFleet);
+    return {
+      name: member.name,
+      labels: fleetMemberLabels({ name: member.name, labels: member.labels, azure }),
+      unknownLabelKeys: unknownFleetLabelKeys({ name: member.name, azure }),
+      provisioner: member.provisioner,
+      ciliumOwner: member.ciliumOwner,
+      mesh: member.mesh,
+      l2Announcements: member.l2Announcements,
+    };
+  });
 }
 
 /** The rules that span components of one fleet (its claims table): one consumer per import, distinct ports per pinned address. */
@@ -261,9 +277,25 @@ function claim(component: string, args: MultiClusterServiceArgs, plan: MultiClus
   for (const port of plan.ports[plan.ingress]) taken.set(`${port.port}/${port.protocol ?? "TCP"}`, component);
 }
 
-/** The member's FleetMember (Fleet networking's CRDs arrive with the member agent), then `dependsOn`. */
-async function afterJoining(member: Member, dependsOn: pulumi.Resource[]): Promise<pulumi.Resource[]> {
-  return [...(await member.fleetJoined), ...dependsOn];
+/** The options' `dependsOn` as a list. */
+function asList(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+  if (dependsOn === undefined) return [];
+  return (Array.isArray(dependsOn) ? dependsOn : [dependsOn]) as pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * The member's FleetMember (Fleet networking's CRDs arrive with the member agent), the namespace on the
+ * member when a fleetmesh component creates it (a mesh's global namespace, a service's namespace), then
+ * `dependsOn`. Read once the member is built: by then every component of the program has claimed its namespaces.
+ */
+async function afterJoining(
+  member: Member,
+  namespace: string,
+  dependsOn: pulumi.Input<pulumi.Resource>[],
+): Promise<pulumi.Input<pulumi.Resource>[]> {
+  const joined = await member.fleetJoined;
+  const created = member.claims.namespace(member.memberName, namespace, "");
+  return [...joined, ...(created ? [created] : []), ...dependsOn];
 }
 
 function customObject(
@@ -271,13 +303,14 @@ function customObject(
   manifest: FleetNetworkingObject,
   member: Member,
   parent: pulumi.Resource,
-  dependsOn: pulumi.Resource[] = [],
+  dependsOn: pulumi.Input<pulumi.Resource>[],
 ): k8s.apiextensions.CustomResource {
   // `status: undefined` makes the object's status a readable output.
-  // Fleet networking's CRDs reach a member cluster with the member agent, once it has joined the fleet.
+  // Fleet networking's CRDs reach a member cluster with the member agent, once it has joined the fleet;
+  // the object itself needs its namespace there.
   return new k8s.apiextensions.CustomResource(
     name,
     { ...manifest, status: undefined },
-    { parent, provider: member.provider, dependsOn: afterJoining(member, dependsOn) },
+    { parent, provider: member.provider, dependsOn: afterJoining(member, manifest.metadata.namespace, dependsOn) },
   );
 }

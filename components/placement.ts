@@ -4,16 +4,18 @@ import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import { placementArgumentViolations } from "./core/kubefleet/placement/arguments";
 import { CrpApiVersion, PlacementChild } from "./core/kubefleet/placement/children";
-import { PlacementMemberFacts } from "./core/kubefleet/placement/member-clusters";
+import { PlacementMemberFacts, azureFleetFacts } from "./core/kubefleet/placement/member-clusters";
 import { PlacementPlan, planPlacement } from "./core/kubefleet/placement/plan";
 import { KubernetesObject, ResourceSelectorTerm, selectResources } from "./core/kubefleet/placement/resource-selection";
 import { PlacementState, isPlacementState, placementStateOutputName } from "./core/kubefleet/placement/state-output";
 import { PlacementStatus, PlacementWhatIf, renderPlacementWhatIf } from "./core/kubefleet/placement/status";
 import { placementWarnings } from "./core/kubefleet/placement/warnings";
+import { takenOverNamespaceViolations } from "./core/kubefleet/placement/namespace-ownership";
+import { FieldViolation } from "./core/k8s/field-errors";
 import { ownValue } from "./core/fleet/own";
 import { ClusterDecision, Condition, PlacementPolicy, ScheduleResult, Taint } from "./core/kubefleet/scheduler";
 import { RolloutStrategy } from "./core/kubefleet/scheduler/validation";
-import { refuse } from "./errors";
+import { FleetValidationError, refuse } from "./errors";
 import { StateSource, readPreviousState } from "./runtime/previous-state";
 import { knownValue } from "./runtime/outputs";
 import { PlannedComponent } from "./runtime/planned-component";
@@ -24,7 +26,7 @@ export type { PlacementState, ScheduleResult };
 
 /** The KubeFleet hub a placement is handed to in hub mode. */
 export interface PlacementHubArgs {
-  /** A provider for the hub cluster (e.g. from the Azure Fleet hub's kubeconfig). */
+  /** A provider for the hub cluster (e.g. the fleet's `hubProvider`). */
   provider: k8s.Provider;
   /**
    * The ClusterResourcePlacement version to emit.
@@ -61,8 +63,19 @@ export interface PlacementArgs {
    * @default "direct"
    */
   mode?: "direct" | "hub";
-  /** Required in hub mode. */
+  /**
+   * The hub, in hub mode.
+   * @default the fleet's hub (`fleet.hubProvider`, ClusterResourcePlacement v1beta1), when its Azure Fleet has one
+   */
   hub?: PlacementHubArgs;
+  /**
+   * Hub mode: when this run changes what the hub refuses to update in a ClusterResourcePlacement it
+   * already holds (its placement type, a removed policy, a changed or removed toleration, a rollout
+   * strategy leaving External), delete and re-create the placement instead. The hub then removes the
+   * placed objects from every member before placing them again.
+   * @default false: such a change fails the preview, naming the field, and nothing is registered
+   */
+  replaceOnPolicyChange?: boolean;
   /**
    * Where the previous run's bindings are read from (stickiness).
    * @default this stack's output "<camelCaseName>PlacementState", e.g. "kuardEastPlacementState" for "kuard-east" (export `placement.state` under that name)
@@ -73,6 +86,8 @@ export interface PlacementArgs {
 /** All a placement reads of a fleet member. */
 interface PlacementMember {
   memberName: string;
+  /** Its FleetMember, once it joins an Azure Fleet (the hub's MemberCluster exists from then on). */
+  fleetJoined: Promise<pulumi.Resource[]>;
   labels: Record<string, string>;
   taints: readonly Taint[];
   /** Location and resource group become the Azure Fleet labels of the member. */
@@ -118,12 +133,14 @@ export class Placement extends PlannedComponent {
         strategy,
         mode,
         memberProperties,
-        hasHub: args.hub !== undefined,
+        hasHub: hubProviderOf(args) !== undefined,
         memberNames: Object.keys(members),
         resources: args.resources,
         resourceSelectors: args.resourceSelectors,
       }),
     );
+    // The namespaces claimed so far (the fleet's meshes, the services declared before); build checks again.
+    refuse(`Placement "${name}"`, namespaceOwnership(name, args));
     super("fleetmesh:index:Placement", name, {}, opts);
     this.placementName = name;
     this.args = args;
@@ -164,6 +181,8 @@ export class Placement extends PlannedComponent {
       mode,
       targets: plan.targets,
       condition: plan.condition,
+      unwrittenTaints: plan.unwrittenTaints,
+      replaceOnPolicyChange: this.args.replaceOnPolicyChange,
     });
   }
 
@@ -174,7 +193,11 @@ export class Placement extends PlannedComponent {
   /** Reads the previous run's state and the members' Azure facts, then plans; the outputs follow the plan. */
   private async plan(): Promise<PlacementPlan> {
     try {
-      const [previous, members] = await Promise.all([this.previous, memberFacts(this.members, this.args.memberProperties)]);
+      const joinsAzureFleet = this.args.fleet.azureFleet !== undefined;
+      const [previous, members] = await Promise.all([
+        this.previous,
+        memberFacts(this.members, this.args.memberProperties, joinsAzureFleet),
+      ]);
       const { resources, resourceSelectors, policy, strategy, mode, hub } = this.args;
       const plan = planPlacement({
         name: this.placementName,
@@ -187,7 +210,15 @@ export class Placement extends PlannedComponent {
         members,
         now: new Date(),
         previous,
+        replaceOnPolicyChange: this.args.replaceOnPolicyChange,
       });
+      // An update the hub would refuse, or a namespace a component declared after this one also creates,
+      // fails the preview before anything is registered.
+      const refused = [
+        ...(plan.hubUpdate.kind === "refused" ? plan.hubUpdate.violations : []),
+        ...namespaceOwnership(this.placementName, this.args),
+      ];
+      if (refused.length > 0) throw new FleetValidationError(`Placement "${this.placementName}"`, refused);
       this.planned.resolve(plan);
       return plan;
     } catch (error) {
@@ -221,25 +252,56 @@ export class Placement extends PlannedComponent {
           { create: `sleep ${child.seconds}`, triggers: child.triggers },
           { parent: this, dependsOn },
         );
+      case "memberClusterTaints":
+        // The hub's MemberCluster exists once the member joined the Azure Fleet.
+        return new k8s.apiextensions.CustomResourcePatch(child.name, child.manifest, {
+          parent: this,
+          provider: this.providerOf(undefined),
+          dependsOn: afterJoining(this.members[child.member], dependsOn),
+        });
       case "clusterResourcePlacement":
         return new k8s.apiextensions.CustomResource(child.name, child.manifest, {
           parent: this,
           provider: this.providerOf(undefined),
           dependsOn,
+          // The CRP keeps its name, so the old one must go before the new one is created.
+          ...(child.replace && { replaceOnChanges: ["*"], deleteBeforeReplace: true }),
         });
     }
   }
 
   /** The member's own provider, or the hub's (validated present in hub mode) for hub children. */
   private providerOf(member: string | undefined): pulumi.ProviderResource {
-    return member === undefined ? this.args.hub!.provider : this.members[member].provider;
+    return member === undefined ? hubProviderOf(this.args)! : this.members[member].provider;
   }
+}
+
+/** The hub's provider: the one given, else the fleet's own hub provider (an Azure Fleet with a hub). */
+function hubProviderOf(args: PlacementArgs): pulumi.ProviderResource | undefined {
+  return args.hub?.provider ?? args.fleet.hubProvider;
+}
+
+/** A hub placement may not carry a namespace a fleetmesh component creates on a member (the fleet's claims table). */
+function namespaceOwnership(name: string, args: PlacementArgs): FieldViolation[] {
+  return takenOverNamespaceViolations({
+    placement: name,
+    mode: args.mode,
+    resources: args.resources,
+    resourceSelectors: args.resourceSelectors,
+    members: Object.keys(args.fleet.members),
+    creatorOf: (member, namespace) => args.fleet.claims.namespaceOwner(member, namespace),
+  });
+}
+
+async function afterJoining(member: PlacementMember, dependsOn: pulumi.Resource[]): Promise<pulumi.Resource[]> {
+  return [...(await member.fleetJoined), ...dependsOn];
 }
 
 /** Every member as the scheduler sees it, in the fleet's order. */
 async function memberFacts(
   members: Record<string, PlacementMember>,
   properties: PlacementArgs["memberProperties"],
+  joinsAzureFleet: boolean,
 ): Promise<PlacementMemberFacts[]> {
   return Promise.all(
     Object.values(members).map(async (member) => ({
@@ -247,18 +309,20 @@ async function memberFacts(
       labels: member.labels,
       taints: [...member.taints],
       properties: ownValue(properties, member.memberName),
-      azure: await azureFacts(member),
+      azure: await azureFacts(member, joinsAzureFleet),
     })),
   );
 }
 
-/** AKS members' location and resource group, once known (they are left out while unknown in a preview). */
-async function azureFacts(member: PlacementMember): Promise<PlacementMemberFacts["azure"]> {
-  if (member.aks === undefined) return undefined;
-  const [location, resourceGroup] = await Promise.all([
+/**
+ * What Azure Fleet labels an AKS member of an Azure Fleet with (the rule MultiClusterService shares):
+ * its location and resource group once known (left out while unknown in a preview).
+ */
+async function azureFacts(member: PlacementMember, joinsAzureFleet: boolean): Promise<PlacementMemberFacts["azure"]> {
+  if (member.aks === undefined || !joinsAzureFleet) return undefined;
+  const [location, resourceGroupName] = await Promise.all([
     knownValue(pulumi.output(member.aks.location)),
     knownValue(pulumi.output(member.aks.resourceGroupName)),
   ]);
-  if (!location || !resourceGroup) return undefined;
-  return { location, resourceGroup, clusterName: member.aks.clusterName ?? member.memberName };
+  return azureFleetFacts({ location, resourceGroupName, clusterName: member.aks.clusterName }, member.memberName, joinsAzureFleet);
 }

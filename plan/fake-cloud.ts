@@ -70,6 +70,38 @@ export function fakeNodeAddress(cluster: string): string {
   return `172.18.${digest[0] % 255}.${2 + (digest[1] % 250)}`;
 }
 
+/** The container id Docker would give a kind node (the offline plan's stand-in, fixed by its name). */
+export function fakeContainerId(container: string): string {
+  return createHash("sha256").update(`container ${container}`).digest("hex");
+}
+
+/** What `docker inspect` prints of a kind cluster's control-plane node in fleetmesh's address scripts: `<id> <address>`. */
+function fakeNodeRecord(cluster: string): string {
+  return `${fakeContainerId(`${cluster}-control-plane`)} ${fakeNodeAddress(cluster)}\n`;
+}
+
+/**
+ * What only a real machine and engine know, for tests that play a program against fake tools: the
+ * output of the local commands a `command:local:run` invoke runs, and the outputs a Command kept from
+ * the previous run (what the engine hands back for a Command that does not change). Without them the
+ * plan answers with its deterministic stand-ins.
+ */
+export interface PlanOracle {
+  runCommand?(command: string): Promise<{ stdout: string; stderr: string }> | { stdout: string; stderr: string };
+  recordedCommand?(name: string): { stdout: string; stderr: string } | undefined;
+}
+
+let oracle: PlanOracle = {};
+
+/** Sets the oracle every FakeCloud consults; returns what restores the previous one. */
+export function usePlanOracle(next: PlanOracle): () => void {
+  const before = oracle;
+  oracle = next;
+  return () => {
+    oracle = before;
+  };
+}
+
 /**
  * One RegisterResource (or ReadResource) request as the engine would receive it, with the URN the
  * engine gives it. Fields as in pulumi/pulumi proto/pulumi/resource.proto (RegisterResourceRequest).
@@ -93,6 +125,10 @@ export interface Registration {
   propertyDependencies: Record<string, string[]>;
   deleteBeforeReplace: boolean;
   replaceOnChanges: string[];
+  /** The engine's delete of it leaves the real object in place (pulumi/pulumi pkg/resource/deploy/step.go, DeleteStep.Apply). */
+  retainOnDelete?: boolean;
+  /** The id of an existing object the engine imports instead of creating (the `import` option). */
+  importId?: string;
   /** Inputs as the engine received them (secrets still wrapped). */
   inputs: Record<string, unknown>;
 }
@@ -126,6 +162,8 @@ interface ResourceRequest {
   getPropertydependenciesMap?(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getDeletebeforereplace?(): boolean;
   getReplaceonchangesList?(): string[];
+  getRetainondelete?(): boolean;
+  getImportid?(): string;
 }
 
 type MonitorCall = (
@@ -187,6 +225,8 @@ function registration(sdk: PulumiSdk, req: ResourceRequest, urn: string, read: b
     propertyDependencies,
     deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
     replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
+    ...(req.getRetainondelete?.() ? { retainOnDelete: true } : {}),
+    ...(req.getImportid?.() ? { importId: req.getImportid!() } : {}),
     inputs: object ? sdk.pulumi.runtime.deserializeProperties(object as never) : {},
   };
 }
@@ -305,17 +345,21 @@ export class FakeCloud {
   private commandState(name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     // Commands do not run during preview: their output is unknown then (unless placeholders are asked for).
     if (this.preview && !this.placeholders) return { ...inputs };
+    const recorded = oracle.recordedCommand?.(name);
+    if (recorded) return { ...inputs, ...recorded };
     // The kind cluster a command is about is in its own command line (names are `<fleet>-<member>` or chosen).
     const create = typeof inputs.create === "string" ? inputs.create : "";
     const kubeconfigOf = /^kind get kubeconfig --name '([^']+)'$/.exec(create)?.[1];
     if (name.endsWith("-kind-kubeconfig") && kubeconfigOf) return { ...inputs, stdout: fakeKubeconfig(kubeconfigOf) };
     const controlPlane = /^docker inspect .* '([^']+)-control-plane'$/.exec(create)?.[1];
-    if (name.endsWith("-kind-address") && controlPlane) return { ...inputs, stdout: `${fakeNodeAddress(controlPlane)}\n` };
+    if (name.endsWith("-kind-address") && controlPlane) return { ...inputs, stdout: fakeNodeRecord(controlPlane) };
     return { ...inputs, stdout: "" };
   }
 
-  private call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+  private call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> | Promise<Record<string, unknown>> {
     switch (args.token) {
+      case "command:local:run":
+        return this.localRun(args.inputs);
       case "azure-native:containerservice:listManagedClusterUserCredentials":
         return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeKubeconfig(args.inputs.resourceName)).toString("base64") }] };
       case "azure-native:containerservice:listFleetCredentials":
@@ -325,5 +369,18 @@ export class FakeCloud {
       default:
         throw new Error(`the offline plan has no stand-in for the invoke ${args.token}`);
     }
+  }
+
+  /**
+   * `command:local:run` (@pulumi/command's local.run, which runs in previews too): the oracle's answer,
+   * else a stand-in for the one command fleetmesh runs that way, the probe of a kind node's address
+   * (as if the cluster existed; a plan never reads a machine's Docker).
+   */
+  private async localRun(inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const command = typeof inputs.command === "string" ? inputs.command : "";
+    if (oracle.runCommand) return { ...inputs, ...(await oracle.runCommand(command)) };
+    const controlPlane = /^docker inspect .* '([^']+)-control-plane' 2>\/dev\/null \|\| true$/.exec(command)?.[1];
+    if (controlPlane) return { ...inputs, stdout: fakeNodeRecord(controlPlane).replace(/\n$/, ""), stderr: "" };
+    throw new Error(`the offline plan has no stand-in for the local command ${JSON.stringify(command)}`);
   }
 }

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { parse, stringify } from "yaml";
+import { kindCreateScriptDescription } from "../components/core/fleet/kind-scripts";
 import { PlanRun, PlannedResource, ProgramError } from "./run-program";
 
 const key = (r: PlannedResource) => `${r.type}::${r.name}`;
@@ -71,12 +72,40 @@ function manifestsOf(resource: PlannedResource): Manifest[] {
   return [];
 }
 
+/** The file a kind member's cluster definition is written to, in the member's folder. */
+export const KIND_CONFIG_FILE = "kind-config.yaml";
+
+const MEMBER_TYPE = "fleetmesh:index:Member";
+
+/**
+ * The kind config of a kind member's cluster (what its `<member>-kind-cluster` Command feeds
+ * `kind create cluster --config -`), headed by the create script's own description of the command
+ * line and the node image; the folder is the member's, named as its provider.
+ */
+function kindConfigOf(resource: PlannedResource): (Manifest & { folder: string }) | undefined {
+  if (resource.type !== "command:local:Command" || !resource.name.endsWith("-kind-cluster")) return undefined;
+  const [parentType, member] = (resource.parent ?? "").split("::");
+  const { stdin, create } = resource.inputs as { stdin?: unknown; create?: unknown };
+  if (parentType !== MEMBER_TYPE || !member || typeof stdin !== "string") return undefined;
+  const header = typeof create === "string" ? kindCreateScriptDescription(create) : [];
+  return { folder: member, file: KIND_CONFIG_FILE, content: [...header, stdin].join("\n") };
+}
+
 /**
  * Writes every Kubernetes object and Helm values file under `outDir/<cluster>/`, the cluster being
- * the provider the resource is registered with. Secrets appear as `[secret]`. Returns the files written.
+ * the provider the resource is registered with, and each kind member's kind config beside them.
+ * Secrets appear as `[secret]`. Returns the files written.
  */
 export function writeManifests(run: PlanRun, outDir: string): string[] {
   const written: string[] = [];
+  for (const resource of run.resources) {
+    const kind = kindConfigOf(resource);
+    if (!kind) continue;
+    const file = path.join(outDir, kind.folder, kind.file);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, kind.content as string);
+    written.push(file);
+  }
   for (const resource of run.resources) {
     if (!resource.provider) continue;
     for (const manifest of manifestsOf(resource)) {

@@ -30,6 +30,9 @@ export interface PlannedResource {
   /** The options the engine's step generator reads, when set. */
   deleteBeforeReplace?: boolean;
   replaceOnChanges?: string[];
+  /** Set: the engine's delete of it leaves the real object in place; `importId`: it is imported, not created. */
+  retainOnDelete?: boolean;
+  importId?: string;
   /** Inputs as the engine received them, key material shown as `[secret]` (see redactSecrets). */
   inputs: Record<string, unknown>;
   /** With `raw`: the inputs as received, secrets still wrapped (for leak checks). */
@@ -246,6 +249,8 @@ function plannedResource(
     custom: request?.custom ?? false,
     ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
     ...(request?.replaceOnChanges.length ? { replaceOnChanges: request.replaceOnChanges } : {}),
+    ...(request?.retainOnDelete ? { retainOnDelete: true } : {}),
+    ...(request?.importId ? { importId: request.importId } : {}),
     inputs: redactSecrets(inputs) as Record<string, unknown>,
     ...(raw ? { rawInputs: inputs } : {}),
   };

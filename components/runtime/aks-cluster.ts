@@ -1,20 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as network from "@pulumi/azure-native/network";
-import * as resources from "@pulumi/azure-native/resources";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { KubeloginOptions } from "../core/azure/kubeconfig-login";
 import { nthAddress } from "../core/fleet/cidr";
 import { MemberAllocation } from "../core/fleet/types";
+import { FleetMembership, joinAzureFleet } from "./azure-fleet-member";
+import { entraKubeconfig } from "./azure-hub";
+import { VnetWriteQueue } from "./azure-subnets";
 import { ProvisionedCluster } from "./kind-cluster";
+
+export type { FleetMembership };
 
 /** Azure's built-in Network Contributor role. */
 export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
-
-/**
- * The ARM API version whose FleetMember has `properties.labels` (Azure/azure-rest-api-specs
- * specification/containerservice/resource-manager/Microsoft.ContainerService/fleet/preview/2026-03-02-preview).
- */
-export const FLEET_MEMBER_API_VERSION = "2026-03-02-preview";
 
 /** The existing virtual network an AKS member's subnets are created in. */
 export interface AksVirtualNetworkArgs {
@@ -22,6 +22,12 @@ export interface AksVirtualNetworkArgs {
   readonly name: pulumi.Input<string>;
   /** The resource group that holds the virtual network. */
   readonly resourceGroupName: pulumi.Input<string>;
+  /**
+   * The VNet's address prefixes (its address space), when you want the preview to check that the
+   * member's node subnet and (with Azure CNI) its pod CIDR lie inside them, as Azure requires of a subnet.
+   * @default not checked: Azure refuses a subnet outside the address space when it is created
+   */
+  readonly addressPrefixes?: string[];
 }
 
 /** How an AKS member is made. */
@@ -31,7 +37,9 @@ export interface AksClusterArgs {
   /** The AKS cluster's Azure region. */
   readonly location: pulumi.Input<string>;
   /**
-   * Kubernetes version; at least 1.32 when the member joins an Azure Fleet managed mesh.
+   * Kubernetes version ("1.32" or "1.32.5"); at least 1.32 when the member joins an Azure Fleet managed
+   * mesh. Leave it out to take AKS's default version in the cluster's region (a pinned version leaves AKS
+   * support after about a year).
    * @default AKS's default version
    */
   readonly kubernetesVersion?: string;
@@ -67,17 +75,20 @@ export interface AksClusterArgs {
   readonly clusterName?: string;
 }
 
-/** The Azure Fleet an AKS member joins, with the labels that select it into meshes and placements. */
-export interface FleetMembership {
-  fleetName: pulumi.Input<string>;
-  resourceGroupName: pulumi.Input<string>;
-  labels: Record<string, string>;
-}
-
 export interface ProvisionedAks extends ProvisionedCluster {
   cluster: containerservice.ManagedCluster;
-  fleetMember?: resources.Resource;
+  /** The Command that keeps the cluster's FleetMember (see azure-fleet-member.ts). */
+  fleetMember?: command.local.Command;
+  /** The FleetMember's ARM id. */
+  fleetMemberId?: pulumi.Output<string>;
   networkAccess: authorization.RoleAssignment;
+}
+
+/** How an AKS member is wired into its fleet: the Azure Fleet it joins, the login for Entra-only kubeconfigs, the VNet write order. */
+export interface AksProvisioning {
+  membership?: FleetMembership;
+  login: KubeloginOptions;
+  subnets: VnetWriteQueue;
 }
 
 /**
@@ -106,8 +117,16 @@ function grantNetworkAccess(
   );
 }
 
-function subnet(name: string, args: AksClusterArgs, prefix: pulumi.Input<string>, parent: pulumi.Resource): network.Subnet {
-  return new network.Subnet(
+/** A subnet in the member's VNet, written after the VNet's previous subnet (see azure-subnets.ts). */
+function subnet(
+  name: string,
+  args: AksClusterArgs,
+  prefix: pulumi.Input<string>,
+  subnets: VnetWriteQueue,
+  parent: pulumi.Resource,
+): network.Subnet {
+  const previous = subnets.previous(args.virtualNetwork);
+  const created = new network.Subnet(
     name,
     {
       resourceGroupName: args.virtualNetwork.resourceGroupName,
@@ -115,8 +134,10 @@ function subnet(name: string, args: AksClusterArgs, prefix: pulumi.Input<string>
       subnetName: name,
       addressPrefix: prefix,
     },
-    { parent },
+    { parent, ...(previous ? { dependsOn: [previous] } : {}) },
   );
+  subnets.push(args.virtualNetwork, created);
+  return created;
 }
 
 function networkProfile(args: AksClusterArgs, allocation: MemberAllocation): containerservice.ManagedClusterArgs["networkProfile"] {
@@ -139,37 +160,41 @@ function networkProfile(args: AksClusterArgs, allocation: MemberAllocation): con
   };
 }
 
-/** Reads the user kubeconfig AKS hands out (base64) and keeps it secret. */
-function userKubeconfig(args: AksClusterArgs, cluster: containerservice.ManagedCluster, parent: pulumi.Resource): pulumi.Output<string> {
+/**
+ * The user kubeconfig AKS hands out (base64), secret. On a cluster whose local accounts are disabled it
+ * is an Entra (kubelogin) kubeconfig in device-code mode, which would wait for a person: its users are
+ * switched to `login`, as the hub's are (a client-certificate kubeconfig is left as it is).
+ */
+function userKubeconfig(
+  memberName: string,
+  args: AksClusterArgs,
+  cluster: containerservice.ManagedCluster,
+  login: KubeloginOptions,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
   const credentials = containerservice.listManagedClusterUserCredentialsOutput(
     { resourceGroupName: args.resourceGroupName, resourceName: cluster.name },
     { parent },
   );
-  return pulumi.secret(
-    credentials.kubeconfigs.apply((configs) => {
-      const first = configs?.[0]?.value;
-      if (!first) throw new Error(`AKS cluster returned no user kubeconfig`);
-      return Buffer.from(first, "base64").toString("utf8");
-    }),
-  );
+  return entraKubeconfig(`the AKS cluster of member "${memberName}"`, credentials.kubeconfigs, login);
 }
 
 /**
- * An AKS member: its node (and, with Azure CNI, pod) subnet in the shared VNet, the cluster, its
- * FleetMember when the fleet is an Azure Fleet, and its VNet grant. Children are named `<name>-*`,
- * where `name` is the member component's name; the subnets' ARM names too, so fleets sharing a VNet
- * never collide.
+ * An AKS member: its node (and, with Azure CNI, pod) subnet in the shared VNet, the cluster, its VNet
+ * grant, and its FleetMember when the fleet is an Azure Fleet. Children are named `<name>-*`, where
+ * `name` is the member component's name; the subnets' ARM names too, so fleets sharing a VNet never
+ * collide.
  */
 export function provisionAks(
   name: string,
   memberName: string,
   args: AksClusterArgs,
   allocation: MemberAllocation,
-  membership: FleetMembership | undefined,
+  wiring: AksProvisioning,
   parent: pulumi.Resource,
 ): ProvisionedAks {
-  const nodeSubnet = subnet(`${name}-nodes`, args, args.nodeSubnetCidr, parent);
-  const podSubnet = args.networkPlugin === "none" ? undefined : subnet(`${name}-pods`, args, allocation.podCidr, parent);
+  const nodeSubnet = subnet(`${name}-nodes`, args, args.nodeSubnetCidr, wiring.subnets, parent);
+  const podSubnet = args.networkPlugin === "none" ? undefined : subnet(`${name}-pods`, args, allocation.podCidr, wiring.subnets, parent);
   const cluster = new containerservice.ManagedCluster(
     `${name}-aks`,
     {
@@ -194,21 +219,27 @@ export function provisionAks(
     },
     { parent },
   );
-  const fleetMember = membership
-    ? new resources.Resource(
+  const networkAccess = grantNetworkAccess(name, args, cluster, parent);
+  // After the grant: its update of the cluster would otherwise race the join (the script retries either way).
+  const joined = wiring.membership
+    ? joinAzureFleet(
         `${name}-fleet-member`,
         {
-          resourceProviderNamespace: "Microsoft.ContainerService",
-          parentResourcePath: pulumi.interpolate`fleets/${membership.fleetName}`,
-          resourceType: "members",
-          resourceName: memberName,
-          apiVersion: FLEET_MEMBER_API_VERSION,
-          resourceGroupName: membership.resourceGroupName,
-          properties: { clusterResourceId: cluster.id, labels: membership.labels },
+          name: memberName,
+          clusterName: args.clusterName ?? memberName,
+          clusterResourceGroup: args.resourceGroupName,
+          clusterResourceId: cluster.id,
         },
-        { parent },
+        wiring.membership,
+        [cluster, networkAccess],
+        parent,
       )
     : undefined;
-  const networkAccess = grantNetworkAccess(name, args, cluster, parent);
-  return { cluster, fleetMember, networkAccess, kubeconfig: userKubeconfig(args, cluster, parent), clusterIdentifier: cluster.id };
+  return {
+    cluster,
+    ...(joined && { fleetMember: joined.member, fleetMemberId: joined.memberId }),
+    networkAccess,
+    kubeconfig: userKubeconfig(memberName, args, cluster, wiring.login, parent),
+    clusterIdentifier: cluster.id,
+  };
 }

@@ -48,7 +48,9 @@ new CrossClusterPolicy("x-wing-to-rebel-base", {
 
 /**
  * One L4 entry point on cluster1 (Cilium LB-IPAM on the kind network), backed by x-wing's HTTP mock in
- * every cluster. Not rebel-base: the policy above admits only x-wing to rebel-base in cluster2.
+ * every cluster. Not rebel-base: the policy above admits only x-wing to rebel-base in cluster2. Its
+ * LoadBalancer takes no NodePort (allocateLoadBalancerNodePorts: false), so it can never hold the
+ * other cluster's clustermesh NodePort, which Cilium ≤ 1.18 with kube-proxy replacement would capture.
  */
 const entry = new MultiClusterService("x-wing-entry", {
   fleet,

@@ -5,6 +5,7 @@ import { allocateFleet } from "../../components/core/fleet/plan-fleet";
 import { memberPeers } from "../../components/core/fleet/member-cilium";
 import { parse } from "yaml";
 import { RecordedResource, deploy, infoLog, isKnown, named, ofType, recorder, settle, useMocks, dependsOnOf } from "./harness";
+import { MESH_PROGRAM } from "../../components/core/azure/azure-mesh-commands";
 
 const HANDOVER_ANNOTATIONS = { "helm.sh/resource-policy": "keep", "pulumi.com/patchForce": "true" };
 const decode = (base64: string) => parse(Buffer.from(base64, "base64").toString("utf8"));
@@ -317,16 +318,25 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
     ]);
   });
 
-  it("re-applies the profile in place when the selected members change, and tears down by selecting nobody", () => {
+  it("one Command owns the profile's applies: it reconciles in place when the selected members change, and tears down on delete", () => {
     const apply = named(records, "az-prod-apply");
-    const applyProfile = "az fleet clustermeshprofile apply --resource-group fleet-rg --fleet-name hub --name prod";
     assert.deepEqual(
-      [apply.inputs.create, apply.inputs.update, apply.inputs.environment, apply.inputs.triggers],
-      [applyProfile, applyProfile, { FLEETMESH_MESH_SELECTOR: "mesh=prod", FLEETMESH_MESH_MEMBERS: "e1,e2" }, undefined],
-    );
-    assert.match(
-      apply.inputs.delete,
-      /clustermeshprofile create .* --member-selector fleetmesh\.io\/mesh-teardown=prod && az fleet clustermeshprofile apply .* list-members/,
+      [apply.inputs.create, apply.inputs.update, apply.inputs.delete, apply.inputs.stdin, apply.inputs.environment, apply.inputs.triggers],
+      [
+        "node - reconcile",
+        "node - reconcile",
+        "node - teardown",
+        MESH_PROGRAM,
+        {
+          FLEETMESH_AZ_SUBSCRIPTION: "sub-1",
+          FLEETMESH_AZ_RESOURCE_GROUP: "fleet-rg",
+          FLEETMESH_AZ_FLEET: "hub",
+          FLEETMESH_MESH_PROFILE: "prod",
+          FLEETMESH_MESH_SELECTOR: "mesh=prod",
+          FLEETMESH_MESH_MEMBERS: "e1,e2",
+        },
+        undefined,
+      ],
     );
   });
 
@@ -341,17 +351,26 @@ describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () 
     ]);
   });
 
-  it("detaches a leaving member by removing only its own mesh label, read at delete time", async () => {
-    const detach = named(records, "az-prod-e1-detach");
-    assert.match(
-      detach.inputs.delete,
-      /^labels=\$\(az resource show --ids \S+ --api-version 2026-03-02-preview --query properties.labels -o json \| node -e /,
+  it("registers no per-member detach Command, and no ARM FleetMember, outside the hand-over run", () => {
+    assert.deepEqual(
+      records.filter((r) => r.name.endsWith("-detach") || r.type === "azure-native:resources:Resource").map((r) => r.name),
+      ["az-prod-profile"],
     );
-    assert.match(
-      detach.inputs.delete,
-      / 'mesh' 'prod' 'e1'\) && \{ \[ -z "\$labels" \] \|\| eval "az fleet member update --resource-group fleet-rg --fleet-name hub --name e1 --labels \$labels"; \} && az fleet clustermeshprofile apply /,
+  });
+
+  it("in the hand-over run (retireArmFleetMembers), registers each member's detach Command of earlier versions with nothing to run on delete, and its ARM FleetMember retained", async () => {
+    const { records: handing } = await deploy("az", {
+      azureFleet: { resourceGroupName: "fleet-rg", location: "eastus2", fleetName: "hub", retireArmFleetMembers: true },
+      members: { e1: aks("e1"), e2: aks("e2") },
+      meshes: { prod: { memberSelector: { matchLabels: { mesh: "prod" } } } },
+    });
+    const detach = named(handing, "az-prod-e1-detach");
+    const arm = named(handing, "az-e1-fleet-member", "azure-native:resources:Resource");
+    assert.deepEqual(
+      [detach.inputs, await dependsOnOf(detach), arm.opts.retainOnDelete, await dependsOnOf(arm)],
+      [{ create: "true" }, [], true, [named(handing, "az-e1-fleet-member", "command:local:Command").resource]],
     );
-    assert.deepEqual(await dependsOnOf(detach), [named(records, "az-e1-fleet-member").resource, named(records, "az-prod-apply").resource]);
+    assert.deepEqual(arm.inputs.properties.labels, { mesh: "prod" });
   });
 
   it("grants each member's cluster identity Network Contributor on the shared VNet for the internal load balancer", () => {

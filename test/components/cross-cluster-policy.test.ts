@@ -103,3 +103,47 @@ describe("CrossClusterPolicy", () => {
     });
   }
 });
+
+describe("CrossClusterPolicy on members whose Cilium fleetmesh does not install", () => {
+  const aks = (subnet: number, labels: Record<string, string>) => ({
+    aks: {
+      resourceGroupName: "rg",
+      location: "eastus2",
+      virtualNetwork: { name: "v", resourceGroupName: "rg" },
+      nodeSubnetCidr: `10.200.${subnet}.0/24`,
+    },
+    labels,
+  });
+  const AZURE: FleetArgs = {
+    azureFleet: { resourceGroupName: "rg", location: "eastus2", fleetName: "hub" },
+    members: { e1: aks(1, { mesh: "prod" }), e2: aks(2, { mesh: "prod" }), solo: aks(3, {}) },
+    meshes: { prod: { memberSelector: { matchLabels: { mesh: "prod" } } } },
+  };
+  const peers = (from: string, to: string) => ({
+    from: { member: from, namespace: "demo", labels: { app: "client" } },
+    to: { member: to, namespace: "demo", labels: { app: "server" } },
+  });
+  const cases: Array<[string, Omit<CrossClusterPolicyArgs, "fleet">, string[]]> = [
+    ["members of an Azure Fleet-managed mesh, whose Cilium clusters Fleet names", peers("e1", "e2"), ["from.member", "to.member"]],
+    ["an AKS-managed Cilium member outside any mesh, even for traffic inside it", peers("solo", "solo"), ["from.member", "to.member"]],
+  ];
+  for (const [sentence, args, paths] of cases) {
+    it(`refuses ${sentence}, before registering anything`, async () => {
+      const { fleet } = await deploy("az", AZURE);
+      const refused: RecordedResource[] = [];
+      let refusal: unknown;
+      try {
+        new CrossClusterPolicy("p", { fleet, ...args }, { transformations: [recorder(refused)] });
+      } catch (error) {
+        refusal = error;
+      }
+      assert.ok(refusal instanceof FleetValidationError, String(refusal));
+      assert.deepEqual(
+        refusal.violations.map((v) => v.path),
+        paths,
+      );
+      for (const v of refusal.violations) assert.match(v.message, /would select no pod and the policy would enforce nothing/);
+      assert.deepEqual(refused, []);
+    });
+  }
+});

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { Fleet, FleetState, MemberDeclaration } from "../../components";
-import { RecordedResource, complete, recorder, settle, useMocks } from "./harness";
+import { Fleet, FleetState, FleetValidationError, MemberDeclaration } from "../../components";
+import { RecordedResource, complete, deploy, recorder, settle, useMocks } from "./harness";
 
 const NAMES = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"];
 const MESH_LABELS = ["a", "b", "none"] as const;
@@ -77,6 +77,24 @@ describe("Fleet across simulated runs (property)", function () {
         }
       }),
       { numRuns: 12 },
+    );
+  });
+
+  it("refuses, rather than allocating anew, any later run whose stack kept other outputs but lost the fleet's state", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(runArbitrary, { minLength: 1, maxLength: 3 }), async (runs) => {
+        let previous: FleetState | undefined;
+        for (const [members, meshLabels] of runs) previous = (await run(members, meshLabels, previous, false)).state;
+        const [members] = runs[runs.length - 1];
+        const declarations = Object.fromEntries(members.map((name): [string, MemberDeclaration] => [name, { kind: {} }]));
+        const { refusal } = await deploy("stable", { members: declarations }, { preview: true, previous: { meshMembers: members } });
+        assert.ok(refusal instanceof FleetValidationError, String(refusal));
+        assert.deepEqual(
+          refusal.violations.map((v) => v.path),
+          ["state.stackOutput"],
+        );
+      }),
+      { numRuns: 4 },
     );
   });
 });

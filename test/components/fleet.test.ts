@@ -82,10 +82,12 @@ describe("Fleet with three kind members", () => {
     assert.deepEqual(await settle(fleet.state), {
       version: 1,
       maxConnectedClusters: 255,
+      azureFleetMembership: "az-fleet-member",
       members: {
-        c1: { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 32000 },
-        c2: { clusterId: 7, podCidr: "10.0.128.0/17", serviceCidr: "10.128.16.0/20", nodePort: 32001 },
-        c3: { clusterId: 2, podCidr: "10.1.0.0/17", serviceCidr: "10.128.32.0/20", nodePort: 32002 },
+        // NodePorts from the bottom of the Kubernetes range, which the API server hands out last (KEP-3668).
+        c1: { clusterId: 1, podCidr: "10.0.0.0/17", serviceCidr: "10.128.0.0/20", nodePort: 30000 },
+        c2: { clusterId: 7, podCidr: "10.0.128.0/17", serviceCidr: "10.128.16.0/20", nodePort: 30001 },
+        c3: { clusterId: 2, podCidr: "10.1.0.0/17", serviceCidr: "10.128.32.0/20", nodePort: 30002 },
       },
     });
   });
@@ -114,7 +116,7 @@ describe("Fleet with three kind members", () => {
       ].join("\n"),
     );
     assert.deepEqual([cluster.inputs.triggers.length, cluster.opts.deleteBeforeReplace], [1, true]);
-    assert.match(cluster.inputs.create, /kind get clusters .*\|\| kind create cluster --name 'demo-c2' --config -$/);
+    assert.match(cluster.inputs.create, /\n {2}kind create cluster --name 'demo-c2' --image "\$image" --config -\n/);
     assert.equal(cluster.inputs.delete, "kind delete cluster --name 'demo-c2'");
     assert.deepEqual(named(records, "demo-c2-kind-kubeconfig").opts.additionalSecretOutputs, ["stdout"]);
   });
@@ -195,7 +197,11 @@ describe("Fleet on a chart without policyDefaultLocalCluster", () => {
 
   it("warns at preview that unlabelled policies reach every meshed cluster", async () => {
     await deploy("old", meshed({ version: "1.17.6" }), { preview: true });
-    assert.equal(warnLog.length, 1);
+    // The second warning is the NodePort capture of Cilium ≤ 1.18 with kube-proxy replacement (cilium/cilium#24692).
+    assert.deepEqual(
+      warnLog.map((w) => /policyDefaultLocalCluster|#24692/.exec(w)?.[0]),
+      ["policyDefaultLocalCluster", "#24692"],
+    );
     assert.match(warnLog[0], /^Fleet "old": Cilium 1\.17\.6 has no policyDefaultLocalCluster/);
   });
 
@@ -295,8 +301,9 @@ describe("Fleet allocation across runs", () => {
         "Fleet whatif: member allocation",
         "MEMBER  PROVISIONER  CLUSTER-ID  POD-CIDR       SERVICE-CIDR    NODEPORT  CHANGE",
         "a       kind         1           10.0.0.0/17    10.128.0.0/20   32000     kept",
-        // A slot freed in this run is not handed to a new member yet (peers may still know the old one).
-        "b       kind         3           10.1.0.0/17    10.128.32.0/20  32002     new",
+        // A slot freed in this run is not handed to a new member yet (peers may still know the old one); a new
+        // NodePort comes from the bottom of the range, while the ones members hold stay.
+        "b       kind         3           10.1.0.0/17    10.128.32.0/20  30000     new",
         "gone    -            2           10.0.128.0/17  10.128.16.0/20  32001     removed",
       ].join("\n"),
     ]);

@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
-import { Fleet, FleetArgs, FleetValidationError, MultiClusterService, MultiClusterServiceArgs } from "../../components";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { Fleet, FleetArgs, FleetValidationError, MultiClusterService, MultiClusterServiceArgs, Placement } from "../../components";
 import { crdValidator } from "../support/crd-schema";
 import { chartValuesValidator } from "../support/chart-schema";
 import {
@@ -175,6 +177,81 @@ describe("MultiClusterService refusals on an Azure Fleet", () => {
   });
 });
 
+describe("MultiClusterService on an Azure Fleet: the labels Fleet puts on members, and the namespace", () => {
+  const located = (location: string, subnet: number, labels: Record<string, string> = {}) => ({
+    aks: { ...aks("any", subnet).aks, location },
+    labels,
+  });
+  const REGIONS: FleetArgs = {
+    azureFleet: { resourceGroupName: "fleet-rg", location: "eastus2", fleetName: "hub" },
+    members: { e1: located("eastus2", 1), e2: located("eastus2", 2), w1: located("westus3", 3) },
+  };
+  const IN_EASTUS2 = { matchLabels: { "fleet.azure.com/location": "eastus2" } };
+
+  it("selects the exporting members by fleet.azure.com/location, as a Placement with that selector picks them", async () => {
+    const { fleet, made } = await withService(REGIONS, () => ({ kuard: { ...KUARD, exportFrom: IN_EASTUS2 } }));
+    const placement = new Placement("kuard", {
+      fleet,
+      resources: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "kuard-demo" } }],
+      resourceSelectors: [{ group: "", version: "v1", kind: "Namespace", name: "kuard-demo" }],
+      policy: {
+        affinity: {
+          clusterAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { clusterSelectorTerms: [{ labelSelector: IN_EASTUS2 }] } },
+        },
+      },
+    });
+    assert.deepEqual(made.kuard.servingMembers, ["e1", "e2"]);
+    assert.deepEqual([...(await settle(placement.targets))!].sort(), ["e1", "e2"]);
+  });
+
+  it("refuses a selector on a Fleet label whose value is an Output, which it cannot evaluate before deployment", async () => {
+    const fromOutput = {
+      ...REGIONS,
+      members: {
+        ...REGIONS.members,
+        e1: { ...located("eastus2", 1), aks: { ...located("eastus2", 1).aks, resourceGroupName: pulumi.output("rg") } },
+      },
+    };
+    const { fleet } = await deploy("demo", fromOutput);
+    const records: RecordedResource[] = [];
+    assert.throws(
+      () =>
+        new MultiClusterService(
+          "kuard",
+          { fleet, ...KUARD, exportFrom: { matchLabels: { "fleet.azure.com/resource-group": "rg" } } },
+          { transformations: [recorder(records)] },
+        ),
+      (e: unknown) =>
+        e instanceof FleetValidationError &&
+        /exportFrom: exportFrom \{"matchLabels":\{"fleet\.azure\.com\/resource-group":"rg"\}\} selects by "fleet\.azure\.com\/resource-group", which Azure Fleet sets on "e1" from values not known before deployment/.test(
+          e.message,
+        ),
+    );
+    assert.deepEqual(records, []);
+  });
+
+  it("creates every ServiceExport and the MultiClusterService after the member joined, the mesh created the namespace there, and what the options name", async () => {
+    const meshed: FleetArgs = {
+      ...AZURE,
+      members: Object.fromEntries(Object.entries(AZURE.members).map(([m, d]) => [m, { ...d, labels: { ...d.labels, mesh: "prod" } }])),
+      meshes: { prod: { memberSelector: { matchLabels: { mesh: "prod" } }, globalNamespaces: ["kuard-demo"] } },
+    };
+    const { fleet, records: fleetRecords } = await deploy("demo", meshed);
+    const workload = new k8s.core.v1.ConfigMap("workload", { metadata: { name: "w", namespace: "kuard-demo" } });
+    const records: RecordedResource[] = [];
+    new MultiClusterService("kuard", { fleet, ...KUARD }, { transformations: [recorder(records)], dependsOn: [workload] });
+    await complete(records);
+    await complete(fleetRecords);
+    const joined = (m: string) => named(fleetRecords, `demo-${m}-fleet-member`).resource;
+    const namespace = (m: string) => named(fleetRecords, `demo-prod-${m}-kuard-demo`, "kubernetes:core/v1:Namespace").resource;
+    const exported = (m: string) => named(records, `kuard-${m}`, "kubernetes:networking.fleet.azure.com/v1beta1:ServiceExport");
+    assert.deepEqual(await dependsOnOf(exported("e1")), [joined("e1"), namespace("e1"), workload]);
+    assert.deepEqual(await dependsOnOf(exported("e2")), [joined("e2"), namespace("e2"), workload]);
+    const mcs = named(records, "kuard-e1", "kubernetes:networking.fleet.azure.com/v1alpha1:MultiClusterService");
+    assert.deepEqual(await dependsOnOf(mcs), [joined("e1"), namespace("e1"), exported("e1").resource, exported("e2").resource, workload]);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // The same intent on kind: a Cilium global service, entered through c1's pinned LoadBalancer address.
 // ---------------------------------------------------------------------------------------------
@@ -254,7 +331,8 @@ describe("MultiClusterService on kind members (Cilium global service, LB-IPAM, L
               },
               labels: { "fleetmesh.io/ingress": "true" },
             },
-            spec: { type: "LoadBalancer", ports },
+            // No NodePorts: one could be a mesh peer's clustermesh-apiserver NodePort (cilium/cilium#24692).
+            spec: { type: "LoadBalancer", ports, allocateLoadBalancerNodePorts: false },
           },
         ],
         ["c2", "Namespace", namespace],

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import { Fleet, FleetArgs, FleetValidationError, Placement, PlacementArgs } from "../../components";
+import { Fleet, FleetArgs, FleetValidationError, GlobalService, Placement, PlacementArgs } from "../../components";
 import { crdValidator } from "../support/crd-schema";
 import { legacyObjectsHash, objectsHash } from "../../components/core/kubefleet/placement/plan";
-import { RecordedResource, complete, ofType, recorder, settle, useMocks } from "./harness";
+import { RecordedResource, complete, dependsOnOf, ofType, recorder, settle, useMocks } from "./harness";
 
 const FLEET: FleetArgs = {
   members: {
@@ -26,7 +26,8 @@ const SELECT_NAMESPACE = [{ group: "", version: "v1", kind: "Namespace", name: "
 async function run(placement: Omit<PlacementArgs, "fleet">, opts: { preview?: boolean; previous?: Record<string, unknown> } = {}) {
   await useMocks(opts.preview ?? false, opts.previous ?? {});
   const records: RecordedResource[] = [];
-  const fleet = new Fleet("fleet", FLEET, { transformations: [recorder(records)] });
+  // The runs carry only the placement's state: the fleet is new to a stack that has outputs each time.
+  const fleet = new Fleet("fleet", { ...FLEET, state: { fresh: true } }, { transformations: [recorder(records)] });
   const placed = new Placement("kuard", { fleet, ...placement }, { transformations: [recorder(records)] });
   await settle(placed.state);
   await complete(records);
@@ -418,4 +419,237 @@ describe("Placement: preview warnings for what would silently do nothing", () =>
     },
   ];
   for (const c of cases) it(c.name, async () => assert.deepEqual(await previewWarnings(c.placement), c.want));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hub mode on an Azure Fleet: the hub's own rules, and what the hub must know to schedule alike.
+// ---------------------------------------------------------------------------------------------
+
+const aksMember = (subnet: number, labels: Record<string, string>, taints: FleetArgs["members"][string]["taints"] = []) => ({
+  aks: {
+    resourceGroupName: "rg",
+    location: "eastus2",
+    virtualNetwork: { name: "v", resourceGroupName: "rg" },
+    nodeSubnetCidr: `10.200.${subnet}.0/24`,
+  },
+  labels,
+  taints,
+});
+const GPU_TAINT = { key: "gpu", value: "true", effect: "NoSchedule" as const };
+const AZURE_FLEET: FleetArgs = {
+  azureFleet: { resourceGroupName: "rg", location: "eastus2", fleetName: "hub" },
+  members: { e1: aksMember(1, { region: "east" }), e2: aksMember(2, { region: "east" }, [GPU_TAINT]) },
+};
+const TOLERATE_GPU = { key: "gpu", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const };
+
+/** One run of a hub-mode placement over `fleetArgs`; the refusal, when the preview fails. */
+async function runHub(
+  placement: Omit<PlacementArgs, "fleet" | "mode" | "hub">,
+  opts: { preview?: boolean; previous?: Record<string, unknown>; fleetArgs?: FleetArgs } = {},
+) {
+  await useMocks(opts.preview ?? false, opts.previous ?? {});
+  const records: RecordedResource[] = [];
+  const fleet = new Fleet("fleet", opts.fleetArgs ?? AZURE_FLEET);
+  const hub = new k8s.Provider("hub", { kubeconfig: "HUB" });
+  const placed = new Placement(
+    "kuard",
+    { fleet, mode: "hub", hub: { provider: hub }, ...placement },
+    { transformations: [recorder(records)] },
+  );
+  const refusal = await placed.ready.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  await complete(records);
+  return { fleet, hub, placed, refusal, children: records.filter((r) => r.resource !== placed) };
+}
+
+const CRP_TYPE = "kubernetes:placement.kubernetes-fleet.io/v1beta1:ClusterResourcePlacement";
+const MEMBER_CLUSTER_PATCH = "kubernetes:cluster.kubernetes-fleet.io/v1beta1:MemberClusterPatch";
+
+describe("Placement in hub mode: the taints of Azure Fleet members reach the hub", () => {
+  it("patches each tainted member's MemberCluster on the hub once it joined, and hands the ClusterResourcePlacement over after", async () => {
+    const { fleet, hub, children } = await runHub({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE });
+    const patches = ofType(children, MEMBER_CLUSTER_PATCH);
+    assert.deepEqual(
+      patches.map((p) => [p.name, p.provider === hub, p.inputs.metadata, p.inputs.spec]),
+      [["kuard-e2-taints", true, { name: "e2", annotations: { "pulumi.com/patchForce": "true" } }, { taints: [GPU_TAINT] }]],
+    );
+    assert.deepEqual(await dependsOnOf(patches[0]), await fleet.members.e2.fleetJoined, "after the member joined the Azure Fleet");
+    const crp = ofType(children, CRP_TYPE)[0];
+    assert.ok((await dependsOnOf(crp)).includes(patches[0].resource), "the hub schedules knowing the taint");
+  });
+
+  it("warns, instead, that a tainted member outside the Azure Fleet keeps whatever taints the hub has for it", async () => {
+    const { warnLog } = await import("./harness");
+    const withKind: FleetArgs = { ...AZURE_FLEET, members: { ...AZURE_FLEET.members, k1: { kind: {}, taints: [GPU_TAINT] } } };
+    const { children } = await runHub(
+      { resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE },
+      { preview: true, fleetArgs: withKind },
+    );
+    assert.deepEqual(
+      ofType(children, MEMBER_CLUSTER_PATCH).map((p) => p.name),
+      ["kuard-e2-taints"],
+    );
+    assert.ok(
+      warnLog.includes(
+        `Placement "kuard": member "k1"'s taints are not written to the hub (it joins no Azure Fleet): the hub schedules by the taints of its own MemberCluster "k1", which the prediction may not match`,
+      ),
+      warnLog.join("\n"),
+    );
+  });
+});
+
+describe("Placement in hub mode: an update the hub would refuse fails the preview", () => {
+  const TOLERANT = { placementType: "PickAll" as const, tolerations: [TOLERATE_GPU] };
+  const previousOf = async (policy: PlacementArgs["policy"]) => {
+    const first = await runHub({ resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy });
+    return { kuardPlacementState: await settle(first.placed.state) };
+  };
+
+  it("keeps the policy it handed the hub in the placement state", async () => {
+    const { kuardPlacementState } = await previousOf(TOLERANT);
+    assert.deepEqual(kuardPlacementState!.hubSpec, { policy: TOLERANT });
+  });
+
+  const refused: Array<[string, PlacementArgs["policy"], string, RegExp]> = [
+    [
+      "a removed toleration",
+      { placementType: "PickAll" },
+      "policy.tolerations",
+      /tolerations have been updated\/deleted, only additions to tolerations are allowed \(removed or changed: \{Key:gpu Operator:Equal Value:true Effect:NoSchedule\}\): the hub refuses this change to ClusterResourcePlacement "kuard"/,
+    ],
+    [
+      "a changed placement type",
+      { placementType: "PickN", numberOfClusters: 1, tolerations: [TOLERATE_GPU] },
+      "policy.placementType",
+      /placement type is immutable/,
+    ],
+    ["a removed policy", undefined, "policy", /policy cannot be removed once set/],
+  ];
+  for (const [sentence, policy, path, message] of refused) {
+    it(`refuses ${sentence}, naming the field, before registering anything`, async () => {
+      const previous = await previousOf(TOLERANT);
+      const { refusal, children } = await runHub(
+        { resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy },
+        { preview: true, previous },
+      );
+      assert.ok(refusal instanceof FleetValidationError, String(refusal));
+      assert.deepEqual(
+        refusal.violations.map((v) => v.path),
+        [path],
+      );
+      assert.match(refusal.violations[0].message, message);
+      assert.match(refusal.violations[0].message, /revert the change, or set replaceOnPolicyChange: true/);
+      // Only the read of the previous state: no object, no ClusterResourcePlacement.
+      assert.deepEqual(
+        children.map((r) => r.type),
+        ["pulumi:pulumi:StackReference"],
+      );
+    });
+  }
+
+  it("accepts what the hub accepts (an added toleration)", async () => {
+    const previous = await previousOf(TOLERANT);
+    const more = { ...TOLERANT, tolerations: [TOLERATE_GPU, { key: "spot", operator: "Exists" as const }] };
+    const { refusal } = await runHub(
+      { resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: more },
+      { preview: true, previous },
+    );
+    assert.equal(refusal, undefined);
+  });
+
+  it("replaces the ClusterResourcePlacement (delete first: it keeps its name) when replaceOnPolicyChange opts in", async () => {
+    const previous = await previousOf(TOLERANT);
+    const { refusal, children, placed } = await runHub(
+      { resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: { placementType: "PickAll" }, replaceOnPolicyChange: true },
+      { preview: true, previous },
+    );
+    assert.equal(refusal, undefined);
+    const crp = ofType(children, CRP_TYPE)[0];
+    assert.deepEqual([crp.opts.replaceOnChanges, crp.opts.deleteBeforeReplace], [["*"], true]);
+    assert.deepEqual((await settle(placed.state))!.hubSpec, { policy: { placementType: "PickAll" } });
+  });
+
+  it("updates in place when nothing the hub refuses changed", async () => {
+    const previous = await previousOf(TOLERANT);
+    const { children } = await runHub(
+      { resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, policy: TOLERANT, replaceOnPolicyChange: true },
+      { previous },
+    );
+    const crp = ofType(children, CRP_TYPE)[0];
+    assert.deepEqual([crp.opts.replaceOnChanges, crp.opts.deleteBeforeReplace], [undefined, undefined]);
+  });
+});
+
+describe("Placement in hub mode: a namespace fleetmesh also creates on the members is refused", () => {
+  const MESHED: FleetArgs = {
+    ...AZURE_FLEET,
+    members: { e1: aksMember(1, { mesh: "prod" }), e2: aksMember(2, { mesh: "prod" }) },
+    meshes: { prod: { memberSelector: { matchLabels: { mesh: "prod" } }, globalNamespaces: ["kuard-demo"] } },
+  };
+
+  it("refuses a namespace the fleet's mesh creates, at the selector that carries it, before registering anything", async () => {
+    await useMocks(true);
+    const fleet = new Fleet("fleet", MESHED);
+    const hub = new k8s.Provider("hub", { kubeconfig: "HUB" });
+    const records: RecordedResource[] = [];
+    let refusal: unknown;
+    try {
+      new Placement(
+        "kuard",
+        { fleet, mode: "hub", hub: { provider: hub }, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE },
+        { transformations: [recorder(records)] },
+      );
+    } catch (error) {
+      refusal = error;
+    }
+    assert.ok(refusal instanceof FleetValidationError, String(refusal));
+    assert.deepEqual(
+      refusal.violations.map((v) => v.path),
+      ["resourceSelectors[0]"],
+    );
+    assert.match(
+      refusal.violations[0].message,
+      /selects namespace "kuard-demo", which fleetmesh also creates on members \(ClusterMesh "fleet-prod" on "e1", "e2"\)/,
+    );
+    assert.deepEqual(records, []);
+  });
+
+  it("fails the preview when a service declared after the placement creates it, before the placement registers anything", async () => {
+    const KIND_MESH: FleetArgs = {
+      members: { c1: { kind: {}, labels: { mesh: "demo" } }, c2: { kind: {}, labels: { mesh: "demo" } } },
+      meshes: { demo: { memberSelector: { matchLabels: { mesh: "demo" } } } },
+    };
+    await useMocks(true);
+    const fleet = new Fleet("fleet", KIND_MESH);
+    const hub = new k8s.Provider("hub", { kubeconfig: "HUB" });
+    const records: RecordedResource[] = [];
+    const placed = new Placement(
+      "kuard",
+      { fleet, mode: "hub", hub: { provider: hub }, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE },
+      { transformations: [recorder(records)] },
+    );
+    new GlobalService("kuard", {
+      mesh: fleet.meshes.demo,
+      fleet,
+      namespace: "kuard-demo",
+      selector: { app: "kuard" },
+      ports: [{ port: 8080 }],
+    });
+    const refusal = await placed.ready.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    assert.ok(refusal instanceof FleetValidationError, String(refusal));
+    assert.match(
+      refusal.message,
+      /resourceSelectors\[0\]: selects namespace "kuard-demo", which fleetmesh also creates on members \(GlobalService "kuard" on "c1", "c2"\)/,
+    );
+    await complete(records);
+    assert.deepEqual(
+      records.filter((r) => r.resource !== placed).map((r) => r.type),
+      ["pulumi:pulumi:StackReference"],
+    );
+  });
 });

@@ -55,7 +55,7 @@ const CASES: Array<[string, ArgsType, unknown, FieldViolation[]]> = [
     [
       v(
         "members.a.kubconfig",
-        'Unknown field "kubconfig" (did you mean "kubeconfig"?): the fields of MemberDeclaration are "kind", "aks", "kubeconfig", "context", "labels", "taints", "clusterId", "podCidr", "serviceCidr", "nodePort", "meshEndpoint"',
+        'Unknown field "kubconfig" (did you mean "kubeconfig"?): the fields of MemberDeclaration are "kind", "aks", "kubeconfig", "context", "labels", "taints", "clusterId", "podCidr", "serviceCidr", "nodePort", "meshEndpoint", "existingCilium"',
       ),
     ],
   ],
@@ -129,7 +129,7 @@ const CASES: Array<[string, ArgsType, unknown, FieldViolation[]]> = [
     [
       v(
         "__proto__",
-        'Unknown field "__proto__": the fields of PlacementArgs are "fleet", "resources", "resourceSelectors", "policy", "strategy", "memberProperties", "mode", "hub", "state"',
+        'Unknown field "__proto__": the fields of PlacementArgs are "fleet", "resources", "resourceSelectors", "policy", "strategy", "memberProperties", "mode", "hub", "replaceOnPolicyChange", "state"',
       ),
       v("fleet", "Invalid value: {}: must be a Fleet"),
       v("memberProperties.constructor", 'Invalid value: 1: must be of type object: "number"'),

@@ -682,9 +682,9 @@ describe("buildCiliumValues", () => {
           loadBalancerIP: "192.168.0.13",
           annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
         },
-        c1: { type: "NodePort", nodePort: 32000 },
+        c1: { type: "NodePort", nodePort: 30000 },
         dc: { type: "LoadBalancer", loadBalancerIP: "192.168.0.11" },
-        np: { type: "NodePort", nodePort: 32001 },
+        np: { type: "NodePort", nodePort: 30001 },
       });
       for (const name of ["az", "c1", "dc", "np"]) assert.deepStrictEqual(meshed[name].values, alone[name].values, name);
       assert.deepStrictEqual(

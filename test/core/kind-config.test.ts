@@ -1,6 +1,12 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
-import { KindClusterConfig, kindClusterConfig, kindConfigHash, renderKindConfig } from "../../components/core/fleet/kind-config";
+import {
+  KindClusterConfig,
+  kindClusterConfig,
+  kindConfigHash,
+  kindNodeCount,
+  renderKindConfig,
+} from "../../components/core/fleet/kind-config";
 
 const base = { name: "c1", podSubnet: "10.1.0.0/16", serviceSubnet: "10.96.1.0/24", workers: 0, kubeProxyMode: "none" as const };
 
@@ -108,6 +114,12 @@ describe("renderKindConfig", () => {
   it("round-trips to the same object", () => {
     const config = kindClusterConfig({ ...base, workers: 3, nodeImage: "kindest/node:v1.33.1" });
     assert.deepEqual(parse(renderKindConfig(config)), config);
+  });
+});
+
+describe("kindNodeCount", () => {
+  it("counts the one control-plane node and the workers", () => {
+    assert.deepEqual([0, 1, 3].map(kindNodeCount), [1, 2, 4]);
   });
 });
 

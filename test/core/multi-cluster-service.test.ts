@@ -59,6 +59,16 @@ describe("planMultiClusterService", () => {
     });
   });
 
+  it("selects exporters by the labels the members carry as given, Azure Fleet's included", () => {
+    const located = (m: McsMemberFacts, location: string) => ({ ...m, labels: { ...m.labels, "fleet.azure.com/location": location } });
+    const input = {
+      ...KUARD,
+      exportFrom: { matchLabels: { "fleet.azure.com/location": "eastus2" } },
+      members: [located(aks("e1", "east"), "eastus2"), located(aks("e2", "east"), "eastus2"), located(aks("w1", "west"), "westus3")],
+    };
+    assert.deepEqual(planMultiClusterService(input).plan?.exporters, ["e1", "e2"]);
+  });
+
   it("realizes it with a Cilium global service in the ingress member's mesh otherwise", () => {
     const { plan, violations } = planMultiClusterService(KIND_KUARD);
     assert.deepEqual(violations, []);
@@ -167,6 +177,16 @@ describe("planMultiClusterService", () => {
     ["Cilium: no selector", { ...KIND_KUARD, selector: undefined }, "selector", /selector is required without an Azure Fleet/],
     ["Cilium: no ports", { ...KIND_KUARD, ports: undefined }, "ports", /ports is required/],
     [
+      "a selector on an Azure Fleet label whose value is an Output (not known before deployment)",
+      {
+        ...KUARD,
+        exportFrom: { matchExpressions: [{ key: "fleet.azure.com/resource-group", operator: "In", values: ["rg"] }] },
+        members: KUARD.members.map((m) => ({ ...m, unknownLabelKeys: m.name === "w1" ? [] : ["fleet.azure.com/resource-group"] })),
+      },
+      "exportFrom",
+      /selects by "fleet\.azure\.com\/resource-group", which Azure Fleet sets on "e1", "e2" from values not known before deployment/,
+    ],
+    [
       "Cilium: ports that differ between exporting members",
       { ...KIND_KUARD, ports: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } },
       "ports",
@@ -242,7 +262,7 @@ describe("the Cilium realization's Services", () => {
   assert.equal(plan.realization, "cilium");
   const annotations = (shared: string) => ({ "service.cilium.io/global": "true", "service.cilium.io/shared": shared });
 
-  it("exporting members get a shared ClusterIP global Service; the ingress member a LoadBalancer at the pinned address, backed only by theirs", () => {
+  it("exporting members get a shared ClusterIP global Service; the ingress member a LoadBalancer at the pinned address, backed only by theirs, with no NodePorts", () => {
     const services = ciliumMcsManifests(KIND_KUARD, plan as Extract<typeof plan, { realization: "cilium" }>, "172.18.255.1");
     const exported = { name: "http", port: 8080, protocol: "TCP" };
     assert.deepEqual(services.c2, {
@@ -265,7 +285,8 @@ describe("the Cilium realization's Services", () => {
         },
         labels: { "fleetmesh.io/ingress": "true" },
       },
-      spec: { type: "LoadBalancer", ports: [exported] },
+      // LB-IPAM's address needs no NodePort, and one could be a mesh peer's clustermesh NodePort (cilium/cilium#24692).
+      spec: { type: "LoadBalancer", ports: [exported], allocateLoadBalancerNodePorts: false },
     });
   });
 
@@ -286,6 +307,8 @@ describe("the Cilium realization's Services", () => {
       ...annotations("false"),
     });
     assert.equal(services.a1.metadata.labels, undefined);
+    // Azure's load balancer is not LB-IPAM: Kubernetes keeps allocating its NodePorts.
+    assert.equal(services.a1.spec.allocateLoadBalancerNodePorts, undefined);
   });
 });
 

@@ -13,6 +13,9 @@ const MEMBERS: PolicyMemberFacts[] = [
   { name: "c3", mesh: "demo" },
   { name: "x1", mesh: "other" },
   { name: "dc" },
+  { name: "e1", mesh: "fleet", clusterNaming: "azure-fleet-mesh" },
+  { name: "e2", mesh: "fleet", clusterNaming: "azure-fleet-mesh" },
+  { name: "aks", clusterNaming: "aks" },
 ];
 
 // Cilium's example: "Allow x-wing in cluster1 to contact rebel-base in cluster2"
@@ -188,6 +191,24 @@ describe("crossClusterPolicyViolations", () => {
     ],
     ["an empty port list", { ports: [] }, "ports", /leave it out to allow every port/],
     ["a name that is not a DNS subdomain", { name: "Allow_All" }, "name", /policy name "Allow_All" is invalid/],
+    [
+      "a source member of an Azure Fleet-managed mesh, whose Cilium cluster Fleet names",
+      { from: { ...XWING.from, member: "e1" }, to: { ...XWING.to, member: "e2" } },
+      "from.member",
+      /member "e1" is in Azure Fleet-managed mesh "fleet", where Azure Fleet names each member's Cilium cluster itself \(known only once the mesh is applied\): the policy's selectors pin the cluster by the member's name \("io\.cilium\.k8s\.policy\.cluster": "e1"\), so they would select no pod and the policy would enforce nothing/,
+    ],
+    [
+      "a destination member of an Azure Fleet-managed mesh, listed among others",
+      { from: { ...XWING.from, member: "e1" }, to: { ...XWING.to, member: ["e1", "e2"] } },
+      "to.member[1]",
+      /member "e2" is in Azure Fleet-managed mesh "fleet"/,
+    ],
+    [
+      "a member with AKS-managed Cilium in no mesh, even for traffic inside it",
+      { from: { ...XWING.from, member: "aks" }, to: { ...XWING.to, member: "aks" } },
+      "to.member",
+      /member "aks" runs AKS-managed Cilium, whose cluster name AKS sets, not fleetmesh: .* would select no pod/,
+    ],
   ];
   for (const [sentence, change, path, message] of cases) {
     it(`refuses ${sentence}`, () => {

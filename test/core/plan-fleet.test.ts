@@ -65,6 +65,7 @@ describe("planFleet decides every member fact once", () => {
           allocationRequest: {
             name: "dc",
             needsNodePort: false,
+            cidrsAreFacts: true,
             pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
           },
         },
@@ -198,6 +199,7 @@ describe("planFleet decides every member fact once", () => {
           allocationRequest: {
             name: "lb",
             needsNodePort: false,
+            cidrsAreFacts: true,
             pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
           },
         },
@@ -228,6 +230,7 @@ describe("planFleet decides every member fact once", () => {
           allocationRequest: {
             name: "np",
             needsNodePort: true,
+            cidrsAreFacts: true,
             pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
           },
         },
@@ -242,6 +245,7 @@ describe("planFleet decides every member fact once", () => {
           allocationRequest: {
             name: "plain",
             needsNodePort: false,
+            cidrsAreFacts: true,
             pins: { clusterId: undefined, podCidr: undefined, serviceCidr: undefined, nodePort: undefined },
           },
         },
@@ -339,6 +343,7 @@ describe("allocateFleet and fleetState carry allocations across runs", () => {
       version: 1,
       maxConnectedClusters: 255,
       members: { a: { ...held, clusterId: 9 } },
+      azureFleetMembership: "az-fleet-member",
       meshes: { demo: { members: ["a"] } },
     });
   });

@@ -1,17 +1,29 @@
 // The fake `az` driven directly, as scripts drive the real one: its model of Azure Fleet (members,
 // labels, cluster mesh profiles, a long-running apply) and the ways it fails. The product's own
-// scripts (components/core/azure/azure-mesh-commands.ts) run against it too; tests named
-// "today: ..." pin behaviour the Azure issue changes.
+// mesh program (components/core/azure/mesh-program.ts) runs against it too (more of it in
+// azure-mesh-program.test.ts).
 import { strict as assert } from "assert";
 import { FakeTools } from "../support/fake-tools";
-import { applyMeshScript, meshTeardownScript, memberDetachScript, teardownSelector } from "../../components/core/azure/azure-mesh-commands";
+import { MESH_COMMAND_SCRIPTS, meshEnvironment, teardownSelector } from "../../components/core/azure/azure-mesh-commands";
 
 const RG = "fleet-rg";
 const FLEET = "hub";
 const MESH = "prod";
 const TARGET = { resourceGroupName: RG, fleetName: FLEET, meshName: MESH };
 const SCOPE = `--resource-group ${RG} --fleet-name ${FLEET}`;
-const API_VERSION = "2026-03-02-preview";
+const APPLY = `az fleet clustermeshprofile apply ${SCOPE} --name ${MESH}`;
+
+/** The mesh Command's `reconcile` (declaring `members`, after a run that declared `previous`) or `teardown`. */
+function runMesh(tools: FakeTools, mode: "reconcile" | "teardown", members: string[], previous?: string[]) {
+  const env = {
+    ...meshEnvironment(TARGET, { byLabel: `mesh=${MESH}`, members }),
+    ...(previous ? { PULUMI_COMMAND_STDOUT: JSON.stringify({ fleetmeshMeshMembers: previous }) } : {}),
+  };
+  return tools.run(mode === "reconcile" ? MESH_COMMAND_SCRIPTS.create : MESH_COMMAND_SCRIPTS.delete, {
+    stdin: MESH_COMMAND_SCRIPTS.stdin,
+    env,
+  });
+}
 
 /** A fleet with these members (name → labels), and a profile selecting mesh=prod. */
 function meshFleet(tools: FakeTools, members: Record<string, Record<string, string>>): void {
@@ -37,7 +49,7 @@ describe("fake tools: az fleet and its cluster mesh profiles", function () {
 
   it("refuses an apply while another runs on the profile, with AnotherOperationInProgress, and accepts one after it", async () => {
     meshFleet(tools, { east: { mesh: MESH }, west: { mesh: MESH } });
-    const [one, two] = await Promise.all([tools.run(applyMeshScript(TARGET)), tools.run(applyMeshScript(TARGET))]);
+    const [one, two] = await Promise.all([tools.run(APPLY), tools.run(APPLY)]);
     const refused = [one, two].filter((r) => r.exitCode !== 0);
     assert.deepEqual([[one, two].filter((r) => r.exitCode === 0).length, refused.map((r) => r.exitCode)], [1, [1]]);
     assert.match(refused[0].stderr, /^ERROR: \(AnotherOperationInProgress\) .*\nCode: AnotherOperationInProgress\nMessage: /);
@@ -45,7 +57,7 @@ describe("fake tools: az fleet and its cluster mesh profiles", function () {
     assert.equal((await tools.run(provisioning)).stdout, "Applying\n");
     await tools.run("sleep 5");
     assert.equal((await tools.run(provisioning)).stdout, "Succeeded\n");
-    assert.equal((await tools.run(applyMeshScript(TARGET))).exitCode, 0);
+    assert.equal((await tools.run(APPLY)).exitCode, 0);
   });
 
   it("answers member create with DependentResourceNotFound while the Fleet RP lags a new cluster; a bounded retry converges, a single try fails loudly", async () => {
@@ -78,7 +90,7 @@ describe("fake tools: az fleet and its cluster mesh profiles", function () {
     tools.update((s) => {
       for (const m of Object.values(s.azure.members)) if (m.name === "west") m.joinFailures = 1;
     });
-    assert.equal((await tools.run(applyMeshScript(TARGET))).exitCode, 0);
+    assert.equal((await tools.run(APPLY)).exitCode, 0);
     assert.deepEqual(meshStates(tools, ["east", "north", "west"]), ["Connecting", "Connecting", "Connecting"]);
     const connectedCount = `az fleet clustermeshprofile list-members ${SCOPE} --name ${MESH} --query "length([?meshProperties.status.state=='Connected'])" -o tsv`;
     const polled = await tools.run(
@@ -119,11 +131,11 @@ describe("fake tools: az fleet and its cluster mesh profiles", function () {
     assert.deepEqual([(await tools.run(deleteProfile)).exitCode, (await tools.run(deleteProfile)).exitCode], [0, 0]);
   });
 
-  it("the mesh teardown script selects nobody, applies, and waits until every member has left", async () => {
+  it("the mesh teardown selects nobody, applies, and waits until every member has left", async () => {
     meshFleet(tools, { east: { mesh: MESH }, west: { mesh: MESH } });
     connected(tools);
     assert.deepEqual(meshStates(tools, ["east", "west"]), ["Connected", "Connected"]);
-    const teardown = await tools.run(meshTeardownScript(TARGET));
+    const teardown = await runMesh(tools, "teardown", ["east", "west"]);
     assert.equal(teardown.exitCode, 0, teardown.stderr);
     assert.deepEqual(meshStates(tools, ["east", "west"]), [undefined, undefined]);
     assert.deepEqual(
@@ -137,33 +149,52 @@ describe("fake tools: az fleet and its cluster mesh profiles", function () {
     assert.ok(tools.calls("sleep").length >= 1);
   });
 
-  it("today: two members' detach scripts run at once, and the second apply on the profile is refused", async () => {
-    meshFleet(tools, { east: { mesh: MESH }, west: { mesh: MESH } });
+  it("two members leaving the mesh at once are detached by one script: relabelled one by one, one apply, both gone", async () => {
+    meshFleet(tools, { east: { mesh: MESH }, north: { mesh: MESH }, west: { mesh: MESH } });
     connected(tools);
-    // An apply outlasts both scripts here, so whichever applies second finds it running.
-    tools.azure.settings({ applyTicks: 1_000 });
-    const detach = (name: string) => {
-      const id = tools.azure.member({ resourceGroup: RG, fleet: FLEET, name })!.id;
-      return tools.run(memberDetachScript(TARGET, { name, resourceId: id, apiVersion: API_VERSION }, `mesh=${MESH}`));
-    };
-    const [east, west] = await Promise.all([detach("east"), detach("west")]);
-    const failed = [east, west].filter((r) => r.exitCode !== 0);
-    assert.equal(failed.length, 1, [east.stderr, west.stderr].join("\n"));
-    assert.match(failed[0].stderr, /\(AnotherOperationInProgress\)/);
+    const calls = tools.calls("az").length;
+    const detach = await runMesh(tools, "reconcile", ["north"], ["east", "north", "west"]);
+    assert.equal(detach.exitCode, 0, detach.stderr);
+    assert.deepEqual(meshStates(tools, ["east", "north", "west"]), [undefined, "Connected", undefined]);
+    const ran = tools
+      .calls("az")
+      .slice(calls)
+      .map((c) => c.args.slice(0, 4).join(" "))
+      .filter((c) => c.startsWith("fleet member update") || c === "fleet clustermeshprofile apply --resource-group");
+    assert.deepEqual(ran, [
+      "fleet member update --resource-group",
+      "fleet member update --resource-group",
+      "fleet clustermeshprofile apply --resource-group",
+    ]);
   });
 
-  it("today: a detach that must keep two labels passes them to --labels as two words, which az refuses", async () => {
-    meshFleet(tools, { east: { mesh: MESH, team: "a", tier: "web" } });
-    const id = tools.azure.member({ resourceGroup: RG, fleet: FLEET, name: "east" })!.id;
-    const detach = await tools.run(memberDetachScript(TARGET, { name: "east", resourceId: id, apiVersion: API_VERSION }, `mesh=${MESH}`));
-    // az exits 2; the script carries on to its last words and says it timed out.
-    assert.equal(detach.exitCode, 1);
-    assert.equal(detach.stderr, "ERROR: unrecognized arguments: tier=web\ntimed out waiting for the mesh membership to change\n");
-    assert.deepEqual(tools.azure.member({ resourceGroup: RG, fleet: FLEET, name: "east" })?.labels, { mesh: MESH, team: "a", tier: "web" });
-    // One word holding both labels is what labels_type parses.
-    const update = await tools.run(`az fleet member update ${SCOPE} --name east --labels 'team=a tier=web' -o none`);
-    assert.equal(update.exitCode, 0, update.stderr);
-    assert.deepEqual(tools.azure.member({ resourceGroup: RG, fleet: FLEET, name: "east" })?.labels, { team: "a", tier: "web" });
+  it("two scripts applying one profile at once both finish: a refused apply is polled, not fatal", async () => {
+    meshFleet(tools, { east: { mesh: MESH }, west: { mesh: MESH } });
+    connected(tools);
+    // An apply outlasts the other script's first attempt, which then finds it running.
+    tools.azure.settings({ applyTicks: 100 });
+    tools.update((s) => Object.values(s.azure.members).forEach((m) => m.name === "west" && (m.labels = { mesh: "elsewhere" })));
+    const [first, second] = await Promise.all([
+      runMesh(tools, "reconcile", ["east"], ["east", "west"]),
+      runMesh(tools, "reconcile", ["east"], ["east", "west"]),
+    ]);
+    assert.deepEqual([first.exitCode, second.exitCode], [0, 0], first.stderr + second.stderr);
+    assert.deepEqual(meshStates(tools, ["east", "west"]), ["Connected", undefined]);
+  });
+
+  it("a member that leaves keeps its other labels: they go to --labels as one word, which az accepts", async () => {
+    meshFleet(tools, { east: { mesh: MESH, team: "a", tier: "web" }, west: { mesh: MESH } });
+    connected(tools);
+    const detach = await runMesh(tools, "reconcile", ["west"], ["east", "west"]);
+    assert.equal(detach.exitCode, 0, detach.stderr);
+    assert.deepEqual(tools.azure.member({ resourceGroup: RG, fleet: FLEET, name: "east" })?.labels, {
+      mesh: "fleetmesh-detached",
+      team: "a",
+      tier: "web",
+    });
+    const update = tools.calls("az").find((c) => c.args.slice(0, 3).join(" ") === "fleet member update")!;
+    assert.equal(update.args[update.args.indexOf("--labels") + 1], "mesh=fleetmesh-detached team=a tier=web");
+    assert.deepEqual(meshStates(tools, ["east", "west"]), [undefined, "Connected"]);
   });
 
   it("looks resources up in the subscription named by --subscription or set by az account set", async () => {

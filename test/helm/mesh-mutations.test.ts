@@ -241,7 +241,12 @@ const MUTATIONS: Mutation[] = [
   {
     sentence: "a peer's IP is wrong (dialled directly, so no SAN covers it either)",
     version: "1.18.12",
-    input: (f) => editEntry(f.cluster1, "cilium-kvstoremesh", "cluster2", (c) => ({ ...c!, endpoints: ["https://172.18.0.99:32001"] })),
+    // Only the host changes: the port stays the one the plan gave cluster2.
+    input: (f) =>
+      editEntry(f.cluster1, "cilium-kvstoremesh", "cluster2", (c) => ({
+        ...c!,
+        endpoints: c!.endpoints.map((url: string) => url.replace(/^https:\/\/[^:/]+:/, "https://172.18.0.99:")),
+      })),
     parts: ["cluster1: kvstoremeshSecret"],
     rules: ["san", "ips"],
   },

@@ -34,8 +34,13 @@ describe("fleetmesh plan", function () {
     const run = await runProgram(KIND_MESH);
     assert.match(renderTree(run), /^fleetmesh:index:Fleet {2}kind-mesh\n {2}tls:index\/privateKey:PrivateKey {2}kind-mesh-ca-key/);
     assert.deepEqual(
-      run.logs.map((l) => l.message.split("\n")[0]),
-      ["Fleet kind-mesh: member allocation", "ClusterMesh demo (cilium): 2 members"],
+      run.logs.map((l) => l.message.split("\n")[0].replace(/^(Fleet "kind-mesh": Cilium 1\.18\.12 with kube-proxy replacement).*$/, "$1")),
+      [
+        // The NodePort capture of Cilium ≤ 1.18 with kube-proxy replacement (cilium/cilium#24692): the example's default chart.
+        'Fleet "kind-mesh": Cilium 1.18.12 with kube-proxy replacement',
+        "Fleet kind-mesh: member allocation",
+        "ClusterMesh demo (cilium): 2 members",
+      ],
     );
     const out = tmp();
     const files = writeManifests(run, out).map((f) => path.relative(out, f));
@@ -47,6 +52,32 @@ describe("fleetmesh plan", function () {
       [values.tls.ca.key, values.clustermesh.config, parse(users.data["users.yaml"])],
       ["[secret]", { enabled: false }, { users: [{ name: "remote-cluster2", role: "remote" }] }],
     );
+  });
+
+  it("writes each kind member's kind config as kind-config.yaml in its folder: the config kind is given, with the cluster's name, under how it is created", async () => {
+    const out = tmp();
+    await plan({ program: KIND_MESH, out }, () => undefined);
+    const files = filesUnder(out);
+    assert.deepEqual(
+      Object.keys(files)
+        .filter((f) => f.endsWith("kind-config.yaml"))
+        .sort(),
+      ["kind-mesh-cluster1/kind-config.yaml", "kind-mesh-cluster2/kind-config.yaml"].map((f) => f.split("/").join(path.sep)),
+    );
+    const text = files[path.join("kind-mesh-cluster1", "kind-config.yaml")];
+    const lines = text.split("\n");
+    assert.deepEqual(lines.slice(0, 3), [
+      '# kind cluster "kind-mesh-cluster1" of member "cluster1", created by fleetmesh from the kind config on stdin:',
+      "#   kind create cluster --name kind-mesh-cluster1 --image <node image> --config -",
+      "# node image, by the installed kind release (Cilium 1.18 is e2e-tested on Kubernetes 1.30, 1.31, 1.32, 1.33):",
+    ]);
+    assert.deepEqual(parse(text), {
+      kind: "Cluster",
+      apiVersion: "kind.x-k8s.io/v1alpha4",
+      name: "kind-mesh-cluster1",
+      nodes: [{ role: "control-plane", labels: { "fleetmesh.io/owner-stack": "organization.kind-mesh.plan" } }],
+      networking: { podSubnet: "10.0.0.0/17", serviceSubnet: "10.128.0.0/20", disableDefaultCNI: true, kubeProxyMode: "none" },
+    });
   });
 
   it("plans a 4th member joining a 3-member mesh: existing members keep their Helm values and gain the peer in their 3 peer objects only", async () => {
@@ -128,7 +159,7 @@ describe("fleetmesh plan", function () {
     const lines: string[] = [];
     await plan({ program: KIND_MESH, out: tmp(), previous: path.join(first, "state.json") }, (t) => lines.push(t));
     const text = lines.join("\n");
-    assert.match(text, /cluster1 {2}kind {9}1 {11}10\.0\.0\.0\/17 {4}10\.128\.0\.0\/20 {3}32000 {5}kept/);
+    assert.match(text, /cluster1 {2}kind {9}1 {11}10\.0\.0\.0\/17 {4}10\.128\.0\.0\/20 {3}30000 {5}kept/);
     assert.match(text, /Keep {4}cluster1/);
   });
 

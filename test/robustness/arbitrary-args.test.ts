@@ -143,7 +143,18 @@ const SUBJECTS: Subject[] = [
   {
     component: "Placement",
     runs: { arbitrary: 60, edited: 100 },
-    fields: ["fleet", "resources", "resourceSelectors", "policy", "strategy", "memberProperties", "mode", "hub", "state"],
+    fields: [
+      "fleet",
+      "resources",
+      "resourceSelectors",
+      "policy",
+      "strategy",
+      "memberProperties",
+      "mode",
+      "hub",
+      "replaceOnPolicyChange",
+      "state",
+    ],
     baseline: (fleet) => ({
       fleet,
       resources: INVENTORY,

@@ -334,6 +334,8 @@ describe("no Kubernetes provider falls back to the ambient kubeconfig", function
       ["sec-az", "usable"],
       ["sec-dc", "usable"],
       ["sec-edge", "usable"],
+      // The Azure Fleet hub's provider (fleet.hubProvider): its kubeconfig from listCredentials.
+      ["sec-hub", "usable"],
       ["sec-k1", "usable"],
     ]);
   });
@@ -345,6 +347,7 @@ describe("no Kubernetes provider falls back to the ambient kubeconfig", function
       ["sec-az", "known after up"],
       ["sec-dc", "usable"],
       ["sec-edge", "usable"],
+      ["sec-hub", "known after up"],
       ["sec-k1", "known after up"],
     ]);
   });

@@ -19,7 +19,8 @@ export const ARGS_SCHEMA: JsonSchema = {
         },
         location: { description: "The AKS cluster's Azure region.", anyOf: [{ type: "string" }, { deferred: true }] },
         kubernetesVersion: {
-          description: "Kubernetes version; at least 1.32 when the member joins an Azure Fleet managed mesh.",
+          description:
+            'Kubernetes version ("1.32" or "1.32.5"); at least 1.32 when the member joins an Azure Fleet managed\nmesh. Leave it out to take AKS\'s default version in the cluster\'s region (a pinned version leaves AKS\nsupport after about a year).',
           defaultDescription: "AKS's default version",
           type: "string",
         },
@@ -59,6 +60,13 @@ export const ARGS_SCHEMA: JsonSchema = {
           description: "The resource group that holds the virtual network.",
           anyOf: [{ type: "string" }, { deferred: true }],
         },
+        addressPrefixes: {
+          description:
+            "The VNet's address prefixes (its address space), when you want the preview to check that the\nmember's node subnet and (with Azure CNI) its pod CIDR lie inside them, as Azure requires of a subnet.",
+          defaultDescription: "not checked: Azure refuses a subnet outside the address space when it is created",
+          type: "array",
+          items: { type: "string" },
+        },
       },
       required: ["name", "resourceGroupName"],
       additionalProperties: false,
@@ -88,8 +96,88 @@ export const ARGS_SCHEMA: JsonSchema = {
         location: { description: "The fleet's Azure region.", anyOf: [{ type: "string" }, { deferred: true }] },
         fleetName: { description: "The fleet's resource name.", defaultDescription: "the Fleet component's name", type: "string" },
         hub: { description: "Create a hub (needed for placement and fleet networking).", defaultDescription: "true", type: "boolean" },
+        hubAccess: {
+          description:
+            "The hub's access for `pulumi`: optionally grant its identity the Fleet Manager RBAC role a\nClusterResourcePlacement needs, and wait until the hub honours it.",
+          defaultDescription: "no grant: the identity already holds a Fleet Manager RBAC role on the fleet",
+          $ref: "#/$defs/AzureHubAccessArgs",
+        },
+        retireArmFleetMembers: {
+          description:
+            "Hand AKS members that an earlier fleetmesh version joined through ARM FleetMember resources over to\nthe `az fleet member` commands this version keeps membership with: for one run, those resources\nstay registered with `retainOnDelete`, so the run after (without this setting) drops them from the\nstate instead of deleting the memberships. A run whose previous state predates the commands is\nrefused without it.",
+          defaultDescription: "false: no ARM FleetMember resource is registered",
+          type: "boolean",
+        },
       },
       required: ["resourceGroupName", "location"],
+      additionalProperties: false,
+    },
+    AzureHubAccessArgs: {
+      description: "Reaching the Fleet hub: the role `pulumi`'s identity needs there, and the wait for it.",
+      type: "object",
+      properties: {
+        grantClusterAdmin: {
+          description:
+            "Grant the identity `pulumi` runs as (the azure-native provider's client) the built-in \"Azure\nKubernetes Fleet Manager RBAC Cluster Admin\" role on the fleet, which a hub-mode Placement's\nClusterResourcePlacement needs, and wait (with `kubectl auth can-i`, through the hub provider's\nkubeconfig) until the hub honours it before anything is written to the hub.",
+          defaultDescription:
+            "false: the identity must already hold a Fleet Manager RBAC role on the fleet that can write ClusterResourcePlacements",
+          type: "boolean",
+        },
+        principalType: {
+          description: "The kind of principal that identity is (a new service principal is found sooner when it is said).",
+          defaultDescription: "left to Azure to find out",
+          enum: ["User", "ServicePrincipal", "Group"],
+        },
+        waitSeconds: {
+          description: "How long to wait for the role to take effect on the hub, in seconds (checked every 10 seconds).",
+          defaultDescription: "600",
+          type: "number",
+        },
+      },
+      additionalProperties: false,
+    },
+    AzureLoginArgs: {
+      description:
+        "How `pulumi` logs in to Entra-only clusters (the Fleet hub, AKS members without local accounts), as kubelogin login modes.",
+      type: "object",
+      properties: {
+        mode: {
+          description:
+            "`azurecli`: the `az login` session; `spn`: a service principal (its secret or certificate from\nAAD_SERVICE_PRINCIPAL_CLIENT_SECRET / AZURE_CLIENT_SECRET / AZURE_CLIENT_CERTIFICATE_PATH when\n`pulumi` runs); `msi`: a managed identity; `workloadidentity`: a federated token (AZURE_* variables).",
+          defaultDescription: '"azurecli"',
+          enum: ["azurecli", "spn", "msi", "workloadidentity"],
+        },
+        clientId: {
+          description: "spn (required), msi, workloadidentity: the identity's application (client) id.",
+          defaultDescription: "none",
+          type: "string",
+        },
+        tenantId: {
+          description: "azurecli, spn, workloadidentity: the Entra tenant.",
+          defaultDescription: "the tenant of the login (spn: the kubeconfig's)",
+          type: "string",
+        },
+        subscription: {
+          description: "azurecli: the subscription `az` takes the token for.",
+          defaultDescription: "az's current subscription",
+          type: "string",
+        },
+        identityResourceId: {
+          description: "msi: the user-assigned identity's resource id (when no clientId).",
+          defaultDescription: "the machine's default identity",
+          type: "string",
+        },
+        authorityHost: {
+          description: "workloadidentity: the Entra authority host.",
+          defaultDescription: "AZURE_AUTHORITY_HOST",
+          type: "string",
+        },
+        federatedTokenFile: {
+          description: "workloadidentity: the file holding the federated token.",
+          defaultDescription: "AZURE_FEDERATED_TOKEN_FILE",
+          type: "string",
+        },
+      },
       additionalProperties: false,
     },
     Binding: {
@@ -241,6 +329,28 @@ export const ARGS_SCHEMA: JsonSchema = {
       required: ["certPem", "keyPem"],
       additionalProperties: false,
     },
+    ExistingCiliumArgs: {
+      description: "The Cilium an existing cluster already runs, as `cilium-config` in `kube-system` shows it.",
+      type: "object",
+      properties: {
+        clusterName: {
+          description:
+            "Its `cluster.name` (`cluster-name` in cilium-config): must equal the member name, which is the Cilium cluster name.",
+          type: "string",
+        },
+        clusterId: {
+          description: "Its `cluster.id` (`cluster-id`), 1..maxConnectedClusters: the member's cluster id, kept.",
+          type: "number",
+        },
+        version: {
+          description:
+            "The chart version it runs (the agent image's tag, e.g. `1.17.6`): at most one minor version older than the fleet's, never newer.",
+          type: "string",
+        },
+      },
+      required: ["clusterName", "clusterId", "version"],
+      additionalProperties: false,
+    },
     FleetArgs: {
       type: "object",
       properties: {
@@ -270,7 +380,7 @@ export const ARGS_SCHEMA: JsonSchema = {
         pools: {
           description: "Where pod CIDRs, service CIDRs and kind NodePorts are allocated from.",
           defaultDescription:
-            "pods from 10.0.0.0/9 in /17s, services from 10.128.0.0/12 in /20s (one bit longer at 511 members), NodePorts 32000-32767",
+            "pods from 10.0.0.0/9 in /17s, services from 10.128.0.0/12 in /20s (one bit longer at 511 members), NodePorts 30000-32767 handed out lowest first",
           $ref: "#/$defs/FleetPoolsArgs",
         },
         loadBalancerPool: {
@@ -289,8 +399,15 @@ export const ARGS_SCHEMA: JsonSchema = {
           defaultDescription: "no Azure Fleet",
           $ref: "#/$defs/AzureFleetArgs",
         },
+        azureLogin: {
+          description:
+            "How `pulumi` logs in to Entra-only Kubernetes API servers: the Azure Fleet hub, and AKS members whose\nkubeconfig is an Entra (kubelogin) one. Their kubeconfigs come in device-code mode, which would wait\nfor a person; they are switched to this login (kubelogin on PATH).",
+          defaultDescription: '{ mode: "azurecli" }: the `az login` session',
+          $ref: "#/$defs/AzureLoginArgs",
+        },
         state: {
-          description: "Where the previous run's allocation is read from, so allocations never move.",
+          description:
+            "Where the previous run's allocation is read from, so allocations never move. A stack that has\noutputs but none holding this fleet's state refuses the run (a fleet new to such a stack sets `fresh`).",
           defaultDescription:
             'this stack\'s own output "<camelCaseName>FleetState" ("kindMeshFleetState" for a fleet named "kind-mesh"): export `fleet.state` under that name',
           $ref: "#/$defs/FleetStateSource",
@@ -358,8 +475,9 @@ export const ARGS_SCHEMA: JsonSchema = {
           type: "number",
         },
         nodePortRange: {
-          description: "NodePorts for the clustermesh-apiserver of kind members (and NodePort mesh endpoints).",
-          defaultDescription: "32000 to 32767",
+          description:
+            "NodePorts for the clustermesh-apiserver of kind members (and NodePort mesh endpoints), handed out\nlowest first. The default's first 86 ports (30000-30085) are the band Kubernetes hands to Services\nthat ask for any NodePort only once the rest of the range is full (KEP-3668), so a mesh NodePort is\nunlikely to be given to another Service too. NodePorts members already hold stay where they are.",
+          defaultDescription: "30000 to 32767, the Kubernetes NodePort range (before this default: 32000 to 32767)",
           $ref: "#/$defs/NodePortRangeArgs",
         },
       },
@@ -393,18 +511,38 @@ export const ARGS_SCHEMA: JsonSchema = {
             additionalProperties: false,
           },
         },
+        takenOver: {
+          description:
+            "The members whose Cilium was there before fleetmesh (`existingCilium`) and was taken over: a later\nrun that drops the declaration is refused, since it would replace the cluster's values and uninstall\nthat Cilium with the member.",
+          defaultDescription: "absent: no member's Cilium was taken over",
+          type: "array",
+          items: { type: "string" },
+        },
+        azureFleetMembership: {
+          description: "How AKS members keep their Azure Fleet membership: by `az fleet member` Commands.",
+          defaultDescription:
+            "absent in state written by fleetmesh versions that joined AKS members through ARM FleetMember resources: a run with such members is refused until `azureFleet.retireArmFleetMembers` hands them over",
+          enum: ["az-fleet-member"],
+        },
       },
       required: ["version", "members"],
       additionalProperties: false,
     },
     FleetStateSource: {
-      description: "Where a fleet finds the state of its previous run.",
+      description: "Where a fleet finds the state of its previous run (the fields of StateSource, for a fleet's state, and `fresh`).",
       type: "object",
       properties: {
         previous: {
           description: "The previous run's state, given explicitly (e.g. read from another stack or a file).",
           defaultDescription: "read back from this stack's own output named `stackOutput` (nothing when `readFromStack` is false)",
           anyOf: [{ $ref: "#/$defs/FleetState" }, { deferred: true }],
+        },
+        fresh: {
+          description:
+            "The fleet is new to a stack that already has outputs: allocate without a previous state instead of\nrefusing the run. Needed for a fleet's first run only; remove it once the state is exported (a run\nthat finds the state warns).",
+          defaultDescription:
+            "false: a stack that has outputs but none holding this fleet's state refuses the run, since allocating anew would move existing members",
+          type: "boolean",
         },
         stackOutput: {
           description: "The stack output the program exports the component's `state` under\n(`export const fleetState = fleet.state`).",
@@ -474,6 +612,12 @@ export const ARGS_SCHEMA: JsonSchema = {
       required: ["mesh", "fleet", "namespace", "selector", "ports"],
       additionalProperties: false,
     },
+    HubPlacementSpec: {
+      description: "The part of a ClusterResourcePlacement's spec its update rules compare, as the previous run handed it to the hub.",
+      type: "object",
+      properties: { policy: { $ref: "#/$defs/PlacementPolicy" }, strategy: { $ref: "#/$defs/RolloutStrategy" } },
+      additionalProperties: false,
+    },
     KindClusterArgs: {
       description: "How a kind member is made: a local kind cluster created through the kind CLI.",
       type: "object",
@@ -485,7 +629,8 @@ export const ARGS_SCHEMA: JsonSchema = {
         },
         nodeImage: {
           description: "Node image: an image reference (e.g. `kindest/node:v1.33.1`, optionally with `@sha256:` digest).",
-          defaultDescription: "the kind CLI's default image",
+          defaultDescription:
+            "an image fleetmesh pins per kind release for the fleet's Cilium version (a Kubernetes version that Cilium is tested on), chosen at create from the installed kind",
           type: "string",
         },
         clusterName: {
@@ -606,6 +751,12 @@ export const ARGS_SCHEMA: JsonSchema = {
             "Where peers reach this member's clustermesh-apiserver, for members fleetmesh cannot discover\n(kubeconfig, AKS BYOCNI; refused on kind and AKS-managed Cilium members). Required when such a\nmember is in a mesh.",
           defaultDescription: "kind members: a NodePort on the control-plane node's address; other members: none",
           $ref: "#/$defs/MeshEndpointArgs",
+        },
+        existingCilium: {
+          description:
+            "The cluster already runs Cilium (kubeconfig members only): Cilium 1.16 or later, installed by Helm\nas release `cilium` in `kube-system` (as the cilium CLI installs it). fleetmesh takes that release\nover instead of installing one: it imports it (Pulumi CLI 3.175.0 or later), upgrades it to the\nfleet's chart version with the mesh settings merged over its own values (its IPAM, routing and\nkube-proxy settings stay), re-keys it to the fleet CA (its clustermesh-apiserver restarts once),\nand never uninstalls it. Needs the member's real `podCidr` and `serviceCidr`. At `up`, a read-only\ncheck compares the cluster with this declaration before anything is written.",
+          defaultDescription: "none: fleetmesh installs Cilium, and refuses at `up` a cluster that already runs another",
+          $ref: "#/$defs/ExistingCiliumArgs",
         },
       },
       additionalProperties: false,
@@ -766,7 +917,17 @@ export const ARGS_SCHEMA: JsonSchema = {
           defaultDescription: '"direct"',
           enum: ["direct", "hub"],
         },
-        hub: { description: "Required in hub mode.", $ref: "#/$defs/PlacementHubArgs" },
+        hub: {
+          description: "The hub, in hub mode.",
+          defaultDescription: "the fleet's hub (`fleet.hubProvider`, ClusterResourcePlacement v1beta1), when its Azure Fleet has one",
+          $ref: "#/$defs/PlacementHubArgs",
+        },
+        replaceOnPolicyChange: {
+          description:
+            "Hub mode: when this run changes what the hub refuses to update in a ClusterResourcePlacement it\nalready holds (its placement type, a removed policy, a changed or removed toleration, a rollout\nstrategy leaving External), delete and re-create the placement instead. The hub then removes the\nplaced objects from every member before placing them again.",
+          defaultDescription: "false: such a change fails the preview, naming the field, and nothing is registered",
+          type: "boolean",
+        },
         state: {
           description: "Where the previous run's bindings are read from (stickiness).",
           defaultDescription:
@@ -781,10 +942,7 @@ export const ARGS_SCHEMA: JsonSchema = {
       description: "The KubeFleet hub a placement is handed to in hub mode.",
       type: "object",
       properties: {
-        provider: {
-          description: "A provider for the hub cluster (e.g. from the Azure Fleet hub's kubeconfig).",
-          instanceOf: "kubernetes.Provider",
-        },
+        provider: { description: "A provider for the hub cluster (e.g. the fleet's `hubProvider`).", instanceOf: "kubernetes.Provider" },
         apiVersion: {
           description: "The ClusterResourcePlacement version to emit.",
           defaultDescription: '"placement.kubernetes-fleet.io/v1beta1"',
@@ -817,6 +975,11 @@ export const ARGS_SCHEMA: JsonSchema = {
         objectsHash: {
           description: "A hash of the placed objects (objectsHash): a change makes the rollout go batch by batch.",
           type: "string",
+        },
+        hubSpec: {
+          description:
+            "Hub mode: the policy and strategy handed to the hub's ClusterResourcePlacement, so the next run\ncan tell an update the hub would refuse before `up`. Absent in direct mode and in older states.",
+          $ref: "#/$defs/HubPlacementSpec",
         },
       },
       required: ["version", "bindings", "objectsHash"],

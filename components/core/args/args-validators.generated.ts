@@ -14,6 +14,7 @@ const schema1 = {
     loadBalancerPool: { type: "string" },
     ca: { $ref: "#/$defs/ExistingCa" },
     azureFleet: { $ref: "#/$defs/AzureFleetArgs" },
+    azureLogin: { $ref: "#/$defs/AzureLoginArgs" },
     state: { $ref: "#/$defs/FleetStateSource" },
     allowRenumber: { type: "boolean" },
   },
@@ -35,6 +36,7 @@ const schema2 = {
     serviceCidr: { type: "string" },
     nodePort: { type: "number" },
     meshEndpoint: { $ref: "#/$defs/MeshEndpointArgs" },
+    existingCilium: { $ref: "#/$defs/ExistingCiliumArgs" },
   },
   additionalProperties: false,
 };
@@ -163,6 +165,7 @@ const schema5 = {
   properties: {
     name: { anyOf: [{ type: "string" }, { deferred: true }] },
     resourceGroupName: { anyOf: [{ type: "string" }, { deferred: true }] },
+    addressPrefixes: { type: "array", items: { type: "string" } },
   },
   required: ["name", "resourceGroupName"],
   additionalProperties: false,
@@ -197,7 +200,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!(key0 === "name" || key0 === "resourceGroupName")) {
+          if (!(key0 === "name" || key0 === "resourceGroupName" || key0 === "addressPrefixes")) {
             validate6.errors = [
               {
                 instancePath,
@@ -354,6 +357,51 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               var valid0 = _errs7 === errors;
             } else {
               var valid0 = true;
+            }
+            if (valid0) {
+              if (data.addressPrefixes !== undefined && func0.call(data, "addressPrefixes")) {
+                let data2 = data.addressPrefixes;
+                const _errs12 = errors;
+                if (errors === _errs12) {
+                  if (Array.isArray(data2)) {
+                    var valid3 = true;
+                    const len0 = data2.length;
+                    for (let i0 = 0; i0 < len0; i0++) {
+                      const _errs14 = errors;
+                      if (typeof data2[i0] !== "string") {
+                        validate6.errors = [
+                          {
+                            instancePath: instancePath + "/addressPrefixes/" + i0,
+                            schemaPath: "#/properties/addressPrefixes/items/type",
+                            keyword: "type",
+                            params: { type: "string" },
+                            message: "must be string",
+                          },
+                        ];
+                        return false;
+                      }
+                      var valid3 = _errs14 === errors;
+                      if (!valid3) {
+                        break;
+                      }
+                    }
+                  } else {
+                    validate6.errors = [
+                      {
+                        instancePath: instancePath + "/addressPrefixes",
+                        schemaPath: "#/properties/addressPrefixes/type",
+                        keyword: "type",
+                        params: { type: "array" },
+                        message: "must be array",
+                      },
+                    ];
+                    return false;
+                  }
+                }
+                var valid0 = _errs12 === errors;
+              } else {
+                var valid0 = true;
+              }
             }
           }
         }
@@ -1007,6 +1055,128 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate11.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema8 = {
+  type: "object",
+  properties: { clusterName: { type: "string" }, clusterId: { type: "number" }, version: { type: "string" } },
+  required: ["clusterName", "clusterId", "version"],
+  additionalProperties: false,
+};
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate13.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (
+        ((data.clusterName === undefined || !func0.call(data, "clusterName")) && (missing0 = "clusterName")) ||
+        ((data.clusterId === undefined || !func0.call(data, "clusterId")) && (missing0 = "clusterId")) ||
+        ((data.version === undefined || !func0.call(data, "version")) && (missing0 = "version"))
+      ) {
+        validate13.errors = [
+          {
+            instancePath,
+            schemaPath: "#/required",
+            keyword: "required",
+            params: { missingProperty: missing0 },
+            message: "must have required property '" + missing0 + "'",
+          },
+        ];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 of Object.keys(data)) {
+          if (!(key0 === "clusterName" || key0 === "clusterId" || key0 === "version")) {
+            validate13.errors = [
+              {
+                instancePath,
+                schemaPath: "#/additionalProperties",
+                keyword: "additionalProperties",
+                params: { additionalProperty: key0 },
+                message: "must NOT have additional properties",
+              },
+            ];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.clusterName !== undefined && func0.call(data, "clusterName")) {
+            const _errs2 = errors;
+            if (typeof data.clusterName !== "string") {
+              validate13.errors = [
+                {
+                  instancePath: instancePath + "/clusterName",
+                  schemaPath: "#/properties/clusterName/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                },
+              ];
+              return false;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.clusterId !== undefined && func0.call(data, "clusterId")) {
+              let data1 = data.clusterId;
+              const _errs4 = errors;
+              if (!(typeof data1 == "number" && isFinite(data1))) {
+                validate13.errors = [
+                  {
+                    instancePath: instancePath + "/clusterId",
+                    schemaPath: "#/properties/clusterId/type",
+                    keyword: "type",
+                    params: { type: "number" },
+                    message: "must be number",
+                  },
+                ];
+                return false;
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.version !== undefined && func0.call(data, "version")) {
+                const _errs6 = errors;
+                if (typeof data.version !== "string") {
+                  validate13.errors = [
+                    {
+                      instancePath: instancePath + "/version",
+                      schemaPath: "#/properties/version/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    },
+                  ];
+                  return false;
+                }
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate13.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate13.errors = vErrors;
+  return errors === 0;
+}
+validate13.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 function validate2(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1347,6 +1517,26 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
                             } else {
                               var valid0 = true;
                             }
+                            if (valid0) {
+                              if (data.existingCilium !== undefined && func0.call(data, "existingCilium")) {
+                                const _errs28 = errors;
+                                if (
+                                  !validate13.call(this, data.existingCilium, {
+                                    instancePath: instancePath + "/existingCilium",
+                                    parentData: data,
+                                    parentDataProperty: "existingCilium",
+                                    rootData,
+                                    dynamicAnchors,
+                                  })
+                                ) {
+                                  vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+                                  errors = vErrors.length;
+                                }
+                                var valid0 = _errs28 === errors;
+                              } else {
+                                var valid0 = true;
+                              }
+                            }
                           }
                         }
                       }
@@ -1367,7 +1557,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 validate2.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema8 = {
+const schema9 = {
   type: "object",
   properties: {
     memberSelector: { $ref: "#/$defs/LabelSelector" },
@@ -1377,7 +1567,7 @@ const schema8 = {
   required: ["memberSelector"],
   additionalProperties: false,
 };
-const schema9 = {
+const schema10 = {
   type: "object",
   properties: {
     matchLabels: { type: "object", additionalProperties: { type: "string" } },
@@ -1385,7 +1575,7 @@ const schema9 = {
   },
   additionalProperties: false,
 };
-const schema10 = {
+const schema11 = {
   type: "object",
   properties: {
     key: { type: "string" },
@@ -1395,11 +1585,11 @@ const schema10 = {
   required: ["key", "operator"],
   additionalProperties: false,
 };
-const schema11 = { enum: ["In", "NotIn", "Exists", "DoesNotExist"] };
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema12 = { enum: ["In", "NotIn", "Exists", "DoesNotExist"] };
+function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate17.evaluated;
+  const evaluated0 = validate19.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1407,25 +1597,25 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "In" || data === "NotIn" || data === "Exists" || data === "DoesNotExist")) {
-    validate17.errors = [
+    validate19.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema11.enum },
+        params: { allowedValues: schema12.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate17.errors = vErrors;
+  validate19.errors = vErrors;
   return errors === 0;
 }
-validate17.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate19.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate16.evaluated;
+  const evaluated0 = validate18.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1439,7 +1629,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.key === undefined || !func0.call(data, "key")) && (missing0 = "key")) ||
         ((data.operator === undefined || !func0.call(data, "operator")) && (missing0 = "operator"))
       ) {
-        validate16.errors = [
+        validate18.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -1453,7 +1643,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "key" || key0 === "operator" || key0 === "values")) {
-            validate16.errors = [
+            validate18.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -1470,7 +1660,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.key !== undefined && func0.call(data, "key")) {
             const _errs2 = errors;
             if (typeof data.key !== "string") {
-              validate16.errors = [
+              validate18.errors = [
                 {
                   instancePath: instancePath + "/key",
                   schemaPath: "#/properties/key/type",
@@ -1489,7 +1679,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.operator !== undefined && func0.call(data, "operator")) {
               const _errs4 = errors;
               if (
-                !validate17.call(this, data.operator, {
+                !validate19.call(this, data.operator, {
                   instancePath: instancePath + "/operator",
                   parentData: data,
                   parentDataProperty: "operator",
@@ -1497,7 +1687,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+                vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -1515,7 +1705,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
                     for (let i0 = 0; i0 < len0; i0++) {
                       const _errs7 = errors;
                       if (typeof data2[i0] !== "string") {
-                        validate16.errors = [
+                        validate18.errors = [
                           {
                             instancePath: instancePath + "/values/" + i0,
                             schemaPath: "#/properties/values/items/type",
@@ -1532,7 +1722,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate16.errors = [
+                    validate18.errors = [
                       {
                         instancePath: instancePath + "/values",
                         schemaPath: "#/properties/values/type",
@@ -1553,18 +1743,18 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate16.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate18.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate16.errors = vErrors;
+  validate18.errors = vErrors;
   return errors === 0;
 }
-validate16.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate18.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate15.evaluated;
+  const evaluated0 = validate17.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1576,7 +1766,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "matchLabels" || key0 === "matchExpressions")) {
-          validate15.errors = [
+          validate17.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -1598,7 +1788,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
               for (const key1 of Object.keys(data0)) {
                 const _errs5 = errors;
                 if (typeof data0[key1] !== "string") {
-                  validate15.errors = [
+                  validate17.errors = [
                     {
                       instancePath: instancePath + "/matchLabels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                       schemaPath: "#/properties/matchLabels/additionalProperties/type",
@@ -1615,7 +1805,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate15.errors = [
+              validate17.errors = [
                 {
                   instancePath: instancePath + "/matchLabels",
                   schemaPath: "#/properties/matchLabels/type",
@@ -1642,7 +1832,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs9 = errors;
                   if (
-                    !validate16.call(this, data2[i0], {
+                    !validate18.call(this, data2[i0], {
                       instancePath: instancePath + "/matchExpressions/" + i0,
                       parentData: data2,
                       parentDataProperty: i0,
@@ -1650,7 +1840,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+                    vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
                     errors = vErrors.length;
                   }
                   var valid2 = _errs9 === errors;
@@ -1659,7 +1849,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate15.errors = [
+                validate17.errors = [
                   {
                     instancePath: instancePath + "/matchExpressions",
                     schemaPath: "#/properties/matchExpressions/type",
@@ -1678,18 +1868,18 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate15.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate17.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate15.errors = vErrors;
+  validate17.errors = vErrors;
   return errors === 0;
 }
-validate15.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate17.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate14.evaluated;
+  const evaluated0 = validate16.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1700,7 +1890,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.memberSelector === undefined || !func0.call(data, "memberSelector")) && (missing0 = "memberSelector")) {
-        validate14.errors = [
+        validate16.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -1714,7 +1904,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "memberSelector" || key0 === "defaultGlobalNamespace" || key0 === "globalNamespaces")) {
-            validate14.errors = [
+            validate16.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -1731,7 +1921,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.memberSelector !== undefined && func0.call(data, "memberSelector")) {
             const _errs2 = errors;
             if (
-              !validate15.call(this, data.memberSelector, {
+              !validate17.call(this, data.memberSelector, {
                 instancePath: instancePath + "/memberSelector",
                 parentData: data,
                 parentDataProperty: "memberSelector",
@@ -1739,7 +1929,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
                 dynamicAnchors,
               })
             ) {
-              vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+              vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -1750,7 +1940,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.defaultGlobalNamespace !== undefined && func0.call(data, "defaultGlobalNamespace")) {
               const _errs3 = errors;
               if (typeof data.defaultGlobalNamespace !== "boolean") {
-                validate14.errors = [
+                validate16.errors = [
                   {
                     instancePath: instancePath + "/defaultGlobalNamespace",
                     schemaPath: "#/properties/defaultGlobalNamespace/type",
@@ -1776,7 +1966,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
                     for (let i0 = 0; i0 < len0; i0++) {
                       const _errs7 = errors;
                       if (typeof data2[i0] !== "string") {
-                        validate14.errors = [
+                        validate16.errors = [
                           {
                             instancePath: instancePath + "/globalNamespaces/" + i0,
                             schemaPath: "#/properties/globalNamespaces/items/type",
@@ -1793,7 +1983,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate14.errors = [
+                    validate16.errors = [
                       {
                         instancePath: instancePath + "/globalNamespaces",
                         schemaPath: "#/properties/globalNamespaces/type",
@@ -1814,15 +2004,15 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate14.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate16.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate14.errors = vErrors;
+  validate16.errors = vErrors;
   return errors === 0;
 }
-validate14.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema12 = {
+validate16.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema13 = {
   type: "object",
   properties: {
     version: { type: "string" },
@@ -1832,10 +2022,10 @@ const schema12 = {
   },
   additionalProperties: false,
 };
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate22.evaluated;
+  const evaluated0 = validate24.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1847,7 +2037,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "version" || key0 === "kubeProxyReplacement" || key0 === "routingMode" || key0 === "policyDefaultLocalCluster")) {
-          validate22.errors = [
+          validate24.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -1864,7 +2054,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.version !== undefined && func0.call(data, "version")) {
           const _errs2 = errors;
           if (typeof data.version !== "string") {
-            validate22.errors = [
+            validate24.errors = [
               {
                 instancePath: instancePath + "/version",
                 schemaPath: "#/properties/version/type",
@@ -1883,7 +2073,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.kubeProxyReplacement !== undefined && func0.call(data, "kubeProxyReplacement")) {
             const _errs4 = errors;
             if (typeof data.kubeProxyReplacement !== "boolean") {
-              validate22.errors = [
+              validate24.errors = [
                 {
                   instancePath: instancePath + "/kubeProxyReplacement",
                   schemaPath: "#/properties/kubeProxyReplacement/type",
@@ -1903,12 +2093,12 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.routingMode;
               const _errs6 = errors;
               if (!(data2 === "tunnel" || data2 === "native")) {
-                validate22.errors = [
+                validate24.errors = [
                   {
                     instancePath: instancePath + "/routingMode",
                     schemaPath: "#/properties/routingMode/enum",
                     keyword: "enum",
-                    params: { allowedValues: schema12.properties.routingMode.enum },
+                    params: { allowedValues: schema13.properties.routingMode.enum },
                     message: "must be equal to one of the allowed values",
                   },
                 ];
@@ -1922,7 +2112,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.policyDefaultLocalCluster !== undefined && func0.call(data, "policyDefaultLocalCluster")) {
                 const _errs7 = errors;
                 if (typeof data.policyDefaultLocalCluster !== "boolean") {
-                  validate22.errors = [
+                  validate24.errors = [
                     {
                       instancePath: instancePath + "/policyDefaultLocalCluster",
                       schemaPath: "#/properties/policyDefaultLocalCluster/type",
@@ -1942,15 +2132,15 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate22.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate24.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate22.errors = vErrors;
+  validate24.errors = vErrors;
   return errors === 0;
 }
-validate22.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema13 = {
+validate24.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema14 = {
   type: "object",
   properties: {
     podCidrPool: { type: "string" },
@@ -1961,16 +2151,16 @@ const schema13 = {
   },
   additionalProperties: false,
 };
-const schema14 = {
+const schema15 = {
   type: "object",
   properties: { first: { type: "number" }, last: { type: "number" } },
   required: ["first", "last"],
   additionalProperties: false,
 };
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate25.evaluated;
+  const evaluated0 = validate27.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1984,7 +2174,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.first === undefined || !func0.call(data, "first")) && (missing0 = "first")) ||
         ((data.last === undefined || !func0.call(data, "last")) && (missing0 = "last"))
       ) {
-        validate25.errors = [
+        validate27.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -1998,7 +2188,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "first" || key0 === "last")) {
-            validate25.errors = [
+            validate27.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -2016,7 +2206,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.first;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate25.errors = [
+              validate27.errors = [
                 {
                   instancePath: instancePath + "/first",
                   schemaPath: "#/properties/first/type",
@@ -2036,7 +2226,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
               let data1 = data.last;
               const _errs4 = errors;
               if (!(typeof data1 == "number" && isFinite(data1))) {
-                validate25.errors = [
+                validate27.errors = [
                   {
                     instancePath: instancePath + "/last",
                     schemaPath: "#/properties/last/type",
@@ -2055,18 +2245,18 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate25.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate27.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate25.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-validate25.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate27.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate24.evaluated;
+  const evaluated0 = validate26.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2084,7 +2274,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           key0 === "serviceCidrPrefixLength" ||
           key0 === "nodePortRange"
         )) {
-          validate24.errors = [
+          validate26.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -2101,7 +2291,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.podCidrPool !== undefined && func0.call(data, "podCidrPool")) {
           const _errs2 = errors;
           if (typeof data.podCidrPool !== "string") {
-            validate24.errors = [
+            validate26.errors = [
               {
                 instancePath: instancePath + "/podCidrPool",
                 schemaPath: "#/properties/podCidrPool/type",
@@ -2121,7 +2311,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.podCidrPrefixLength;
             const _errs4 = errors;
             if (!(typeof data1 == "number" && isFinite(data1))) {
-              validate24.errors = [
+              validate26.errors = [
                 {
                   instancePath: instancePath + "/podCidrPrefixLength",
                   schemaPath: "#/properties/podCidrPrefixLength/type",
@@ -2140,7 +2330,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.serviceCidrPool !== undefined && func0.call(data, "serviceCidrPool")) {
               const _errs6 = errors;
               if (typeof data.serviceCidrPool !== "string") {
-                validate24.errors = [
+                validate26.errors = [
                   {
                     instancePath: instancePath + "/serviceCidrPool",
                     schemaPath: "#/properties/serviceCidrPool/type",
@@ -2160,7 +2350,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                 let data3 = data.serviceCidrPrefixLength;
                 const _errs8 = errors;
                 if (!(typeof data3 == "number" && isFinite(data3))) {
-                  validate24.errors = [
+                  validate26.errors = [
                     {
                       instancePath: instancePath + "/serviceCidrPrefixLength",
                       schemaPath: "#/properties/serviceCidrPrefixLength/type",
@@ -2179,7 +2369,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.nodePortRange !== undefined && func0.call(data, "nodePortRange")) {
                   const _errs10 = errors;
                   if (
-                    !validate25.call(this, data.nodePortRange, {
+                    !validate27.call(this, data.nodePortRange, {
                       instancePath: instancePath + "/nodePortRange",
                       parentData: data,
                       parentDataProperty: "nodePortRange",
@@ -2187,7 +2377,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                    vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs10 === errors;
@@ -2200,24 +2390,24 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate24.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate26.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate24.errors = vErrors;
+  validate26.errors = vErrors;
   return errors === 0;
 }
-validate24.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema15 = {
+validate26.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema16 = {
   type: "object",
   properties: { certPem: { anyOf: [{ type: "string" }, { deferred: true }] }, keyPem: { anyOf: [{ type: "string" }, { deferred: true }] } },
   required: ["certPem", "keyPem"],
   additionalProperties: false,
 };
-function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate28.evaluated;
+  const evaluated0 = validate30.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2231,7 +2421,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.certPem === undefined || !func0.call(data, "certPem")) && (missing0 = "certPem")) ||
         ((data.keyPem === undefined || !func0.call(data, "keyPem")) && (missing0 = "keyPem"))
       ) {
-        validate28.errors = [
+        validate30.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -2245,7 +2435,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "certPem" || key0 === "keyPem")) {
-            validate28.errors = [
+            validate30.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -2314,7 +2504,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err2);
               }
               errors++;
-              validate28.errors = vErrors;
+              validate30.errors = vErrors;
               return false;
             } else {
               errors = _errs3;
@@ -2386,7 +2576,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
-                validate28.errors = vErrors;
+                validate30.errors = vErrors;
                 return false;
               } else {
                 errors = _errs8;
@@ -2406,29 +2596,139 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate28.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate30.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate28.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
-validate28.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema16 = {
+validate30.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema17 = {
   type: "object",
   properties: {
     resourceGroupName: { anyOf: [{ type: "string" }, { deferred: true }] },
     location: { anyOf: [{ type: "string" }, { deferred: true }] },
     fleetName: { type: "string" },
     hub: { type: "boolean" },
+    hubAccess: { $ref: "#/$defs/AzureHubAccessArgs" },
+    retireArmFleetMembers: { type: "boolean" },
   },
   required: ["resourceGroupName", "location"],
   additionalProperties: false,
 };
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema18 = {
+  type: "object",
+  properties: {
+    grantClusterAdmin: { type: "boolean" },
+    principalType: { enum: ["User", "ServicePrincipal", "Group"] },
+    waitSeconds: { type: "number" },
+  },
+  additionalProperties: false,
+};
+function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
+  const evaluated0 = validate33.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const _errs1 = errors;
+      for (const key0 of Object.keys(data)) {
+        if (!(key0 === "grantClusterAdmin" || key0 === "principalType" || key0 === "waitSeconds")) {
+          validate33.errors = [
+            {
+              instancePath,
+              schemaPath: "#/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key0 },
+              message: "must NOT have additional properties",
+            },
+          ];
+          return false;
+          break;
+        }
+      }
+      if (_errs1 === errors) {
+        if (data.grantClusterAdmin !== undefined && func0.call(data, "grantClusterAdmin")) {
+          const _errs2 = errors;
+          if (typeof data.grantClusterAdmin !== "boolean") {
+            validate33.errors = [
+              {
+                instancePath: instancePath + "/grantClusterAdmin",
+                schemaPath: "#/properties/grantClusterAdmin/type",
+                keyword: "type",
+                params: { type: "boolean" },
+                message: "must be boolean",
+              },
+            ];
+            return false;
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.principalType !== undefined && func0.call(data, "principalType")) {
+            let data1 = data.principalType;
+            const _errs4 = errors;
+            if (!(data1 === "User" || data1 === "ServicePrincipal" || data1 === "Group")) {
+              validate33.errors = [
+                {
+                  instancePath: instancePath + "/principalType",
+                  schemaPath: "#/properties/principalType/enum",
+                  keyword: "enum",
+                  params: { allowedValues: schema18.properties.principalType.enum },
+                  message: "must be equal to one of the allowed values",
+                },
+              ];
+              return false;
+            }
+            var valid0 = _errs4 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.waitSeconds !== undefined && func0.call(data, "waitSeconds")) {
+              let data2 = data.waitSeconds;
+              const _errs5 = errors;
+              if (!(typeof data2 == "number" && isFinite(data2))) {
+                validate33.errors = [
+                  {
+                    instancePath: instancePath + "/waitSeconds",
+                    schemaPath: "#/properties/waitSeconds/type",
+                    keyword: "type",
+                    params: { type: "number" },
+                    message: "must be number",
+                  },
+                ];
+                return false;
+              }
+              var valid0 = _errs5 === errors;
+            } else {
+              var valid0 = true;
+            }
+          }
+        }
+      }
+    } else {
+      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate33.errors = vErrors;
+  return errors === 0;
+}
+validate33.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate32.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2442,7 +2742,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.resourceGroupName === undefined || !func0.call(data, "resourceGroupName")) && (missing0 = "resourceGroupName")) ||
         ((data.location === undefined || !func0.call(data, "location")) && (missing0 = "location"))
       ) {
-        validate30.errors = [
+        validate32.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -2455,8 +2755,15 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!(key0 === "resourceGroupName" || key0 === "location" || key0 === "fleetName" || key0 === "hub")) {
-            validate30.errors = [
+          if (!(
+            key0 === "resourceGroupName" ||
+            key0 === "location" ||
+            key0 === "fleetName" ||
+            key0 === "hub" ||
+            key0 === "hubAccess" ||
+            key0 === "retireArmFleetMembers"
+          )) {
+            validate32.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -2525,7 +2832,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err2);
               }
               errors++;
-              validate30.errors = vErrors;
+              validate32.errors = vErrors;
               return false;
             } else {
               errors = _errs3;
@@ -2597,7 +2904,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
-                validate30.errors = vErrors;
+                validate32.errors = vErrors;
                 return false;
               } else {
                 errors = _errs8;
@@ -2617,7 +2924,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.fleetName !== undefined && func0.call(data, "fleetName")) {
                 const _errs12 = errors;
                 if (typeof data.fleetName !== "string") {
-                  validate30.errors = [
+                  validate32.errors = [
                     {
                       instancePath: instancePath + "/fleetName",
                       schemaPath: "#/properties/fleetName/type",
@@ -2636,7 +2943,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.hub !== undefined && func0.call(data, "hub")) {
                   const _errs14 = errors;
                   if (typeof data.hub !== "boolean") {
-                    validate30.errors = [
+                    validate32.errors = [
                       {
                         instancePath: instancePath + "/hub",
                         schemaPath: "#/properties/hub/type",
@@ -2651,30 +2958,270 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                 } else {
                   var valid0 = true;
                 }
+                if (valid0) {
+                  if (data.hubAccess !== undefined && func0.call(data, "hubAccess")) {
+                    const _errs16 = errors;
+                    if (
+                      !validate33.call(this, data.hubAccess, {
+                        instancePath: instancePath + "/hubAccess",
+                        parentData: data,
+                        parentDataProperty: "hubAccess",
+                        rootData,
+                        dynamicAnchors,
+                      })
+                    ) {
+                      vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+                      errors = vErrors.length;
+                    }
+                    var valid0 = _errs16 === errors;
+                  } else {
+                    var valid0 = true;
+                  }
+                  if (valid0) {
+                    if (data.retireArmFleetMembers !== undefined && func0.call(data, "retireArmFleetMembers")) {
+                      const _errs17 = errors;
+                      if (typeof data.retireArmFleetMembers !== "boolean") {
+                        validate32.errors = [
+                          {
+                            instancePath: instancePath + "/retireArmFleetMembers",
+                            schemaPath: "#/properties/retireArmFleetMembers/type",
+                            keyword: "type",
+                            params: { type: "boolean" },
+                            message: "must be boolean",
+                          },
+                        ];
+                        return false;
+                      }
+                      var valid0 = _errs17 === errors;
+                    } else {
+                      var valid0 = true;
+                    }
+                  }
+                }
               }
             }
           }
         }
       }
     } else {
-      validate30.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate32.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate30.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-validate30.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema17 = {
+validate32.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema19 = {
+  type: "object",
+  properties: {
+    mode: { enum: ["azurecli", "spn", "msi", "workloadidentity"] },
+    clientId: { type: "string" },
+    tenantId: { type: "string" },
+    subscription: { type: "string" },
+    identityResourceId: { type: "string" },
+    authorityHost: { type: "string" },
+    federatedTokenFile: { type: "string" },
+  },
+  additionalProperties: false,
+};
+function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate36.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const _errs1 = errors;
+      for (const key0 of Object.keys(data)) {
+        if (!(
+          key0 === "mode" ||
+          key0 === "clientId" ||
+          key0 === "tenantId" ||
+          key0 === "subscription" ||
+          key0 === "identityResourceId" ||
+          key0 === "authorityHost" ||
+          key0 === "federatedTokenFile"
+        )) {
+          validate36.errors = [
+            {
+              instancePath,
+              schemaPath: "#/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key0 },
+              message: "must NOT have additional properties",
+            },
+          ];
+          return false;
+          break;
+        }
+      }
+      if (_errs1 === errors) {
+        if (data.mode !== undefined && func0.call(data, "mode")) {
+          let data0 = data.mode;
+          const _errs2 = errors;
+          if (!(data0 === "azurecli" || data0 === "spn" || data0 === "msi" || data0 === "workloadidentity")) {
+            validate36.errors = [
+              {
+                instancePath: instancePath + "/mode",
+                schemaPath: "#/properties/mode/enum",
+                keyword: "enum",
+                params: { allowedValues: schema19.properties.mode.enum },
+                message: "must be equal to one of the allowed values",
+              },
+            ];
+            return false;
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.clientId !== undefined && func0.call(data, "clientId")) {
+            const _errs3 = errors;
+            if (typeof data.clientId !== "string") {
+              validate36.errors = [
+                {
+                  instancePath: instancePath + "/clientId",
+                  schemaPath: "#/properties/clientId/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                },
+              ];
+              return false;
+            }
+            var valid0 = _errs3 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.tenantId !== undefined && func0.call(data, "tenantId")) {
+              const _errs5 = errors;
+              if (typeof data.tenantId !== "string") {
+                validate36.errors = [
+                  {
+                    instancePath: instancePath + "/tenantId",
+                    schemaPath: "#/properties/tenantId/type",
+                    keyword: "type",
+                    params: { type: "string" },
+                    message: "must be string",
+                  },
+                ];
+                return false;
+              }
+              var valid0 = _errs5 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.subscription !== undefined && func0.call(data, "subscription")) {
+                const _errs7 = errors;
+                if (typeof data.subscription !== "string") {
+                  validate36.errors = [
+                    {
+                      instancePath: instancePath + "/subscription",
+                      schemaPath: "#/properties/subscription/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    },
+                  ];
+                  return false;
+                }
+                var valid0 = _errs7 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (data.identityResourceId !== undefined && func0.call(data, "identityResourceId")) {
+                  const _errs9 = errors;
+                  if (typeof data.identityResourceId !== "string") {
+                    validate36.errors = [
+                      {
+                        instancePath: instancePath + "/identityResourceId",
+                        schemaPath: "#/properties/identityResourceId/type",
+                        keyword: "type",
+                        params: { type: "string" },
+                        message: "must be string",
+                      },
+                    ];
+                    return false;
+                  }
+                  var valid0 = _errs9 === errors;
+                } else {
+                  var valid0 = true;
+                }
+                if (valid0) {
+                  if (data.authorityHost !== undefined && func0.call(data, "authorityHost")) {
+                    const _errs11 = errors;
+                    if (typeof data.authorityHost !== "string") {
+                      validate36.errors = [
+                        {
+                          instancePath: instancePath + "/authorityHost",
+                          schemaPath: "#/properties/authorityHost/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        },
+                      ];
+                      return false;
+                    }
+                    var valid0 = _errs11 === errors;
+                  } else {
+                    var valid0 = true;
+                  }
+                  if (valid0) {
+                    if (data.federatedTokenFile !== undefined && func0.call(data, "federatedTokenFile")) {
+                      const _errs13 = errors;
+                      if (typeof data.federatedTokenFile !== "string") {
+                        validate36.errors = [
+                          {
+                            instancePath: instancePath + "/federatedTokenFile",
+                            schemaPath: "#/properties/federatedTokenFile/type",
+                            keyword: "type",
+                            params: { type: "string" },
+                            message: "must be string",
+                          },
+                        ];
+                        return false;
+                      }
+                      var valid0 = _errs13 === errors;
+                    } else {
+                      var valid0 = true;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate36.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate36.errors = vErrors;
+  return errors === 0;
+}
+validate36.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema20 = {
   type: "object",
   properties: {
     previous: { anyOf: [{ $ref: "#/$defs/FleetState" }, { deferred: true }] },
+    fresh: { type: "boolean" },
     stackOutput: { type: "string" },
     readFromStack: { type: "boolean" },
   },
   additionalProperties: false,
 };
-const schema18 = {
+const schema21 = {
   type: "object",
   properties: {
     version: { enum: [1] },
@@ -2689,20 +3236,22 @@ const schema18 = {
         additionalProperties: false,
       },
     },
+    takenOver: { type: "array", items: { type: "string" } },
+    azureFleetMembership: { enum: ["az-fleet-member"] },
   },
   required: ["version", "members"],
   additionalProperties: false,
 };
-const schema19 = {
+const schema22 = {
   type: "object",
   properties: { clusterId: { type: "number" }, podCidr: { type: "string" }, serviceCidr: { type: "string" }, nodePort: { type: "number" } },
   required: ["clusterId", "podCidr", "serviceCidr"],
   additionalProperties: false,
 };
-function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate34.evaluated;
+  const evaluated0 = validate40.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2717,7 +3266,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.podCidr === undefined || !func0.call(data, "podCidr")) && (missing0 = "podCidr")) ||
         ((data.serviceCidr === undefined || !func0.call(data, "serviceCidr")) && (missing0 = "serviceCidr"))
       ) {
-        validate34.errors = [
+        validate40.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -2731,7 +3280,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "clusterId" || key0 === "podCidr" || key0 === "serviceCidr" || key0 === "nodePort")) {
-            validate34.errors = [
+            validate40.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -2749,7 +3298,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.clusterId;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate34.errors = [
+              validate40.errors = [
                 {
                   instancePath: instancePath + "/clusterId",
                   schemaPath: "#/properties/clusterId/type",
@@ -2768,7 +3317,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.podCidr !== undefined && func0.call(data, "podCidr")) {
               const _errs4 = errors;
               if (typeof data.podCidr !== "string") {
-                validate34.errors = [
+                validate40.errors = [
                   {
                     instancePath: instancePath + "/podCidr",
                     schemaPath: "#/properties/podCidr/type",
@@ -2787,7 +3336,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.serviceCidr !== undefined && func0.call(data, "serviceCidr")) {
                 const _errs6 = errors;
                 if (typeof data.serviceCidr !== "string") {
-                  validate34.errors = [
+                  validate40.errors = [
                     {
                       instancePath: instancePath + "/serviceCidr",
                       schemaPath: "#/properties/serviceCidr/type",
@@ -2807,7 +3356,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                   let data3 = data.nodePort;
                   const _errs8 = errors;
                   if (!(typeof data3 == "number" && isFinite(data3))) {
-                    validate34.errors = [
+                    validate40.errors = [
                       {
                         instancePath: instancePath + "/nodePort",
                         schemaPath: "#/properties/nodePort/type",
@@ -2828,18 +3377,18 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate34.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate40.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate34.errors = vErrors;
+  validate40.errors = vErrors;
   return errors === 0;
 }
-validate34.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate40.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
+  const evaluated0 = validate39.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2853,7 +3402,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.version === undefined || !func0.call(data, "version")) && (missing0 = "version")) ||
         ((data.members === undefined || !func0.call(data, "members")) && (missing0 = "members"))
       ) {
-        validate33.errors = [
+        validate39.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -2866,8 +3415,15 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!(key0 === "version" || key0 === "maxConnectedClusters" || key0 === "members" || key0 === "meshes")) {
-            validate33.errors = [
+          if (!(
+            key0 === "version" ||
+            key0 === "maxConnectedClusters" ||
+            key0 === "members" ||
+            key0 === "meshes" ||
+            key0 === "takenOver" ||
+            key0 === "azureFleetMembership"
+          )) {
+            validate39.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -2884,12 +3440,12 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.version !== undefined && func0.call(data, "version")) {
             const _errs2 = errors;
             if (!(data.version === 1)) {
-              validate33.errors = [
+              validate39.errors = [
                 {
                   instancePath: instancePath + "/version",
                   schemaPath: "#/properties/version/enum",
                   keyword: "enum",
-                  params: { allowedValues: schema18.properties.version.enum },
+                  params: { allowedValues: schema21.properties.version.enum },
                   message: "must be equal to one of the allowed values",
                 },
               ];
@@ -2904,12 +3460,12 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               let data1 = data.maxConnectedClusters;
               const _errs3 = errors;
               if (!(data1 === 255 || data1 === 511)) {
-                validate33.errors = [
+                validate39.errors = [
                   {
                     instancePath: instancePath + "/maxConnectedClusters",
                     schemaPath: "#/properties/maxConnectedClusters/enum",
                     keyword: "enum",
-                    params: { allowedValues: schema18.properties.maxConnectedClusters.enum },
+                    params: { allowedValues: schema21.properties.maxConnectedClusters.enum },
                     message: "must be equal to one of the allowed values",
                   },
                 ];
@@ -2928,7 +3484,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                     for (const key1 of Object.keys(data2)) {
                       const _errs7 = errors;
                       if (
-                        !validate34.call(this, data2[key1], {
+                        !validate40.call(this, data2[key1], {
                           instancePath: instancePath + "/members/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                           parentData: data2,
                           parentDataProperty: key1,
@@ -2936,7 +3492,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                           dynamicAnchors,
                         })
                       ) {
-                        vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+                        vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
                         errors = vErrors.length;
                       }
                       var valid1 = _errs7 === errors;
@@ -2945,7 +3501,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate33.errors = [
+                    validate39.errors = [
                       {
                         instancePath: instancePath + "/members",
                         schemaPath: "#/properties/members/type",
@@ -2974,7 +3530,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                           if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
                             let missing1;
                             if ((data5.members === undefined || !func0.call(data5, "members")) && (missing1 = "members")) {
-                              validate33.errors = [
+                              validate39.errors = [
                                 {
                                   instancePath: instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
                                   schemaPath: "#/properties/meshes/additionalProperties/required",
@@ -2988,7 +3544,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                               const _errs13 = errors;
                               for (const key3 of Object.keys(data5)) {
                                 if (!(key3 === "members")) {
-                                  validate33.errors = [
+                                  validate39.errors = [
                                     {
                                       instancePath: instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
                                       schemaPath: "#/properties/meshes/additionalProperties/additionalProperties",
@@ -3012,7 +3568,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                                       for (let i0 = 0; i0 < len0; i0++) {
                                         const _errs16 = errors;
                                         if (typeof data6[i0] !== "string") {
-                                          validate33.errors = [
+                                          validate39.errors = [
                                             {
                                               instancePath:
                                                 instancePath +
@@ -3034,7 +3590,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                                         }
                                       }
                                     } else {
-                                      validate33.errors = [
+                                      validate39.errors = [
                                         {
                                           instancePath:
                                             instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/members",
@@ -3051,7 +3607,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                             }
                           } else {
-                            validate33.errors = [
+                            validate39.errors = [
                               {
                                 instancePath: instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
                                 schemaPath: "#/properties/meshes/additionalProperties/type",
@@ -3069,7 +3625,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     } else {
-                      validate33.errors = [
+                      validate39.errors = [
                         {
                           instancePath: instancePath + "/meshes",
                           schemaPath: "#/properties/meshes/type",
@@ -3085,24 +3641,89 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                 } else {
                   var valid0 = true;
                 }
+                if (valid0) {
+                  if (data.takenOver !== undefined && func0.call(data, "takenOver")) {
+                    let data8 = data.takenOver;
+                    const _errs18 = errors;
+                    if (errors === _errs18) {
+                      if (Array.isArray(data8)) {
+                        var valid5 = true;
+                        const len1 = data8.length;
+                        for (let i1 = 0; i1 < len1; i1++) {
+                          const _errs20 = errors;
+                          if (typeof data8[i1] !== "string") {
+                            validate39.errors = [
+                              {
+                                instancePath: instancePath + "/takenOver/" + i1,
+                                schemaPath: "#/properties/takenOver/items/type",
+                                keyword: "type",
+                                params: { type: "string" },
+                                message: "must be string",
+                              },
+                            ];
+                            return false;
+                          }
+                          var valid5 = _errs20 === errors;
+                          if (!valid5) {
+                            break;
+                          }
+                        }
+                      } else {
+                        validate39.errors = [
+                          {
+                            instancePath: instancePath + "/takenOver",
+                            schemaPath: "#/properties/takenOver/type",
+                            keyword: "type",
+                            params: { type: "array" },
+                            message: "must be array",
+                          },
+                        ];
+                        return false;
+                      }
+                    }
+                    var valid0 = _errs18 === errors;
+                  } else {
+                    var valid0 = true;
+                  }
+                  if (valid0) {
+                    if (data.azureFleetMembership !== undefined && func0.call(data, "azureFleetMembership")) {
+                      const _errs22 = errors;
+                      if (!(data.azureFleetMembership === "az-fleet-member")) {
+                        validate39.errors = [
+                          {
+                            instancePath: instancePath + "/azureFleetMembership",
+                            schemaPath: "#/properties/azureFleetMembership/enum",
+                            keyword: "enum",
+                            params: { allowedValues: schema21.properties.azureFleetMembership.enum },
+                            message: "must be equal to one of the allowed values",
+                          },
+                        ];
+                        return false;
+                      }
+                      var valid0 = _errs22 === errors;
+                    } else {
+                      var valid0 = true;
+                    }
+                  }
+                }
               }
             }
           }
         }
       }
     } else {
-      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate39.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate33.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-validate33.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate39.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate32.evaluated;
+  const evaluated0 = validate38.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3113,8 +3734,8 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
-        if (!(key0 === "previous" || key0 === "stackOutput" || key0 === "readFromStack")) {
-          validate32.errors = [
+        if (!(key0 === "previous" || key0 === "fresh" || key0 === "stackOutput" || key0 === "readFromStack")) {
+          validate38.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -3135,7 +3756,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           let valid1 = false;
           const _errs4 = errors;
           if (
-            !validate33.call(this, data0, {
+            !validate39.call(this, data0, {
               instancePath: instancePath + "/previous",
               parentData: data,
               parentDataProperty: "previous",
@@ -3143,7 +3764,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+            vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
             errors = vErrors.length;
           }
           var _valid0 = _errs4 === errors;
@@ -3180,7 +3801,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err1);
             }
             errors++;
-            validate32.errors = vErrors;
+            validate38.errors = vErrors;
             return false;
           } else {
             errors = _errs3;
@@ -3197,16 +3818,16 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           var valid0 = true;
         }
         if (valid0) {
-          if (data.stackOutput !== undefined && func0.call(data, "stackOutput")) {
+          if (data.fresh !== undefined && func0.call(data, "fresh")) {
             const _errs6 = errors;
-            if (typeof data.stackOutput !== "string") {
-              validate32.errors = [
+            if (typeof data.fresh !== "boolean") {
+              validate38.errors = [
                 {
-                  instancePath: instancePath + "/stackOutput",
-                  schemaPath: "#/properties/stackOutput/type",
+                  instancePath: instancePath + "/fresh",
+                  schemaPath: "#/properties/fresh/type",
                   keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
+                  params: { type: "boolean" },
+                  message: "must be boolean",
                 },
               ];
               return false;
@@ -3216,16 +3837,16 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
             var valid0 = true;
           }
           if (valid0) {
-            if (data.readFromStack !== undefined && func0.call(data, "readFromStack")) {
+            if (data.stackOutput !== undefined && func0.call(data, "stackOutput")) {
               const _errs8 = errors;
-              if (typeof data.readFromStack !== "boolean") {
-                validate32.errors = [
+              if (typeof data.stackOutput !== "string") {
+                validate38.errors = [
                   {
-                    instancePath: instancePath + "/readFromStack",
-                    schemaPath: "#/properties/readFromStack/type",
+                    instancePath: instancePath + "/stackOutput",
+                    schemaPath: "#/properties/stackOutput/type",
                     keyword: "type",
-                    params: { type: "boolean" },
-                    message: "must be boolean",
+                    params: { type: "string" },
+                    message: "must be string",
                   },
                 ];
                 return false;
@@ -3234,18 +3855,38 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
+            if (valid0) {
+              if (data.readFromStack !== undefined && func0.call(data, "readFromStack")) {
+                const _errs10 = errors;
+                if (typeof data.readFromStack !== "boolean") {
+                  validate38.errors = [
+                    {
+                      instancePath: instancePath + "/readFromStack",
+                      schemaPath: "#/properties/readFromStack/type",
+                      keyword: "type",
+                      params: { type: "boolean" },
+                      message: "must be boolean",
+                    },
+                  ];
+                  return false;
+                }
+                var valid0 = _errs10 === errors;
+              } else {
+                var valid0 = true;
+              }
+            }
           }
         }
       }
     } else {
-      validate32.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate38.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate32.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
-validate32.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+validate38.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 function validate1(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3338,7 +3979,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                   for (const key2 of Object.keys(data2)) {
                     const _errs9 = errors;
                     if (
-                      !validate14.call(this, data2[key2], {
+                      !validate16.call(this, data2[key2], {
                         instancePath: instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
                         parentData: data2,
                         parentDataProperty: key2,
@@ -3346,7 +3987,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+                      vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
                       errors = vErrors.length;
                     }
                     var valid2 = _errs9 === errors;
@@ -3375,7 +4016,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
               if (data.cilium !== undefined && func0.call(data, "cilium")) {
                 const _errs10 = errors;
                 if (
-                  !validate22.call(this, data.cilium, {
+                  !validate24.call(this, data.cilium, {
                     instancePath: instancePath + "/cilium",
                     parentData: data,
                     parentDataProperty: "cilium",
@@ -3383,7 +4024,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+                  vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs10 === errors;
@@ -3414,7 +4055,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                   if (data.pools !== undefined && func0.call(data, "pools")) {
                     const _errs12 = errors;
                     if (
-                      !validate24.call(this, data.pools, {
+                      !validate26.call(this, data.pools, {
                         instancePath: instancePath + "/pools",
                         parentData: data,
                         parentDataProperty: "pools",
@@ -3422,7 +4063,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+                      vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
                       errors = vErrors.length;
                     }
                     var valid0 = _errs12 === errors;
@@ -3452,7 +4093,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                       if (data.ca !== undefined && func0.call(data, "ca")) {
                         const _errs15 = errors;
                         if (
-                          !validate28.call(this, data.ca, {
+                          !validate30.call(this, data.ca, {
                             instancePath: instancePath + "/ca",
                             parentData: data,
                             parentDataProperty: "ca",
@@ -3460,7 +4101,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                             dynamicAnchors,
                           })
                         ) {
-                          vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+                          vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
                           errors = vErrors.length;
                         }
                         var valid0 = _errs15 === errors;
@@ -3471,7 +4112,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                         if (data.azureFleet !== undefined && func0.call(data, "azureFleet")) {
                           const _errs16 = errors;
                           if (
-                            !validate30.call(this, data.azureFleet, {
+                            !validate32.call(this, data.azureFleet, {
                               instancePath: instancePath + "/azureFleet",
                               parentData: data,
                               parentDataProperty: "azureFleet",
@@ -3479,7 +4120,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                               dynamicAnchors,
                             })
                           ) {
-                            vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+                            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
                             errors = vErrors.length;
                           }
                           var valid0 = _errs16 === errors;
@@ -3487,18 +4128,18 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                           var valid0 = true;
                         }
                         if (valid0) {
-                          if (data.state !== undefined && func0.call(data, "state")) {
+                          if (data.azureLogin !== undefined && func0.call(data, "azureLogin")) {
                             const _errs17 = errors;
                             if (
-                              !validate32.call(this, data.state, {
-                                instancePath: instancePath + "/state",
+                              !validate36.call(this, data.azureLogin, {
+                                instancePath: instancePath + "/azureLogin",
                                 parentData: data,
-                                parentDataProperty: "state",
+                                parentDataProperty: "azureLogin",
                                 rootData,
                                 dynamicAnchors,
                               })
                             ) {
-                              vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                              vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
                               errors = vErrors.length;
                             }
                             var valid0 = _errs17 === errors;
@@ -3506,23 +4147,43 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                             var valid0 = true;
                           }
                           if (valid0) {
-                            if (data.allowRenumber !== undefined && func0.call(data, "allowRenumber")) {
+                            if (data.state !== undefined && func0.call(data, "state")) {
                               const _errs18 = errors;
-                              if (typeof data.allowRenumber !== "boolean") {
-                                validate1.errors = [
-                                  {
-                                    instancePath: instancePath + "/allowRenumber",
-                                    schemaPath: "#/properties/allowRenumber/type",
-                                    keyword: "type",
-                                    params: { type: "boolean" },
-                                    message: "must be boolean",
-                                  },
-                                ];
-                                return false;
+                              if (
+                                !validate38.call(this, data.state, {
+                                  instancePath: instancePath + "/state",
+                                  parentData: data,
+                                  parentDataProperty: "state",
+                                  rootData,
+                                  dynamicAnchors,
+                                })
+                              ) {
+                                vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+                                errors = vErrors.length;
                               }
                               var valid0 = _errs18 === errors;
                             } else {
                               var valid0 = true;
+                            }
+                            if (valid0) {
+                              if (data.allowRenumber !== undefined && func0.call(data, "allowRenumber")) {
+                                const _errs19 = errors;
+                                if (typeof data.allowRenumber !== "boolean") {
+                                  validate1.errors = [
+                                    {
+                                      instancePath: instancePath + "/allowRenumber",
+                                      schemaPath: "#/properties/allowRenumber/type",
+                                      keyword: "type",
+                                      params: { type: "boolean" },
+                                      message: "must be boolean",
+                                    },
+                                  ];
+                                  return false;
+                                }
+                                var valid0 = _errs19 === errors;
+                              } else {
+                                var valid0 = true;
+                              }
                             }
                           }
                         }
@@ -3544,8 +4205,8 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 validate1.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ClusterMeshArgs = validate38;
-const schema20 = {
+export const ClusterMeshArgs = validate44;
+const schema23 = {
   type: "object",
   properties: {
     fleet: { instanceOf: "Fleet" },
@@ -3557,11 +4218,11 @@ const schema20 = {
   required: ["fleet"],
   additionalProperties: false,
 };
-const func118 = require("./keywords").isInstanceOf;
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const func142 = require("./keywords").isInstanceOf;
+function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate38.evaluated;
+  const evaluated0 = validate44.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3572,7 +4233,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.fleet === undefined || !func0.call(data, "fleet")) && (missing0 = "fleet")) {
-        validate38.errors = [
+        validate44.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -3592,7 +4253,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
             key0 === "defaultGlobalNamespace" ||
             key0 === "globalNamespaces"
           )) {
-            validate38.errors = [
+            validate44.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -3608,8 +4269,8 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         if (_errs1 === errors) {
           if (data.fleet !== undefined && func0.call(data, "fleet")) {
             const _errs2 = errors;
-            if (!func118(this, "Fleet", data.fleet)) {
-              validate38.errors = [
+            if (!func142(this, "Fleet", data.fleet)) {
+              validate44.errors = [
                 {
                   instancePath: instancePath + "/fleet",
                   schemaPath: "#/properties/fleet/instanceOf",
@@ -3628,7 +4289,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.meshName !== undefined && func0.call(data, "meshName")) {
               const _errs3 = errors;
               if (typeof data.meshName !== "string") {
-                validate38.errors = [
+                validate44.errors = [
                   {
                     instancePath: instancePath + "/meshName",
                     schemaPath: "#/properties/meshName/type",
@@ -3647,7 +4308,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.memberSelector !== undefined && func0.call(data, "memberSelector")) {
                 const _errs5 = errors;
                 if (
-                  !validate15.call(this, data.memberSelector, {
+                  !validate17.call(this, data.memberSelector, {
                     instancePath: instancePath + "/memberSelector",
                     parentData: data,
                     parentDataProperty: "memberSelector",
@@ -3655,7 +4316,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+                  vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs5 === errors;
@@ -3666,7 +4327,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.defaultGlobalNamespace !== undefined && func0.call(data, "defaultGlobalNamespace")) {
                   const _errs6 = errors;
                   if (typeof data.defaultGlobalNamespace !== "boolean") {
-                    validate38.errors = [
+                    validate44.errors = [
                       {
                         instancePath: instancePath + "/defaultGlobalNamespace",
                         schemaPath: "#/properties/defaultGlobalNamespace/type",
@@ -3692,7 +4353,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
                         for (let i0 = 0; i0 < len0; i0++) {
                           const _errs10 = errors;
                           if (typeof data4[i0] !== "string") {
-                            validate38.errors = [
+                            validate44.errors = [
                               {
                                 instancePath: instancePath + "/globalNamespaces/" + i0,
                                 schemaPath: "#/properties/globalNamespaces/items/type",
@@ -3709,7 +4370,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        validate38.errors = [
+                        validate44.errors = [
                           {
                             instancePath: instancePath + "/globalNamespaces",
                             schemaPath: "#/properties/globalNamespaces/type",
@@ -3732,16 +4393,16 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate38.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate44.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate38.errors = vErrors;
+  validate44.errors = vErrors;
   return errors === 0;
 }
-validate38.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const GlobalServiceArgs = validate40;
-const schema21 = {
+validate44.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const GlobalServiceArgs = validate46;
+const schema24 = {
   type: "object",
   properties: {
     mesh: { instanceOf: "ClusterMesh" },
@@ -3758,13 +4419,13 @@ const schema21 = {
   required: ["mesh", "fleet", "namespace", "selector", "ports"],
   additionalProperties: false,
 };
-const schema22 = {
+const schema25 = {
   anyOf: [
     { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } },
     { type: "object", additionalProperties: { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } } },
   ],
 };
-const schema23 = {
+const schema26 = {
   type: "object",
   properties: {
     name: { type: "string" },
@@ -3776,10 +4437,10 @@ const schema23 = {
   required: ["port"],
   additionalProperties: false,
 };
-function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate42.evaluated;
+  const evaluated0 = validate48.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3790,7 +4451,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.port === undefined || !func0.call(data, "port")) && (missing0 = "port")) {
-        validate42.errors = [
+        validate48.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -3804,7 +4465,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "name" || key0 === "port" || key0 === "targetPort" || key0 === "protocol" || key0 === "appProtocol")) {
-            validate42.errors = [
+            validate48.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -3821,7 +4482,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.name !== undefined && func0.call(data, "name")) {
             const _errs2 = errors;
             if (typeof data.name !== "string") {
-              validate42.errors = [
+              validate48.errors = [
                 {
                   instancePath: instancePath + "/name",
                   schemaPath: "#/properties/name/type",
@@ -3841,7 +4502,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
               let data1 = data.port;
               const _errs4 = errors;
               if (!(typeof data1 == "number" && isFinite(data1))) {
-                validate42.errors = [
+                validate48.errors = [
                   {
                     instancePath: instancePath + "/port",
                     schemaPath: "#/properties/port/type",
@@ -3912,7 +4573,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                     vErrors.push(err2);
                   }
                   errors++;
-                  validate42.errors = vErrors;
+                  validate48.errors = vErrors;
                   return false;
                 } else {
                   errors = _errs7;
@@ -3933,12 +4594,12 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                   let data3 = data.protocol;
                   const _errs12 = errors;
                   if (!(data3 === "TCP" || data3 === "UDP" || data3 === "SCTP")) {
-                    validate42.errors = [
+                    validate48.errors = [
                       {
                         instancePath: instancePath + "/protocol",
                         schemaPath: "#/properties/protocol/enum",
                         keyword: "enum",
-                        params: { allowedValues: schema23.properties.protocol.enum },
+                        params: { allowedValues: schema26.properties.protocol.enum },
                         message: "must be equal to one of the allowed values",
                       },
                     ];
@@ -3952,7 +4613,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.appProtocol !== undefined && func0.call(data, "appProtocol")) {
                     const _errs13 = errors;
                     if (typeof data.appProtocol !== "string") {
-                      validate42.errors = [
+                      validate48.errors = [
                         {
                           instancePath: instancePath + "/appProtocol",
                           schemaPath: "#/properties/appProtocol/type",
@@ -3974,18 +4635,18 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate42.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate48.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate42.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-validate42.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate48.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate41.evaluated;
+  const evaluated0 = validate47.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -4002,7 +4663,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       for (let i0 = 0; i0 < len0; i0++) {
         const _errs3 = errors;
         if (
-          !validate42.call(this, data[i0], {
+          !validate48.call(this, data[i0], {
             instancePath: instancePath + "/" + i0,
             parentData: data,
             parentDataProperty: i0,
@@ -4010,7 +4671,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
             dynamicAnchors,
           })
         ) {
-          vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+          vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
           errors = vErrors.length;
         }
         var valid1 = _errs3 === errors;
@@ -4046,7 +4707,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i1 = 0; i1 < len1; i1++) {
               const _errs9 = errors;
               if (
-                !validate42.call(this, data1[i1], {
+                !validate48.call(this, data1[i1], {
                   instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i1,
                   parentData: data1,
                   parentDataProperty: i1,
@@ -4054,7 +4715,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+                vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
                 errors = vErrors.length;
               }
               var valid3 = _errs9 === errors;
@@ -4106,7 +4767,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    validate41.errors = vErrors;
+    validate47.errors = vErrors;
     return false;
   } else {
     errors = _errs0;
@@ -4118,16 +4779,16 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate41.errors = vErrors;
+  validate47.errors = vErrors;
   evaluated0.props = props0;
   evaluated0.items = items0;
   return errors === 0;
 }
-validate41.evaluated = { dynamicProps: true, dynamicItems: true };
-function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate47.evaluated = { dynamicProps: true, dynamicItems: true };
+function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate40.evaluated;
+  const evaluated0 = validate46.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -4144,7 +4805,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.selector === undefined || !func0.call(data, "selector")) && (missing0 = "selector")) ||
         ((data.ports === undefined || !func0.call(data, "ports")) && (missing0 = "ports"))
       ) {
-        validate40.errors = [
+        validate46.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -4157,8 +4818,8 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!func0.call(schema21.properties, key0)) {
-            validate40.errors = [
+          if (!func0.call(schema24.properties, key0)) {
+            validate46.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -4174,8 +4835,8 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         if (_errs1 === errors) {
           if (data.mesh !== undefined && func0.call(data, "mesh")) {
             const _errs2 = errors;
-            if (!func118(this, "ClusterMesh", data.mesh)) {
-              validate40.errors = [
+            if (!func142(this, "ClusterMesh", data.mesh)) {
+              validate46.errors = [
                 {
                   instancePath: instancePath + "/mesh",
                   schemaPath: "#/properties/mesh/instanceOf",
@@ -4197,7 +4858,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs4 = errors;
               let valid1 = false;
               const _errs5 = errors;
-              if (!func118(this, "Fleet", data1)) {
+              if (!func142(this, "Fleet", data1)) {
                 const err0 = {
                   instancePath: instancePath + "/fleet",
                   schemaPath: "#/properties/fleet/anyOf/0/instanceOf",
@@ -4219,7 +4880,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                   for (const key1 of Object.keys(data1)) {
                     const _errs9 = errors;
-                    if (!func118(this, "Member", data1[key1])) {
+                    if (!func142(this, "Member", data1[key1])) {
                       const err1 = {
                         instancePath: instancePath + "/fleet/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                         schemaPath: "#/properties/fleet/anyOf/1/additionalProperties/instanceOf",
@@ -4271,7 +4932,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err3);
                 }
                 errors++;
-                validate40.errors = vErrors;
+                validate46.errors = vErrors;
                 return false;
               } else {
                 errors = _errs4;
@@ -4291,7 +4952,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.namespace !== undefined && func0.call(data, "namespace")) {
                 const _errs10 = errors;
                 if (typeof data.namespace !== "string") {
-                  validate40.errors = [
+                  validate46.errors = [
                     {
                       instancePath: instancePath + "/namespace",
                       schemaPath: "#/properties/namespace/type",
@@ -4310,7 +4971,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.serviceName !== undefined && func0.call(data, "serviceName")) {
                   const _errs12 = errors;
                   if (typeof data.serviceName !== "string") {
-                    validate40.errors = [
+                    validate46.errors = [
                       {
                         instancePath: instancePath + "/serviceName",
                         schemaPath: "#/properties/serviceName/type",
@@ -4334,7 +4995,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                         for (const key2 of Object.keys(data5)) {
                           const _errs17 = errors;
                           if (typeof data5[key2] !== "string") {
-                            validate40.errors = [
+                            validate46.errors = [
                               {
                                 instancePath: instancePath + "/selector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
                                 schemaPath: "#/properties/selector/additionalProperties/type",
@@ -4351,7 +5012,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        validate40.errors = [
+                        validate46.errors = [
                           {
                             instancePath: instancePath + "/selector",
                             schemaPath: "#/properties/selector/type",
@@ -4371,7 +5032,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.ports !== undefined && func0.call(data, "ports")) {
                       const _errs19 = errors;
                       if (
-                        !validate41.call(this, data.ports, {
+                        !validate47.call(this, data.ports, {
                           instancePath: instancePath + "/ports",
                           parentData: data,
                           parentDataProperty: "ports",
@@ -4379,7 +5040,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                           dynamicAnchors,
                         })
                       ) {
-                        vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+                        vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
                         errors = vErrors.length;
                       }
                       var valid0 = _errs19 === errors;
@@ -4467,7 +5128,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                             vErrors.push(err7);
                           }
                           errors++;
-                          validate40.errors = vErrors;
+                          validate46.errors = vErrors;
                           return false;
                         } else {
                           errors = _errs21;
@@ -4488,12 +5149,12 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                           let data10 = data.affinity;
                           const _errs29 = errors;
                           if (!(data10 === "none" || data10 === "local" || data10 === "remote")) {
-                            validate40.errors = [
+                            validate46.errors = [
                               {
                                 instancePath: instancePath + "/affinity",
                                 schemaPath: "#/properties/affinity/enum",
                                 keyword: "enum",
-                                params: { allowedValues: schema21.properties.affinity.enum },
+                                params: { allowedValues: schema24.properties.affinity.enum },
                                 message: "must be equal to one of the allowed values",
                               },
                             ];
@@ -4514,7 +5175,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                                 for (let i0 = 0; i0 < len0; i0++) {
                                   const _errs32 = errors;
                                   if (typeof data11[i0] !== "string") {
-                                    validate40.errors = [
+                                    validate46.errors = [
                                       {
                                         instancePath: instancePath + "/members/" + i0,
                                         schemaPath: "#/properties/members/items/type",
@@ -4531,7 +5192,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                                   }
                                 }
                               } else {
-                                validate40.errors = [
+                                validate46.errors = [
                                   {
                                     instancePath: instancePath + "/members",
                                     schemaPath: "#/properties/members/type",
@@ -4551,7 +5212,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                             if (data.createNamespace !== undefined && func0.call(data, "createNamespace")) {
                               const _errs34 = errors;
                               if (typeof data.createNamespace !== "boolean") {
-                                validate40.errors = [
+                                validate46.errors = [
                                   {
                                     instancePath: instancePath + "/createNamespace",
                                     schemaPath: "#/properties/createNamespace/type",
@@ -4578,16 +5239,16 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate40.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate46.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate40.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-validate40.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const MultiClusterServiceArgs = validate46;
-const schema24 = {
+validate46.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const MultiClusterServiceArgs = validate52;
+const schema27 = {
   type: "object",
   properties: {
     fleet: { instanceOf: "Fleet" },
@@ -4603,10 +5264,10 @@ const schema24 = {
   required: ["fleet", "namespace", "serviceName", "exportFrom", "ingressMember"],
   additionalProperties: false,
 };
-function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate46.evaluated;
+  const evaluated0 = validate52.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -4623,7 +5284,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.exportFrom === undefined || !func0.call(data, "exportFrom")) && (missing0 = "exportFrom")) ||
         ((data.ingressMember === undefined || !func0.call(data, "ingressMember")) && (missing0 = "ingressMember"))
       ) {
-        validate46.errors = [
+        validate52.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -4636,8 +5297,8 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!func0.call(schema24.properties, key0)) {
-            validate46.errors = [
+          if (!func0.call(schema27.properties, key0)) {
+            validate52.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -4653,8 +5314,8 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
         if (_errs1 === errors) {
           if (data.fleet !== undefined && func0.call(data, "fleet")) {
             const _errs2 = errors;
-            if (!func118(this, "Fleet", data.fleet)) {
-              validate46.errors = [
+            if (!func142(this, "Fleet", data.fleet)) {
+              validate52.errors = [
                 {
                   instancePath: instancePath + "/fleet",
                   schemaPath: "#/properties/fleet/instanceOf",
@@ -4673,7 +5334,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.namespace !== undefined && func0.call(data, "namespace")) {
               const _errs3 = errors;
               if (typeof data.namespace !== "string") {
-                validate46.errors = [
+                validate52.errors = [
                   {
                     instancePath: instancePath + "/namespace",
                     schemaPath: "#/properties/namespace/type",
@@ -4692,7 +5353,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.serviceName !== undefined && func0.call(data, "serviceName")) {
                 const _errs5 = errors;
                 if (typeof data.serviceName !== "string") {
-                  validate46.errors = [
+                  validate52.errors = [
                     {
                       instancePath: instancePath + "/serviceName",
                       schemaPath: "#/properties/serviceName/type",
@@ -4711,7 +5372,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.exportFrom !== undefined && func0.call(data, "exportFrom")) {
                   const _errs7 = errors;
                   if (
-                    !validate15.call(this, data.exportFrom, {
+                    !validate17.call(this, data.exportFrom, {
                       instancePath: instancePath + "/exportFrom",
                       parentData: data,
                       parentDataProperty: "exportFrom",
@@ -4719,7 +5380,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+                    vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs7 === errors;
@@ -4730,7 +5391,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.ingressMember !== undefined && func0.call(data, "ingressMember")) {
                     const _errs8 = errors;
                     if (typeof data.ingressMember !== "string") {
-                      validate46.errors = [
+                      validate52.errors = [
                         {
                           instancePath: instancePath + "/ingressMember",
                           schemaPath: "#/properties/ingressMember/type",
@@ -4749,7 +5410,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.internal !== undefined && func0.call(data, "internal")) {
                       const _errs10 = errors;
                       if (typeof data.internal !== "boolean") {
-                        validate46.errors = [
+                        validate52.errors = [
                           {
                             instancePath: instancePath + "/internal",
                             schemaPath: "#/properties/internal/type",
@@ -4768,7 +5429,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.ports !== undefined && func0.call(data, "ports")) {
                         const _errs12 = errors;
                         if (
-                          !validate41.call(this, data.ports, {
+                          !validate47.call(this, data.ports, {
                             instancePath: instancePath + "/ports",
                             parentData: data,
                             parentDataProperty: "ports",
@@ -4776,7 +5437,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                             dynamicAnchors,
                           })
                         ) {
-                          vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+                          vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
                           errors = vErrors.length;
                         }
                         var valid0 = _errs12 === errors;
@@ -4792,7 +5453,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                               for (const key1 of Object.keys(data7)) {
                                 const _errs16 = errors;
                                 if (typeof data7[key1] !== "string") {
-                                  validate46.errors = [
+                                  validate52.errors = [
                                     {
                                       instancePath: instancePath + "/selector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                                       schemaPath: "#/properties/selector/additionalProperties/type",
@@ -4809,7 +5470,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                                 }
                               }
                             } else {
-                              validate46.errors = [
+                              validate52.errors = [
                                 {
                                   instancePath: instancePath + "/selector",
                                   schemaPath: "#/properties/selector/type",
@@ -4829,7 +5490,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                           if (data.createNamespace !== undefined && func0.call(data, "createNamespace")) {
                             const _errs18 = errors;
                             if (typeof data.createNamespace !== "boolean") {
-                              validate46.errors = [
+                              validate52.errors = [
                                 {
                                   instancePath: instancePath + "/createNamespace",
                                   schemaPath: "#/properties/createNamespace/type",
@@ -4855,16 +5516,16 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate46.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate52.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate46.errors = vErrors;
+  validate52.errors = vErrors;
   return errors === 0;
 }
-validate46.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const CrossClusterPolicyArgs = validate49;
-const schema25 = {
+validate52.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const CrossClusterPolicyArgs = validate55;
+const schema28 = {
   type: "object",
   properties: {
     fleet: { instanceOf: "Fleet" },
@@ -4878,7 +5539,7 @@ const schema25 = {
   required: ["fleet", "from", "to"],
   additionalProperties: false,
 };
-const schema26 = {
+const schema29 = {
   type: "object",
   properties: {
     member: { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
@@ -4888,10 +5549,10 @@ const schema26 = {
   required: ["member", "namespace", "labels"],
   additionalProperties: false,
 };
-function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate56(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate50.evaluated;
+  const evaluated0 = validate56.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -4906,7 +5567,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.namespace === undefined || !func0.call(data, "namespace")) && (missing0 = "namespace")) ||
         ((data.labels === undefined || !func0.call(data, "labels")) && (missing0 = "labels"))
       ) {
-        validate50.errors = [
+        validate56.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -4920,7 +5581,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "member" || key0 === "namespace" || key0 === "labels")) {
-            validate50.errors = [
+            validate56.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -5016,7 +5677,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err3);
               }
               errors++;
-              validate50.errors = vErrors;
+              validate56.errors = vErrors;
               return false;
             } else {
               errors = _errs3;
@@ -5036,7 +5697,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.namespace !== undefined && func0.call(data, "namespace")) {
               const _errs10 = errors;
               if (typeof data.namespace !== "string") {
-                validate50.errors = [
+                validate56.errors = [
                   {
                     instancePath: instancePath + "/namespace",
                     schemaPath: "#/properties/namespace/type",
@@ -5060,7 +5721,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                     for (const key1 of Object.keys(data3)) {
                       const _errs15 = errors;
                       if (typeof data3[key1] !== "string") {
-                        validate50.errors = [
+                        validate56.errors = [
                           {
                             instancePath: instancePath + "/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                             schemaPath: "#/properties/labels/additionalProperties/type",
@@ -5077,7 +5738,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate50.errors = [
+                    validate56.errors = [
                       {
                         instancePath: instancePath + "/labels",
                         schemaPath: "#/properties/labels/type",
@@ -5098,24 +5759,24 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate50.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate56.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate50.errors = vErrors;
+  validate56.errors = vErrors;
   return errors === 0;
 }
-validate50.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema27 = {
+validate56.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema30 = {
   type: "object",
   properties: { port: { type: "number" }, protocol: { enum: ["TCP", "UDP", "SCTP", "ANY"] } },
   required: ["port"],
   additionalProperties: false,
 };
-function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate59(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate53.evaluated;
+  const evaluated0 = validate59.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -5126,7 +5787,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.port === undefined || !func0.call(data, "port")) && (missing0 = "port")) {
-        validate53.errors = [
+        validate59.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -5140,7 +5801,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "port" || key0 === "protocol")) {
-            validate53.errors = [
+            validate59.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -5158,7 +5819,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.port;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate53.errors = [
+              validate59.errors = [
                 {
                   instancePath: instancePath + "/port",
                   schemaPath: "#/properties/port/type",
@@ -5178,12 +5839,12 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
               let data1 = data.protocol;
               const _errs4 = errors;
               if (!(data1 === "TCP" || data1 === "UDP" || data1 === "SCTP" || data1 === "ANY")) {
-                validate53.errors = [
+                validate59.errors = [
                   {
                     instancePath: instancePath + "/protocol",
                     schemaPath: "#/properties/protocol/enum",
                     keyword: "enum",
-                    params: { allowedValues: schema27.properties.protocol.enum },
+                    params: { allowedValues: schema30.properties.protocol.enum },
                     message: "must be equal to one of the allowed values",
                   },
                 ];
@@ -5197,18 +5858,18 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate53.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate59.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate53.errors = vErrors;
+  validate59.errors = vErrors;
   return errors === 0;
 }
-validate53.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate59.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate49.evaluated;
+  const evaluated0 = validate55.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -5223,7 +5884,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.from === undefined || !func0.call(data, "from")) && (missing0 = "from")) ||
         ((data.to === undefined || !func0.call(data, "to")) && (missing0 = "to"))
       ) {
-        validate49.errors = [
+        validate55.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -5245,7 +5906,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
             key0 === "policyName" ||
             key0 === "description"
           )) {
-            validate49.errors = [
+            validate55.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -5261,8 +5922,8 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
         if (_errs1 === errors) {
           if (data.fleet !== undefined && func0.call(data, "fleet")) {
             const _errs2 = errors;
-            if (!func118(this, "Fleet", data.fleet)) {
-              validate49.errors = [
+            if (!func142(this, "Fleet", data.fleet)) {
+              validate55.errors = [
                 {
                   instancePath: instancePath + "/fleet",
                   schemaPath: "#/properties/fleet/instanceOf",
@@ -5281,7 +5942,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.from !== undefined && func0.call(data, "from")) {
               const _errs3 = errors;
               if (
-                !validate50.call(this, data.from, {
+                !validate56.call(this, data.from, {
                   instancePath: instancePath + "/from",
                   parentData: data,
                   parentDataProperty: "from",
@@ -5289,7 +5950,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+                vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs3 === errors;
@@ -5300,7 +5961,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.to !== undefined && func0.call(data, "to")) {
                 const _errs4 = errors;
                 if (
-                  !validate50.call(this, data.to, {
+                  !validate56.call(this, data.to, {
                     instancePath: instancePath + "/to",
                     parentData: data,
                     parentDataProperty: "to",
@@ -5308,7 +5969,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+                  vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs4 === errors;
@@ -5326,7 +5987,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
                       for (let i0 = 0; i0 < len0; i0++) {
                         const _errs7 = errors;
                         if (
-                          !validate53.call(this, data3[i0], {
+                          !validate59.call(this, data3[i0], {
                             instancePath: instancePath + "/ports/" + i0,
                             parentData: data3,
                             parentDataProperty: i0,
@@ -5334,7 +5995,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
                             dynamicAnchors,
                           })
                         ) {
-                          vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+                          vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
                           errors = vErrors.length;
                         }
                         var valid1 = _errs7 === errors;
@@ -5343,7 +6004,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     } else {
-                      validate49.errors = [
+                      validate55.errors = [
                         {
                           instancePath: instancePath + "/ports",
                           schemaPath: "#/properties/ports/type",
@@ -5363,7 +6024,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.allowDns !== undefined && func0.call(data, "allowDns")) {
                     const _errs8 = errors;
                     if (typeof data.allowDns !== "boolean") {
-                      validate49.errors = [
+                      validate55.errors = [
                         {
                           instancePath: instancePath + "/allowDns",
                           schemaPath: "#/properties/allowDns/type",
@@ -5382,7 +6043,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.policyName !== undefined && func0.call(data, "policyName")) {
                       const _errs10 = errors;
                       if (typeof data.policyName !== "string") {
-                        validate49.errors = [
+                        validate55.errors = [
                           {
                             instancePath: instancePath + "/policyName",
                             schemaPath: "#/properties/policyName/type",
@@ -5401,7 +6062,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.description !== undefined && func0.call(data, "description")) {
                         const _errs12 = errors;
                         if (typeof data.description !== "string") {
-                          validate49.errors = [
+                          validate55.errors = [
                             {
                               instancePath: instancePath + "/description",
                               schemaPath: "#/properties/description/type",
@@ -5425,16 +6086,16 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate49.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate55.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate49.errors = vErrors;
+  validate55.errors = vErrors;
   return errors === 0;
 }
-validate49.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const PlacementArgs = validate55;
-const schema28 = {
+validate55.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const PlacementArgs = validate61;
+const schema31 = {
   type: "object",
   properties: {
     fleet: { instanceOf: "Fleet" },
@@ -5445,12 +6106,13 @@ const schema28 = {
     memberProperties: { type: "object", additionalProperties: { type: "object", additionalProperties: { type: "string" } } },
     mode: { enum: ["direct", "hub"] },
     hub: { $ref: "#/$defs/PlacementHubArgs" },
+    replaceOnPolicyChange: { type: "boolean" },
     state: { $ref: "#/$defs/StateSource_PlacementState" },
   },
   required: ["fleet", "resources", "resourceSelectors"],
   additionalProperties: false,
 };
-const schema29 = {
+const schema32 = {
   type: "object",
   properties: {
     apiVersion: { type: "string" },
@@ -5469,10 +6131,10 @@ const schema29 = {
   required: ["apiVersion", "kind", "metadata"],
   additionalProperties: {},
 };
-function validate56(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate62(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate56.evaluated;
+  const evaluated0 = validate62.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -5487,7 +6149,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.kind === undefined || !func0.call(data, "kind")) && (missing0 = "kind")) ||
         ((data.metadata === undefined || !func0.call(data, "metadata")) && (missing0 = "metadata"))
       ) {
-        validate56.errors = [
+        validate62.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -5501,7 +6163,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.apiVersion !== undefined && func0.call(data, "apiVersion")) {
           const _errs2 = errors;
           if (typeof data.apiVersion !== "string") {
-            validate56.errors = [
+            validate62.errors = [
               {
                 instancePath: instancePath + "/apiVersion",
                 schemaPath: "#/properties/apiVersion/type",
@@ -5520,7 +6182,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.kind !== undefined && func0.call(data, "kind")) {
             const _errs4 = errors;
             if (typeof data.kind !== "string") {
-              validate56.errors = [
+              validate62.errors = [
                 {
                   instancePath: instancePath + "/kind",
                   schemaPath: "#/properties/kind/type",
@@ -5543,7 +6205,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
                   let missing1;
                   if ((data2.name === undefined || !func0.call(data2, "name")) && (missing1 = "name")) {
-                    validate56.errors = [
+                    validate62.errors = [
                       {
                         instancePath: instancePath + "/metadata",
                         schemaPath: "#/properties/metadata/required",
@@ -5557,7 +6219,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data2.name !== undefined && func0.call(data2, "name")) {
                       const _errs9 = errors;
                       if (typeof data2.name !== "string") {
-                        validate56.errors = [
+                        validate62.errors = [
                           {
                             instancePath: instancePath + "/metadata/name",
                             schemaPath: "#/properties/metadata/properties/name/type",
@@ -5576,7 +6238,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data2.namespace !== undefined && func0.call(data2, "namespace")) {
                         const _errs11 = errors;
                         if (typeof data2.namespace !== "string") {
-                          validate56.errors = [
+                          validate62.errors = [
                             {
                               instancePath: instancePath + "/metadata/namespace",
                               schemaPath: "#/properties/metadata/properties/namespace/type",
@@ -5600,7 +6262,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
                               for (const key0 of Object.keys(data5)) {
                                 const _errs16 = errors;
                                 if (typeof data5[key0] !== "string") {
-                                  validate56.errors = [
+                                  validate62.errors = [
                                     {
                                       instancePath: instancePath + "/metadata/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
                                       schemaPath: "#/properties/metadata/properties/labels/additionalProperties/type",
@@ -5617,7 +6279,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
                                 }
                               }
                             } else {
-                              validate56.errors = [
+                              validate62.errors = [
                                 {
                                   instancePath: instancePath + "/metadata/labels",
                                   schemaPath: "#/properties/metadata/properties/labels/type",
@@ -5637,7 +6299,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate56.errors = [
+                  validate62.errors = [
                     {
                       instancePath: instancePath + "/metadata",
                       schemaPath: "#/properties/metadata/type",
@@ -5657,15 +6319,15 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate56.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate62.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate56.errors = vErrors;
+  validate62.errors = vErrors;
   return errors === 0;
 }
-validate56.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema30 = {
+validate62.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema33 = {
   type: "object",
   properties: {
     group: { type: "string" },
@@ -5678,11 +6340,11 @@ const schema30 = {
   required: ["group", "version", "kind"],
   additionalProperties: false,
 };
-const schema31 = { enum: ["NamespaceOnly", "NamespaceWithResources", "NamespaceWithResourceSelectors"] };
-function validate60(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema34 = { enum: ["NamespaceOnly", "NamespaceWithResources", "NamespaceWithResourceSelectors"] };
+function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate60.evaluated;
+  const evaluated0 = validate66.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -5690,25 +6352,25 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "NamespaceOnly" || data === "NamespaceWithResources" || data === "NamespaceWithResourceSelectors")) {
-    validate60.errors = [
+    validate66.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema31.enum },
+        params: { allowedValues: schema34.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate60.errors = vErrors;
+  validate66.errors = vErrors;
   return errors === 0;
 }
-validate60.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate58(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate66.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate64(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate58.evaluated;
+  const evaluated0 = validate64.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -5723,7 +6385,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.version === undefined || !func0.call(data, "version")) && (missing0 = "version")) ||
         ((data.kind === undefined || !func0.call(data, "kind")) && (missing0 = "kind"))
       ) {
-        validate58.errors = [
+        validate64.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -5744,7 +6406,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
             key0 === "labelSelector" ||
             key0 === "selectionScope"
           )) {
-            validate58.errors = [
+            validate64.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -5761,7 +6423,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.group !== undefined && func0.call(data, "group")) {
             const _errs2 = errors;
             if (typeof data.group !== "string") {
-              validate58.errors = [
+              validate64.errors = [
                 {
                   instancePath: instancePath + "/group",
                   schemaPath: "#/properties/group/type",
@@ -5780,7 +6442,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.version !== undefined && func0.call(data, "version")) {
               const _errs4 = errors;
               if (typeof data.version !== "string") {
-                validate58.errors = [
+                validate64.errors = [
                   {
                     instancePath: instancePath + "/version",
                     schemaPath: "#/properties/version/type",
@@ -5799,7 +6461,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.kind !== undefined && func0.call(data, "kind")) {
                 const _errs6 = errors;
                 if (typeof data.kind !== "string") {
-                  validate58.errors = [
+                  validate64.errors = [
                     {
                       instancePath: instancePath + "/kind",
                       schemaPath: "#/properties/kind/type",
@@ -5818,7 +6480,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.name !== undefined && func0.call(data, "name")) {
                   const _errs8 = errors;
                   if (typeof data.name !== "string") {
-                    validate58.errors = [
+                    validate64.errors = [
                       {
                         instancePath: instancePath + "/name",
                         schemaPath: "#/properties/name/type",
@@ -5837,7 +6499,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.labelSelector !== undefined && func0.call(data, "labelSelector")) {
                     const _errs10 = errors;
                     if (
-                      !validate15.call(this, data.labelSelector, {
+                      !validate17.call(this, data.labelSelector, {
                         instancePath: instancePath + "/labelSelector",
                         parentData: data,
                         parentDataProperty: "labelSelector",
@@ -5845,7 +6507,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+                      vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
                       errors = vErrors.length;
                     }
                     var valid0 = _errs10 === errors;
@@ -5856,7 +6518,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.selectionScope !== undefined && func0.call(data, "selectionScope")) {
                       const _errs11 = errors;
                       if (
-                        !validate60.call(this, data.selectionScope, {
+                        !validate66.call(this, data.selectionScope, {
                           instancePath: instancePath + "/selectionScope",
                           parentData: data,
                           parentDataProperty: "selectionScope",
@@ -5864,7 +6526,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
                           dynamicAnchors,
                         })
                       ) {
-                        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+                        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
                         errors = vErrors.length;
                       }
                       var valid0 = _errs11 === errors;
@@ -5879,15 +6541,15 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate58.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate64.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate58.errors = vErrors;
+  validate64.errors = vErrors;
   return errors === 0;
 }
-validate58.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema32 = {
+validate64.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema35 = {
   type: "object",
   properties: {
     placementType: { $ref: "#/$defs/PlacementType" },
@@ -5899,11 +6561,11 @@ const schema32 = {
   },
   additionalProperties: false,
 };
-const schema33 = { enum: ["PickAll", "PickN", "PickFixed"] };
-function validate64(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema36 = { enum: ["PickAll", "PickN", "PickFixed"] };
+function validate70(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate64.evaluated;
+  const evaluated0 = validate70.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -5911,23 +6573,23 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "PickAll" || data === "PickN" || data === "PickFixed")) {
-    validate64.errors = [
+    validate70.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema33.enum },
+        params: { allowedValues: schema36.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate64.errors = vErrors;
+  validate70.errors = vErrors;
   return errors === 0;
 }
-validate64.evaluated = { dynamicProps: false, dynamicItems: false };
-const schema34 = { type: "object", properties: { clusterAffinity: { $ref: "#/$defs/ClusterAffinity" } }, additionalProperties: false };
-const schema35 = {
+validate70.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema37 = { type: "object", properties: { clusterAffinity: { $ref: "#/$defs/ClusterAffinity" } }, additionalProperties: false };
+const schema38 = {
   type: "object",
   properties: {
     requiredDuringSchedulingIgnoredDuringExecution: { $ref: "#/$defs/ClusterSelector" },
@@ -5935,13 +6597,13 @@ const schema35 = {
   },
   additionalProperties: false,
 };
-const schema36 = {
+const schema39 = {
   type: "object",
   properties: { clusterSelectorTerms: { type: "array", items: { $ref: "#/$defs/ClusterSelectorTerm" } } },
   required: ["clusterSelectorTerms"],
   additionalProperties: false,
 };
-const schema37 = {
+const schema40 = {
   type: "object",
   properties: {
     labelSelector: { $ref: "#/$defs/LabelSelector" },
@@ -5950,13 +6612,13 @@ const schema37 = {
   },
   additionalProperties: false,
 };
-const schema38 = {
+const schema41 = {
   type: "object",
   properties: { matchExpressions: { type: "array", items: { $ref: "#/$defs/PropertySelectorRequirement" } } },
   required: ["matchExpressions"],
   additionalProperties: false,
 };
-const schema39 = {
+const schema42 = {
   type: "object",
   properties: {
     name: { type: "string" },
@@ -5966,11 +6628,11 @@ const schema39 = {
   required: ["name", "operator", "values"],
   additionalProperties: false,
 };
-const schema40 = { enum: ["Gt", "Ge", "Eq", "Ne", "Lt", "Le"] };
-function validate73(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema43 = { enum: ["Gt", "Ge", "Eq", "Ne", "Lt", "Le"] };
+function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate73.evaluated;
+  const evaluated0 = validate79.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -5978,25 +6640,25 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "Gt" || data === "Ge" || data === "Eq" || data === "Ne" || data === "Lt" || data === "Le")) {
-    validate73.errors = [
+    validate79.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema40.enum },
+        params: { allowedValues: schema43.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate73.errors = vErrors;
+  validate79.errors = vErrors;
   return errors === 0;
 }
-validate73.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate79.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate72.evaluated;
+  const evaluated0 = validate78.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6011,7 +6673,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.operator === undefined || !func0.call(data, "operator")) && (missing0 = "operator")) ||
         ((data.values === undefined || !func0.call(data, "values")) && (missing0 = "values"))
       ) {
-        validate72.errors = [
+        validate78.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -6025,7 +6687,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "name" || key0 === "operator" || key0 === "values")) {
-            validate72.errors = [
+            validate78.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -6042,7 +6704,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.name !== undefined && func0.call(data, "name")) {
             const _errs2 = errors;
             if (typeof data.name !== "string") {
-              validate72.errors = [
+              validate78.errors = [
                 {
                   instancePath: instancePath + "/name",
                   schemaPath: "#/properties/name/type",
@@ -6061,7 +6723,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.operator !== undefined && func0.call(data, "operator")) {
               const _errs4 = errors;
               if (
-                !validate73.call(this, data.operator, {
+                !validate79.call(this, data.operator, {
                   instancePath: instancePath + "/operator",
                   parentData: data,
                   parentDataProperty: "operator",
@@ -6069,7 +6731,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+                vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -6087,7 +6749,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                     for (let i0 = 0; i0 < len0; i0++) {
                       const _errs7 = errors;
                       if (typeof data2[i0] !== "string") {
-                        validate72.errors = [
+                        validate78.errors = [
                           {
                             instancePath: instancePath + "/values/" + i0,
                             schemaPath: "#/properties/values/items/type",
@@ -6104,7 +6766,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate72.errors = [
+                    validate78.errors = [
                       {
                         instancePath: instancePath + "/values",
                         schemaPath: "#/properties/values/type",
@@ -6125,18 +6787,18 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate72.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate78.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate72.errors = vErrors;
+  validate78.errors = vErrors;
   return errors === 0;
 }
-validate72.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate71(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate78.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate71.evaluated;
+  const evaluated0 = validate77.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6147,7 +6809,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.matchExpressions === undefined || !func0.call(data, "matchExpressions")) && (missing0 = "matchExpressions")) {
-        validate71.errors = [
+        validate77.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -6161,7 +6823,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "matchExpressions")) {
-            validate71.errors = [
+            validate77.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -6185,7 +6847,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs4 = errors;
                   if (
-                    !validate72.call(this, data0[i0], {
+                    !validate78.call(this, data0[i0], {
                       instancePath: instancePath + "/matchExpressions/" + i0,
                       parentData: data0,
                       parentDataProperty: i0,
@@ -6193,7 +6855,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+                    vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs4 === errors;
@@ -6202,7 +6864,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate71.errors = [
+                validate77.errors = [
                   {
                     instancePath: instancePath + "/matchExpressions",
                     schemaPath: "#/properties/matchExpressions/type",
@@ -6218,25 +6880,25 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate71.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate77.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate71.errors = vErrors;
+  validate77.errors = vErrors;
   return errors === 0;
 }
-validate71.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema41 = {
+validate77.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema44 = {
   type: "object",
   properties: { name: { type: "string" }, sortOrder: { $ref: "#/$defs/PropertySortOrder" } },
   required: ["name", "sortOrder"],
   additionalProperties: false,
 };
-const schema42 = { enum: ["Ascending", "Descending"] };
-function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema45 = { enum: ["Ascending", "Descending"] };
+function validate84(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate78.evaluated;
+  const evaluated0 = validate84.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6244,25 +6906,25 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "Ascending" || data === "Descending")) {
-    validate78.errors = [
+    validate84.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema42.enum },
+        params: { allowedValues: schema45.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate78.errors = vErrors;
+  validate84.errors = vErrors;
   return errors === 0;
 }
-validate78.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate84.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate83(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate77.evaluated;
+  const evaluated0 = validate83.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6276,7 +6938,7 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.name === undefined || !func0.call(data, "name")) && (missing0 = "name")) ||
         ((data.sortOrder === undefined || !func0.call(data, "sortOrder")) && (missing0 = "sortOrder"))
       ) {
-        validate77.errors = [
+        validate83.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -6290,7 +6952,7 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "name" || key0 === "sortOrder")) {
-            validate77.errors = [
+            validate83.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -6307,7 +6969,7 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.name !== undefined && func0.call(data, "name")) {
             const _errs2 = errors;
             if (typeof data.name !== "string") {
-              validate77.errors = [
+              validate83.errors = [
                 {
                   instancePath: instancePath + "/name",
                   schemaPath: "#/properties/name/type",
@@ -6326,7 +6988,7 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.sortOrder !== undefined && func0.call(data, "sortOrder")) {
               const _errs4 = errors;
               if (
-                !validate78.call(this, data.sortOrder, {
+                !validate84.call(this, data.sortOrder, {
                   instancePath: instancePath + "/sortOrder",
                   parentData: data,
                   parentDataProperty: "sortOrder",
@@ -6334,7 +6996,7 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+                vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -6345,18 +7007,18 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate77.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate83.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate77.errors = vErrors;
+  validate83.errors = vErrors;
   return errors === 0;
 }
-validate77.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate69(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate83.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate69.evaluated;
+  const evaluated0 = validate75.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6368,7 +7030,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "labelSelector" || key0 === "propertySelector" || key0 === "propertySorter")) {
-          validate69.errors = [
+          validate75.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -6385,7 +7047,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.labelSelector !== undefined && func0.call(data, "labelSelector")) {
           const _errs2 = errors;
           if (
-            !validate15.call(this, data.labelSelector, {
+            !validate17.call(this, data.labelSelector, {
               instancePath: instancePath + "/labelSelector",
               parentData: data,
               parentDataProperty: "labelSelector",
@@ -6393,7 +7055,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+            vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
             errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
@@ -6404,7 +7066,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.propertySelector !== undefined && func0.call(data, "propertySelector")) {
             const _errs3 = errors;
             if (
-              !validate71.call(this, data.propertySelector, {
+              !validate77.call(this, data.propertySelector, {
                 instancePath: instancePath + "/propertySelector",
                 parentData: data,
                 parentDataProperty: "propertySelector",
@@ -6412,7 +7074,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                 dynamicAnchors,
               })
             ) {
-              vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+              vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs3 === errors;
@@ -6423,7 +7085,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.propertySorter !== undefined && func0.call(data, "propertySorter")) {
               const _errs4 = errors;
               if (
-                !validate77.call(this, data.propertySorter, {
+                !validate83.call(this, data.propertySorter, {
                   instancePath: instancePath + "/propertySorter",
                   parentData: data,
                   parentDataProperty: "propertySorter",
@@ -6431,7 +7093,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+                vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -6442,18 +7104,18 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate69.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate75.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate69.errors = vErrors;
+  validate75.errors = vErrors;
   return errors === 0;
 }
-validate69.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate68(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate75.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate74(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate68.evaluated;
+  const evaluated0 = validate74.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6464,7 +7126,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.clusterSelectorTerms === undefined || !func0.call(data, "clusterSelectorTerms")) && (missing0 = "clusterSelectorTerms")) {
-        validate68.errors = [
+        validate74.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -6478,7 +7140,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "clusterSelectorTerms")) {
-            validate68.errors = [
+            validate74.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -6502,7 +7164,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs4 = errors;
                   if (
-                    !validate69.call(this, data0[i0], {
+                    !validate75.call(this, data0[i0], {
                       instancePath: instancePath + "/clusterSelectorTerms/" + i0,
                       parentData: data0,
                       parentDataProperty: i0,
@@ -6510,7 +7172,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+                    vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs4 === errors;
@@ -6519,7 +7181,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate68.errors = [
+                validate74.errors = [
                   {
                     instancePath: instancePath + "/clusterSelectorTerms",
                     schemaPath: "#/properties/clusterSelectorTerms/type",
@@ -6535,24 +7197,24 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate68.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate74.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate68.errors = vErrors;
+  validate74.errors = vErrors;
   return errors === 0;
 }
-validate68.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema43 = {
+validate74.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema46 = {
   type: "object",
   properties: { weight: { type: "number" }, preference: { $ref: "#/$defs/ClusterSelectorTerm" } },
   required: ["weight", "preference"],
   additionalProperties: false,
 };
-function validate83(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate89(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate83.evaluated;
+  const evaluated0 = validate89.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6566,7 +7228,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.weight === undefined || !func0.call(data, "weight")) && (missing0 = "weight")) ||
         ((data.preference === undefined || !func0.call(data, "preference")) && (missing0 = "preference"))
       ) {
-        validate83.errors = [
+        validate89.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -6580,7 +7242,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "weight" || key0 === "preference")) {
-            validate83.errors = [
+            validate89.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -6598,7 +7260,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.weight;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate83.errors = [
+              validate89.errors = [
                 {
                   instancePath: instancePath + "/weight",
                   schemaPath: "#/properties/weight/type",
@@ -6617,7 +7279,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.preference !== undefined && func0.call(data, "preference")) {
               const _errs4 = errors;
               if (
-                !validate69.call(this, data.preference, {
+                !validate75.call(this, data.preference, {
                   instancePath: instancePath + "/preference",
                   parentData: data,
                   parentDataProperty: "preference",
@@ -6625,7 +7287,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+                vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -6636,18 +7298,18 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate83.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate89.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate83.errors = vErrors;
+  validate89.errors = vErrors;
   return errors === 0;
 }
-validate83.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate67(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate89.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate73(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate67.evaluated;
+  const evaluated0 = validate73.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6659,7 +7321,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "requiredDuringSchedulingIgnoredDuringExecution" || key0 === "preferredDuringSchedulingIgnoredDuringExecution")) {
-          validate67.errors = [
+          validate73.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -6679,7 +7341,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
         ) {
           const _errs2 = errors;
           if (
-            !validate68.call(this, data.requiredDuringSchedulingIgnoredDuringExecution, {
+            !validate74.call(this, data.requiredDuringSchedulingIgnoredDuringExecution, {
               instancePath: instancePath + "/requiredDuringSchedulingIgnoredDuringExecution",
               parentData: data,
               parentDataProperty: "requiredDuringSchedulingIgnoredDuringExecution",
@@ -6687,7 +7349,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+            vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
             errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
@@ -6708,7 +7370,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs5 = errors;
                   if (
-                    !validate83.call(this, data1[i0], {
+                    !validate89.call(this, data1[i0], {
                       instancePath: instancePath + "/preferredDuringSchedulingIgnoredDuringExecution/" + i0,
                       parentData: data1,
                       parentDataProperty: i0,
@@ -6716,7 +7378,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+                    vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs5 === errors;
@@ -6725,7 +7387,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate67.errors = [
+                validate73.errors = [
                   {
                     instancePath: instancePath + "/preferredDuringSchedulingIgnoredDuringExecution",
                     schemaPath: "#/properties/preferredDuringSchedulingIgnoredDuringExecution/type",
@@ -6744,18 +7406,18 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate67.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate73.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate67.errors = vErrors;
+  validate73.errors = vErrors;
   return errors === 0;
 }
-validate67.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate73.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate66.evaluated;
+  const evaluated0 = validate72.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6767,7 +7429,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "clusterAffinity")) {
-          validate66.errors = [
+          validate72.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -6783,7 +7445,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
       if (_errs1 === errors) {
         if (data.clusterAffinity !== undefined && func0.call(data, "clusterAffinity")) {
           if (
-            !validate67.call(this, data.clusterAffinity, {
+            !validate73.call(this, data.clusterAffinity, {
               instancePath: instancePath + "/clusterAffinity",
               parentData: data,
               parentDataProperty: "clusterAffinity",
@@ -6791,21 +7453,21 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+            vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
             errors = vErrors.length;
           }
         }
       }
     } else {
-      validate66.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate72.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate66.errors = vErrors;
+  validate72.errors = vErrors;
   return errors === 0;
 }
-validate66.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema44 = {
+validate72.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema47 = {
   type: "object",
   properties: {
     maxSkew: { type: "number" },
@@ -6815,11 +7477,11 @@ const schema44 = {
   required: ["topologyKey"],
   additionalProperties: false,
 };
-const schema45 = { enum: ["DoNotSchedule", "ScheduleAnyway"] };
-function validate89(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema48 = { enum: ["DoNotSchedule", "ScheduleAnyway"] };
+function validate95(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate89.evaluated;
+  const evaluated0 = validate95.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6827,25 +7489,25 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "DoNotSchedule" || data === "ScheduleAnyway")) {
-    validate89.errors = [
+    validate95.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema45.enum },
+        params: { allowedValues: schema48.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate89.errors = vErrors;
+  validate95.errors = vErrors;
   return errors === 0;
 }
-validate89.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate88(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate95.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate94(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate88.evaluated;
+  const evaluated0 = validate94.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6856,7 +7518,7 @@ function validate88(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.topologyKey === undefined || !func0.call(data, "topologyKey")) && (missing0 = "topologyKey")) {
-        validate88.errors = [
+        validate94.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -6870,7 +7532,7 @@ function validate88(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "maxSkew" || key0 === "topologyKey" || key0 === "whenUnsatisfiable")) {
-            validate88.errors = [
+            validate94.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -6888,7 +7550,7 @@ function validate88(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.maxSkew;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate88.errors = [
+              validate94.errors = [
                 {
                   instancePath: instancePath + "/maxSkew",
                   schemaPath: "#/properties/maxSkew/type",
@@ -6907,7 +7569,7 @@ function validate88(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.topologyKey !== undefined && func0.call(data, "topologyKey")) {
               const _errs4 = errors;
               if (typeof data.topologyKey !== "string") {
-                validate88.errors = [
+                validate94.errors = [
                   {
                     instancePath: instancePath + "/topologyKey",
                     schemaPath: "#/properties/topologyKey/type",
@@ -6926,7 +7588,7 @@ function validate88(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.whenUnsatisfiable !== undefined && func0.call(data, "whenUnsatisfiable")) {
                 const _errs6 = errors;
                 if (
-                  !validate89.call(this, data.whenUnsatisfiable, {
+                  !validate95.call(this, data.whenUnsatisfiable, {
                     instancePath: instancePath + "/whenUnsatisfiable",
                     parentData: data,
                     parentDataProperty: "whenUnsatisfiable",
@@ -6934,7 +7596,7 @@ function validate88(data, { instancePath = "", parentData, parentDataProperty, r
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+                  vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs6 === errors;
@@ -6946,15 +7608,15 @@ function validate88(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate88.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate94.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate88.errors = vErrors;
+  validate94.errors = vErrors;
   return errors === 0;
 }
-validate88.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema46 = {
+validate94.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema49 = {
   type: "object",
   properties: {
     key: { type: "string" },
@@ -6964,11 +7626,11 @@ const schema46 = {
   },
   additionalProperties: false,
 };
-const schema47 = { enum: ["Exists", "Equal"] };
-function validate93(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema50 = { enum: ["Exists", "Equal"] };
+function validate99(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate93.evaluated;
+  const evaluated0 = validate99.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6976,25 +7638,25 @@ function validate93(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "Exists" || data === "Equal")) {
-    validate93.errors = [
+    validate99.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema47.enum },
+        params: { allowedValues: schema50.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate93.errors = vErrors;
+  validate99.errors = vErrors;
   return errors === 0;
 }
-validate93.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate92(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate99.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate98(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate92.evaluated;
+  const evaluated0 = validate98.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7006,7 +7668,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "key" || key0 === "operator" || key0 === "value" || key0 === "effect")) {
-          validate92.errors = [
+          validate98.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7023,7 +7685,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.key !== undefined && func0.call(data, "key")) {
           const _errs2 = errors;
           if (typeof data.key !== "string") {
-            validate92.errors = [
+            validate98.errors = [
               {
                 instancePath: instancePath + "/key",
                 schemaPath: "#/properties/key/type",
@@ -7042,7 +7704,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.operator !== undefined && func0.call(data, "operator")) {
             const _errs4 = errors;
             if (
-              !validate93.call(this, data.operator, {
+              !validate99.call(this, data.operator, {
                 instancePath: instancePath + "/operator",
                 parentData: data,
                 parentDataProperty: "operator",
@@ -7050,7 +7712,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                 dynamicAnchors,
               })
             ) {
-              vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+              vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs4 === errors;
@@ -7061,7 +7723,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.value !== undefined && func0.call(data, "value")) {
               const _errs5 = errors;
               if (typeof data.value !== "string") {
-                validate92.errors = [
+                validate98.errors = [
                   {
                     instancePath: instancePath + "/value",
                     schemaPath: "#/properties/value/type",
@@ -7081,12 +7743,12 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                 let data3 = data.effect;
                 const _errs7 = errors;
                 if (!(data3 === "" || data3 === "NoSchedule")) {
-                  validate92.errors = [
+                  validate98.errors = [
                     {
                       instancePath: instancePath + "/effect",
                       schemaPath: "#/properties/effect/enum",
                       keyword: "enum",
-                      params: { allowedValues: schema46.properties.effect.enum },
+                      params: { allowedValues: schema49.properties.effect.enum },
                       message: "must be equal to one of the allowed values",
                     },
                   ];
@@ -7101,18 +7763,18 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate92.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate98.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate92.errors = vErrors;
+  validate98.errors = vErrors;
   return errors === 0;
 }
-validate92.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate63(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate98.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate69(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate63.evaluated;
+  const evaluated0 = validate69.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7131,7 +7793,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
           key0 === "topologySpreadConstraints" ||
           key0 === "tolerations"
         )) {
-          validate63.errors = [
+          validate69.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7148,7 +7810,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.placementType !== undefined && func0.call(data, "placementType")) {
           const _errs2 = errors;
           if (
-            !validate64.call(this, data.placementType, {
+            !validate70.call(this, data.placementType, {
               instancePath: instancePath + "/placementType",
               parentData: data,
               parentDataProperty: "placementType",
@@ -7156,7 +7818,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+            vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
             errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
@@ -7174,7 +7836,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs5 = errors;
                   if (typeof data1[i0] !== "string") {
-                    validate63.errors = [
+                    validate69.errors = [
                       {
                         instancePath: instancePath + "/clusterNames/" + i0,
                         schemaPath: "#/properties/clusterNames/items/type",
@@ -7191,7 +7853,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate63.errors = [
+                validate69.errors = [
                   {
                     instancePath: instancePath + "/clusterNames",
                     schemaPath: "#/properties/clusterNames/type",
@@ -7212,7 +7874,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
               let data3 = data.numberOfClusters;
               const _errs7 = errors;
               if (!(typeof data3 == "number" && isFinite(data3))) {
-                validate63.errors = [
+                validate69.errors = [
                   {
                     instancePath: instancePath + "/numberOfClusters",
                     schemaPath: "#/properties/numberOfClusters/type",
@@ -7231,7 +7893,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.affinity !== undefined && func0.call(data, "affinity")) {
                 const _errs9 = errors;
                 if (
-                  !validate66.call(this, data.affinity, {
+                  !validate72.call(this, data.affinity, {
                     instancePath: instancePath + "/affinity",
                     parentData: data,
                     parentDataProperty: "affinity",
@@ -7239,7 +7901,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+                  vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs9 === errors;
@@ -7257,7 +7919,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
                       for (let i1 = 0; i1 < len1; i1++) {
                         const _errs12 = errors;
                         if (
-                          !validate88.call(this, data5[i1], {
+                          !validate94.call(this, data5[i1], {
                             instancePath: instancePath + "/topologySpreadConstraints/" + i1,
                             parentData: data5,
                             parentDataProperty: i1,
@@ -7265,7 +7927,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
                             dynamicAnchors,
                           })
                         ) {
-                          vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+                          vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
                           errors = vErrors.length;
                         }
                         var valid2 = _errs12 === errors;
@@ -7274,7 +7936,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     } else {
-                      validate63.errors = [
+                      validate69.errors = [
                         {
                           instancePath: instancePath + "/topologySpreadConstraints",
                           schemaPath: "#/properties/topologySpreadConstraints/type",
@@ -7301,7 +7963,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
                         for (let i2 = 0; i2 < len2; i2++) {
                           const _errs15 = errors;
                           if (
-                            !validate92.call(this, data7[i2], {
+                            !validate98.call(this, data7[i2], {
                               instancePath: instancePath + "/tolerations/" + i2,
                               parentData: data7,
                               parentDataProperty: i2,
@@ -7309,7 +7971,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
                               dynamicAnchors,
                             })
                           ) {
-                            vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+                            vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
                             errors = vErrors.length;
                           }
                           var valid3 = _errs15 === errors;
@@ -7318,7 +7980,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        validate63.errors = [
+                        validate69.errors = [
                           {
                             instancePath: instancePath + "/tolerations",
                             schemaPath: "#/properties/tolerations/type",
@@ -7341,15 +8003,15 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate63.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate69.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate63.errors = vErrors;
+  validate69.errors = vErrors;
   return errors === 0;
 }
-validate63.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema48 = {
+validate69.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema51 = {
   type: "object",
   properties: {
     type: { $ref: "#/$defs/RolloutStrategyType" },
@@ -7360,11 +8022,11 @@ const schema48 = {
   },
   additionalProperties: false,
 };
-const schema49 = { enum: ["RollingUpdate", "External"] };
-function validate98(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema52 = { enum: ["RollingUpdate", "External"] };
+function validate104(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate98.evaluated;
+  const evaluated0 = validate104.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7372,22 +8034,22 @@ function validate98(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "RollingUpdate" || data === "External")) {
-    validate98.errors = [
+    validate104.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema49.enum },
+        params: { allowedValues: schema52.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate98.errors = vErrors;
+  validate104.errors = vErrors;
   return errors === 0;
 }
-validate98.evaluated = { dynamicProps: false, dynamicItems: false };
-const schema50 = {
+validate104.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema53 = {
   type: "object",
   properties: {
     maxUnavailable: { anyOf: [{ type: "string" }, { type: "number" }] },
@@ -7396,10 +8058,10 @@ const schema50 = {
   },
   additionalProperties: false,
 };
-function validate100(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate106(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate100.evaluated;
+  const evaluated0 = validate106.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7411,7 +8073,7 @@ function validate100(data, { instancePath = "", parentData, parentDataProperty, 
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "maxUnavailable" || key0 === "maxSurge" || key0 === "unavailablePeriodSeconds")) {
-          validate100.errors = [
+          validate106.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7480,7 +8142,7 @@ function validate100(data, { instancePath = "", parentData, parentDataProperty, 
               vErrors.push(err2);
             }
             errors++;
-            validate100.errors = vErrors;
+            validate106.errors = vErrors;
             return false;
           } else {
             errors = _errs3;
@@ -7552,7 +8214,7 @@ function validate100(data, { instancePath = "", parentData, parentDataProperty, 
                 vErrors.push(err5);
               }
               errors++;
-              validate100.errors = vErrors;
+              validate106.errors = vErrors;
               return false;
             } else {
               errors = _errs9;
@@ -7573,7 +8235,7 @@ function validate100(data, { instancePath = "", parentData, parentDataProperty, 
               let data2 = data.unavailablePeriodSeconds;
               const _errs14 = errors;
               if (!(typeof data2 == "number" && isFinite(data2))) {
-                validate100.errors = [
+                validate106.errors = [
                   {
                     instancePath: instancePath + "/unavailablePeriodSeconds",
                     schemaPath: "#/properties/unavailablePeriodSeconds/type",
@@ -7592,15 +8254,15 @@ function validate100(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate100.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate106.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate100.errors = vErrors;
+  validate106.errors = vErrors;
   return errors === 0;
 }
-validate100.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema51 = {
+validate106.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema54 = {
   type: "object",
   properties: {
     type: { enum: ["ClientSideApply", "ServerSideApply", "ReportDiff"] },
@@ -7612,10 +8274,10 @@ const schema51 = {
   },
   additionalProperties: false,
 };
-function validate102(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate108(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate102.evaluated;
+  const evaluated0 = validate108.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7634,7 +8296,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
           key0 === "allowCoOwnership" ||
           key0 === "serverSideApplyConfig"
         )) {
-          validate102.errors = [
+          validate108.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7652,12 +8314,12 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
           let data0 = data.type;
           const _errs2 = errors;
           if (!(data0 === "ClientSideApply" || data0 === "ServerSideApply" || data0 === "ReportDiff")) {
-            validate102.errors = [
+            validate108.errors = [
               {
                 instancePath: instancePath + "/type",
                 schemaPath: "#/properties/type/enum",
                 keyword: "enum",
-                params: { allowedValues: schema51.properties.type.enum },
+                params: { allowedValues: schema54.properties.type.enum },
                 message: "must be equal to one of the allowed values",
               },
             ];
@@ -7672,12 +8334,12 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
             let data1 = data.comparisonOption;
             const _errs3 = errors;
             if (!(data1 === "PartialComparison" || data1 === "FullComparison")) {
-              validate102.errors = [
+              validate108.errors = [
                 {
                   instancePath: instancePath + "/comparisonOption",
                   schemaPath: "#/properties/comparisonOption/enum",
                   keyword: "enum",
-                  params: { allowedValues: schema51.properties.comparisonOption.enum },
+                  params: { allowedValues: schema54.properties.comparisonOption.enum },
                   message: "must be equal to one of the allowed values",
                 },
               ];
@@ -7692,12 +8354,12 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
               let data2 = data.whenToApply;
               const _errs4 = errors;
               if (!(data2 === "Always" || data2 === "IfNotDrifted")) {
-                validate102.errors = [
+                validate108.errors = [
                   {
                     instancePath: instancePath + "/whenToApply",
                     schemaPath: "#/properties/whenToApply/enum",
                     keyword: "enum",
-                    params: { allowedValues: schema51.properties.whenToApply.enum },
+                    params: { allowedValues: schema54.properties.whenToApply.enum },
                     message: "must be equal to one of the allowed values",
                   },
                 ];
@@ -7712,12 +8374,12 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
                 let data3 = data.whenToTakeOver;
                 const _errs5 = errors;
                 if (!(data3 === "Always" || data3 === "IfNoDiff" || data3 === "Never")) {
-                  validate102.errors = [
+                  validate108.errors = [
                     {
                       instancePath: instancePath + "/whenToTakeOver",
                       schemaPath: "#/properties/whenToTakeOver/enum",
                       keyword: "enum",
-                      params: { allowedValues: schema51.properties.whenToTakeOver.enum },
+                      params: { allowedValues: schema54.properties.whenToTakeOver.enum },
                       message: "must be equal to one of the allowed values",
                     },
                   ];
@@ -7731,7 +8393,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
                 if (data.allowCoOwnership !== undefined && func0.call(data, "allowCoOwnership")) {
                   const _errs6 = errors;
                   if (typeof data.allowCoOwnership !== "boolean") {
-                    validate102.errors = [
+                    validate108.errors = [
                       {
                         instancePath: instancePath + "/allowCoOwnership",
                         schemaPath: "#/properties/allowCoOwnership/type",
@@ -7755,7 +8417,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
                         const _errs10 = errors;
                         for (const key1 of Object.keys(data5)) {
                           if (!(key1 === "force")) {
-                            validate102.errors = [
+                            validate108.errors = [
                               {
                                 instancePath: instancePath + "/serverSideApplyConfig",
                                 schemaPath: "#/properties/serverSideApplyConfig/additionalProperties",
@@ -7771,7 +8433,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
                         if (_errs10 === errors) {
                           if (data5.force !== undefined && func0.call(data5, "force")) {
                             if (typeof data5.force !== "boolean") {
-                              validate102.errors = [
+                              validate108.errors = [
                                 {
                                   instancePath: instancePath + "/serverSideApplyConfig/force",
                                   schemaPath: "#/properties/serverSideApplyConfig/properties/force/type",
@@ -7785,7 +8447,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
                           }
                         }
                       } else {
-                        validate102.errors = [
+                        validate108.errors = [
                           {
                             instancePath: instancePath + "/serverSideApplyConfig",
                             schemaPath: "#/properties/serverSideApplyConfig/type",
@@ -7808,19 +8470,19 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate102.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate108.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate102.errors = vErrors;
+  validate108.errors = vErrors;
   return errors === 0;
 }
-validate102.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema52 = { type: "object", properties: { propagationPolicy: { enum: ["Abandon", "Delete"] } }, additionalProperties: false };
-function validate104(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate108.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema55 = { type: "object", properties: { propagationPolicy: { enum: ["Abandon", "Delete"] } }, additionalProperties: false };
+function validate110(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate104.evaluated;
+  const evaluated0 = validate110.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7832,7 +8494,7 @@ function validate104(data, { instancePath = "", parentData, parentDataProperty, 
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "propagationPolicy")) {
-          validate104.errors = [
+          validate110.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7849,12 +8511,12 @@ function validate104(data, { instancePath = "", parentData, parentDataProperty, 
         if (data.propagationPolicy !== undefined && func0.call(data, "propagationPolicy")) {
           let data0 = data.propagationPolicy;
           if (!(data0 === "Abandon" || data0 === "Delete")) {
-            validate104.errors = [
+            validate110.errors = [
               {
                 instancePath: instancePath + "/propagationPolicy",
                 schemaPath: "#/properties/propagationPolicy/enum",
                 keyword: "enum",
-                params: { allowedValues: schema52.properties.propagationPolicy.enum },
+                params: { allowedValues: schema55.properties.propagationPolicy.enum },
                 message: "must be equal to one of the allowed values",
               },
             ];
@@ -7863,24 +8525,24 @@ function validate104(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate104.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate110.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate104.errors = vErrors;
+  validate110.errors = vErrors;
   return errors === 0;
 }
-validate104.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema53 = {
+validate110.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema56 = {
   type: "object",
   properties: { type: { enum: ["Disabled", "Mirror"] }, destination: { enum: ["OriginalResource", "WorkAPI"] } },
   required: ["type"],
   additionalProperties: false,
 };
-function validate106(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate112(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate106.evaluated;
+  const evaluated0 = validate112.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7891,7 +8553,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.type === undefined || !func0.call(data, "type")) && (missing0 = "type")) {
-        validate106.errors = [
+        validate112.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -7905,7 +8567,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "type" || key0 === "destination")) {
-            validate106.errors = [
+            validate112.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -7923,12 +8585,12 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
             let data0 = data.type;
             const _errs2 = errors;
             if (!(data0 === "Disabled" || data0 === "Mirror")) {
-              validate106.errors = [
+              validate112.errors = [
                 {
                   instancePath: instancePath + "/type",
                   schemaPath: "#/properties/type/enum",
                   keyword: "enum",
-                  params: { allowedValues: schema53.properties.type.enum },
+                  params: { allowedValues: schema56.properties.type.enum },
                   message: "must be equal to one of the allowed values",
                 },
               ];
@@ -7943,12 +8605,12 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
               let data1 = data.destination;
               const _errs3 = errors;
               if (!(data1 === "OriginalResource" || data1 === "WorkAPI")) {
-                validate106.errors = [
+                validate112.errors = [
                   {
                     instancePath: instancePath + "/destination",
                     schemaPath: "#/properties/destination/enum",
                     keyword: "enum",
-                    params: { allowedValues: schema53.properties.destination.enum },
+                    params: { allowedValues: schema56.properties.destination.enum },
                     message: "must be equal to one of the allowed values",
                   },
                 ];
@@ -7962,18 +8624,18 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate106.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate112.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate106.errors = vErrors;
+  validate112.errors = vErrors;
   return errors === 0;
 }
-validate106.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate97(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate112.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate103(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate97.evaluated;
+  const evaluated0 = validate103.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7991,7 +8653,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
           key0 === "deleteStrategy" ||
           key0 === "reportBackStrategy"
         )) {
-          validate97.errors = [
+          validate103.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -8008,7 +8670,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.type !== undefined && func0.call(data, "type")) {
           const _errs2 = errors;
           if (
-            !validate98.call(this, data.type, {
+            !validate104.call(this, data.type, {
               instancePath: instancePath + "/type",
               parentData: data,
               parentDataProperty: "type",
@@ -8016,7 +8678,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+            vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
             errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
@@ -8027,7 +8689,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.rollingUpdate !== undefined && func0.call(data, "rollingUpdate")) {
             const _errs3 = errors;
             if (
-              !validate100.call(this, data.rollingUpdate, {
+              !validate106.call(this, data.rollingUpdate, {
                 instancePath: instancePath + "/rollingUpdate",
                 parentData: data,
                 parentDataProperty: "rollingUpdate",
@@ -8035,7 +8697,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
                 dynamicAnchors,
               })
             ) {
-              vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+              vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs3 === errors;
@@ -8046,7 +8708,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.applyStrategy !== undefined && func0.call(data, "applyStrategy")) {
               const _errs4 = errors;
               if (
-                !validate102.call(this, data.applyStrategy, {
+                !validate108.call(this, data.applyStrategy, {
                   instancePath: instancePath + "/applyStrategy",
                   parentData: data,
                   parentDataProperty: "applyStrategy",
@@ -8054,7 +8716,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+                vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -8065,7 +8727,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.deleteStrategy !== undefined && func0.call(data, "deleteStrategy")) {
                 const _errs5 = errors;
                 if (
-                  !validate104.call(this, data.deleteStrategy, {
+                  !validate110.call(this, data.deleteStrategy, {
                     instancePath: instancePath + "/deleteStrategy",
                     parentData: data,
                     parentDataProperty: "deleteStrategy",
@@ -8073,7 +8735,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+                  vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs5 === errors;
@@ -8084,7 +8746,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.reportBackStrategy !== undefined && func0.call(data, "reportBackStrategy")) {
                   const _errs6 = errors;
                   if (
-                    !validate106.call(this, data.reportBackStrategy, {
+                    !validate112.call(this, data.reportBackStrategy, {
                       instancePath: instancePath + "/reportBackStrategy",
                       parentData: data,
                       parentDataProperty: "reportBackStrategy",
@@ -8092,7 +8754,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+                    vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs6 === errors;
@@ -8105,15 +8767,15 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate97.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate103.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate97.errors = vErrors;
+  validate103.errors = vErrors;
   return errors === 0;
 }
-validate97.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema54 = {
+validate103.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema57 = {
   type: "object",
   properties: {
     provider: { instanceOf: "kubernetes.Provider" },
@@ -8122,10 +8784,10 @@ const schema54 = {
   required: ["provider"],
   additionalProperties: false,
 };
-function validate109(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate115(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate109.evaluated;
+  const evaluated0 = validate115.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8136,7 +8798,7 @@ function validate109(data, { instancePath = "", parentData, parentDataProperty, 
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.provider === undefined || !func0.call(data, "provider")) && (missing0 = "provider")) {
-        validate109.errors = [
+        validate115.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -8150,7 +8812,7 @@ function validate109(data, { instancePath = "", parentData, parentDataProperty, 
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "provider" || key0 === "apiVersion")) {
-            validate109.errors = [
+            validate115.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -8166,8 +8828,8 @@ function validate109(data, { instancePath = "", parentData, parentDataProperty, 
         if (_errs1 === errors) {
           if (data.provider !== undefined && func0.call(data, "provider")) {
             const _errs2 = errors;
-            if (!func118(this, "kubernetes.Provider", data.provider)) {
-              validate109.errors = [
+            if (!func142(this, "kubernetes.Provider", data.provider)) {
+              validate115.errors = [
                 {
                   instancePath: instancePath + "/provider",
                   schemaPath: "#/properties/provider/instanceOf",
@@ -8187,12 +8849,12 @@ function validate109(data, { instancePath = "", parentData, parentDataProperty, 
               let data1 = data.apiVersion;
               const _errs3 = errors;
               if (!(data1 === "placement.kubernetes-fleet.io/v1" || data1 === "placement.kubernetes-fleet.io/v1beta1")) {
-                validate109.errors = [
+                validate115.errors = [
                   {
                     instancePath: instancePath + "/apiVersion",
                     schemaPath: "#/properties/apiVersion/enum",
                     keyword: "enum",
-                    params: { allowedValues: schema54.properties.apiVersion.enum },
+                    params: { allowedValues: schema57.properties.apiVersion.enum },
                     message: "must be equal to one of the allowed values",
                   },
                 ];
@@ -8206,15 +8868,15 @@ function validate109(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate109.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate115.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate109.errors = vErrors;
+  validate115.errors = vErrors;
   return errors === 0;
 }
-validate109.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema55 = {
+validate115.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema58 = {
   type: "object",
   properties: {
     previous: { anyOf: [{ $ref: "#/$defs/PlacementState" }, { deferred: true }] },
@@ -8223,13 +8885,18 @@ const schema55 = {
   },
   additionalProperties: false,
 };
-const schema56 = {
+const schema59 = {
   type: "object",
-  properties: { version: { enum: [1] }, bindings: { type: "array", items: { $ref: "#/$defs/Binding" } }, objectsHash: { type: "string" } },
+  properties: {
+    version: { enum: [1] },
+    bindings: { type: "array", items: { $ref: "#/$defs/Binding" } },
+    objectsHash: { type: "string" },
+    hubSpec: { $ref: "#/$defs/HubPlacementSpec" },
+  },
   required: ["version", "bindings", "objectsHash"],
   additionalProperties: false,
 };
-const schema57 = {
+const schema60 = {
   type: "object",
   properties: {
     targetCluster: { type: "string" },
@@ -8242,11 +8909,11 @@ const schema57 = {
   required: ["targetCluster", "state", "policyHash", "clusterDecision"],
   additionalProperties: false,
 };
-const schema58 = { enum: ["Scheduled", "Bound", "Unscheduled"] };
-function validate114(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema61 = { enum: ["Scheduled", "Bound", "Unscheduled"] };
+function validate120(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate114.evaluated;
+  const evaluated0 = validate120.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8254,22 +8921,22 @@ function validate114(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = undefined;
   }
   if (!(data === "Scheduled" || data === "Bound" || data === "Unscheduled")) {
-    validate114.errors = [
+    validate120.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema58.enum },
+        params: { allowedValues: schema61.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate114.errors = vErrors;
+  validate120.errors = vErrors;
   return errors === 0;
 }
-validate114.evaluated = { dynamicProps: false, dynamicItems: false };
-const schema59 = {
+validate120.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema62 = {
   type: "object",
   properties: {
     clusterName: { type: "string" },
@@ -8280,16 +8947,16 @@ const schema59 = {
   required: ["clusterName", "selected", "reason"],
   additionalProperties: false,
 };
-const schema60 = {
+const schema63 = {
   type: "object",
   properties: { affinityScore: { type: "number" }, priorityScore: { type: "number" } },
   required: ["affinityScore", "priorityScore"],
   additionalProperties: false,
 };
-function validate117(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate123(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate117.evaluated;
+  const evaluated0 = validate123.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8303,7 +8970,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
         ((data.affinityScore === undefined || !func0.call(data, "affinityScore")) && (missing0 = "affinityScore")) ||
         ((data.priorityScore === undefined || !func0.call(data, "priorityScore")) && (missing0 = "priorityScore"))
       ) {
-        validate117.errors = [
+        validate123.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -8317,7 +8984,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "affinityScore" || key0 === "priorityScore")) {
-            validate117.errors = [
+            validate123.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -8335,7 +9002,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
             let data0 = data.affinityScore;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate117.errors = [
+              validate123.errors = [
                 {
                   instancePath: instancePath + "/affinityScore",
                   schemaPath: "#/properties/affinityScore/type",
@@ -8355,7 +9022,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
               let data1 = data.priorityScore;
               const _errs4 = errors;
               if (!(typeof data1 == "number" && isFinite(data1))) {
-                validate117.errors = [
+                validate123.errors = [
                   {
                     instancePath: instancePath + "/priorityScore",
                     schemaPath: "#/properties/priorityScore/type",
@@ -8374,18 +9041,18 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate117.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate123.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate117.errors = vErrors;
+  validate123.errors = vErrors;
   return errors === 0;
 }
-validate117.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate116(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate123.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate122(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate116.evaluated;
+  const evaluated0 = validate122.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8400,7 +9067,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
         ((data.selected === undefined || !func0.call(data, "selected")) && (missing0 = "selected")) ||
         ((data.reason === undefined || !func0.call(data, "reason")) && (missing0 = "reason"))
       ) {
-        validate116.errors = [
+        validate122.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -8414,7 +9081,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "clusterName" || key0 === "selected" || key0 === "clusterScore" || key0 === "reason")) {
-            validate116.errors = [
+            validate122.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -8431,7 +9098,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.clusterName !== undefined && func0.call(data, "clusterName")) {
             const _errs2 = errors;
             if (typeof data.clusterName !== "string") {
-              validate116.errors = [
+              validate122.errors = [
                 {
                   instancePath: instancePath + "/clusterName",
                   schemaPath: "#/properties/clusterName/type",
@@ -8450,7 +9117,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
             if (data.selected !== undefined && func0.call(data, "selected")) {
               const _errs4 = errors;
               if (typeof data.selected !== "boolean") {
-                validate116.errors = [
+                validate122.errors = [
                   {
                     instancePath: instancePath + "/selected",
                     schemaPath: "#/properties/selected/type",
@@ -8469,7 +9136,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
               if (data.clusterScore !== undefined && func0.call(data, "clusterScore")) {
                 const _errs6 = errors;
                 if (
-                  !validate117.call(this, data.clusterScore, {
+                  !validate123.call(this, data.clusterScore, {
                     instancePath: instancePath + "/clusterScore",
                     parentData: data,
                     parentDataProperty: "clusterScore",
@@ -8477,7 +9144,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+                  vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs6 === errors;
@@ -8488,7 +9155,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
                 if (data.reason !== undefined && func0.call(data, "reason")) {
                   const _errs7 = errors;
                   if (typeof data.reason !== "string") {
-                    validate116.errors = [
+                    validate122.errors = [
                       {
                         instancePath: instancePath + "/reason",
                         schemaPath: "#/properties/reason/type",
@@ -8509,18 +9176,18 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate116.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate122.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate116.errors = vErrors;
+  validate122.errors = vErrors;
   return errors === 0;
 }
-validate116.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate113(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate122.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate119(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate113.evaluated;
+  const evaluated0 = validate119.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8536,7 +9203,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
         ((data.policyHash === undefined || !func0.call(data, "policyHash")) && (missing0 = "policyHash")) ||
         ((data.clusterDecision === undefined || !func0.call(data, "clusterDecision")) && (missing0 = "clusterDecision"))
       ) {
-        validate113.errors = [
+        validate119.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -8557,7 +9224,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
             key0 === "previousState" ||
             key0 === "deleting"
           )) {
-            validate113.errors = [
+            validate119.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -8574,7 +9241,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.targetCluster !== undefined && func0.call(data, "targetCluster")) {
             const _errs2 = errors;
             if (typeof data.targetCluster !== "string") {
-              validate113.errors = [
+              validate119.errors = [
                 {
                   instancePath: instancePath + "/targetCluster",
                   schemaPath: "#/properties/targetCluster/type",
@@ -8593,7 +9260,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
             if (data.state !== undefined && func0.call(data, "state")) {
               const _errs4 = errors;
               if (
-                !validate114.call(this, data.state, {
+                !validate120.call(this, data.state, {
                   instancePath: instancePath + "/state",
                   parentData: data,
                   parentDataProperty: "state",
@@ -8601,7 +9268,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+                vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -8612,7 +9279,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
               if (data.policyHash !== undefined && func0.call(data, "policyHash")) {
                 const _errs5 = errors;
                 if (typeof data.policyHash !== "string") {
-                  validate113.errors = [
+                  validate119.errors = [
                     {
                       instancePath: instancePath + "/policyHash",
                       schemaPath: "#/properties/policyHash/type",
@@ -8631,7 +9298,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
                 if (data.clusterDecision !== undefined && func0.call(data, "clusterDecision")) {
                   const _errs7 = errors;
                   if (
-                    !validate116.call(this, data.clusterDecision, {
+                    !validate122.call(this, data.clusterDecision, {
                       instancePath: instancePath + "/clusterDecision",
                       parentData: data,
                       parentDataProperty: "clusterDecision",
@@ -8639,7 +9306,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+                    vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs7 === errors;
@@ -8651,12 +9318,12 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
                     let data4 = data.previousState;
                     const _errs8 = errors;
                     if (!(data4 === "Scheduled" || data4 === "Bound")) {
-                      validate113.errors = [
+                      validate119.errors = [
                         {
                           instancePath: instancePath + "/previousState",
                           schemaPath: "#/properties/previousState/enum",
                           keyword: "enum",
-                          params: { allowedValues: schema57.properties.previousState.enum },
+                          params: { allowedValues: schema60.properties.previousState.enum },
                           message: "must be equal to one of the allowed values",
                         },
                       ];
@@ -8670,7 +9337,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
                     if (data.deleting !== undefined && func0.call(data, "deleting")) {
                       const _errs9 = errors;
                       if (typeof data.deleting !== "boolean") {
-                        validate113.errors = [
+                        validate119.errors = [
                           {
                             instancePath: instancePath + "/deleting",
                             schemaPath: "#/properties/deleting/type",
@@ -8693,18 +9360,100 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate113.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate119.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate113.errors = vErrors;
+  validate119.errors = vErrors;
   return errors === 0;
 }
-validate113.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate112(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate119.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema64 = {
+  type: "object",
+  properties: { policy: { $ref: "#/$defs/PlacementPolicy" }, strategy: { $ref: "#/$defs/RolloutStrategy" } },
+  additionalProperties: false,
+};
+function validate127(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate112.evaluated;
+  const evaluated0 = validate127.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const _errs1 = errors;
+      for (const key0 of Object.keys(data)) {
+        if (!(key0 === "policy" || key0 === "strategy")) {
+          validate127.errors = [
+            {
+              instancePath,
+              schemaPath: "#/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key0 },
+              message: "must NOT have additional properties",
+            },
+          ];
+          return false;
+          break;
+        }
+      }
+      if (_errs1 === errors) {
+        if (data.policy !== undefined && func0.call(data, "policy")) {
+          const _errs2 = errors;
+          if (
+            !validate69.call(this, data.policy, {
+              instancePath: instancePath + "/policy",
+              parentData: data,
+              parentDataProperty: "policy",
+              rootData,
+              dynamicAnchors,
+            })
+          ) {
+            vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+            errors = vErrors.length;
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.strategy !== undefined && func0.call(data, "strategy")) {
+            const _errs3 = errors;
+            if (
+              !validate103.call(this, data.strategy, {
+                instancePath: instancePath + "/strategy",
+                parentData: data,
+                parentDataProperty: "strategy",
+                rootData,
+                dynamicAnchors,
+              })
+            ) {
+              vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+              errors = vErrors.length;
+            }
+            var valid0 = _errs3 === errors;
+          } else {
+            var valid0 = true;
+          }
+        }
+      }
+    } else {
+      validate127.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate127.errors = vErrors;
+  return errors === 0;
+}
+validate127.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate118(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate118.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8719,7 +9468,7 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
         ((data.bindings === undefined || !func0.call(data, "bindings")) && (missing0 = "bindings")) ||
         ((data.objectsHash === undefined || !func0.call(data, "objectsHash")) && (missing0 = "objectsHash"))
       ) {
-        validate112.errors = [
+        validate118.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -8732,8 +9481,8 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!(key0 === "version" || key0 === "bindings" || key0 === "objectsHash")) {
-            validate112.errors = [
+          if (!(key0 === "version" || key0 === "bindings" || key0 === "objectsHash" || key0 === "hubSpec")) {
+            validate118.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -8750,12 +9499,12 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.version !== undefined && func0.call(data, "version")) {
             const _errs2 = errors;
             if (!(data.version === 1)) {
-              validate112.errors = [
+              validate118.errors = [
                 {
                   instancePath: instancePath + "/version",
                   schemaPath: "#/properties/version/enum",
                   keyword: "enum",
-                  params: { allowedValues: schema56.properties.version.enum },
+                  params: { allowedValues: schema59.properties.version.enum },
                   message: "must be equal to one of the allowed values",
                 },
               ];
@@ -8776,7 +9525,7 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
                   for (let i0 = 0; i0 < len0; i0++) {
                     const _errs5 = errors;
                     if (
-                      !validate113.call(this, data1[i0], {
+                      !validate119.call(this, data1[i0], {
                         instancePath: instancePath + "/bindings/" + i0,
                         parentData: data1,
                         parentDataProperty: i0,
@@ -8784,7 +9533,7 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+                      vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
                       errors = vErrors.length;
                     }
                     var valid1 = _errs5 === errors;
@@ -8793,7 +9542,7 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
                     }
                   }
                 } else {
-                  validate112.errors = [
+                  validate118.errors = [
                     {
                       instancePath: instancePath + "/bindings",
                       schemaPath: "#/properties/bindings/type",
@@ -8813,7 +9562,7 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
               if (data.objectsHash !== undefined && func0.call(data, "objectsHash")) {
                 const _errs6 = errors;
                 if (typeof data.objectsHash !== "string") {
-                  validate112.errors = [
+                  validate118.errors = [
                     {
                       instancePath: instancePath + "/objectsHash",
                       schemaPath: "#/properties/objectsHash/type",
@@ -8828,23 +9577,43 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
               } else {
                 var valid0 = true;
               }
+              if (valid0) {
+                if (data.hubSpec !== undefined && func0.call(data, "hubSpec")) {
+                  const _errs8 = errors;
+                  if (
+                    !validate127.call(this, data.hubSpec, {
+                      instancePath: instancePath + "/hubSpec",
+                      parentData: data,
+                      parentDataProperty: "hubSpec",
+                      rootData,
+                      dynamicAnchors,
+                    })
+                  ) {
+                    vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+                    errors = vErrors.length;
+                  }
+                  var valid0 = _errs8 === errors;
+                } else {
+                  var valid0 = true;
+                }
+              }
             }
           }
         }
       }
     } else {
-      validate112.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate118.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate112.errors = vErrors;
+  validate118.errors = vErrors;
   return errors === 0;
 }
-validate112.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate111(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate118.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate117(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate111.evaluated;
+  const evaluated0 = validate117.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8856,7 +9625,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "previous" || key0 === "stackOutput" || key0 === "readFromStack")) {
-          validate111.errors = [
+          validate117.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -8877,7 +9646,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
           let valid1 = false;
           const _errs4 = errors;
           if (
-            !validate112.call(this, data0, {
+            !validate118.call(this, data0, {
               instancePath: instancePath + "/previous",
               parentData: data,
               parentDataProperty: "previous",
@@ -8885,7 +9654,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+            vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
             errors = vErrors.length;
           }
           var _valid0 = _errs4 === errors;
@@ -8922,7 +9691,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
               vErrors.push(err1);
             }
             errors++;
-            validate111.errors = vErrors;
+            validate117.errors = vErrors;
             return false;
           } else {
             errors = _errs3;
@@ -8942,7 +9711,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.stackOutput !== undefined && func0.call(data, "stackOutput")) {
             const _errs6 = errors;
             if (typeof data.stackOutput !== "string") {
-              validate111.errors = [
+              validate117.errors = [
                 {
                   instancePath: instancePath + "/stackOutput",
                   schemaPath: "#/properties/stackOutput/type",
@@ -8961,7 +9730,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
             if (data.readFromStack !== undefined && func0.call(data, "readFromStack")) {
               const _errs8 = errors;
               if (typeof data.readFromStack !== "boolean") {
-                validate111.errors = [
+                validate117.errors = [
                   {
                     instancePath: instancePath + "/readFromStack",
                     schemaPath: "#/properties/readFromStack/type",
@@ -8980,18 +9749,18 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate111.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate117.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate111.errors = vErrors;
+  validate117.errors = vErrors;
   return errors === 0;
 }
-validate111.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate117.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate61(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate55.evaluated;
+  const evaluated0 = validate61.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -9006,7 +9775,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.resources === undefined || !func0.call(data, "resources")) && (missing0 = "resources")) ||
         ((data.resourceSelectors === undefined || !func0.call(data, "resourceSelectors")) && (missing0 = "resourceSelectors"))
       ) {
-        validate55.errors = [
+        validate61.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -9019,8 +9788,8 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!func0.call(schema28.properties, key0)) {
-            validate55.errors = [
+          if (!func0.call(schema31.properties, key0)) {
+            validate61.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -9036,8 +9805,8 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
         if (_errs1 === errors) {
           if (data.fleet !== undefined && func0.call(data, "fleet")) {
             const _errs2 = errors;
-            if (!func118(this, "Fleet", data.fleet)) {
-              validate55.errors = [
+            if (!func142(this, "Fleet", data.fleet)) {
+              validate61.errors = [
                 {
                   instancePath: instancePath + "/fleet",
                   schemaPath: "#/properties/fleet/instanceOf",
@@ -9063,7 +9832,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                   for (let i0 = 0; i0 < len0; i0++) {
                     const _errs5 = errors;
                     if (
-                      !validate56.call(this, data1[i0], {
+                      !validate62.call(this, data1[i0], {
                         instancePath: instancePath + "/resources/" + i0,
                         parentData: data1,
                         parentDataProperty: i0,
@@ -9071,7 +9840,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+                      vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
                       errors = vErrors.length;
                     }
                     var valid1 = _errs5 === errors;
@@ -9080,7 +9849,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate55.errors = [
+                  validate61.errors = [
                     {
                       instancePath: instancePath + "/resources",
                       schemaPath: "#/properties/resources/type",
@@ -9107,7 +9876,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                     for (let i1 = 0; i1 < len1; i1++) {
                       const _errs8 = errors;
                       if (
-                        !validate58.call(this, data3[i1], {
+                        !validate64.call(this, data3[i1], {
                           instancePath: instancePath + "/resourceSelectors/" + i1,
                           parentData: data3,
                           parentDataProperty: i1,
@@ -9115,7 +9884,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                           dynamicAnchors,
                         })
                       ) {
-                        vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+                        vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
                         errors = vErrors.length;
                       }
                       var valid2 = _errs8 === errors;
@@ -9124,7 +9893,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate55.errors = [
+                    validate61.errors = [
                       {
                         instancePath: instancePath + "/resourceSelectors",
                         schemaPath: "#/properties/resourceSelectors/type",
@@ -9144,7 +9913,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.policy !== undefined && func0.call(data, "policy")) {
                   const _errs9 = errors;
                   if (
-                    !validate63.call(this, data.policy, {
+                    !validate69.call(this, data.policy, {
                       instancePath: instancePath + "/policy",
                       parentData: data,
                       parentDataProperty: "policy",
@@ -9152,7 +9921,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+                    vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs9 === errors;
@@ -9163,7 +9932,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.strategy !== undefined && func0.call(data, "strategy")) {
                     const _errs10 = errors;
                     if (
-                      !validate97.call(this, data.strategy, {
+                      !validate103.call(this, data.strategy, {
                         instancePath: instancePath + "/strategy",
                         parentData: data,
                         parentDataProperty: "strategy",
@@ -9171,7 +9940,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+                      vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
                       errors = vErrors.length;
                     }
                     var valid0 = _errs10 === errors;
@@ -9192,7 +9961,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                                 for (const key2 of Object.keys(data8)) {
                                   const _errs17 = errors;
                                   if (typeof data8[key2] !== "string") {
-                                    validate55.errors = [
+                                    validate61.errors = [
                                       {
                                         instancePath:
                                           instancePath +
@@ -9214,7 +9983,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                                   }
                                 }
                               } else {
-                                validate55.errors = [
+                                validate61.errors = [
                                   {
                                     instancePath: instancePath + "/memberProperties/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                                     schemaPath: "#/properties/memberProperties/additionalProperties/type",
@@ -9232,7 +10001,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                             }
                           }
                         } else {
-                          validate55.errors = [
+                          validate61.errors = [
                             {
                               instancePath: instancePath + "/memberProperties",
                               schemaPath: "#/properties/memberProperties/type",
@@ -9253,12 +10022,12 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                         let data10 = data.mode;
                         const _errs19 = errors;
                         if (!(data10 === "direct" || data10 === "hub")) {
-                          validate55.errors = [
+                          validate61.errors = [
                             {
                               instancePath: instancePath + "/mode",
                               schemaPath: "#/properties/mode/enum",
                               keyword: "enum",
-                              params: { allowedValues: schema28.properties.mode.enum },
+                              params: { allowedValues: schema31.properties.mode.enum },
                               message: "must be equal to one of the allowed values",
                             },
                           ];
@@ -9272,7 +10041,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data.hub !== undefined && func0.call(data, "hub")) {
                           const _errs20 = errors;
                           if (
-                            !validate109.call(this, data.hub, {
+                            !validate115.call(this, data.hub, {
                               instancePath: instancePath + "/hub",
                               parentData: data,
                               parentDataProperty: "hub",
@@ -9280,7 +10049,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                               dynamicAnchors,
                             })
                           ) {
-                            vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+                            vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
                             errors = vErrors.length;
                           }
                           var valid0 = _errs20 === errors;
@@ -9288,23 +10057,43 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
                           var valid0 = true;
                         }
                         if (valid0) {
-                          if (data.state !== undefined && func0.call(data, "state")) {
+                          if (data.replaceOnPolicyChange !== undefined && func0.call(data, "replaceOnPolicyChange")) {
                             const _errs21 = errors;
-                            if (
-                              !validate111.call(this, data.state, {
-                                instancePath: instancePath + "/state",
-                                parentData: data,
-                                parentDataProperty: "state",
-                                rootData,
-                                dynamicAnchors,
-                              })
-                            ) {
-                              vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-                              errors = vErrors.length;
+                            if (typeof data.replaceOnPolicyChange !== "boolean") {
+                              validate61.errors = [
+                                {
+                                  instancePath: instancePath + "/replaceOnPolicyChange",
+                                  schemaPath: "#/properties/replaceOnPolicyChange/type",
+                                  keyword: "type",
+                                  params: { type: "boolean" },
+                                  message: "must be boolean",
+                                },
+                              ];
+                              return false;
                             }
                             var valid0 = _errs21 === errors;
                           } else {
                             var valid0 = true;
+                          }
+                          if (valid0) {
+                            if (data.state !== undefined && func0.call(data, "state")) {
+                              const _errs23 = errors;
+                              if (
+                                !validate117.call(this, data.state, {
+                                  instancePath: instancePath + "/state",
+                                  parentData: data,
+                                  parentDataProperty: "state",
+                                  rootData,
+                                  dynamicAnchors,
+                                })
+                              ) {
+                                vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+                                errors = vErrors.length;
+                              }
+                              var valid0 = _errs23 === errors;
+                            } else {
+                              var valid0 = true;
+                            }
                           }
                         }
                       }
@@ -9317,14 +10106,14 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate55.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate61.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate55.errors = vErrors;
+  validate61.errors = vErrors;
   return errors === 0;
 }
-validate55.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+validate61.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 
 export const ARGS_VALIDATORS: Readonly<Record<string, (value: unknown) => boolean>> = {
   FleetArgs,

@@ -1,92 +1,97 @@
-// Shell fragments for the Azure Fleet ClusterMeshProfile lifecycle that azure-native does not model
-// (`az fleet clustermeshprofile apply` is a POST action). Plain strings, no Pulumi: tested by running them.
+// The inputs of the Command that owns an Azure Fleet ClusterMeshProfile's lifecycle, and of the
+// read-only probe a preview runs. Plain strings, no Pulumi: tested by running them (mesh-program.ts).
+//
+// One Command per profile does every apply of that profile: its create/update reconciles (the members
+// this mesh lost are relabelled one by one, members another profile holds leave it first, one apply,
+// then poll), its delete tears the mesh down. The engine runs registrations before deletes and the
+// deletes of one antichain in parallel (plan/engine-steps.ts planSteps: registrationWaves, then
+// deleteWaves), so per-member delete steps that each apply the profile would meet in one wave; a single
+// owner of the profile's applies needs no lock and no dependency chain, and it detaches a member leaving
+// the fleet during the registration waves, before the member's own delete runs at the end.
 import { shellQuote } from "../shell";
+import { MESH_PROGRAM, MESH_TEARDOWN_LABEL_KEY } from "./mesh-program";
 
-/** The label key the teardown selector uses. No member ever carries it, so the selector picks nobody. */
-export const MESH_TEARDOWN_LABEL_KEY = "fleetmesh.io/mesh-teardown";
-
-/** Written on a detached member only when removing its mesh label would leave it with no labels at all. */
-export const DETACHED_LABEL_KEY = "fleetmesh.io/detached";
-
-/** Fleet's own read-only member labels, set on every member by Azure Fleet Manager (Azure/fleet#1146): never written back. */
-const FLEET_OWNED_LABEL_PREFIX = "fleet.azure.com/";
+export { MESH_PROGRAM, MESH_TEARDOWN_LABEL_KEY, MESH_RECORD_KEY, DETACHED_LABEL_VALUE } from "./mesh-program";
 
 /** The selector a mesh is switched to before its profile is deleted: it picks no member. */
 export function teardownSelector(meshName: string): string {
   return `${MESH_TEARDOWN_LABEL_KEY}=${meshName}`;
 }
 
-// Reads a FleetMember's labels (JSON on stdin). When `key` still has `value`, prints the
-// `--labels` words of the same map without `key`; prints nothing when the label has moved on (a later
-// run put the member in another mesh), so detaching never overwrites labels it did not set.
-const LABELS_WITHOUT_KEY_JS = [
-  `let raw = "";`,
-  `process.stdin.on("data", (chunk) => (raw += chunk)).on("end", () => {`,
-  `  const labels = JSON.parse(raw || "null") || {};`,
-  `  const [key, value, member] = process.argv.slice(1);`,
-  `  if (labels[key] !== value) return;`,
-  `  const kept = Object.entries(labels).filter(([k]) => k !== key && !k.startsWith(${JSON.stringify(FLEET_OWNED_LABEL_PREFIX)}));`,
-  `  if (kept.length === 0) kept.push([${JSON.stringify(DETACHED_LABEL_KEY)}, member]);`,
-  `  const quote = (s) => "'" + s.replace(/'/g, "'\\\\''") + "'";`,
-  `  console.log(kept.map(([k, v]) => quote(k + "=" + v)).join(" "));`,
-  `});`,
-].join("\n");
-
-/**
- * A pipeline stage (`… | labelsWithout(…)`) turning a member's current labels into the `--labels`
- * arguments that take it out of the mesh selected by `key=value`, or into nothing when it is no
- * longer selected by it. Runs on the machine running `pulumi`, which always has node.
- */
-export function labelsWithoutMeshLabel(key: string, value: string, member: string): string {
-  return `node -e ${shellQuote(LABELS_WITHOUT_KEY_JS)} ${shellQuote(key)} ${shellQuote(value)} ${shellQuote(member)}`;
-}
-
-/** A mesh's profile as `az fleet clustermeshprofile` arguments. */
+/** A mesh's profile, as the program reaches it with `az`. */
 export interface MeshProfileTarget {
+  /** The subscription the Fleet is in (every `az` call names it); undefined: az's default subscription. */
+  subscription?: string;
   resourceGroupName: string;
   fleetName: string;
   meshName: string;
 }
 
-function targetArgs(target: MeshProfileTarget): string {
-  return `--resource-group ${target.resourceGroupName} --fleet-name ${target.fleetName} --name ${target.meshName}`;
+/** Who should be in the mesh: its selector and the members this program declares in it. */
+export interface MeshMembership {
+  /** Azure's `memberSelector.byLabel` (`key=value`). */
+  byLabel: string;
+  members: readonly string[];
 }
 
-/** Applies the profile: its selector decides who is in the mesh (a POST action azure-native does not model). */
-export function applyMeshScript(target: MeshProfileTarget): string {
-  return `az fleet clustermeshprofile apply ${targetArgs(target)}`;
-}
-
-/** A shell loop that waits (up to 10 minutes) until `probe` prints `expected`. */
-export function waitUntilScript(probe: string, expected: string): string {
-  return `for i in $(seq 1 60); do [ "$(${probe})" = "${expected}" ] && exit 0; sleep 10; done; echo "timed out waiting for the mesh membership to change" >&2; exit 1`;
-}
-
-/**
- * Tears a mesh down without the member/profile deletion deadlock (a member in a mesh cannot be
- * deleted, a profile with members cannot be deleted; Azure/azure-cli-extensions src/fleet and
- * MicrosoftDocs/azure-aks-docs articles/kubernetes-fleet/howto-configure-use-cross-cluster-networking.md):
- * select nobody, apply, wait for the member list to empty; then the engine deletes the profile, then
- * the members.
- */
-export function meshTeardownScript(target: MeshProfileTarget): string {
-  const listed = `az fleet clustermeshprofile list-members ${targetArgs(target)} --query 'length(@)' -o tsv`;
-  return `az fleet clustermeshprofile create ${targetArgs(target)} --member-selector ${teardownSelector(target.meshName)} && ${applyMeshScript(target)} && ${waitUntilScript(listed, "0")}`;
+/** The environment the program reads its target and membership from (a Command's `environment`). */
+export function meshEnvironment(target: MeshProfileTarget, membership: MeshMembership): Record<string, string> {
+  return {
+    ...(target.subscription ? { FLEETMESH_AZ_SUBSCRIPTION: target.subscription } : {}),
+    FLEETMESH_AZ_RESOURCE_GROUP: target.resourceGroupName,
+    FLEETMESH_AZ_FLEET: target.fleetName,
+    FLEETMESH_MESH_PROFILE: target.meshName,
+    FLEETMESH_MESH_SELECTOR: membership.byLabel,
+    FLEETMESH_MESH_MEMBERS: [...membership.members].sort().join(","),
+  };
 }
 
 /**
- * Takes one member out of the mesh before its FleetMember is deleted: reads its labels at delete time,
- * removes the mesh label only if it still selects this mesh (labels set by later runs are kept),
- * applies, and waits until the member has left.
+ * The scripts of the Command that owns the profile's applies: create and update reconcile, delete tears
+ * the mesh down. The program reads itself from stdin (`node -`), so the state holds it once.
  */
-export function memberDetachScript(
-  target: MeshProfileTarget,
-  member: { name: string; resourceId: string; apiVersion: string },
-  byLabel: string,
-): string {
-  const [labelKey, labelValue] = byLabel.split("=");
-  const newLabels = `az resource show --ids ${member.resourceId} --api-version ${member.apiVersion} --query properties.labels -o json | ${labelsWithoutMeshLabel(labelKey, labelValue, member.name)}`;
-  const relabel = `az fleet member update --resource-group ${target.resourceGroupName} --fleet-name ${target.fleetName} --name ${member.name} --labels`;
-  const left = `az fleet clustermeshprofile list-members ${targetArgs(target)} --query "length([?name=='${member.name}'])" -o tsv`;
-  return `labels=$(${newLabels}) && { [ -z "$labels" ] || eval "${relabel} $labels"; } && ${applyMeshScript(target)} && ${waitUntilScript(left, "0")}`;
+export const MESH_COMMAND_SCRIPTS = {
+  create: "node - reconcile",
+  update: "node - reconcile",
+  delete: "node - teardown",
+  stdin: MESH_PROGRAM,
+} as const;
+
+/** The preview's read-only probe, as one shell command (a `local.run` invoke takes no stdin). */
+export function meshCheckCommand(target: MeshProfileTarget, membership: MeshMembership): string {
+  const assignments = Object.entries(meshEnvironment(target, membership)).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  return [...assignments, "node", "-e", shellQuote(MESH_PROGRAM), "check"].join(" ");
+}
+
+/** What the probe found: the selected members the program does not declare, or why it could not tell. */
+export type MeshCheck = { undeclared: string[]; source: "what-if" | "member-list" } | { skipped: string };
+
+/** The probe's stdout (its last JSON line); undefined when it printed none. */
+export function parseMeshCheck(stdout: string): MeshCheck | undefined {
+  for (const line of stdout.split("\n").reverse()) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof value !== "object" || value === null) continue;
+    const record = value as Record<string, unknown>;
+    if (Array.isArray(record.undeclared) && (record.source === "what-if" || record.source === "member-list")) {
+      return { undeclared: record.undeclared.filter((n): n is string => typeof n === "string"), source: record.source };
+    }
+    if (typeof record.skipped === "string") return { skipped: record.skipped };
+  }
+  return undefined;
+}
+
+/** The preview warning for fleet members a mesh's selector picks that the program does not declare; undefined when there are none. */
+export function undeclaredMembersWarning(meshName: string, byLabel: string, check: MeshCheck | undefined): string | undefined {
+  if (check === undefined || "skipped" in check || check.undeclared.length === 0) return undefined;
+  const list = check.undeclared.join(", ");
+  return (
+    `mesh "${meshName}": its selector ${byLabel} also picks fleet members this program does not declare (${list}). ` +
+    `\`pulumi up\` applies the cluster mesh profile to them as well, and removing the mesh (or \`pulumi destroy\`) disconnects them. ` +
+    `Change their labels, or the mesh's selector, to keep them out.`
+  );
 }

@@ -73,6 +73,14 @@ export interface CiliumValuesInput {
    * Needs kubeProxyReplacement. @default false
    */
   l2announcements?: boolean;
+  /**
+   * How many nodes the member has, when fleetmesh knows (kind). The operator gets min(2, nodes) replicas:
+   * the chart's default is 2 (values.yaml `operator.replicas`), and its default `operator.affinity`
+   * is a required pod anti-affinity on `kubernetes.io/hostname` (values.yaml; rendered by
+   * templates/cilium-operator/deployment.yaml), so a second replica never schedules on a one-node
+   * member. @default the chart's 2
+   */
+  nodeCount?: number;
 }
 
 /** Helm values: a plain JSON object. */
@@ -111,17 +119,49 @@ export function buildCiliumValues(input: CiliumValuesInput): HelmValues {
     ...datapathValues(input),
     ...kubeProxyValues(input),
     ...l2AnnouncementValues(input, features),
-    ...agentAndOperatorScope(input, features),
+    ...agentAndOperatorValues(input, features),
     hubble: hubbleValues(),
     clustermesh: clustermeshValues(input, features),
   };
 }
 
-/** The agent's and the operator's share of `namespaceScopeAnnotations` (top-level `podAnnotations`, `operator.podAnnotations`). */
-function agentAndOperatorScope(input: CiliumValuesInput, features: CiliumChartFeatures): HelmValues {
+/** The chart's default `operator.replicas` (values.yaml, 1.16 to 1.20). */
+export const CHART_OPERATOR_REPLICAS = 2;
+
+/**
+ * The agent's and the operator's share of `namespaceScopeAnnotations` (top-level `podAnnotations`,
+ * `operator.podAnnotations`), and the operator sized to the member's nodes when they are known.
+ */
+function agentAndOperatorValues(input: CiliumValuesInput, features: CiliumChartFeatures): HelmValues {
   const scope = input.clustermesh && namespaceScopeAnnotations(input.clustermesh, features);
-  return scope ? { podAnnotations: scope, operator: { podAnnotations: { ...scope } } } : {};
+  const replicas = operatorReplicas(input.nodeCount);
+  const operator: HelmValues = { ...(replicas !== undefined && { replicas }), ...(scope && { podAnnotations: { ...scope } }) };
+  return { ...(scope && { podAnnotations: scope }), ...(Object.keys(operator).length > 0 && { operator }) };
 }
+
+/** min(2, nodes): no replica left Pending by the operator's own anti-affinity; undefined (the chart's 2) when not known. */
+function operatorReplicas(nodeCount: number | undefined): number | undefined {
+  if (nodeCount === undefined) return undefined;
+  if (!Number.isInteger(nodeCount) || nodeCount < 1) throw fail("nodeCount", `${quote(nodeCount)} must be a positive integer`);
+  return Math.min(CHART_OPERATOR_REPLICAS, nodeCount);
+}
+
+/**
+ * What a Cilium that fleetmesh takes over (`existingCilium`) is upgraded with: Helm's `--reuse-values`
+ * merges these over the values the release was installed with (helm/helm pkg/action/upgrade.go,
+ * `reuseValues`), so its cluster name and id (unchanged), the fleet CA, the certificate method, the
+ * Cluster Mesh settings and their pod annotations become the fleet's, and its IPAM, datapath,
+ * kube-proxy replacement and operator sizing stay the cluster's own.
+ */
+export function meshSettingsValues(values: HelmValues): HelmValues {
+  const kept = MESH_SETTINGS_KEYS.filter((key) => Object.prototype.hasOwnProperty.call(values, key));
+  const picked = Object.fromEntries(kept.map((key) => [key, values[key]]));
+  const operator = values.operator as { podAnnotations?: unknown } | undefined;
+  return operator?.podAnnotations ? { ...picked, operator: { podAnnotations: operator.podAnnotations } } : picked;
+}
+
+/** The top-level values `meshSettingsValues` keeps. */
+export const MESH_SETTINGS_KEYS = ["cluster", "tls", "hubble", "clustermesh", "podAnnotations"] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Identity, CA

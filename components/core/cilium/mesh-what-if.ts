@@ -30,21 +30,35 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Keep and Add rows by name, then Remove rows by name. `previousMembers` undefined = first run. */
+/** Where peers dial an endpoint, as the ADDRESS column shows it: its IPs, or its DNS name; undefined while not known. */
+export function endpointAddress(endpoint: MeshEndpoint | undefined): string | undefined {
+  if (endpoint?.ips !== undefined && endpoint.ips.length > 0) return endpoint.ips.join(", ");
+  return endpoint?.address;
+}
+
+/**
+ * Keep and Add rows by name, then Remove rows by name. `previousMembers` undefined = first run. A
+ * member's address is its fact (a kind node's address once known), else where its endpoint says peers
+ * dial it: a declared `meshEndpoint` is known in every preview.
+ */
 export function meshWhatIf(
   plan: MeshPlan,
   previousMembers: readonly string[] | undefined,
   facts: Record<string, { clusterId?: number; address?: string }>,
+  endpoints: Record<string, MeshEndpoint> = {},
 ): MeshWhatIfRow[] {
   const before = new Set(previousMembers ?? []);
   const now = new Set(plan.members);
+  const own = <T>(map: Record<string, T>, name: string): T | undefined =>
+    Object.prototype.hasOwnProperty.call(map, name) ? map[name] : undefined;
   const row = (action: MeshAction, name: string): MeshWhatIfRow => {
-    const known = Object.prototype.hasOwnProperty.call(facts, name) ? facts[name] : {};
+    const known = own(facts, name) ?? {};
+    const address = known.address ?? endpointAddress(own(endpoints, name));
     return {
       action,
       name,
       ...(known.clusterId !== undefined && { clusterId: known.clusterId }),
-      ...(known.address !== undefined && { address: known.address }),
+      ...(address !== undefined && { address }),
       state: STATE[action],
     };
   };

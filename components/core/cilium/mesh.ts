@@ -10,7 +10,7 @@ export {
   MESH_NAME_MAX_LENGTH,
 } from "./mesh-plan";
 export type { MeshSpec, MeshMemberFacts, MeshBackend, MeshPlan } from "./mesh-plan";
-export { meshWhatIf, renderMeshWhatIf, existingMemberChanges, UNKNOWN_VALUE } from "./mesh-what-if";
+export { meshWhatIf, renderMeshWhatIf, existingMemberChanges, endpointAddress, UNKNOWN_VALUE } from "./mesh-what-if";
 export type { MeshAction, MeshWhatIfRow } from "./mesh-what-if";
 
 export { meshPeers, meshPeersOf } from "./mesh-peers";

@@ -312,7 +312,9 @@ function checkPin(request: AllocationRequest, kind: Kind, pin: unknown, space: S
   if (!space) return undefined;
   const parsed = space.parse(pin);
   if (typeof parsed === "string") return isIntegerKind(kind) ? `${NOUN[kind]} ${parsed}: ${RANGE_RULE[kind]}` : `${NOUN[kind]} ${parsed}`;
-  if (parsed.first < space.first || parsed.last > space.last)
+  // An existing cluster's CIDRs are facts, not slots: kept where they are (validation keeps them clear of the pools).
+  const fact = request.cidrsAreFacts === true && !isIntegerKind(kind);
+  if (!fact && (parsed.first < space.first || parsed.last > space.last))
     return `${NOUN[kind]} ${quote(parsed.value)} is outside ${space.where}: ${RANGE_RULE[kind]}`;
   return { ...parsed, owner: request.name, kind, pinned: true };
 }

@@ -91,6 +91,11 @@ export function kindClusterConfig(input: KindClusterConfigInput): KindClusterCon
   };
 }
 
+/** The nodes of a kind member: its one control-plane node and its workers. */
+export function kindNodeCount(workers: number): number {
+  return 1 + workers;
+}
+
 function kindNode(role: KindNodeRole, image: string | undefined, labels: Record<string, string> | undefined): KindNode {
   return {
     role,

@@ -8,6 +8,7 @@
 import { allocate } from "./allocation";
 import { needsNodePort, validateFleet } from "./validate-fleet";
 import {
+  ExistingCiliumDeclaration,
   FleetSpec,
   FleetState,
   MemberAllocation,
@@ -20,6 +21,7 @@ import {
 } from "./types";
 import { kindClusterName, kindClusterNameViolations, kindControlPlane, OWNER_STACK_LABEL } from "./kind-names";
 import { memberPath } from "./validation/findings";
+import { AZ_FLEET_MEMBERSHIP } from "../azure/arm-fleet-members";
 import { FieldViolation } from "../k8s/field-errors";
 import { LabelSelector } from "../kubefleet/scheduler/types";
 import { DEFAULT_CILIUM_VERSION, normalizeCiliumVersion, policyScopeFinding, tryParseCiliumVersion } from "../cilium/cilium-version";
@@ -27,6 +29,8 @@ import { globalNamespaceViolations } from "../cilium/global-namespaces";
 import { DEFAULT_LOAD_BALANCER_POOL, loadBalancerPoolViolations } from "../cilium/load-balancer-pool";
 import { MeshPlan, azureByLabel, meshPath, planMeshes } from "../cilium/mesh-plan";
 import { hasOwn } from "./own";
+import { DEFAULT_NODE_PORT_RANGE } from "./validation/fleet-settings";
+import { NodePortRiskMember, sharedNodePortWarnings } from "../cilium/shared-nodeport-risk";
 
 /** Where Cilium on a member comes from: fleetmesh's Helm release, or AKS itself (managed Cilium). */
 export type CiliumOwner = "fleetmesh" | "aks";
@@ -52,6 +56,8 @@ export interface MemberDeclarationFacts {
   serviceCidr?: string;
   nodePort?: number;
   meshEndpoint?: MeshEndpointDeclaration;
+  /** The Cilium the (kubeconfig) member's cluster already runs, taken over instead of installed. */
+  existingCilium?: ExistingCiliumDeclaration;
 }
 
 /** One mesh as declared. */
@@ -124,6 +130,11 @@ export interface PlannedMember {
   kubeProxyReplacement: boolean;
   /** Cilium answers ARP for LoadBalancer addresses (kind members with kube-proxy replacement). */
   l2Announcements: boolean;
+  /**
+   * The Cilium the member's cluster already runs (kubeconfig members that declared it): fleetmesh
+   * takes that Helm release over (import, then upgrade with the mesh settings) and never uninstalls it.
+   */
+  existingCilium?: ExistingCiliumDeclaration;
   allocationRequest: AllocationRequest;
 }
 
@@ -160,7 +171,10 @@ export function defaultPools(maxConnectedClusters: 255 | 511): AllocationPools {
     podCidrPrefixLength: 17 + extraBit,
     serviceCidrPool: "10.128.0.0/12",
     serviceCidrPrefixLength: 20 + extraBit,
-    nodePortRange: { first: 32000, last: 32767 },
+    // The whole Kubernetes NodePort range: new NodePorts are handed out lowest first, so they land in the
+    // band Kubernetes keeps for static NodePorts (staticNodePortBand), while NodePorts allocated before
+    // (when the default range was 32000-32767) stay where they are.
+    nodePortRange: { ...DEFAULT_NODE_PORT_RANGE },
   };
 }
 
@@ -190,9 +204,16 @@ function exposureOf(member: MemberDeclarationFacts): ApiserverExposure | undefin
   };
 }
 
-/** What the member pins; the allocator fills in the rest. */
+/** What the member pins (an existing Cilium's id is one); the allocator fills in the rest. */
 function pinsOf(member: MemberDeclarationFacts): MemberSpec["pins"] {
-  return { clusterId: member.clusterId, podCidr: member.podCidr, serviceCidr: member.serviceCidr, nodePort: member.nodePort };
+  const clusterId = member.clusterId ?? member.existingCilium?.clusterId;
+  return { clusterId, podCidr: member.podCidr, serviceCidr: member.serviceCidr, nodePort: member.nodePort };
+}
+
+/** A cluster fleetmesh does not create (kubeconfig alone): its declared CIDRs are facts, not allocations. */
+function isExistingCluster(member: MemberDeclarationFacts): boolean {
+  const given = provisionersOf(member);
+  return given.length === 1 && given[0] === "kubeconfig";
 }
 
 function memberSpec(member: MemberDeclarationFacts): MemberSpec {
@@ -201,7 +222,8 @@ function memberSpec(member: MemberDeclarationFacts): MemberSpec {
     provisioners: provisionersOf(member),
     labels: member.labels ?? {},
     taints: member.taints ?? [],
-    pins: pinsOf(member),
+    // As declared: an existing Cilium's id is checked under existingCilium.clusterId.
+    pins: { ...pinsOf(member), clusterId: member.clusterId },
     kubernetesVersion: member.aks?.kubernetesVersion,
     aksNetworkPlugin: member.aks ? (member.aks.networkPlugin ?? "azure") : undefined,
     kindWorkers: member.kind?.workers,
@@ -210,6 +232,7 @@ function memberSpec(member: MemberDeclarationFacts): MemberSpec {
       aks: { nodeSubnetCidr: member.aks.nodeSubnetCidr, nodeCount: member.aks.nodeCount, clusterName: member.aks.clusterName },
     }),
     ...(member.meshEndpoint !== undefined && { meshEndpoint: member.meshEndpoint }),
+    ...(member.existingCilium !== undefined && { existingCilium: member.existingCilium }),
   };
 }
 
@@ -284,10 +307,12 @@ function plannedMember(
     ...(member.kind && { kind: plannedKind(fleet, member) }),
     kubeProxyReplacement,
     l2Announcements: kubeProxyReplacement,
+    ...(member.existingCilium && { existingCilium: { ...member.existingCilium, version: chartVersion(member.existingCilium.version) } }),
     // kind members, and members exposing their clustermesh-apiserver as a NodePort, get a NodePort.
     allocationRequest: {
       name: member.name,
       needsNodePort: needsNodePort({ provisioners: provisionersOf(member), meshEndpoint: member.meshEndpoint }),
+      ...(isExistingCluster(member) && { cidrsAreFacts: true }),
       pins,
     },
   };
@@ -375,8 +400,20 @@ export function planFleet(declaration: FleetDeclaration): FleetPlan {
   ];
   // Pins, pools and capacity are checked now; only renumbering needs the previous run's state.
   const violations = argumentViolations.length > 0 ? argumentViolations : allocate(allocationInput(members, pools, cilium)).violations;
-  const warnings = [...(policyScope.warning && meshes.length > 0 ? [policyScope.warning] : []), ...meshWarnings];
+  const warnings = [
+    ...(policyScope.warning && meshes.length > 0 ? [policyScope.warning] : []),
+    ...meshWarnings,
+    ...sharedNodePortWarnings(
+      cilium.version,
+      meshes.filter((mesh) => mesh.backend === "cilium"),
+      members.map(nodePortRiskOf),
+    ),
+  ];
   return { name: declaration.name, cilium, pools, loadBalancerPool, members, meshes, violations, warnings };
+}
+
+function nodePortRiskOf(member: PlannedMember): NodePortRiskMember {
+  return { name: member.name, kubeProxyReplacement: member.kubeProxyReplacement, reachedOnNodePort: member.apiserver?.type === "NodePort" };
 }
 
 /** The pools the user set (a pool given as undefined takes its default, like one left out). */
@@ -403,7 +440,28 @@ export interface FleetAllocation {
  */
 export function allocateFleet(plan: FleetPlan, previous: FleetState | undefined, allowRenumber: boolean): FleetAllocation {
   const result = allocate({ ...allocationInput(plan.members, plan.pools, plan.cilium), previous, allowRenumber });
-  return { allocations: result.allocations, violations: [...maxConnectedClustersChange(plan, previous), ...result.violations] };
+  return {
+    allocations: result.allocations,
+    violations: [...maxConnectedClustersChange(plan, previous), ...takenOverUndeclared(plan, previous), ...result.violations],
+  };
+}
+
+/**
+ * A member whose Cilium an earlier run took over (`FleetState.takenOver`) keeps `existingCilium`:
+ * without it the release would lose `reuseValues` (its own IPAM, routing and kube-proxy values would
+ * be replaced) and `retainOnDelete` (removing the member would uninstall the cluster's CNI).
+ */
+function takenOverUndeclared(plan: FleetPlan, previous: FleetState | undefined): FieldViolation[] {
+  const before: unknown = previous?.takenOver;
+  const takenOver = Array.isArray(before) ? before.filter((name): name is string => typeof name === "string") : [];
+  return plan.members
+    .filter((member) => takenOver.includes(member.name) && member.existingCilium === undefined)
+    .map((member) => ({
+      path: `${memberPath(member.name)}.existingCilium`,
+      message:
+        `member ${JSON.stringify(member.name)} ran Cilium before fleetmesh, which an earlier run took over: keep its existingCilium ` +
+        "declared; without it fleetmesh would replace the cluster's own Cilium values and uninstall its CNI with the member",
+    }));
 }
 
 /**
@@ -435,7 +493,14 @@ function maxConnectedClustersChange(plan: FleetPlan, previous: FleetState | unde
 
 /** What the fleet carries to the next run: every member's allocation, each mesh's members, and maxConnectedClusters. */
 export function fleetState(plan: FleetPlan, allocations: Record<string, MemberAllocation>): FleetState {
-  const state: FleetState = { version: 1, maxConnectedClusters: plan.cilium.maxConnectedClusters, members: allocations };
+  const takenOver = plan.members.filter((member) => member.existingCilium !== undefined).map((member) => member.name);
+  const state: FleetState = {
+    version: 1,
+    maxConnectedClusters: plan.cilium.maxConnectedClusters,
+    members: allocations,
+    ...(takenOver.length > 0 && { takenOver }),
+    azureFleetMembership: AZ_FLEET_MEMBERSHIP,
+  };
   if (plan.meshes.length === 0) return state;
   return { ...state, meshes: Object.fromEntries(plan.meshes.map((mesh) => [mesh.name, { members: [...mesh.members] }])) };
 }

@@ -26,6 +26,12 @@ export interface AllocationRequest {
   name: string;
   /** kind members expose their clustermesh-apiserver on a per-member NodePort. */
   needsNodePort: boolean;
+  /**
+   * The pinned pod and service CIDRs are facts of a cluster that already exists (kubeconfig members):
+   * kept as declared even outside the fleet's pools (validation keeps them clear of the pools).
+   * @default false: a pin must lie inside its pool
+   */
+  cidrsAreFacts?: boolean;
   pins: {
     clusterId?: number;
     podCidr?: string;
@@ -69,6 +75,18 @@ export interface FleetState {
    * @default absent only in state written before meshes were recorded: no mesh has a previous membership
    */
   meshes?: Record<string, { members: string[] }>;
+  /**
+   * The members whose Cilium was there before fleetmesh (`existingCilium`) and was taken over: a later
+   * run that drops the declaration is refused, since it would replace the cluster's values and uninstall
+   * that Cilium with the member.
+   * @default absent: no member's Cilium was taken over
+   */
+  takenOver?: string[];
+  /**
+   * How AKS members keep their Azure Fleet membership: by `az fleet member` Commands.
+   * @default absent in state written by fleetmesh versions that joined AKS members through ARM FleetMember resources: a run with such members is refused until `azureFleet.retireArmFleetMembers` hands them over
+   */
+  azureFleetMembership?: "az-fleet-member";
 }
 
 export type { FieldViolation } from "../k8s/field-errors";
@@ -104,6 +122,16 @@ export interface AksClusterSpec {
   clusterName?: string;
 }
 
+/** The Cilium an existing cluster already runs, as the user declared it (kubeconfig members only). */
+export interface ExistingCiliumDeclaration {
+  /** Its `cluster.name`; must equal the member name. */
+  clusterName: string;
+  /** Its `cluster.id`: the member's cluster id. */
+  clusterId: number;
+  /** The chart version installed (`1.17.6`). */
+  version: string;
+}
+
 /** One member as the user declared it, reduced to the plain values validation needs. */
 export interface MemberSpec {
   name: string;
@@ -126,6 +154,8 @@ export interface MemberSpec {
   aks?: AksClusterSpec;
   /** Where peers reach the member's clustermesh-apiserver, when the user said. */
   meshEndpoint?: MeshEndpointDeclaration;
+  /** kubeconfig only: the Cilium the cluster already runs. */
+  existingCilium?: ExistingCiliumDeclaration;
 }
 
 /** The fleet as declared, reduced to plain values. */

@@ -19,6 +19,7 @@ import { meshEndpointFindings } from "./validation/mesh-endpoint";
 import { memberNameFindings } from "./validation/member-name";
 import { provisioningFindings } from "./validation/member-provisioning";
 import { pinFindings } from "./validation/pins";
+import { existingClusterFindings } from "./validation/existing-cluster";
 
 export function validateFleet(spec: FleetSpec): FieldViolation[] {
   const { violations, settings } = validateFleetSettings(spec);
@@ -28,6 +29,7 @@ export function validateFleet(spec: FleetSpec): FieldViolation[] {
     ...aksMemberFindings(spec),
     ...pinFindings(spec, settings),
     ...meshEndpointFindings(spec),
+    ...existingClusterFindings(spec),
     ...labelAndTaintFindings(spec),
   ];
   return [

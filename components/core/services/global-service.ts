@@ -65,7 +65,13 @@ export interface ServiceManifest {
   apiVersion: "v1";
   kind: "Service";
   metadata: { name: string; namespace: string; annotations: Record<string, string>; labels?: Record<string, string> };
-  spec: { type: "ClusterIP" | "LoadBalancer"; selector?: Record<string, string>; ports: ServicePortSpec[] };
+  spec: {
+    type: "ClusterIP" | "LoadBalancer";
+    selector?: Record<string, string>;
+    ports: ServicePortSpec[];
+    /** Only on a LoadBalancer whose address is not reached through NodePorts (see GlobalServiceObject). */
+    allocateLoadBalancerNodePorts?: false;
+  };
 }
 
 /** A core/v1 Namespace as plain data. */
@@ -466,6 +472,13 @@ export interface GlobalServiceObject {
   affinity?: ServiceAffinity;
   /** @default "ClusterIP" */
   type?: "ClusterIP" | "LoadBalancer";
+  /**
+   * A LoadBalancer that takes no NodePorts (`spec.allocateLoadBalancerNodePorts: false`): for addresses
+   * the cluster's own datapath serves (Cilium LB-IPAM), so the Service cannot hold a port a mesh peer
+   * listens on (https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-nodeport-allocation).
+   * @default false: Kubernetes gives every port of a LoadBalancer a NodePort
+   */
+  withoutNodePorts?: boolean;
   annotations?: Record<string, string>;
   labels?: Record<string, string>;
 }
@@ -501,6 +514,7 @@ export function globalServiceManifest(service: GlobalServiceObject): ServiceMani
       type: service.type ?? "ClusterIP",
       ...(service.selector !== undefined && { selector: { ...service.selector } }),
       ports: service.ports.map(portEntry),
+      ...(service.type === "LoadBalancer" && service.withoutNodePorts === true && { allocateLoadBalancerNodePorts: false as const }),
     },
   };
 }

@@ -38,7 +38,14 @@ export const FLEET_INTERNAL_LB_ANNOTATION = "networking.fleet.azure.com/azure-lo
 /** What planning needs to know about a member. */
 export interface McsMemberFacts {
   name: string;
+  /** Its labels as Fleet shows them: its own, and on an Azure Fleet member the `fleet.azure.com/*` ones Fleet adds. */
   labels: Record<string, string>;
+  /**
+   * Label keys the member will carry whose value is not known now (an Azure Fleet label from an
+   * input that is a Pulumi Output): a selector on them cannot be decided here.
+   * @default none
+   */
+  unknownLabelKeys?: readonly string[];
   provisioner: Provisioner;
   /** "aks": AKS-managed Cilium (Azure CNI on the flat network), realized by Azure Fleet networking. */
   ciliumOwner: "fleetmesh" | "aks";
@@ -130,7 +137,32 @@ export function fleetExportConflicts(
 // Planning
 // ---------------------------------------------------------------------------------------------
 
+/** Every key a selector tests (matchLabels and matchExpressions). */
+function selectorKeys(selector: LabelSelector): string[] {
+  const keys = [...Object.keys(selector.matchLabels ?? {}), ...(selector.matchExpressions ?? []).map((e) => e.key)];
+  return [...new Set(keys)];
+}
+
+/** A selector on a label whose value is only known after deployment cannot pick the exporters now. */
+function undecidableSelection(input: MultiClusterServiceInput): FieldViolation[] {
+  const keys = selectorKeys(input.exportFrom ?? {});
+  const unknownOn = (member: McsMemberFacts) => keys.filter((key) => (member.unknownLabelKeys ?? []).includes(key));
+  const members = input.members.filter((member) => unknownOn(member).length > 0);
+  if (members.length === 0) return [];
+  const unknown = [...new Set(members.flatMap(unknownOn))];
+  return [
+    {
+      path: "exportFrom",
+      message:
+        `exportFrom ${show(input.exportFrom)} selects by ${unknown.map(show).join(", ")}, which Azure Fleet sets on ${members.map((m) => show(m.name)).join(", ")} ` +
+        "from values not known before deployment (an Output, or the subscription id): give the members' location and resourceGroupName as plain strings, or select by the members' own labels",
+    },
+  ];
+}
+
 function exportersOf(input: MultiClusterServiceInput): { exporters: string[]; violations: FieldViolation[] } {
+  const undecidable = undecidableSelection(input);
+  if (undecidable.length > 0) return { exporters: [], violations: undecidable };
   let exporters: string[];
   try {
     exporters = input.members
@@ -322,6 +354,11 @@ export function ciliumMcsManifests(
     selector: exporting ? input.selector : undefined,
     ports: plan.ports[plan.ingress],
     shared: exporting,
+    // An LB-IPAM address is served by the member's own datapath, which needs no NodePort: without one the
+    // Service cannot be handed a mesh peer's clustermesh-apiserver NodePort, which Cilium ≤ 1.18 with
+    // kube-proxy replacement would then capture (cilium/cilium#24692). Cilium serves such a Service on its
+    // address alone (cilium/cilium#14465); a cloud load balancer keeps its NodePorts.
+    withoutNodePorts: plan.address === "lb-ipam",
     annotations: pinned?.annotations ?? cloudAnnotations,
     labels: pinned?.labels,
   });

@@ -53,10 +53,18 @@ export interface CrossClusterPolicyInput {
   description?: string;
 }
 
+/**
+ * Who names a member's Cilium cluster: fleetmesh (the member's name, on the members whose Cilium it
+ * installs), Azure Fleet (members of a Fleet-managed mesh), or AKS (AKS-managed Cilium in no mesh).
+ */
+export type CiliumClusterNaming = "fleetmesh" | "azure-fleet-mesh" | "aks";
+
 /** What validation needs to know about a member. */
 export interface PolicyMemberFacts {
   name: string;
   mesh?: string;
+  /** @default "fleetmesh": the Cilium cluster is named after the member */
+  clusterNaming?: CiliumClusterNaming;
 }
 
 export interface CiliumNetworkPolicyManifest {
@@ -93,9 +101,11 @@ function peerViolations(side: "from" | "to", peer: PolicyPeer, known: ReadonlyMa
   if (members.length === 0) out.push({ path: `${side}.member`, message: `${side}.member must name at least one member` });
   members.forEach((member, i) => {
     const path = Array.isArray(peer.member) ? `${side}.member[${i}]` : `${side}.member`;
-    if (!known.has(member))
+    const facts = known.get(member);
+    if (!facts)
       out.push({ path, message: `member ${show(member)} is not a member of the fleet (${[...known.keys()].map(show).join(", ")})` });
     else if (members.indexOf(member) < i) out.push({ path, message: `member ${show(member)} is listed twice` });
+    else out.push(...clusterNamingViolations(path, facts));
   });
   out.push(...namespaceViolations(`${side}.namespace`, peer.namespace));
   if (typeof peer.labels !== "object" || peer.labels === null || Array.isArray(peer.labels)) {
@@ -114,6 +124,32 @@ function peerViolations(side: "from" | "to", peer: PolicyPeer, known: ReadonlyMa
     );
   }
   return out;
+}
+
+/**
+ * Every selector pins the peer's Cilium cluster by the member's name, which only holds where fleetmesh
+ * installs Cilium and names its cluster. On a Fleet-managed mesh Azure Fleet configures each member's
+ * Cilium when the mesh is applied (cluster name and id included; AKS docs
+ * articles/kubernetes-fleet/concepts-cross-cluster-networking.md: "ACNS sets the Cilium version deployed
+ * and enabled features [...] can't currently be directly modified"), and AKS-managed Cilium in no mesh
+ * carries AKS's own cluster name: a selector with the member's name would match no endpoint there.
+ */
+function clusterNamingViolations(path: string, member: PolicyMemberFacts): FieldViolation[] {
+  const naming = member.clusterNaming ?? "fleetmesh";
+  if (naming === "fleetmesh") return [];
+  const pinned = `${show(CLUSTER_LABEL)}: ${show(member.name)}`;
+  const cause =
+    naming === "azure-fleet-mesh"
+      ? `is in Azure Fleet-managed mesh ${show(member.mesh)}, where Azure Fleet names each member's Cilium cluster itself (known only once the mesh is applied)`
+      : "runs AKS-managed Cilium, whose cluster name AKS sets, not fleetmesh";
+  return [
+    {
+      path,
+      message:
+        `member ${show(member.name)} ${cause}: the policy's selectors pin the cluster by the member's name (${pinned}), so they would select no pod ` +
+        'and the policy would enforce nothing; a CrossClusterPolicy only applies to members whose Cilium fleetmesh installs (kind, kubeconfig, AKS with networkPlugin "none")',
+    },
+  ];
 }
 
 /** Traffic between two different members needs both in one mesh (Cilium has no other path between them). */

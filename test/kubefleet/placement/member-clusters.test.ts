@@ -1,5 +1,12 @@
 import { strict as assert } from "assert";
-import { PlacementMemberFacts, azureFleetLabels, memberClusters } from "../../../components/core/kubefleet/placement/member-clusters";
+import {
+  PlacementMemberFacts,
+  azureFleetFacts,
+  azureFleetLabels,
+  fleetMemberLabels,
+  memberClusters,
+  unknownFleetLabelKeys,
+} from "../../../components/core/kubefleet/placement/member-clusters";
 import { MemberCluster, schedule } from "../../../components/core/kubefleet/scheduler";
 
 const NOW = new Date("2026-03-02T10:00:00.000Z");
@@ -94,6 +101,51 @@ describe("placement member clusters", () => {
       "fleet.azure.com/cluster-name": "aks-m",
       "fleet.azure.com/member-name": "m",
     });
+  });
+
+  const facts: Array<{
+    name: string;
+    aks: Parameters<typeof azureFleetFacts>[0];
+    joins: boolean;
+    want: ReturnType<typeof azureFleetFacts>;
+  }> = [
+    {
+      name: "an AKS member of an Azure Fleet: its location, resource group and cluster name",
+      aks: { location: "eastus2", resourceGroupName: "rg", clusterName: "aks-e1" },
+      joins: true,
+      want: { location: "eastus2", resourceGroup: "rg", clusterName: "aks-e1" },
+    },
+    {
+      name: "the cluster is named after the member by default; a value not known now (an Output) is left out",
+      aks: { location: { unknown: true }, resourceGroupName: "rg" },
+      joins: true,
+      want: { resourceGroup: "rg", clusterName: "e1" },
+    },
+    {
+      name: "an AKS member of a fleet without an Azure Fleet: none",
+      aks: { location: "eastus2", resourceGroupName: "rg" },
+      joins: false,
+      want: undefined,
+    },
+    { name: "a member that is not on AKS: none", aks: undefined, joins: true, want: undefined },
+  ];
+  for (const c of facts) it(`azureFleetFacts: ${c.name}`, () => assert.deepStrictEqual(azureFleetFacts(c.aks, "e1", c.joins), c.want));
+
+  it("puts Fleet's labels over the member's own, and names the Fleet labels whose value is not known now", () => {
+    const member = {
+      name: "e1",
+      labels: { region: "east", "fleet.azure.com/location": "mine" },
+      azure: { resourceGroup: "rg", clusterName: "aks-e1" },
+    };
+    assert.deepStrictEqual(fleetMemberLabels(member), {
+      region: "east",
+      "fleet.azure.com/location": "mine",
+      "fleet.azure.com/resource-group": "rg",
+      "fleet.azure.com/cluster-name": "aks-e1",
+      "fleet.azure.com/member-name": "e1",
+    });
+    assert.deepStrictEqual(unknownFleetLabelKeys(member), ["fleet.azure.com/location", "fleet.azure.com/subscription-id"]);
+    assert.deepStrictEqual(unknownFleetLabelKeys({ name: "k1" }), []);
   });
 
   it("makes every declared member eligible: PickAll picks them all and filters none", () => {

@@ -126,8 +126,15 @@ function plan(e: Expected): PlacementPlan {
       mode: e.mode ?? "direct",
     },
     placementStatuses: statuses(e.decisions),
-    state: { version: 1, bindings: result.bindings, objectsHash: objectsHash(e.objects) },
+    state: {
+      version: 1,
+      bindings: result.bindings,
+      objectsHash: objectsHash(e.objects),
+      ...(e.mode === "hub" && { hubSpec: { ...(e.policy && { policy: e.policy }) } }),
+    },
     children: e.children,
+    hubUpdate: { kind: "update" },
+    unwrittenTaints: [],
   };
 }
 
@@ -258,6 +265,7 @@ const cases: Array<{ name: string; input: PlacementPlanInput; want: PlacementPla
             metadata: { name: "web" },
             spec: { resourceSelectors: SELECT_WEB, policy: PICK_FIXED },
           },
+          replace: false,
           dependsOn: [nsOn("hub"), deploymentOn("hub")],
         },
       ],

@@ -15,7 +15,7 @@ import * as path from "path";
 import * as azure from "./lib/azure";
 import * as docker from "./lib/docker";
 import * as store from "./lib/store";
-import type { AzureSettings, CallRecord, FakeState, Faults, MemberRecord, ProfileRecord } from "./lib/state";
+import type { AzureSettings, CallRecord, FakeState, Faults, KubernetesClusterRecord, MemberRecord, ProfileRecord } from "./lib/state";
 
 export type {
   AzureSettings,
@@ -25,6 +25,7 @@ export type {
   Fault,
   Faults,
   KindClusterRecord,
+  KubernetesClusterRecord,
   MemberRecord,
   ProfileRecord,
 } from "./lib/state";
@@ -171,6 +172,20 @@ export class FakeTools {
   /** Stops or starts the Docker daemon: while stopped, docker and kind fail as they do without one. */
   setDockerRunning(running: boolean): void {
     this.update((s) => (s.docker.daemonRunning = running));
+  }
+
+  /**
+   * A Kubernetes cluster kubectl reaches at `server` (kubectl.js): answering, at `gitVersion`, with
+   * `objects` keyed `<resource>/<namespace>/<name>` (`configmaps/kube-system/cilium-config`).
+   */
+  kubernetesCluster(server: string, seed: Partial<Omit<KubernetesClusterRecord, "server">> = {}): KubernetesClusterRecord {
+    const cluster: KubernetesClusterRecord = { server, answering: true, gitVersion: "v1.31.4", objects: {}, ...seed };
+    return this.update((s) => ((s.kubernetes ??= { clusters: {} }).clusters[server] = cluster));
+  }
+
+  /** The cluster kubectl reaches at `server`, as it is now. */
+  kubernetes(server: string): KubernetesClusterRecord | undefined {
+    return this.state().kubernetes?.clusters[server];
   }
 
   /** Deletes the state directory. */

@@ -12,6 +12,7 @@
 //   hold another's id is replaced with it, as the engine does once the new id is known);
 // - a Command input holding another Command's placeholder stdout gets that Command's real stdout:
 //   the one in the previous state when planning, the one of this run when it runs first.
+// A delete of a resource retained on delete calls no provider, as in the engine.
 // Limitations: an input whose value depends on several unknowns, or whose unknown came out of an
 // `apply` (a whole script built from an id), stays unknown, and a step that needs it fails with a
 // message saying so; a Command whose stdout changes in this run does not turn its dependents'
@@ -264,6 +265,9 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRunResult> {
 
   const handle = async (step: Step): Promise<void> => {
     if (step.op === "same") return finish(step);
+    // A resource whose state says retainOnDelete leaves the state without its provider being called
+    // (pulumi/pulumi pkg/resource/deploy/step.go, DeleteStep.Apply): no delete script, no handler.
+    if (step.op === "delete" && (oldByUrn.get(step.urn) as { retainOnDelete?: boolean } | undefined)?.retainOnDelete) return finish(step);
     if (step.type === COMMAND_TYPE) return runCommand(step);
     const handler = options.handlers?.[step.type];
     if (handler) await handler(step, { new: newByUrn.get(step.urn), old: oldByUrn.get(step.urn) });

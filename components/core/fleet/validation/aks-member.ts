@@ -16,13 +16,15 @@
 //   member shares one flat network, so no two members' node subnets overlap either.
 //
 // Pod and service CIDRs are allocated from the fleet's pools after validation: a node subnet clear
-// of both pools is clear of every member's pod and service CIDR, so checking it against the pools
-// (and against the member's own pins, for a precise message) decides the overlap rule now, before
-// any allocation.
+// of both pools is clear of every member's allocated or pinned pod and service CIDR, so checking it
+// against the pools (and against the member's own pins, for a precise message) decides the overlap
+// rule now, before any allocation. An existing (kubeconfig) cluster's CIDRs are facts that may lie
+// outside the pools: existing-cluster.ts checks those against every node subnet.
 
 import { Cidr, overlaps, parseCidr } from "../cidr";
 import { FleetSpec, MemberSpec } from "../types";
 import { finding, MemberFinding, memberOrder, show } from "./findings";
+import { PoolCidrs, poolCidrs } from "./pool-cidrs";
 
 export const AKS_NAME_MAX_LENGTH = 63;
 export const AKS_DNS_PREFIX_MAX_LENGTH = 54;
@@ -81,20 +83,6 @@ function nodeCountProblems(count: unknown): string[] {
 }
 
 // ---- node subnet ----
-
-interface PoolCidrs {
-  podCidrPool?: Cidr;
-  serviceCidrPool?: Cidr;
-}
-
-/** The pools that parse (an invalid pool is reported by the fleet settings). */
-function poolCidrs(spec: FleetSpec): PoolCidrs {
-  const parse = (text: string) => {
-    const parsed = parseCidr(text);
-    return parsed.ok ? parsed.cidr : undefined;
-  };
-  return { podCidrPool: parse(spec.pools.podCidrPool), serviceCidrPool: parse(spec.pools.serviceCidrPool) };
-}
 
 function nodeSubnetProblems(member: MemberSpec, pools: PoolCidrs): string[] {
   const text = member.aks?.nodeSubnetCidr;

@@ -19,6 +19,7 @@ export const MEMBER_FIELDS = [
   "aks.nodeCount",
   "aks.nodeSubnetCidr",
   "joinsFleetMesh",
+  "existingCilium",
   "clusterId",
   "podCidr",
   "serviceCidr",

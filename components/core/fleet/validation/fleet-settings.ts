@@ -26,6 +26,22 @@ export const MIN_SERVICE_ADDRESSES = 10;
 /** The default Kubernetes `--service-node-port-range`, which kind clusters use. */
 export const DEFAULT_NODE_PORT_RANGE = { first: 30000, last: 32767 } as const;
 
+/**
+ * The lower band of a NodePort range, which the API server hands to Services that ask for any NodePort
+ * only once the rest of the range is full (KEP-3668, on by default since Kubernetes 1.28:
+ * kubernetes/enhancements keps/sig-network/3668-reserved-service-nodeport-range, and
+ * kubernetes/kubernetes pkg/registry/core/service/portallocator/allocator.go `calculateRangeOffset`):
+ * `min(max(16, size / 32), 128)` ports from the start of the range; none for a range of 16 ports or
+ * fewer. For 30000-32767 it is 30000-30085. The allocator hands NodePorts out lowest first, so mesh
+ * NodePorts land here, where another Service is least likely to be given the same port.
+ */
+export function staticNodePortBand(range: { first: number; last: number }): { first: number; last: number } | undefined {
+  const size = range.last - range.first + 1;
+  if (size <= 16) return undefined;
+  const offset = Math.min(Math.max(16, Math.floor(size / 32)), 128);
+  return { first: range.first, last: range.first + offset - 1 };
+}
+
 /** Fleet settings that member rules rely on; undefined when the setting itself is invalid. */
 export interface FleetSettings {
   maxConnectedClusters?: number;

@@ -7,7 +7,8 @@
 // apis/placement/v1beta1/clusterresourceplacement_types.go) on the hub, whose own controllers then
 // decide. Pure: no Pulumi import.
 
-import { PlacementPolicy } from "../scheduler/types";
+import { PlacementPolicy, Taint } from "../scheduler/types";
+import { MEMBER_CLUSTER_API_VERSION } from "./member-clusters";
 import { RolloutStrategy } from "../scheduler/validation/strategy";
 import { KubernetesObject, ResourceSelectorTerm } from "./resource-selection";
 import { RolloutBatch } from "./rollout";
@@ -49,6 +50,26 @@ export const CRP_API_VERSIONS = ["placement.kubernetes-fleet.io/v1", "placement.
 export type CrpApiVersion = (typeof CRP_API_VERSIONS)[number];
 export const DEFAULT_CRP_API_VERSION: CrpApiVersion = "placement.kubernetes-fleet.io/v1beta1";
 
+/**
+ * Hub mode, a member of the Azure Fleet with taints: its declared taints written to `spec.taints` of the
+ * hub's MemberCluster (which the Fleet RP creates, and whose taints any user may change: kubefleet-dev/kubefleet
+ * pkg/webhook/validation/uservalidation.go), so the hub schedules as the prediction does. `<placement>-<member>-taints`.
+ */
+export interface MemberClusterTaintsChild {
+  type: "memberClusterTaints";
+  name: string;
+  member: string;
+  manifest: MemberClusterTaintsManifest;
+  dependsOn: string[];
+}
+
+export interface MemberClusterTaintsManifest {
+  apiVersion: typeof MEMBER_CLUSTER_API_VERSION;
+  kind: "MemberCluster";
+  metadata: { name: string; annotations: Record<string, string> };
+  spec: { taints: Taint[] };
+}
+
 export interface ClusterResourcePlacementManifest {
   apiVersion: CrpApiVersion;
   kind: "ClusterResourcePlacement";
@@ -56,15 +77,17 @@ export interface ClusterResourcePlacementManifest {
   spec: { resourceSelectors: ResourceSelectorTerm[]; policy?: PlacementPolicy; strategy?: RolloutStrategy };
 }
 
-/** Hub mode: `<placement>-crp`, after every hub object. */
+/** Hub mode: `<placement>-crp`, after every hub object and the members' taints. */
 export interface ClusterResourcePlacementChild {
   type: "clusterResourcePlacement";
   name: string;
   manifest: ClusterResourcePlacementManifest;
+  /** Delete and re-create it: this run changes what the hub refuses to update, and the user opted into a replacement. */
+  replace: boolean;
   dependsOn: string[];
 }
 
-export type PlacementChild = PlacedObjectChild | RolloutWaitChild | ClusterResourcePlacementChild;
+export type PlacementChild = PlacedObjectChild | RolloutWaitChild | MemberClusterTaintsChild | ClusterResourcePlacementChild;
 
 export interface MemberChildrenInput {
   placement: string;
@@ -115,11 +138,19 @@ export interface HubChildrenInput {
   strategy?: RolloutStrategy;
   /** @default DEFAULT_CRP_API_VERSION */
   apiVersion?: CrpApiVersion;
+  /** Members of the Azure Fleet whose taints go to their MemberCluster on the hub. @default none */
+  memberTaints?: ReadonlyArray<{ member: string; taints: readonly Taint[] }>;
+  /** @default false */
+  replace?: boolean;
 }
 
-/** The selected objects on the hub (namespaces first), then the ClusterResourcePlacement after them. */
+/**
+ * The selected objects on the hub (namespaces first) and the members' taints, then the
+ * ClusterResourcePlacement after them: the hub schedules it knowing the taints.
+ */
 export function hubChildren(input: HubChildrenInput): PlacementChild[] {
   const objects = objectsOn(input.placement, undefined, input.objects, []);
+  const taints = (input.memberTaints ?? []).map(({ member, taints }) => memberClusterTaints(input.placement, member, taints));
   const crp: ClusterResourcePlacementChild = {
     type: "clusterResourcePlacement",
     name: `${input.placement}-crp`,
@@ -133,9 +164,29 @@ export function hubChildren(input: HubChildrenInput): PlacementChild[] {
         ...(input.strategy && { strategy: input.strategy }),
       },
     },
-    dependsOn: objects.map((child) => child.name),
+    replace: input.replace ?? false,
+    dependsOn: [...objects, ...taints].map((child) => child.name),
   };
-  return [...objects, crp];
+  return [...objects, ...taints, crp];
+}
+
+/**
+ * A server-side apply patch of the MemberCluster's `spec.taints` only. Forced: the member's declared
+ * taints win over taints set on the hub by hand (pulumi-kubernetes' `pulumi.com/patchForce`).
+ */
+function memberClusterTaints(placement: string, member: string, taints: readonly Taint[]): MemberClusterTaintsChild {
+  return {
+    type: "memberClusterTaints",
+    name: `${placement}-${member}-taints`,
+    member,
+    manifest: {
+      apiVersion: MEMBER_CLUSTER_API_VERSION,
+      kind: "MemberCluster",
+      metadata: { name: member, annotations: { "pulumi.com/patchForce": "true" } },
+      spec: { taints: taints.map((t) => ({ ...t })) },
+    },
+    dependsOn: [],
+  };
 }
 
 /** The objects on one member (or the hub): core Namespaces after `after`, every other object after them too. */

@@ -13,21 +13,34 @@ export interface PlacementMemberFacts {
   labels: Record<string, string>;
   taints: Taint[];
   /** Set for members in an Azure Fleet: Fleet then labels the MemberCluster with these. */
-  azure?: {
-    location: string;
-    resourceGroup: string;
-    /** Left out of the labels when not known (e.g. not resolvable at preview). */
-    subscriptionId?: string;
-    /** The AKS / Arc cluster name. */
-    clusterName: string;
-  };
+  azure?: AzureFleetMemberFacts;
   /** `status.properties`: property name → quantity string (e.g. `kubernetes-fleet.io/node-count: "3"`). */
   properties?: Record<string, string>;
   /** `status.resourceUsage`, addressed as `resources.kubernetes-fleet.io/{total|allocatable|available}-<resource>`. */
   resourceUsage?: { capacity?: ResourceList; allocatable?: ResourceList; available?: ResourceList };
 }
 
-/** The labels Azure Fleet Manager sets on every member (read-only there). */
+/** What Azure Fleet labels a member with; a value not known yet (e.g. at preview) is left out of the labels. */
+export interface AzureFleetMemberFacts {
+  location?: string;
+  resourceGroup?: string;
+  subscriptionId?: string;
+  /** The AKS / Arc cluster name. */
+  clusterName: string;
+}
+
+/** An AKS member's declaration as given: `location` and `resourceGroupName` are strings, or values not known now. */
+export interface AksMembershipFacts {
+  location: unknown;
+  resourceGroupName: unknown;
+  /** @default the member's name */
+  clusterName?: string;
+}
+
+/**
+ * The labels Azure Fleet Manager sets on every member (read-only there; MicrosoftDocs/azure-aks-docs
+ * articles/kubernetes-fleet/concepts-member-cluster-labels.md, "Default labels").
+ */
 export const AZURE_FLEET_LABELS = {
   location: "fleet.azure.com/location",
   resourceGroup: "fleet.azure.com/resource-group",
@@ -38,17 +51,46 @@ export const AZURE_FLEET_LABELS = {
 
 export const MEMBER_CLUSTER_API_VERSION = "cluster.kubernetes-fleet.io/v1beta1";
 
+/**
+ * What Azure Fleet labels an AKS member with, from its declaration: undefined unless it joins an Azure
+ * Fleet. A location or resource group given as a value not known now (a Pulumi Output) is left out.
+ */
+export function azureFleetFacts(
+  aks: AksMembershipFacts | undefined,
+  memberName: string,
+  joinsAzureFleet: boolean,
+): AzureFleetMemberFacts | undefined {
+  if (aks === undefined || !joinsAzureFleet) return undefined;
+  return {
+    ...(typeof aks.location === "string" && { location: aks.location }),
+    ...(typeof aks.resourceGroupName === "string" && { resourceGroup: aks.resourceGroupName }),
+    clusterName: aks.clusterName ?? memberName,
+  };
+}
+
 /** The Azure Fleet labels of one member; {} for members outside an Azure Fleet (OSS KubeFleet adds none). */
-export function azureFleetLabels(member: PlacementMemberFacts): Record<string, string> {
+export function azureFleetLabels(member: Pick<PlacementMemberFacts, "name" | "azure">): Record<string, string> {
   const azure = member.azure;
   if (azure === undefined) return {};
   return {
-    [AZURE_FLEET_LABELS.location]: azure.location,
-    [AZURE_FLEET_LABELS.resourceGroup]: azure.resourceGroup,
+    ...(azure.location !== undefined && { [AZURE_FLEET_LABELS.location]: azure.location }),
+    ...(azure.resourceGroup !== undefined && { [AZURE_FLEET_LABELS.resourceGroup]: azure.resourceGroup }),
     ...(azure.subscriptionId !== undefined && { [AZURE_FLEET_LABELS.subscriptionId]: azure.subscriptionId }),
     [AZURE_FLEET_LABELS.clusterName]: azure.clusterName,
     [AZURE_FLEET_LABELS.memberName]: member.name,
   };
+}
+
+/** A member's labels as its MemberCluster carries them: its own, with Azure Fleet's over them (Fleet owns those keys). */
+export function fleetMemberLabels(member: Pick<PlacementMemberFacts, "name" | "labels" | "azure">): Record<string, string> {
+  return { ...member.labels, ...azureFleetLabels(member) };
+}
+
+/** The Azure Fleet label keys a member will carry whose value is not known now (none outside an Azure Fleet). */
+export function unknownFleetLabelKeys(member: Pick<PlacementMemberFacts, "name" | "azure">): string[] {
+  if (member.azure === undefined) return [];
+  const known = azureFleetLabels(member);
+  return Object.values(AZURE_FLEET_LABELS).filter((key) => !Object.prototype.hasOwnProperty.call(known, key));
 }
 
 /** One MemberCluster per member, in the given order; `now` stamps the heartbeat and observation times. */
@@ -64,8 +106,7 @@ function memberCluster(member: PlacementMemberFacts, time: string): MemberCluste
   return {
     apiVersion: MEMBER_CLUSTER_API_VERSION,
     kind: "MemberCluster",
-    // Azure's labels win over a user label with the same key: Fleet owns them.
-    metadata: { name: member.name, labels: { ...member.labels, ...azureFleetLabels(member) } },
+    metadata: { name: member.name, labels: fleetMemberLabels(member) },
     spec: { taints: member.taints.map((t) => ({ ...t })) },
     status,
   };

@@ -2,7 +2,8 @@
 // (kubefleet-dev/kubefleet pkg/controllers/placement/resource_selector.go), the scheduler's
 // decisions with the previous run's bindings making it sticky (pkg/scheduler/scheduler.go), the
 // rollout batches (pkg/controllers/rollout/controller.go), the statuses and what-if, the state to
-// carry to the next run, and the children to register. Pure: no Pulumi import.
+// carry to the next run, whether the hub takes the update (hub mode), and the children to register.
+// Pure: no Pulumi import.
 
 import { createHash } from "crypto";
 import { schedule } from "../scheduler";
@@ -13,6 +14,7 @@ import { PlacementMemberFacts, memberClusters } from "./member-clusters";
 import { KubernetesObject, ResourceSelectorTerm, invalidSelectorsCondition, selectResources } from "./resource-selection";
 import { RolloutBatch, rolloutBatches } from "./rollout";
 import { PlacementState } from "./state-output";
+import { HubPlacementSpec, HubUpdate, hubUpdate } from "./hub-update";
 import { PlacementMode, PlacementStatus, PlacementWhatIf, placementStatuses, placementWhatIf } from "./status";
 
 export interface PlacementPlanInput {
@@ -34,6 +36,11 @@ export interface PlacementPlanInput {
   now: Date;
   /** What the previous run left; undefined on the first run. */
   previous?: PlacementState;
+  /**
+   * Hub mode: replace the ClusterResourcePlacement when this run changes what the hub refuses to update.
+   * @default false: such a change is refused
+   */
+  replaceOnPolicyChange?: boolean;
 }
 
 export interface PlacementPlan {
@@ -52,6 +59,10 @@ export interface PlacementPlan {
   state: PlacementState;
   /** What to register, each child after the children it depends on. */
   children: PlacementChild[];
+  /** Hub mode: how the hub takes this run's ClusterResourcePlacement (refused: nothing may be registered). */
+  hubUpdate: HubUpdate;
+  /** Hub mode: tainted members whose taints fleetmesh cannot write to the hub (they join no Azure Fleet). */
+  unwrittenTaints: string[];
 }
 
 export function planPlacement(input: PlacementPlanInput): PlacementPlan {
@@ -76,6 +87,8 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
     serving,
   });
   const mode = input.mode ?? "direct";
+  const hubSpec = mode === "hub" ? { policy: input.policy, strategy: input.strategy } : undefined;
+  const update = hubSpec ? hubUpdate(input.name, input.previous?.hubSpec, hubSpec, input.replaceOnPolicyChange ?? false) : UPDATE;
   const whatIf = placementWhatIf({
     placement: input.name,
     policy: input.policy,
@@ -94,9 +107,23 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
     batches,
     whatIf,
     placementStatuses: placementStatuses(result, input.policy),
-    state: { version: 1, bindings: result.bindings, objectsHash: hash },
-    children: children(input, mode, selection.selected, targets, batches, hash),
+    state: { version: 1, bindings: result.bindings, objectsHash: hash, ...(hubSpec && { hubSpec: definedOnly(hubSpec) }) },
+    children: children(input, mode, selection.selected, targets, batches, hash, update.kind === "replace"),
+    hubUpdate: update,
+    unwrittenTaints: mode === "hub" ? input.members.filter((m) => m.taints.length > 0 && !joinsAzureFleet(m)).map((m) => m.name) : [],
   };
+}
+
+const UPDATE: HubUpdate = { kind: "update" };
+
+/** The member joins an Azure Fleet, whose RP creates its MemberCluster on the hub. */
+function joinsAzureFleet(member: PlacementMemberFacts): boolean {
+  return member.azure !== undefined;
+}
+
+/** The spec without its unset fields: a stack output drops them anyway. */
+function definedOnly(spec: HubPlacementSpec): HubPlacementSpec {
+  return { ...(spec.policy !== undefined && { policy: spec.policy }), ...(spec.strategy !== undefined && { strategy: spec.strategy }) };
 }
 
 /** Upstream's decision order (best first) is the order the rollout updates clusters in; clusters still bound without a selected decision follow, by name. */
@@ -118,6 +145,7 @@ function children(
   targets: string[],
   batches: RolloutBatch[],
   hash: string,
+  replace: boolean,
 ): PlacementChild[] {
   const objects = selected.map((object) => ({ key: objectKey(object), object }));
   if (mode === "hub") {
@@ -128,6 +156,10 @@ function children(
       policy: input.policy,
       strategy: input.strategy,
       apiVersion: input.crpApiVersion,
+      memberTaints: input.members
+        .filter((m) => m.taints.length > 0 && joinsAzureFleet(m))
+        .map((m) => ({ member: m.name, taints: m.taints })),
+      replace,
     });
   }
   return memberChildren({ placement: input.name, objects, targets, batches, objectsHash: hash });

@@ -119,6 +119,30 @@ export function selectorsSelectingNothing(inventory: readonly KubernetesObject[]
   return selectors.flatMap((selector, i) => (selectsSomething(hub, selector, modeNamespace) ? [] : [i]));
 }
 
+/** The namespaces each selector carries (its Namespace objects), by selector index; [] when the selectors are refused. */
+export function namespacesSelectedBy(
+  inventory: readonly KubernetesObject[],
+  selectors: readonly ResourceSelectorTerm[],
+): Array<{ index: number; namespace: string }> {
+  const hub = hubOf(inventory);
+  if (!Array.isArray(selectors) || selectorAdmissionError(selectors, hub.scopeOf) !== undefined) return [];
+  const modeNamespace = selectors.find(isNamespaceWithResourceSelectors)?.name;
+  return selectors.flatMap((selector, index) =>
+    selectedOrNone(hub, selector, modeNamespace)
+      .filter(isNamespaceObject)
+      .map((ns) => ({ index, namespace: ns.metadata.name })),
+  );
+}
+
+function selectedOrNone(hub: Hub, selector: ResourceSelectorTerm, modeNamespace: string | undefined): KubernetesObject[] {
+  try {
+    return selectOne(hub, selector, modeNamespace);
+  } catch (error) {
+    if (error instanceof SelectionError) return [];
+    throw error;
+  }
+}
+
 /** A selector the controller refuses (a reserved namespace) is reported in the condition, not as selecting nothing. */
 function selectsSomething(hub: Hub, selector: ResourceSelectorTerm, modeNamespace: string | undefined): boolean {
   try {

@@ -2,6 +2,7 @@
 // Pure: no Pulumi import.
 
 import { Binding } from "../scheduler/types";
+import { HubPlacementSpec } from "./hub-update";
 import { camelCaseName } from "../../fleet/state-output";
 
 /**
@@ -14,6 +15,11 @@ export interface PlacementState {
   bindings: Binding[];
   /** A hash of the placed objects (objectsHash): a change makes the rollout go batch by batch. */
   objectsHash: string;
+  /**
+   * Hub mode: the policy and strategy handed to the hub's ClusterResourcePlacement, so the next run
+   * can tell an update the hub would refuse before `up`. Absent in direct mode and in older states.
+   */
+  hubSpec?: HubPlacementSpec;
 }
 
 /** A stack output that is a PlacementState (and not some other export under that name). */

@@ -11,8 +11,10 @@
 // Parsing as the fleet extension declares its arguments (Azure/azure-cli-extensions
 // src/fleet/azext_fleet/_params.py): `--labels`/`--member-labels` is `labels_type`, a
 // CLIArgumentType with a `type` and no `nargs`, so argparse gives it exactly one word; that word is
-// split on whitespace into `key[=value]` labels (the form its help text gives; the body of
-// `validate_labels` was not read), and further words are "unrecognized arguments".
+// split on whitespace into `key=value` labels, and further words are "unrecognized arguments". Its
+// `type`, `validate_labels` (azext_fleet/_validators.py of the fleet 2.0.4 wheel Azure/telescope vendors
+// in scenarios/perf-eval/clustermesh-scale/vendor), raises ValueError for an item without `=`, which
+// argparse reports as "invalid validate_labels value" (exit 2).
 // Output and exit codes as azure-cli prints them: errors as `ERROR: <message>` on stderr; a service
 // error as `(Code) Message` then `Code:` and `Message:` lines (azure-core HttpResponseError); exit 0
 // for success, 1 for a failed command, 2 for a parser error, 3 for a missing ARM resource (the exit
@@ -153,14 +155,13 @@ function parse(args) {
   return { command, values };
 }
 
-/** `labels_type`: one word of whitespace-separated `key[=value]` labels. */
+/** `labels_type`: one word of whitespace-separated `key=value` labels (validate_labels: `k, v = item.split('=', 1)`). */
 function parseLabels(text) {
   const labels = {};
   for (const word of text.split(/\s+/).filter((w) => w !== "")) {
     const eq = word.indexOf("=");
-    if (eq === 0) throw new UsageError(`argument --labels/--member-labels: invalid label '${word}'`);
-    if (eq < 0) labels[word] = "";
-    else labels[word.slice(0, eq)] = word.slice(eq + 1);
+    if (eq < 0) throw new UsageError(`argument --labels/--member-labels: invalid validate_labels value: '${text}'`);
+    labels[word.slice(0, eq)] = word.slice(eq + 1);
   }
   return labels;
 }

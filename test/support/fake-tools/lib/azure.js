@@ -32,7 +32,8 @@
 // Model choices where no source says: state names other than Connected, Failed and NotConnected
 // ("Connecting", "Disconnecting", "Updating"), the wording of messages under the documented codes,
 // `member update --labels` replacing the label map (settings.memberUpdateLabels can make it merge),
-// deleting a meshed member being accepted (settings.memberDeleteWhileMeshed can refuse it; telescope
+// deleting a meshed member being accepted (settings.memberDeleteWhileMeshed can refuse it, with the
+// MemberBelongsToClusterMesh code telescope's main.tf names; telescope
 // deletes members before the profile), and writes to a profile refused while it applies.
 "use strict";
 
@@ -224,9 +225,10 @@ function deleteMember(state, { subscription, resourceGroup, fleet, name }) {
   const member = state.azure.members[k];
   if (!member) return false;
   if (member.mesh && settings(state).memberDeleteWhileMeshed === "refuse") {
+    // The code Azure/telescope modules/terraform/azure/fleet/main.tf names for this refusal; the message is the model's.
     throw new AzureError(
-      "FakeMemberInClusterMesh",
-      `(model assumption) Fleet member '${name}' is still in cluster mesh profile '${member.mesh.profileId.split("/").pop()}'.`,
+      "MemberBelongsToClusterMesh",
+      `Fleet member '${name}' is still in cluster mesh profile '${member.mesh.profileId.split("/").pop()}'.`,
       409,
     );
   }

@@ -1,7 +1,7 @@
 // A model of the Docker engine as kind and fleetmesh's scripts see it: containers with labels, a
 // `kind` bridge network with an IPv4 subnet, addresses handed out at start and given back at stop,
-// and the `docker` CLI commands the scripts and kind run (inspect, network inspect, ps, restart,
-// start, stop, version).
+// and the `docker` CLI commands the scripts and kind run (exec of `cat`, inspect, network inspect, ps,
+// restart, start, stop, version).
 //
 // Addresses: a container takes the lowest free address of the network's subnet when it starts and
 // releases it when it stops; nothing reserves it for the container while stopped. So after a Docker
@@ -13,6 +13,7 @@
 "use strict";
 
 const crypto = require("crypto");
+const { parseFlags } = require("./flags");
 const { execute, TemplateGap, TemplateExecError } = require("./gotemplate");
 
 class DockerError extends Error {
@@ -108,7 +109,7 @@ function stop(state, container) {
 }
 
 /** Creates and starts a container on `network` (kind's `docker run --net kind ...`). */
-function createContainer(state, { name, image, labels, network, ports }) {
+function createContainer(state, { name, image, labels, network, ports, files }) {
   if (state.docker.containers[name]) {
     throw new DockerError(
       `docker: Error response from daemon: Conflict. The container name "/${name}" is already in use by container "${state.docker.containers[name].id}". You have to remove (or rename) that container to be able to reuse that name.`,
@@ -125,6 +126,8 @@ function createContainer(state, { name, image, labels, network, ports }) {
     networks: { [network]: { ip: "" } },
     running: false,
     createdTick: state.clock,
+    // Files in the container that `docker exec <name> cat <path>` reads (e.g. kind's /kind/kubeadm.conf).
+    files: { ...(files ?? {}) },
   };
   state.docker.containers[name] = container;
   start(state, container);
@@ -287,23 +290,12 @@ function psRow(c) {
 
 // ---- the CLI ----
 
-/** pflag-style options: `--flag value`, `--flag=value`, `-f value`; `boolean` names take none. */
+/** pflag-style options (lib/flags.js): every value of each flag; `boolean` names take none. */
 function parseOptions(args, withValue, boolean) {
-  const options = {};
-  const positional = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("-") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (withValue.includes(name)) {
-      const value = eq > 0 && arg.startsWith("-") ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined) throw new DockerError(`flag needs an argument: ${name}`, 125);
-      (options[name] ??= []).push(value);
-    } else if (boolean.includes(name)) options[name] = [true];
-    else if (arg.startsWith("-") && arg !== "-") throw new DockerError(`unknown flag: ${name}\nSee 'docker --help'.`, 125);
-    else positional.push(arg);
-  }
-  return { options, positional };
+  const { values, positional } = parseFlags(args, withValue, boolean, (message) =>
+    message.startsWith("unknown flag") ? new DockerError(`${message}\nSee 'docker --help'.`, 125) : new DockerError(message, 125),
+  );
+  return { options: values, positional };
 }
 
 function noSuchObject(state, ref) {
@@ -409,6 +401,30 @@ function lifecycle(state, verb, args) {
   return { stdout, stderr: errors.map((e) => e + "\n").join(""), exit: errors.length > 0 ? 1 : 0 };
 }
 
+/**
+ * `docker exec [options] CONTAINER cat PATH`: only `cat` of a file the model keeps is modelled. A
+ * stopped container refuses (docker/cli: the daemon's "container ... is not running"), a missing file
+ * is cat's own error with exit 1.
+ */
+function exec(state, args) {
+  const { positional } = parseOptions(
+    args,
+    ["-e", "--env", "-u", "--user", "-w", "--workdir"],
+    ["-i", "--interactive", "-t", "--tty", "--privileged", "-d", "--detach"],
+  );
+  const [ref, program, ...rest] = positional;
+  if (ref === undefined || program === undefined) throw new DockerError('"docker exec" requires at least 2 arguments.', 1);
+  const c = find(state, ref);
+  if (!c) throw new DockerError(`Error response from daemon: No such container: ${ref}`);
+  if (!c.running) throw new DockerError(`Error response from daemon: container ${c.id} is not running`);
+  if (program !== "cat" || rest.length !== 1)
+    throw new TemplateGap(`fake docker: "exec ${positional.slice(1).join(" ")}" is not modelled (only cat of one file)`);
+  const files = c.files ?? {};
+  if (!Object.prototype.hasOwnProperty.call(files, rest[0]))
+    return { stdout: "", stderr: `cat: ${rest[0]}: No such file or directory\n`, exit: 1 };
+  return { stdout: files[rest[0]], stderr: "", exit: 0 };
+}
+
 function version(state, args) {
   const { options } = parseOptions(args, ["-f", "--format"], []);
   const format = (options["-f"] ?? options["--format"])?.at(-1);
@@ -439,6 +455,8 @@ function run({ args, state }) {
     switch (command) {
       case "inspect":
         return inspect(state, rest);
+      case "exec":
+        return exec(state, rest);
       case "container":
         if (rest[0] === "inspect") return inspect(state, rest.slice(1));
         if (["restart", "start", "stop"].includes(rest[0])) return lifecycle(state, rest[0], rest.slice(1));

@@ -12,6 +12,7 @@ const TOOLS = {
   kind: () => require("./kind"),
   docker: () => require("./docker"),
   az: () => require("./az"),
+  kubectl: () => require("./kubectl"),
 };
 
 /** What a fault prints: az's service-error form for an `error` code, else its own stderr/stdout/exit. */

@@ -2,7 +2,7 @@
 
 export interface CallRecord {
   tick: number;
-  tool: "kind" | "docker" | "az" | "sleep";
+  tool: "kind" | "docker" | "az" | "sleep" | "kubectl";
   args: string[];
   exit: number;
   /** The call was answered by an injected fault. */
@@ -37,6 +37,8 @@ export interface ContainerRecord {
   createdTick: number;
   startedTick?: number;
   finishedTick?: number;
+  /** Files `docker exec <name> cat <path>` reads, by path (kind's /kind/kubeadm.conf). */
+  files?: Record<string, string>;
 }
 
 export interface NetworkRecord {
@@ -140,6 +142,20 @@ export interface AzureStateRecord {
   profiles: Record<string, ProfileRecord>;
 }
 
+/** A Kubernetes cluster kubectl reaches (kubectl.js), keyed in the state by its server address. */
+export interface KubernetesClusterRecord {
+  /** The API server's address, as kubeconfigs name it (`https://10.0.0.1:6443`). */
+  server: string;
+  /** False: every call that needs the server fails as a refused connection. */
+  answering: boolean;
+  /** What `kubectl version` reports for the server (`v1.31.4`). */
+  gitVersion: string;
+  /** `<resource>/<namespace>/<name>` (namespace "" for nodes) → the object as `get -o json` prints it. */
+  objects: Record<string, Record<string, any>>;
+  /** `rollout restart` calls, in order. */
+  restarts?: { tick: number; object: string }[];
+}
+
 export interface FakeState {
   version: 1;
   /** The logical clock: +1 per tool invocation, +N per `sleep N`. */
@@ -158,6 +174,8 @@ export interface FakeState {
     containers: Record<string, ContainerRecord>;
   };
   azure: AzureStateRecord;
+  /** Clusters kubectl reaches, by server address. */
+  kubernetes: { clusters: Record<string, KubernetesClusterRecord> };
 }
 
 /** One injected failure: az's service-error form for `error` (a code), else stderr/stdout/exit as given. */

@@ -43,6 +43,8 @@ function initialState() {
       networks: {},
       containers: {},
     },
+    /** Kubernetes clusters kubectl reaches, by server address (kubectl.js). */
+    kubernetes: { clusters: {} },
     azure: {
       settings: {
         /** Ticks an accepted `clustermeshprofile apply` keeps the profile Applying. */
