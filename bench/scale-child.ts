@@ -311,28 +311,47 @@ const SDK_CLASSES: Record<string, Construct> = {
 
 /**
  * The inputs as a program must pass them: those that come from other resources as Outputs of those
- * resources (known once they are), secrets as secrets; everything else plain.
+ * resources (known once they are), secrets as secrets; everything else plain. A set of sources several
+ * resources share (every member's peers wait for the same mesh's members) is gathered once, as a
+ * program would gather it once and hand it to each: gathered per resource, N members of one mesh
+ * would build N Outputs over the same N sources, work no program does.
  */
 function graphInputs(r: Shape, made: pulumi.Resource[], later: Later): Record<string, unknown> {
   const inputs: Record<string, unknown> = { ...r.inputs };
   for (const [key, from] of Object.entries(r.deferred ?? {})) {
     const value = r.inputs[key];
-    inputs[key] = pulumi.all(from.map((i) => (i < made.length ? made[i].urn : later.urn(i)))).apply(() => value);
+    inputs[key] = later.all(from, made).apply(() => value);
   }
   for (const key of r.secret ?? []) inputs[key] = pulumi.secret(inputs[key]);
   return inputs;
 }
 
 /**
- * A resource registered further down the shape (a member's provider is declared before the Command
- * whose output is its kubeconfig): its URN, once it exists and is registered.
+ * Sources as Outputs: a resource's URN, including one registered further down the shape (a member's
+ * provider is declared before the Command whose output is its kubeconfig), and each distinct set of
+ * sources gathered once.
  */
 class Later {
   private readonly waiting = new Map<number, (r: pulumi.Resource) => void>();
-  private readonly promised = new Map<number, Promise<pulumi.Resource>>();
-  urn(i: number): pulumi.Output<string> {
-    if (!this.promised.has(i)) this.promised.set(i, new Promise((resolve) => this.waiting.set(i, resolve)));
-    return pulumi.output(this.promised.get(i)!.then((r) => (r.urn as unknown as { promise(): Promise<string> }).promise()));
+  private readonly promised = new Map<number, pulumi.Output<string>>();
+  private readonly gathered = new Map<string, pulumi.Output<unknown>>();
+  all(from: readonly number[], made: pulumi.Resource[]): pulumi.Output<unknown> {
+    const key = from.join(",");
+    let sources = this.gathered.get(key);
+    if (!sources) {
+      sources = pulumi.all(from.map((i) => (i < made.length ? made[i].urn : this.urn(i))));
+      this.gathered.set(key, sources);
+    }
+    return sources;
+  }
+  private urn(i: number): pulumi.Output<string> {
+    let urn = this.promised.get(i);
+    if (!urn) {
+      const resource = new Promise<pulumi.Resource>((resolve) => this.waiting.set(i, resolve));
+      urn = pulumi.output(resource.then((r) => (r.urn as unknown as { promise(): Promise<string> }).promise()));
+      this.promised.set(i, urn);
+    }
+    return urn;
   }
   made(i: number, r: pulumi.Resource): void {
     this.waiting.get(i)?.(r);
