@@ -3,6 +3,7 @@ import { FleetState } from "../core/fleet/types";
 import { fleetStateOutputName } from "../core/fleet/state-output";
 import { knownValue } from "./outputs";
 import { StateLookup } from "../core/fleet/missing-state";
+import { ownValue } from "../core/fleet/own";
 
 /** Which of the stack's own outputs a component reads its previous state from. */
 export interface StateOutputSource {
@@ -96,7 +97,7 @@ export async function readPreviousStateWithOutputs<T>(
   const reference = new pulumi.StackReference(`${name}-previous-state`, { name: self }, { parent });
   // A read resolves during preview too; were it ever unknown, the stack reads as one without outputs.
   const stackOutputs = ((await knownValue(reference.outputs)) ?? {}) as Record<string, unknown>;
-  const value: unknown = Object.prototype.hasOwnProperty.call(stackOutputs, outputName) ? stackOutputs[outputName] : undefined;
+  const value = ownValue(stackOutputs, outputName);
   if (value === undefined || value === null) return { stackOutputs, outputName };
   if (!isState(value)) {
     throw new Error(

@@ -13,6 +13,7 @@
 
 import { FleetState } from "../fleet/types";
 import { FieldViolation } from "../k8s/field-errors";
+import { hasOwn } from "../fleet/own";
 
 /** What the fleet's state records once AKS members' membership is kept by `az fleet member` Commands. */
 export const AZ_FLEET_MEMBERSHIP = "az-fleet-member" as const;
@@ -53,7 +54,7 @@ export function armFleetMemberHandover(input: ArmFleetMemberInput): ArmFleetMemb
       : [];
     return { violations: [], warnings };
   }
-  const joinedBefore = input.aksMembers.filter((name) => Object.prototype.hasOwnProperty.call(previous.members ?? {}, name));
+  const joinedBefore = input.aksMembers.filter((name) => hasOwn(previous.members, name));
   if (joinedBefore.length === 0 || input.retiring) return { violations: [], warnings: [] };
   const names = joinedBefore.map((name) => JSON.stringify(name)).join(", ");
   return {

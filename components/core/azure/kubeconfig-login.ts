@@ -26,6 +26,7 @@
 // device-code mode. A kubeconfig carries credentials: problems name users, never values.
 
 import { parse, stringify } from "yaml";
+import { Mapping, isMapping, ownValue } from "../fleet/own";
 
 /** The login modes fleetmesh offers: the non-interactive ones of kubelogin. */
 export const KUBELOGIN_MODES = ["azurecli", "spn", "msi", "workloadidentity"] as const;
@@ -62,10 +63,6 @@ const KUBELOGIN = "kubelogin";
 const INSTALL_HINT =
   "\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n\nTo learn more, please go to https://azure.github.io/kubelogin/\n";
 
-type Mapping = Record<string, unknown>;
-const isMapping = (value: unknown): value is Mapping => typeof value === "object" && value !== null && !Array.isArray(value);
-const own = (map: Mapping, key: string): unknown => (Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined);
-
 /** The value after `flag` in the exec arguments (kubelogin getExecArg). */
 function execArg(args: readonly unknown[], flag: string): string | undefined {
   const at = args.indexOf(flag);
@@ -85,13 +82,13 @@ interface OldLogin {
 }
 
 function oldLoginOf(user: Mapping): OldLogin | undefined {
-  const exec = own(user, "exec");
+  const exec = ownValue(user, "exec");
   if (isMapping(exec)) {
-    const command = own(exec, "command");
+    const command = ownValue(exec, "command");
     if (typeof command !== "string" || !command.toLowerCase().includes(KUBELOGIN)) return undefined;
-    const rawArgs = own(exec, "args");
+    const rawArgs = ownValue(exec, "args");
     const args = Array.isArray(rawArgs) ? rawArgs : [];
-    const hint = own(exec, "installHint");
+    const hint = ownValue(exec, "installHint");
     return {
       serverId: execArg(args, "--server-id"),
       clientId: execArg(args, "--client-id"),
@@ -102,11 +99,11 @@ function oldLoginOf(user: Mapping): OldLogin | undefined {
       installHint: typeof hint === "string" && hint !== "" ? hint : undefined,
     };
   }
-  const provider = own(user, "auth-provider");
-  if (!isMapping(provider) || own(provider, "name") !== "azure") return undefined;
-  const config = own(provider, "config");
+  const provider = ownValue(user, "auth-provider");
+  if (!isMapping(provider) || ownValue(provider, "name") !== "azure") return undefined;
+  const config = ownValue(provider, "config");
   const value = (key: string) => {
-    const v = isMapping(config) ? own(config, key) : undefined;
+    const v = isMapping(config) ? ownValue(config, key) : undefined;
     return typeof v === "string" ? v : undefined;
   };
   const mode = value("config-mode");
@@ -190,12 +187,12 @@ function parseQuietly(text: string): unknown {
 }
 
 function namedUsers(config: unknown): Array<{ name: string; user: Mapping }> {
-  const users = isMapping(config) ? own(config, "users") : undefined;
+  const users = isMapping(config) ? ownValue(config, "users") : undefined;
   if (!Array.isArray(users)) return [];
   return users.flatMap((entry) => {
     if (!isMapping(entry)) return [];
-    const user = own(entry, "user");
-    const name = own(entry, "name");
+    const user = ownValue(entry, "user");
+    const name = ownValue(entry, "name");
     return isMapping(user) ? [{ name: typeof name === "string" ? name : "", user }] : [];
   });
 }

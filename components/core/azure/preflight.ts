@@ -18,6 +18,7 @@
 import { Cidr, contains, parseCidr } from "../fleet/cidr";
 import { FieldViolation } from "../k8s/field-errors";
 import { memberPath } from "../fleet/validation/findings";
+import { ownValue } from "../fleet/own";
 
 export const FLEET_NAME_MAX_LENGTH = 63;
 export const FLEET_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -163,7 +164,7 @@ export function allocatedPodCidrViolations(
 ): FieldViolation[] {
   return members.flatMap((facts): FieldViolation[] => {
     if (!facts.podSubnetInVnet || facts.podCidr !== undefined || facts.addressPrefixes === undefined) return [];
-    const allocated = Object.prototype.hasOwnProperty.call(podCidrs, facts.member) ? podCidrs[facts.member] : undefined;
+    const allocated = ownValue(podCidrs, facts.member);
     const valid = parsedPrefixes(facts.addressPrefixes);
     if (allocated === undefined || valid.length === 0 || insideOne(valid, allocated)) return [];
     return [

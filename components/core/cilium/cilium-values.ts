@@ -16,6 +16,7 @@ import { CiliumChartFeatures, ciliumChartFeatures, requireSupportedCiliumVersion
 import { Provisioner } from "../fleet/types";
 import { remoteUsersValues } from "./peer-config";
 import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN } from "../fleet/validation/member-name";
+import { hasOwn } from "../fleet/own";
 
 export { peersOf } from "./peer-config";
 export type { CiliumPeer } from "./peer-config";
@@ -154,7 +155,7 @@ function operatorReplicas(nodeCount: number | undefined): number | undefined {
  * kube-proxy replacement and operator sizing stay the cluster's own.
  */
 export function meshSettingsValues(values: HelmValues): HelmValues {
-  const kept = MESH_SETTINGS_KEYS.filter((key) => Object.prototype.hasOwnProperty.call(values, key));
+  const kept = MESH_SETTINGS_KEYS.filter((key) => hasOwn(values, key));
   const picked = Object.fromEntries(kept.map((key) => [key, values[key]]));
   const operator = values.operator as { podAnnotations?: unknown } | undefined;
   return operator?.podAnnotations ? { ...picked, operator: { podAnnotations: operator.podAnnotations } } : picked;

@@ -8,6 +8,7 @@
 // Pure: no Pulumi import.
 
 import { CiliumVersion, tryParseCiliumVersion } from "./cilium-version";
+import { ownValue } from "../fleet/own";
 
 /** A Kubernetes minor version. */
 export interface KubernetesMinor {
@@ -48,8 +49,7 @@ export function formatKubernetesMinor(version: KubernetesMinor): string {
 /** The tested range of a Cilium chart version; undefined for a version outside 1.16-1.20 (refused elsewhere). */
 export function testedKubernetes(ciliumVersion: string | CiliumVersion): KubernetesRange | undefined {
   const parsed = typeof ciliumVersion === "string" ? tryParseCiliumVersion(ciliumVersion) : ciliumVersion;
-  if (!parsed || parsed.major !== 1 || !Object.prototype.hasOwnProperty.call(TESTED_KUBERNETES, parsed.minor)) return undefined;
-  return TESTED_KUBERNETES[parsed.minor];
+  return parsed?.major === 1 ? ownValue(TESTED_KUBERNETES, parsed.minor) : undefined;
 }
 
 function compareMinors(a: KubernetesMinor, b: KubernetesMinor): number {

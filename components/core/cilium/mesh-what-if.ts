@@ -7,6 +7,7 @@ import { renderTable } from "../fleet/allocation-table";
 import { MeshEndpoint, meshPeersOf } from "./mesh-peers";
 import { PeerObjectChange, peerConfig, peerConfigChanges } from "./peer-config";
 import { MeshPlan } from "./mesh-plan";
+import { ownValue } from "../fleet/own";
 
 export type MeshAction = "Add" | "Remove" | "Keep";
 
@@ -49,11 +50,9 @@ export function meshWhatIf(
 ): MeshWhatIfRow[] {
   const before = new Set(previousMembers ?? []);
   const now = new Set(plan.members);
-  const own = <T>(map: Record<string, T>, name: string): T | undefined =>
-    Object.prototype.hasOwnProperty.call(map, name) ? map[name] : undefined;
   const row = (action: MeshAction, name: string): MeshWhatIfRow => {
-    const known = own(facts, name) ?? {};
-    const address = known.address ?? endpointAddress(own(endpoints, name));
+    const known = ownValue(facts, name) ?? {};
+    const address = known.address ?? endpointAddress(ownValue(endpoints, name));
     return {
       action,
       name,
@@ -87,7 +86,7 @@ export function existingMemberChanges(
   const staying = (previousMembers ?? []).filter((name) => now.has(name)).sort(compareStrings);
   if (staying.length === 0) return [];
   const endpoint = (name: string): MeshEndpoint => {
-    const known = Object.prototype.hasOwnProperty.call(endpoints, name) ? endpoints[name] : undefined;
+    const known = ownValue(endpoints, name);
     return known && (known.ips !== undefined || known.address !== undefined) ? known : { port: 2379, address: `${name}.not-known.invalid` };
   };
   const sample = staying[0];

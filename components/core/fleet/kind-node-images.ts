@@ -13,6 +13,7 @@
 // 1.17, on each release branch; docs.cilium.io/en/v1.X/network/kubernetes/compatibility/).
 
 import { CiliumVersion, parseCiliumVersion } from "../cilium/cilium-version";
+import { ownValue } from "./own";
 
 /** A kind release and the node image it defaults to. */
 export interface KindReleaseImage {
@@ -115,9 +116,7 @@ function minorOf(version: CiliumVersion): string {
 /** The images a kind member of a fleet on Cilium `ciliumVersion` may be created from, by kind release. */
 export function kindNodeImageChoice(ciliumVersion: string): KindNodeImageChoice {
   const ciliumMinor = minorOf(parseCiliumVersion(ciliumVersion));
-  const kubernetes = Object.prototype.hasOwnProperty.call(CILIUM_TESTED_KUBERNETES, ciliumMinor)
-    ? CILIUM_TESTED_KUBERNETES[ciliumMinor]
-    : [];
+  const kubernetes = ownValue(CILIUM_TESTED_KUBERNETES, ciliumMinor) ?? [];
   const images = KIND_RELEASE_IMAGES.filter((entry) => kubernetes.includes(entry.kubernetes));
   return { ciliumMinor, kubernetes, images, minimumKind: images.length > 0 ? images[images.length - 1].release : MINIMUM_KIND_RELEASE };
 }

@@ -18,6 +18,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { FieldViolation, requiredValue, violation } from "../../k8s/field-errors";
 import { memberPath } from "./findings";
 import { typeOfValue } from "./secret-text";
+import { Mapping, isMapping, ownValue } from "../own";
 
 /** What fleetmesh never does: the rule every "no kubeconfig" message ends with. */
 export const NO_AMBIENT_KUBECONFIG = "fleetmesh never falls back to the ambient kubeconfig ($KUBECONFIG, ~/.kube/config)";
@@ -27,10 +28,6 @@ type ListField = (typeof LIST_FIELDS)[number];
 /** The entry body of each list: `clusters[].cluster`, `contexts[].context`, `users[].user`. */
 const ENTRY_BODY: Record<ListField, string> = { clusters: "cluster", contexts: "context", users: "user" };
 
-type Mapping = Record<string, unknown>;
-
-const isMapping = (value: unknown): value is Mapping => typeof value === "object" && value !== null && !Array.isArray(value);
-const own = (map: Mapping, key: string): unknown => (Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined);
 const nonEmptyString = (value: unknown): value is string => typeof value === "string" && value.length > 0;
 const quote = (name: string) => JSON.stringify(name);
 /** Stands in for the kubeconfig in "Invalid value: …": its text is never quoted. */
@@ -124,31 +121,31 @@ function parseKubeconfig(text: string): Mapping | string {
 
 /** `kind: Config`, `apiVersion: v1` when given, and the three lists of named entries. */
 function configShapeProblem(config: Mapping): string | undefined {
-  const kind = own(config, "kind");
+  const kind = ownValue(config, "kind");
   if (kind !== undefined && kind !== null && kind !== "Config") return `its kind is not "Config": not a kubeconfig`;
-  const apiVersion = own(config, "apiVersion");
+  const apiVersion = ownValue(config, "apiVersion");
   if (apiVersion !== undefined && apiVersion !== null && apiVersion !== "v1")
     return `its apiVersion is not "v1": a kubeconfig is a v1 Config`;
   for (const field of LIST_FIELDS) {
-    const list = own(config, field);
+    const list = ownValue(config, field);
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) return `its ${field} is not a list`;
-    const bad = list.findIndex((entry) => !isMapping(entry) || !nonEmptyString(own(entry, "name")));
+    const bad = list.findIndex((entry) => !isMapping(entry) || !nonEmptyString(ownValue(entry, "name")));
     if (bad >= 0) return `its ${field}[${bad}] is not a mapping with a name`;
     const body = ENTRY_BODY[field];
-    const noBody = list.findIndex((entry) => !isMapping(own(entry as Mapping, body)));
-    if (noBody >= 0) return `its ${field}[${noBody}] (${quote(String(own(list[noBody] as Mapping, "name")))}) has no ${body} mapping`;
+    const noBody = list.findIndex((entry) => !isMapping(ownValue(entry as Mapping, body)));
+    if (noBody >= 0) return `its ${field}[${noBody}] (${quote(String(ownValue(list[noBody] as Mapping, "name")))}) has no ${body} mapping`;
   }
   return undefined;
 }
 
 /** The named entries of one list, name → body (the first of a repeated name, as client-go's conversion keeps one). */
 function entries(config: Mapping, field: ListField): Map<string, Mapping> {
-  const list = own(config, field);
+  const list = ownValue(config, field);
   const found = new Map<string, Mapping>();
   for (const entry of Array.isArray(list) ? (list as Mapping[]) : []) {
-    const name = own(entry, "name") as string;
-    if (!found.has(name)) found.set(name, own(entry, ENTRY_BODY[field]) as Mapping);
+    const name = ownValue(entry, "name") as string;
+    if (!found.has(name)) found.set(name, ownValue(entry, ENTRY_BODY[field]) as Mapping);
   }
   return found;
 }
@@ -161,7 +158,7 @@ interface ContextProblem {
 
 function contextProblems(config: Mapping, passed: string | undefined): ContextProblem[] {
   const contexts = entries(config, "contexts");
-  const current = own(config, "current-context");
+  const current = ownValue(config, "current-context");
   const name = passed ?? (nonEmptyString(current) ? current : undefined);
   const onKubeconfig = (message: string): ContextProblem => ({ onContext: false, message: `Invalid value: ${NOT_SHOWN}: ${message}` });
   if (contexts.size === 0) return [onKubeconfig("has no contexts: a usable kubeconfig names the context (cluster and user) to use")];
@@ -179,14 +176,14 @@ function contextProblems(config: Mapping, passed: string | undefined): ContextPr
 /** The context's user and cluster exist, and the cluster has a server (client-go validateContext, validateClusterInfo). */
 function referenceProblems(config: Mapping, name: string, context: Mapping): string[] {
   const problems: string[] = [];
-  const user = own(context, "user");
+  const user = ownValue(context, "user");
   if (!nonEmptyString(user)) problems.push(`context ${quote(name)} names no user`);
   else if (!entries(config, "users").has(user)) problems.push(`user ${quote(user)} of context ${quote(name)} is not in its users`);
-  const clusterName = own(context, "cluster");
+  const clusterName = ownValue(context, "cluster");
   if (!nonEmptyString(clusterName)) return [...problems, `context ${quote(name)} names no cluster`];
   const cluster = entries(config, "clusters").get(clusterName);
   if (!cluster) return [...problems, `cluster ${quote(clusterName)} of context ${quote(name)} is not in its clusters`];
-  if (!nonEmptyString(own(cluster, "server"))) problems.push(`cluster ${quote(clusterName)} of context ${quote(name)} has no server`);
+  if (!nonEmptyString(ownValue(cluster, "server"))) problems.push(`cluster ${quote(clusterName)} of context ${quote(name)} has no server`);
   return problems;
 }
 

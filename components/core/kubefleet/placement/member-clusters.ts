@@ -6,6 +6,7 @@
 // to a pure function. Pure: no Pulumi import.
 
 import { MemberCluster, ResourceList, Taint } from "../scheduler/types";
+import { hasOwn } from "../../fleet/own";
 
 export interface PlacementMemberFacts {
   /** Fleet member name (the MemberCluster name). */
@@ -90,7 +91,7 @@ export function fleetMemberLabels(member: Pick<PlacementMemberFacts, "name" | "l
 export function unknownFleetLabelKeys(member: Pick<PlacementMemberFacts, "name" | "azure">): string[] {
   if (member.azure === undefined) return [];
   const known = azureFleetLabels(member);
-  return Object.values(AZURE_FLEET_LABELS).filter((key) => !Object.prototype.hasOwnProperty.call(known, key));
+  return Object.values(AZURE_FLEET_LABELS).filter((key) => !hasOwn(known, key));
 }
 
 /** One MemberCluster per member, in the given order; `now` stamps the heartbeat and observation times. */
