@@ -21,6 +21,7 @@ import { LabelSelector } from "./core/kubefleet/scheduler/types";
 import { Member } from "./member";
 import type { Fleet } from "./fleet";
 import { FleetClaims } from "./runtime/fleet-claims";
+import type { FleetMembership } from "./runtime/azure-fleet-member";
 import { knownOrUndefined } from "./runtime/outputs";
 
 /** The ARM API version of `fleets/clusterMeshProfiles`: the Fleet API version (core/azure/mesh-api-version.ts). */
@@ -71,12 +72,7 @@ export interface ClusterMeshContext {
   /** Where each member's clustermesh-apiserver is reached (what the what-if diffs peer objects with). */
   endpoints: () => pulumi.Output<Record<string, MeshEndpoint>>;
   /** Required for an `azure-fleet` mesh. */
-  azureFleet?: {
-    fleetName: pulumi.Input<string>;
-    resourceGroupName: pulumi.Input<string>;
-    /** The run that hands an earlier version's resources over (`azureFleet.retireArmFleetMembers`). */
-    retireArmFleetMember: boolean;
-  };
+  azureFleet?: Pick<FleetMembership, "fleetName" | "resourceGroupName" | "retireArmFleetMember">;
   claims: FleetClaims;
   /** Records the mesh in the fleet's `meshes`. */
   register: (mesh: ClusterMesh) => void;

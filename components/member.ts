@@ -7,7 +7,7 @@ import { CiliumOwner, FleetCiliumSettings, MeshEndpointDeclaration, PlannedKindC
 import { DEFAULT_LOAD_BALANCER_POOL } from "./core/cilium/load-balancer-pool";
 import { kindNodeCount } from "./core/fleet/kind-config";
 import { MemberAllocation, MemberTaint, Provisioner } from "./core/fleet/types";
-import { AksClusterArgs, provisionAks } from "./runtime/aks-cluster";
+import { AksClusterArgs, FleetMembership, provisionAks } from "./runtime/aks-cluster";
 import { KubeloginOptions } from "./core/azure/kubeconfig-login";
 import { VnetWriteQueue } from "./runtime/azure-subnets";
 import { installCilium } from "./runtime/cilium-release";
@@ -142,13 +142,7 @@ export interface MemberContext {
   /** The other members of its mesh (none outside a mesh), evaluated once every member and mesh exists. */
   peers: () => pulumi.Output<CiliumPeer[]>;
   /** Set when the fleet is an Azure Fleet: AKS members join it (every `az` call names its subscription). */
-  azureFleet?: {
-    fleetName: pulumi.Input<string>;
-    resourceGroupName: pulumi.Input<string>;
-    subscriptionId: pulumi.Input<string>;
-    /** `azureFleet.retireArmFleetMembers`: keep the ARM FleetMember of an earlier version this run, retained. */
-    retireArmFleetMember: boolean;
-  };
+  azureFleet?: Omit<FleetMembership, "labels">;
   /** AKS members: the login an Entra-only kubeconfig is switched to, and the fleet's order of subnet writes per VNet. */
   azure: { login: KubeloginOptions; subnets: VnetWriteQueue };
   /** What spans the fleet's components (namespaces, ingress addresses). */
