@@ -4,7 +4,7 @@ import { chartValuesValidator, schemaVersionFor } from "../support/chart-schema"
 import { allocateFleet } from "../../components/core/fleet/plan-fleet";
 import { memberPeers } from "../../components/core/fleet/member-cilium";
 import { parse } from "yaml";
-import { RecordedResource, deploy, infoLog, isKnown, named, ofType, recorder, settle, useMocks, dependsOnOf } from "./harness";
+import { RecordedResource, aksMember, deploy, infoLog, isKnown, named, ofType, recorder, settle, useMocks, dependsOnOf } from "./harness";
 import { MESH_PROGRAM } from "../../components/core/azure/azure-mesh-commands";
 
 const HANDOVER_ANNOTATIONS = { "helm.sh/resource-policy": "keep", "pulumi.com/patchForce": "true" };
@@ -281,16 +281,7 @@ describe("ClusterMesh what-if", () => {
 });
 
 describe("ClusterMesh of AKS members with AKS-managed Cilium (Azure Fleet)", () => {
-  const aks = (name: string) => ({
-    aks: {
-      resourceGroupName: "rg",
-      location: "eastus2",
-      kubernetesVersion: "1.33",
-      virtualNetwork: { name: "v", resourceGroupName: "rg" },
-      nodeSubnetCidr: `10.200.${name === "e1" ? 1 : 2}.0/24`,
-    },
-    labels: { mesh: "prod" },
-  });
+  const aks = (name: string) => aksMember(name === "e1" ? 1 : 2, { labels: { mesh: "prod" } }, { kubernetesVersion: "1.33" });
   let records: RecordedResource[];
   before(
     async () =>

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { CrossClusterPolicy, CrossClusterPolicyArgs, Fleet, FleetArgs, FleetValidationError, GlobalService } from "../../components";
-import { RecordedResource, complete, dependsOnOf, deploy, named, recorder } from "./harness";
+import { RecordedResource, aksMember, complete, dependsOnOf, deploy, named, recorder } from "./harness";
 
 const FLEET: FleetArgs = {
   cilium: { version: "1.18.12" },
@@ -105,15 +105,7 @@ describe("CrossClusterPolicy", () => {
 });
 
 describe("CrossClusterPolicy on members whose Cilium fleetmesh does not install", () => {
-  const aks = (subnet: number, labels: Record<string, string>) => ({
-    aks: {
-      resourceGroupName: "rg",
-      location: "eastus2",
-      virtualNetwork: { name: "v", resourceGroupName: "rg" },
-      nodeSubnetCidr: `10.200.${subnet}.0/24`,
-    },
-    labels,
-  });
+  const aks = (subnet: number, labels: Record<string, string>) => aksMember(subnet, { labels });
   const AZURE: FleetArgs = {
     azureFleet: { resourceGroupName: "rg", location: "eastus2", fleetName: "hub" },
     members: { e1: aks(1, { mesh: "prod" }), e2: aks(2, { mesh: "prod" }), solo: aks(3, {}) },

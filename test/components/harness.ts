@@ -2,7 +2,7 @@
 // name, inputs, parent, provider, secret inputs), fakes what real providers would return, and lets a
 // test play a sequence of runs by handing the previous run's stack outputs to StackReferences.
 import * as pulumi from "@pulumi/pulumi";
-import { Fleet, FleetArgs } from "../../components";
+import { AksClusterArgs, Fleet, FleetArgs, MemberDeclaration } from "../../components";
 import { FakeCloud, unwrapSecrets } from "../../plan/fake-cloud";
 
 export interface RecordedResource {
@@ -160,4 +160,25 @@ export function appliedByHand(fleet: Fleet, records: readonly RecordedResource[]
 /** Whether an Output's value is known (false for what a preview cannot know, or a refused plan's values). */
 export async function isKnown(value: unknown): Promise<boolean> {
   return isOutput(value) ? ((value as any).isKnown as Promise<boolean>) : true;
+}
+
+/**
+ * An AKS member on the tests' shared VNet ("v" in resource group "rg", eastus2) with node subnet
+ * 10.200.<subnet>.0/24; `member` adds its labels, taints and so on, `aks` adds to or overrides its cluster.
+ */
+export function aksMember(
+  subnet: number,
+  member: Omit<MemberDeclaration, "aks"> = {},
+  aks: Partial<AksClusterArgs> = {},
+): MemberDeclaration {
+  return {
+    aks: {
+      resourceGroupName: "rg",
+      location: "eastus2",
+      virtualNetwork: { name: "v", resourceGroupName: "rg" },
+      nodeSubnetCidr: `10.200.${subnet}.0/24`,
+      ...aks,
+    },
+    ...member,
+  };
 }

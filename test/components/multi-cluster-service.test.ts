@@ -6,6 +6,7 @@ import { crdValidator } from "../support/crd-schema";
 import { chartValuesValidator } from "../support/chart-schema";
 import {
   RecordedResource,
+  aksMember,
   complete,
   dependsOnOf,
   deploy,
@@ -38,16 +39,7 @@ async function withService(fleetArgs: FleetArgs, services: (fleet: Fleet) => Rec
 // Azure Fleet's kuard demo: AKS members with AKS-managed Cilium, exported from the east members.
 // ---------------------------------------------------------------------------------------------
 
-const aks = (region: string, subnet: number) => ({
-  aks: {
-    resourceGroupName: "rg",
-    location: "eastus2",
-    kubernetesVersion: "1.33",
-    virtualNetwork: { name: "v", resourceGroupName: "rg" },
-    nodeSubnetCidr: `10.200.${subnet}.0/24`,
-  },
-  labels: { region },
-});
+const aks = (region: string, subnet: number) => aksMember(subnet, { labels: { region } }, { kubernetesVersion: "1.33" });
 const AZURE: FleetArgs = {
   azureFleet: { resourceGroupName: "fleet-rg", location: "eastus2", fleetName: "hub" },
   members: { e1: aks("east", 1), e2: aks("east", 2), w1: aks("west", 3) },
@@ -178,10 +170,8 @@ describe("MultiClusterService refusals on an Azure Fleet", () => {
 });
 
 describe("MultiClusterService on an Azure Fleet: the labels Fleet puts on members, and the namespace", () => {
-  const located = (location: string, subnet: number, labels: Record<string, string> = {}) => ({
-    aks: { ...aks("any", subnet).aks, location },
-    labels,
-  });
+  const located = (location: string, subnet: number, labels: Record<string, string> = {}) =>
+    aksMember(subnet, { labels }, { kubernetesVersion: "1.33", location });
   const REGIONS: FleetArgs = {
     azureFleet: { resourceGroupName: "fleet-rg", location: "eastus2", fleetName: "hub" },
     members: { e1: located("eastus2", 1), e2: located("eastus2", 2), w1: located("westus3", 3) },
@@ -209,7 +199,7 @@ describe("MultiClusterService on an Azure Fleet: the labels Fleet puts on member
       ...REGIONS,
       members: {
         ...REGIONS.members,
-        e1: { ...located("eastus2", 1), aks: { ...located("eastus2", 1).aks, resourceGroupName: pulumi.output("rg") } },
+        e1: aksMember(1, { labels: {} }, { kubernetesVersion: "1.33", location: "eastus2", resourceGroupName: pulumi.output("rg") }),
       },
     };
     const { fleet } = await deploy("demo", fromOutput);

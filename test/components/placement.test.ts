@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { Fleet, FleetArgs, FleetValidationError, GlobalService, Placement, PlacementArgs } from "../../components";
 import { crdValidator } from "../support/crd-schema";
 import { legacyObjectsHash, objectsHash } from "../../components/core/kubefleet/placement/plan";
-import { RecordedResource, complete, dependsOnOf, ofType, recorder, settle, useMocks } from "./harness";
+import { RecordedResource, aksMember, complete, dependsOnOf, ofType, recorder, settle, useMocks } from "./harness";
 
 const FLEET: FleetArgs = {
   members: {
@@ -425,20 +425,13 @@ describe("Placement: preview warnings for what would silently do nothing", () =>
 // Hub mode on an Azure Fleet: the hub's own rules, and what the hub must know to schedule alike.
 // ---------------------------------------------------------------------------------------------
 
-const aksMember = (subnet: number, labels: Record<string, string>, taints: FleetArgs["members"][string]["taints"] = []) => ({
-  aks: {
-    resourceGroupName: "rg",
-    location: "eastus2",
-    virtualNetwork: { name: "v", resourceGroupName: "rg" },
-    nodeSubnetCidr: `10.200.${subnet}.0/24`,
-  },
-  labels,
-  taints,
-});
+/** An Azure Fleet member with its labels and taints (none by default). */
+const fleetMember = (subnet: number, labels: Record<string, string>, taints: FleetArgs["members"][string]["taints"] = []) =>
+  aksMember(subnet, { labels, taints });
 const GPU_TAINT = { key: "gpu", value: "true", effect: "NoSchedule" as const };
 const AZURE_FLEET: FleetArgs = {
   azureFleet: { resourceGroupName: "rg", location: "eastus2", fleetName: "hub" },
-  members: { e1: aksMember(1, { region: "east" }), e2: aksMember(2, { region: "east" }, [GPU_TAINT]) },
+  members: { e1: fleetMember(1, { region: "east" }), e2: fleetMember(2, { region: "east" }, [GPU_TAINT]) },
 };
 const TOLERATE_GPU = { key: "gpu", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const };
 
@@ -585,7 +578,7 @@ describe("Placement in hub mode: an update the hub would refuse fails the previe
 describe("Placement in hub mode: a namespace fleetmesh also creates on the members is refused", () => {
   const MESHED: FleetArgs = {
     ...AZURE_FLEET,
-    members: { e1: aksMember(1, { mesh: "prod" }), e2: aksMember(2, { mesh: "prod" }) },
+    members: { e1: fleetMember(1, { mesh: "prod" }), e2: fleetMember(2, { mesh: "prod" }) },
     meshes: { prod: { memberSelector: { matchLabels: { mesh: "prod" } }, globalNamespaces: ["kuard-demo"] } },
   };
 

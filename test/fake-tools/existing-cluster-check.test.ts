@@ -58,6 +58,10 @@ interface Row {
 
 const config = (c: KubernetesClusterRecord) => c.objects[CILIUM_CONFIG];
 const differs = (what: string) => [`${WHO}its Cilium differs from the declaration: ${what}`];
+const notHelmReleaseCilium = (found: string) => [
+  `${WHO}its Cilium was not installed by Helm as release "cilium" in namespace "kube-system" (${found}): ` +
+    "fleetmesh takes over only that (the cilium CLI installs it so); reinstall Cilium that way, then run again",
+];
 
 const ROWS: Row[] = [
   {
@@ -178,28 +182,19 @@ const ROWS: Row[] = [
     name: "a Cilium not installed by Helm is refused, saying to reinstall it as release cilium in kube-system",
     cluster: (c) => delete config(c).metadata.annotations,
     exitCode: 1,
-    stderr: [
-      `${WHO}its Cilium was not installed by Helm as release "cilium" in namespace "kube-system" (it carries no Helm release annotations): ` +
-        "fleetmesh takes over only that (the cilium CLI installs it so); reinstall Cilium that way, then run again",
-    ],
+    stderr: notHelmReleaseCilium("it carries no Helm release annotations"),
   },
   {
     name: "a Cilium installed by Helm under another release name is refused, naming that release",
     cluster: (c) => (config(c).metadata.annotations["meta.helm.sh/release-name"] = "cilium-cni"),
     exitCode: 1,
-    stderr: [
-      `${WHO}its Cilium was not installed by Helm as release "cilium" in namespace "kube-system" (it belongs to Helm release "cilium-cni" in "kube-system"): ` +
-        "fleetmesh takes over only that (the cilium CLI installs it so); reinstall Cilium that way, then run again",
-    ],
+    stderr: notHelmReleaseCilium('it belongs to Helm release "cilium-cni" in "kube-system"'),
   },
   {
     name: "a Cilium installed by Helm as release cilium in another namespace is refused, naming that namespace",
     cluster: (c) => (config(c).metadata.annotations["meta.helm.sh/release-namespace"] = "cilium"),
     exitCode: 1,
-    stderr: [
-      `${WHO}its Cilium was not installed by Helm as release "cilium" in namespace "kube-system" (it belongs to Helm release "cilium" in "cilium"): ` +
-        "fleetmesh takes over only that (the cilium CLI installs it so); reinstall Cilium that way, then run again",
-    ],
+    stderr: notHelmReleaseCilium('it belongs to Helm release "cilium" in "cilium"'),
   },
   {
     name: "a Cilium with another cluster-name is refused, saying to name the member after it",
