@@ -113,7 +113,7 @@ for peer in $(cd "$repo" && node -p "Object.keys(require('./package.json').peerD
   peers+=("$peer@$(locked "$peer")")
 done
 echo "${peers[*]}"
-npm install --prefer-offline --no-audit --no-fund --loglevel warn --strict-peer-deps --legacy-peer-deps=false "$tarball" "${peers[@]}"
+bash "$repo/scripts/install-retry.sh" npm install --prefer-offline --no-audit --no-fund --loglevel warn --strict-peer-deps --legacy-peer-deps=false "$tarball" "${peers[@]}"
 npm ls --all > /dev/null || fail "npm ls reports missing or invalid dependencies"
 sdks="$(find node_modules -path '*/@pulumi/pulumi/package.json' | wc -l)"
 [ "$sdks" = 1 ] || fail "$sdks copies of @pulumi/pulumi installed; the project must hold one"
