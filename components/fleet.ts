@@ -14,8 +14,7 @@ import { ownValue } from "./core/fleet/own";
 import { FleetValidationError, refuse } from "./errors";
 import { ClusterMesh, ClusterMeshContext, MeshDeclaration } from "./cluster-mesh";
 import { FieldViolation } from "./core/k8s/field-errors";
-import { CiliumPeer } from "./core/cilium/peer-config";
-import { Member, MemberContext, MemberDeclaration } from "./member";
+import { MeshPeers, Member, MemberContext, MemberDeclaration } from "./member";
 import { plannedOutput } from "./runtime/deferred";
 import { knownOrUndefined } from "./runtime/outputs";
 import { FleetClaims } from "./runtime/fleet-claims";
@@ -383,11 +382,11 @@ export class Fleet extends PlannedComponent {
   }
 
   /** The other members of a member's mesh, as its peer config lists them: evaluated by the member's build, once every member exists. */
-  private peersOf(member: string, allocations: Promise<Record<string, MemberAllocation> | undefined>): pulumi.Output<CiliumPeer[]> {
+  private peersOf(member: string, allocations: Promise<Record<string, MemberAllocation> | undefined>): MeshPeers {
     const planned = this.currentPlan.members.find((m) => m.name === member)!;
     const mesh = this.meshOf(member);
-    if (!mesh) return pulumi.output([]);
-    return this.meshEndpointsOf(mesh, allocations).apply((endpoints) => memberPeersFrom(planned, mesh, endpoints));
+    if (!mesh) return { endpoints: pulumi.output<Record<string, MeshEndpoint>>({}), peersFrom: () => [] };
+    return { endpoints: this.meshEndpointsOf(mesh, allocations), peersFrom: (endpoints) => memberPeersFrom(planned, mesh, endpoints) };
   }
 
   /**

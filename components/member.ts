@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { buildCiliumValues, meshSettingsValues } from "./core/cilium/cilium-values";
 import { CiliumPeer, peerConfig } from "./core/cilium/peer-config";
+import { MeshEndpoint } from "./core/cilium/mesh";
 import { memberApiserver, memberCiliumValuesInput, memberPeerConfigInput } from "./core/fleet/member-cilium";
 import { CiliumOwner, FleetCiliumSettings, MeshEndpointDeclaration, PlannedKindCluster, PlannedMember } from "./core/fleet/plan-fleet";
 import { DEFAULT_LOAD_BALANCER_POOL } from "./core/cilium/load-balancer-pool";
@@ -125,6 +126,16 @@ export interface MeshEndpointArgs extends MeshEndpointDeclaration {
   readonly annotations?: Record<string, string>;
 }
 
+/**
+ * Where the members of a member's mesh are reached, one Output per mesh that all its members share, and
+ * how this member reads its peers from it. Per member, an Output of its own peer list would be one more
+ * Output over every member of the mesh, per member.
+ */
+export interface MeshPeers {
+  endpoints: pulumi.Output<Record<string, MeshEndpoint>>;
+  peersFrom(endpoints: Record<string, MeshEndpoint>): CiliumPeer[];
+}
+
 /** What the fleet a member belongs to hands it: internal wiring, not part of the public API. */
 export interface MemberContext {
   plan: PlannedMember;
@@ -140,7 +151,7 @@ export interface MemberContext {
   /** Its mesh's `defaultGlobalNamespace` (Cilium 1.20+ reads it from the values); read at build, once every mesh is declared. */
   defaultGlobalNamespace: () => boolean | undefined;
   /** The other members of its mesh (none outside a mesh), evaluated once every member and mesh exists. */
-  peers: () => pulumi.Output<CiliumPeer[]>;
+  peers: () => MeshPeers;
   /** Set when the fleet is an Azure Fleet: AKS members join it (every `az` call names its subscription). */
   azureFleet?: Omit<FleetMembership, "labels">;
   /** AKS members: the login an Entra-only kubeconfig is switched to, and the fleet's order of subnet writes per VNet. */
@@ -317,11 +328,10 @@ export class Member extends PlannedComponent {
     const { plan, cilium } = this.context;
     // Gated on the cluster's check (kubeconfig members), so nothing is written to a cluster that failed it: its URN
     // is known in a preview (the peers stay known) and, in an update, resolves once the check has run.
-    const gate = check ? check.urn : pulumi.output("");
-    const config = pulumi
-      .all([this.context.peers(), gate])
-      .apply(([peers]) => peerConfig(memberPeerConfigInput(plan, cilium, allocation, peers)));
-    return writePeerConfig({ name: this.componentName, version: cilium.version, config, parent: this, provider: this.provider });
+    const { endpoints, peersFrom } = this.context.peers();
+    const source = check ? pulumi.all([endpoints, check.urn]).apply(([known]) => known) : endpoints;
+    const build = (known: Record<string, MeshEndpoint>) => peerConfig(memberPeerConfigInput(plan, cilium, allocation, peersFrom(known)));
+    return writePeerConfig({ name: this.componentName, version: cilium.version, source, build, parent: this, provider: this.provider });
   }
 
   /** The Helm values of this member's Cilium release: planned values, the CA, and its own apiserver (never its peers). */

@@ -16,12 +16,14 @@ const PATCH_FORCE = { "pulumi.com/patchForce": "true" };
 const HELM_KEEP = { "helm.sh/resource-policy": "keep" };
 
 /** What one member's peer objects are written with. */
-export interface PeerConfigWrite {
+export interface PeerConfigWrite<T> {
   /** The member component's name: every child is prefixed by it. */
   name: string;
   /** The fleet's Cilium chart version: it alone decides the objects' names. */
   version: string;
-  config: pulumi.Output<PeerConfig>;
+  /** What the objects are built from (the mesh's endpoints), and how. */
+  source: pulumi.Output<T>;
+  build(value: T): PeerConfig;
   parent: pulumi.Resource;
   provider: k8s.Provider;
 }
@@ -38,21 +40,40 @@ export interface PeerConfigWrite {
  * annotation) while the old release still owns them; the release upgrade that follows drops them
  * from its manifest, and Helm leaves them in place because they are annotated keep.
  */
-export function writePeerConfig(write: PeerConfigWrite): pulumi.CustomResource[] {
-  const { name, parent, provider, config } = write;
+export function writePeerConfig<T>(write: PeerConfigWrite<T>): pulumi.CustomResource[] {
+  const { name, parent, provider, source } = write;
   const opts = { parent, provider };
+  // Each object's data is one apply on the source, as the engine floor passes an input: an Output of the
+  // whole config first would be another Output over every peer's resources. The three applies see the
+  // same value, so the config is built once.
+  const config = lastOf(write.build);
+  const data = (pick: (c: PeerConfig) => Record<string, string>) => source.apply((value) => pick(config(value)));
   // Metadata from the version alone, known in every preview: only the data waits for the peers.
   const [agents, kvstoremesh, users] = peerConfigMetadata(write.version).map((metadata) => ({
     ...metadata,
     annotations: { ...HELM_KEEP, ...PATCH_FORCE },
   }));
   return [
-    new k8s.core.v1.SecretPatch(`${name}-clustermesh-peers`, { metadata: agents, data: config.apply((c) => c.clustermesh.data) }, opts),
-    new k8s.core.v1.SecretPatch(
-      `${name}-kvstoremesh-peers`,
-      { metadata: kvstoremesh, data: config.apply((c) => c.kvstoremesh.data) },
-      opts,
-    ),
-    new k8s.core.v1.ConfigMapPatch(`${name}-remote-users`, { metadata: users, data: config.apply((c) => c.remoteUsers.data) }, opts),
+    new k8s.core.v1.SecretPatch(`${name}-clustermesh-peers`, { metadata: agents, data: data((c) => c.clustermesh.data) }, opts),
+    new k8s.core.v1.SecretPatch(`${name}-kvstoremesh-peers`, { metadata: kvstoremesh, data: data((c) => c.kvstoremesh.data) }, opts),
+    new k8s.core.v1.ConfigMapPatch(`${name}-remote-users`, { metadata: users, data: data((c) => c.remoteUsers.data) }, opts),
   ];
+}
+
+/** `build`, computed again only when its argument changes (the three objects' applies see one value); a throw is kept too, so a refused config fails once. */
+function lastOf<T, R>(build: (value: T) => R): (value: T) => R {
+  let last: { value: T; outcome: { result: R } | { error: unknown } } | undefined;
+  return (value) => {
+    if (last === undefined || last.value !== value) {
+      let outcome: { result: R } | { error: unknown };
+      try {
+        outcome = { result: build(value) };
+      } catch (error) {
+        outcome = { error };
+      }
+      last = { value, outcome };
+    }
+    if ("error" in last.outcome) throw last.outcome.error;
+    return last.outcome.result;
+  };
 }
