@@ -306,6 +306,12 @@ async function plansOrRefuses(subject: Subject, args: Args): Promise<void> {
 
 // ---- the properties ----
 
+/**
+ * A run that never settles (a registration the SDK cannot finish) fails with its counterexample
+ * instead of running the whole property into mocha's timeout; a run normally takes milliseconds.
+ */
+const RUN_TIMEOUT_MS = 20_000;
+
 describe("arbitrary arguments: every component plans or refuses, never crashes (property)", function () {
   this.timeout(120000);
   /** One meshed fleet for the runs of a property (the services' and placements' baselines use it). */
@@ -333,7 +339,7 @@ describe("arbitrary arguments: every component plans or refuses, never crashes (
           const given = withFleet && subject.fields.includes("fleet") && args !== null && typeof args === "object" && !Array.isArray(args);
           await plansOrRefuses(subject, given ? { ...(args as Args), fleet: sharedFleet() } : (args as Args));
         }),
-        { numRuns: subject.runs.arbitrary },
+        { numRuns: subject.runs.arbitrary, timeout: RUN_TIMEOUT_MS },
       );
     });
 
@@ -354,7 +360,7 @@ describe("arbitrary arguments: every component plans or refuses, never crashes (
           const args = edited(baseline, all[edit.at % all.length], edit) as Args;
           await plansOrRefuses(subject, args);
         }),
-        { numRuns: subject.runs.edited },
+        { numRuns: subject.runs.edited, timeout: RUN_TIMEOUT_MS },
       );
     });
   }

@@ -119,6 +119,12 @@ const CASES: Case[] = [
     '"three"',
   ),
   // Resource selectors the API server refuses.
+  placementCase(
+    "a manifest with a top-level toString field (the Pulumi SDK would hang registering it)",
+    { resources: [{ ...INVENTORY[0], toString: [] }], resourceSelectors: NS },
+    "resources[0].toString",
+    "toString",
+  ),
   placementCase("an empty selector list", { resources: INVENTORY, resourceSelectors: [] }, "resourceSelectors", "Invalid value: 0"),
   placementCase(
     "a name together with a label selector",

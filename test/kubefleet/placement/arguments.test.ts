@@ -29,6 +29,23 @@ describe("placementArgumentViolations: what a Placement refuses before registeri
       facts: { ...GOOD, memberProperties: { nowhere: { cpu: "4" } } },
       want: [{ path: "memberProperties.nowhere", message: `"nowhere" is not a member of the fleet` }],
     },
+    {
+      name: "refuses a manifest with a top-level toString field, which the Pulumi SDK cannot register",
+      facts: {
+        ...GOOD,
+        resources: [
+          { apiVersion: "v1", kind: "Namespace", metadata: { name: "app" } },
+          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "app", toString: "x" }, toString: [] },
+        ],
+      },
+      want: [
+        {
+          path: "resources[1].toString",
+          message:
+            "Forbidden: a top-level field named toString: the Pulumi SDK reads it as the object's text conversion and cannot register the manifest (no Kubernetes kind has this field)",
+        },
+      ],
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepStrictEqual(placementArgumentViolations(c.facts), c.want));
 

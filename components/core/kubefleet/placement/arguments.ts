@@ -5,6 +5,7 @@
 // and valued as a MemberCluster's, kubefleet-dev/kubefleet apis/cluster/v1beta1/membercluster_types.go).
 // Pure: no Pulumi import.
 
+import { hasOwn } from "../../fleet/own";
 import { FieldViolation } from "../../k8s/field-errors";
 import { isDNS1123Subdomain } from "../../k8s/names";
 import { tryParseQuantity } from "../../k8s/quantity";
@@ -43,7 +44,29 @@ export function placementArgumentViolations(facts: PlacementArgumentFacts): Fiel
     ...nameViolations(facts.name, facts.mode),
     ...hubViolations(facts),
     ...propertyViolations(facts),
+    ...manifestFieldViolations(facts.resources ?? []),
   ];
+}
+
+/**
+ * A manifest is one element of the `objs` array its ConfigGroup registers, and the Pulumi SDK turns
+ * every input into text for its debugging labels (pulumi/pulumi sdk/nodejs/runtime/rpc.ts,
+ * `safeToString` in `transferProperties`): an array's text joins its elements' own `toString`, so a
+ * top-level `toString` field that is not a function throws inside the SDK and the registration never
+ * settles. No Kubernetes kind has such a field; refusing it here names it instead.
+ */
+function manifestFieldViolations(resources: readonly KubernetesObject[]): FieldViolation[] {
+  return resources.flatMap((object, index) =>
+    hasOwn(object, "toString")
+      ? [
+          {
+            path: `resources[${index}].toString`,
+            message:
+              "Forbidden: a top-level field named toString: the Pulumi SDK reads it as the object's text conversion and cannot register the manifest (no Kubernetes kind has this field)",
+          },
+        ]
+      : [],
+  );
 }
 
 function selectorViolations(facts: PlacementArgumentFacts): FieldViolation[] {
