@@ -10,15 +10,16 @@ import {
   crossClusterPolicies,
   crossClusterPolicyViolations,
 } from "./core/services/network-policy";
-import { refuse } from "./errors";
+import { FleetValidationError, refuse } from "./errors";
 import { Fleet } from "./fleet";
+import { FleetRef, fleetOf } from "./fleet-ref";
 import { Member } from "./member";
 import type { ClusterMesh } from "./cluster-mesh";
 
 /** Traffic allowed from some pods of some members to other pods of the same or other members. */
 export interface CrossClusterPolicyArgs {
   /** The fleet the members belong to. */
-  readonly fleet: Fleet;
+  readonly fleet: FleetRef;
   /** The pods allowed to connect: their member (or members), namespace and labels. */
   readonly from: PolicyPeer;
   /** The pods they may connect to: their member (or members), namespace and labels. */
@@ -47,9 +48,9 @@ export interface CrossClusterPolicyArgs {
 }
 
 /**
- * Allows pods with `from.labels` in `from.member` to reach pods with `to.labels` in `to.member`,
- * as CiliumNetworkPolicies on every member that must enforce it (policies are not synced across a
- * mesh): the egress side, with DNS, on each source member and the ingress side on each destination
+ * Allows pods with `from.labels` in `from.member` (or `from.members`) to reach pods with `to.labels`
+ * in `to.member` (or `to.members`), as CiliumNetworkPolicies on every member that must enforce it
+ * (policies are not synced across a mesh): the egress side, with DNS, on each source member and the ingress side on each destination
  * member. Every selector names its cluster (`io.cilium.k8s.policy.cluster`), so the policy means
  * the same whatever `policyDefaultLocalCluster` says; the fleet pins that too. So it is refused on
  * members whose Cilium fleetmesh does not install (AKS-managed Cilium, a Fleet-managed mesh): their
@@ -57,14 +58,27 @@ export interface CrossClusterPolicyArgs {
  * options is passed to every policy (e.g. the component that creates the namespaces).
  */
 export class CrossClusterPolicy extends pulumi.ComponentResource {
-  /** `<member>-egress` / `<member>-ingress` → the policy on that member. */
-  public readonly policies: Record<string, k8s.apiextensions.CustomResource> = {};
   /** The members that enforce a side of the policy, sorted. */
   public readonly enforcedOn: string[];
+  /** The names of the policies: `<policyName>-egress` and `<policyName>-ingress`. */
+  public readonly policyNames: string[];
+
+  // Handles are getters over `internals`: the component analyzer that builds the package schema for
+  // other languages takes every field of the class for an output.
+
+  /** `<member>-egress` / `<member>-ingress` → the policy on that member. */
+  public get policies(): Record<string, k8s.apiextensions.CustomResource> {
+    const policies = internals.get(this);
+    if (policies === undefined) throw new Error("a CrossClusterPolicy is read before its constructor finished");
+    return policies;
+  }
 
   constructor(name: string, args: CrossClusterPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
+    const component = `CrossClusterPolicy "${name}"`;
     // Structure first (types, required and unknown fields): every rule below assumes it.
-    checkArgs(`CrossClusterPolicy "${name}"`, "CrossClusterPolicyArgs", args);
+    checkArgs(component, "CrossClusterPolicyArgs", args);
+    const fleet = fleetOf(args.fleet);
+    if (!(fleet instanceof Fleet)) throw new FleetValidationError(component, [fleet]);
     const input = {
       name: args.policyName ?? name,
       from: args.from,
@@ -73,25 +87,31 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
       allowDns: args.allowDns,
       description: args.description,
     };
-    refuse(`CrossClusterPolicy "${name}"`, crossClusterPolicyViolations(input, policyMembers(args.fleet)));
+    refuse(component, crossClusterPolicyViolations(input, policyMembers(fleet)));
     super("fleetmesh:index:CrossClusterPolicy", name, {}, opts);
+    const policies: Record<string, k8s.apiextensions.CustomResource> = {};
+    internals.set(this, policies);
     const placed = crossClusterPolicies(input);
     for (const { member, direction, manifest } of placed) {
-      this.policies[key(member, direction)] = new k8s.apiextensions.CustomResource(
+      policies[key(member, direction)] = new k8s.apiextensions.CustomResource(
         `${name}-${member}-${direction}`,
         { ...manifest },
         // CiliumNetworkPolicy is a Cilium CRD: it exists once Cilium is installed on the member.
         {
           parent: this,
-          provider: args.fleet.members[member].provider,
-          dependsOn: ciliumFirst(args.fleet.members[member], opts?.dependsOn),
+          provider: fleet.members[member].provider,
+          dependsOn: ciliumFirst(fleet.members[member], opts?.dependsOn),
         },
       );
     }
     this.enforcedOn = [...new Set(placed.map((p) => p.member))].sort();
-    this.registerOutputs({ enforcedOn: this.enforcedOn });
+    this.policyNames = [...new Set(placed.map((p) => p.manifest.metadata.name))].sort();
+    this.registerOutputs({ enforcedOn: this.enforcedOn, policyNames: this.policyNames });
   }
 }
+
+/** Each policy's `<member>-<direction>` → the policy (kept off the class: see the note in the class). */
+const internals = new WeakMap<CrossClusterPolicy, Record<string, k8s.apiextensions.CustomResource>>();
 
 /** Each member's mesh and who names its Cilium cluster. */
 function policyMembers(fleet: Fleet): PolicyMemberFacts[] {

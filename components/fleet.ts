@@ -21,9 +21,10 @@ import { FleetClaims } from "./runtime/fleet-claims";
 import { FleetStateSource, PreviousFleetRead, readPreviousFleetState } from "./runtime/previous-state";
 import { freshStateWarnings, missingStateViolations } from "./core/fleet/missing-state";
 import { armFleetMemberHandover } from "./core/azure/arm-fleet-members";
-import { PlannedComponent } from "./runtime/planned-component";
+import { afterConstruction, readyOf } from "./runtime/planned-component";
 import { ExistingCa, SharedCa, sharedCa } from "./runtime/shared-ca";
 import { secretArgumentViolations } from "./runtime/secret-inputs";
+import { MaxConnectedClusters, RoutingMode } from "./core/fleet/enums";
 
 export { defaultPools };
 
@@ -43,7 +44,7 @@ export interface FleetCiliumArgs {
    * `tunnel` (VXLAN between nodes) or `native` (pod CIDRs routed by the network), the same everywhere.
    * @default "tunnel"
    */
-  readonly routingMode?: "tunnel" | "native";
+  readonly routingMode?: RoutingMode;
   /**
    * Pinned fleet-wide so a network policy means the same on every Cilium version: selectors without a
    * cluster label select only the local cluster.
@@ -144,7 +145,7 @@ export interface FleetArgs {
    * the fleet state records it, and a later run that changes it while installed members remain is refused.
    * @default 255
    */
-  readonly maxConnectedClusters?: 255 | 511;
+  readonly maxConnectedClusters?: MaxConnectedClusters;
   /**
    * Where pod CIDRs, service CIDRs and kind NodePorts are allocated from.
    * @default pods from 10.0.0.0/9 in /17s, services from 10.128.0.0/12 in /20s (one bit longer at 511 members), NodePorts 30000-32767 handed out lowest first
@@ -229,63 +230,108 @@ type AllocationOutcome =
   | { allocations: Record<string, MemberAllocation>; warnings: string[]; refusal?: undefined }
   | { allocations?: undefined; warnings?: undefined; refusal: FleetValidationError };
 
+/** What a Fleet holds besides its outputs (kept off the class: see the note in the class). */
+interface FleetInternals {
+  readonly name: string;
+  /** Replaced, before anything reads it, when a ClusterMesh component over this fleet is declared. */
+  plan: FleetPlan;
+  declaration: FleetDeclaration;
+  readonly outcome: Promise<AllocationOutcome>;
+  readonly allocations: Promise<Record<string, MemberAllocation> | undefined>;
+  readonly previous: Promise<FleetState | undefined>;
+  readonly azureFleet?: containerservice.Fleet;
+  readonly hubProvider?: k8s.Provider;
+  readonly azureContext?: MemberContext["azureFleet"];
+  readonly claims: FleetClaims;
+  members: Record<string, Member>;
+  readonly meshRecord: Record<string, ClusterMesh>;
+  /** Meshes that have their ClusterMesh component. */
+  readonly attached: Set<string>;
+  readonly endpointsByMesh: Map<string, pulumi.Output<Record<string, MeshEndpoint>>>;
+  /** Set once the build reads the plan: a ClusterMesh declared later is refused. */
+  sealed: boolean;
+  /** Set once another component read the plan: a ClusterMesh declared later is refused too. */
+  planPublished: boolean;
+}
+
+const internals = new WeakMap<Fleet, FleetInternals>();
+
+function internalsOf(fleet: Fleet): FleetInternals {
+  const inner = internals.get(fleet);
+  if (inner === undefined) throw new Error("a Fleet is read before its constructor finished");
+  return inner;
+}
+
 /**
  * A fleet of member clusters sharing one root CA and one Cilium version, with ids and CIDRs that
  * never move once allocated. It plans once (`planFleet`), refuses bad arguments before anything is
  * registered, then registers in one pass: the CA, the members (cluster, then Cilium), the meshes.
  */
-export class Fleet extends PlannedComponent {
-  /** Member name → member. */
-  public readonly members: Record<string, Member>;
+export class Fleet extends pulumi.ComponentResource {
   /** Carry this to the next run: `export const <camelCaseName>FleetState = fleet.state`. */
   public readonly state: pulumi.Output<FleetState>;
+  /** The fleet's root CA certificate (PEM, public). */
+  public readonly caCertPem: pulumi.Output<string>;
+  /** The Azure Fleet has a hub (Fleet networking, such as a MultiClusterService, runs on it). */
+  public readonly azureFleetHub: boolean;
+  /** Where kind and kubeconfig members take their pinned LoadBalancer address (`FleetArgs.loadBalancerPool`). */
+  public readonly loadBalancerPool: string;
+  /** The members' names, in declaration order. */
+  public readonly memberNames: string[];
+  /**
+   * Member name → its kubeconfig (a secret): what a program builds a member's Kubernetes provider from
+   * when it does not hold the Member objects (a program in another language).
+   */
+  public readonly kubeconfigs: pulumi.Output<Record<string, string>>;
+  /** Mesh name → the names of its members, the meshes of ClusterMesh components declared over the fleet included. */
+  public readonly meshMembers: pulumi.Output<Record<string, string[]>>;
+
+  // Handles and working state are getters over `internals`: the component analyzer that builds the
+  // package schema for other languages takes every field of the class for an output.
+
+  /** Member name → member. */
+  public get members(): Record<string, Member> {
+    return this.inner.members;
+  }
   /** Mesh name → mesh: those of `FleetArgs.meshes` and the ClusterMesh components declared over this fleet. */
   public get meshes(): Record<string, ClusterMesh> {
     // Like `plan`: a component that reads the meshes plans with them, so no mesh may follow.
-    this.planPublished = true;
-    return this.meshRecord;
+    this.inner.planPublished = true;
+    return this.inner.meshRecord;
   }
-  /** The fleet's root CA certificate (PEM, public). */
-  public readonly caCertPem: pulumi.Output<string>;
-  public readonly azureFleet?: containerservice.Fleet;
+  /** The Azure Kubernetes Fleet Manager fleet, when the fleet has one (`FleetArgs.azureFleet`). */
+  public get azureFleet(): containerservice.Fleet | undefined {
+    return this.inner.azureFleet;
+  }
   /**
    * The Kubernetes provider of the Azure Fleet's hub, when it has one: its kubeconfig from `listCredentials`
    * with the Entra login switched to `azureLogin` (and, with `azureFleet.hubAccess.grantClusterAdmin`, ready
    * once the role is honoured). Hub-mode placements use it unless given another.
    */
-  public readonly hubProvider?: k8s.Provider;
-  /** The Azure Fleet has a hub (Fleet networking, such as a MultiClusterService, runs on it). */
-  public readonly azureFleetHub: boolean;
-  /** Where kind and kubeconfig members take their pinned LoadBalancer address (`FleetArgs.loadBalancerPool`). */
-  public readonly loadBalancerPool: string;
+  public get hubProvider(): k8s.Provider | undefined {
+    return this.inner.hubProvider;
+  }
   /**
    * Everything decided from the arguments and the ClusterMesh components declared over this fleet
    * (internal: what services and placements read of the fleet).
    */
   public get plan(): FleetPlan {
     // Whoever reads it from outside (a service, a placement) plans with these meshes: no mesh may follow.
-    this.planPublished = true;
-    return this.currentPlan;
+    this.inner.planPublished = true;
+    return this.inner.plan;
   }
   /** One owner per object several components want (internal). */
-  public readonly claims = new FleetClaims();
+  public get claims(): FleetClaims {
+    return this.inner.claims;
+  }
+  /** Every child registered (rejects with the refusal error when the plan refused). */
+  public get ready(): Promise<void> {
+    return readyOf(this);
+  }
 
-  private readonly componentName: string;
-  /** Replaced, before anything reads it, when a ClusterMesh component over this fleet is declared. */
-  private currentPlan: FleetPlan;
-  private declaration: FleetDeclaration;
-  private allocations!: Promise<Record<string, MemberAllocation> | undefined>;
-  private azureContext?: MemberContext["azureFleet"];
-  /** Set once the build reads the plan: a ClusterMesh declared later is refused. */
-  private sealed = false;
-  /** Set once another component read the plan: a ClusterMesh declared later is refused too. */
-  private planPublished = false;
-  private readonly meshRecord: Record<string, ClusterMesh> = {};
-  /** Meshes that have their ClusterMesh component. */
-  private readonly attached = new Set<string>();
-  private readonly outcome: Promise<AllocationOutcome>;
-  private readonly previous: Promise<FleetState | undefined>;
-  private readonly endpointsByMesh = new Map<string, pulumi.Output<Record<string, MeshEndpoint>>>();
+  private get inner(): FleetInternals {
+    return internalsOf(this);
+  }
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     // Structure first (types, required and unknown fields): every rule below assumes it.
@@ -294,29 +340,16 @@ export class Fleet extends PlannedComponent {
     const plan = planFleet(declaration);
     refuse(`Fleet "${name}"`, [...plan.violations, ...secretArgumentViolations(args), ...azureArgumentViolations(name, args)]);
     super("fleetmesh:index:Fleet", name, {}, opts);
-    this.componentName = name;
-    this.currentPlan = plan;
-    this.declaration = declaration;
     for (const warning of plan.warnings) pulumi.log.warn(`Fleet "${name}": ${warning}`, this);
     this.loadBalancerPool = plan.loadBalancerPool;
     this.azureFleetHub = args.azureFleet !== undefined && args.azureFleet.hub !== false;
     const ca = sharedCa(name, args.ca, this);
     this.caCertPem = ca.certPem;
-    this.azureFleet = args.azureFleet ? this.createAzureFleet(name, args.azureFleet) : undefined;
-    this.hubProvider =
-      this.azureFleet && args.azureFleet && this.azureFleetHub
-        ? hubAccess(
-            name,
-            this.azureFleet,
-            args.azureFleet.resourceGroupName,
-            kubeloginOptions(args.azureLogin),
-            args.azureFleet.hubAccess,
-            this,
-          ).provider
-        : undefined;
+    const azureFleet = args.azureFleet ? this.createAzureFleet(name, args.azureFleet) : undefined;
+    const hubProvider = azureFleet && args.azureFleet && this.azureFleetHub ? this.createHubProvider(name, azureFleet, args) : undefined;
     const read = readPreviousFleetState(name, args.state, this);
     // A state output that is not a fleet's state refuses the run like any state-dependent rule.
-    this.outcome = read.then(
+    const outcome: Promise<AllocationOutcome> = read.then(
       (previous) => withAzureAddresses(name, args, allocationOutcome(name, plan, previous, args.allowRenumber ?? false, args.azureFleet)),
       (error: Error) => ({
         refusal: new FleetValidationError(`Fleet "${name}"`, [
@@ -324,29 +357,64 @@ export class Fleet extends PlannedComponent {
         ]),
       }),
     );
-    this.previous = read.then(
-      (previous) => previous.state,
-      () => undefined,
-    );
-    const allocations = this.outcome.then((o) => o.allocations);
-    this.allocations = allocations;
-    this.azureContext = this.azureFleetContext(args);
-    this.members = this.createMembers(name, args, ca, allocations);
+    const allocations = outcome.then((o) => o.allocations);
+    const inner: FleetInternals = {
+      name,
+      plan,
+      declaration,
+      outcome,
+      allocations,
+      previous: read.then(
+        (previous) => previous.state,
+        () => undefined,
+      ),
+      azureFleet,
+      hubProvider,
+      azureContext:
+        azureFleet && args.azureFleet
+          ? azureFleetMembership(azureFleet.name, args.azureFleet.resourceGroupName, args.azureFleet.retireArmFleetMembers === true, this)
+          : undefined,
+      claims: new FleetClaims(),
+      members: {},
+      meshRecord: {},
+      attached: new Set(),
+      endpointsByMesh: new Map(),
+      sealed: false,
+      planPublished: false,
+    };
+    internals.set(this, inner);
+    inner.members = this.createMembers(name, args, ca, allocations);
     for (const mesh of plan.meshes) new ClusterMesh(`${name}-${mesh.name}`, { fleet: this, meshName: mesh.name }, { parent: this });
-    // Read once the build has started, so it includes the ClusterMesh components declared after the fleet.
-    this.state = plannedOutput(allocations.then((a) => a && fleetState(this.currentPlan, a)));
+    this.memberNames = plan.members.map((m) => m.name);
+    this.kubeconfigs = pulumi.secret(pulumi.all(Object.fromEntries(this.memberNames.map((m) => [m, inner.members[m].kubeconfig]))));
+    // Read once the build has started, so they include the ClusterMesh components declared after the fleet.
+    this.state = plannedOutput(allocations.then((a) => a && fleetState(inner.plan, a)));
+    this.meshMembers = plannedOutput(allocations.then((a) => a && meshMembersOf(inner.plan)));
   }
 
-  protected async build(): Promise<pulumi.Inputs> {
-    this.sealed = true;
-    const [previous, outcome] = await Promise.all([this.previous, this.outcome]);
+  protected override async initialize(): Promise<void> {
+    this.registerOutputs(await afterConstruction(() => this.build()));
+  }
+
+  private async build(): Promise<pulumi.Inputs> {
+    const inner = this.inner;
+    inner.sealed = true;
+    const [previous, outcome] = await Promise.all([inner.previous, inner.outcome]);
     if (outcome.refusal) throw outcome.refusal;
-    for (const warning of outcome.warnings) pulumi.log.warn(`Fleet "${this.componentName}": ${warning}`, this);
+    for (const warning of outcome.warnings) pulumi.log.warn(`Fleet "${inner.name}": ${warning}`, this);
     if (pulumi.runtime.isDryRun()) {
-      const provisioners = Object.fromEntries(this.currentPlan.members.map((m) => [m.name, m.provisioner]));
-      pulumi.log.info(renderAllocationTable(this.componentName, allocationRows(outcome.allocations, provisioners, previous)), this);
+      const provisioners = Object.fromEntries(inner.plan.members.map((m) => [m.name, m.provisioner]));
+      pulumi.log.info(renderAllocationTable(inner.name, allocationRows(outcome.allocations, provisioners, previous)), this);
     }
-    return { state: this.state, caCertPem: this.caCertPem };
+    return {
+      state: this.state,
+      caCertPem: this.caCertPem,
+      azureFleetHub: this.azureFleetHub,
+      loadBalancerPool: this.loadBalancerPool,
+      memberNames: this.memberNames,
+      kubeconfigs: this.kubeconfigs,
+      meshMembers: this.meshMembers,
+    };
   }
 
   private createMembers(
@@ -355,25 +423,25 @@ export class Fleet extends PlannedComponent {
     ca: SharedCa,
     allocations: Promise<Record<string, MemberAllocation> | undefined>,
   ): Record<string, Member> {
-    const azureFleet = this.azureContext;
+    const inner = this.inner;
     const azure = aksWiring(args);
     const members: Record<string, Member> = {};
-    for (const plan of this.currentPlan.members) {
+    for (const plan of inner.plan.members) {
       members[plan.name] = new Member(
         `${name}-${plan.name}`,
         {
           plan,
           declaration: args.members[plan.name],
-          cilium: this.currentPlan.cilium,
-          loadBalancerPool: this.currentPlan.loadBalancerPool,
+          cilium: inner.plan.cilium,
+          loadBalancerPool: inner.plan.loadBalancerPool,
           ca,
           allocation: allocations.then((all) => ownValue(all, plan.name)),
-          newMember: this.previous.then((previous) => ownValue(previous?.members, plan.name) === undefined),
+          newMember: inner.previous.then((previous) => ownValue(previous?.members, plan.name) === undefined),
           defaultGlobalNamespace: () => this.meshOf(plan.name)?.defaultGlobalNamespace,
           peers: () => this.peersOf(plan.name, allocations),
-          azureFleet,
+          azureFleet: inner.azureContext,
           azure,
-          claims: this.claims,
+          claims: inner.claims,
         },
         { parent: this },
       );
@@ -383,7 +451,7 @@ export class Fleet extends PlannedComponent {
 
   /** The other members of a member's mesh, as its peer config lists them: evaluated by the member's build, once every member exists. */
   private peersOf(member: string, allocations: Promise<Record<string, MemberAllocation> | undefined>): MeshPeers {
-    const planned = this.currentPlan.members.find((m) => m.name === member)!;
+    const planned = this.inner.plan.members.find((m) => m.name === member)!;
     const mesh = this.meshOf(member);
     if (!mesh) return { endpoints: pulumi.output<Record<string, MeshEndpoint>>({}), peersFrom: () => [] };
     return { endpoints: this.meshEndpointsOf(mesh, allocations), peersFrom: (endpoints) => memberPeersFrom(planned, mesh, endpoints) };
@@ -397,35 +465,28 @@ export class Fleet extends PlannedComponent {
     mesh: PlannedMesh,
     allocations: Promise<Record<string, MemberAllocation> | undefined>,
   ): pulumi.Output<Record<string, MeshEndpoint>> {
-    const cached = this.endpointsByMesh.get(mesh.name);
+    const cached = this.inner.endpointsByMesh.get(mesh.name);
     if (cached) return cached;
-    const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, this.members[m].nodeAddress])));
+    const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, this.inner.members[m].nodeAddress])));
     const endpoints = pulumi
       .all([plannedOutput(allocations), addresses])
-      .apply(([all, known]) => meshEndpoints(mesh, this.currentPlan.members, all, known));
-    this.endpointsByMesh.set(mesh.name, endpoints);
+      .apply(([all, known]) => meshEndpoints(mesh, this.inner.plan.members, all, known));
+    this.inner.endpointsByMesh.set(mesh.name, endpoints);
     return endpoints;
-  }
-
-  /** The Azure Fleet that AKS members join and Fleet meshes belong to, when the fleet has one. */
-  private azureFleetContext(args: FleetArgs): MemberContext["azureFleet"] {
-    return this.azureFleet && args.azureFleet
-      ? azureFleetMembership(this.azureFleet.name, args.azureFleet.resourceGroupName, args.azureFleet.retireArmFleetMembers === true, this)
-      : undefined;
   }
 
   /** Where each member of a Cilium mesh is reached, for the what-if: a node address not known yet is left out, not waited for. */
   private endpointsOf(mesh: PlannedMesh, allocations: Promise<Record<string, MemberAllocation> | undefined>) {
-    const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, knownOrUndefined(this.members[m].nodeAddress)])));
+    const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, knownOrUndefined(this.inner.members[m].nodeAddress)])));
     return pulumi
       .all([plannedOutput(allocations), addresses])
-      .apply(([all, known]) => meshEndpoints(mesh, this.currentPlan.members, all, known));
+      .apply(([all, known]) => meshEndpoints(mesh, this.inner.plan.members, all, known));
   }
 
   /** The Cilium mesh a member is in, if any (as planned once every ClusterMesh is declared). */
   private meshOf(member: string): PlannedMesh | undefined {
-    const planned = this.currentPlan.members.find((m) => m.name === member)!;
-    return this.currentPlan.meshes.find((m) => m.name === planned.mesh && m.backend === "cilium");
+    const planned = this.inner.plan.members.find((m) => m.name === member)!;
+    return this.inner.plan.meshes.find((m) => m.name === planned.mesh && m.backend === "cilium");
   }
 
   /**
@@ -435,10 +496,10 @@ export class Fleet extends PlannedComponent {
    * be declared before the fleet's build reads the plan: in the same synchronous part of the program.
    */
   public attachMesh(owner: string, meshName: string, declaration: MeshDeclaration | undefined): ClusterMeshContext {
-    const declared = this.declaration.meshes.some((m) => m.name === meshName);
-    if (this.attached.has(meshName)) {
+    const declared = this.inner.declaration.meshes.some((m) => m.name === meshName);
+    if (this.inner.attached.has(meshName)) {
       refuse(`ClusterMesh "${owner}"`, [
-        { path: "meshName", message: `"${meshName}" already has its ClusterMesh component in fleet "${this.componentName}"` },
+        { path: "meshName", message: `"${meshName}" already has its ClusterMesh component in fleet "${this.inner.name}"` },
       ]);
     }
     if (declaration === undefined && !declared) {
@@ -447,7 +508,7 @@ export class Fleet extends PlannedComponent {
     if (declaration !== undefined) {
       const violations = this.standaloneMeshViolations(meshName, declared);
       refuse(`ClusterMesh "${owner}"`, violations);
-      const next = { ...this.declaration, meshes: [...this.declaration.meshes, { name: meshName, ...declaration }] };
+      const next = { ...this.inner.declaration, meshes: [...this.inner.declaration.meshes, { name: meshName, ...declaration }] };
       const plan = planFleet(next);
       // The mesh's own fields are this component's arguments, not the fleet's `meshes.<name>` entry.
       const own = `meshes.${meshName}.`;
@@ -455,43 +516,48 @@ export class Fleet extends PlannedComponent {
         `ClusterMesh "${owner}"`,
         plan.violations.map((v) => (v.path.startsWith(own) ? { ...v, path: v.path.slice(own.length) } : v)),
       );
-      for (const warning of plan.warnings.filter((w) => !this.currentPlan.warnings.includes(w))) {
-        pulumi.log.warn(`Fleet "${this.componentName}": ${warning}`, this);
+      for (const warning of plan.warnings.filter((w) => !this.inner.plan.warnings.includes(w))) {
+        pulumi.log.warn(`Fleet "${this.inner.name}": ${warning}`, this);
       }
-      this.declaration = next;
-      this.currentPlan = plan;
+      this.inner.declaration = next;
+      this.inner.plan = plan;
     }
-    const plan = this.currentPlan.meshes.find((m) => m.name === meshName)!;
-    this.attached.add(meshName);
+    const plan = this.inner.plan.meshes.find((m) => m.name === meshName)!;
+    this.inner.attached.add(meshName);
     return {
       plan,
-      members: this.members,
-      previousMembers: this.previous.then((prev) => ownValue(prev?.meshes, plan.name)?.members),
-      ciliumVersion: this.currentPlan.cilium.version,
-      maxConnectedClusters: this.currentPlan.cilium.maxConnectedClusters,
-      endpoints: () => this.endpointsOf(plan, this.allocations),
-      azureFleet: this.azureContext,
-      claims: this.claims,
+      members: this.inner.members,
+      previousMembers: this.inner.previous.then((prev) => ownValue(prev?.meshes, plan.name)?.members),
+      ciliumVersion: this.inner.plan.cilium.version,
+      maxConnectedClusters: this.inner.plan.cilium.maxConnectedClusters,
+      endpoints: () => this.endpointsOf(plan, this.inner.allocations),
+      azureFleet: this.inner.azureContext,
+      claims: this.inner.claims,
       register: (mesh: ClusterMesh) => {
-        this.meshRecord[plan.name] = mesh;
+        this.inner.meshRecord[plan.name] = mesh;
       },
     };
   }
 
   private standaloneMeshViolations(meshName: string, declared: boolean): FieldViolation[] {
-    if (this.sealed) {
+    if (this.inner.sealed) {
       const rule = "declare every ClusterMesh in the same synchronous part of the program as its fleet, before any await";
-      return [{ path: "fleet", message: `fleet "${this.componentName}" has already planned its members: ${rule}` }];
+      return [{ path: "fleet", message: `fleet "${this.inner.name}" has already planned its members: ${rule}` }];
     }
-    if (this.planPublished) {
+    if (this.inner.planPublished) {
       const rule = "declare every ClusterMesh over a fleet before the services, policies and placements that use the fleet";
-      return [{ path: "fleet", message: `a component has already planned with fleet "${this.componentName}"'s meshes: ${rule}` }];
+      return [{ path: "fleet", message: `a component has already planned with fleet "${this.inner.name}"'s meshes: ${rule}` }];
     }
     if (declared)
       return [
-        { path: "meshName", message: `"${meshName}" is already a mesh of fleet "${this.componentName}": mesh names are unique per fleet` },
+        { path: "meshName", message: `"${meshName}" is already a mesh of fleet "${this.inner.name}": mesh names are unique per fleet` },
       ];
     return [];
+  }
+
+  private createHubProvider(name: string, azureFleet: containerservice.Fleet, args: FleetArgs): k8s.Provider {
+    const azure = args.azureFleet!;
+    return hubAccess(name, azureFleet, azure.resourceGroupName, kubeloginOptions(args.azureLogin), azure.hubAccess, this).provider;
   }
 
   private createAzureFleet(name: string, azure: AzureFleetArgs): containerservice.Fleet {
@@ -533,6 +599,10 @@ function allocationOutcome(
   const violations = [...result.violations, ...handover.violations];
   if (violations.length > 0) return { refusal: new FleetValidationError(`Fleet "${name}"`, violations) };
   return { allocations: result.allocations, warnings: [...freshStateWarnings(previous.lookup), ...handover.warnings] };
+}
+
+function meshMembersOf(plan: FleetPlan): Record<string, string[]> {
+  return Object.fromEntries(plan.meshes.map((mesh) => [mesh.name, [...mesh.members]]));
 }
 
 /** The allocation's pod CIDRs against the AKS members' VNet address prefixes, when given (runtime/azure-fleet.ts). */

@@ -1,19 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
-import { PortsInput, ServiceAffinity, globalServiceManifests, planGlobalService } from "./core/services/global-service";
-import { refuse } from "./errors";
+import { ServiceAffinity, ServicePortSpec, globalServiceManifests, planGlobalService } from "./core/services/global-service";
+import { FleetValidationError, refuse } from "./errors";
 import { ClusterMesh } from "./cluster-mesh";
 import { Fleet } from "./fleet";
-import { Member } from "./member";
-import { fleetMembers, memberNamespace, memberService } from "./runtime/member-objects";
+import { FleetRef, MeshRef, fleetOf, meshOf } from "./fleet-ref";
+import { memberNamespace, memberService } from "./runtime/member-objects";
 
 /** A Service shared by the members of one Cilium Cluster Mesh. */
 export interface GlobalServiceArgs {
-  /** The mesh whose members share the service. */
-  readonly mesh: ClusterMesh;
-  /** The fleet the mesh belongs to (or its members by name): each copy is deployed with its member's provider. */
-  readonly fleet: Fleet | Record<string, Member>;
+  /** The mesh whose members share the service: `fleet.meshes.<name>`, or `{ meshName }`. */
+  readonly mesh: MeshRef;
+  /** The fleet the mesh belongs to: each copy is deployed with its member's provider. */
+  readonly fleet: FleetRef;
   /** The namespace of the Service (the same on every member). */
   readonly namespace: string;
   /**
@@ -24,17 +24,30 @@ export interface GlobalServiceArgs {
   /** Pod labels the Service selects on every member. */
   readonly selector: Record<string, string>;
   /**
-   * The Service's ports: one list for every member, or member name → its list. Names, numbers and
-   * protocols must be the same on every member (only `targetPort` may differ); with more than one
-   * port, every port needs a name.
+   * The Service's ports, the same list on every member; exactly one of `ports` and `portsByMember`.
+   * With more than one port, every port needs a name.
+   * @default the lists of `portsByMember`
    */
-  readonly ports: PortsInput;
+  readonly ports?: ServicePortSpec[];
   /**
-   * `service.cilium.io/shared`: whether a member exports its own endpoints to the other members
-   * (false: it only consumes theirs). One value for every member, or member name → value.
+   * Member name → its copy's ports, one entry per member that gets the Service; exactly one of
+   * `ports` and `portsByMember`. Names, numbers and protocols must be the same on every member
+   * (only `targetPort` may differ); with more than one port, every port needs a name.
+   * @default the one list of `ports`, on every member
+   */
+  readonly portsByMember?: Record<string, ServicePortSpec[]>;
+  /**
+   * `service.cilium.io/shared` on every member: whether a member exports its own endpoints to the
+   * other members (false: it only consumes theirs). At most one of `shared` and `sharedByMember`.
    * @default true on every member: each exports its endpoints and consumes the others'
    */
-  readonly shared?: boolean | Record<string, boolean>;
+  readonly shared?: boolean;
+  /**
+   * `service.cilium.io/shared` per member: member name → value. At most one of `shared` and
+   * `sharedByMember`.
+   * @default true on every member it leaves out
+   */
+  readonly sharedByMember?: Record<string, boolean>;
   /**
    * `service.cilium.io/affinity`: prefer local or remote endpoints (falling back to the others only
    * when none of the preferred is healthy), or neither.
@@ -63,42 +76,62 @@ export interface GlobalServiceArgs {
  * affinity Cilium does not know.
  */
 export class GlobalService extends pulumi.ComponentResource {
+  /** The Service's name on every member. */
   public readonly serviceName: string;
+  /** The Service's namespace on every member. */
   public readonly namespace: string;
   /** The members that have the Service, sorted. */
   public readonly members: string[];
+
+  // Handles are getters over `internals`: the component analyzer that builds the package schema for
+  // other languages takes every field of the class for an output.
+
   /** Member name → its copy of the Service. */
-  public readonly services: Record<string, k8s.core.v1.Service>;
+  public get services(): Record<string, k8s.core.v1.Service> {
+    return this.inner.services;
+  }
   /** Member name → the namespace this component created there (none where the mesh or you create it). */
-  public readonly namespaces: Record<string, k8s.core.v1.Namespace>;
+  public get namespaces(): Record<string, k8s.core.v1.Namespace> {
+    return this.inner.namespaces;
+  }
+
+  private get inner(): GlobalServiceInternals {
+    return internalsOf(this);
+  }
 
   constructor(name: string, args: GlobalServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    const component = `GlobalService "${name}"`;
     // Structure first (types, required and unknown fields): every rule below assumes it.
-    checkArgs(`GlobalService "${name}"`, "GlobalServiceArgs", args);
-    const members = fleetMembers(args.fleet);
+    checkArgs(component, "GlobalServiceArgs", args);
+    const fleet = fleetOf(args.fleet);
+    if (!(fleet instanceof Fleet)) throw new FleetValidationError(component, [fleet]);
+    const mesh = meshOf(fleet, args.mesh);
+    if (!(mesh instanceof ClusterMesh)) throw new FleetValidationError(component, [mesh]);
+    const members = fleet.members;
     const serviceName = args.serviceName ?? name;
     const planned = planGlobalService({
       serviceName,
       namespace: args.namespace,
       selector: args.selector,
       ports: args.ports,
+      portsByMember: args.portsByMember,
       shared: args.shared,
+      sharedByMember: args.sharedByMember,
       affinity: args.affinity,
       members: args.members,
-      mesh: { name: args.mesh.meshName, members: args.mesh.members },
+      mesh: { name: mesh.meshName, members: mesh.members },
       fleetMembers: Object.keys(members),
       createNamespace: args.createNamespace,
     });
-    refuse(`GlobalService "${name}"`, planned.violations);
+    refuse(component, planned.violations);
     super("fleetmesh:index:GlobalService", name, {}, opts);
     const plan = planned.plan!;
+    const inner: GlobalServiceInternals = { services: {}, namespaces: {} };
+    internals.set(this, inner);
     this.serviceName = serviceName;
     this.namespace = args.namespace;
     this.members = plan.members;
-    this.services = {};
-    this.namespaces = {};
     const manifests = globalServiceManifests({ serviceName, namespace: args.namespace, selector: args.selector }, plan);
-    const component = `GlobalService "${name}"`;
     for (const memberName of plan.members) {
       const member = members[memberName];
       const namespace = memberNamespace(
@@ -106,14 +139,34 @@ export class GlobalService extends pulumi.ComponentResource {
         component,
         `${name}-${memberName}`,
         member,
-        args.mesh,
+        mesh,
         args.namespace,
         args.createNamespace ?? true,
       );
       if (namespace && member.claims.namespaceOwner(memberName, args.namespace) === component)
-        this.namespaces[memberName] = namespace as k8s.core.v1.Namespace;
-      this.services[memberName] = memberService(this, `${name}-${memberName}`, member, manifests[memberName], namespace ? [namespace] : []);
+        inner.namespaces[memberName] = namespace as k8s.core.v1.Namespace;
+      inner.services[memberName] = memberService(
+        this,
+        `${name}-${memberName}`,
+        member,
+        manifests[memberName],
+        namespace ? [namespace] : [],
+      );
     }
     this.registerOutputs({ serviceName, namespace: args.namespace, members: this.members });
   }
+}
+
+/** What a GlobalService holds besides its outputs (kept off the class: see the note in the class). */
+interface GlobalServiceInternals {
+  readonly services: Record<string, k8s.core.v1.Service>;
+  readonly namespaces: Record<string, k8s.core.v1.Namespace>;
+}
+
+const internals = new WeakMap<GlobalService, GlobalServiceInternals>();
+
+function internalsOf(service: GlobalService): GlobalServiceInternals {
+  const inner = internals.get(service);
+  if (inner === undefined) throw new Error("a GlobalService is read before its constructor finished");
+  return inner;
 }

@@ -16,11 +16,12 @@ import { deferred, plannedOutput } from "./runtime/deferred";
 import { FleetClaims } from "./runtime/fleet-claims";
 import { KindClusterArgs, KindClusterSettings, ProvisionedCluster, provisionKind } from "./runtime/kind-cluster";
 import { writePeerConfig } from "./runtime/peer-config-objects";
-import { PlannedComponent } from "./runtime/planned-component";
+import { afterConstruction, readyOf } from "./runtime/planned-component";
 import { SharedCa } from "./runtime/shared-ca";
 import { FleetValidationError } from "./errors";
 import { kubeconfigRefusal, providerKubeconfig } from "./runtime/secret-inputs";
 import { afterTakeover, kubeconfigCluster } from "./runtime/existing-member";
+import { MeshEndpointServiceType } from "./core/fleet/enums";
 
 /** One member of a fleet, as declared in `FleetArgs.members`: exactly one of `kind`, `aks`, `kubeconfig`. */
 export interface MemberDeclaration {
@@ -105,7 +106,7 @@ export interface MeshEndpointArgs extends MeshEndpointDeclaration {
    * `LoadBalancer` with a pinned IP (MetalLB, LB-IPAM, an Azure internal LB), or `NodePort` on node IPs.
    * @default "LoadBalancer"
    */
-  readonly serviceType?: "LoadBalancer" | "NodePort";
+  readonly serviceType?: MeshEndpointServiceType;
   /**
    * LoadBalancer: the IP to pin (`clustermesh.apiserver.service.loadBalancerIP`); peers dial it on 2379.
    * Not set on a NodePort endpoint.
@@ -180,7 +181,7 @@ interface MemberResources {
  * AKS owns it. Created by `Fleet`; the provider exists at once, the cluster and Cilium are
  * registered once the fleet's allocation is known.
  */
-export class Member extends PlannedComponent {
+export class Member extends pulumi.ComponentResource {
   /** The name inside its fleet: the Cilium cluster name. */
   public readonly memberName: string;
   public readonly provisioner: Provisioner;
@@ -265,7 +266,16 @@ export class Member extends PlannedComponent {
     );
   }
 
-  protected async build(): Promise<pulumi.Inputs> {
+  /** Every child registered (rejects with the refusal error when the plan refused). */
+  public get ready(): Promise<void> {
+    return readyOf(this);
+  }
+
+  protected override async initialize(): Promise<void> {
+    this.registerOutputs(await afterConstruction(() => this.build()));
+  }
+
+  private async build(): Promise<pulumi.Inputs> {
     const [allocation, refusal] = await Promise.all([this.context.allocation, this.inputsRefusal]);
     if (refusal) {
       // Nothing that would consume a refused kubeconfig or CA is registered.

@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
-import { PortsInput, ServiceManifest } from "./core/services/global-service";
+import { ServiceManifest, ServicePortSpec } from "./core/services/global-service";
 import {
   CiliumMcsPlan,
   FleetNetworkingObject,
   MultiClusterServiceInput,
   MultiClusterServicePlan,
+  Realization,
   ciliumMcsManifests,
   loadBalancerAddress,
   multiClusterServiceManifest,
@@ -16,8 +17,9 @@ import {
 } from "./core/services/multi-cluster-service";
 import { FieldViolation } from "./core/fleet/types";
 import { show } from "./core/fleet/validation/findings";
-import { refuse } from "./errors";
+import { FleetValidationError, refuse } from "./errors";
 import { Fleet } from "./fleet";
+import { FleetRef, fleetOf } from "./fleet-ref";
 import { memberNamespace, memberService } from "./runtime/member-objects";
 import { Member } from "./member";
 import { IngressAddress } from "./runtime/fleet-claims";
@@ -33,7 +35,7 @@ import { azureFleetFacts, fleetMemberLabels, unknownFleetLabelKeys } from "./cor
 /** One L4 entry point on one member that balances across the endpoints of the members it selects. */
 export interface MultiClusterServiceArgs {
   /** The fleet whose members serve and expose the service. */
-  readonly fleet: Fleet;
+  readonly fleet: FleetRef;
   /** The namespace of the Service on every member. */
   readonly namespace: string;
   /** The Service exported from each exporting member (and the name of the import and entry point). */
@@ -49,13 +51,20 @@ export interface MultiClusterServiceArgs {
    */
   readonly internal?: boolean;
   /**
-   * The Service's ports: one list, or exporting member name → its list. On an Azure Fleet they are
-   * only checked (exports whose lists differ in any way, order included, conflict); without one,
-   * fleetmesh creates the Services with them and they are required.
-   * @default on an Azure Fleet, the exported Services' ports are not checked; without one, the
-   * component is refused (ports are required)
+   * The Service's ports, the same list on every exporting member. On an Azure Fleet they are only
+   * checked (exports whose lists differ in any way, order included, conflict), and at most one of
+   * `ports` and `portsByMember` is given; without one, fleetmesh creates the Services with them, and
+   * exactly one of `ports` and `portsByMember` is required.
+   * @default the lists of `portsByMember`; with neither, on an Azure Fleet the exported Services'
+   * ports are not checked, and without one the component is refused (ports are required)
    */
-  readonly ports?: PortsInput;
+  readonly ports?: ServicePortSpec[];
+  /**
+   * Exporting member name → its Service's ports, one entry per exporting member (see `ports`, of
+   * which it is the per-member form).
+   * @default the one list of `ports`, on every exporting member
+   */
+  readonly portsByMember?: Record<string, ServicePortSpec[]>;
   /**
    * Pod labels the exported Service selects. Required without an Azure Fleet (fleetmesh creates the
    * Services); not used on an Azure Fleet, where the Service belongs to your workload.
@@ -85,8 +94,8 @@ export interface MultiClusterServiceArgs {
  * creates it; `dependsOn` in the options is passed to each of them too (e.g. whatever else creates the namespace).
  */
 export class MultiClusterService extends pulumi.ComponentResource {
-  /** "azure-fleet": Fleet networking objects; "cilium": a Cilium global service. */
-  public readonly realization: MultiClusterServicePlan["realization"];
+  /** How the service is realized: Fleet networking objects, or a Cilium global service. */
+  public readonly realization: Realization;
   /** The member whose load balancer is the entry point. */
   public readonly ingressMember: string;
   /** The members whose endpoints serve the service, sorted. */
@@ -98,17 +107,33 @@ export class MultiClusterService extends pulumi.ComponentResource {
    * is created, so a `pulumi refresh` after the first `up` picks it up).
    */
   public readonly address: pulumi.Output<string | undefined>;
+
+  // Handles are getters over `internals`: the component analyzer that builds the package schema for
+  // other languages takes every field of the class for an output.
+
   /** Azure Fleet: exporting member → its ServiceExport. */
-  public readonly serviceExports: Record<string, k8s.apiextensions.CustomResource> = {};
+  public get serviceExports(): Record<string, k8s.apiextensions.CustomResource> {
+    return this.inner.serviceExports;
+  }
   /** Azure Fleet: the MultiClusterService on the ingress member. */
-  public readonly multiClusterService?: k8s.apiextensions.CustomResource;
+  public get multiClusterService(): k8s.apiextensions.CustomResource | undefined {
+    return this.inner.multiClusterService;
+  }
   /** Cilium: member → its copy of the Service (the ingress member's is the LoadBalancer). */
-  public readonly services: Record<string, k8s.core.v1.Service> = {};
+  public get services(): Record<string, k8s.core.v1.Service> {
+    return this.inner.services;
+  }
+
+  private get inner(): MultiClusterServiceInternals {
+    return internalsOf(this);
+  }
 
   constructor(name: string, args: MultiClusterServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Structure first (types, required and unknown fields): every rule below assumes it.
-    checkArgs(`MultiClusterService "${name}"`, "MultiClusterServiceArgs", args);
     const component = `MultiClusterService "${name}"`;
+    // Structure first (types, required and unknown fields): every rule below assumes it.
+    checkArgs(component, "MultiClusterServiceArgs", args);
+    const fleet = fleetOf(args.fleet);
+    if (!(fleet instanceof Fleet)) throw new FleetValidationError(component, [fleet]);
     const planned = planMultiClusterService({
       serviceName: args.serviceName,
       namespace: args.namespace,
@@ -116,40 +141,50 @@ export class MultiClusterService extends pulumi.ComponentResource {
       ingressMember: args.ingressMember,
       internal: args.internal,
       ports: args.ports,
+      portsByMember: args.portsByMember,
       selector: args.selector,
-      members: memberFacts(args.fleet),
-      azureFleetHub: args.fleet.azureFleetHub,
+      members: memberFacts(fleet),
+      azureFleetHub: fleet.azureFleetHub,
       createNamespace: args.createNamespace,
     });
     refuse(component, planned.violations);
-    refuse(component, programViolations(args, planned.plan!));
-    claim(component, args, planned.plan!);
+    refuse(component, programViolations(fleet, args, planned.plan!));
+    claim(component, fleet, args, planned.plan!);
     super("fleetmesh:index:MultiClusterService", name, {}, opts);
+    internals.set(this, { serviceExports: {}, services: {} });
     const plan = planned.plan!;
     this.realization = plan.realization;
     this.ingressMember = plan.ingress;
     this.servingMembers = [...plan.exporters];
-    if (plan.realization === "azure-fleet") {
-      this.multiClusterService = this.createFleetNetworking(name, args, plan.exporters, plan.ingress, opts?.dependsOn);
-      const status = (this.multiClusterService as unknown as { status: pulumi.Output<unknown> }).status;
+    if (plan.realization === Realization.AzureFleet) {
+      const mcs = this.createFleetNetworking(name, fleet, args, plan.exporters, plan.ingress, opts?.dependsOn);
+      this.inner.multiClusterService = mcs;
+      const status = (mcs as unknown as { status: pulumi.Output<unknown> }).status;
       this.address = status.apply(loadBalancerAddress);
     } else {
-      this.address = this.createCiliumService(name, args, plan);
+      this.address = this.createCiliumService(name, fleet, args, plan);
     }
-    this.registerOutputs({ address: this.address, servingMembers: this.servingMembers });
+    this.registerOutputs({
+      realization: this.realization,
+      ingressMember: this.ingressMember,
+      servingMembers: this.servingMembers,
+      address: this.address,
+    });
   }
 
   private createFleetNetworking(
     name: string,
+    fleet: Fleet,
     args: MultiClusterServiceArgs,
     exporters: string[],
     ingress: string,
     dependsOn: pulumi.ComponentResourceOptions["dependsOn"],
   ): k8s.apiextensions.CustomResource {
-    const members = args.fleet.members;
+    const members = fleet.members;
+    const exports = this.inner.serviceExports;
     const given = asList(dependsOn);
     for (const member of exporters) {
-      this.serviceExports[member] = customObject(
+      exports[member] = customObject(
         `${name}-${member}`,
         serviceExportManifest(args.namespace, args.serviceName),
         members[member],
@@ -158,14 +193,20 @@ export class MultiClusterService extends pulumi.ComponentResource {
       );
     }
     const manifest = multiClusterServiceManifest(args.namespace, args.serviceName, args.internal ?? false);
-    return customObject(`${name}-${ingress}`, manifest, members[ingress], this, [...Object.values(this.serviceExports), ...given]);
+    return customObject(`${name}-${ingress}`, manifest, members[ingress], this, [...Object.values(exports), ...given]);
   }
 
-  private createCiliumService(name: string, args: MultiClusterServiceArgs, plan: CiliumMcsPlan): pulumi.Output<string | undefined> {
-    const members = args.fleet.members;
-    const mesh = args.fleet.meshes[plan.mesh];
+  private createCiliumService(
+    name: string,
+    fleet: Fleet,
+    args: MultiClusterServiceArgs,
+    plan: CiliumMcsPlan,
+  ): pulumi.Output<string | undefined> {
+    const members = fleet.members;
+    const mesh = fleet.meshes[plan.mesh];
+    const services = this.inner.services;
     const component = `MultiClusterService "${name}"`;
-    const ingress = plan.address === "lb-ipam" ? ingressAddress(this, name, members[plan.ingress], args.fleet.loadBalancerPool) : undefined;
+    const ingress = plan.address === "lb-ipam" ? ingressAddress(this, name, members[plan.ingress], fleet.loadBalancerPool) : undefined;
     const manifests: pulumi.Output<Record<string, ServiceManifest>> = ingress
       ? ingress.address.apply((address) => ciliumMcsManifests(args, plan, address))
       : pulumi.output(ciliumMcsManifests(args, plan, undefined));
@@ -181,7 +222,7 @@ export class MultiClusterService extends pulumi.ComponentResource {
         args.createNamespace ?? true,
       );
       const dependsOn = [...(namespace ? [namespace] : []), ...(memberName === plan.ingress ? (ingress?.resources ?? []) : [])];
-      this.services[memberName] = memberService(
+      services[memberName] = memberService(
         this,
         `${name}-${memberName}`,
         member,
@@ -189,8 +230,23 @@ export class MultiClusterService extends pulumi.ComponentResource {
         dependsOn,
       );
     }
-    return ingress ? ingress.address : this.services[plan.ingress].status.apply(loadBalancerAddress);
+    return ingress ? ingress.address : services[plan.ingress].status.apply(loadBalancerAddress);
   }
+}
+
+/** What a MultiClusterService holds besides its outputs (kept off the class: see the note in the class). */
+interface MultiClusterServiceInternals {
+  readonly serviceExports: Record<string, k8s.apiextensions.CustomResource>;
+  multiClusterService?: k8s.apiextensions.CustomResource;
+  readonly services: Record<string, k8s.core.v1.Service>;
+}
+
+const internals = new WeakMap<MultiClusterService, MultiClusterServiceInternals>();
+
+function internalsOf(service: MultiClusterService): MultiClusterServiceInternals {
+  const inner = internals.get(service);
+  if (inner === undefined) throw new Error("a MultiClusterService is read before its constructor finished");
+  return inner;
 }
 
 /**
@@ -248,13 +304,13 @@ function memberFacts(fleet: Fleet): MultiClusterServiceInput["members"] {
 }
 
 /** The rules that span components of one fleet (its claims table): one consumer per import, distinct ports per pinned address. */
-function programViolations(args: MultiClusterServiceArgs, plan: MultiClusterServicePlan): FieldViolation[] {
-  const claims = args.fleet.claims;
+function programViolations(fleet: Fleet, args: MultiClusterServiceArgs, plan: MultiClusterServicePlan): FieldViolation[] {
+  const claims = fleet.claims;
   const out: FieldViolation[] = [];
   const owner = claims.serviceOwner(`${args.namespace}/${args.serviceName}`);
   if (owner !== undefined) {
     const rule =
-      plan.realization === "azure-fleet"
+      plan.realization === Realization.AzureFleet
         ? "a ServiceImport is consumed by exactly one member across the fleet (a second MultiClusterService for it stays Valid=Unknown)"
         : "a member holds one Service of a name in a namespace, so the fleet has one entry point per service";
     out.push({
@@ -262,17 +318,18 @@ function programViolations(args: MultiClusterServiceArgs, plan: MultiClusterServ
       message: `serviceName ${show(args.serviceName)} in namespace ${show(args.namespace)} is already served by ${owner}: ${rule}`,
     });
   }
-  if (plan.realization === "cilium" && plan.address === "lb-ipam") {
-    out.push(...sharedAddressClashes("ports", plan.ingress, claims.pinnedPorts(plan.ingress), plan.ports[plan.ingress]));
+  if (plan.realization === Realization.Cilium && plan.address === "lb-ipam") {
+    const path = args.portsByMember !== undefined ? "portsByMember" : "ports";
+    out.push(...sharedAddressClashes(path, plan.ingress, claims.pinnedPorts(plan.ingress), plan.ports[plan.ingress]));
   }
   return out;
 }
 
 /** Records what this service takes in the fleet's claims table, for the services constructed after it. */
-function claim(component: string, args: MultiClusterServiceArgs, plan: MultiClusterServicePlan): void {
-  const claims = args.fleet.claims;
+function claim(component: string, fleet: Fleet, args: MultiClusterServiceArgs, plan: MultiClusterServicePlan): void {
+  const claims = fleet.claims;
   claims.claimService(`${args.namespace}/${args.serviceName}`, `${component} on member ${show(plan.ingress)}`);
-  if (plan.realization !== "cilium" || plan.address !== "lb-ipam") return;
+  if (plan.realization !== Realization.Cilium || plan.address !== "lb-ipam") return;
   const taken = claims.pinnedPorts(plan.ingress);
   for (const port of plan.ports[plan.ingress]) taken.set(`${port.port}/${port.protocol ?? "TCP"}`, component);
 }

@@ -2,25 +2,33 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
-import { placementArgumentViolations } from "./core/kubefleet/placement/arguments";
+import { placementArgumentViolations, previousStateViolations } from "./core/kubefleet/placement/arguments";
 import { CrpApiVersion, PlacementChild } from "./core/kubefleet/placement/children";
+import { KubernetesManifest, isKubernetesObject } from "./core/kubefleet/placement/manifests";
 import { PlacementMemberFacts, azureFleetFacts } from "./core/kubefleet/placement/member-clusters";
 import { PlacementPlan, planPlacement } from "./core/kubefleet/placement/plan";
 import { KubernetesObject, ResourceSelectorTerm, selectResources } from "./core/kubefleet/placement/resource-selection";
 import { PlacementState, isPlacementState, placementStateOutputName } from "./core/kubefleet/placement/state-output";
-import { PlacementStatus, PlacementWhatIf, renderPlacementWhatIf } from "./core/kubefleet/placement/status";
+import {
+  PlacementCondition,
+  PlacementMode,
+  PlacementStatus,
+  PlacementWhatIf,
+  renderPlacementWhatIf,
+} from "./core/kubefleet/placement/status";
 import { placementWarnings } from "./core/kubefleet/placement/warnings";
 import { takenOverNamespaceViolations } from "./core/kubefleet/placement/namespace-ownership";
 import { FieldViolation } from "./core/k8s/field-errors";
 import { ownValue } from "./core/fleet/own";
-import { ClusterDecision, Condition, PlacementPolicy, ScheduleResult, Taint } from "./core/kubefleet/scheduler";
+import { ClusterDecision, PlacementPolicy, ScheduleResult, Taint } from "./core/kubefleet/scheduler";
 import { RolloutStrategy } from "./core/kubefleet/scheduler/validation";
 import { FleetValidationError, refuse } from "./errors";
-import { StateSource, readPreviousState } from "./runtime/previous-state";
+import { PlacementStateSource, readPreviousState } from "./runtime/previous-state";
 import { knownValue } from "./runtime/outputs";
-import { PlannedComponent } from "./runtime/planned-component";
-import { deferred } from "./runtime/deferred";
+import { afterConstruction, readyOf } from "./runtime/planned-component";
+import { Deferred, deferred } from "./runtime/deferred";
 import { Fleet } from "./fleet";
+import { FleetRef, fleetOf } from "./fleet-ref";
 
 export type { PlacementState, ScheduleResult };
 
@@ -35,11 +43,15 @@ export interface PlacementHubArgs {
   apiVersion?: CrpApiVersion;
 }
 
+/** The arguments of a Placement: a ClusterResourcePlacement's spec, the fleet, and the hub inventory. */
 export interface PlacementArgs {
-  /** The fleet whose members are the candidate clusters. */
-  fleet: Fleet;
-  /** The hub inventory: plain Kubernetes objects the selectors choose from. */
-  resources: KubernetesObject[];
+  /** The fleet whose members are the candidate clusters: the Fleet, or `{ urn: fleet.urn }` from another language. */
+  fleet: FleetRef;
+  /**
+   * The hub inventory the selectors choose from: Kubernetes manifests (`apiVersion`, `kind`, `metadata`
+   * with at least a name, and whatever else their kind has).
+   */
+  resources: KubernetesManifest[];
   /** ClusterResourcePlacement `spec.resourceSelectors` (1-100, OR-ed). */
   resourceSelectors: ResourceSelectorTerm[];
   /**
@@ -62,7 +74,7 @@ export interface PlacementArgs {
    * ClusterResourcePlacement to a KubeFleet hub (the local schedule is then a prediction).
    * @default "direct"
    */
-  mode?: "direct" | "hub";
+  mode?: PlacementMode;
   /**
    * The hub, in hub mode.
    * @default the fleet's hub (`fleet.hubProvider`, ClusterResourcePlacement v1beta1), when its Azure Fleet has one
@@ -80,7 +92,7 @@ export interface PlacementArgs {
    * Where the previous run's bindings are read from (stickiness).
    * @default this stack's output "<camelCaseName>PlacementState", e.g. "kuardEastPlacementState" for "kuard-east" (export `placement.state` under that name)
    */
-  state?: StateSource<PlacementState>;
+  state?: PlacementStateSource;
 }
 
 /** All a placement reads of a fleet member. */
@@ -95,35 +107,68 @@ interface PlacementMember {
   provider: pulumi.ProviderResource;
 }
 
+/** What a Placement holds besides its outputs (kept off the class: see the note in the class). */
+interface PlacementInternals {
+  readonly name: string;
+  readonly args: PlacementArgs;
+  /** The fleet `args.fleet` names. */
+  readonly fleet: Fleet;
+  /** `args.resources`, once checked to be Kubernetes objects. */
+  readonly resources: KubernetesObject[];
+  readonly members: Record<string, PlacementMember>;
+  readonly previous: Promise<PlacementState | undefined>;
+  readonly planned: Deferred<PlacementPlan>;
+}
+
+const internals = new WeakMap<Placement, PlacementInternals>();
+
+function internalsOf(placement: Placement): PlacementInternals {
+  const inner = internals.get(placement);
+  if (inner === undefined) throw new Error("a Placement is read before its constructor finished");
+  return inner;
+}
+
 /**
  * Kubernetes objects placed onto fleet members exactly as a KubeFleet ClusterResourcePlacement
  * would place them: the same scheduler (affinity, spread, taints, stickiness), a rolling rollout in
  * batches, and a what-if of the decisions during preview. Planned in one forward pass once the
- * previous run's bindings are read (see PlannedComponent).
+ * previous run's bindings are read (see runtime/planned-component.ts).
  */
-export class Placement extends PlannedComponent {
+export class Placement extends pulumi.ComponentResource {
   /** Carry this to the next run so placements stay sticky: `export const demoPlacementState = placement.state`. */
   public readonly state: pulumi.Output<PlacementState>;
+  /** The scheduler's decisions: selected clusters, then the ones not picked (best first), then the filtered ones. */
   public readonly decisions: pulumi.Output<ClusterDecision[]>;
-  public readonly condition: pulumi.Output<Condition>;
+  /** The placement's Scheduled condition. */
+  public readonly condition: pulumi.Output<PlacementCondition>;
   /** Per-cluster placement statuses in upstream shape (`placementStatuses`). */
   public readonly placementStatuses: pulumi.Output<PlacementStatus[]>;
   /** The clusters that hold (or will hold) the objects, in rollout order. */
   public readonly targets: pulumi.Output<string[]>;
+  /** What this run decides and changes, as the preview prints it. */
   public readonly whatIf: pulumi.Output<PlacementWhatIf>;
   /** The selected objects (hub inventory after the resource selectors). */
-  public readonly selected: KubernetesObject[];
+  public readonly selected: KubernetesManifest[];
 
-  private readonly placementName: string;
-  private readonly args: PlacementArgs;
-  private readonly members: Record<string, PlacementMember>;
-  private readonly previous: Promise<PlacementState | undefined>;
-  private readonly planned = deferred<PlacementPlan>();
+  // Working state is a getter over `internals`: the component analyzer that builds the package schema
+  // for other languages takes every field of the class for an output.
+
+  /** Every child registered (rejects with the refusal error when the plan refused). */
+  public get ready(): Promise<void> {
+    return readyOf(this);
+  }
+
+  private get inner(): PlacementInternals {
+    return internalsOf(this);
+  }
 
   constructor(name: string, args: PlacementArgs, opts?: pulumi.ComponentResourceOptions) {
     // Structure first (types, required and unknown fields): every rule below assumes it.
     checkArgs(`Placement "${name}"`, "PlacementArgs", args);
-    const members: Record<string, PlacementMember> = args.fleet.members;
+    const fleet = fleetOf(args.fleet);
+    // A reference by URN names no Fleet here (only the provider resolves one): refused before anything is registered.
+    if (!(fleet instanceof Fleet)) throw new FleetValidationError(`Placement "${name}"`, [fleet]);
+    const members: Record<string, PlacementMember> = fleet.members;
     const { policy, strategy, mode, memberProperties } = args;
     refuse(
       `Placement "${name}"`,
@@ -133,20 +178,29 @@ export class Placement extends PlannedComponent {
         strategy,
         mode,
         memberProperties,
-        hasHub: hubProviderOf(args) !== undefined,
+        hasHub: hubProviderOf(args, fleet) !== undefined,
         memberNames: Object.keys(members),
         resources: args.resources,
         resourceSelectors: args.resourceSelectors,
+        previousState: plainValue(args.state?.previous),
       }),
     );
+    // Every manifest is a Kubernetes object now (refused above otherwise).
+    const resources = args.resources.filter(isKubernetesObject);
     // The namespaces claimed so far (the fleet's meshes, the services declared before); build checks again.
-    refuse(`Placement "${name}"`, namespaceOwnership(name, args));
+    refuse(`Placement "${name}"`, namespaceOwnership(name, args, fleet, resources));
     super("fleetmesh:index:Placement", name, {}, opts);
-    this.placementName = name;
-    this.args = args;
-    this.members = members;
-    this.selected = selectResources(args.resources, args.resourceSelectors, { placementName: name }).selected;
-    this.previous = readPreviousState(name, args.state, placementStateOutputName(name), isPlacementState, this);
+    const inner: PlacementInternals = {
+      name,
+      args,
+      fleet,
+      resources,
+      members,
+      previous: readPreviousState(name, args.state, placementStateOutputName(name), isPlacementState, this),
+      planned: deferred<PlacementPlan>(),
+    };
+    internals.set(this, inner);
+    this.selected = selectResources(resources, args.resourceSelectors, { placementName: name }).selected;
     this.state = this.fromPlan((plan) => plan.state);
     this.decisions = this.fromPlan((plan) => plan.schedule.decisions);
     this.condition = this.fromPlan((plan) => plan.condition);
@@ -155,7 +209,11 @@ export class Placement extends PlannedComponent {
     this.whatIf = this.fromPlan((plan) => plan.whatIf);
   }
 
-  protected async build(): Promise<pulumi.Inputs> {
+  protected override async initialize(): Promise<void> {
+    this.registerOutputs(await afterConstruction(() => this.build()));
+  }
+
+  private async build(): Promise<pulumi.Inputs> {
     const plan = await this.plan();
     if (pulumi.runtime.isDryRun()) {
       pulumi.log.info(renderPlacementWhatIf(plan.whatIf), this);
@@ -173,34 +231,36 @@ export class Placement extends PlannedComponent {
   }
 
   private warnings(plan: PlacementPlan): string[] {
-    const { resources, resourceSelectors, mode } = this.args;
+    const { name, args, resources } = this.inner;
     return placementWarnings({
-      placement: this.placementName,
+      placement: name,
       resources,
-      resourceSelectors,
-      mode,
+      resourceSelectors: args.resourceSelectors,
+      mode: args.mode,
       targets: plan.targets,
       condition: plan.condition,
       unwrittenTaints: plan.unwrittenTaints,
-      replaceOnPolicyChange: this.args.replaceOnPolicyChange,
+      replaceOnPolicyChange: args.replaceOnPolicyChange,
     });
   }
 
   private fromPlan<T>(pick: (plan: PlacementPlan) => T): pulumi.Output<T> {
-    return pulumi.output(this.planned.promise.then(pick)) as pulumi.Output<T>;
+    return pulumi.output(this.inner.planned.promise.then(pick)) as pulumi.Output<T>;
   }
 
   /** Reads the previous run's state and the members' Azure facts, then plans; the outputs follow the plan. */
   private async plan(): Promise<PlacementPlan> {
+    const { name, args, fleet, resources, planned } = this.inner;
     try {
-      const joinsAzureFleet = this.args.fleet.azureFleet !== undefined;
+      const joinsAzureFleet = fleet.azureFleet !== undefined;
       const [previous, members] = await Promise.all([
-        this.previous,
-        memberFacts(this.members, this.args.memberProperties, joinsAzureFleet),
+        this.inner.previous,
+        memberFacts(this.inner.members, args.memberProperties, joinsAzureFleet),
       ]);
-      const { resources, resourceSelectors, policy, strategy, mode, hub } = this.args;
+      checkResolvedPreviousState(name, args, previous);
+      const { resourceSelectors, policy, strategy, mode, hub } = args;
       const plan = planPlacement({
-        name: this.placementName,
+        name,
         resources,
         resourceSelectors,
         policy,
@@ -210,19 +270,19 @@ export class Placement extends PlannedComponent {
         members,
         now: new Date(),
         previous,
-        replaceOnPolicyChange: this.args.replaceOnPolicyChange,
+        replaceOnPolicyChange: args.replaceOnPolicyChange,
       });
       // An update the hub would refuse, or a namespace a component declared after this one also creates,
       // fails the preview before anything is registered.
       const refused = [
         ...(plan.hubUpdate.kind === "refused" ? plan.hubUpdate.violations : []),
-        ...namespaceOwnership(this.placementName, this.args),
+        ...namespaceOwnership(name, args, fleet, resources),
       ];
-      if (refused.length > 0) throw new FleetValidationError(`Placement "${this.placementName}"`, refused);
-      this.planned.resolve(plan);
+      if (refused.length > 0) throw new FleetValidationError(`Placement "${name}"`, refused);
+      planned.resolve(plan);
       return plan;
     } catch (error) {
-      this.planned.reject(error);
+      planned.reject(error);
       throw error;
     }
   }
@@ -232,7 +292,7 @@ export class Placement extends PlannedComponent {
     const registered = new Map<string, pulumi.Resource>();
     const resolve = (name: string): pulumi.Resource => {
       const resource = registered.get(name);
-      if (resource === undefined) throw new Error(`Placement "${this.placementName}": child ${name} is needed before it is registered`);
+      if (resource === undefined) throw new Error(`Placement "${this.inner.name}": child ${name} is needed before it is registered`);
       return resource;
     };
     for (const child of children) registered.set(child.name, this.child(child, child.dependsOn.map(resolve)));
@@ -257,7 +317,7 @@ export class Placement extends PlannedComponent {
         return new k8s.apiextensions.CustomResourcePatch(child.name, child.manifest, {
           parent: this,
           provider: this.providerOf(undefined),
-          dependsOn: afterJoining(this.members[child.member], dependsOn),
+          dependsOn: afterJoining(this.inner.members[child.member], dependsOn),
         });
       case "clusterResourcePlacement":
         return new k8s.apiextensions.CustomResource(child.name, child.manifest, {
@@ -272,24 +332,41 @@ export class Placement extends PlannedComponent {
 
   /** The member's own provider, or the hub's (validated present in hub mode) for hub children. */
   private providerOf(member: string | undefined): pulumi.ProviderResource {
-    return member === undefined ? hubProviderOf(this.args)! : this.members[member].provider;
+    const { args, fleet, members } = this.inner;
+    return member === undefined ? hubProviderOf(args, fleet)! : members[member].provider;
   }
 }
 
+/**
+ * `state.previous` given as an Output or a Promise, checked once it resolves as it would have been
+ * given as itself: its format first (a state of another version has other fields), then its structure.
+ */
+function checkResolvedPreviousState(name: string, args: PlacementArgs, previous: PlacementState | undefined): void {
+  const given = args.state?.previous;
+  if (given === undefined || plainValue(given) !== undefined) return;
+  refuse(`Placement "${name}"`, previousStateViolations(previous));
+  checkArgs(`Placement "${name}"`, "PlacementArgs", { ...args, state: { ...args.state, previous } });
+}
+
+/** A value given as itself, not as an Output or a Promise (those are checked once they resolve). */
+function plainValue(value: unknown): unknown {
+  return pulumi.Output.isInstance(value) || value instanceof Promise ? undefined : value;
+}
+
 /** The hub's provider: the one given, else the fleet's own hub provider (an Azure Fleet with a hub). */
-function hubProviderOf(args: PlacementArgs): pulumi.ProviderResource | undefined {
-  return args.hub?.provider ?? args.fleet.hubProvider;
+function hubProviderOf(args: PlacementArgs, fleet: Fleet): pulumi.ProviderResource | undefined {
+  return args.hub?.provider ?? fleet.hubProvider;
 }
 
 /** A hub placement may not carry a namespace a fleetmesh component creates on a member (the fleet's claims table). */
-function namespaceOwnership(name: string, args: PlacementArgs): FieldViolation[] {
+function namespaceOwnership(name: string, args: PlacementArgs, fleet: Fleet, resources: readonly KubernetesObject[]): FieldViolation[] {
   return takenOverNamespaceViolations({
     placement: name,
     mode: args.mode,
-    resources: args.resources,
+    resources,
     resourceSelectors: args.resourceSelectors,
-    members: Object.keys(args.fleet.members),
-    creatorOf: (member, namespace) => args.fleet.claims.namespaceOwner(member, namespace),
+    members: Object.keys(fleet.members),
+    creatorOf: (member, namespace) => fleet.claims.namespaceOwner(member, namespace),
   });
 }
 

@@ -7,7 +7,8 @@
 // arrays as `items`; `Record<string, T>` and index signatures as `additionalProperties: T`; a named
 // interface (or type alias) as a `$ref` to its own `$defs` entry, which refuses unknown fields
 // (`additionalProperties: false`); `pulumi.Input<T>` as T or a deferred value (`{ deferred: true }`:
-// a Pulumi Output or a Promise); a class (Fleet, Member, k8s.Provider, ...) as `{ instanceOf: name }`;
+// a Pulumi Output or a Promise); a class (Fleet, Member, k8s.Provider, ...) as `{ instanceOf: name }`,
+// and an interface tagged `@instanceOf <Class>` (a reference such as FleetRef) as that class or its shape;
 // any other union as `anyOf`; `unknown` as `{}`. Descriptions come from the JSDoc, `@default` text
 // from the `@default` tag (as `defaultDescription`).
 import * as fs from "fs";
@@ -187,7 +188,14 @@ class SchemaBuilder {
   }
 
   private interfaceRef(type: ts.Type, name: string, symbol: ts.Symbol = type.symbol): JsonSchema {
-    return this.defRef(name, type, () => ({ ...docOf(symbol, this.checker), ...this.objectSchema(type) }));
+    return this.defRef(name, type, () => {
+      const doc = docOf(symbol, this.checker);
+      const shape = this.objectSchema(type);
+      // A reference interface (`@instanceOf Fleet`): the class itself, or the reference's own shape.
+      const tag = symbol.getJsDocTags(this.checker).find((t) => t.name === "instanceOf");
+      const instanceOf = tag && ts.displayPartsToString(tag.text).trim();
+      return instanceOf ? { ...doc, anyOf: [{ instanceOf }, shape] } : { ...doc, ...shape };
+    });
   }
 
   private defRef(name: string, type: ts.Type, build: () => JsonSchema): JsonSchema {

@@ -10,6 +10,7 @@ import { FleetMembership, joinAzureFleet } from "./azure-fleet-member";
 import { entraKubeconfig } from "./azure-hub";
 import { VnetWriteQueue } from "./azure-subnets";
 import { ProvisionedCluster } from "./kind-cluster";
+import { AksNetworkPlugin } from "../core/fleet/enums";
 
 export type { FleetMembership };
 
@@ -56,7 +57,7 @@ export interface AksClusterArgs {
    * `none`: bring your own CNI, and fleetmesh installs Cilium itself.
    * @default "azure": Azure CNI with AKS-managed Cilium
    */
-  readonly networkPlugin?: "azure" | "none";
+  readonly networkPlugin?: AksNetworkPlugin;
   /**
    * The VM size of the system node pool's nodes.
    * @default "Standard_D4ds_v5"

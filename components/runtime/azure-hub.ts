@@ -11,6 +11,7 @@ import {
   hubAccessWaitScript,
   hubWaitAttempts,
 } from "../core/azure/hub-access";
+import { AzureLoginMode, PrincipalType } from "../core/azure/enums";
 
 /** Reaching the Fleet hub: the role `pulumi`'s identity needs there, and the wait for it. */
 export interface AzureHubAccessArgs {
@@ -26,7 +27,7 @@ export interface AzureHubAccessArgs {
    * The kind of principal that identity is (a new service principal is found sooner when it is said).
    * @default left to Azure to find out
    */
-  readonly principalType?: "User" | "ServicePrincipal" | "Group";
+  readonly principalType?: PrincipalType;
   /**
    * How long to wait for the role to take effect on the hub, in seconds (checked every 10 seconds).
    * @default 600
@@ -42,7 +43,7 @@ export interface AzureLoginArgs {
    * `pulumi` runs); `msi`: a managed identity; `workloadidentity`: a federated token (AZURE_* variables).
    * @default "azurecli"
    */
-  readonly mode?: "azurecli" | "spn" | "msi" | "workloadidentity";
+  readonly mode?: AzureLoginMode;
   /**
    * spn (required), msi, workloadidentity: the identity's application (client) id.
    * @default none

@@ -3,7 +3,6 @@ import { ArgsChecker, ArgsType, ClassPredicates } from "../core/args";
 import { refuse } from "../errors";
 import { ClusterMesh } from "../cluster-mesh";
 import { Fleet } from "../fleet";
-import { Member } from "../member";
 
 /**
  * The classes the Args interfaces name, as the generated schema's `instanceOf` spells them. Read at
@@ -12,7 +11,6 @@ import { Member } from "../member";
 export const CLASS_PREDICATES: ClassPredicates = {
   Fleet: (value) => value instanceof Fleet,
   ClusterMesh: (value) => value instanceof ClusterMesh,
-  Member: (value) => value instanceof Member,
   "kubernetes.Provider": (value) => k8s.Provider.isInstance(value),
 };
 

@@ -7,16 +7,6 @@ import { ClusterMesh } from "../cluster-mesh";
 import { Member } from "../member";
 import { isDeferredValue } from "../core/args/values";
 
-/** The members of a fleet, or a member map as given. */
-export function fleetMembers(fleet: { members: Record<string, Member> } | Record<string, Member>): Record<string, Member> {
-  return isFleetLike(fleet) ? fleet.members : fleet;
-}
-
-function isFleetLike(value: object): value is { members: Record<string, Member> } {
-  const members = (value as { members?: unknown }).members;
-  return typeof members === "object" && members !== null && !(members instanceof Member);
-}
-
 /**
  * `namespace` on `member`, owned once per member across the fleet (its claims table): the mesh's
  * global namespace, or the namespace an earlier component created, or a new one created by `owner`

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetState } from "../core/fleet/types";
+import { PlacementState } from "../core/kubefleet/placement/state-output";
 import { fleetStateOutputName } from "../core/fleet/state-output";
 import { knownValue } from "./outputs";
 import { StateLookup } from "../core/fleet/missing-state";
@@ -44,6 +45,15 @@ export interface FleetStateSource extends StateOutputSource {
    * @default false: a stack that has outputs but none holding this fleet's state refuses the run, since allocating anew would move existing members
    */
   readonly fresh?: boolean;
+}
+
+/** Where a placement finds the bindings of its previous run (the fields of StateSource, for a placement's state). */
+export interface PlacementStateSource extends StateOutputSource {
+  /**
+   * The previous run's state, given explicitly (e.g. read from another stack or a file).
+   * @default read back from this stack's own output named `stackOutput` (nothing when `readFromStack` is false)
+   */
+  readonly previous?: pulumi.Input<PlacementState | undefined>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { CrossClusterPolicy, CrossClusterPolicyArgs, Fleet, FleetArgs, FleetValidationError, GlobalService } from "../../components";
+import { FieldViolation } from "../../components/core/k8s/field-errors";
 import { RecordedResource, aksMember, complete, dependsOnOf, deploy, named, recorder } from "./harness";
 
 const FLEET: FleetArgs = {
@@ -31,7 +32,7 @@ describe("CrossClusterPolicy", () => {
     });
     policy = new CrossClusterPolicy(
       "xwing",
-      { fleet, ...XWING, from: { ...XWING.from, member: ["c2", "c1"] }, ports: [{ port: 80 }] },
+      { fleet, ...XWING, from: { ...XWING.from, member: undefined, members: ["c2", "c1"] }, ports: [{ port: 80 }] },
       { transformations: [recorder(records)], dependsOn: [rebelBase] },
     );
     await complete(records);
@@ -49,7 +50,13 @@ describe("CrossClusterPolicy", () => {
       assert.deepEqual(await dependsOnOf(record), [release, rebelBase], record.name);
       assert.equal(policy.policies[record.name.replace(/^xwing-/, "")], record.resource);
     }
-    assert.deepEqual(policy.enforcedOn, ["c1", "c2"]);
+    assert.deepEqual(
+      [policy.enforcedOn, policy.policyNames],
+      [
+        ["c1", "c2"],
+        ["xwing-egress", "xwing-ingress"],
+      ],
+    );
   });
 
   it("names the cluster in every selector and keeps DNS on the member's own kube-dns", () => {
@@ -100,6 +107,50 @@ describe("CrossClusterPolicy", () => {
         (e: unknown) => e instanceof FleetValidationError && /^CrossClusterPolicy "xwing"/.test(e.message) && message.test(e.message),
       );
       assert.deepEqual(refused, []);
+    });
+  }
+});
+
+describe("CrossClusterPolicy: the fleet it is given, and one way to name a peer's members", () => {
+  let fleet: Fleet;
+  before(async () => ({ fleet } = await deploy("demo", FLEET)));
+
+  const rule = (side: string) => `give exactly one of them (${side}.member: one member; ${side}.members: a list of members)`;
+  const refusals: Array<[string, (fleet: Fleet) => Partial<CrossClusterPolicyArgs>, FieldViolation[]]> = [
+    [
+      "a fleet given by its URN, which only the fleetmesh provider resolves",
+      (f) => ({ fleet: { urn: f.urn } }),
+      [
+        {
+          path: "fleet",
+          message:
+            "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
+        },
+      ],
+    ],
+    [
+      "a peer with both member and members",
+      () => ({ from: { ...XWING.from, members: ["c1", "c2"] } }),
+      [{ path: "from.member", message: `from.member and from.members are both given: ${rule("from")}` }],
+    ],
+    [
+      "a peer with neither member nor members",
+      () => ({ to: { ...XWING.to, member: undefined } }),
+      [{ path: "to.member", message: `neither to.member nor to.members is given: ${rule("to")}` }],
+    ],
+  ];
+  for (const [sentence, more, violations] of refusals) {
+    it(`refuses ${sentence}, naming it, before registering anything`, () => {
+      const records: RecordedResource[] = [];
+      let refusal: unknown;
+      try {
+        new CrossClusterPolicy("xwing", { fleet, ...XWING, ...more(fleet) }, { transformations: [recorder(records)] });
+      } catch (error) {
+        refusal = error;
+      }
+      assert.ok(refusal instanceof FleetValidationError, String(refusal));
+      assert.deepEqual(refusal.violations, violations);
+      assert.deepEqual(records, []);
     });
   }
 });

@@ -8,6 +8,7 @@ import {
   GlobalServiceArgs,
   MeshDeclaration,
 } from "../../components";
+import { FieldViolation } from "../../components/core/k8s/field-errors";
 import { RecordedResource, complete, deploy, named, ofType, recorder, appliedByHand } from "./harness";
 
 // Cilium's global-service demo: rebel-base answers in both clusters, x-wing in c1 calls it, and a
@@ -191,8 +192,8 @@ describe("GlobalService refusals", () => {
   const cases: Array<[string, Partial<GlobalServiceArgs>, RegExp]> = [
     [
       "ports that differ between members",
-      { ports: { c1: [{ name: "http", port: 80 }], c2: [{ name: "http", port: 8080 }] } },
-      /ports: the ports differ between members \("c1" declares \[http 80\/TCP\]; "c2" declares \[http 8080\/TCP\]\)/,
+      { ports: undefined, portsByMember: { c1: [{ name: "http", port: 80 }], c2: [{ name: "http", port: 8080 }] } },
+      /portsByMember: the ports differ between members \("c1" declares \[http 80\/TCP\]; "c2" declares \[http 8080\/TCP\]\)/,
     ],
     [
       "an unnamed port of a multi-port service",
@@ -212,8 +213,8 @@ describe("GlobalService refusals", () => {
     ],
     [
       "a per-member shared map naming a prototype key",
-      { shared: { constructor: true } as never },
-      /shared\.constructor: member "constructor"/,
+      { sharedByMember: JSON.parse('{"constructor":true}') },
+      /sharedByMember\.constructor: member "constructor"/,
     ],
   ];
   for (const [sentence, more, message] of cases) {
@@ -225,6 +226,98 @@ describe("GlobalService refusals", () => {
           e instanceof FleetValidationError && /^GlobalService "rebel-base": 1 problem\(s\)/.test(e.message) && message.test(e.message),
       );
       assert.deepEqual(records, []);
+    });
+  }
+});
+
+describe("GlobalService: the fleet and mesh it is given, and one way to give ports and shared", () => {
+  let fleet: Fleet;
+  before(async () => ({ fleet } = await deploy("demo", demoFleet())));
+
+  const PORTS = [{ name: "http", port: 80 }];
+  const PORTS_RULE = "ports: one list for every selected member; portsByMember: selected member name → its list";
+  const refusals: Array<[string, (fleet: Fleet) => Partial<GlobalServiceArgs>, FieldViolation[]]> = [
+    [
+      "a fleet given by its URN, which only the fleetmesh provider resolves",
+      (f) => ({ fleet: { urn: f.urn } }),
+      [
+        {
+          path: "fleet",
+          message:
+            "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
+        },
+      ],
+    ],
+    [
+      "a mesh name the fleet does not have",
+      () => ({ mesh: { meshName: "prod" } }),
+      [{ path: "mesh", message: 'mesh "prod" is not a mesh of the fleet (its meshes: "demo")' }],
+    ],
+    [
+      "a mesh of another fleet",
+      () => ({ mesh: new Fleet("other", demoFleet()).meshes.demo }),
+      [{ path: "mesh", message: "is a ClusterMesh of another fleet: pass a mesh of this fleet (fleet.meshes.demo)" }],
+    ],
+    [
+      "both ports and portsByMember",
+      () => ({ portsByMember: { c1: PORTS, c2: PORTS } }),
+      [{ path: "ports", message: `ports and portsByMember are both given: give exactly one of them (${PORTS_RULE})` }],
+    ],
+    [
+      "neither ports nor portsByMember",
+      () => ({ ports: undefined }),
+      [{ path: "ports", message: `ports is required: give exactly one of ports and portsByMember (${PORTS_RULE})` }],
+    ],
+    [
+      "both shared and sharedByMember",
+      () => ({ shared: false, sharedByMember: { c2: true } }),
+      [
+        {
+          path: "shared",
+          message:
+            "shared and sharedByMember are both given: give at most one of them (shared: one value for every member; sharedByMember: member name → value, true for the members it leaves out)",
+        },
+      ],
+    ],
+  ];
+  for (const [sentence, more, violations] of refusals) {
+    it(`refuses ${sentence} before registering anything`, () => {
+      const records: RecordedResource[] = [];
+      let refusal: unknown;
+      try {
+        new GlobalService("rebel-base", rebelBase(fleet, more(fleet)), { transformations: [recorder(records)] });
+      } catch (error) {
+        refusal = error;
+      }
+      assert.ok(refusal instanceof FleetValidationError, String(refusal));
+      assert.deepEqual(refusal.violations, violations);
+      assert.deepEqual(records, []);
+    });
+  }
+
+  const accepted: Array<[string, Partial<GlobalServiceArgs>, { members: string[]; shared: Record<string, string> }]> = [
+    ["takes the mesh by name", { mesh: { meshName: "demo" } }, { members: ["c1", "c2"], shared: { c1: "true", c2: "true" } }],
+    [
+      "takes one list of ports per member",
+      { ports: undefined, portsByMember: { c1: PORTS, c2: PORTS } },
+      { members: ["c1", "c2"], shared: { c1: "true", c2: "true" } },
+    ],
+    ["takes one shared value for every member", { shared: false }, { members: ["c1", "c2"], shared: { c1: "false", c2: "false" } }],
+    ["takes shared per member", { sharedByMember: { c1: false } }, { members: ["c1", "c2"], shared: { c1: "false", c2: "true" } }],
+  ];
+  for (const [i, [sentence, more, expected]] of accepted.entries()) {
+    it(sentence, async () => {
+      const records: RecordedResource[] = [];
+      // A name of its own: the cases share the fleet.
+      const name = `rebel-base-${i}`;
+      new GlobalService(name, rebelBase(fleet, { createNamespace: false, ...more }), { transformations: [recorder(records)] });
+      await complete(records);
+      const services = records.filter((r) => r.type === "kubernetes:core/v1:Service");
+      const members = services.map((r) => r.name.slice(name.length + 1));
+      const shared = Object.fromEntries(
+        services.map((r) => [r.name.slice(name.length + 1), r.inputs.metadata.annotations["service.cilium.io/shared"]]),
+      );
+      assert.deepEqual({ members, shared }, expected);
     });
   }
 });

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Fleet, FleetArgs, FleetValidationError, MultiClusterService, MultiClusterServiceArgs, Placement } from "../../components";
+import { FieldViolation } from "../../components/core/k8s/field-errors";
 import { crdValidator } from "../support/crd-schema";
 import { chartValuesValidator } from "../support/chart-schema";
 import {
@@ -131,7 +132,7 @@ describe("MultiClusterService refusals on an Azure Fleet", () => {
     refused(
       {
         ...KUARD,
-        ports: {
+        portsByMember: {
           e1: [
             { name: "http", port: 8080 },
             { name: "metrics", port: 9090 },
@@ -142,7 +143,7 @@ describe("MultiClusterService refusals on an Azure Fleet", () => {
           ],
         },
       },
-      /ports: the ServiceExports would be IS-CONFLICTED: "e1" exports \[http 8080\/TCP, metrics 9090\/TCP\]; "e2" exports \[metrics 9090\/TCP, http 8080\/TCP\]/,
+      /portsByMember: the ServiceExports would be IS-CONFLICTED: "e1" exports \[http 8080\/TCP, metrics 9090\/TCP\]; "e2" exports \[metrics 9090\/TCP, http 8080\/TCP\]/,
     );
   });
 
@@ -498,8 +499,8 @@ describe("MultiClusterService refusals without an Azure Fleet", () => {
     ["a missing selector", { selector: undefined }, /selector: selector is required without an Azure Fleet/],
     [
       "ports that differ between exporting members",
-      { ports: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } },
-      /ports: the ports differ between members/,
+      { ports: undefined, portsByMember: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } },
+      /portsByMember: the ports differ between members/,
     ],
     [
       "a system namespace it would create on every member involved",
@@ -515,6 +516,45 @@ describe("MultiClusterService refusals without an Azure Fleet", () => {
         () => new MultiClusterService("kuard", { fleet, ...KIND_KUARD, ...more }, { transformations: [recorder(records)] }),
         (e: unknown) => e instanceof FleetValidationError && message.test(e.message),
       );
+      assert.deepEqual(records, []);
+    });
+  }
+
+  const PORTS_RULE = "ports: one list for every exporting member; portsByMember: exporting member name → its list";
+  const refusals: Array<[string, (fleet: Fleet) => Partial<MultiClusterServiceArgs>, FieldViolation[]]> = [
+    [
+      "a fleet given by its URN, which only the fleetmesh provider resolves",
+      (f) => ({ fleet: { urn: f.urn } }),
+      [
+        {
+          path: "fleet",
+          message:
+            "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
+        },
+      ],
+    ],
+    [
+      "both ports and portsByMember",
+      () => ({ portsByMember: { c2: KIND_KUARD.ports, c3: KIND_KUARD.ports } }),
+      [{ path: "ports", message: `ports and portsByMember are both given: give exactly one of them (${PORTS_RULE})` }],
+    ],
+    [
+      "neither ports nor portsByMember",
+      () => ({ ports: undefined }),
+      [{ path: "ports", message: `ports is required: give exactly one of ports and portsByMember (${PORTS_RULE})` }],
+    ],
+  ];
+  for (const [sentence, more, violations] of refusals) {
+    it(`refuses ${sentence}, naming it, before registering anything`, () => {
+      const records: RecordedResource[] = [];
+      let refusal: unknown;
+      try {
+        new MultiClusterService("kuard", { fleet, ...KIND_KUARD, ...more(fleet) }, { transformations: [recorder(records)] });
+      } catch (error) {
+        refusal = error;
+      }
+      assert.ok(refusal instanceof FleetValidationError, String(refusal));
+      assert.deepEqual(refusal.violations, violations);
       assert.deepEqual(records, []);
     });
   }

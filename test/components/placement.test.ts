@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { Fleet, FleetArgs, FleetValidationError, GlobalService, Placement, PlacementArgs } from "../../components";
+import { Fleet, FleetArgs, FleetValidationError, GlobalService, Placement, PlacementArgs, PlacementState } from "../../components";
 import { crdValidator } from "../support/crd-schema";
 import { legacyObjectsHash, objectsHash } from "../../components/core/kubefleet/placement/plan";
 import { RecordedResource, aksMember, complete, dependsOnOf, ofType, recorder, settle, useMocks } from "./harness";
@@ -296,6 +297,99 @@ describe("Placement refusals and hub mode", () => {
     const namespace = groups.find((g) => (g.inputs.objs as Array<{ kind: string }>)[0].kind === "Namespace")!;
     for (const group of groups.filter((g) => g !== namespace)) assert.deepEqual(group.opts.dependsOn, [namespace.resource]);
   });
+});
+
+describe("Placement: a fleet it cannot resolve and manifests that are not Kubernetes objects are refused before registering anything", () => {
+  const refusalOf = async (args: Partial<PlacementArgs>) => {
+    await useMocks(true);
+    const records: RecordedResource[] = [];
+    const fleet = new Fleet("fleet", FLEET);
+    try {
+      new Placement(
+        "kuard",
+        { fleet, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, ...args },
+        { transformations: [recorder(records)] },
+      );
+      return { component: undefined, violations: [], records };
+    } catch (error) {
+      if (!(error instanceof FleetValidationError)) throw error;
+      return { component: error.component, violations: error.violations, records };
+    }
+  };
+  const cases: Array<{ name: string; args: Partial<PlacementArgs>; violations: Array<{ path: string; message: string }> }> = [
+    {
+      name: "refuses a fleet given by URN in TypeScript, where only the fleetmesh provider resolves one",
+      args: { fleet: { urn: "urn:pulumi:dev::demo::fleetmesh:index:Fleet::fleet" } },
+      violations: [
+        {
+          path: "fleet",
+          message:
+            "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
+        },
+      ],
+    },
+    {
+      name: "refuses a manifest without a kind and one whose name is not a string, each at its field",
+      args: {
+        resources: [
+          { apiVersion: "v1", metadata: { name: "kuard-demo" } },
+          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: 5, namespace: "kuard-demo" }, data: {} },
+        ],
+      },
+      violations: [
+        { path: "resources[0].kind", message: 'Required value (a manifest names its kind, e.g. "Namespace" or "Deployment")' },
+        { path: "resources[1].metadata.name", message: 'Invalid value: 5: must be of type string: "number"' },
+      ],
+    },
+  ];
+  for (const c of cases)
+    it(c.name, async () =>
+      assert.deepEqual(await refusalOf(c.args), { component: 'Placement "kuard"', violations: c.violations, records: [] }),
+    );
+});
+
+describe("Placement: a previous state given as an Output is checked once it resolves, before anything is registered", () => {
+  const cases: Array<{ name: string; previous: unknown; violations: Array<{ path: string; message: string }> }> = [
+    {
+      name: "fails the preview on a state of another version",
+      previous: { version: 2, bindings: [] },
+      violations: [
+        {
+          path: "state.previous.version",
+          message: "Unsupported value: 2: supported values: 1 (the one format of a placement's state this version reads)",
+        },
+      ],
+    },
+    {
+      name: "fails the preview on a binding that is not an object",
+      previous: { version: 1, bindings: [5], objectsHash: "h" },
+      violations: [{ path: "state.previous.bindings[0]", message: 'Invalid value: 5: must be of type object: "number"' }],
+    },
+  ];
+  for (const c of cases)
+    it(c.name, async () => {
+      await useMocks(true);
+      const records: RecordedResource[] = [];
+      const fleet = new Fleet("fleet", FLEET);
+      const state = { previous: pulumi.output(c.previous as PlacementState) };
+      const placed = new Placement(
+        "kuard",
+        { fleet, resources: INVENTORY, resourceSelectors: SELECT_NAMESPACE, state },
+        { transformations: [recorder(records)] },
+      );
+      const refusal = await placed.ready.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await complete(records);
+      assert.deepEqual(
+        {
+          violations: refusal instanceof FleetValidationError ? refusal.violations : refusal,
+          registered: records.filter((r) => r.resource !== placed),
+        },
+        { violations: c.violations, registered: [] },
+      );
+    });
 });
 
 describe("Placement: selectors the API server would refuse are refused before registering anything", () => {

@@ -88,10 +88,10 @@ const CASES: Array<[string, ArgsType, unknown, FieldViolation[]]> = [
   [
     "reports enums as unsupported values, numbers bare",
     "FleetArgs",
-    { members: { a: { kind: {}, taints: [{ key: "k", effect: "NoExecute" }] } }, maxConnectedClusters: 300 },
+    { members: { a: { kind: {} } }, cilium: { routingMode: "bgp" }, maxConnectedClusters: 300 },
     [
+      v("cilium.routingMode", 'Unsupported value: "bgp": supported values: "tunnel", "native"'),
       v("maxConnectedClusters", "Unsupported value: 300: supported values: 255, 511"),
-      v("members.a.taints[0].effect", 'Unsupported value: "NoExecute": supported values: "NoSchedule"'),
     ],
   ],
   [
@@ -106,11 +106,20 @@ const CASES: Array<[string, ArgsType, unknown, FieldViolation[]]> = [
   [
     "explains a union once, in the alternative the value was meant for",
     "GlobalServiceArgs",
-    { mesh: new ClusterMesh(), fleet: new Fleet(), namespace: "n", selector: {}, ports: { c1: [{ port: "80" }], c2: 7 }, shared: "yes" },
+    {
+      mesh: { meshName: 7 },
+      fleet: { urn: 7 },
+      namespace: "n",
+      selector: {},
+      portsByMember: { c1: [{ port: "80" }], c2: 7 },
+      shared: "yes",
+    },
     [
-      v("ports.c1[0].port", 'Invalid value: "80": must be of type number: "string"'),
-      v("ports.c2", 'Invalid value: 7: must be of type array: "number"'),
-      v("shared", 'Invalid value: "yes": must be of type boolean or object: "string"'),
+      v("fleet.urn", 'Invalid value: 7: must be of type string (or a Pulumi Output of one): "number"'),
+      v("mesh.meshName", 'Invalid value: 7: must be of type string: "number"'),
+      v("portsByMember.c1[0].port", 'Invalid value: "80": must be of type number: "string"'),
+      v("portsByMember.c2", 'Invalid value: 7: must be of type array: "number"'),
+      v("shared", 'Invalid value: "yes": must be of type boolean: "string"'),
     ],
   ],
   [
@@ -119,7 +128,7 @@ const CASES: Array<[string, ArgsType, unknown, FieldViolation[]]> = [
     { mesh: new Fleet(), fleet: "f", namespace: "n", selector: {}, ports: [] },
     [
       v("fleet", 'Invalid value: "f": must be a Fleet or of type object: "string"'),
-      v("mesh", "Invalid value: <Fleet>: must be a ClusterMesh"),
+      v("mesh", 'Invalid value: <Fleet>: must be a ClusterMesh or of type object: "Fleet"'),
     ],
   ],
   [
@@ -131,19 +140,19 @@ const CASES: Array<[string, ArgsType, unknown, FieldViolation[]]> = [
         "__proto__",
         'Unknown field "__proto__": the fields of PlacementArgs are "fleet", "resources", "resourceSelectors", "policy", "strategy", "memberProperties", "mode", "hub", "replaceOnPolicyChange", "state"',
       ),
-      v("fleet", "Invalid value: {}: must be a Fleet"),
+      v("fleet.urn", "Required value"),
       v("memberProperties.constructor", 'Invalid value: 1: must be of type object: "number"'),
     ],
   ],
   [
-    "accepts the unknown fields of a Kubernetes object, and checks the known ones",
+    "takes a manifest as a map of any fields: the Placement checks the fields every Kubernetes object has itself",
     "PlacementArgs",
     {
       fleet: new Fleet(),
       resources: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: 5, uid: "u" }, data: {} }],
       resourceSelectors: [],
     },
-    [v("resources[0].metadata.name", 'Invalid value: 5: must be of type string: "number"')],
+    [],
   ],
   [
     "checks a hub provider is a Kubernetes provider",

@@ -45,7 +45,11 @@ describe("planGlobalService: the Services", () => {
       REBEL_BASE,
       { c1: service("true"), c2: service("true") },
     ],
-    ["a member that consumes without exporting", { ...REBEL_BASE, shared: { c2: false } }, { c1: service("true"), c2: service("false") }],
+    [
+      "a member that consumes without exporting",
+      { ...REBEL_BASE, sharedByMember: { c2: false } },
+      { c1: service("true"), c2: service("false") },
+    ],
     ["one shared value for every member", { ...REBEL_BASE, shared: false }, { c1: service("false"), c2: service("false") }],
     [
       "the affinity on every member when one is chosen",
@@ -60,7 +64,11 @@ describe("planGlobalService: the Services", () => {
     ],
     [
       "targetPorts that differ between members (only the backends' port)",
-      { ...REBEL_BASE, ports: { c1: [{ name: "http", port: 80, targetPort: 8080 }], c2: [{ name: "http", port: 80, targetPort: "web" }] } },
+      {
+        ...REBEL_BASE,
+        ports: undefined,
+        portsByMember: { c1: [{ name: "http", port: 80, targetPort: 8080 }], c2: [{ name: "http", port: 80, targetPort: "web" }] },
+      },
       {
         c1: service("true", {}, [{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" }]),
         c2: service("true", {}, [{ name: "http", port: 80, targetPort: "web", protocol: "TCP" }]),
@@ -70,7 +78,8 @@ describe("planGlobalService: the Services", () => {
       "the same named ports listed in another order",
       {
         ...REBEL_BASE,
-        ports: {
+        ports: undefined,
+        portsByMember: {
           c1: [
             { name: "http", port: 80 },
             { name: "dns", port: 53, protocol: "UDP" },
@@ -115,20 +124,20 @@ describe("planGlobalService: what Cilium would silently mis-handle is refused", 
   const cases: Array<[string, Partial<GlobalServiceInput>, string, RegExp]> = [
     [
       "ports that differ between members",
-      { ports: { c1: [{ name: "http", port: 80 }], c2: [{ name: "http", port: 8080 }] } },
-      "ports",
+      { ports: undefined, portsByMember: { c1: [{ name: "http", port: 80 }], c2: [{ name: "http", port: 8080 }] } },
+      "portsByMember",
       /\("c1" declares \[http 80\/TCP\]; "c2" declares \[http 8080\/TCP\]\): Cilium merges a global service's backends per port name/,
     ],
     [
       "a protocol that differs between members",
-      { ports: { c1: [{ name: "dns", port: 53, protocol: "UDP" }], c2: [{ name: "dns", port: 53 }] } },
-      "ports",
+      { ports: undefined, portsByMember: { c1: [{ name: "dns", port: 53, protocol: "UDP" }], c2: [{ name: "dns", port: 53 }] } },
+      "portsByMember",
       /\[dns 53\/UDP\].*\[dns 53\/TCP\].*same port names, numbers and protocols/,
     ],
     [
       "a port name that differs between members",
-      { ports: { c1: [{ name: "http", port: 80 }], c2: [{ name: "web", port: 80 }] } },
-      "ports",
+      { ports: undefined, portsByMember: { c1: [{ name: "http", port: 80 }], c2: [{ name: "web", port: 80 }] } },
+      "portsByMember",
       /\[http 80\/TCP\].*\[web 80\/TCP\]/,
     ],
     [
@@ -151,15 +160,20 @@ describe("planGlobalService: what Cilium would silently mis-handle is refused", 
     ],
     [
       "per-member ports for a member that does not get the Service",
-      { members: ["c1"], ports: { c1: [{ port: 80 }], c2: [{ port: 80 }] } },
-      "ports.c2",
+      { members: ["c1"], ports: undefined, portsByMember: { c1: [{ port: 80 }], c2: [{ port: 80 }] } },
+      "portsByMember.c2",
       /member "c2" is not a selected member/,
     ],
-    ["per-member ports that miss a member", { ports: { c1: [{ port: 80 }] } }, "ports.c2", /the selected member "c2" has no ports/],
+    [
+      "per-member ports that miss a member",
+      { ports: undefined, portsByMember: { c1: [{ port: 80 }] } },
+      "portsByMember.c2",
+      /the selected member "c2" has no ports/,
+    ],
     [
       "a shared value for a member without the Service",
-      { shared: { dc: false } },
-      "shared.dc",
+      { sharedByMember: { dc: false } },
+      "sharedByMember.dc",
       /member "dc" is not one of the service's members/,
     ],
     [
@@ -266,10 +280,57 @@ describe("per-member maps are read by own property", () => {
   it("refuses a shared map keyed by a prototype name, and does not read constructor from the prototype for a member named so", () => {
     const mesh = { name: "demo", members: ["c1", "constructor"] };
     const base = { ...REBEL_BASE, mesh, fleetMembers: ["c1", "constructor"] };
-    assert.deepEqual(planGlobalService({ ...base, shared: { c1: false } }).plan?.shared, { c1: false, constructor: true });
+    assert.deepEqual(planGlobalService({ ...base, sharedByMember: { c1: false } }).plan?.shared, { c1: false, constructor: true });
     assert.deepEqual(
-      planGlobalService({ ...base, ports: { c1: [{ name: "http", port: 80 }] } }).violations.map((v) => v.path),
-      ["ports.constructor"],
+      planGlobalService({ ...base, ports: undefined, portsByMember: { c1: [{ name: "http", port: 80 }] } }).violations.map((v) => v.path),
+      ["portsByMember.constructor"],
     );
   });
+});
+
+describe("planGlobalService: one way to give the ports, and one way to give shared", () => {
+  const PORTS = [{ name: "http", port: 80 }];
+  const BY_MEMBER = { c1: PORTS, c2: PORTS };
+  const RULE = "ports: one list for every selected member; portsByMember: selected member name → its list";
+  const SHARED_RULE = "shared: one value for every member; sharedByMember: member name → value, true for the members it leaves out";
+  const cases: Array<[string, Partial<GlobalServiceInput>, ReturnType<typeof planGlobalService>]> = [
+    [
+      "takes one list for every member",
+      { ports: PORTS },
+      { plan: { members: ["c1", "c2"], ports: BY_MEMBER, shared: { c1: true, c2: true }, affinity: undefined }, violations: [] },
+    ],
+    [
+      "takes one list per member",
+      { ports: undefined, portsByMember: BY_MEMBER },
+      { plan: { members: ["c1", "c2"], ports: BY_MEMBER, shared: { c1: true, c2: true }, affinity: undefined }, violations: [] },
+    ],
+    [
+      "refuses both ports and portsByMember, naming both",
+      { ports: PORTS, portsByMember: BY_MEMBER },
+      { violations: [{ path: "ports", message: `ports and portsByMember are both given: give exactly one of them (${RULE})` }] },
+    ],
+    [
+      "refuses neither ports nor portsByMember, naming both",
+      { ports: undefined },
+      { violations: [{ path: "ports", message: `ports is required: give exactly one of ports and portsByMember (${RULE})` }] },
+    ],
+    [
+      "takes one shared value for every member",
+      { shared: false },
+      { plan: { members: ["c1", "c2"], ports: BY_MEMBER, shared: { c1: false, c2: false }, affinity: undefined }, violations: [] },
+    ],
+    [
+      "takes shared per member, true for the members it leaves out",
+      { sharedByMember: { c1: false } },
+      { plan: { members: ["c1", "c2"], ports: BY_MEMBER, shared: { c1: false, c2: true }, affinity: undefined }, violations: [] },
+    ],
+    [
+      "refuses both shared and sharedByMember, naming both",
+      { shared: true, sharedByMember: { c1: false } },
+      { violations: [{ path: "shared", message: `shared and sharedByMember are both given: give at most one of them (${SHARED_RULE})` }] },
+    ],
+  ];
+  for (const [sentence, change, expected] of cases) {
+    it(sentence, () => assert.deepStrictEqual(planGlobalService({ ...REBEL_BASE, ...change }), expected));
+  }
 });

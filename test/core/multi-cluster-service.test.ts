@@ -91,15 +91,15 @@ describe("planMultiClusterService", () => {
   const refusals: Array<[string, MultiClusterServiceInput, string, RegExp]> = [
     [
       "export port lists that differ (Fleet's conflict rule)",
-      { ...KUARD, ports: { e1: [{ name: "http", port: 8080 }], e2: [{ name: "http", port: 8080, targetPort: 80 }] } },
-      "ports",
+      { ...KUARD, portsByMember: { e1: [{ name: "http", port: 8080 }], e2: [{ name: "http", port: 8080, targetPort: 80 }] } },
+      "portsByMember",
       /the ServiceExports would be IS-CONFLICTED: "e1" exports \[http 8080\/TCP\]; "e2" exports \[http 8080\/TCP->80\]\. Fleet networking resolves the ServiceImport from the first export/,
     ],
     [
       "export port lists in another order (Fleet's conflict rule)",
       {
         ...KUARD,
-        ports: {
+        portsByMember: {
           e1: [
             { name: "a", port: 1 },
             { name: "b", port: 2 },
@@ -110,13 +110,13 @@ describe("planMultiClusterService", () => {
           ],
         },
       },
-      "ports",
+      "portsByMember",
       /"e1" exports \[a 1\/TCP, b 2\/TCP\]; "e2" exports \[b 2\/TCP, a 1\/TCP\].*in the same order/,
     ],
     [
       "ports for a member that does not export",
-      { ...KUARD, ports: { e1: [{ port: 80 }], e2: [{ port: 80 }], w1: [{ port: 80 }] } },
-      "ports.w1",
+      { ...KUARD, portsByMember: { e1: [{ port: 80 }], e2: [{ port: 80 }], w1: [{ port: 80 }] } },
+      "portsByMember.w1",
       /member "w1" is not an exporting member/,
     ],
     [
@@ -188,8 +188,8 @@ describe("planMultiClusterService", () => {
     ],
     [
       "Cilium: ports that differ between exporting members",
-      { ...KIND_KUARD, ports: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } },
-      "ports",
+      { ...KIND_KUARD, ports: undefined, portsByMember: { c2: [{ name: "http", port: 8080 }], c3: [{ name: "http", port: 80 }] } },
+      "portsByMember",
       /Cilium merges a global service's backends per port name/,
     ],
   ];
@@ -203,9 +203,60 @@ describe("planMultiClusterService", () => {
     });
   }
 
+  const EXPORTED = [{ name: "http", port: 8080 }];
+  const AZURE_RULE = "ports: one list for every exporting member; portsByMember: exporting member name → its list";
+  const choices: Array<[string, MultiClusterServiceInput, ReturnType<typeof planMultiClusterService>]> = [
+    [
+      "takes neither ports nor portsByMember on an Azure Fleet (the exports' ports are not checked)",
+      KUARD,
+      { plan: { realization: "azure-fleet", ingress: "e1", exporters: ["e1", "e2"], ports: undefined }, violations: [] },
+    ],
+    [
+      "takes portsByMember on an Azure Fleet",
+      { ...KUARD, portsByMember: { e1: EXPORTED, e2: EXPORTED } },
+      {
+        plan: { realization: "azure-fleet", ingress: "e1", exporters: ["e1", "e2"], ports: { e1: EXPORTED, e2: EXPORTED } },
+        violations: [],
+      },
+    ],
+    [
+      "refuses both ports and portsByMember on an Azure Fleet, naming both",
+      { ...KUARD, ports: EXPORTED, portsByMember: { e1: EXPORTED, e2: EXPORTED } },
+      { violations: [{ path: "ports", message: `ports and portsByMember are both given: give at most one of them (${AZURE_RULE})` }] },
+    ],
+    [
+      "refuses both ports and portsByMember without an Azure Fleet, naming both",
+      { ...KIND_KUARD, portsByMember: { c2: EXPORTED, c3: EXPORTED } },
+      { violations: [{ path: "ports", message: `ports and portsByMember are both given: give exactly one of them (${AZURE_RULE})` }] },
+    ],
+    [
+      "refuses neither ports nor portsByMember without an Azure Fleet, naming both",
+      { ...KIND_KUARD, ports: undefined },
+      { violations: [{ path: "ports", message: `ports is required: give exactly one of ports and portsByMember (${AZURE_RULE})` }] },
+    ],
+    [
+      "takes portsByMember without an Azure Fleet, giving a non-exporting ingress member the exporters' ports",
+      { ...KIND_KUARD, ports: undefined, portsByMember: { c2: [{ ...EXPORTED[0], targetPort: 80 }], c3: EXPORTED } },
+      {
+        plan: {
+          realization: "cilium",
+          ingress: "c1",
+          exporters: ["c2", "c3"],
+          mesh: "demo",
+          ports: { c1: EXPORTED, c2: [{ ...EXPORTED[0], targetPort: 80 }], c3: EXPORTED },
+          address: "lb-ipam",
+        },
+        violations: [],
+      },
+    ],
+  ];
+  for (const [sentence, input, expected] of choices) {
+    it(sentence, () => assert.deepStrictEqual(planMultiClusterService(input), expected));
+  }
+
   it("accepts exports whose port lists are identical once the API server's defaults apply", () => {
     const ports = { e1: [{ name: "http", port: 8080, protocol: "TCP" as const, targetPort: 8080 }], e2: [{ name: "http", port: 8080 }] };
-    assert.deepEqual(planMultiClusterService({ ...KUARD, ports }).violations, []);
+    assert.deepEqual(planMultiClusterService({ ...KUARD, portsByMember: ports }).violations, []);
   });
 
   it("names every group of conflicting members", () => {

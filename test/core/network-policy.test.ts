@@ -111,7 +111,7 @@ describe("crossClusterPolicies", () => {
     ],
     [
       "applies to every member of a side, each selector naming one cluster",
-      { from: { ...XWING.from, member: ["c3", "c1"] }, to: { ...XWING.to, member: ["c2", "c3"] } },
+      { from: { ...XWING.from, member: undefined, members: ["c3", "c1"] }, to: { ...XWING.to, member: undefined, members: ["c2", "c3"] } },
       (placed) => {
         assert.deepEqual(
           placed.map((p) => `${p.member}-${p.direction}`),
@@ -139,7 +139,11 @@ describe("crossClusterPolicyViolations", () => {
     );
     assert.deepEqual(
       crossClusterPolicyViolations(
-        { ...XWING, from: { ...XWING.from, member: ["c1", "c2"] }, to: { ...XWING.to, member: ["c2", "c3"] } },
+        {
+          ...XWING,
+          from: { ...XWING.from, member: undefined, members: ["c1", "c2"] },
+          to: { ...XWING.to, member: undefined, members: ["c2", "c3"] },
+        },
         MEMBERS,
       ),
       [],
@@ -160,8 +164,13 @@ describe("crossClusterPolicyViolations", () => {
       /member "c2" \(in mesh "demo"\) cannot be reached from member "dc" \(in no mesh\)/,
     ],
     ["an unknown member", { to: { ...XWING.to, member: "c9" } }, "to.member", /member "c9" is not a member of the fleet/],
-    ["a member listed twice", { from: { ...XWING.from, member: ["c1", "c1"] } }, "from.member[1]", /member "c1" is listed twice/],
-    ["no member", { from: { ...XWING.from, member: [] } }, "from.member", /must name at least one member/],
+    [
+      "a member listed twice",
+      { from: { ...XWING.from, member: undefined, members: ["c1", "c1"] } },
+      "from.members[1]",
+      /member "c1" is listed twice/,
+    ],
+    ["no member", { from: { ...XWING.from, member: undefined, members: [] } }, "from.members", /must name at least one member/],
     [
       "the cluster label among the labels",
       { to: { ...XWING.to, labels: { "io.cilium.k8s.policy.cluster": "c2" } } },
@@ -199,8 +208,8 @@ describe("crossClusterPolicyViolations", () => {
     ],
     [
       "a destination member of an Azure Fleet-managed mesh, listed among others",
-      { from: { ...XWING.from, member: "e1" }, to: { ...XWING.to, member: ["e1", "e2"] } },
-      "to.member[1]",
+      { from: { ...XWING.from, member: "e1" }, to: { ...XWING.to, member: undefined, members: ["e1", "e2"] } },
+      "to.members[1]",
       /member "e2" is in Azure Fleet-managed mesh "fleet"/,
     ],
     [
@@ -217,5 +226,37 @@ describe("crossClusterPolicyViolations", () => {
       assert.ok(found, JSON.stringify(violations));
       assert.match(found.message, message);
     });
+  }
+});
+
+describe("crossClusterPolicyViolations: a peer names its members one way", () => {
+  const RULE = (side: string) => `give exactly one of them (${side}.member: one member; ${side}.members: a list of members)`;
+  const cases: Array<[string, Partial<CrossClusterPolicyInput>, ReturnType<typeof crossClusterPolicyViolations>]> = [
+    ["accepts one member as member", {}, []],
+    ["accepts a list of members as members", { to: { ...XWING.to, member: undefined, members: ["c2", "c3"] } }, []],
+    [
+      "refuses both member and members, naming both",
+      { from: { ...XWING.from, members: ["c1"] } },
+      [{ path: "from.member", message: `from.member and from.members are both given: ${RULE("from")}` }],
+    ],
+    [
+      "refuses neither member nor members, naming both",
+      { to: { ...XWING.to, member: undefined } },
+      [{ path: "to.member", message: `neither to.member nor to.members is given: ${RULE("to")}` }],
+    ],
+    [
+      "reports a destination outside the source's mesh at its place in members",
+      { to: { ...XWING.to, member: undefined, members: ["c2", "x1"] } },
+      [
+        {
+          path: "to.members[1]",
+          message:
+            'member "x1" (in mesh "other") cannot be reached from member "c1" (in mesh "demo"): cross-cluster traffic and the cluster label only exist between members of one mesh',
+        },
+      ],
+    ],
+  ];
+  for (const [sentence, change, expected] of cases) {
+    it(sentence, () => assert.deepStrictEqual(crossClusterPolicyViolations({ ...XWING, ...change }, MEMBERS), expected));
   }
 });

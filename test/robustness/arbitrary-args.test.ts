@@ -96,7 +96,20 @@ const SUBJECTS: Subject[] = [
   {
     component: "GlobalService",
     runs: { arbitrary: 60, edited: 100 },
-    fields: ["mesh", "fleet", "namespace", "serviceName", "selector", "ports", "shared", "affinity", "members", "createNamespace"],
+    fields: [
+      "mesh",
+      "fleet",
+      "namespace",
+      "serviceName",
+      "selector",
+      "ports",
+      "portsByMember",
+      "shared",
+      "sharedByMember",
+      "affinity",
+      "members",
+      "createNamespace",
+    ],
     baseline: (fleet) => {
       return {
         mesh: fleet.meshes.m,
@@ -106,7 +119,7 @@ const SUBJECTS: Subject[] = [
         serviceName: `web-${sequence}`,
         selector: { app: "web" },
         ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
-        shared: { a: true, b: false },
+        sharedByMember: { a: true, b: false },
         affinity: "local",
       };
     },
@@ -115,7 +128,18 @@ const SUBJECTS: Subject[] = [
   {
     component: "MultiClusterService",
     runs: { arbitrary: 60, edited: 100 },
-    fields: ["fleet", "namespace", "serviceName", "exportFrom", "ingressMember", "internal", "ports", "selector", "createNamespace"],
+    fields: [
+      "fleet",
+      "namespace",
+      "serviceName",
+      "exportFrom",
+      "ingressMember",
+      "internal",
+      "ports",
+      "portsByMember",
+      "selector",
+      "createNamespace",
+    ],
     baseline: (fleet) => ({
       fleet,
       namespace: "web",
@@ -135,7 +159,7 @@ const SUBJECTS: Subject[] = [
     baseline: (fleet) => ({
       fleet,
       from: { member: "a", namespace: "web", labels: { app: "x" } },
-      to: { member: ["b"], namespace: "web", labels: { app: "y" } },
+      to: { members: ["b"], namespace: "web", labels: { app: "y" } },
       ports: [{ port: 80, protocol: "TCP" }],
     }),
     build: (args, record) => new CrossClusterPolicy(fresh("ccp"), args as never, { transformations: [record] }),

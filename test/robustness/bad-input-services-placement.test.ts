@@ -93,6 +93,25 @@ const CASES: Case[] = [
     '"kube-node-lease"',
   ),
   multiClusterServiceCase("a MultiClusterService namespace that is not a DNS-1123 label", { namespace: "app.ns" }, "namespace", '"app.ns"'),
+  globalServiceCase(
+    "a GlobalService with both ports and portsByMember",
+    { portsByMember: { a: PORTS, b: PORTS } },
+    "ports",
+    "ports and portsByMember are both given",
+  ),
+  globalServiceCase("a GlobalService mesh the fleet does not have", { mesh: { meshName: "y" } }, "mesh", '"y"'),
+  multiClusterServiceCase(
+    "a MultiClusterService with both ports and portsByMember",
+    { portsByMember: { a: PORTS, b: PORTS } },
+    "ports",
+    "ports and portsByMember are both given",
+  ),
+  crossClusterPolicyCase(
+    "a CrossClusterPolicy peer with both member and members",
+    { from: { member: "a", members: ["a"], namespace: "app", labels: {} } },
+    "from.member",
+    "from.member and from.members are both given",
+  ),
   crossClusterPolicyCase(
     "a CrossClusterPolicy namespace that is not a DNS-1123 label",
     { to: { member: "b", namespace: "App", labels: {} } },
@@ -101,9 +120,9 @@ const CASES: Case[] = [
   ),
   // Own properties only.
   globalServiceCase(
-    "a GlobalService shared map keyed by a prototype name",
-    { shared: JSON.parse('{"constructor":true}') },
-    "shared.constructor",
+    "a GlobalService sharedByMember map keyed by a prototype name",
+    { sharedByMember: JSON.parse('{"constructor":true}') },
+    "sharedByMember.constructor",
     '"constructor"',
   ),
   placementCase(

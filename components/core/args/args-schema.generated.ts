@@ -8,7 +8,12 @@ export const ARGS_SCHEMA: JsonSchema = {
   description:
     "The arguments of fleetmesh's public components, one $defs entry per named type, generated from the TypeScript interfaces exported by components/index.ts.",
   $defs: {
-    Affinity: { type: "object", properties: { clusterAffinity: { $ref: "#/$defs/ClusterAffinity" } }, additionalProperties: false },
+    Affinity: {
+      description: "A placement's affinity.",
+      type: "object",
+      properties: { clusterAffinity: { description: "Its cluster affinity.", $ref: "#/$defs/ClusterAffinity" } },
+      additionalProperties: false,
+    },
     AksClusterArgs: {
       description: "How an AKS member is made.",
       type: "object",
@@ -37,7 +42,7 @@ export const ARGS_SCHEMA: JsonSchema = {
           description:
             "`azure`: Azure CNI with per-pool pod subnets and AKS-managed Cilium (`networkDataplane: cilium`);\n`none`: bring your own CNI, and fleetmesh installs Cilium itself.",
           defaultDescription: '"azure": Azure CNI with AKS-managed Cilium',
-          enum: ["azure", "none"],
+          $ref: "#/$defs/AksNetworkPlugin",
         },
         vmSize: { description: "The VM size of the system node pool's nodes.", defaultDescription: '"Standard_D4ds_v5"', type: "string" },
         nodeCount: { description: "The number of nodes in the system node pool (1 to 1000).", defaultDescription: "3", type: "number" },
@@ -51,6 +56,7 @@ export const ARGS_SCHEMA: JsonSchema = {
       required: ["resourceGroupName", "location", "virtualNetwork", "nodeSubnetCidr"],
       additionalProperties: false,
     },
+    AksNetworkPlugin: { description: "The network plugin of an AKS member.", enum: ["azure", "none"] },
     AksVirtualNetworkArgs: {
       description: "The existing virtual network an AKS member's subnets are created in.",
       type: "object",
@@ -72,21 +78,36 @@ export const ARGS_SCHEMA: JsonSchema = {
       additionalProperties: false,
     },
     ApplyStrategy: {
+      description: "How the placed objects are applied on the clusters.",
       type: "object",
       properties: {
-        type: { description: "Default ClientSideApply.", enum: ["ClientSideApply", "ServerSideApply", "ReportDiff"] },
-        comparisonOption: { description: "Default PartialComparison.", enum: ["PartialComparison", "FullComparison"] },
-        whenToApply: { description: "Default Always.", enum: ["Always", "IfNotDrifted"] },
-        whenToTakeOver: { description: "Default Always.", enum: ["Always", "IfNoDiff", "Never"] },
-        allowCoOwnership: { type: "boolean" },
+        type: { description: "How they are applied.", defaultDescription: "ClientSideApply", $ref: "#/$defs/ApplyStrategyType" },
+        comparisonOption: {
+          description: "Which fields drift and differences are compared on.",
+          defaultDescription: "PartialComparison",
+          $ref: "#/$defs/ComparisonOptionType",
+        },
+        whenToApply: { description: "When they are applied.", defaultDescription: "Always", $ref: "#/$defs/WhenToApplyType" },
+        whenToTakeOver: {
+          description: "Whether objects that already exist on a cluster are taken over.",
+          defaultDescription: "Always",
+          $ref: "#/$defs/WhenToTakeOverType",
+        },
+        allowCoOwnership: {
+          description: "Let other owners keep owning an object the placement applies.",
+          defaultDescription: "false",
+          type: "boolean",
+        },
         serverSideApplyConfig: {
-          description: "Only with type ServerSideApply.",
-          type: "object",
-          properties: { force: { type: "boolean" } },
-          additionalProperties: false,
+          description: "Server-side apply options: only with type ServerSideApply.",
+          $ref: "#/$defs/ServerSideApplyConfig",
         },
       },
       additionalProperties: false,
+    },
+    ApplyStrategyType: {
+      description: "How the objects are applied on the clusters (upstream `ApplyStrategyType`).",
+      enum: ["ClientSideApply", "ServerSideApply", "ReportDiff"],
     },
     AzureFleetArgs: {
       description: "An Azure Kubernetes Fleet Manager fleet that AKS members join.",
@@ -126,7 +147,7 @@ export const ARGS_SCHEMA: JsonSchema = {
         principalType: {
           description: "The kind of principal that identity is (a new service principal is found sooner when it is said).",
           defaultDescription: "left to Azure to find out",
-          enum: ["User", "ServicePrincipal", "Group"],
+          $ref: "#/$defs/PrincipalType",
         },
         waitSeconds: {
           description: "How long to wait for the role to take effect on the hub, in seconds (checked every 10 seconds).",
@@ -145,7 +166,7 @@ export const ARGS_SCHEMA: JsonSchema = {
           description:
             "`azurecli`: the `az login` session; `spn`: a service principal (its secret or certificate from\nAAD_SERVICE_PRINCIPAL_CLIENT_SECRET / AZURE_CLIENT_SECRET / AZURE_CLIENT_CERTIFICATE_PATH when\n`pulumi` runs); `msi`: a managed identity; `workloadidentity`: a federated token (AZURE_* variables).",
           defaultDescription: '"azurecli"',
-          enum: ["azurecli", "spn", "msi", "workloadidentity"],
+          $ref: "#/$defs/AzureLoginMode",
         },
         clientId: {
           description: "spn (required), msi, workloadidentity: the identity's application (client) id.",
@@ -180,40 +201,56 @@ export const ARGS_SCHEMA: JsonSchema = {
       },
       additionalProperties: false,
     },
+    AzureLoginMode: {
+      description: "How `pulumi` logs in to an Entra-only Kubernetes API server: kubelogin's login modes.",
+      enum: ["azurecli", "spn", "msi", "workloadidentity"],
+    },
     Binding: {
       description:
         "A ClusterResourceBinding reduced to what the scheduler reads and writes.\n`policyHash` stands in for the policy snapshot name: a binding whose hash differs from the\ncurrent policy's is obsolete.",
       type: "object",
       properties: {
-        targetCluster: { type: "string" },
-        state: { $ref: "#/$defs/BindingState" },
-        policyHash: { type: "string" },
-        clusterDecision: { $ref: "#/$defs/ClusterDecision" },
+        targetCluster: { description: "The member cluster the binding places the objects on.", type: "string" },
+        state: { description: "Where the binding is in its life.", $ref: "#/$defs/BindingState" },
+        policyHash: { description: "The hash of the policy that made the binding (a different hash makes it obsolete).", type: "string" },
+        clusterDecision: { description: "The scheduler's decision behind the binding.", $ref: "#/$defs/ClusterDecision" },
         previousState: {
           description: "The state before the scheduler unscheduled it (upstream annotation `kubernetes-fleet.io/previous-binding-state`).",
-          enum: ["Scheduled", "Bound"],
+          $ref: "#/$defs/PreviousBindingState",
         },
         deleting: { description: "The binding is being deleted (deletionTimestamp set): the scheduler leaves it alone.", type: "boolean" },
       },
       required: ["targetCluster", "state", "policyHash", "clusterDecision"],
       additionalProperties: false,
     },
-    BindingState: { enum: ["Scheduled", "Bound", "Unscheduled"] },
+    BindingState: {
+      description: "A ClusterResourceBinding's state (upstream `BindingState`).",
+      enum: ["Scheduled", "Bound", "Unscheduled"],
+    },
     ClusterAffinity: {
+      description: "Which clusters a placement may pick, and which it prefers.",
       type: "object",
       properties: {
-        requiredDuringSchedulingIgnoredDuringExecution: { $ref: "#/$defs/ClusterSelector" },
-        preferredDuringSchedulingIgnoredDuringExecution: { type: "array", items: { $ref: "#/$defs/PreferredClusterSelector" } },
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          description: "Only clusters that match are picked.",
+          $ref: "#/$defs/ClusterSelector",
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: {
+          description: "Matching clusters score the term's weight (PickN ranks by score).",
+          type: "array",
+          items: { $ref: "#/$defs/PreferredClusterSelector" },
+        },
       },
       additionalProperties: false,
     },
     ClusterDecision: {
+      description: "Upstream `ClusterDecision`: whether a cluster was picked, and why.",
       type: "object",
       properties: {
-        clusterName: { type: "string" },
-        selected: { type: "boolean" },
-        clusterScore: { $ref: "#/$defs/ClusterScore" },
-        reason: { type: "string" },
+        clusterName: { description: "The member cluster.", type: "string" },
+        selected: { description: "The cluster was picked.", type: "boolean" },
+        clusterScore: { description: "Its score, when it was scored (not when it was filtered out).", $ref: "#/$defs/ClusterScore" },
+        reason: { description: "Upstream's reason for the decision.", type: "string" },
       },
       required: ["clusterName", "selected", "reason"],
       additionalProperties: false,
@@ -255,30 +292,39 @@ export const ARGS_SCHEMA: JsonSchema = {
     ClusterScore: {
       description: "Upstream `ClusterScore`; `priorityScore` is the JSON name of the topology spread score.",
       type: "object",
-      properties: { affinityScore: { type: "number" }, priorityScore: { type: "number" } },
+      properties: {
+        affinityScore: { description: "The score from the preferred cluster affinity terms (upstream `AffinityScore`).", type: "number" },
+        priorityScore: { description: "The score from the topology spread constraints (upstream `TopologySpreadScore`).", type: "number" },
+      },
       required: ["affinityScore", "priorityScore"],
       additionalProperties: false,
     },
     ClusterSelector: {
+      description: "Terms that are OR-ed: a cluster matches when any term matches.",
       type: "object",
-      properties: { clusterSelectorTerms: { type: "array", items: { $ref: "#/$defs/ClusterSelectorTerm" } } },
+      properties: { clusterSelectorTerms: { description: "The terms.", type: "array", items: { $ref: "#/$defs/ClusterSelectorTerm" } } },
       required: ["clusterSelectorTerms"],
       additionalProperties: false,
     },
     ClusterSelectorTerm: {
+      description: "One term of a cluster affinity: what a cluster's labels and properties must be.",
       type: "object",
       properties: {
-        labelSelector: { $ref: "#/$defs/LabelSelector" },
+        labelSelector: { description: "The cluster's labels must match.", $ref: "#/$defs/LabelSelector" },
         propertySelector: { description: "Required terms only.", $ref: "#/$defs/PropertySelector" },
         propertySorter: { description: "Preferred terms only.", $ref: "#/$defs/PropertySorter" },
       },
       additionalProperties: false,
     },
+    ComparisonOptionType: {
+      description: "Which fields drift and differences are compared on (upstream `ComparisonOptionType`).",
+      enum: ["PartialComparison", "FullComparison"],
+    },
     CrossClusterPolicyArgs: {
       description: "Traffic allowed from some pods of some members to other pods of the same or other members.",
       type: "object",
       properties: {
-        fleet: { description: "The fleet the members belong to.", instanceOf: "Fleet" },
+        fleet: { description: "The fleet the members belong to.", $ref: "#/$defs/FleetRef" },
         from: { description: "The pods allowed to connect: their member (or members), namespace and labels.", $ref: "#/$defs/PolicyPeer" },
         to: { description: "The pods they may connect to: their member (or members), namespace and labels.", $ref: "#/$defs/PolicyPeer" },
         ports: {
@@ -307,10 +353,24 @@ export const ARGS_SCHEMA: JsonSchema = {
       required: ["fleet", "from", "to"],
       additionalProperties: false,
     },
+    CrpApiVersion: {
+      description: "The ClusterResourcePlacement versions a hub serves (kubefleet-dev/kubefleet apis/placement).",
+      enum: ["placement.kubernetes-fleet.io/v1", "placement.kubernetes-fleet.io/v1beta1"],
+    },
+    DeletePropagationPolicy: {
+      description: "What happens to the placed objects when the placement is deleted (upstream `DeletePropagationPolicy`).",
+      enum: ["Abandon", "Delete"],
+    },
     DeleteStrategy: {
-      description: "v1beta1 only.",
+      description: "What happens to the placed objects when the placement is deleted (v1beta1 only).",
       type: "object",
-      properties: { propagationPolicy: { description: "Default Delete.", enum: ["Abandon", "Delete"] } },
+      properties: {
+        propagationPolicy: {
+          description: "Whether they are deleted from the clusters.",
+          defaultDescription: "Delete",
+          $ref: "#/$defs/DeletePropagationPolicy",
+        },
+      },
       additionalProperties: false,
     },
     ExistingCa: {
@@ -375,7 +435,7 @@ export const ARGS_SCHEMA: JsonSchema = {
           description:
             "Cilium `clustermesh.maxConnectedClusters`: 255, or 511 (halves cluster-local identities). Set once:\nthe fleet state records it, and a later run that changes it while installed members remain is refused.",
           defaultDescription: "255",
-          enum: [255, 511],
+          $ref: "#/$defs/MaxConnectedClusters",
         },
         pools: {
           description: "Where pod CIDRs, service CIDRs and kind NodePorts are allocated from.",
@@ -439,7 +499,7 @@ export const ARGS_SCHEMA: JsonSchema = {
         routingMode: {
           description: "`tunnel` (VXLAN between nodes) or `native` (pod CIDRs routed by the network), the same everywhere.",
           defaultDescription: '"tunnel"',
-          enum: ["tunnel", "native"],
+          $ref: "#/$defs/RoutingMode",
         },
         policyDefaultLocalCluster: {
           description:
@@ -483,17 +543,30 @@ export const ARGS_SCHEMA: JsonSchema = {
       },
       additionalProperties: false,
     },
+    FleetRef: {
+      description:
+        "The fleet a service, policy or placement works on. A TypeScript program passes the Fleet itself; a\nprogram in another language passes `{ urn: fleet.urn }` and the fleetmesh provider hands the\ncomponent the Fleet it constructed under that URN in the same deployment.",
+      anyOf: [
+        { instanceOf: "Fleet" },
+        {
+          type: "object",
+          properties: { urn: { description: "The Fleet's URN (`fleet.urn`).", anyOf: [{ type: "string" }, { deferred: true }] } },
+          required: ["urn"],
+          additionalProperties: false,
+        },
+      ],
+    },
     FleetState: {
       description:
         "What a fleet carries from one run to the next (exported as a stack output and read back):\nthe allocation of every member, each mesh's membership, and the settings fixed at install.",
       type: "object",
       properties: {
-        version: { description: "Format version of this object.", enum: [1] },
+        version: { description: "Format version of this object (1).", type: "number" },
         maxConnectedClusters: {
           description:
             "The Cilium `clustermesh.maxConnectedClusters` every member was installed with: Cilium cannot change\nit on a running cluster, so a run that asks for another value is refused.",
           defaultDescription: "absent only in state written before it was recorded: the run is accepted and records its value",
-          enum: [255, 511],
+          $ref: "#/$defs/MaxConnectedClusters",
         },
         members: {
           description: "Member name → its allocation.",
@@ -504,12 +577,7 @@ export const ARGS_SCHEMA: JsonSchema = {
           description: "Mesh name → the names of its members (`members`) in that run.",
           defaultDescription: "absent only in state written before meshes were recorded: no mesh has a previous membership",
           type: "object",
-          additionalProperties: {
-            type: "object",
-            properties: { members: { type: "array", items: { type: "string" } } },
-            required: ["members"],
-            additionalProperties: false,
-          },
+          additionalProperties: { $ref: "#/$defs/MeshState" },
         },
         takenOver: {
           description:
@@ -522,7 +590,7 @@ export const ARGS_SCHEMA: JsonSchema = {
           description: "How AKS members keep their Azure Fleet membership: by `az fleet member` Commands.",
           defaultDescription:
             "absent in state written by fleetmesh versions that joined AKS members through ARM FleetMember resources: a run with such members is refused until `azureFleet.retireArmFleetMembers` hands them over",
-          enum: ["az-fleet-member"],
+          type: "string",
         },
       },
       required: ["version", "members"],
@@ -563,10 +631,13 @@ export const ARGS_SCHEMA: JsonSchema = {
       description: "A Service shared by the members of one Cilium Cluster Mesh.",
       type: "object",
       properties: {
-        mesh: { description: "The mesh whose members share the service.", instanceOf: "ClusterMesh" },
+        mesh: {
+          description: "The mesh whose members share the service: `fleet.meshes.<name>`, or `{ meshName }`.",
+          $ref: "#/$defs/MeshRef",
+        },
         fleet: {
-          description: "The fleet the mesh belongs to (or its members by name): each copy is deployed with its member's provider.",
-          anyOf: [{ instanceOf: "Fleet" }, { type: "object", additionalProperties: { instanceOf: "Member" } }],
+          description: "The fleet the mesh belongs to: each copy is deployed with its member's provider.",
+          $ref: "#/$defs/FleetRef",
         },
         namespace: { description: "The namespace of the Service (the same on every member).", type: "string" },
         serviceName: {
@@ -581,20 +652,35 @@ export const ARGS_SCHEMA: JsonSchema = {
         },
         ports: {
           description:
-            "The Service's ports: one list for every member, or member name → its list. Names, numbers and\nprotocols must be the same on every member (only `targetPort` may differ); with more than one\nport, every port needs a name.",
-          $ref: "#/$defs/PortsInput",
+            "The Service's ports, the same list on every member; exactly one of `ports` and `portsByMember`.\nWith more than one port, every port needs a name.",
+          defaultDescription: "the lists of `portsByMember`",
+          type: "array",
+          items: { $ref: "#/$defs/ServicePortSpec" },
+        },
+        portsByMember: {
+          description:
+            "Member name → its copy's ports, one entry per member that gets the Service; exactly one of\n`ports` and `portsByMember`. Names, numbers and protocols must be the same on every member\n(only `targetPort` may differ); with more than one port, every port needs a name.",
+          defaultDescription: "the one list of `ports`, on every member",
+          type: "object",
+          additionalProperties: { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } },
         },
         shared: {
           description:
-            "`service.cilium.io/shared`: whether a member exports its own endpoints to the other members\n(false: it only consumes theirs). One value for every member, or member name → value.",
+            "`service.cilium.io/shared` on every member: whether a member exports its own endpoints to the\nother members (false: it only consumes theirs). At most one of `shared` and `sharedByMember`.",
           defaultDescription: "true on every member: each exports its endpoints and consumes the others'",
-          anyOf: [{ type: "boolean" }, { type: "object", additionalProperties: { type: "boolean" } }],
+          type: "boolean",
+        },
+        sharedByMember: {
+          description: "`service.cilium.io/shared` per member: member name → value. At most one of `shared` and\n`sharedByMember`.",
+          defaultDescription: "true on every member it leaves out",
+          type: "object",
+          additionalProperties: { type: "boolean" },
         },
         affinity: {
           description:
             "`service.cilium.io/affinity`: prefer local or remote endpoints (falling back to the others only\nwhen none of the preferred is healthy), or neither.",
           defaultDescription: 'no annotation (Cilium\'s "none"): Cilium balances across all endpoints, local and remote',
-          enum: ["none", "local", "remote"],
+          $ref: "#/$defs/ServiceAffinity",
         },
         members: {
           description: "The members that get the Service (a member without it can neither export nor consume it).",
@@ -609,13 +695,16 @@ export const ARGS_SCHEMA: JsonSchema = {
           type: "boolean",
         },
       },
-      required: ["mesh", "fleet", "namespace", "selector", "ports"],
+      required: ["mesh", "fleet", "namespace", "selector"],
       additionalProperties: false,
     },
     HubPlacementSpec: {
       description: "The part of a ClusterResourcePlacement's spec its update rules compare, as the previous run handed it to the hub.",
       type: "object",
-      properties: { policy: { $ref: "#/$defs/PlacementPolicy" }, strategy: { $ref: "#/$defs/RolloutStrategy" } },
+      properties: {
+        policy: { description: "The `spec.policy` handed to the hub.", $ref: "#/$defs/PlacementPolicy" },
+        strategy: { description: "The `spec.strategy` handed to the hub.", $ref: "#/$defs/RolloutStrategy" },
+      },
       additionalProperties: false,
     },
     KindClusterArgs: {
@@ -642,45 +731,51 @@ export const ARGS_SCHEMA: JsonSchema = {
       },
       additionalProperties: false,
     },
-    KubernetesObject: {
-      description: "A plain Kubernetes object of the hub inventory.",
+    KubernetesManifest: {
+      description:
+        "A Kubernetes manifest of the hub inventory: `apiVersion`, `kind`, `metadata` (with at least a name)\nand whatever else its kind has.",
       type: "object",
-      properties: {
-        apiVersion: { type: "string" },
-        kind: { type: "string" },
-        metadata: {
-          type: "object",
-          properties: {
-            name: { type: "string" },
-            namespace: { type: "string" },
-            labels: { type: "object", additionalProperties: { type: "string" } },
-          },
-          required: ["name"],
-          additionalProperties: {},
-        },
-      },
-      required: ["apiVersion", "kind", "metadata"],
       additionalProperties: {},
     },
     LabelSelector: {
       description: "A standard Kubernetes label selector: matchLabels and matchExpressions are AND-ed.",
       type: "object",
       properties: {
-        matchLabels: { type: "object", additionalProperties: { type: "string" } },
-        matchExpressions: { type: "array", items: { $ref: "#/$defs/LabelSelectorRequirement" } },
+        matchLabels: {
+          description: "Labels that must be present with exactly these values.",
+          type: "object",
+          additionalProperties: { type: "string" },
+        },
+        matchExpressions: {
+          description: "Requirements that must all hold.",
+          type: "array",
+          items: { $ref: "#/$defs/LabelSelectorRequirement" },
+        },
       },
       additionalProperties: false,
     },
-    LabelSelectorOperator: { enum: ["In", "NotIn", "Exists", "DoesNotExist"] },
+    LabelSelectorOperator: {
+      description: "A label selector requirement's operator (apimachinery `LabelSelectorOperator`).",
+      enum: ["In", "NotIn", "Exists", "DoesNotExist"],
+    },
     LabelSelectorRequirement: {
+      description: "One requirement of a label selector.",
       type: "object",
       properties: {
-        key: { type: "string" },
-        operator: { $ref: "#/$defs/LabelSelectorOperator" },
-        values: { type: "array", items: { type: "string" } },
+        key: { description: "The label key it reads.", type: "string" },
+        operator: { description: "How the label's value is compared with `values`.", $ref: "#/$defs/LabelSelectorOperator" },
+        values: {
+          description: "The values for In and NotIn (non-empty); empty for Exists and DoesNotExist.",
+          type: "array",
+          items: { type: "string" },
+        },
       },
       required: ["key", "operator"],
       additionalProperties: false,
+    },
+    MaxConnectedClusters: {
+      description: "Cilium `clustermesh.maxConnectedClusters`: how many clusters one mesh may hold.",
+      enum: [255, 511],
     },
     MemberAllocation: {
       description: "One member's allocation. Never changes for an existing member unless renumbering is allowed.",
@@ -771,7 +866,7 @@ export const ARGS_SCHEMA: JsonSchema = {
           defaultDescription: "an empty value: an `Exists` toleration of the key, or an `Equal` one without a value, tolerates it",
           type: "string",
         },
-        effect: { description: "The taint's effect; `NoSchedule` is the only one a member takes.", enum: ["NoSchedule"] },
+        effect: { description: "The taint's effect: `NoSchedule`, the only one a member takes.", type: "string" },
       },
       required: ["key", "effect"],
       additionalProperties: false,
@@ -807,7 +902,7 @@ export const ARGS_SCHEMA: JsonSchema = {
         serviceType: {
           description: "`LoadBalancer` with a pinned IP (MetalLB, LB-IPAM, an Azure internal LB), or `NodePort` on node IPs.",
           defaultDescription: '"LoadBalancer"',
-          enum: ["LoadBalancer", "NodePort"],
+          $ref: "#/$defs/MeshEndpointServiceType",
         },
         loadBalancerIP: {
           description:
@@ -832,11 +927,39 @@ export const ARGS_SCHEMA: JsonSchema = {
       },
       additionalProperties: false,
     },
+    MeshEndpointServiceType: {
+      description: "How a member's clustermesh-apiserver is exposed to its peers.",
+      enum: ["LoadBalancer", "NodePort"],
+    },
+    MeshRef: {
+      description: "A mesh of the fleet: a ClusterMesh in TypeScript (`fleet.meshes.<name>`), or `{ meshName }`.",
+      anyOf: [
+        { instanceOf: "ClusterMesh" },
+        {
+          type: "object",
+          properties: {
+            meshName: {
+              description: "The mesh's name in its fleet (a key of `FleetArgs.meshes`, or a ClusterMesh's `meshName`).",
+              type: "string",
+            },
+          },
+          required: ["meshName"],
+          additionalProperties: false,
+        },
+      ],
+    },
+    MeshState: {
+      description: "A mesh as a run left it.",
+      type: "object",
+      properties: { members: { description: "The names of its members.", type: "array", items: { type: "string" } } },
+      required: ["members"],
+      additionalProperties: false,
+    },
     MultiClusterServiceArgs: {
       description: "One L4 entry point on one member that balances across the endpoints of the members it selects.",
       type: "object",
       properties: {
-        fleet: { description: "The fleet whose members serve and expose the service.", instanceOf: "Fleet" },
+        fleet: { description: "The fleet whose members serve and expose the service.", $ref: "#/$defs/FleetRef" },
         namespace: { description: "The namespace of the Service on every member.", type: "string" },
         serviceName: {
           description: "The Service exported from each exporting member (and the name of the import and entry point).",
@@ -852,10 +975,18 @@ export const ARGS_SCHEMA: JsonSchema = {
         },
         ports: {
           description:
-            "The Service's ports: one list, or exporting member name → its list. On an Azure Fleet they are\nonly checked (exports whose lists differ in any way, order included, conflict); without one,\nfleetmesh creates the Services with them and they are required.",
+            "The Service's ports, the same list on every exporting member. On an Azure Fleet they are only\nchecked (exports whose lists differ in any way, order included, conflict), and at most one of\n`ports` and `portsByMember` is given; without one, fleetmesh creates the Services with them, and\nexactly one of `ports` and `portsByMember` is required.",
           defaultDescription:
-            "on an Azure Fleet, the exported Services' ports are not checked; without one, the\ncomponent is refused (ports are required)",
-          $ref: "#/$defs/PortsInput",
+            "the lists of `portsByMember`; with neither, on an Azure Fleet the exported Services'\nports are not checked, and without one the component is refused (ports are required)",
+          type: "array",
+          items: { $ref: "#/$defs/ServicePortSpec" },
+        },
+        portsByMember: {
+          description:
+            "Exporting member name → its Service's ports, one entry per exporting member (see `ports`, of\nwhich it is the per-member form).",
+          defaultDescription: "the one list of `ports`, on every exporting member",
+          type: "object",
+          additionalProperties: { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } },
         },
         selector: {
           description:
@@ -886,13 +1017,18 @@ export const ARGS_SCHEMA: JsonSchema = {
       additionalProperties: false,
     },
     PlacementArgs: {
+      description: "The arguments of a Placement: a ClusterResourcePlacement's spec, the fleet, and the hub inventory.",
       type: "object",
       properties: {
-        fleet: { description: "The fleet whose members are the candidate clusters.", instanceOf: "Fleet" },
+        fleet: {
+          description: "The fleet whose members are the candidate clusters: the Fleet, or `{ urn: fleet.urn }` from another language.",
+          $ref: "#/$defs/FleetRef",
+        },
         resources: {
-          description: "The hub inventory: plain Kubernetes objects the selectors choose from.",
+          description:
+            "The hub inventory the selectors choose from: Kubernetes manifests (`apiVersion`, `kind`, `metadata`\nwith at least a name, and whatever else their kind has).",
           type: "array",
-          items: { $ref: "#/$defs/KubernetesObject" },
+          items: { $ref: "#/$defs/KubernetesManifest" },
         },
         resourceSelectors: {
           description: "ClusterResourcePlacement `spec.resourceSelectors` (1-100, OR-ed).",
@@ -915,7 +1051,7 @@ export const ARGS_SCHEMA: JsonSchema = {
           description:
             "`direct`: the program is the hub, objects go straight to the chosen members. `hub`: emit a\nClusterResourcePlacement to a KubeFleet hub (the local schedule is then a prediction).",
           defaultDescription: '"direct"',
-          enum: ["direct", "hub"],
+          $ref: "#/$defs/PlacementMode",
         },
         hub: {
           description: "The hub, in hub mode.",
@@ -932,7 +1068,7 @@ export const ARGS_SCHEMA: JsonSchema = {
           description: "Where the previous run's bindings are read from (stickiness).",
           defaultDescription:
             'this stack\'s output "<camelCaseName>PlacementState", e.g. "kuardEastPlacementState" for "kuard-east" (export `placement.state` under that name)',
-          $ref: "#/$defs/StateSource_PlacementState",
+          $ref: "#/$defs/PlacementStateSource",
         },
       },
       required: ["fleet", "resources", "resourceSelectors"],
@@ -946,22 +1082,27 @@ export const ARGS_SCHEMA: JsonSchema = {
         apiVersion: {
           description: "The ClusterResourcePlacement version to emit.",
           defaultDescription: '"placement.kubernetes-fleet.io/v1beta1"',
-          enum: ["placement.kubernetes-fleet.io/v1", "placement.kubernetes-fleet.io/v1beta1"],
+          $ref: "#/$defs/CrpApiVersion",
         },
       },
       required: ["provider"],
       additionalProperties: false,
     },
+    PlacementMode: { description: "Where a placement's objects go from.", enum: ["direct", "hub"] },
     PlacementPolicy: {
       description: "ClusterResourcePlacement `spec.policy`.",
       type: "object",
       properties: {
         placementType: { description: "Default PickAll.", $ref: "#/$defs/PlacementType" },
-        clusterNames: { type: "array", items: { type: "string" } },
-        numberOfClusters: { type: "number" },
-        affinity: { $ref: "#/$defs/Affinity" },
-        topologySpreadConstraints: { type: "array", items: { $ref: "#/$defs/TopologySpreadConstraint" } },
-        tolerations: { type: "array", items: { $ref: "#/$defs/Toleration" } },
+        clusterNames: { description: "PickFixed: the clusters to place on.", type: "array", items: { type: "string" } },
+        numberOfClusters: { description: "PickN: how many clusters to pick.", type: "number" },
+        affinity: { description: "Which clusters may be picked and which are preferred.", $ref: "#/$defs/Affinity" },
+        topologySpreadConstraints: {
+          description: "PickN: how picks spread over cluster labels.",
+          type: "array",
+          items: { $ref: "#/$defs/TopologySpreadConstraint" },
+        },
+        tolerations: { description: "The taints this placement tolerates.", type: "array", items: { $ref: "#/$defs/Toleration" } },
       },
       additionalProperties: false,
     },
@@ -970,8 +1111,12 @@ export const ARGS_SCHEMA: JsonSchema = {
         "What a placement carries from one run to the next: its bindings make it sticky, as a\nClusterResourcePlacement's ClusterResourceBindings do (kubefleet-dev/kubefleet\napis/placement/v1beta1/binding_types.go).",
       type: "object",
       properties: {
-        version: { enum: [1] },
-        bindings: { type: "array", items: { $ref: "#/$defs/Binding" } },
+        version: { description: "The state's format: 1 (the only one a placement reads back).", type: "number" },
+        bindings: {
+          description: "The previous run's bindings, one per cluster that held or was to hold the objects.",
+          type: "array",
+          items: { $ref: "#/$defs/Binding" },
+        },
         objectsHash: {
           description: "A hash of the placed objects (objectsHash): a change makes the rollout go batch by batch.",
           type: "string",
@@ -985,150 +1130,8 @@ export const ARGS_SCHEMA: JsonSchema = {
       required: ["version", "bindings", "objectsHash"],
       additionalProperties: false,
     },
-    PlacementType: { enum: ["PickAll", "PickN", "PickFixed"] },
-    PolicyPeer: {
-      description: "One side of the allowed traffic: pods with these labels, in this namespace, on these members.",
-      type: "object",
-      properties: {
-        member: {
-          description: "The member (cluster) or members the pods run in.",
-          anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
-        },
-        namespace: { description: "The pods' namespace (the same on every member named).", type: "string" },
-        labels: {
-          description: "Pod labels; `{}` is every pod of the namespace.",
-          type: "object",
-          additionalProperties: { type: "string" },
-        },
-      },
-      required: ["member", "namespace", "labels"],
-      additionalProperties: false,
-    },
-    PolicyPort: {
-      description: "One destination port the policy allows.",
-      type: "object",
-      properties: {
-        port: { description: "The destination port (1..65535).", type: "number" },
-        protocol: { description: "The port's protocol.", defaultDescription: '"TCP"', enum: ["TCP", "UDP", "SCTP", "ANY"] },
-      },
-      required: ["port"],
-      additionalProperties: false,
-    },
-    PortsInput: {
-      description: "Ports for every member alike, or member name → that member's ports.",
-      anyOf: [
-        { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } },
-        { type: "object", additionalProperties: { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } } },
-      ],
-    },
-    PreferredClusterSelector: {
-      type: "object",
-      properties: { weight: { description: "-100..100.", type: "number" }, preference: { $ref: "#/$defs/ClusterSelectorTerm" } },
-      required: ["weight", "preference"],
-      additionalProperties: false,
-    },
-    PropertySelector: {
-      type: "object",
-      properties: { matchExpressions: { type: "array", items: { $ref: "#/$defs/PropertySelectorRequirement" } } },
-      required: ["matchExpressions"],
-      additionalProperties: false,
-    },
-    PropertySelectorOperator: { enum: ["Gt", "Ge", "Eq", "Ne", "Lt", "Le"] },
-    PropertySelectorRequirement: {
-      type: "object",
-      properties: {
-        name: { type: "string" },
-        operator: { $ref: "#/$defs/PropertySelectorOperator" },
-        values: { description: "Exactly one Kubernetes quantity string.", type: "array", items: { type: "string" } },
-      },
-      required: ["name", "operator", "values"],
-      additionalProperties: false,
-    },
-    PropertySortOrder: { enum: ["Ascending", "Descending"] },
-    PropertySorter: {
-      type: "object",
-      properties: { name: { type: "string" }, sortOrder: { $ref: "#/$defs/PropertySortOrder" } },
-      required: ["name", "sortOrder"],
-      additionalProperties: false,
-    },
-    ReportBackStrategy: {
-      description: "v1beta1 only.",
-      type: "object",
-      properties: {
-        type: { enum: ["Disabled", "Mirror"] },
-        destination: { description: "Required when type is Mirror.", enum: ["OriginalResource", "WorkAPI"] },
-      },
-      required: ["type"],
-      additionalProperties: false,
-    },
-    ResourceSelectorTerm: {
-      description: "ClusterResourcePlacement `spec.resourceSelectors[]`.",
-      type: "object",
-      properties: {
-        group: { description: 'API group; "" for the core group.', type: "string" },
-        version: { type: "string" },
-        kind: { type: "string" },
-        name: { description: "Mutually exclusive with labelSelector.", type: "string" },
-        labelSelector: { $ref: "#/$defs/LabelSelector" },
-        selectionScope: {
-          description: "Only read when kind is Namespace.",
-          defaultDescription: '"NamespaceWithResources"',
-          $ref: "#/$defs/SelectionScope",
-        },
-      },
-      required: ["group", "version", "kind"],
-      additionalProperties: false,
-    },
-    RollingUpdateConfig: {
-      type: "object",
-      properties: {
-        maxUnavailable: { description: 'Integer or percentage string; default "25%".', anyOf: [{ type: "string" }, { type: "number" }] },
-        maxSurge: { description: 'Integer or percentage string; default "25%".', anyOf: [{ type: "string" }, { type: "number" }] },
-        unavailablePeriodSeconds: { description: "Default 60, minimum 0.", type: "number" },
-      },
-      additionalProperties: false,
-    },
-    RolloutStrategy: {
-      description: "ClusterResourcePlacement `spec.strategy`.",
-      type: "object",
-      properties: {
-        type: { description: "Default RollingUpdate.", $ref: "#/$defs/RolloutStrategyType" },
-        rollingUpdate: { $ref: "#/$defs/RollingUpdateConfig" },
-        applyStrategy: { $ref: "#/$defs/ApplyStrategy" },
-        deleteStrategy: { $ref: "#/$defs/DeleteStrategy" },
-        reportBackStrategy: { $ref: "#/$defs/ReportBackStrategy" },
-      },
-      additionalProperties: false,
-    },
-    RolloutStrategyType: { enum: ["RollingUpdate", "External"] },
-    SelectionScope: { enum: ["NamespaceOnly", "NamespaceWithResources", "NamespaceWithResourceSelectors"] },
-    ServicePortSpec: {
-      description: "One port of the Service (the core/v1 ServicePort fields fleetmesh sets).",
-      type: "object",
-      properties: {
-        name: {
-          description: "The port's name (a DNS label); required when the Service has more than one port.",
-          defaultDescription: "an unnamed port (only allowed when it is the Service's only port)",
-          type: "string",
-        },
-        port: { description: "The Service port (1..65535).", type: "number" },
-        targetPort: {
-          description: "The pods' port: a number, or a container port name.",
-          defaultDescription: "the same number as `port`",
-          anyOf: [{ type: "string" }, { type: "number" }],
-        },
-        protocol: { description: "The port's protocol.", defaultDescription: '"TCP"', enum: ["TCP", "UDP", "SCTP"] },
-        appProtocol: {
-          description: "The application protocol hint (`appProtocol`).",
-          defaultDescription: "no `appProtocol` on the port",
-          type: "string",
-        },
-      },
-      required: ["port"],
-      additionalProperties: false,
-    },
-    StateSource_PlacementState: {
-      description: "Where a component finds the state it left behind in the previous run.",
+    PlacementStateSource: {
+      description: "Where a placement finds the bindings of its previous run (the fields of StateSource, for a placement's state).",
       type: "object",
       properties: {
         previous: {
@@ -1151,27 +1154,258 @@ export const ARGS_SCHEMA: JsonSchema = {
       },
       additionalProperties: false,
     },
-    Toleration: {
+    PlacementType: { description: "How a placement picks its clusters.", enum: ["PickAll", "PickN", "PickFixed"] },
+    PolicyPeer: {
+      description: "One side of the allowed traffic: pods with these labels, in this namespace, on these members.",
       type: "object",
       properties: {
-        key: { type: "string" },
-        operator: { description: "Default Equal.", $ref: "#/$defs/TolerationOperator" },
-        value: { type: "string" },
-        effect: { description: "Empty matches every effect.", enum: ["", "NoSchedule"] },
+        member: {
+          description: "The member (cluster) the pods run in; exactly one of `member` and `members`.",
+          defaultDescription: "the members of `members`",
+          type: "string",
+        },
+        members: {
+          description: "The members (clusters) the pods run in; exactly one of `member` and `members`.",
+          defaultDescription: "the one member of `member`",
+          type: "array",
+          items: { type: "string" },
+        },
+        namespace: { description: "The pods' namespace (the same on every member named).", type: "string" },
+        labels: {
+          description: "Pod labels; `{}` is every pod of the namespace.",
+          type: "object",
+          additionalProperties: { type: "string" },
+        },
+      },
+      required: ["namespace", "labels"],
+      additionalProperties: false,
+    },
+    PolicyPort: {
+      description: "One destination port the policy allows.",
+      type: "object",
+      properties: {
+        port: { description: "The destination port (1..65535).", type: "number" },
+        protocol: { description: "The port's protocol.", defaultDescription: '"TCP"', $ref: "#/$defs/PolicyProtocol" },
+      },
+      required: ["port"],
+      additionalProperties: false,
+    },
+    PolicyProtocol: { description: "A destination port's protocol in a cross-cluster policy.", enum: ["TCP", "UDP", "SCTP", "ANY"] },
+    PreferredClusterSelector: {
+      description: "A preferred term and what a matching cluster scores.",
+      type: "object",
+      properties: {
+        weight: { description: "-100..100.", type: "number" },
+        preference: { description: "The term a cluster must match to score the weight.", $ref: "#/$defs/ClusterSelectorTerm" },
+      },
+      required: ["weight", "preference"],
+      additionalProperties: false,
+    },
+    PreviousBindingState: {
+      description: "The state an Unscheduled binding had before (upstream annotation `kubernetes-fleet.io/previous-binding-state`).",
+      enum: ["Scheduled", "Bound"],
+    },
+    PrincipalType: {
+      description: "The kind of principal a Fleet Manager role is granted to.",
+      enum: ["User", "ServicePrincipal", "Group"],
+    },
+    PropertySelector: {
+      description: "Requirements on cluster properties, all of which must hold.",
+      type: "object",
+      properties: {
+        matchExpressions: { description: "The requirements.", type: "array", items: { $ref: "#/$defs/PropertySelectorRequirement" } },
+      },
+      required: ["matchExpressions"],
+      additionalProperties: false,
+    },
+    PropertySelectorOperator: {
+      description: "How a cluster property is compared with a requirement's value.",
+      enum: ["Gt", "Ge", "Eq", "Ne", "Lt", "Le"],
+    },
+    PropertySelectorRequirement: {
+      description: "One requirement on a cluster property.",
+      type: "object",
+      properties: {
+        name: { description: "The property's name (e.g. `kubernetes-fleet.io/node-count`).", type: "string" },
+        operator: { description: "How the property is compared with the value.", $ref: "#/$defs/PropertySelectorOperator" },
+        values: { description: "Exactly one Kubernetes quantity string.", type: "array", items: { type: "string" } },
+      },
+      required: ["name", "operator", "values"],
+      additionalProperties: false,
+    },
+    PropertySortOrder: { description: "Which end of a property's range scores highest.", enum: ["Ascending", "Descending"] },
+    PropertySorter: {
+      description: "Scores clusters by a property, scaled between the smallest and largest value among them.",
+      type: "object",
+      properties: {
+        name: { description: "The property's name.", type: "string" },
+        sortOrder: { description: "Which end scores highest.", $ref: "#/$defs/PropertySortOrder" },
+      },
+      required: ["name", "sortOrder"],
+      additionalProperties: false,
+    },
+    ReportBackDestination: {
+      description: "Where mirrored statuses go (upstream `ReportBackDestination`).",
+      enum: ["OriginalResource", "WorkAPI"],
+    },
+    ReportBackStrategy: {
+      description: "Whether the placed objects' statuses are reported back to the hub (v1beta1 only).",
+      type: "object",
+      properties: {
+        type: { description: "Disabled, or Mirror to `destination`.", $ref: "#/$defs/ReportBackStrategyType" },
+        destination: { description: "Where mirrored statuses go: required when type is Mirror.", $ref: "#/$defs/ReportBackDestination" },
+      },
+      required: ["type"],
+      additionalProperties: false,
+    },
+    ReportBackStrategyType: {
+      description: "Whether the placed objects' statuses are reported back to the hub (upstream `ReportBackStrategyType`).",
+      enum: ["Disabled", "Mirror"],
+    },
+    ResourceSelectorTerm: {
+      description: "ClusterResourcePlacement `spec.resourceSelectors[]`: which hub objects a placement carries.",
+      type: "object",
+      properties: {
+        group: { description: 'API group; "" for the core group.', type: "string" },
+        version: { description: 'API version (e.g. "v1").', type: "string" },
+        kind: { description: 'Kind (e.g. "Namespace").', type: "string" },
+        name: { description: "The one object of that kind to select; mutually exclusive with labelSelector.", type: "string" },
+        labelSelector: {
+          description: "The objects of that kind whose labels match; mutually exclusive with name.",
+          $ref: "#/$defs/LabelSelector",
+        },
+        selectionScope: {
+          description: "What a Namespace selector carries (read only when kind is Namespace).",
+          defaultDescription: '"NamespaceWithResources"',
+          $ref: "#/$defs/SelectionScope",
+        },
+      },
+      required: ["group", "version", "kind"],
+      additionalProperties: false,
+    },
+    RollingUpdateConfig: {
+      description: "The rolling update's pace.",
+      type: "object",
+      properties: {
+        maxUnavailable: {
+          description:
+            'How many clusters may be unavailable during the update: an integer or a percentage (e.g. "25%")\nof the placement\'s target number of clusters.',
+          defaultDescription: '"25%"',
+        },
+        maxSurge: {
+          description:
+            'How many clusters beyond the target number may hold the objects during the update: an integer or\na percentage (e.g. "25%") of the placement\'s target number of clusters.',
+          defaultDescription: '"25%"',
+        },
+        unavailablePeriodSeconds: {
+          description: "Seconds to wait after updating a cluster before counting it available again (minimum 0).",
+          defaultDescription: "60",
+          type: "number",
+        },
       },
       additionalProperties: false,
     },
-    TolerationOperator: { enum: ["Exists", "Equal"] },
-    TopologySpreadConstraint: {
+    RolloutStrategy: {
+      description: "ClusterResourcePlacement `spec.strategy`.",
       type: "object",
       properties: {
-        maxSkew: { description: "Default 1, minimum 1.", type: "number" },
-        topologyKey: { type: "string" },
-        whenUnsatisfiable: { description: "Default DoNotSchedule.", $ref: "#/$defs/UnsatisfiableConstraintAction" },
+        type: { description: "How changes reach the clusters.", defaultDescription: "RollingUpdate", $ref: "#/$defs/RolloutStrategyType" },
+        rollingUpdate: { description: "The rolling update's pace (RollingUpdate only).", $ref: "#/$defs/RollingUpdateConfig" },
+        applyStrategy: { description: "How the objects are applied on the clusters.", $ref: "#/$defs/ApplyStrategy" },
+        deleteStrategy: {
+          description: "What happens to the placed objects when the placement is deleted (v1beta1 only).",
+          $ref: "#/$defs/DeleteStrategy",
+        },
+        reportBackStrategy: {
+          description: "Whether the placed objects' statuses are reported back to the hub (v1beta1 only).",
+          $ref: "#/$defs/ReportBackStrategy",
+        },
+      },
+      additionalProperties: false,
+    },
+    RolloutStrategyType: {
+      description: "How a placement's changes reach the clusters (upstream `RolloutStrategyType`).",
+      enum: ["RollingUpdate", "External"],
+    },
+    RoutingMode: { description: "How pod traffic crosses nodes, the same on every member.", enum: ["tunnel", "native"] },
+    SelectionScope: {
+      description: "What a Namespace selector carries (upstream `SelectionScope`).",
+      enum: ["NamespaceOnly", "NamespaceWithResources", "NamespaceWithResourceSelectors"],
+    },
+    ServerSideApplyConfig: {
+      description: "Server-side apply options.",
+      type: "object",
+      properties: { force: { description: "Take over fields other field managers own.", defaultDescription: "false", type: "boolean" } },
+      additionalProperties: false,
+    },
+    ServiceAffinity: {
+      description:
+        "`service.cilium.io/affinity`: which endpoints a member prefers. Each preference falls back to the\nother endpoints when none of the preferred is healthy.",
+      enum: ["none", "local", "remote"],
+    },
+    ServicePortSpec: {
+      description: "One port of the Service (the core/v1 ServicePort fields fleetmesh sets).",
+      type: "object",
+      properties: {
+        name: {
+          description: "The port's name (a DNS label); required when the Service has more than one port.",
+          defaultDescription: "an unnamed port (only allowed when it is the Service's only port)",
+          type: "string",
+        },
+        port: { description: "The Service port (1..65535).", type: "number" },
+        targetPort: {
+          description: "The pods' port: a port number or a container port name.",
+          defaultDescription: "the same number as `port`",
+        },
+        protocol: { description: "The port's protocol.", defaultDescription: '"TCP"', $ref: "#/$defs/ServiceProtocol" },
+        appProtocol: {
+          description: "The application protocol hint (`appProtocol`).",
+          defaultDescription: "no `appProtocol` on the port",
+          type: "string",
+        },
+      },
+      required: ["port"],
+      additionalProperties: false,
+    },
+    ServiceProtocol: { description: "A Service port's protocol (core/v1 `Protocol`).", enum: ["TCP", "UDP", "SCTP"] },
+    Toleration: {
+      description: "Lets a placement pick clusters with a matching taint.",
+      type: "object",
+      properties: {
+        key: { description: "The taint key it tolerates; empty with Exists tolerates every taint.", type: "string" },
+        operator: { description: "Default Equal.", $ref: "#/$defs/TolerationOperator" },
+        value: { description: "The taint value, with Equal.", type: "string" },
+        effect: { description: "Empty matches every effect.", $ref: "#/$defs/TolerationEffect" },
+      },
+      additionalProperties: false,
+    },
+    TolerationEffect: { description: "The taint effects a toleration names.", enum: ["", "NoSchedule"] },
+    TolerationOperator: { description: "How a toleration matches a taint's value.", enum: ["Exists", "Equal"] },
+    TopologySpreadConstraint: {
+      description: "Spreads a placement's picks evenly over the values of a cluster label.",
+      type: "object",
+      properties: {
+        maxSkew: {
+          description: "The largest difference in picks allowed between two values of the label. Default 1, minimum 1.",
+          type: "number",
+        },
+        topologyKey: { description: "The cluster label whose values are the domains spread over.", type: "string" },
+        whenUnsatisfiable: {
+          description: "What happens when the skew cannot be met. Default DoNotSchedule.",
+          $ref: "#/$defs/UnsatisfiableConstraintAction",
+        },
       },
       required: ["topologyKey"],
       additionalProperties: false,
     },
-    UnsatisfiableConstraintAction: { enum: ["DoNotSchedule", "ScheduleAnyway"] },
+    UnsatisfiableConstraintAction: {
+      description: "What a topology spread constraint does when it cannot be met.",
+      enum: ["DoNotSchedule", "ScheduleAnyway"],
+    },
+    WhenToApplyType: { description: "When the placed objects are applied (upstream `WhenToApplyType`).", enum: ["Always", "IfNotDrifted"] },
+    WhenToTakeOverType: {
+      description: "Whether an object that already exists on a cluster is taken over (upstream `WhenToTakeOverType`).",
+      enum: ["Always", "IfNoDiff", "Never"],
+    },
   },
 };

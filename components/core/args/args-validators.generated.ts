@@ -9,7 +9,7 @@ const schema1 = {
     members: { type: "object", additionalProperties: { $ref: "#/$defs/MemberDeclaration" } },
     meshes: { type: "object", additionalProperties: { $ref: "#/$defs/MeshDeclaration" } },
     cilium: { $ref: "#/$defs/FleetCiliumArgs" },
-    maxConnectedClusters: { enum: [255, 511] },
+    maxConnectedClusters: { $ref: "#/$defs/MaxConnectedClusters" },
     pools: { $ref: "#/$defs/FleetPoolsArgs" },
     loadBalancerPool: { type: "string" },
     ca: { $ref: "#/$defs/ExistingCa" },
@@ -152,7 +152,7 @@ const schema4 = {
     kubernetesVersion: { type: "string" },
     virtualNetwork: { $ref: "#/$defs/AksVirtualNetworkArgs" },
     nodeSubnetCidr: { type: "string" },
-    networkPlugin: { enum: ["azure", "none"] },
+    networkPlugin: { $ref: "#/$defs/AksNetworkPlugin" },
     vmSize: { type: "string" },
     nodeCount: { type: "number" },
     clusterName: { type: "string" },
@@ -415,6 +415,33 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 validate6.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema6 = { enum: ["azure", "none"] };
+function validate8(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate8.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "azure" || data === "none")) {
+    validate8.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema6.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate8.errors = vErrors;
+  return errors === 0;
+}
+validate8.evaluated = { dynamicProps: false, dynamicItems: false };
 function validate5(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -664,19 +691,18 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                   if (valid0) {
                     if (data.networkPlugin !== undefined && func0.call(data, "networkPlugin")) {
-                      let data5 = data.networkPlugin;
                       const _errs17 = errors;
-                      if (!(data5 === "azure" || data5 === "none")) {
-                        validate5.errors = [
-                          {
-                            instancePath: instancePath + "/networkPlugin",
-                            schemaPath: "#/properties/networkPlugin/enum",
-                            keyword: "enum",
-                            params: { allowedValues: schema4.properties.networkPlugin.enum },
-                            message: "must be equal to one of the allowed values",
-                          },
-                        ];
-                        return false;
+                      if (
+                        !validate8.call(this, data.networkPlugin, {
+                          instancePath: instancePath + "/networkPlugin",
+                          parentData: data,
+                          parentDataProperty: "networkPlugin",
+                          rootData,
+                          dynamicAnchors,
+                        })
+                      ) {
+                        vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+                        errors = vErrors.length;
                       }
                       var valid0 = _errs17 === errors;
                     } else {
@@ -759,16 +785,16 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 validate5.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema6 = {
+const schema7 = {
   type: "object",
-  properties: { key: { type: "string" }, value: { type: "string" }, effect: { enum: ["NoSchedule"] } },
+  properties: { key: { type: "string" }, value: { type: "string" }, effect: { type: "string" } },
   required: ["key", "effect"],
   additionalProperties: false,
 };
-function validate9(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate9.evaluated;
+  const evaluated0 = validate11.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -782,7 +808,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         ((data.key === undefined || !func0.call(data, "key")) && (missing0 = "key")) ||
         ((data.effect === undefined || !func0.call(data, "effect")) && (missing0 = "effect"))
       ) {
-        validate9.errors = [
+        validate11.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -796,7 +822,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "key" || key0 === "value" || key0 === "effect")) {
-            validate9.errors = [
+            validate11.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -813,7 +839,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           if (data.key !== undefined && func0.call(data, "key")) {
             const _errs2 = errors;
             if (typeof data.key !== "string") {
-              validate9.errors = [
+              validate11.errors = [
                 {
                   instancePath: instancePath + "/key",
                   schemaPath: "#/properties/key/type",
@@ -832,7 +858,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data.value !== undefined && func0.call(data, "value")) {
               const _errs4 = errors;
               if (typeof data.value !== "string") {
-                validate9.errors = [
+                validate11.errors = [
                   {
                     instancePath: instancePath + "/value",
                     schemaPath: "#/properties/value/type",
@@ -850,14 +876,14 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             if (valid0) {
               if (data.effect !== undefined && func0.call(data, "effect")) {
                 const _errs6 = errors;
-                if (!(data.effect === "NoSchedule")) {
-                  validate9.errors = [
+                if (typeof data.effect !== "string") {
+                  validate11.errors = [
                     {
                       instancePath: instancePath + "/effect",
-                      schemaPath: "#/properties/effect/enum",
-                      keyword: "enum",
-                      params: { allowedValues: schema6.properties.effect.enum },
-                      message: "must be equal to one of the allowed values",
+                      schemaPath: "#/properties/effect/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
                     },
                   ];
                   return false;
@@ -871,28 +897,55 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     } else {
-      validate9.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate11.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate9.errors = vErrors;
+  validate11.errors = vErrors;
   return errors === 0;
 }
-validate9.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema7 = {
+validate11.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema8 = {
   type: "object",
   properties: {
-    serviceType: { enum: ["LoadBalancer", "NodePort"] },
+    serviceType: { $ref: "#/$defs/MeshEndpointServiceType" },
     loadBalancerIP: { type: "string" },
     ips: { type: "array", items: { type: "string" } },
     annotations: { type: "object", additionalProperties: { type: "string" } },
   },
   additionalProperties: false,
 };
-function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema9 = { enum: ["LoadBalancer", "NodePort"] };
+function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate11.evaluated;
+  const evaluated0 = validate14.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "LoadBalancer" || data === "NodePort")) {
+    validate14.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema9.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate14.errors = vErrors;
+  return errors === 0;
+}
+validate14.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate13.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -904,7 +957,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "serviceType" || key0 === "loadBalancerIP" || key0 === "ips" || key0 === "annotations")) {
-          validate11.errors = [
+          validate13.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -919,19 +972,18 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (_errs1 === errors) {
         if (data.serviceType !== undefined && func0.call(data, "serviceType")) {
-          let data0 = data.serviceType;
           const _errs2 = errors;
-          if (!(data0 === "LoadBalancer" || data0 === "NodePort")) {
-            validate11.errors = [
-              {
-                instancePath: instancePath + "/serviceType",
-                schemaPath: "#/properties/serviceType/enum",
-                keyword: "enum",
-                params: { allowedValues: schema7.properties.serviceType.enum },
-                message: "must be equal to one of the allowed values",
-              },
-            ];
-            return false;
+          if (
+            !validate14.call(this, data.serviceType, {
+              instancePath: instancePath + "/serviceType",
+              parentData: data,
+              parentDataProperty: "serviceType",
+              rootData,
+              dynamicAnchors,
+            })
+          ) {
+            vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+            errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
         } else {
@@ -941,7 +993,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.loadBalancerIP !== undefined && func0.call(data, "loadBalancerIP")) {
             const _errs3 = errors;
             if (typeof data.loadBalancerIP !== "string") {
-              validate11.errors = [
+              validate13.errors = [
                 {
                   instancePath: instancePath + "/loadBalancerIP",
                   schemaPath: "#/properties/loadBalancerIP/type",
@@ -967,7 +1019,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
                   for (let i0 = 0; i0 < len0; i0++) {
                     const _errs7 = errors;
                     if (typeof data2[i0] !== "string") {
-                      validate11.errors = [
+                      validate13.errors = [
                         {
                           instancePath: instancePath + "/ips/" + i0,
                           schemaPath: "#/properties/ips/items/type",
@@ -984,7 +1036,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate11.errors = [
+                  validate13.errors = [
                     {
                       instancePath: instancePath + "/ips",
                       schemaPath: "#/properties/ips/type",
@@ -1009,7 +1061,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
                     for (const key1 of Object.keys(data4)) {
                       const _errs12 = errors;
                       if (typeof data4[key1] !== "string") {
-                        validate11.errors = [
+                        validate13.errors = [
                           {
                             instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                             schemaPath: "#/properties/annotations/additionalProperties/type",
@@ -1026,7 +1078,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate11.errors = [
+                    validate13.errors = [
                       {
                         instancePath: instancePath + "/annotations",
                         schemaPath: "#/properties/annotations/type",
@@ -1047,24 +1099,24 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate11.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate13.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate11.errors = vErrors;
+  validate13.errors = vErrors;
   return errors === 0;
 }
-validate11.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema8 = {
+validate13.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema10 = {
   type: "object",
   properties: { clusterName: { type: "string" }, clusterId: { type: "number" }, version: { type: "string" } },
   required: ["clusterName", "clusterId", "version"],
   additionalProperties: false,
 };
-function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate13.evaluated;
+  const evaluated0 = validate17.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1079,7 +1131,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.clusterId === undefined || !func0.call(data, "clusterId")) && (missing0 = "clusterId")) ||
         ((data.version === undefined || !func0.call(data, "version")) && (missing0 = "version"))
       ) {
-        validate13.errors = [
+        validate17.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -1093,7 +1145,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "clusterName" || key0 === "clusterId" || key0 === "version")) {
-            validate13.errors = [
+            validate17.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -1110,7 +1162,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.clusterName !== undefined && func0.call(data, "clusterName")) {
             const _errs2 = errors;
             if (typeof data.clusterName !== "string") {
-              validate13.errors = [
+              validate17.errors = [
                 {
                   instancePath: instancePath + "/clusterName",
                   schemaPath: "#/properties/clusterName/type",
@@ -1130,7 +1182,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
               let data1 = data.clusterId;
               const _errs4 = errors;
               if (!(typeof data1 == "number" && isFinite(data1))) {
-                validate13.errors = [
+                validate17.errors = [
                   {
                     instancePath: instancePath + "/clusterId",
                     schemaPath: "#/properties/clusterId/type",
@@ -1149,7 +1201,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.version !== undefined && func0.call(data, "version")) {
                 const _errs6 = errors;
                 if (typeof data.version !== "string") {
-                  validate13.errors = [
+                  validate17.errors = [
                     {
                       instancePath: instancePath + "/version",
                       schemaPath: "#/properties/version/type",
@@ -1169,14 +1221,14 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate13.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate17.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate13.errors = vErrors;
+  validate17.errors = vErrors;
   return errors === 0;
 }
-validate13.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+validate17.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 function validate2(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1387,7 +1439,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
                         for (let i0 = 0; i0 < len0; i0++) {
                           const _errs18 = errors;
                           if (
-                            !validate9.call(this, data6[i0], {
+                            !validate11.call(this, data6[i0], {
                               instancePath: instancePath + "/taints/" + i0,
                               parentData: data6,
                               parentDataProperty: i0,
@@ -1395,7 +1447,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
                               dynamicAnchors,
                             })
                           ) {
-                            vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
+                            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
                             errors = vErrors.length;
                           }
                           var valid3 = _errs18 === errors;
@@ -1502,7 +1554,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
                             if (data.meshEndpoint !== undefined && func0.call(data, "meshEndpoint")) {
                               const _errs27 = errors;
                               if (
-                                !validate11.call(this, data.meshEndpoint, {
+                                !validate13.call(this, data.meshEndpoint, {
                                   instancePath: instancePath + "/meshEndpoint",
                                   parentData: data,
                                   parentDataProperty: "meshEndpoint",
@@ -1510,7 +1562,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
                                   dynamicAnchors,
                                 })
                               ) {
-                                vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+                                vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
                                 errors = vErrors.length;
                               }
                               var valid0 = _errs27 === errors;
@@ -1521,7 +1573,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
                               if (data.existingCilium !== undefined && func0.call(data, "existingCilium")) {
                                 const _errs28 = errors;
                                 if (
-                                  !validate13.call(this, data.existingCilium, {
+                                  !validate17.call(this, data.existingCilium, {
                                     instancePath: instancePath + "/existingCilium",
                                     parentData: data,
                                     parentDataProperty: "existingCilium",
@@ -1529,7 +1581,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
                                     dynamicAnchors,
                                   })
                                 ) {
-                                  vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+                                  vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
                                   errors = vErrors.length;
                                 }
                                 var valid0 = _errs28 === errors;
@@ -1557,7 +1609,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 validate2.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema9 = {
+const schema11 = {
   type: "object",
   properties: {
     memberSelector: { $ref: "#/$defs/LabelSelector" },
@@ -1567,7 +1619,7 @@ const schema9 = {
   required: ["memberSelector"],
   additionalProperties: false,
 };
-const schema10 = {
+const schema12 = {
   type: "object",
   properties: {
     matchLabels: { type: "object", additionalProperties: { type: "string" } },
@@ -1575,7 +1627,7 @@ const schema10 = {
   },
   additionalProperties: false,
 };
-const schema11 = {
+const schema13 = {
   type: "object",
   properties: {
     key: { type: "string" },
@@ -1585,11 +1637,11 @@ const schema11 = {
   required: ["key", "operator"],
   additionalProperties: false,
 };
-const schema12 = { enum: ["In", "NotIn", "Exists", "DoesNotExist"] };
-function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema14 = { enum: ["In", "NotIn", "Exists", "DoesNotExist"] };
+function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate19.evaluated;
+  const evaluated0 = validate23.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1597,25 +1649,25 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "In" || data === "NotIn" || data === "Exists" || data === "DoesNotExist")) {
-    validate19.errors = [
+    validate23.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema12.enum },
+        params: { allowedValues: schema14.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate19.errors = vErrors;
+  validate23.errors = vErrors;
   return errors === 0;
 }
-validate19.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate23.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate18.evaluated;
+  const evaluated0 = validate22.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1629,7 +1681,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.key === undefined || !func0.call(data, "key")) && (missing0 = "key")) ||
         ((data.operator === undefined || !func0.call(data, "operator")) && (missing0 = "operator"))
       ) {
-        validate18.errors = [
+        validate22.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -1643,7 +1695,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "key" || key0 === "operator" || key0 === "values")) {
-            validate18.errors = [
+            validate22.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -1660,7 +1712,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.key !== undefined && func0.call(data, "key")) {
             const _errs2 = errors;
             if (typeof data.key !== "string") {
-              validate18.errors = [
+              validate22.errors = [
                 {
                   instancePath: instancePath + "/key",
                   schemaPath: "#/properties/key/type",
@@ -1679,7 +1731,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.operator !== undefined && func0.call(data, "operator")) {
               const _errs4 = errors;
               if (
-                !validate19.call(this, data.operator, {
+                !validate23.call(this, data.operator, {
                   instancePath: instancePath + "/operator",
                   parentData: data,
                   parentDataProperty: "operator",
@@ -1687,7 +1739,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+                vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -1705,7 +1757,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                     for (let i0 = 0; i0 < len0; i0++) {
                       const _errs7 = errors;
                       if (typeof data2[i0] !== "string") {
-                        validate18.errors = [
+                        validate22.errors = [
                           {
                             instancePath: instancePath + "/values/" + i0,
                             schemaPath: "#/properties/values/items/type",
@@ -1722,7 +1774,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate18.errors = [
+                    validate22.errors = [
                       {
                         instancePath: instancePath + "/values",
                         schemaPath: "#/properties/values/type",
@@ -1743,18 +1795,18 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate18.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate22.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate18.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-validate18.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate22.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate17.evaluated;
+  const evaluated0 = validate21.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1766,7 +1818,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "matchLabels" || key0 === "matchExpressions")) {
-          validate17.errors = [
+          validate21.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -1788,7 +1840,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
               for (const key1 of Object.keys(data0)) {
                 const _errs5 = errors;
                 if (typeof data0[key1] !== "string") {
-                  validate17.errors = [
+                  validate21.errors = [
                     {
                       instancePath: instancePath + "/matchLabels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                       schemaPath: "#/properties/matchLabels/additionalProperties/type",
@@ -1805,7 +1857,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate17.errors = [
+              validate21.errors = [
                 {
                   instancePath: instancePath + "/matchLabels",
                   schemaPath: "#/properties/matchLabels/type",
@@ -1832,7 +1884,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs9 = errors;
                   if (
-                    !validate18.call(this, data2[i0], {
+                    !validate22.call(this, data2[i0], {
                       instancePath: instancePath + "/matchExpressions/" + i0,
                       parentData: data2,
                       parentDataProperty: i0,
@@ -1840,7 +1892,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+                    vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
                     errors = vErrors.length;
                   }
                   var valid2 = _errs9 === errors;
@@ -1849,7 +1901,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate17.errors = [
+                validate21.errors = [
                   {
                     instancePath: instancePath + "/matchExpressions",
                     schemaPath: "#/properties/matchExpressions/type",
@@ -1868,18 +1920,18 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate17.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate21.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate17.errors = vErrors;
+  validate21.errors = vErrors;
   return errors === 0;
 }
-validate17.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate21.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate16.evaluated;
+  const evaluated0 = validate20.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -1890,7 +1942,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.memberSelector === undefined || !func0.call(data, "memberSelector")) && (missing0 = "memberSelector")) {
-        validate16.errors = [
+        validate20.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -1904,7 +1956,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "memberSelector" || key0 === "defaultGlobalNamespace" || key0 === "globalNamespaces")) {
-            validate16.errors = [
+            validate20.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -1921,7 +1973,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.memberSelector !== undefined && func0.call(data, "memberSelector")) {
             const _errs2 = errors;
             if (
-              !validate17.call(this, data.memberSelector, {
+              !validate21.call(this, data.memberSelector, {
                 instancePath: instancePath + "/memberSelector",
                 parentData: data,
                 parentDataProperty: "memberSelector",
@@ -1929,7 +1981,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
                 dynamicAnchors,
               })
             ) {
-              vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+              vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -1940,7 +1992,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.defaultGlobalNamespace !== undefined && func0.call(data, "defaultGlobalNamespace")) {
               const _errs3 = errors;
               if (typeof data.defaultGlobalNamespace !== "boolean") {
-                validate16.errors = [
+                validate20.errors = [
                   {
                     instancePath: instancePath + "/defaultGlobalNamespace",
                     schemaPath: "#/properties/defaultGlobalNamespace/type",
@@ -1966,7 +2018,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
                     for (let i0 = 0; i0 < len0; i0++) {
                       const _errs7 = errors;
                       if (typeof data2[i0] !== "string") {
-                        validate16.errors = [
+                        validate20.errors = [
                           {
                             instancePath: instancePath + "/globalNamespaces/" + i0,
                             schemaPath: "#/properties/globalNamespaces/items/type",
@@ -1983,7 +2035,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate16.errors = [
+                    validate20.errors = [
                       {
                         instancePath: instancePath + "/globalNamespaces",
                         schemaPath: "#/properties/globalNamespaces/type",
@@ -2004,28 +2056,55 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate16.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate20.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate16.errors = vErrors;
+  validate20.errors = vErrors;
   return errors === 0;
 }
-validate16.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema13 = {
+validate20.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema15 = {
   type: "object",
   properties: {
     version: { type: "string" },
     kubeProxyReplacement: { type: "boolean" },
-    routingMode: { enum: ["tunnel", "native"] },
+    routingMode: { $ref: "#/$defs/RoutingMode" },
     policyDefaultLocalCluster: { type: "boolean" },
   },
   additionalProperties: false,
 };
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema16 = { enum: ["tunnel", "native"] };
+function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate24.evaluated;
+  const evaluated0 = validate29.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "tunnel" || data === "native")) {
+    validate29.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema16.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate29.errors = vErrors;
+  return errors === 0;
+}
+validate29.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate28.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2037,7 +2116,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "version" || key0 === "kubeProxyReplacement" || key0 === "routingMode" || key0 === "policyDefaultLocalCluster")) {
-          validate24.errors = [
+          validate28.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -2054,7 +2133,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.version !== undefined && func0.call(data, "version")) {
           const _errs2 = errors;
           if (typeof data.version !== "string") {
-            validate24.errors = [
+            validate28.errors = [
               {
                 instancePath: instancePath + "/version",
                 schemaPath: "#/properties/version/type",
@@ -2073,7 +2152,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.kubeProxyReplacement !== undefined && func0.call(data, "kubeProxyReplacement")) {
             const _errs4 = errors;
             if (typeof data.kubeProxyReplacement !== "boolean") {
-              validate24.errors = [
+              validate28.errors = [
                 {
                   instancePath: instancePath + "/kubeProxyReplacement",
                   schemaPath: "#/properties/kubeProxyReplacement/type",
@@ -2090,19 +2169,18 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (valid0) {
             if (data.routingMode !== undefined && func0.call(data, "routingMode")) {
-              let data2 = data.routingMode;
               const _errs6 = errors;
-              if (!(data2 === "tunnel" || data2 === "native")) {
-                validate24.errors = [
-                  {
-                    instancePath: instancePath + "/routingMode",
-                    schemaPath: "#/properties/routingMode/enum",
-                    keyword: "enum",
-                    params: { allowedValues: schema13.properties.routingMode.enum },
-                    message: "must be equal to one of the allowed values",
-                  },
-                ];
-                return false;
+              if (
+                !validate29.call(this, data.routingMode, {
+                  instancePath: instancePath + "/routingMode",
+                  parentData: data,
+                  parentDataProperty: "routingMode",
+                  rootData,
+                  dynamicAnchors,
+                })
+              ) {
+                vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+                errors = vErrors.length;
               }
               var valid0 = _errs6 === errors;
             } else {
@@ -2112,7 +2190,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.policyDefaultLocalCluster !== undefined && func0.call(data, "policyDefaultLocalCluster")) {
                 const _errs7 = errors;
                 if (typeof data.policyDefaultLocalCluster !== "boolean") {
-                  validate24.errors = [
+                  validate28.errors = [
                     {
                       instancePath: instancePath + "/policyDefaultLocalCluster",
                       schemaPath: "#/properties/policyDefaultLocalCluster/type",
@@ -2132,15 +2210,42 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate24.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate28.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate24.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
-validate24.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema14 = {
+validate28.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema17 = { enum: [255, 511] };
+function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate32.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === 255 || data === 511)) {
+    validate32.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema17.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate32.errors = vErrors;
+  return errors === 0;
+}
+validate32.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema18 = {
   type: "object",
   properties: {
     podCidrPool: { type: "string" },
@@ -2151,16 +2256,16 @@ const schema14 = {
   },
   additionalProperties: false,
 };
-const schema15 = {
+const schema19 = {
   type: "object",
   properties: { first: { type: "number" }, last: { type: "number" } },
   required: ["first", "last"],
   additionalProperties: false,
 };
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate27.evaluated;
+  const evaluated0 = validate35.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2174,7 +2279,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.first === undefined || !func0.call(data, "first")) && (missing0 = "first")) ||
         ((data.last === undefined || !func0.call(data, "last")) && (missing0 = "last"))
       ) {
-        validate27.errors = [
+        validate35.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -2188,7 +2293,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "first" || key0 === "last")) {
-            validate27.errors = [
+            validate35.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -2206,7 +2311,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.first;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate27.errors = [
+              validate35.errors = [
                 {
                   instancePath: instancePath + "/first",
                   schemaPath: "#/properties/first/type",
@@ -2226,7 +2331,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               let data1 = data.last;
               const _errs4 = errors;
               if (!(typeof data1 == "number" && isFinite(data1))) {
-                validate27.errors = [
+                validate35.errors = [
                   {
                     instancePath: instancePath + "/last",
                     schemaPath: "#/properties/last/type",
@@ -2245,18 +2350,18 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate27.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate35.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate27.errors = vErrors;
+  validate35.errors = vErrors;
   return errors === 0;
 }
-validate27.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate35.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate26.evaluated;
+  const evaluated0 = validate34.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2274,7 +2379,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           key0 === "serviceCidrPrefixLength" ||
           key0 === "nodePortRange"
         )) {
-          validate26.errors = [
+          validate34.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -2291,7 +2396,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.podCidrPool !== undefined && func0.call(data, "podCidrPool")) {
           const _errs2 = errors;
           if (typeof data.podCidrPool !== "string") {
-            validate26.errors = [
+            validate34.errors = [
               {
                 instancePath: instancePath + "/podCidrPool",
                 schemaPath: "#/properties/podCidrPool/type",
@@ -2311,7 +2416,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.podCidrPrefixLength;
             const _errs4 = errors;
             if (!(typeof data1 == "number" && isFinite(data1))) {
-              validate26.errors = [
+              validate34.errors = [
                 {
                   instancePath: instancePath + "/podCidrPrefixLength",
                   schemaPath: "#/properties/podCidrPrefixLength/type",
@@ -2330,7 +2435,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.serviceCidrPool !== undefined && func0.call(data, "serviceCidrPool")) {
               const _errs6 = errors;
               if (typeof data.serviceCidrPool !== "string") {
-                validate26.errors = [
+                validate34.errors = [
                   {
                     instancePath: instancePath + "/serviceCidrPool",
                     schemaPath: "#/properties/serviceCidrPool/type",
@@ -2350,7 +2455,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                 let data3 = data.serviceCidrPrefixLength;
                 const _errs8 = errors;
                 if (!(typeof data3 == "number" && isFinite(data3))) {
-                  validate26.errors = [
+                  validate34.errors = [
                     {
                       instancePath: instancePath + "/serviceCidrPrefixLength",
                       schemaPath: "#/properties/serviceCidrPrefixLength/type",
@@ -2369,7 +2474,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.nodePortRange !== undefined && func0.call(data, "nodePortRange")) {
                   const _errs10 = errors;
                   if (
-                    !validate27.call(this, data.nodePortRange, {
+                    !validate35.call(this, data.nodePortRange, {
                       instancePath: instancePath + "/nodePortRange",
                       parentData: data,
                       parentDataProperty: "nodePortRange",
@@ -2377,7 +2482,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+                    vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs10 === errors;
@@ -2390,24 +2495,24 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate26.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate34.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate26.errors = vErrors;
+  validate34.errors = vErrors;
   return errors === 0;
 }
-validate26.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema16 = {
+validate34.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema20 = {
   type: "object",
   properties: { certPem: { anyOf: [{ type: "string" }, { deferred: true }] }, keyPem: { anyOf: [{ type: "string" }, { deferred: true }] } },
   required: ["certPem", "keyPem"],
   additionalProperties: false,
 };
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
+  const evaluated0 = validate38.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2421,7 +2526,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.certPem === undefined || !func0.call(data, "certPem")) && (missing0 = "certPem")) ||
         ((data.keyPem === undefined || !func0.call(data, "keyPem")) && (missing0 = "keyPem"))
       ) {
-        validate30.errors = [
+        validate38.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -2435,7 +2540,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "certPem" || key0 === "keyPem")) {
-            validate30.errors = [
+            validate38.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -2504,7 +2609,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err2);
               }
               errors++;
-              validate30.errors = vErrors;
+              validate38.errors = vErrors;
               return false;
             } else {
               errors = _errs3;
@@ -2576,7 +2681,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
-                validate30.errors = vErrors;
+                validate38.errors = vErrors;
                 return false;
               } else {
                 errors = _errs8;
@@ -2596,15 +2701,15 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate30.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate38.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate30.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
-validate30.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema17 = {
+validate38.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema21 = {
   type: "object",
   properties: {
     resourceGroupName: { anyOf: [{ type: "string" }, { deferred: true }] },
@@ -2617,19 +2722,42 @@ const schema17 = {
   required: ["resourceGroupName", "location"],
   additionalProperties: false,
 };
-const schema18 = {
+const schema22 = {
   type: "object",
-  properties: {
-    grantClusterAdmin: { type: "boolean" },
-    principalType: { enum: ["User", "ServicePrincipal", "Group"] },
-    waitSeconds: { type: "number" },
-  },
+  properties: { grantClusterAdmin: { type: "boolean" }, principalType: { $ref: "#/$defs/PrincipalType" }, waitSeconds: { type: "number" } },
   additionalProperties: false,
 };
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema23 = { enum: ["User", "ServicePrincipal", "Group"] };
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
+  const evaluated0 = validate42.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "User" || data === "ServicePrincipal" || data === "Group")) {
+    validate42.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema23.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate42.errors = vErrors;
+  return errors === 0;
+}
+validate42.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate41.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2641,7 +2769,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "grantClusterAdmin" || key0 === "principalType" || key0 === "waitSeconds")) {
-          validate33.errors = [
+          validate41.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -2658,7 +2786,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.grantClusterAdmin !== undefined && func0.call(data, "grantClusterAdmin")) {
           const _errs2 = errors;
           if (typeof data.grantClusterAdmin !== "boolean") {
-            validate33.errors = [
+            validate41.errors = [
               {
                 instancePath: instancePath + "/grantClusterAdmin",
                 schemaPath: "#/properties/grantClusterAdmin/type",
@@ -2675,19 +2803,18 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (valid0) {
           if (data.principalType !== undefined && func0.call(data, "principalType")) {
-            let data1 = data.principalType;
             const _errs4 = errors;
-            if (!(data1 === "User" || data1 === "ServicePrincipal" || data1 === "Group")) {
-              validate33.errors = [
-                {
-                  instancePath: instancePath + "/principalType",
-                  schemaPath: "#/properties/principalType/enum",
-                  keyword: "enum",
-                  params: { allowedValues: schema18.properties.principalType.enum },
-                  message: "must be equal to one of the allowed values",
-                },
-              ];
-              return false;
+            if (
+              !validate42.call(this, data.principalType, {
+                instancePath: instancePath + "/principalType",
+                parentData: data,
+                parentDataProperty: "principalType",
+                rootData,
+                dynamicAnchors,
+              })
+            ) {
+              vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+              errors = vErrors.length;
             }
             var valid0 = _errs4 === errors;
           } else {
@@ -2698,7 +2825,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.waitSeconds;
               const _errs5 = errors;
               if (!(typeof data2 == "number" && isFinite(data2))) {
-                validate33.errors = [
+                validate41.errors = [
                   {
                     instancePath: instancePath + "/waitSeconds",
                     schemaPath: "#/properties/waitSeconds/type",
@@ -2717,18 +2844,18 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate41.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate33.errors = vErrors;
+  validate41.errors = vErrors;
   return errors === 0;
 }
-validate33.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate41.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate32.evaluated;
+  const evaluated0 = validate40.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2742,7 +2869,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.resourceGroupName === undefined || !func0.call(data, "resourceGroupName")) && (missing0 = "resourceGroupName")) ||
         ((data.location === undefined || !func0.call(data, "location")) && (missing0 = "location"))
       ) {
-        validate32.errors = [
+        validate40.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -2763,7 +2890,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
             key0 === "hubAccess" ||
             key0 === "retireArmFleetMembers"
           )) {
-            validate32.errors = [
+            validate40.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -2832,7 +2959,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err2);
               }
               errors++;
-              validate32.errors = vErrors;
+              validate40.errors = vErrors;
               return false;
             } else {
               errors = _errs3;
@@ -2904,7 +3031,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
-                validate32.errors = vErrors;
+                validate40.errors = vErrors;
                 return false;
               } else {
                 errors = _errs8;
@@ -2924,7 +3051,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.fleetName !== undefined && func0.call(data, "fleetName")) {
                 const _errs12 = errors;
                 if (typeof data.fleetName !== "string") {
-                  validate32.errors = [
+                  validate40.errors = [
                     {
                       instancePath: instancePath + "/fleetName",
                       schemaPath: "#/properties/fleetName/type",
@@ -2943,7 +3070,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.hub !== undefined && func0.call(data, "hub")) {
                   const _errs14 = errors;
                   if (typeof data.hub !== "boolean") {
-                    validate32.errors = [
+                    validate40.errors = [
                       {
                         instancePath: instancePath + "/hub",
                         schemaPath: "#/properties/hub/type",
@@ -2962,7 +3089,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.hubAccess !== undefined && func0.call(data, "hubAccess")) {
                     const _errs16 = errors;
                     if (
-                      !validate33.call(this, data.hubAccess, {
+                      !validate41.call(this, data.hubAccess, {
                         instancePath: instancePath + "/hubAccess",
                         parentData: data,
                         parentDataProperty: "hubAccess",
@@ -2970,7 +3097,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+                      vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
                       errors = vErrors.length;
                     }
                     var valid0 = _errs16 === errors;
@@ -2981,7 +3108,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.retireArmFleetMembers !== undefined && func0.call(data, "retireArmFleetMembers")) {
                       const _errs17 = errors;
                       if (typeof data.retireArmFleetMembers !== "boolean") {
-                        validate32.errors = [
+                        validate40.errors = [
                           {
                             instancePath: instancePath + "/retireArmFleetMembers",
                             schemaPath: "#/properties/retireArmFleetMembers/type",
@@ -3004,18 +3131,18 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate32.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate40.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate32.errors = vErrors;
+  validate40.errors = vErrors;
   return errors === 0;
 }
-validate32.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema19 = {
+validate40.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema24 = {
   type: "object",
   properties: {
-    mode: { enum: ["azurecli", "spn", "msi", "workloadidentity"] },
+    mode: { $ref: "#/$defs/AzureLoginMode" },
     clientId: { type: "string" },
     tenantId: { type: "string" },
     subscription: { type: "string" },
@@ -3025,10 +3152,37 @@ const schema19 = {
   },
   additionalProperties: false,
 };
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema25 = { enum: ["azurecli", "spn", "msi", "workloadidentity"] };
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate36.evaluated;
+  const evaluated0 = validate47.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "azurecli" || data === "spn" || data === "msi" || data === "workloadidentity")) {
+    validate47.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema25.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate47.errors = vErrors;
+  return errors === 0;
+}
+validate47.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate46.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3048,7 +3202,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           key0 === "authorityHost" ||
           key0 === "federatedTokenFile"
         )) {
-          validate36.errors = [
+          validate46.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -3063,19 +3217,18 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (_errs1 === errors) {
         if (data.mode !== undefined && func0.call(data, "mode")) {
-          let data0 = data.mode;
           const _errs2 = errors;
-          if (!(data0 === "azurecli" || data0 === "spn" || data0 === "msi" || data0 === "workloadidentity")) {
-            validate36.errors = [
-              {
-                instancePath: instancePath + "/mode",
-                schemaPath: "#/properties/mode/enum",
-                keyword: "enum",
-                params: { allowedValues: schema19.properties.mode.enum },
-                message: "must be equal to one of the allowed values",
-              },
-            ];
-            return false;
+          if (
+            !validate47.call(this, data.mode, {
+              instancePath: instancePath + "/mode",
+              parentData: data,
+              parentDataProperty: "mode",
+              rootData,
+              dynamicAnchors,
+            })
+          ) {
+            vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+            errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
         } else {
@@ -3085,7 +3238,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.clientId !== undefined && func0.call(data, "clientId")) {
             const _errs3 = errors;
             if (typeof data.clientId !== "string") {
-              validate36.errors = [
+              validate46.errors = [
                 {
                   instancePath: instancePath + "/clientId",
                   schemaPath: "#/properties/clientId/type",
@@ -3104,7 +3257,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.tenantId !== undefined && func0.call(data, "tenantId")) {
               const _errs5 = errors;
               if (typeof data.tenantId !== "string") {
-                validate36.errors = [
+                validate46.errors = [
                   {
                     instancePath: instancePath + "/tenantId",
                     schemaPath: "#/properties/tenantId/type",
@@ -3123,7 +3276,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.subscription !== undefined && func0.call(data, "subscription")) {
                 const _errs7 = errors;
                 if (typeof data.subscription !== "string") {
-                  validate36.errors = [
+                  validate46.errors = [
                     {
                       instancePath: instancePath + "/subscription",
                       schemaPath: "#/properties/subscription/type",
@@ -3142,7 +3295,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.identityResourceId !== undefined && func0.call(data, "identityResourceId")) {
                   const _errs9 = errors;
                   if (typeof data.identityResourceId !== "string") {
-                    validate36.errors = [
+                    validate46.errors = [
                       {
                         instancePath: instancePath + "/identityResourceId",
                         schemaPath: "#/properties/identityResourceId/type",
@@ -3161,7 +3314,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.authorityHost !== undefined && func0.call(data, "authorityHost")) {
                     const _errs11 = errors;
                     if (typeof data.authorityHost !== "string") {
-                      validate36.errors = [
+                      validate46.errors = [
                         {
                           instancePath: instancePath + "/authorityHost",
                           schemaPath: "#/properties/authorityHost/type",
@@ -3180,7 +3333,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.federatedTokenFile !== undefined && func0.call(data, "federatedTokenFile")) {
                       const _errs13 = errors;
                       if (typeof data.federatedTokenFile !== "string") {
-                        validate36.errors = [
+                        validate46.errors = [
                           {
                             instancePath: instancePath + "/federatedTokenFile",
                             schemaPath: "#/properties/federatedTokenFile/type",
@@ -3203,15 +3356,15 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate36.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate46.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate36.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-validate36.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema20 = {
+validate46.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema26 = {
   type: "object",
   properties: {
     previous: { anyOf: [{ $ref: "#/$defs/FleetState" }, { deferred: true }] },
@@ -3221,37 +3374,29 @@ const schema20 = {
   },
   additionalProperties: false,
 };
-const schema21 = {
+const schema27 = {
   type: "object",
   properties: {
-    version: { enum: [1] },
-    maxConnectedClusters: { enum: [255, 511] },
+    version: { type: "number" },
+    maxConnectedClusters: { $ref: "#/$defs/MaxConnectedClusters" },
     members: { type: "object", additionalProperties: { $ref: "#/$defs/MemberAllocation" } },
-    meshes: {
-      type: "object",
-      additionalProperties: {
-        type: "object",
-        properties: { members: { type: "array", items: { type: "string" } } },
-        required: ["members"],
-        additionalProperties: false,
-      },
-    },
+    meshes: { type: "object", additionalProperties: { $ref: "#/$defs/MeshState" } },
     takenOver: { type: "array", items: { type: "string" } },
-    azureFleetMembership: { enum: ["az-fleet-member"] },
+    azureFleetMembership: { type: "string" },
   },
   required: ["version", "members"],
   additionalProperties: false,
 };
-const schema22 = {
+const schema28 = {
   type: "object",
   properties: { clusterId: { type: "number" }, podCidr: { type: "string" }, serviceCidr: { type: "string" }, nodePort: { type: "number" } },
   required: ["clusterId", "podCidr", "serviceCidr"],
   additionalProperties: false,
 };
-function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate40.evaluated;
+  const evaluated0 = validate53.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3266,7 +3411,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.podCidr === undefined || !func0.call(data, "podCidr")) && (missing0 = "podCidr")) ||
         ((data.serviceCidr === undefined || !func0.call(data, "serviceCidr")) && (missing0 = "serviceCidr"))
       ) {
-        validate40.errors = [
+        validate53.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -3280,7 +3425,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "clusterId" || key0 === "podCidr" || key0 === "serviceCidr" || key0 === "nodePort")) {
-            validate40.errors = [
+            validate53.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -3298,7 +3443,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.clusterId;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate40.errors = [
+              validate53.errors = [
                 {
                   instancePath: instancePath + "/clusterId",
                   schemaPath: "#/properties/clusterId/type",
@@ -3317,7 +3462,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.podCidr !== undefined && func0.call(data, "podCidr")) {
               const _errs4 = errors;
               if (typeof data.podCidr !== "string") {
-                validate40.errors = [
+                validate53.errors = [
                   {
                     instancePath: instancePath + "/podCidr",
                     schemaPath: "#/properties/podCidr/type",
@@ -3336,7 +3481,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.serviceCidr !== undefined && func0.call(data, "serviceCidr")) {
                 const _errs6 = errors;
                 if (typeof data.serviceCidr !== "string") {
-                  validate40.errors = [
+                  validate53.errors = [
                     {
                       instancePath: instancePath + "/serviceCidr",
                       schemaPath: "#/properties/serviceCidr/type",
@@ -3356,7 +3501,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                   let data3 = data.nodePort;
                   const _errs8 = errors;
                   if (!(typeof data3 == "number" && isFinite(data3))) {
-                    validate40.errors = [
+                    validate53.errors = [
                       {
                         instancePath: instancePath + "/nodePort",
                         schemaPath: "#/properties/nodePort/type",
@@ -3377,18 +3522,117 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate40.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate53.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate40.errors = vErrors;
+  validate53.errors = vErrors;
   return errors === 0;
 }
-validate40.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate53.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema29 = {
+  type: "object",
+  properties: { members: { type: "array", items: { type: "string" } } },
+  required: ["members"],
+  additionalProperties: false,
+};
+function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate39.evaluated;
+  const evaluated0 = validate55.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if ((data.members === undefined || !func0.call(data, "members")) && (missing0 = "members")) {
+        validate55.errors = [
+          {
+            instancePath,
+            schemaPath: "#/required",
+            keyword: "required",
+            params: { missingProperty: missing0 },
+            message: "must have required property '" + missing0 + "'",
+          },
+        ];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 of Object.keys(data)) {
+          if (!(key0 === "members")) {
+            validate55.errors = [
+              {
+                instancePath,
+                schemaPath: "#/additionalProperties",
+                keyword: "additionalProperties",
+                params: { additionalProperty: key0 },
+                message: "must NOT have additional properties",
+              },
+            ];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.members !== undefined && func0.call(data, "members")) {
+            let data0 = data.members;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (Array.isArray(data0)) {
+                var valid1 = true;
+                const len0 = data0.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  const _errs4 = errors;
+                  if (typeof data0[i0] !== "string") {
+                    validate55.errors = [
+                      {
+                        instancePath: instancePath + "/members/" + i0,
+                        schemaPath: "#/properties/members/items/type",
+                        keyword: "type",
+                        params: { type: "string" },
+                        message: "must be string",
+                      },
+                    ];
+                    return false;
+                  }
+                  var valid1 = _errs4 === errors;
+                  if (!valid1) {
+                    break;
+                  }
+                }
+              } else {
+                validate55.errors = [
+                  {
+                    instancePath: instancePath + "/members",
+                    schemaPath: "#/properties/members/type",
+                    keyword: "type",
+                    params: { type: "array" },
+                    message: "must be array",
+                  },
+                ];
+                return false;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate55.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate55.errors = vErrors;
+  return errors === 0;
+}
+validate55.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate51.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3402,7 +3646,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.version === undefined || !func0.call(data, "version")) && (missing0 = "version")) ||
         ((data.members === undefined || !func0.call(data, "members")) && (missing0 = "members"))
       ) {
-        validate39.errors = [
+        validate51.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -3423,7 +3667,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
             key0 === "takenOver" ||
             key0 === "azureFleetMembership"
           )) {
-            validate39.errors = [
+            validate51.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -3438,15 +3682,16 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (_errs1 === errors) {
           if (data.version !== undefined && func0.call(data, "version")) {
+            let data0 = data.version;
             const _errs2 = errors;
-            if (!(data.version === 1)) {
-              validate39.errors = [
+            if (!(typeof data0 == "number" && isFinite(data0))) {
+              validate51.errors = [
                 {
                   instancePath: instancePath + "/version",
-                  schemaPath: "#/properties/version/enum",
-                  keyword: "enum",
-                  params: { allowedValues: schema21.properties.version.enum },
-                  message: "must be equal to one of the allowed values",
+                  schemaPath: "#/properties/version/type",
+                  keyword: "type",
+                  params: { type: "number" },
+                  message: "must be number",
                 },
               ];
               return false;
@@ -3457,34 +3702,33 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (valid0) {
             if (data.maxConnectedClusters !== undefined && func0.call(data, "maxConnectedClusters")) {
-              let data1 = data.maxConnectedClusters;
-              const _errs3 = errors;
-              if (!(data1 === 255 || data1 === 511)) {
-                validate39.errors = [
-                  {
-                    instancePath: instancePath + "/maxConnectedClusters",
-                    schemaPath: "#/properties/maxConnectedClusters/enum",
-                    keyword: "enum",
-                    params: { allowedValues: schema21.properties.maxConnectedClusters.enum },
-                    message: "must be equal to one of the allowed values",
-                  },
-                ];
-                return false;
+              const _errs4 = errors;
+              if (
+                !validate32.call(this, data.maxConnectedClusters, {
+                  instancePath: instancePath + "/maxConnectedClusters",
+                  parentData: data,
+                  parentDataProperty: "maxConnectedClusters",
+                  rootData,
+                  dynamicAnchors,
+                })
+              ) {
+                vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                errors = vErrors.length;
               }
-              var valid0 = _errs3 === errors;
+              var valid0 = _errs4 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.members !== undefined && func0.call(data, "members")) {
                 let data2 = data.members;
-                const _errs4 = errors;
-                if (errors === _errs4) {
+                const _errs5 = errors;
+                if (errors === _errs5) {
                   if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
                     for (const key1 of Object.keys(data2)) {
-                      const _errs7 = errors;
+                      const _errs8 = errors;
                       if (
-                        !validate40.call(this, data2[key1], {
+                        !validate53.call(this, data2[key1], {
                           instancePath: instancePath + "/members/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                           parentData: data2,
                           parentDataProperty: key1,
@@ -3492,16 +3736,16 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                           dynamicAnchors,
                         })
                       ) {
-                        vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+                        vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
                         errors = vErrors.length;
                       }
-                      var valid1 = _errs7 === errors;
+                      var valid1 = _errs8 === errors;
                       if (!valid1) {
                         break;
                       }
                     }
                   } else {
-                    validate39.errors = [
+                    validate51.errors = [
                       {
                         instancePath: instancePath + "/members",
                         schemaPath: "#/properties/members/type",
@@ -3513,119 +3757,37 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                     return false;
                   }
                 }
-                var valid0 = _errs4 === errors;
+                var valid0 = _errs5 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (data.meshes !== undefined && func0.call(data, "meshes")) {
                   let data4 = data.meshes;
-                  const _errs8 = errors;
-                  if (errors === _errs8) {
+                  const _errs9 = errors;
+                  if (errors === _errs9) {
                     if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
                       for (const key2 of Object.keys(data4)) {
-                        let data5 = data4[key2];
-                        const _errs11 = errors;
-                        if (errors === _errs11) {
-                          if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-                            let missing1;
-                            if ((data5.members === undefined || !func0.call(data5, "members")) && (missing1 = "members")) {
-                              validate39.errors = [
-                                {
-                                  instancePath: instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
-                                  schemaPath: "#/properties/meshes/additionalProperties/required",
-                                  keyword: "required",
-                                  params: { missingProperty: missing1 },
-                                  message: "must have required property '" + missing1 + "'",
-                                },
-                              ];
-                              return false;
-                            } else {
-                              const _errs13 = errors;
-                              for (const key3 of Object.keys(data5)) {
-                                if (!(key3 === "members")) {
-                                  validate39.errors = [
-                                    {
-                                      instancePath: instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
-                                      schemaPath: "#/properties/meshes/additionalProperties/additionalProperties",
-                                      keyword: "additionalProperties",
-                                      params: { additionalProperty: key3 },
-                                      message: "must NOT have additional properties",
-                                    },
-                                  ];
-                                  return false;
-                                  break;
-                                }
-                              }
-                              if (_errs13 === errors) {
-                                if (data5.members !== undefined && func0.call(data5, "members")) {
-                                  let data6 = data5.members;
-                                  const _errs14 = errors;
-                                  if (errors === _errs14) {
-                                    if (Array.isArray(data6)) {
-                                      var valid4 = true;
-                                      const len0 = data6.length;
-                                      for (let i0 = 0; i0 < len0; i0++) {
-                                        const _errs16 = errors;
-                                        if (typeof data6[i0] !== "string") {
-                                          validate39.errors = [
-                                            {
-                                              instancePath:
-                                                instancePath +
-                                                "/meshes/" +
-                                                key2.replace(/~/g, "~0").replace(/\//g, "~1") +
-                                                "/members/" +
-                                                i0,
-                                              schemaPath: "#/properties/meshes/additionalProperties/properties/members/items/type",
-                                              keyword: "type",
-                                              params: { type: "string" },
-                                              message: "must be string",
-                                            },
-                                          ];
-                                          return false;
-                                        }
-                                        var valid4 = _errs16 === errors;
-                                        if (!valid4) {
-                                          break;
-                                        }
-                                      }
-                                    } else {
-                                      validate39.errors = [
-                                        {
-                                          instancePath:
-                                            instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/members",
-                                          schemaPath: "#/properties/meshes/additionalProperties/properties/members/type",
-                                          keyword: "type",
-                                          params: { type: "array" },
-                                          message: "must be array",
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          } else {
-                            validate39.errors = [
-                              {
-                                instancePath: instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
-                                schemaPath: "#/properties/meshes/additionalProperties/type",
-                                keyword: "type",
-                                params: { type: "object" },
-                                message: "must be object",
-                              },
-                            ];
-                            return false;
-                          }
+                        const _errs12 = errors;
+                        if (
+                          !validate55.call(this, data4[key2], {
+                            instancePath: instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+                            parentData: data4,
+                            parentDataProperty: key2,
+                            rootData,
+                            dynamicAnchors,
+                          })
+                        ) {
+                          vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+                          errors = vErrors.length;
                         }
-                        var valid2 = _errs11 === errors;
+                        var valid2 = _errs12 === errors;
                         if (!valid2) {
                           break;
                         }
                       }
                     } else {
-                      validate39.errors = [
+                      validate51.errors = [
                         {
                           instancePath: instancePath + "/meshes",
                           schemaPath: "#/properties/meshes/type",
@@ -3637,24 +3799,24 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                       return false;
                     }
                   }
-                  var valid0 = _errs8 === errors;
+                  var valid0 = _errs9 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.takenOver !== undefined && func0.call(data, "takenOver")) {
-                    let data8 = data.takenOver;
-                    const _errs18 = errors;
-                    if (errors === _errs18) {
-                      if (Array.isArray(data8)) {
-                        var valid5 = true;
-                        const len1 = data8.length;
-                        for (let i1 = 0; i1 < len1; i1++) {
-                          const _errs20 = errors;
-                          if (typeof data8[i1] !== "string") {
-                            validate39.errors = [
+                    let data6 = data.takenOver;
+                    const _errs13 = errors;
+                    if (errors === _errs13) {
+                      if (Array.isArray(data6)) {
+                        var valid3 = true;
+                        const len0 = data6.length;
+                        for (let i0 = 0; i0 < len0; i0++) {
+                          const _errs15 = errors;
+                          if (typeof data6[i0] !== "string") {
+                            validate51.errors = [
                               {
-                                instancePath: instancePath + "/takenOver/" + i1,
+                                instancePath: instancePath + "/takenOver/" + i0,
                                 schemaPath: "#/properties/takenOver/items/type",
                                 keyword: "type",
                                 params: { type: "string" },
@@ -3663,13 +3825,13 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                             ];
                             return false;
                           }
-                          var valid5 = _errs20 === errors;
-                          if (!valid5) {
+                          var valid3 = _errs15 === errors;
+                          if (!valid3) {
                             break;
                           }
                         }
                       } else {
-                        validate39.errors = [
+                        validate51.errors = [
                           {
                             instancePath: instancePath + "/takenOver",
                             schemaPath: "#/properties/takenOver/type",
@@ -3681,26 +3843,26 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                         return false;
                       }
                     }
-                    var valid0 = _errs18 === errors;
+                    var valid0 = _errs13 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.azureFleetMembership !== undefined && func0.call(data, "azureFleetMembership")) {
-                      const _errs22 = errors;
-                      if (!(data.azureFleetMembership === "az-fleet-member")) {
-                        validate39.errors = [
+                      const _errs17 = errors;
+                      if (typeof data.azureFleetMembership !== "string") {
+                        validate51.errors = [
                           {
                             instancePath: instancePath + "/azureFleetMembership",
-                            schemaPath: "#/properties/azureFleetMembership/enum",
-                            keyword: "enum",
-                            params: { allowedValues: schema21.properties.azureFleetMembership.enum },
-                            message: "must be equal to one of the allowed values",
+                            schemaPath: "#/properties/azureFleetMembership/type",
+                            keyword: "type",
+                            params: { type: "string" },
+                            message: "must be string",
                           },
                         ];
                         return false;
                       }
-                      var valid0 = _errs22 === errors;
+                      var valid0 = _errs17 === errors;
                     } else {
                       var valid0 = true;
                     }
@@ -3712,18 +3874,18 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate39.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate51.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate39.errors = vErrors;
+  validate51.errors = vErrors;
   return errors === 0;
 }
-validate39.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate51.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate38.evaluated;
+  const evaluated0 = validate50.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3735,7 +3897,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "previous" || key0 === "fresh" || key0 === "stackOutput" || key0 === "readFromStack")) {
-          validate38.errors = [
+          validate50.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -3756,7 +3918,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           let valid1 = false;
           const _errs4 = errors;
           if (
-            !validate39.call(this, data0, {
+            !validate51.call(this, data0, {
               instancePath: instancePath + "/previous",
               parentData: data,
               parentDataProperty: "previous",
@@ -3764,7 +3926,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+            vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
             errors = vErrors.length;
           }
           var _valid0 = _errs4 === errors;
@@ -3801,7 +3963,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err1);
             }
             errors++;
-            validate38.errors = vErrors;
+            validate50.errors = vErrors;
             return false;
           } else {
             errors = _errs3;
@@ -3821,7 +3983,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.fresh !== undefined && func0.call(data, "fresh")) {
             const _errs6 = errors;
             if (typeof data.fresh !== "boolean") {
-              validate38.errors = [
+              validate50.errors = [
                 {
                   instancePath: instancePath + "/fresh",
                   schemaPath: "#/properties/fresh/type",
@@ -3840,7 +4002,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.stackOutput !== undefined && func0.call(data, "stackOutput")) {
               const _errs8 = errors;
               if (typeof data.stackOutput !== "string") {
-                validate38.errors = [
+                validate50.errors = [
                   {
                     instancePath: instancePath + "/stackOutput",
                     schemaPath: "#/properties/stackOutput/type",
@@ -3859,7 +4021,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.readFromStack !== undefined && func0.call(data, "readFromStack")) {
                 const _errs10 = errors;
                 if (typeof data.readFromStack !== "boolean") {
-                  validate38.errors = [
+                  validate50.errors = [
                     {
                       instancePath: instancePath + "/readFromStack",
                       schemaPath: "#/properties/readFromStack/type",
@@ -3879,14 +4041,14 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate38.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate50.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate38.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
-validate38.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+validate50.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 function validate1(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3979,7 +4141,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                   for (const key2 of Object.keys(data2)) {
                     const _errs9 = errors;
                     if (
-                      !validate16.call(this, data2[key2], {
+                      !validate20.call(this, data2[key2], {
                         instancePath: instancePath + "/meshes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
                         parentData: data2,
                         parentDataProperty: key2,
@@ -3987,7 +4149,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+                      vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
                       errors = vErrors.length;
                     }
                     var valid2 = _errs9 === errors;
@@ -4016,7 +4178,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
               if (data.cilium !== undefined && func0.call(data, "cilium")) {
                 const _errs10 = errors;
                 if (
-                  !validate24.call(this, data.cilium, {
+                  !validate28.call(this, data.cilium, {
                     instancePath: instancePath + "/cilium",
                     parentData: data,
                     parentDataProperty: "cilium",
@@ -4024,7 +4186,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+                  vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs10 === errors;
@@ -4033,19 +4195,18 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               if (valid0) {
                 if (data.maxConnectedClusters !== undefined && func0.call(data, "maxConnectedClusters")) {
-                  let data5 = data.maxConnectedClusters;
                   const _errs11 = errors;
-                  if (!(data5 === 255 || data5 === 511)) {
-                    validate1.errors = [
-                      {
-                        instancePath: instancePath + "/maxConnectedClusters",
-                        schemaPath: "#/properties/maxConnectedClusters/enum",
-                        keyword: "enum",
-                        params: { allowedValues: schema1.properties.maxConnectedClusters.enum },
-                        message: "must be equal to one of the allowed values",
-                      },
-                    ];
-                    return false;
+                  if (
+                    !validate32.call(this, data.maxConnectedClusters, {
+                      instancePath: instancePath + "/maxConnectedClusters",
+                      parentData: data,
+                      parentDataProperty: "maxConnectedClusters",
+                      rootData,
+                      dynamicAnchors,
+                    })
+                  ) {
+                    vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                    errors = vErrors.length;
                   }
                   var valid0 = _errs11 === errors;
                 } else {
@@ -4055,7 +4216,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                   if (data.pools !== undefined && func0.call(data, "pools")) {
                     const _errs12 = errors;
                     if (
-                      !validate26.call(this, data.pools, {
+                      !validate34.call(this, data.pools, {
                         instancePath: instancePath + "/pools",
                         parentData: data,
                         parentDataProperty: "pools",
@@ -4063,7 +4224,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+                      vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
                       errors = vErrors.length;
                     }
                     var valid0 = _errs12 === errors;
@@ -4093,7 +4254,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                       if (data.ca !== undefined && func0.call(data, "ca")) {
                         const _errs15 = errors;
                         if (
-                          !validate30.call(this, data.ca, {
+                          !validate38.call(this, data.ca, {
                             instancePath: instancePath + "/ca",
                             parentData: data,
                             parentDataProperty: "ca",
@@ -4101,7 +4262,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                             dynamicAnchors,
                           })
                         ) {
-                          vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+                          vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
                           errors = vErrors.length;
                         }
                         var valid0 = _errs15 === errors;
@@ -4112,7 +4273,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                         if (data.azureFleet !== undefined && func0.call(data, "azureFleet")) {
                           const _errs16 = errors;
                           if (
-                            !validate32.call(this, data.azureFleet, {
+                            !validate40.call(this, data.azureFleet, {
                               instancePath: instancePath + "/azureFleet",
                               parentData: data,
                               parentDataProperty: "azureFleet",
@@ -4120,7 +4281,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                               dynamicAnchors,
                             })
                           ) {
-                            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                            vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
                             errors = vErrors.length;
                           }
                           var valid0 = _errs16 === errors;
@@ -4131,7 +4292,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                           if (data.azureLogin !== undefined && func0.call(data, "azureLogin")) {
                             const _errs17 = errors;
                             if (
-                              !validate36.call(this, data.azureLogin, {
+                              !validate46.call(this, data.azureLogin, {
                                 instancePath: instancePath + "/azureLogin",
                                 parentData: data,
                                 parentDataProperty: "azureLogin",
@@ -4139,7 +4300,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                                 dynamicAnchors,
                               })
                             ) {
-                              vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+                              vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
                               errors = vErrors.length;
                             }
                             var valid0 = _errs17 === errors;
@@ -4150,7 +4311,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                             if (data.state !== undefined && func0.call(data, "state")) {
                               const _errs18 = errors;
                               if (
-                                !validate38.call(this, data.state, {
+                                !validate50.call(this, data.state, {
                                   instancePath: instancePath + "/state",
                                   parentData: data,
                                   parentDataProperty: "state",
@@ -4158,7 +4319,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                                   dynamicAnchors,
                                 })
                               ) {
-                                vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+                                vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
                                 errors = vErrors.length;
                               }
                               var valid0 = _errs18 === errors;
@@ -4205,8 +4366,8 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 validate1.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ClusterMeshArgs = validate44;
-const schema23 = {
+export const ClusterMeshArgs = validate59;
+const schema30 = {
   type: "object",
   properties: {
     fleet: { instanceOf: "Fleet" },
@@ -4219,10 +4380,10 @@ const schema23 = {
   additionalProperties: false,
 };
 const func142 = require("./keywords").isInstanceOf;
-function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate59(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate44.evaluated;
+  const evaluated0 = validate59.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -4233,7 +4394,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.fleet === undefined || !func0.call(data, "fleet")) && (missing0 = "fleet")) {
-        validate44.errors = [
+        validate59.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -4253,7 +4414,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
             key0 === "defaultGlobalNamespace" ||
             key0 === "globalNamespaces"
           )) {
-            validate44.errors = [
+            validate59.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -4270,7 +4431,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.fleet !== undefined && func0.call(data, "fleet")) {
             const _errs2 = errors;
             if (!func142(this, "Fleet", data.fleet)) {
-              validate44.errors = [
+              validate59.errors = [
                 {
                   instancePath: instancePath + "/fleet",
                   schemaPath: "#/properties/fleet/instanceOf",
@@ -4289,7 +4450,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.meshName !== undefined && func0.call(data, "meshName")) {
               const _errs3 = errors;
               if (typeof data.meshName !== "string") {
-                validate44.errors = [
+                validate59.errors = [
                   {
                     instancePath: instancePath + "/meshName",
                     schemaPath: "#/properties/meshName/type",
@@ -4308,7 +4469,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.memberSelector !== undefined && func0.call(data, "memberSelector")) {
                 const _errs5 = errors;
                 if (
-                  !validate17.call(this, data.memberSelector, {
+                  !validate21.call(this, data.memberSelector, {
                     instancePath: instancePath + "/memberSelector",
                     parentData: data,
                     parentDataProperty: "memberSelector",
@@ -4316,7 +4477,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+                  vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs5 === errors;
@@ -4327,7 +4488,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.defaultGlobalNamespace !== undefined && func0.call(data, "defaultGlobalNamespace")) {
                   const _errs6 = errors;
                   if (typeof data.defaultGlobalNamespace !== "boolean") {
-                    validate44.errors = [
+                    validate59.errors = [
                       {
                         instancePath: instancePath + "/defaultGlobalNamespace",
                         schemaPath: "#/properties/defaultGlobalNamespace/type",
@@ -4353,7 +4514,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                         for (let i0 = 0; i0 < len0; i0++) {
                           const _errs10 = errors;
                           if (typeof data4[i0] !== "string") {
-                            validate44.errors = [
+                            validate59.errors = [
                               {
                                 instancePath: instancePath + "/globalNamespaces/" + i0,
                                 schemaPath: "#/properties/globalNamespaces/items/type",
@@ -4370,7 +4531,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        validate44.errors = [
+                        validate59.errors = [
                           {
                             instancePath: instancePath + "/globalNamespaces",
                             schemaPath: "#/properties/globalNamespaces/type",
@@ -4393,54 +4554,398 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate44.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate59.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate44.errors = vErrors;
+  validate59.errors = vErrors;
   return errors === 0;
 }
-validate44.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const GlobalServiceArgs = validate46;
-const schema24 = {
+validate59.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const GlobalServiceArgs = validate61;
+const schema31 = {
   type: "object",
   properties: {
-    mesh: { instanceOf: "ClusterMesh" },
-    fleet: { anyOf: [{ instanceOf: "Fleet" }, { type: "object", additionalProperties: { instanceOf: "Member" } }] },
+    mesh: { $ref: "#/$defs/MeshRef" },
+    fleet: { $ref: "#/$defs/FleetRef" },
     namespace: { type: "string" },
     serviceName: { type: "string" },
     selector: { type: "object", additionalProperties: { type: "string" } },
-    ports: { $ref: "#/$defs/PortsInput" },
-    shared: { anyOf: [{ type: "boolean" }, { type: "object", additionalProperties: { type: "boolean" } }] },
-    affinity: { enum: ["none", "local", "remote"] },
+    ports: { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } },
+    portsByMember: { type: "object", additionalProperties: { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } } },
+    shared: { type: "boolean" },
+    sharedByMember: { type: "object", additionalProperties: { type: "boolean" } },
+    affinity: { $ref: "#/$defs/ServiceAffinity" },
     members: { type: "array", items: { type: "string" } },
     createNamespace: { type: "boolean" },
   },
-  required: ["mesh", "fleet", "namespace", "selector", "ports"],
+  required: ["mesh", "fleet", "namespace", "selector"],
   additionalProperties: false,
 };
-const schema25 = {
+const schema32 = {
   anyOf: [
-    { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } },
-    { type: "object", additionalProperties: { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } } },
+    { instanceOf: "ClusterMesh" },
+    { type: "object", properties: { meshName: { type: "string" } }, required: ["meshName"], additionalProperties: false },
   ],
 };
-const schema26 = {
+function validate62(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate62.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  const _errs0 = errors;
+  let valid0 = false;
+  const _errs1 = errors;
+  if (!func142(this, "ClusterMesh", data)) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/anyOf/0/instanceOf",
+      keyword: "instanceOf",
+      params: {},
+      message: 'must pass "instanceOf" keyword validation',
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  valid0 = valid0 || _valid0;
+  const _errs2 = errors;
+  if (errors === _errs2) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if ((data.meshName === undefined || !func0.call(data, "meshName")) && (missing0 = "meshName")) {
+        const err1 = {
+          instancePath,
+          schemaPath: "#/anyOf/1/required",
+          keyword: "required",
+          params: { missingProperty: missing0 },
+          message: "must have required property '" + missing0 + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      } else {
+        const _errs4 = errors;
+        for (const key0 of Object.keys(data)) {
+          if (!(key0 === "meshName")) {
+            const err2 = {
+              instancePath,
+              schemaPath: "#/anyOf/1/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key0 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+            break;
+          }
+        }
+        if (_errs4 === errors) {
+          if (data.meshName !== undefined && func0.call(data, "meshName")) {
+            if (typeof data.meshName !== "string") {
+              const err3 = {
+                instancePath: instancePath + "/meshName",
+                schemaPath: "#/anyOf/1/properties/meshName/type",
+                keyword: "type",
+                params: { type: "string" },
+                message: "must be string",
+              };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+    } else {
+      const err4 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+  }
+  var _valid0 = _errs2 === errors;
+  valid0 = valid0 || _valid0;
+  if (_valid0) {
+    var props0 = true;
+  }
+  if (!valid0) {
+    const err5 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+    if (vErrors === null) {
+      vErrors = [err5];
+    } else {
+      vErrors.push(err5);
+    }
+    errors++;
+    validate62.errors = vErrors;
+    return false;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate62.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate62.evaluated = { dynamicProps: true, dynamicItems: false };
+const schema33 = {
+  anyOf: [
+    { instanceOf: "Fleet" },
+    {
+      type: "object",
+      properties: { urn: { anyOf: [{ type: "string" }, { deferred: true }] } },
+      required: ["urn"],
+      additionalProperties: false,
+    },
+  ],
+};
+function validate64(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate64.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  const _errs0 = errors;
+  let valid0 = false;
+  const _errs1 = errors;
+  if (!func142(this, "Fleet", data)) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/anyOf/0/instanceOf",
+      keyword: "instanceOf",
+      params: {},
+      message: 'must pass "instanceOf" keyword validation',
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  valid0 = valid0 || _valid0;
+  const _errs2 = errors;
+  if (errors === _errs2) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if ((data.urn === undefined || !func0.call(data, "urn")) && (missing0 = "urn")) {
+        const err1 = {
+          instancePath,
+          schemaPath: "#/anyOf/1/required",
+          keyword: "required",
+          params: { missingProperty: missing0 },
+          message: "must have required property '" + missing0 + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      } else {
+        const _errs4 = errors;
+        for (const key0 of Object.keys(data)) {
+          if (!(key0 === "urn")) {
+            const err2 = {
+              instancePath,
+              schemaPath: "#/anyOf/1/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key0 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+            break;
+          }
+        }
+        if (_errs4 === errors) {
+          if (data.urn !== undefined && func0.call(data, "urn")) {
+            let data0 = data.urn;
+            const _errs6 = errors;
+            let valid2 = false;
+            const _errs7 = errors;
+            if (typeof data0 !== "string") {
+              const err3 = {
+                instancePath: instancePath + "/urn",
+                schemaPath: "#/anyOf/1/properties/urn/anyOf/0/type",
+                keyword: "type",
+                params: { type: "string" },
+                message: "must be string",
+              };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+            }
+            var _valid1 = _errs7 === errors;
+            valid2 = valid2 || _valid1;
+            const _errs9 = errors;
+            if (func15(data0) !== true) {
+              const err4 = {
+                instancePath: instancePath + "/urn",
+                schemaPath: "#/anyOf/1/properties/urn/anyOf/1/deferred",
+                keyword: "deferred",
+                params: {},
+                message: 'must pass "deferred" keyword validation',
+              };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            var _valid1 = _errs9 === errors;
+            valid2 = valid2 || _valid1;
+            if (!valid2) {
+              const err5 = {
+                instancePath: instancePath + "/urn",
+                schemaPath: "#/anyOf/1/properties/urn/anyOf",
+                keyword: "anyOf",
+                params: {},
+                message: "must match a schema in anyOf",
+              };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            } else {
+              errors = _errs6;
+              if (vErrors !== null) {
+                if (_errs6) {
+                  vErrors.length = _errs6;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      const err6 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+  }
+  var _valid0 = _errs2 === errors;
+  valid0 = valid0 || _valid0;
+  if (_valid0) {
+    var props0 = true;
+  }
+  if (!valid0) {
+    const err7 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+    if (vErrors === null) {
+      vErrors = [err7];
+    } else {
+      vErrors.push(err7);
+    }
+    errors++;
+    validate64.errors = vErrors;
+    return false;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate64.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate64.evaluated = { dynamicProps: true, dynamicItems: false };
+const schema34 = {
   type: "object",
   properties: {
     name: { type: "string" },
     port: { type: "number" },
-    targetPort: { anyOf: [{ type: "string" }, { type: "number" }] },
-    protocol: { enum: ["TCP", "UDP", "SCTP"] },
+    targetPort: {},
+    protocol: { $ref: "#/$defs/ServiceProtocol" },
     appProtocol: { type: "string" },
   },
   required: ["port"],
   additionalProperties: false,
 };
-function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema35 = { enum: ["TCP", "UDP", "SCTP"] };
+function validate67(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate48.evaluated;
+  const evaluated0 = validate67.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "TCP" || data === "UDP" || data === "SCTP")) {
+    validate67.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema35.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate67.errors = vErrors;
+  return errors === 0;
+}
+validate67.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate66.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -4451,7 +4956,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.port === undefined || !func0.call(data, "port")) && (missing0 = "port")) {
-        validate48.errors = [
+        validate66.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -4465,7 +4970,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "name" || key0 === "port" || key0 === "targetPort" || key0 === "protocol" || key0 === "appProtocol")) {
-            validate48.errors = [
+            validate66.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -4482,7 +4987,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.name !== undefined && func0.call(data, "name")) {
             const _errs2 = errors;
             if (typeof data.name !== "string") {
-              validate48.errors = [
+              validate66.errors = [
                 {
                   instancePath: instancePath + "/name",
                   schemaPath: "#/properties/name/type",
@@ -4502,7 +5007,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
               let data1 = data.port;
               const _errs4 = errors;
               if (!(typeof data1 == "number" && isFinite(data1))) {
-                validate48.errors = [
+                validate66.errors = [
                   {
                     instancePath: instancePath + "/port",
                     schemaPath: "#/properties/port/type",
@@ -4518,116 +5023,42 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (data.targetPort !== undefined && func0.call(data, "targetPort")) {
-                let data2 = data.targetPort;
+              if (data.protocol !== undefined && func0.call(data, "protocol")) {
                 const _errs6 = errors;
-                const _errs7 = errors;
-                let valid1 = false;
-                const _errs8 = errors;
-                if (typeof data2 !== "string") {
-                  const err0 = {
-                    instancePath: instancePath + "/targetPort",
-                    schemaPath: "#/properties/targetPort/anyOf/0/type",
-                    keyword: "type",
-                    params: { type: "string" },
-                    message: "must be string",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err0];
-                  } else {
-                    vErrors.push(err0);
-                  }
-                  errors++;
-                }
-                var _valid0 = _errs8 === errors;
-                valid1 = valid1 || _valid0;
-                const _errs10 = errors;
-                if (!(typeof data2 == "number" && isFinite(data2))) {
-                  const err1 = {
-                    instancePath: instancePath + "/targetPort",
-                    schemaPath: "#/properties/targetPort/anyOf/1/type",
-                    keyword: "type",
-                    params: { type: "number" },
-                    message: "must be number",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err1];
-                  } else {
-                    vErrors.push(err1);
-                  }
-                  errors++;
-                }
-                var _valid0 = _errs10 === errors;
-                valid1 = valid1 || _valid0;
-                if (!valid1) {
-                  const err2 = {
-                    instancePath: instancePath + "/targetPort",
-                    schemaPath: "#/properties/targetPort/anyOf",
-                    keyword: "anyOf",
-                    params: {},
-                    message: "must match a schema in anyOf",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err2];
-                  } else {
-                    vErrors.push(err2);
-                  }
-                  errors++;
-                  validate48.errors = vErrors;
-                  return false;
-                } else {
-                  errors = _errs7;
-                  if (vErrors !== null) {
-                    if (_errs7) {
-                      vErrors.length = _errs7;
-                    } else {
-                      vErrors = null;
-                    }
-                  }
+                if (
+                  !validate67.call(this, data.protocol, {
+                    instancePath: instancePath + "/protocol",
+                    parentData: data,
+                    parentDataProperty: "protocol",
+                    rootData,
+                    dynamicAnchors,
+                  })
+                ) {
+                  vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+                  errors = vErrors.length;
                 }
                 var valid0 = _errs6 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
-                if (data.protocol !== undefined && func0.call(data, "protocol")) {
-                  let data3 = data.protocol;
-                  const _errs12 = errors;
-                  if (!(data3 === "TCP" || data3 === "UDP" || data3 === "SCTP")) {
-                    validate48.errors = [
+                if (data.appProtocol !== undefined && func0.call(data, "appProtocol")) {
+                  const _errs7 = errors;
+                  if (typeof data.appProtocol !== "string") {
+                    validate66.errors = [
                       {
-                        instancePath: instancePath + "/protocol",
-                        schemaPath: "#/properties/protocol/enum",
-                        keyword: "enum",
-                        params: { allowedValues: schema26.properties.protocol.enum },
-                        message: "must be equal to one of the allowed values",
+                        instancePath: instancePath + "/appProtocol",
+                        schemaPath: "#/properties/appProtocol/type",
+                        keyword: "type",
+                        params: { type: "string" },
+                        message: "must be string",
                       },
                     ];
                     return false;
                   }
-                  var valid0 = _errs12 === errors;
+                  var valid0 = _errs7 === errors;
                 } else {
                   var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.appProtocol !== undefined && func0.call(data, "appProtocol")) {
-                    const _errs13 = errors;
-                    if (typeof data.appProtocol !== "string") {
-                      validate48.errors = [
-                        {
-                          instancePath: instancePath + "/appProtocol",
-                          schemaPath: "#/properties/appProtocol/type",
-                          keyword: "type",
-                          params: { type: "string" },
-                          message: "must be string",
-                        },
-                      ];
-                      return false;
-                    }
-                    var valid0 = _errs13 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
                 }
               }
             }
@@ -4635,160 +5066,45 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate48.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate66.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate48.errors = vErrors;
+  validate66.errors = vErrors;
   return errors === 0;
 }
-validate48.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate66.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema36 = { enum: ["none", "local", "remote"] };
+function validate71(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate47.evaluated;
+  const evaluated0 = validate71.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
   if (evaluated0.dynamicItems) {
     evaluated0.items = undefined;
   }
-  const _errs0 = errors;
-  let valid0 = false;
-  const _errs1 = errors;
-  if (errors === _errs1) {
-    if (Array.isArray(data)) {
-      var valid1 = true;
-      const len0 = data.length;
-      for (let i0 = 0; i0 < len0; i0++) {
-        const _errs3 = errors;
-        if (
-          !validate48.call(this, data[i0], {
-            instancePath: instancePath + "/" + i0,
-            parentData: data,
-            parentDataProperty: i0,
-            rootData,
-            dynamicAnchors,
-          })
-        ) {
-          vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-          errors = vErrors.length;
-        }
-        var valid1 = _errs3 === errors;
-        if (!valid1) {
-          break;
-        }
-      }
-    } else {
-      const err0 = { instancePath, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  }
-  var _valid0 = _errs1 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    var items0 = true;
-  }
-  const _errs4 = errors;
-  if (errors === _errs4) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      for (const key0 of Object.keys(data)) {
-        let data1 = data[key0];
-        const _errs7 = errors;
-        if (errors === _errs7) {
-          if (Array.isArray(data1)) {
-            var valid3 = true;
-            const len1 = data1.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              const _errs9 = errors;
-              if (
-                !validate48.call(this, data1[i1], {
-                  instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i1,
-                  parentData: data1,
-                  parentDataProperty: i1,
-                  rootData,
-                  dynamicAnchors,
-                })
-              ) {
-                vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-                errors = vErrors.length;
-              }
-              var valid3 = _errs9 === errors;
-              if (!valid3) {
-                break;
-              }
-            }
-          } else {
-            const err1 = {
-              instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/anyOf/1/additionalProperties/type",
-              keyword: "type",
-              params: { type: "array" },
-              message: "must be array",
-            };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
-            }
-            errors++;
-          }
-        }
-        var valid2 = _errs7 === errors;
-        if (!valid2) {
-          break;
-        }
-      }
-    } else {
-      const err2 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-  }
-  var _valid0 = _errs4 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    var props0 = true;
-  }
-  if (!valid0) {
-    const err3 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-    validate47.errors = vErrors;
+  if (!(data === "none" || data === "local" || data === "remote")) {
+    validate71.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema36.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
     return false;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
   }
-  validate47.errors = vErrors;
-  evaluated0.props = props0;
-  evaluated0.items = items0;
+  validate71.errors = vErrors;
   return errors === 0;
 }
-validate47.evaluated = { dynamicProps: true, dynamicItems: true };
-function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate71.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate61(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate46.evaluated;
+  const evaluated0 = validate61.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -4802,10 +5118,9 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.mesh === undefined || !func0.call(data, "mesh")) && (missing0 = "mesh")) ||
         ((data.fleet === undefined || !func0.call(data, "fleet")) && (missing0 = "fleet")) ||
         ((data.namespace === undefined || !func0.call(data, "namespace")) && (missing0 = "namespace")) ||
-        ((data.selector === undefined || !func0.call(data, "selector")) && (missing0 = "selector")) ||
-        ((data.ports === undefined || !func0.call(data, "ports")) && (missing0 = "ports"))
+        ((data.selector === undefined || !func0.call(data, "selector")) && (missing0 = "selector"))
       ) {
-        validate46.errors = [
+        validate61.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -4818,8 +5133,8 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!func0.call(schema24.properties, key0)) {
-            validate46.errors = [
+          if (!func0.call(schema31.properties, key0)) {
+            validate61.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -4835,17 +5150,17 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
         if (_errs1 === errors) {
           if (data.mesh !== undefined && func0.call(data, "mesh")) {
             const _errs2 = errors;
-            if (!func142(this, "ClusterMesh", data.mesh)) {
-              validate46.errors = [
-                {
-                  instancePath: instancePath + "/mesh",
-                  schemaPath: "#/properties/mesh/instanceOf",
-                  keyword: "instanceOf",
-                  params: {},
-                  message: 'must pass "instanceOf" keyword validation',
-                },
-              ];
-              return false;
+            if (
+              !validate62.call(this, data.mesh, {
+                instancePath: instancePath + "/mesh",
+                parentData: data,
+                parentDataProperty: "mesh",
+                rootData,
+                dynamicAnchors,
+              })
+            ) {
+              vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+              errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
           } else {
@@ -4853,96 +5168,18 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (valid0) {
             if (data.fleet !== undefined && func0.call(data, "fleet")) {
-              let data1 = data.fleet;
               const _errs3 = errors;
-              const _errs4 = errors;
-              let valid1 = false;
-              const _errs5 = errors;
-              if (!func142(this, "Fleet", data1)) {
-                const err0 = {
+              if (
+                !validate64.call(this, data.fleet, {
                   instancePath: instancePath + "/fleet",
-                  schemaPath: "#/properties/fleet/anyOf/0/instanceOf",
-                  keyword: "instanceOf",
-                  params: {},
-                  message: 'must pass "instanceOf" keyword validation',
-                };
-                if (vErrors === null) {
-                  vErrors = [err0];
-                } else {
-                  vErrors.push(err0);
-                }
-                errors++;
-              }
-              var _valid0 = _errs5 === errors;
-              valid1 = valid1 || _valid0;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                  for (const key1 of Object.keys(data1)) {
-                    const _errs9 = errors;
-                    if (!func142(this, "Member", data1[key1])) {
-                      const err1 = {
-                        instancePath: instancePath + "/fleet/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-                        schemaPath: "#/properties/fleet/anyOf/1/additionalProperties/instanceOf",
-                        keyword: "instanceOf",
-                        params: {},
-                        message: 'must pass "instanceOf" keyword validation',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err1];
-                      } else {
-                        vErrors.push(err1);
-                      }
-                      errors++;
-                    }
-                    var valid2 = _errs9 === errors;
-                    if (!valid2) {
-                      break;
-                    }
-                  }
-                } else {
-                  const err2 = {
-                    instancePath: instancePath + "/fleet",
-                    schemaPath: "#/properties/fleet/anyOf/1/type",
-                    keyword: "type",
-                    params: { type: "object" },
-                    message: "must be object",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err2];
-                  } else {
-                    vErrors.push(err2);
-                  }
-                  errors++;
-                }
-              }
-              var _valid0 = _errs6 === errors;
-              valid1 = valid1 || _valid0;
-              if (!valid1) {
-                const err3 = {
-                  instancePath: instancePath + "/fleet",
-                  schemaPath: "#/properties/fleet/anyOf",
-                  keyword: "anyOf",
-                  params: {},
-                  message: "must match a schema in anyOf",
-                };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
-                errors++;
-                validate46.errors = vErrors;
-                return false;
-              } else {
-                errors = _errs4;
-                if (vErrors !== null) {
-                  if (_errs4) {
-                    vErrors.length = _errs4;
-                  } else {
-                    vErrors = null;
-                  }
-                }
+                  parentData: data,
+                  parentDataProperty: "fleet",
+                  rootData,
+                  dynamicAnchors,
+                })
+              ) {
+                vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+                errors = vErrors.length;
               }
               var valid0 = _errs3 === errors;
             } else {
@@ -4950,9 +5187,9 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (data.namespace !== undefined && func0.call(data, "namespace")) {
-                const _errs10 = errors;
+                const _errs4 = errors;
                 if (typeof data.namespace !== "string") {
-                  validate46.errors = [
+                  validate61.errors = [
                     {
                       instancePath: instancePath + "/namespace",
                       schemaPath: "#/properties/namespace/type",
@@ -4963,15 +5200,15 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   ];
                   return false;
                 }
-                var valid0 = _errs10 === errors;
+                var valid0 = _errs4 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (data.serviceName !== undefined && func0.call(data, "serviceName")) {
-                  const _errs12 = errors;
+                  const _errs6 = errors;
                   if (typeof data.serviceName !== "string") {
-                    validate46.errors = [
+                    validate61.errors = [
                       {
                         instancePath: instancePath + "/serviceName",
                         schemaPath: "#/properties/serviceName/type",
@@ -4982,22 +5219,22 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                     ];
                     return false;
                   }
-                  var valid0 = _errs12 === errors;
+                  var valid0 = _errs6 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.selector !== undefined && func0.call(data, "selector")) {
-                    let data5 = data.selector;
-                    const _errs14 = errors;
-                    if (errors === _errs14) {
-                      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-                        for (const key2 of Object.keys(data5)) {
-                          const _errs17 = errors;
-                          if (typeof data5[key2] !== "string") {
-                            validate46.errors = [
+                    let data4 = data.selector;
+                    const _errs8 = errors;
+                    if (errors === _errs8) {
+                      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                        for (const key1 of Object.keys(data4)) {
+                          const _errs11 = errors;
+                          if (typeof data4[key1] !== "string") {
+                            validate61.errors = [
                               {
-                                instancePath: instancePath + "/selector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+                                instancePath: instancePath + "/selector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                                 schemaPath: "#/properties/selector/additionalProperties/type",
                                 keyword: "type",
                                 params: { type: "string" },
@@ -5006,13 +5243,13 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                             ];
                             return false;
                           }
-                          var valid3 = _errs17 === errors;
-                          if (!valid3) {
+                          var valid1 = _errs11 === errors;
+                          if (!valid1) {
                             break;
                           }
                         }
                       } else {
-                        validate46.errors = [
+                        validate61.errors = [
                           {
                             instancePath: instancePath + "/selector",
                             schemaPath: "#/properties/selector/type",
@@ -5024,208 +5261,266 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                         return false;
                       }
                     }
-                    var valid0 = _errs14 === errors;
+                    var valid0 = _errs8 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.ports !== undefined && func0.call(data, "ports")) {
-                      const _errs19 = errors;
-                      if (
-                        !validate47.call(this, data.ports, {
-                          instancePath: instancePath + "/ports",
-                          parentData: data,
-                          parentDataProperty: "ports",
-                          rootData,
-                          dynamicAnchors,
-                        })
-                      ) {
-                        vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-                        errors = vErrors.length;
+                      let data6 = data.ports;
+                      const _errs13 = errors;
+                      if (errors === _errs13) {
+                        if (Array.isArray(data6)) {
+                          var valid2 = true;
+                          const len0 = data6.length;
+                          for (let i0 = 0; i0 < len0; i0++) {
+                            const _errs15 = errors;
+                            if (
+                              !validate66.call(this, data6[i0], {
+                                instancePath: instancePath + "/ports/" + i0,
+                                parentData: data6,
+                                parentDataProperty: i0,
+                                rootData,
+                                dynamicAnchors,
+                              })
+                            ) {
+                              vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+                              errors = vErrors.length;
+                            }
+                            var valid2 = _errs15 === errors;
+                            if (!valid2) {
+                              break;
+                            }
+                          }
+                        } else {
+                          validate61.errors = [
+                            {
+                              instancePath: instancePath + "/ports",
+                              schemaPath: "#/properties/ports/type",
+                              keyword: "type",
+                              params: { type: "array" },
+                              message: "must be array",
+                            },
+                          ];
+                          return false;
+                        }
                       }
-                      var valid0 = _errs19 === errors;
+                      var valid0 = _errs13 === errors;
                     } else {
                       var valid0 = true;
                     }
                     if (valid0) {
-                      if (data.shared !== undefined && func0.call(data, "shared")) {
-                        let data8 = data.shared;
-                        const _errs20 = errors;
-                        const _errs21 = errors;
-                        let valid4 = false;
-                        const _errs22 = errors;
-                        if (typeof data8 !== "boolean") {
-                          const err4 = {
-                            instancePath: instancePath + "/shared",
-                            schemaPath: "#/properties/shared/anyOf/0/type",
-                            keyword: "type",
-                            params: { type: "boolean" },
-                            message: "must be boolean",
-                          };
-                          if (vErrors === null) {
-                            vErrors = [err4];
-                          } else {
-                            vErrors.push(err4);
-                          }
-                          errors++;
-                        }
-                        var _valid1 = _errs22 === errors;
-                        valid4 = valid4 || _valid1;
-                        const _errs24 = errors;
-                        if (errors === _errs24) {
+                      if (data.portsByMember !== undefined && func0.call(data, "portsByMember")) {
+                        let data8 = data.portsByMember;
+                        const _errs16 = errors;
+                        if (errors === _errs16) {
                           if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
-                            for (const key3 of Object.keys(data8)) {
-                              const _errs27 = errors;
-                              if (typeof data8[key3] !== "boolean") {
-                                const err5 = {
-                                  instancePath: instancePath + "/shared/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),
-                                  schemaPath: "#/properties/shared/anyOf/1/additionalProperties/type",
-                                  keyword: "type",
-                                  params: { type: "boolean" },
-                                  message: "must be boolean",
-                                };
-                                if (vErrors === null) {
-                                  vErrors = [err5];
+                            for (const key2 of Object.keys(data8)) {
+                              let data9 = data8[key2];
+                              const _errs19 = errors;
+                              if (errors === _errs19) {
+                                if (Array.isArray(data9)) {
+                                  var valid4 = true;
+                                  const len1 = data9.length;
+                                  for (let i1 = 0; i1 < len1; i1++) {
+                                    const _errs21 = errors;
+                                    if (
+                                      !validate66.call(this, data9[i1], {
+                                        instancePath:
+                                          instancePath + "/portsByMember/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i1,
+                                        parentData: data9,
+                                        parentDataProperty: i1,
+                                        rootData,
+                                        dynamicAnchors,
+                                      })
+                                    ) {
+                                      vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+                                      errors = vErrors.length;
+                                    }
+                                    var valid4 = _errs21 === errors;
+                                    if (!valid4) {
+                                      break;
+                                    }
+                                  }
                                 } else {
-                                  vErrors.push(err5);
+                                  validate61.errors = [
+                                    {
+                                      instancePath: instancePath + "/portsByMember/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+                                      schemaPath: "#/properties/portsByMember/additionalProperties/type",
+                                      keyword: "type",
+                                      params: { type: "array" },
+                                      message: "must be array",
+                                    },
+                                  ];
+                                  return false;
                                 }
-                                errors++;
                               }
-                              var valid5 = _errs27 === errors;
-                              if (!valid5) {
+                              var valid3 = _errs19 === errors;
+                              if (!valid3) {
                                 break;
                               }
                             }
                           } else {
-                            const err6 = {
-                              instancePath: instancePath + "/shared",
-                              schemaPath: "#/properties/shared/anyOf/1/type",
-                              keyword: "type",
-                              params: { type: "object" },
-                              message: "must be object",
-                            };
-                            if (vErrors === null) {
-                              vErrors = [err6];
-                            } else {
-                              vErrors.push(err6);
-                            }
-                            errors++;
-                          }
-                        }
-                        var _valid1 = _errs24 === errors;
-                        valid4 = valid4 || _valid1;
-                        if (!valid4) {
-                          const err7 = {
-                            instancePath: instancePath + "/shared",
-                            schemaPath: "#/properties/shared/anyOf",
-                            keyword: "anyOf",
-                            params: {},
-                            message: "must match a schema in anyOf",
-                          };
-                          if (vErrors === null) {
-                            vErrors = [err7];
-                          } else {
-                            vErrors.push(err7);
-                          }
-                          errors++;
-                          validate46.errors = vErrors;
-                          return false;
-                        } else {
-                          errors = _errs21;
-                          if (vErrors !== null) {
-                            if (_errs21) {
-                              vErrors.length = _errs21;
-                            } else {
-                              vErrors = null;
-                            }
-                          }
-                        }
-                        var valid0 = _errs20 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.affinity !== undefined && func0.call(data, "affinity")) {
-                          let data10 = data.affinity;
-                          const _errs29 = errors;
-                          if (!(data10 === "none" || data10 === "local" || data10 === "remote")) {
-                            validate46.errors = [
+                            validate61.errors = [
                               {
-                                instancePath: instancePath + "/affinity",
-                                schemaPath: "#/properties/affinity/enum",
-                                keyword: "enum",
-                                params: { allowedValues: schema24.properties.affinity.enum },
-                                message: "must be equal to one of the allowed values",
+                                instancePath: instancePath + "/portsByMember",
+                                schemaPath: "#/properties/portsByMember/type",
+                                keyword: "type",
+                                params: { type: "object" },
+                                message: "must be object",
                               },
                             ];
                             return false;
                           }
-                          var valid0 = _errs29 === errors;
+                        }
+                        var valid0 = _errs16 === errors;
+                      } else {
+                        var valid0 = true;
+                      }
+                      if (valid0) {
+                        if (data.shared !== undefined && func0.call(data, "shared")) {
+                          const _errs22 = errors;
+                          if (typeof data.shared !== "boolean") {
+                            validate61.errors = [
+                              {
+                                instancePath: instancePath + "/shared",
+                                schemaPath: "#/properties/shared/type",
+                                keyword: "type",
+                                params: { type: "boolean" },
+                                message: "must be boolean",
+                              },
+                            ];
+                            return false;
+                          }
+                          var valid0 = _errs22 === errors;
                         } else {
                           var valid0 = true;
                         }
                         if (valid0) {
-                          if (data.members !== undefined && func0.call(data, "members")) {
-                            let data11 = data.members;
-                            const _errs30 = errors;
-                            if (errors === _errs30) {
-                              if (Array.isArray(data11)) {
-                                var valid6 = true;
-                                const len0 = data11.length;
-                                for (let i0 = 0; i0 < len0; i0++) {
-                                  const _errs32 = errors;
-                                  if (typeof data11[i0] !== "string") {
-                                    validate46.errors = [
+                          if (data.sharedByMember !== undefined && func0.call(data, "sharedByMember")) {
+                            let data12 = data.sharedByMember;
+                            const _errs24 = errors;
+                            if (errors === _errs24) {
+                              if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+                                for (const key3 of Object.keys(data12)) {
+                                  const _errs27 = errors;
+                                  if (typeof data12[key3] !== "boolean") {
+                                    validate61.errors = [
                                       {
-                                        instancePath: instancePath + "/members/" + i0,
-                                        schemaPath: "#/properties/members/items/type",
+                                        instancePath: instancePath + "/sharedByMember/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),
+                                        schemaPath: "#/properties/sharedByMember/additionalProperties/type",
                                         keyword: "type",
-                                        params: { type: "string" },
-                                        message: "must be string",
+                                        params: { type: "boolean" },
+                                        message: "must be boolean",
                                       },
                                     ];
                                     return false;
                                   }
-                                  var valid6 = _errs32 === errors;
-                                  if (!valid6) {
+                                  var valid5 = _errs27 === errors;
+                                  if (!valid5) {
                                     break;
                                   }
                                 }
                               } else {
-                                validate46.errors = [
+                                validate61.errors = [
                                   {
-                                    instancePath: instancePath + "/members",
-                                    schemaPath: "#/properties/members/type",
+                                    instancePath: instancePath + "/sharedByMember",
+                                    schemaPath: "#/properties/sharedByMember/type",
                                     keyword: "type",
-                                    params: { type: "array" },
-                                    message: "must be array",
+                                    params: { type: "object" },
+                                    message: "must be object",
                                   },
                                 ];
                                 return false;
                               }
                             }
-                            var valid0 = _errs30 === errors;
+                            var valid0 = _errs24 === errors;
                           } else {
                             var valid0 = true;
                           }
                           if (valid0) {
-                            if (data.createNamespace !== undefined && func0.call(data, "createNamespace")) {
-                              const _errs34 = errors;
-                              if (typeof data.createNamespace !== "boolean") {
-                                validate46.errors = [
-                                  {
-                                    instancePath: instancePath + "/createNamespace",
-                                    schemaPath: "#/properties/createNamespace/type",
-                                    keyword: "type",
-                                    params: { type: "boolean" },
-                                    message: "must be boolean",
-                                  },
-                                ];
-                                return false;
+                            if (data.affinity !== undefined && func0.call(data, "affinity")) {
+                              const _errs29 = errors;
+                              if (
+                                !validate71.call(this, data.affinity, {
+                                  instancePath: instancePath + "/affinity",
+                                  parentData: data,
+                                  parentDataProperty: "affinity",
+                                  rootData,
+                                  dynamicAnchors,
+                                })
+                              ) {
+                                vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+                                errors = vErrors.length;
                               }
-                              var valid0 = _errs34 === errors;
+                              var valid0 = _errs29 === errors;
                             } else {
                               var valid0 = true;
+                            }
+                            if (valid0) {
+                              if (data.members !== undefined && func0.call(data, "members")) {
+                                let data15 = data.members;
+                                const _errs30 = errors;
+                                if (errors === _errs30) {
+                                  if (Array.isArray(data15)) {
+                                    var valid6 = true;
+                                    const len2 = data15.length;
+                                    for (let i2 = 0; i2 < len2; i2++) {
+                                      const _errs32 = errors;
+                                      if (typeof data15[i2] !== "string") {
+                                        validate61.errors = [
+                                          {
+                                            instancePath: instancePath + "/members/" + i2,
+                                            schemaPath: "#/properties/members/items/type",
+                                            keyword: "type",
+                                            params: { type: "string" },
+                                            message: "must be string",
+                                          },
+                                        ];
+                                        return false;
+                                      }
+                                      var valid6 = _errs32 === errors;
+                                      if (!valid6) {
+                                        break;
+                                      }
+                                    }
+                                  } else {
+                                    validate61.errors = [
+                                      {
+                                        instancePath: instancePath + "/members",
+                                        schemaPath: "#/properties/members/type",
+                                        keyword: "type",
+                                        params: { type: "array" },
+                                        message: "must be array",
+                                      },
+                                    ];
+                                    return false;
+                                  }
+                                }
+                                var valid0 = _errs30 === errors;
+                              } else {
+                                var valid0 = true;
+                              }
+                              if (valid0) {
+                                if (data.createNamespace !== undefined && func0.call(data, "createNamespace")) {
+                                  const _errs34 = errors;
+                                  if (typeof data.createNamespace !== "boolean") {
+                                    validate61.errors = [
+                                      {
+                                        instancePath: instancePath + "/createNamespace",
+                                        schemaPath: "#/properties/createNamespace/type",
+                                        keyword: "type",
+                                        params: { type: "boolean" },
+                                        message: "must be boolean",
+                                      },
+                                    ];
+                                    return false;
+                                  }
+                                  var valid0 = _errs34 === errors;
+                                } else {
+                                  var valid0 = true;
+                                }
+                              }
                             }
                           }
                         }
@@ -5239,35 +5534,36 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate46.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate61.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate46.errors = vErrors;
+  validate61.errors = vErrors;
   return errors === 0;
 }
-validate46.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const MultiClusterServiceArgs = validate52;
-const schema27 = {
+validate61.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const MultiClusterServiceArgs = validate73;
+const schema37 = {
   type: "object",
   properties: {
-    fleet: { instanceOf: "Fleet" },
+    fleet: { $ref: "#/$defs/FleetRef" },
     namespace: { type: "string" },
     serviceName: { type: "string" },
     exportFrom: { $ref: "#/$defs/LabelSelector" },
     ingressMember: { type: "string" },
     internal: { type: "boolean" },
-    ports: { $ref: "#/$defs/PortsInput" },
+    ports: { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } },
+    portsByMember: { type: "object", additionalProperties: { type: "array", items: { $ref: "#/$defs/ServicePortSpec" } } },
     selector: { type: "object", additionalProperties: { type: "string" } },
     createNamespace: { type: "boolean" },
   },
   required: ["fleet", "namespace", "serviceName", "exportFrom", "ingressMember"],
   additionalProperties: false,
 };
-function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate73(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate52.evaluated;
+  const evaluated0 = validate73.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -5284,7 +5580,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.exportFrom === undefined || !func0.call(data, "exportFrom")) && (missing0 = "exportFrom")) ||
         ((data.ingressMember === undefined || !func0.call(data, "ingressMember")) && (missing0 = "ingressMember"))
       ) {
-        validate52.errors = [
+        validate73.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -5297,8 +5593,8 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!func0.call(schema27.properties, key0)) {
-            validate52.errors = [
+          if (!func0.call(schema37.properties, key0)) {
+            validate73.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -5314,17 +5610,17 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         if (_errs1 === errors) {
           if (data.fleet !== undefined && func0.call(data, "fleet")) {
             const _errs2 = errors;
-            if (!func142(this, "Fleet", data.fleet)) {
-              validate52.errors = [
-                {
-                  instancePath: instancePath + "/fleet",
-                  schemaPath: "#/properties/fleet/instanceOf",
-                  keyword: "instanceOf",
-                  params: {},
-                  message: 'must pass "instanceOf" keyword validation',
-                },
-              ];
-              return false;
+            if (
+              !validate64.call(this, data.fleet, {
+                instancePath: instancePath + "/fleet",
+                parentData: data,
+                parentDataProperty: "fleet",
+                rootData,
+                dynamicAnchors,
+              })
+            ) {
+              vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+              errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
           } else {
@@ -5334,7 +5630,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.namespace !== undefined && func0.call(data, "namespace")) {
               const _errs3 = errors;
               if (typeof data.namespace !== "string") {
-                validate52.errors = [
+                validate73.errors = [
                   {
                     instancePath: instancePath + "/namespace",
                     schemaPath: "#/properties/namespace/type",
@@ -5353,7 +5649,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.serviceName !== undefined && func0.call(data, "serviceName")) {
                 const _errs5 = errors;
                 if (typeof data.serviceName !== "string") {
-                  validate52.errors = [
+                  validate73.errors = [
                     {
                       instancePath: instancePath + "/serviceName",
                       schemaPath: "#/properties/serviceName/type",
@@ -5372,7 +5668,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.exportFrom !== undefined && func0.call(data, "exportFrom")) {
                   const _errs7 = errors;
                   if (
-                    !validate17.call(this, data.exportFrom, {
+                    !validate21.call(this, data.exportFrom, {
                       instancePath: instancePath + "/exportFrom",
                       parentData: data,
                       parentDataProperty: "exportFrom",
@@ -5380,7 +5676,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+                    vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs7 === errors;
@@ -5391,7 +5687,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.ingressMember !== undefined && func0.call(data, "ingressMember")) {
                     const _errs8 = errors;
                     if (typeof data.ingressMember !== "string") {
-                      validate52.errors = [
+                      validate73.errors = [
                         {
                           instancePath: instancePath + "/ingressMember",
                           schemaPath: "#/properties/ingressMember/type",
@@ -5410,7 +5706,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.internal !== undefined && func0.call(data, "internal")) {
                       const _errs10 = errors;
                       if (typeof data.internal !== "boolean") {
-                        validate52.errors = [
+                        validate73.errors = [
                           {
                             instancePath: instancePath + "/internal",
                             schemaPath: "#/properties/internal/type",
@@ -5427,53 +5723,104 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     if (valid0) {
                       if (data.ports !== undefined && func0.call(data, "ports")) {
+                        let data6 = data.ports;
                         const _errs12 = errors;
-                        if (
-                          !validate47.call(this, data.ports, {
-                            instancePath: instancePath + "/ports",
-                            parentData: data,
-                            parentDataProperty: "ports",
-                            rootData,
-                            dynamicAnchors,
-                          })
-                        ) {
-                          vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-                          errors = vErrors.length;
+                        if (errors === _errs12) {
+                          if (Array.isArray(data6)) {
+                            var valid1 = true;
+                            const len0 = data6.length;
+                            for (let i0 = 0; i0 < len0; i0++) {
+                              const _errs14 = errors;
+                              if (
+                                !validate66.call(this, data6[i0], {
+                                  instancePath: instancePath + "/ports/" + i0,
+                                  parentData: data6,
+                                  parentDataProperty: i0,
+                                  rootData,
+                                  dynamicAnchors,
+                                })
+                              ) {
+                                vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+                                errors = vErrors.length;
+                              }
+                              var valid1 = _errs14 === errors;
+                              if (!valid1) {
+                                break;
+                              }
+                            }
+                          } else {
+                            validate73.errors = [
+                              {
+                                instancePath: instancePath + "/ports",
+                                schemaPath: "#/properties/ports/type",
+                                keyword: "type",
+                                params: { type: "array" },
+                                message: "must be array",
+                              },
+                            ];
+                            return false;
+                          }
                         }
                         var valid0 = _errs12 === errors;
                       } else {
                         var valid0 = true;
                       }
                       if (valid0) {
-                        if (data.selector !== undefined && func0.call(data, "selector")) {
-                          let data7 = data.selector;
-                          const _errs13 = errors;
-                          if (errors === _errs13) {
-                            if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-                              for (const key1 of Object.keys(data7)) {
-                                const _errs16 = errors;
-                                if (typeof data7[key1] !== "string") {
-                                  validate52.errors = [
-                                    {
-                                      instancePath: instancePath + "/selector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-                                      schemaPath: "#/properties/selector/additionalProperties/type",
-                                      keyword: "type",
-                                      params: { type: "string" },
-                                      message: "must be string",
-                                    },
-                                  ];
-                                  return false;
+                        if (data.portsByMember !== undefined && func0.call(data, "portsByMember")) {
+                          let data8 = data.portsByMember;
+                          const _errs15 = errors;
+                          if (errors === _errs15) {
+                            if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+                              for (const key1 of Object.keys(data8)) {
+                                let data9 = data8[key1];
+                                const _errs18 = errors;
+                                if (errors === _errs18) {
+                                  if (Array.isArray(data9)) {
+                                    var valid3 = true;
+                                    const len1 = data9.length;
+                                    for (let i1 = 0; i1 < len1; i1++) {
+                                      const _errs20 = errors;
+                                      if (
+                                        !validate66.call(this, data9[i1], {
+                                          instancePath:
+                                            instancePath + "/portsByMember/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i1,
+                                          parentData: data9,
+                                          parentDataProperty: i1,
+                                          rootData,
+                                          dynamicAnchors,
+                                        })
+                                      ) {
+                                        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+                                        errors = vErrors.length;
+                                      }
+                                      var valid3 = _errs20 === errors;
+                                      if (!valid3) {
+                                        break;
+                                      }
+                                    }
+                                  } else {
+                                    validate73.errors = [
+                                      {
+                                        instancePath: instancePath + "/portsByMember/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
+                                        schemaPath: "#/properties/portsByMember/additionalProperties/type",
+                                        keyword: "type",
+                                        params: { type: "array" },
+                                        message: "must be array",
+                                      },
+                                    ];
+                                    return false;
+                                  }
                                 }
-                                var valid1 = _errs16 === errors;
-                                if (!valid1) {
+                                var valid2 = _errs18 === errors;
+                                if (!valid2) {
                                   break;
                                 }
                               }
                             } else {
-                              validate52.errors = [
+                              validate73.errors = [
                                 {
-                                  instancePath: instancePath + "/selector",
-                                  schemaPath: "#/properties/selector/type",
+                                  instancePath: instancePath + "/portsByMember",
+                                  schemaPath: "#/properties/portsByMember/type",
                                   keyword: "type",
                                   params: { type: "object" },
                                   message: "must be object",
@@ -5482,28 +5829,71 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                               return false;
                             }
                           }
-                          var valid0 = _errs13 === errors;
+                          var valid0 = _errs15 === errors;
                         } else {
                           var valid0 = true;
                         }
                         if (valid0) {
-                          if (data.createNamespace !== undefined && func0.call(data, "createNamespace")) {
-                            const _errs18 = errors;
-                            if (typeof data.createNamespace !== "boolean") {
-                              validate52.errors = [
-                                {
-                                  instancePath: instancePath + "/createNamespace",
-                                  schemaPath: "#/properties/createNamespace/type",
-                                  keyword: "type",
-                                  params: { type: "boolean" },
-                                  message: "must be boolean",
-                                },
-                              ];
-                              return false;
+                          if (data.selector !== undefined && func0.call(data, "selector")) {
+                            let data11 = data.selector;
+                            const _errs21 = errors;
+                            if (errors === _errs21) {
+                              if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+                                for (const key2 of Object.keys(data11)) {
+                                  const _errs24 = errors;
+                                  if (typeof data11[key2] !== "string") {
+                                    validate73.errors = [
+                                      {
+                                        instancePath: instancePath + "/selector/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+                                        schemaPath: "#/properties/selector/additionalProperties/type",
+                                        keyword: "type",
+                                        params: { type: "string" },
+                                        message: "must be string",
+                                      },
+                                    ];
+                                    return false;
+                                  }
+                                  var valid4 = _errs24 === errors;
+                                  if (!valid4) {
+                                    break;
+                                  }
+                                }
+                              } else {
+                                validate73.errors = [
+                                  {
+                                    instancePath: instancePath + "/selector",
+                                    schemaPath: "#/properties/selector/type",
+                                    keyword: "type",
+                                    params: { type: "object" },
+                                    message: "must be object",
+                                  },
+                                ];
+                                return false;
+                              }
                             }
-                            var valid0 = _errs18 === errors;
+                            var valid0 = _errs21 === errors;
                           } else {
                             var valid0 = true;
+                          }
+                          if (valid0) {
+                            if (data.createNamespace !== undefined && func0.call(data, "createNamespace")) {
+                              const _errs26 = errors;
+                              if (typeof data.createNamespace !== "boolean") {
+                                validate73.errors = [
+                                  {
+                                    instancePath: instancePath + "/createNamespace",
+                                    schemaPath: "#/properties/createNamespace/type",
+                                    keyword: "type",
+                                    params: { type: "boolean" },
+                                    message: "must be boolean",
+                                  },
+                                ];
+                                return false;
+                              }
+                              var valid0 = _errs26 === errors;
+                            } else {
+                              var valid0 = true;
+                            }
                           }
                         }
                       }
@@ -5516,19 +5906,19 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate52.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate73.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate52.errors = vErrors;
+  validate73.errors = vErrors;
   return errors === 0;
 }
-validate52.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const CrossClusterPolicyArgs = validate55;
-const schema28 = {
+validate73.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const CrossClusterPolicyArgs = validate78;
+const schema38 = {
   type: "object",
   properties: {
-    fleet: { instanceOf: "Fleet" },
+    fleet: { $ref: "#/$defs/FleetRef" },
     from: { $ref: "#/$defs/PolicyPeer" },
     to: { $ref: "#/$defs/PolicyPeer" },
     ports: { type: "array", items: { $ref: "#/$defs/PolicyPort" } },
@@ -5539,20 +5929,21 @@ const schema28 = {
   required: ["fleet", "from", "to"],
   additionalProperties: false,
 };
-const schema29 = {
+const schema39 = {
   type: "object",
   properties: {
-    member: { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
+    member: { type: "string" },
+    members: { type: "array", items: { type: "string" } },
     namespace: { type: "string" },
     labels: { type: "object", additionalProperties: { type: "string" } },
   },
-  required: ["member", "namespace", "labels"],
+  required: ["namespace", "labels"],
   additionalProperties: false,
 };
-function validate56(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate56.evaluated;
+  const evaluated0 = validate80.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -5563,11 +5954,10 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (
-        ((data.member === undefined || !func0.call(data, "member")) && (missing0 = "member")) ||
         ((data.namespace === undefined || !func0.call(data, "namespace")) && (missing0 = "namespace")) ||
         ((data.labels === undefined || !func0.call(data, "labels")) && (missing0 = "labels"))
       ) {
-        validate56.errors = [
+        validate80.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -5580,8 +5970,8 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!(key0 === "member" || key0 === "namespace" || key0 === "labels")) {
-            validate56.errors = [
+          if (!(key0 === "member" || key0 === "members" || key0 === "namespace" || key0 === "labels")) {
+            validate80.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -5596,236 +5986,15 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (_errs1 === errors) {
           if (data.member !== undefined && func0.call(data, "member")) {
-            let data0 = data.member;
             const _errs2 = errors;
-            const _errs3 = errors;
-            let valid1 = false;
-            const _errs4 = errors;
-            if (typeof data0 !== "string") {
-              const err0 = {
-                instancePath: instancePath + "/member",
-                schemaPath: "#/properties/member/anyOf/0/type",
-                keyword: "type",
-                params: { type: "string" },
-                message: "must be string",
-              };
-              if (vErrors === null) {
-                vErrors = [err0];
-              } else {
-                vErrors.push(err0);
-              }
-              errors++;
-            }
-            var _valid0 = _errs4 === errors;
-            valid1 = valid1 || _valid0;
-            const _errs6 = errors;
-            if (errors === _errs6) {
-              if (Array.isArray(data0)) {
-                var valid2 = true;
-                const len0 = data0.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  const _errs8 = errors;
-                  if (typeof data0[i0] !== "string") {
-                    const err1 = {
-                      instancePath: instancePath + "/member/" + i0,
-                      schemaPath: "#/properties/member/anyOf/1/items/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err1];
-                    } else {
-                      vErrors.push(err1);
-                    }
-                    errors++;
-                  }
-                  var valid2 = _errs8 === errors;
-                  if (!valid2) {
-                    break;
-                  }
-                }
-              } else {
-                const err2 = {
-                  instancePath: instancePath + "/member",
-                  schemaPath: "#/properties/member/anyOf/1/type",
-                  keyword: "type",
-                  params: { type: "array" },
-                  message: "must be array",
-                };
-                if (vErrors === null) {
-                  vErrors = [err2];
-                } else {
-                  vErrors.push(err2);
-                }
-                errors++;
-              }
-            }
-            var _valid0 = _errs6 === errors;
-            valid1 = valid1 || _valid0;
-            if (!valid1) {
-              const err3 = {
-                instancePath: instancePath + "/member",
-                schemaPath: "#/properties/member/anyOf",
-                keyword: "anyOf",
-                params: {},
-                message: "must match a schema in anyOf",
-              };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
-              errors++;
-              validate56.errors = vErrors;
-              return false;
-            } else {
-              errors = _errs3;
-              if (vErrors !== null) {
-                if (_errs3) {
-                  vErrors.length = _errs3;
-                } else {
-                  vErrors = null;
-                }
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.namespace !== undefined && func0.call(data, "namespace")) {
-              const _errs10 = errors;
-              if (typeof data.namespace !== "string") {
-                validate56.errors = [
-                  {
-                    instancePath: instancePath + "/namespace",
-                    schemaPath: "#/properties/namespace/type",
-                    keyword: "type",
-                    params: { type: "string" },
-                    message: "must be string",
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs10 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.labels !== undefined && func0.call(data, "labels")) {
-                let data3 = data.labels;
-                const _errs12 = errors;
-                if (errors === _errs12) {
-                  if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-                    for (const key1 of Object.keys(data3)) {
-                      const _errs15 = errors;
-                      if (typeof data3[key1] !== "string") {
-                        validate56.errors = [
-                          {
-                            instancePath: instancePath + "/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-                            schemaPath: "#/properties/labels/additionalProperties/type",
-                            keyword: "type",
-                            params: { type: "string" },
-                            message: "must be string",
-                          },
-                        ];
-                        return false;
-                      }
-                      var valid3 = _errs15 === errors;
-                      if (!valid3) {
-                        break;
-                      }
-                    }
-                  } else {
-                    validate56.errors = [
-                      {
-                        instancePath: instancePath + "/labels",
-                        schemaPath: "#/properties/labels/type",
-                        keyword: "type",
-                        params: { type: "object" },
-                        message: "must be object",
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs12 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate56.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-      return false;
-    }
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
-}
-validate56.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema30 = {
-  type: "object",
-  properties: { port: { type: "number" }, protocol: { enum: ["TCP", "UDP", "SCTP", "ANY"] } },
-  required: ["port"],
-  additionalProperties: false,
-};
-function validate59(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate59.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if ((data.port === undefined || !func0.call(data, "port")) && (missing0 = "port")) {
-        validate59.errors = [
-          {
-            instancePath,
-            schemaPath: "#/required",
-            keyword: "required",
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 of Object.keys(data)) {
-          if (!(key0 === "port" || key0 === "protocol")) {
-            validate59.errors = [
-              {
-                instancePath,
-                schemaPath: "#/additionalProperties",
-                keyword: "additionalProperties",
-                params: { additionalProperty: key0 },
-                message: "must NOT have additional properties",
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.port !== undefined && func0.call(data, "port")) {
-            let data0 = data.port;
-            const _errs2 = errors;
-            if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate59.errors = [
+            if (typeof data.member !== "string") {
+              validate80.errors = [
                 {
-                  instancePath: instancePath + "/port",
-                  schemaPath: "#/properties/port/type",
+                  instancePath: instancePath + "/member",
+                  schemaPath: "#/properties/member/type",
                   keyword: "type",
-                  params: { type: "number" },
-                  message: "must be number",
+                  params: { type: "string" },
+                  message: "must be string",
                 },
               ];
               return false;
@@ -5835,1066 +6004,131 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
             var valid0 = true;
           }
           if (valid0) {
-            if (data.protocol !== undefined && func0.call(data, "protocol")) {
-              let data1 = data.protocol;
+            if (data.members !== undefined && func0.call(data, "members")) {
+              let data1 = data.members;
               const _errs4 = errors;
-              if (!(data1 === "TCP" || data1 === "UDP" || data1 === "SCTP" || data1 === "ANY")) {
-                validate59.errors = [
-                  {
-                    instancePath: instancePath + "/protocol",
-                    schemaPath: "#/properties/protocol/enum",
-                    keyword: "enum",
-                    params: { allowedValues: schema30.properties.protocol.enum },
-                    message: "must be equal to one of the allowed values",
-                  },
-                ];
-                return false;
+              if (errors === _errs4) {
+                if (Array.isArray(data1)) {
+                  var valid1 = true;
+                  const len0 = data1.length;
+                  for (let i0 = 0; i0 < len0; i0++) {
+                    const _errs6 = errors;
+                    if (typeof data1[i0] !== "string") {
+                      validate80.errors = [
+                        {
+                          instancePath: instancePath + "/members/" + i0,
+                          schemaPath: "#/properties/members/items/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        },
+                      ];
+                      return false;
+                    }
+                    var valid1 = _errs6 === errors;
+                    if (!valid1) {
+                      break;
+                    }
+                  }
+                } else {
+                  validate80.errors = [
+                    {
+                      instancePath: instancePath + "/members",
+                      schemaPath: "#/properties/members/type",
+                      keyword: "type",
+                      params: { type: "array" },
+                      message: "must be array",
+                    },
+                  ];
+                  return false;
+                }
               }
               var valid0 = _errs4 === errors;
             } else {
               var valid0 = true;
             }
-          }
-        }
-      }
-    } else {
-      validate59.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-      return false;
-    }
-  }
-  validate59.errors = vErrors;
-  return errors === 0;
-}
-validate59.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate55.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (
-        ((data.fleet === undefined || !func0.call(data, "fleet")) && (missing0 = "fleet")) ||
-        ((data.from === undefined || !func0.call(data, "from")) && (missing0 = "from")) ||
-        ((data.to === undefined || !func0.call(data, "to")) && (missing0 = "to"))
-      ) {
-        validate55.errors = [
-          {
-            instancePath,
-            schemaPath: "#/required",
-            keyword: "required",
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 of Object.keys(data)) {
-          if (!(
-            key0 === "fleet" ||
-            key0 === "from" ||
-            key0 === "to" ||
-            key0 === "ports" ||
-            key0 === "allowDns" ||
-            key0 === "policyName" ||
-            key0 === "description"
-          )) {
-            validate55.errors = [
-              {
-                instancePath,
-                schemaPath: "#/additionalProperties",
-                keyword: "additionalProperties",
-                params: { additionalProperty: key0 },
-                message: "must NOT have additional properties",
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.fleet !== undefined && func0.call(data, "fleet")) {
-            const _errs2 = errors;
-            if (!func142(this, "Fleet", data.fleet)) {
-              validate55.errors = [
-                {
-                  instancePath: instancePath + "/fleet",
-                  schemaPath: "#/properties/fleet/instanceOf",
-                  keyword: "instanceOf",
-                  params: {},
-                  message: 'must pass "instanceOf" keyword validation',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.from !== undefined && func0.call(data, "from")) {
-              const _errs3 = errors;
-              if (
-                !validate56.call(this, data.from, {
-                  instancePath: instancePath + "/from",
-                  parentData: data,
-                  parentDataProperty: "from",
-                  rootData,
-                  dynamicAnchors,
-                })
-              ) {
-                vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
             if (valid0) {
-              if (data.to !== undefined && func0.call(data, "to")) {
-                const _errs4 = errors;
-                if (
-                  !validate56.call(this, data.to, {
-                    instancePath: instancePath + "/to",
-                    parentData: data,
-                    parentDataProperty: "to",
-                    rootData,
-                    dynamicAnchors,
-                  })
-                ) {
-                  vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-                  errors = vErrors.length;
+              if (data.namespace !== undefined && func0.call(data, "namespace")) {
+                const _errs8 = errors;
+                if (typeof data.namespace !== "string") {
+                  validate80.errors = [
+                    {
+                      instancePath: instancePath + "/namespace",
+                      schemaPath: "#/properties/namespace/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    },
+                  ];
+                  return false;
                 }
-                var valid0 = _errs4 === errors;
+                var valid0 = _errs8 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
-                if (data.ports !== undefined && func0.call(data, "ports")) {
-                  let data3 = data.ports;
-                  const _errs5 = errors;
-                  if (errors === _errs5) {
-                    if (Array.isArray(data3)) {
-                      var valid1 = true;
-                      const len0 = data3.length;
-                      for (let i0 = 0; i0 < len0; i0++) {
-                        const _errs7 = errors;
-                        if (
-                          !validate59.call(this, data3[i0], {
-                            instancePath: instancePath + "/ports/" + i0,
-                            parentData: data3,
-                            parentDataProperty: i0,
-                            rootData,
-                            dynamicAnchors,
-                          })
-                        ) {
-                          vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-                          errors = vErrors.length;
+                if (data.labels !== undefined && func0.call(data, "labels")) {
+                  let data4 = data.labels;
+                  const _errs10 = errors;
+                  if (errors === _errs10) {
+                    if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                      for (const key1 of Object.keys(data4)) {
+                        const _errs13 = errors;
+                        if (typeof data4[key1] !== "string") {
+                          validate80.errors = [
+                            {
+                              instancePath: instancePath + "/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
+                              schemaPath: "#/properties/labels/additionalProperties/type",
+                              keyword: "type",
+                              params: { type: "string" },
+                              message: "must be string",
+                            },
+                          ];
+                          return false;
                         }
-                        var valid1 = _errs7 === errors;
-                        if (!valid1) {
+                        var valid2 = _errs13 === errors;
+                        if (!valid2) {
                           break;
                         }
                       }
                     } else {
-                      validate55.errors = [
+                      validate80.errors = [
                         {
-                          instancePath: instancePath + "/ports",
-                          schemaPath: "#/properties/ports/type",
+                          instancePath: instancePath + "/labels",
+                          schemaPath: "#/properties/labels/type",
                           keyword: "type",
-                          params: { type: "array" },
-                          message: "must be array",
+                          params: { type: "object" },
+                          message: "must be object",
                         },
                       ];
                       return false;
                     }
                   }
-                  var valid0 = _errs5 === errors;
+                  var valid0 = _errs10 === errors;
                 } else {
                   var valid0 = true;
                 }
-                if (valid0) {
-                  if (data.allowDns !== undefined && func0.call(data, "allowDns")) {
-                    const _errs8 = errors;
-                    if (typeof data.allowDns !== "boolean") {
-                      validate55.errors = [
-                        {
-                          instancePath: instancePath + "/allowDns",
-                          schemaPath: "#/properties/allowDns/type",
-                          keyword: "type",
-                          params: { type: "boolean" },
-                          message: "must be boolean",
-                        },
-                      ];
-                      return false;
-                    }
-                    var valid0 = _errs8 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.policyName !== undefined && func0.call(data, "policyName")) {
-                      const _errs10 = errors;
-                      if (typeof data.policyName !== "string") {
-                        validate55.errors = [
-                          {
-                            instancePath: instancePath + "/policyName",
-                            schemaPath: "#/properties/policyName/type",
-                            keyword: "type",
-                            params: { type: "string" },
-                            message: "must be string",
-                          },
-                        ];
-                        return false;
-                      }
-                      var valid0 = _errs10 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.description !== undefined && func0.call(data, "description")) {
-                        const _errs12 = errors;
-                        if (typeof data.description !== "string") {
-                          validate55.errors = [
-                            {
-                              instancePath: instancePath + "/description",
-                              schemaPath: "#/properties/description/type",
-                              keyword: "type",
-                              params: { type: "string" },
-                              message: "must be string",
-                            },
-                          ];
-                          return false;
-                        }
-                        var valid0 = _errs12 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                    }
-                  }
-                }
               }
             }
           }
         }
       }
     } else {
-      validate55.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate80.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate55.errors = vErrors;
+  validate80.errors = vErrors;
   return errors === 0;
 }
-validate55.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const PlacementArgs = validate61;
-const schema31 = {
-  type: "object",
-  properties: {
-    fleet: { instanceOf: "Fleet" },
-    resources: { type: "array", items: { $ref: "#/$defs/KubernetesObject" } },
-    resourceSelectors: { type: "array", items: { $ref: "#/$defs/ResourceSelectorTerm" } },
-    policy: { $ref: "#/$defs/PlacementPolicy" },
-    strategy: { $ref: "#/$defs/RolloutStrategy" },
-    memberProperties: { type: "object", additionalProperties: { type: "object", additionalProperties: { type: "string" } } },
-    mode: { enum: ["direct", "hub"] },
-    hub: { $ref: "#/$defs/PlacementHubArgs" },
-    replaceOnPolicyChange: { type: "boolean" },
-    state: { $ref: "#/$defs/StateSource_PlacementState" },
-  },
-  required: ["fleet", "resources", "resourceSelectors"],
-  additionalProperties: false,
-};
-const schema32 = {
-  type: "object",
-  properties: {
-    apiVersion: { type: "string" },
-    kind: { type: "string" },
-    metadata: {
-      type: "object",
-      properties: {
-        name: { type: "string" },
-        namespace: { type: "string" },
-        labels: { type: "object", additionalProperties: { type: "string" } },
-      },
-      required: ["name"],
-      additionalProperties: {},
-    },
-  },
-  required: ["apiVersion", "kind", "metadata"],
-  additionalProperties: {},
-};
-function validate62(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate62.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (
-        ((data.apiVersion === undefined || !func0.call(data, "apiVersion")) && (missing0 = "apiVersion")) ||
-        ((data.kind === undefined || !func0.call(data, "kind")) && (missing0 = "kind")) ||
-        ((data.metadata === undefined || !func0.call(data, "metadata")) && (missing0 = "metadata"))
-      ) {
-        validate62.errors = [
-          {
-            instancePath,
-            schemaPath: "#/required",
-            keyword: "required",
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        if (data.apiVersion !== undefined && func0.call(data, "apiVersion")) {
-          const _errs2 = errors;
-          if (typeof data.apiVersion !== "string") {
-            validate62.errors = [
-              {
-                instancePath: instancePath + "/apiVersion",
-                schemaPath: "#/properties/apiVersion/type",
-                keyword: "type",
-                params: { type: "string" },
-                message: "must be string",
-              },
-            ];
-            return false;
-          }
-          var valid0 = _errs2 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.kind !== undefined && func0.call(data, "kind")) {
-            const _errs4 = errors;
-            if (typeof data.kind !== "string") {
-              validate62.errors = [
-                {
-                  instancePath: instancePath + "/kind",
-                  schemaPath: "#/properties/kind/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs4 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.metadata !== undefined && func0.call(data, "metadata")) {
-              let data2 = data.metadata;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-                  let missing1;
-                  if ((data2.name === undefined || !func0.call(data2, "name")) && (missing1 = "name")) {
-                    validate62.errors = [
-                      {
-                        instancePath: instancePath + "/metadata",
-                        schemaPath: "#/properties/metadata/required",
-                        keyword: "required",
-                        params: { missingProperty: missing1 },
-                        message: "must have required property '" + missing1 + "'",
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (data2.name !== undefined && func0.call(data2, "name")) {
-                      const _errs9 = errors;
-                      if (typeof data2.name !== "string") {
-                        validate62.errors = [
-                          {
-                            instancePath: instancePath + "/metadata/name",
-                            schemaPath: "#/properties/metadata/properties/name/type",
-                            keyword: "type",
-                            params: { type: "string" },
-                            message: "must be string",
-                          },
-                        ];
-                        return false;
-                      }
-                      var valid1 = _errs9 === errors;
-                    } else {
-                      var valid1 = true;
-                    }
-                    if (valid1) {
-                      if (data2.namespace !== undefined && func0.call(data2, "namespace")) {
-                        const _errs11 = errors;
-                        if (typeof data2.namespace !== "string") {
-                          validate62.errors = [
-                            {
-                              instancePath: instancePath + "/metadata/namespace",
-                              schemaPath: "#/properties/metadata/properties/namespace/type",
-                              keyword: "type",
-                              params: { type: "string" },
-                              message: "must be string",
-                            },
-                          ];
-                          return false;
-                        }
-                        var valid1 = _errs11 === errors;
-                      } else {
-                        var valid1 = true;
-                      }
-                      if (valid1) {
-                        if (data2.labels !== undefined && func0.call(data2, "labels")) {
-                          let data5 = data2.labels;
-                          const _errs13 = errors;
-                          if (errors === _errs13) {
-                            if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-                              for (const key0 of Object.keys(data5)) {
-                                const _errs16 = errors;
-                                if (typeof data5[key0] !== "string") {
-                                  validate62.errors = [
-                                    {
-                                      instancePath: instancePath + "/metadata/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-                                      schemaPath: "#/properties/metadata/properties/labels/additionalProperties/type",
-                                      keyword: "type",
-                                      params: { type: "string" },
-                                      message: "must be string",
-                                    },
-                                  ];
-                                  return false;
-                                }
-                                var valid2 = _errs16 === errors;
-                                if (!valid2) {
-                                  break;
-                                }
-                              }
-                            } else {
-                              validate62.errors = [
-                                {
-                                  instancePath: instancePath + "/metadata/labels",
-                                  schemaPath: "#/properties/metadata/properties/labels/type",
-                                  keyword: "type",
-                                  params: { type: "object" },
-                                  message: "must be object",
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                          var valid1 = _errs13 === errors;
-                        } else {
-                          var valid1 = true;
-                        }
-                      }
-                    }
-                  }
-                } else {
-                  validate62.errors = [
-                    {
-                      instancePath: instancePath + "/metadata",
-                      schemaPath: "#/properties/metadata/type",
-                      keyword: "type",
-                      params: { type: "object" },
-                      message: "must be object",
-                    },
-                  ];
-                  return false;
-                }
-              }
-              var valid0 = _errs6 === errors;
-            } else {
-              var valid0 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate62.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-      return false;
-    }
-  }
-  validate62.errors = vErrors;
-  return errors === 0;
-}
-validate62.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema33 = {
-  type: "object",
-  properties: {
-    group: { type: "string" },
-    version: { type: "string" },
-    kind: { type: "string" },
-    name: { type: "string" },
-    labelSelector: { $ref: "#/$defs/LabelSelector" },
-    selectionScope: { $ref: "#/$defs/SelectionScope" },
-  },
-  required: ["group", "version", "kind"],
-  additionalProperties: false,
-};
-const schema34 = { enum: ["NamespaceOnly", "NamespaceWithResources", "NamespaceWithResourceSelectors"] };
-function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate66.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(data === "NamespaceOnly" || data === "NamespaceWithResources" || data === "NamespaceWithResourceSelectors")) {
-    validate66.errors = [
-      {
-        instancePath,
-        schemaPath: "#/enum",
-        keyword: "enum",
-        params: { allowedValues: schema34.enum },
-        message: "must be equal to one of the allowed values",
-      },
-    ];
-    return false;
-  }
-  validate66.errors = vErrors;
-  return errors === 0;
-}
-validate66.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate64(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate64.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (
-        ((data.group === undefined || !func0.call(data, "group")) && (missing0 = "group")) ||
-        ((data.version === undefined || !func0.call(data, "version")) && (missing0 = "version")) ||
-        ((data.kind === undefined || !func0.call(data, "kind")) && (missing0 = "kind"))
-      ) {
-        validate64.errors = [
-          {
-            instancePath,
-            schemaPath: "#/required",
-            keyword: "required",
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 of Object.keys(data)) {
-          if (!(
-            key0 === "group" ||
-            key0 === "version" ||
-            key0 === "kind" ||
-            key0 === "name" ||
-            key0 === "labelSelector" ||
-            key0 === "selectionScope"
-          )) {
-            validate64.errors = [
-              {
-                instancePath,
-                schemaPath: "#/additionalProperties",
-                keyword: "additionalProperties",
-                params: { additionalProperty: key0 },
-                message: "must NOT have additional properties",
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.group !== undefined && func0.call(data, "group")) {
-            const _errs2 = errors;
-            if (typeof data.group !== "string") {
-              validate64.errors = [
-                {
-                  instancePath: instancePath + "/group",
-                  schemaPath: "#/properties/group/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.version !== undefined && func0.call(data, "version")) {
-              const _errs4 = errors;
-              if (typeof data.version !== "string") {
-                validate64.errors = [
-                  {
-                    instancePath: instancePath + "/version",
-                    schemaPath: "#/properties/version/type",
-                    keyword: "type",
-                    params: { type: "string" },
-                    message: "must be string",
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.kind !== undefined && func0.call(data, "kind")) {
-                const _errs6 = errors;
-                if (typeof data.kind !== "string") {
-                  validate64.errors = [
-                    {
-                      instancePath: instancePath + "/kind",
-                      schemaPath: "#/properties/kind/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    },
-                  ];
-                  return false;
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.name !== undefined && func0.call(data, "name")) {
-                  const _errs8 = errors;
-                  if (typeof data.name !== "string") {
-                    validate64.errors = [
-                      {
-                        instancePath: instancePath + "/name",
-                        schemaPath: "#/properties/name/type",
-                        keyword: "type",
-                        params: { type: "string" },
-                        message: "must be string",
-                      },
-                    ];
-                    return false;
-                  }
-                  var valid0 = _errs8 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.labelSelector !== undefined && func0.call(data, "labelSelector")) {
-                    const _errs10 = errors;
-                    if (
-                      !validate17.call(this, data.labelSelector, {
-                        instancePath: instancePath + "/labelSelector",
-                        parentData: data,
-                        parentDataProperty: "labelSelector",
-                        rootData,
-                        dynamicAnchors,
-                      })
-                    ) {
-                      vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-                      errors = vErrors.length;
-                    }
-                    var valid0 = _errs10 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.selectionScope !== undefined && func0.call(data, "selectionScope")) {
-                      const _errs11 = errors;
-                      if (
-                        !validate66.call(this, data.selectionScope, {
-                          instancePath: instancePath + "/selectionScope",
-                          parentData: data,
-                          parentDataProperty: "selectionScope",
-                          rootData,
-                          dynamicAnchors,
-                        })
-                      ) {
-                        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-                        errors = vErrors.length;
-                      }
-                      var valid0 = _errs11 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate64.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-      return false;
-    }
-  }
-  validate64.errors = vErrors;
-  return errors === 0;
-}
-validate64.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema35 = {
-  type: "object",
-  properties: {
-    placementType: { $ref: "#/$defs/PlacementType" },
-    clusterNames: { type: "array", items: { type: "string" } },
-    numberOfClusters: { type: "number" },
-    affinity: { $ref: "#/$defs/Affinity" },
-    topologySpreadConstraints: { type: "array", items: { $ref: "#/$defs/TopologySpreadConstraint" } },
-    tolerations: { type: "array", items: { $ref: "#/$defs/Toleration" } },
-  },
-  additionalProperties: false,
-};
-const schema36 = { enum: ["PickAll", "PickN", "PickFixed"] };
-function validate70(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate70.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(data === "PickAll" || data === "PickN" || data === "PickFixed")) {
-    validate70.errors = [
-      {
-        instancePath,
-        schemaPath: "#/enum",
-        keyword: "enum",
-        params: { allowedValues: schema36.enum },
-        message: "must be equal to one of the allowed values",
-      },
-    ];
-    return false;
-  }
-  validate70.errors = vErrors;
-  return errors === 0;
-}
-validate70.evaluated = { dynamicProps: false, dynamicItems: false };
-const schema37 = { type: "object", properties: { clusterAffinity: { $ref: "#/$defs/ClusterAffinity" } }, additionalProperties: false };
-const schema38 = {
-  type: "object",
-  properties: {
-    requiredDuringSchedulingIgnoredDuringExecution: { $ref: "#/$defs/ClusterSelector" },
-    preferredDuringSchedulingIgnoredDuringExecution: { type: "array", items: { $ref: "#/$defs/PreferredClusterSelector" } },
-  },
-  additionalProperties: false,
-};
-const schema39 = {
-  type: "object",
-  properties: { clusterSelectorTerms: { type: "array", items: { $ref: "#/$defs/ClusterSelectorTerm" } } },
-  required: ["clusterSelectorTerms"],
-  additionalProperties: false,
-};
+validate80.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 const schema40 = {
   type: "object",
-  properties: {
-    labelSelector: { $ref: "#/$defs/LabelSelector" },
-    propertySelector: { $ref: "#/$defs/PropertySelector" },
-    propertySorter: { $ref: "#/$defs/PropertySorter" },
-  },
+  properties: { port: { type: "number" }, protocol: { $ref: "#/$defs/PolicyProtocol" } },
+  required: ["port"],
   additionalProperties: false,
 };
-const schema41 = {
-  type: "object",
-  properties: { matchExpressions: { type: "array", items: { $ref: "#/$defs/PropertySelectorRequirement" } } },
-  required: ["matchExpressions"],
-  additionalProperties: false,
-};
-const schema42 = {
-  type: "object",
-  properties: {
-    name: { type: "string" },
-    operator: { $ref: "#/$defs/PropertySelectorOperator" },
-    values: { type: "array", items: { type: "string" } },
-  },
-  required: ["name", "operator", "values"],
-  additionalProperties: false,
-};
-const schema43 = { enum: ["Gt", "Ge", "Eq", "Ne", "Lt", "Le"] };
-function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate79.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(data === "Gt" || data === "Ge" || data === "Eq" || data === "Ne" || data === "Lt" || data === "Le")) {
-    validate79.errors = [
-      {
-        instancePath,
-        schemaPath: "#/enum",
-        keyword: "enum",
-        params: { allowedValues: schema43.enum },
-        message: "must be equal to one of the allowed values",
-      },
-    ];
-    return false;
-  }
-  validate79.errors = vErrors;
-  return errors === 0;
-}
-validate79.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate78.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (
-        ((data.name === undefined || !func0.call(data, "name")) && (missing0 = "name")) ||
-        ((data.operator === undefined || !func0.call(data, "operator")) && (missing0 = "operator")) ||
-        ((data.values === undefined || !func0.call(data, "values")) && (missing0 = "values"))
-      ) {
-        validate78.errors = [
-          {
-            instancePath,
-            schemaPath: "#/required",
-            keyword: "required",
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 of Object.keys(data)) {
-          if (!(key0 === "name" || key0 === "operator" || key0 === "values")) {
-            validate78.errors = [
-              {
-                instancePath,
-                schemaPath: "#/additionalProperties",
-                keyword: "additionalProperties",
-                params: { additionalProperty: key0 },
-                message: "must NOT have additional properties",
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.name !== undefined && func0.call(data, "name")) {
-            const _errs2 = errors;
-            if (typeof data.name !== "string") {
-              validate78.errors = [
-                {
-                  instancePath: instancePath + "/name",
-                  schemaPath: "#/properties/name/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.operator !== undefined && func0.call(data, "operator")) {
-              const _errs4 = errors;
-              if (
-                !validate79.call(this, data.operator, {
-                  instancePath: instancePath + "/operator",
-                  parentData: data,
-                  parentDataProperty: "operator",
-                  rootData,
-                  dynamicAnchors,
-                })
-              ) {
-                vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.values !== undefined && func0.call(data, "values")) {
-                let data2 = data.values;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (Array.isArray(data2)) {
-                    var valid1 = true;
-                    const len0 = data2.length;
-                    for (let i0 = 0; i0 < len0; i0++) {
-                      const _errs7 = errors;
-                      if (typeof data2[i0] !== "string") {
-                        validate78.errors = [
-                          {
-                            instancePath: instancePath + "/values/" + i0,
-                            schemaPath: "#/properties/values/items/type",
-                            keyword: "type",
-                            params: { type: "string" },
-                            message: "must be string",
-                          },
-                        ];
-                        return false;
-                      }
-                      var valid1 = _errs7 === errors;
-                      if (!valid1) {
-                        break;
-                      }
-                    }
-                  } else {
-                    validate78.errors = [
-                      {
-                        instancePath: instancePath + "/values",
-                        schemaPath: "#/properties/values/type",
-                        keyword: "type",
-                        params: { type: "array" },
-                        message: "must be array",
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs5 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate78.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-      return false;
-    }
-  }
-  validate78.errors = vErrors;
-  return errors === 0;
-}
-validate78.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate77.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if ((data.matchExpressions === undefined || !func0.call(data, "matchExpressions")) && (missing0 = "matchExpressions")) {
-        validate77.errors = [
-          {
-            instancePath,
-            schemaPath: "#/required",
-            keyword: "required",
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 of Object.keys(data)) {
-          if (!(key0 === "matchExpressions")) {
-            validate77.errors = [
-              {
-                instancePath,
-                schemaPath: "#/additionalProperties",
-                keyword: "additionalProperties",
-                params: { additionalProperty: key0 },
-                message: "must NOT have additional properties",
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.matchExpressions !== undefined && func0.call(data, "matchExpressions")) {
-            let data0 = data.matchExpressions;
-            const _errs2 = errors;
-            if (errors === _errs2) {
-              if (Array.isArray(data0)) {
-                var valid1 = true;
-                const len0 = data0.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  const _errs4 = errors;
-                  if (
-                    !validate78.call(this, data0[i0], {
-                      instancePath: instancePath + "/matchExpressions/" + i0,
-                      parentData: data0,
-                      parentDataProperty: i0,
-                      rootData,
-                      dynamicAnchors,
-                    })
-                  ) {
-                    vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-                    errors = vErrors.length;
-                  }
-                  var valid1 = _errs4 === errors;
-                  if (!valid1) {
-                    break;
-                  }
-                }
-              } else {
-                validate77.errors = [
-                  {
-                    instancePath: instancePath + "/matchExpressions",
-                    schemaPath: "#/properties/matchExpressions/type",
-                    keyword: "type",
-                    params: { type: "array" },
-                    message: "must be array",
-                  },
-                ];
-                return false;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate77.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-      return false;
-    }
-  }
-  validate77.errors = vErrors;
-  return errors === 0;
-}
-validate77.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema44 = {
-  type: "object",
-  properties: { name: { type: "string" }, sortOrder: { $ref: "#/$defs/PropertySortOrder" } },
-  required: ["name", "sortOrder"],
-  additionalProperties: false,
-};
-const schema45 = { enum: ["Ascending", "Descending"] };
+const schema41 = { enum: ["TCP", "UDP", "SCTP", "ANY"] };
 function validate84(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -6905,13 +6139,13 @@ function validate84(data, { instancePath = "", parentData, parentDataProperty, r
   if (evaluated0.dynamicItems) {
     evaluated0.items = undefined;
   }
-  if (!(data === "Ascending" || data === "Descending")) {
+  if (!(data === "TCP" || data === "UDP" || data === "SCTP" || data === "ANY")) {
     validate84.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema45.enum },
+        params: { allowedValues: schema41.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
@@ -6934,10 +6168,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
-      if (
-        ((data.name === undefined || !func0.call(data, "name")) && (missing0 = "name")) ||
-        ((data.sortOrder === undefined || !func0.call(data, "sortOrder")) && (missing0 = "sortOrder"))
-      ) {
+      if ((data.port === undefined || !func0.call(data, "port")) && (missing0 = "port")) {
         validate83.errors = [
           {
             instancePath,
@@ -6951,7 +6182,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!(key0 === "name" || key0 === "sortOrder")) {
+          if (!(key0 === "port" || key0 === "protocol")) {
             validate83.errors = [
               {
                 instancePath,
@@ -6966,16 +6197,17 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (_errs1 === errors) {
-          if (data.name !== undefined && func0.call(data, "name")) {
+          if (data.port !== undefined && func0.call(data, "port")) {
+            let data0 = data.port;
             const _errs2 = errors;
-            if (typeof data.name !== "string") {
+            if (!(typeof data0 == "number" && isFinite(data0))) {
               validate83.errors = [
                 {
-                  instancePath: instancePath + "/name",
-                  schemaPath: "#/properties/name/type",
+                  instancePath: instancePath + "/port",
+                  schemaPath: "#/properties/port/type",
                   keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
+                  params: { type: "number" },
+                  message: "must be number",
                 },
               ];
               return false;
@@ -6985,13 +6217,13 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
             var valid0 = true;
           }
           if (valid0) {
-            if (data.sortOrder !== undefined && func0.call(data, "sortOrder")) {
+            if (data.protocol !== undefined && func0.call(data, "protocol")) {
               const _errs4 = errors;
               if (
-                !validate84.call(this, data.sortOrder, {
-                  instancePath: instancePath + "/sortOrder",
+                !validate84.call(this, data.protocol, {
+                  instancePath: instancePath + "/protocol",
                   parentData: data,
-                  parentDataProperty: "sortOrder",
+                  parentDataProperty: "protocol",
                   rootData,
                   dynamicAnchors,
                 })
@@ -7015,10 +6247,966 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate83.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate75.evaluated;
+  const evaluated0 = validate78.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (
+        ((data.fleet === undefined || !func0.call(data, "fleet")) && (missing0 = "fleet")) ||
+        ((data.from === undefined || !func0.call(data, "from")) && (missing0 = "from")) ||
+        ((data.to === undefined || !func0.call(data, "to")) && (missing0 = "to"))
+      ) {
+        validate78.errors = [
+          {
+            instancePath,
+            schemaPath: "#/required",
+            keyword: "required",
+            params: { missingProperty: missing0 },
+            message: "must have required property '" + missing0 + "'",
+          },
+        ];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 of Object.keys(data)) {
+          if (!(
+            key0 === "fleet" ||
+            key0 === "from" ||
+            key0 === "to" ||
+            key0 === "ports" ||
+            key0 === "allowDns" ||
+            key0 === "policyName" ||
+            key0 === "description"
+          )) {
+            validate78.errors = [
+              {
+                instancePath,
+                schemaPath: "#/additionalProperties",
+                keyword: "additionalProperties",
+                params: { additionalProperty: key0 },
+                message: "must NOT have additional properties",
+              },
+            ];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.fleet !== undefined && func0.call(data, "fleet")) {
+            const _errs2 = errors;
+            if (
+              !validate64.call(this, data.fleet, {
+                instancePath: instancePath + "/fleet",
+                parentData: data,
+                parentDataProperty: "fleet",
+                rootData,
+                dynamicAnchors,
+              })
+            ) {
+              vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+              errors = vErrors.length;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.from !== undefined && func0.call(data, "from")) {
+              const _errs3 = errors;
+              if (
+                !validate80.call(this, data.from, {
+                  instancePath: instancePath + "/from",
+                  parentData: data,
+                  parentDataProperty: "from",
+                  rootData,
+                  dynamicAnchors,
+                })
+              ) {
+                vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+                errors = vErrors.length;
+              }
+              var valid0 = _errs3 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.to !== undefined && func0.call(data, "to")) {
+                const _errs4 = errors;
+                if (
+                  !validate80.call(this, data.to, {
+                    instancePath: instancePath + "/to",
+                    parentData: data,
+                    parentDataProperty: "to",
+                    rootData,
+                    dynamicAnchors,
+                  })
+                ) {
+                  vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+                  errors = vErrors.length;
+                }
+                var valid0 = _errs4 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (data.ports !== undefined && func0.call(data, "ports")) {
+                  let data3 = data.ports;
+                  const _errs5 = errors;
+                  if (errors === _errs5) {
+                    if (Array.isArray(data3)) {
+                      var valid1 = true;
+                      const len0 = data3.length;
+                      for (let i0 = 0; i0 < len0; i0++) {
+                        const _errs7 = errors;
+                        if (
+                          !validate83.call(this, data3[i0], {
+                            instancePath: instancePath + "/ports/" + i0,
+                            parentData: data3,
+                            parentDataProperty: i0,
+                            rootData,
+                            dynamicAnchors,
+                          })
+                        ) {
+                          vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+                          errors = vErrors.length;
+                        }
+                        var valid1 = _errs7 === errors;
+                        if (!valid1) {
+                          break;
+                        }
+                      }
+                    } else {
+                      validate78.errors = [
+                        {
+                          instancePath: instancePath + "/ports",
+                          schemaPath: "#/properties/ports/type",
+                          keyword: "type",
+                          params: { type: "array" },
+                          message: "must be array",
+                        },
+                      ];
+                      return false;
+                    }
+                  }
+                  var valid0 = _errs5 === errors;
+                } else {
+                  var valid0 = true;
+                }
+                if (valid0) {
+                  if (data.allowDns !== undefined && func0.call(data, "allowDns")) {
+                    const _errs8 = errors;
+                    if (typeof data.allowDns !== "boolean") {
+                      validate78.errors = [
+                        {
+                          instancePath: instancePath + "/allowDns",
+                          schemaPath: "#/properties/allowDns/type",
+                          keyword: "type",
+                          params: { type: "boolean" },
+                          message: "must be boolean",
+                        },
+                      ];
+                      return false;
+                    }
+                    var valid0 = _errs8 === errors;
+                  } else {
+                    var valid0 = true;
+                  }
+                  if (valid0) {
+                    if (data.policyName !== undefined && func0.call(data, "policyName")) {
+                      const _errs10 = errors;
+                      if (typeof data.policyName !== "string") {
+                        validate78.errors = [
+                          {
+                            instancePath: instancePath + "/policyName",
+                            schemaPath: "#/properties/policyName/type",
+                            keyword: "type",
+                            params: { type: "string" },
+                            message: "must be string",
+                          },
+                        ];
+                        return false;
+                      }
+                      var valid0 = _errs10 === errors;
+                    } else {
+                      var valid0 = true;
+                    }
+                    if (valid0) {
+                      if (data.description !== undefined && func0.call(data, "description")) {
+                        const _errs12 = errors;
+                        if (typeof data.description !== "string") {
+                          validate78.errors = [
+                            {
+                              instancePath: instancePath + "/description",
+                              schemaPath: "#/properties/description/type",
+                              keyword: "type",
+                              params: { type: "string" },
+                              message: "must be string",
+                            },
+                          ];
+                          return false;
+                        }
+                        var valid0 = _errs12 === errors;
+                      } else {
+                        var valid0 = true;
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate78.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate78.errors = vErrors;
+  return errors === 0;
+}
+validate78.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const PlacementArgs = validate87;
+const schema42 = {
+  type: "object",
+  properties: {
+    fleet: { $ref: "#/$defs/FleetRef" },
+    resources: { type: "array", items: { $ref: "#/$defs/KubernetesManifest" } },
+    resourceSelectors: { type: "array", items: { $ref: "#/$defs/ResourceSelectorTerm" } },
+    policy: { $ref: "#/$defs/PlacementPolicy" },
+    strategy: { $ref: "#/$defs/RolloutStrategy" },
+    memberProperties: { type: "object", additionalProperties: { type: "object", additionalProperties: { type: "string" } } },
+    mode: { $ref: "#/$defs/PlacementMode" },
+    hub: { $ref: "#/$defs/PlacementHubArgs" },
+    replaceOnPolicyChange: { type: "boolean" },
+    state: { $ref: "#/$defs/PlacementStateSource" },
+  },
+  required: ["fleet", "resources", "resourceSelectors"],
+  additionalProperties: false,
+};
+const schema43 = { type: "object", additionalProperties: {} };
+function validate89(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate89.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+    } else {
+      validate89.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate89.errors = vErrors;
+  return errors === 0;
+}
+validate89.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema44 = {
+  type: "object",
+  properties: {
+    group: { type: "string" },
+    version: { type: "string" },
+    kind: { type: "string" },
+    name: { type: "string" },
+    labelSelector: { $ref: "#/$defs/LabelSelector" },
+    selectionScope: { $ref: "#/$defs/SelectionScope" },
+  },
+  required: ["group", "version", "kind"],
+  additionalProperties: false,
+};
+const schema45 = { enum: ["NamespaceOnly", "NamespaceWithResources", "NamespaceWithResourceSelectors"] };
+function validate93(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate93.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "NamespaceOnly" || data === "NamespaceWithResources" || data === "NamespaceWithResourceSelectors")) {
+    validate93.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema45.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate93.errors = vErrors;
+  return errors === 0;
+}
+validate93.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate91(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate91.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (
+        ((data.group === undefined || !func0.call(data, "group")) && (missing0 = "group")) ||
+        ((data.version === undefined || !func0.call(data, "version")) && (missing0 = "version")) ||
+        ((data.kind === undefined || !func0.call(data, "kind")) && (missing0 = "kind"))
+      ) {
+        validate91.errors = [
+          {
+            instancePath,
+            schemaPath: "#/required",
+            keyword: "required",
+            params: { missingProperty: missing0 },
+            message: "must have required property '" + missing0 + "'",
+          },
+        ];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 of Object.keys(data)) {
+          if (!(
+            key0 === "group" ||
+            key0 === "version" ||
+            key0 === "kind" ||
+            key0 === "name" ||
+            key0 === "labelSelector" ||
+            key0 === "selectionScope"
+          )) {
+            validate91.errors = [
+              {
+                instancePath,
+                schemaPath: "#/additionalProperties",
+                keyword: "additionalProperties",
+                params: { additionalProperty: key0 },
+                message: "must NOT have additional properties",
+              },
+            ];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.group !== undefined && func0.call(data, "group")) {
+            const _errs2 = errors;
+            if (typeof data.group !== "string") {
+              validate91.errors = [
+                {
+                  instancePath: instancePath + "/group",
+                  schemaPath: "#/properties/group/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                },
+              ];
+              return false;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.version !== undefined && func0.call(data, "version")) {
+              const _errs4 = errors;
+              if (typeof data.version !== "string") {
+                validate91.errors = [
+                  {
+                    instancePath: instancePath + "/version",
+                    schemaPath: "#/properties/version/type",
+                    keyword: "type",
+                    params: { type: "string" },
+                    message: "must be string",
+                  },
+                ];
+                return false;
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.kind !== undefined && func0.call(data, "kind")) {
+                const _errs6 = errors;
+                if (typeof data.kind !== "string") {
+                  validate91.errors = [
+                    {
+                      instancePath: instancePath + "/kind",
+                      schemaPath: "#/properties/kind/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    },
+                  ];
+                  return false;
+                }
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (data.name !== undefined && func0.call(data, "name")) {
+                  const _errs8 = errors;
+                  if (typeof data.name !== "string") {
+                    validate91.errors = [
+                      {
+                        instancePath: instancePath + "/name",
+                        schemaPath: "#/properties/name/type",
+                        keyword: "type",
+                        params: { type: "string" },
+                        message: "must be string",
+                      },
+                    ];
+                    return false;
+                  }
+                  var valid0 = _errs8 === errors;
+                } else {
+                  var valid0 = true;
+                }
+                if (valid0) {
+                  if (data.labelSelector !== undefined && func0.call(data, "labelSelector")) {
+                    const _errs10 = errors;
+                    if (
+                      !validate21.call(this, data.labelSelector, {
+                        instancePath: instancePath + "/labelSelector",
+                        parentData: data,
+                        parentDataProperty: "labelSelector",
+                        rootData,
+                        dynamicAnchors,
+                      })
+                    ) {
+                      vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+                      errors = vErrors.length;
+                    }
+                    var valid0 = _errs10 === errors;
+                  } else {
+                    var valid0 = true;
+                  }
+                  if (valid0) {
+                    if (data.selectionScope !== undefined && func0.call(data, "selectionScope")) {
+                      const _errs11 = errors;
+                      if (
+                        !validate93.call(this, data.selectionScope, {
+                          instancePath: instancePath + "/selectionScope",
+                          parentData: data,
+                          parentDataProperty: "selectionScope",
+                          rootData,
+                          dynamicAnchors,
+                        })
+                      ) {
+                        vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+                        errors = vErrors.length;
+                      }
+                      var valid0 = _errs11 === errors;
+                    } else {
+                      var valid0 = true;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate91.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate91.errors = vErrors;
+  return errors === 0;
+}
+validate91.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema46 = {
+  type: "object",
+  properties: {
+    placementType: { $ref: "#/$defs/PlacementType" },
+    clusterNames: { type: "array", items: { type: "string" } },
+    numberOfClusters: { type: "number" },
+    affinity: { $ref: "#/$defs/Affinity" },
+    topologySpreadConstraints: { type: "array", items: { $ref: "#/$defs/TopologySpreadConstraint" } },
+    tolerations: { type: "array", items: { $ref: "#/$defs/Toleration" } },
+  },
+  additionalProperties: false,
+};
+const schema47 = { enum: ["PickAll", "PickN", "PickFixed"] };
+function validate97(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate97.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "PickAll" || data === "PickN" || data === "PickFixed")) {
+    validate97.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema47.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate97.errors = vErrors;
+  return errors === 0;
+}
+validate97.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema48 = { type: "object", properties: { clusterAffinity: { $ref: "#/$defs/ClusterAffinity" } }, additionalProperties: false };
+const schema49 = {
+  type: "object",
+  properties: {
+    requiredDuringSchedulingIgnoredDuringExecution: { $ref: "#/$defs/ClusterSelector" },
+    preferredDuringSchedulingIgnoredDuringExecution: { type: "array", items: { $ref: "#/$defs/PreferredClusterSelector" } },
+  },
+  additionalProperties: false,
+};
+const schema50 = {
+  type: "object",
+  properties: { clusterSelectorTerms: { type: "array", items: { $ref: "#/$defs/ClusterSelectorTerm" } } },
+  required: ["clusterSelectorTerms"],
+  additionalProperties: false,
+};
+const schema51 = {
+  type: "object",
+  properties: {
+    labelSelector: { $ref: "#/$defs/LabelSelector" },
+    propertySelector: { $ref: "#/$defs/PropertySelector" },
+    propertySorter: { $ref: "#/$defs/PropertySorter" },
+  },
+  additionalProperties: false,
+};
+const schema52 = {
+  type: "object",
+  properties: { matchExpressions: { type: "array", items: { $ref: "#/$defs/PropertySelectorRequirement" } } },
+  required: ["matchExpressions"],
+  additionalProperties: false,
+};
+const schema53 = {
+  type: "object",
+  properties: {
+    name: { type: "string" },
+    operator: { $ref: "#/$defs/PropertySelectorOperator" },
+    values: { type: "array", items: { type: "string" } },
+  },
+  required: ["name", "operator", "values"],
+  additionalProperties: false,
+};
+const schema54 = { enum: ["Gt", "Ge", "Eq", "Ne", "Lt", "Le"] };
+function validate106(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate106.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "Gt" || data === "Ge" || data === "Eq" || data === "Ne" || data === "Lt" || data === "Le")) {
+    validate106.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema54.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate106.errors = vErrors;
+  return errors === 0;
+}
+validate106.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate105(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate105.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (
+        ((data.name === undefined || !func0.call(data, "name")) && (missing0 = "name")) ||
+        ((data.operator === undefined || !func0.call(data, "operator")) && (missing0 = "operator")) ||
+        ((data.values === undefined || !func0.call(data, "values")) && (missing0 = "values"))
+      ) {
+        validate105.errors = [
+          {
+            instancePath,
+            schemaPath: "#/required",
+            keyword: "required",
+            params: { missingProperty: missing0 },
+            message: "must have required property '" + missing0 + "'",
+          },
+        ];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 of Object.keys(data)) {
+          if (!(key0 === "name" || key0 === "operator" || key0 === "values")) {
+            validate105.errors = [
+              {
+                instancePath,
+                schemaPath: "#/additionalProperties",
+                keyword: "additionalProperties",
+                params: { additionalProperty: key0 },
+                message: "must NOT have additional properties",
+              },
+            ];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.name !== undefined && func0.call(data, "name")) {
+            const _errs2 = errors;
+            if (typeof data.name !== "string") {
+              validate105.errors = [
+                {
+                  instancePath: instancePath + "/name",
+                  schemaPath: "#/properties/name/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                },
+              ];
+              return false;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.operator !== undefined && func0.call(data, "operator")) {
+              const _errs4 = errors;
+              if (
+                !validate106.call(this, data.operator, {
+                  instancePath: instancePath + "/operator",
+                  parentData: data,
+                  parentDataProperty: "operator",
+                  rootData,
+                  dynamicAnchors,
+                })
+              ) {
+                vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+                errors = vErrors.length;
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.values !== undefined && func0.call(data, "values")) {
+                let data2 = data.values;
+                const _errs5 = errors;
+                if (errors === _errs5) {
+                  if (Array.isArray(data2)) {
+                    var valid1 = true;
+                    const len0 = data2.length;
+                    for (let i0 = 0; i0 < len0; i0++) {
+                      const _errs7 = errors;
+                      if (typeof data2[i0] !== "string") {
+                        validate105.errors = [
+                          {
+                            instancePath: instancePath + "/values/" + i0,
+                            schemaPath: "#/properties/values/items/type",
+                            keyword: "type",
+                            params: { type: "string" },
+                            message: "must be string",
+                          },
+                        ];
+                        return false;
+                      }
+                      var valid1 = _errs7 === errors;
+                      if (!valid1) {
+                        break;
+                      }
+                    }
+                  } else {
+                    validate105.errors = [
+                      {
+                        instancePath: instancePath + "/values",
+                        schemaPath: "#/properties/values/type",
+                        keyword: "type",
+                        params: { type: "array" },
+                        message: "must be array",
+                      },
+                    ];
+                    return false;
+                  }
+                }
+                var valid0 = _errs5 === errors;
+              } else {
+                var valid0 = true;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate105.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate105.errors = vErrors;
+  return errors === 0;
+}
+validate105.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate104(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate104.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if ((data.matchExpressions === undefined || !func0.call(data, "matchExpressions")) && (missing0 = "matchExpressions")) {
+        validate104.errors = [
+          {
+            instancePath,
+            schemaPath: "#/required",
+            keyword: "required",
+            params: { missingProperty: missing0 },
+            message: "must have required property '" + missing0 + "'",
+          },
+        ];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 of Object.keys(data)) {
+          if (!(key0 === "matchExpressions")) {
+            validate104.errors = [
+              {
+                instancePath,
+                schemaPath: "#/additionalProperties",
+                keyword: "additionalProperties",
+                params: { additionalProperty: key0 },
+                message: "must NOT have additional properties",
+              },
+            ];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.matchExpressions !== undefined && func0.call(data, "matchExpressions")) {
+            let data0 = data.matchExpressions;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (Array.isArray(data0)) {
+                var valid1 = true;
+                const len0 = data0.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  const _errs4 = errors;
+                  if (
+                    !validate105.call(this, data0[i0], {
+                      instancePath: instancePath + "/matchExpressions/" + i0,
+                      parentData: data0,
+                      parentDataProperty: i0,
+                      rootData,
+                      dynamicAnchors,
+                    })
+                  ) {
+                    vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+                    errors = vErrors.length;
+                  }
+                  var valid1 = _errs4 === errors;
+                  if (!valid1) {
+                    break;
+                  }
+                }
+              } else {
+                validate104.errors = [
+                  {
+                    instancePath: instancePath + "/matchExpressions",
+                    schemaPath: "#/properties/matchExpressions/type",
+                    keyword: "type",
+                    params: { type: "array" },
+                    message: "must be array",
+                  },
+                ];
+                return false;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate104.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate104.errors = vErrors;
+  return errors === 0;
+}
+validate104.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema55 = {
+  type: "object",
+  properties: { name: { type: "string" }, sortOrder: { $ref: "#/$defs/PropertySortOrder" } },
+  required: ["name", "sortOrder"],
+  additionalProperties: false,
+};
+const schema56 = { enum: ["Ascending", "Descending"] };
+function validate111(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate111.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "Ascending" || data === "Descending")) {
+    validate111.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema56.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate111.errors = vErrors;
+  return errors === 0;
+}
+validate111.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate110(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate110.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (
+        ((data.name === undefined || !func0.call(data, "name")) && (missing0 = "name")) ||
+        ((data.sortOrder === undefined || !func0.call(data, "sortOrder")) && (missing0 = "sortOrder"))
+      ) {
+        validate110.errors = [
+          {
+            instancePath,
+            schemaPath: "#/required",
+            keyword: "required",
+            params: { missingProperty: missing0 },
+            message: "must have required property '" + missing0 + "'",
+          },
+        ];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 of Object.keys(data)) {
+          if (!(key0 === "name" || key0 === "sortOrder")) {
+            validate110.errors = [
+              {
+                instancePath,
+                schemaPath: "#/additionalProperties",
+                keyword: "additionalProperties",
+                params: { additionalProperty: key0 },
+                message: "must NOT have additional properties",
+              },
+            ];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.name !== undefined && func0.call(data, "name")) {
+            const _errs2 = errors;
+            if (typeof data.name !== "string") {
+              validate110.errors = [
+                {
+                  instancePath: instancePath + "/name",
+                  schemaPath: "#/properties/name/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                },
+              ];
+              return false;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.sortOrder !== undefined && func0.call(data, "sortOrder")) {
+              const _errs4 = errors;
+              if (
+                !validate111.call(this, data.sortOrder, {
+                  instancePath: instancePath + "/sortOrder",
+                  parentData: data,
+                  parentDataProperty: "sortOrder",
+                  rootData,
+                  dynamicAnchors,
+                })
+              ) {
+                vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+                errors = vErrors.length;
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+          }
+        }
+      }
+    } else {
+      validate110.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate110.errors = vErrors;
+  return errors === 0;
+}
+validate110.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate102(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate102.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7030,7 +7218,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "labelSelector" || key0 === "propertySelector" || key0 === "propertySorter")) {
-          validate75.errors = [
+          validate102.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7047,7 +7235,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.labelSelector !== undefined && func0.call(data, "labelSelector")) {
           const _errs2 = errors;
           if (
-            !validate17.call(this, data.labelSelector, {
+            !validate21.call(this, data.labelSelector, {
               instancePath: instancePath + "/labelSelector",
               parentData: data,
               parentDataProperty: "labelSelector",
@@ -7055,7 +7243,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+            vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
             errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
@@ -7066,7 +7254,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.propertySelector !== undefined && func0.call(data, "propertySelector")) {
             const _errs3 = errors;
             if (
-              !validate77.call(this, data.propertySelector, {
+              !validate104.call(this, data.propertySelector, {
                 instancePath: instancePath + "/propertySelector",
                 parentData: data,
                 parentDataProperty: "propertySelector",
@@ -7074,7 +7262,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
                 dynamicAnchors,
               })
             ) {
-              vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+              vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs3 === errors;
@@ -7085,7 +7273,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.propertySorter !== undefined && func0.call(data, "propertySorter")) {
               const _errs4 = errors;
               if (
-                !validate83.call(this, data.propertySorter, {
+                !validate110.call(this, data.propertySorter, {
                   instancePath: instancePath + "/propertySorter",
                   parentData: data,
                   parentDataProperty: "propertySorter",
@@ -7093,7 +7281,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+                vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -7104,18 +7292,18 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate75.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate102.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate75.errors = vErrors;
+  validate102.errors = vErrors;
   return errors === 0;
 }
-validate75.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate74(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate102.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate101(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate74.evaluated;
+  const evaluated0 = validate101.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7126,7 +7314,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.clusterSelectorTerms === undefined || !func0.call(data, "clusterSelectorTerms")) && (missing0 = "clusterSelectorTerms")) {
-        validate74.errors = [
+        validate101.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -7140,7 +7328,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "clusterSelectorTerms")) {
-            validate74.errors = [
+            validate101.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -7164,7 +7352,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs4 = errors;
                   if (
-                    !validate75.call(this, data0[i0], {
+                    !validate102.call(this, data0[i0], {
                       instancePath: instancePath + "/clusterSelectorTerms/" + i0,
                       parentData: data0,
                       parentDataProperty: i0,
@@ -7172,7 +7360,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+                    vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs4 === errors;
@@ -7181,7 +7369,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate74.errors = [
+                validate101.errors = [
                   {
                     instancePath: instancePath + "/clusterSelectorTerms",
                     schemaPath: "#/properties/clusterSelectorTerms/type",
@@ -7197,24 +7385,24 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate74.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate101.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate74.errors = vErrors;
+  validate101.errors = vErrors;
   return errors === 0;
 }
-validate74.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema46 = {
+validate101.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema57 = {
   type: "object",
   properties: { weight: { type: "number" }, preference: { $ref: "#/$defs/ClusterSelectorTerm" } },
   required: ["weight", "preference"],
   additionalProperties: false,
 };
-function validate89(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate116(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate89.evaluated;
+  const evaluated0 = validate116.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7228,7 +7416,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.weight === undefined || !func0.call(data, "weight")) && (missing0 = "weight")) ||
         ((data.preference === undefined || !func0.call(data, "preference")) && (missing0 = "preference"))
       ) {
-        validate89.errors = [
+        validate116.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -7242,7 +7430,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "weight" || key0 === "preference")) {
-            validate89.errors = [
+            validate116.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -7260,7 +7448,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.weight;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate89.errors = [
+              validate116.errors = [
                 {
                   instancePath: instancePath + "/weight",
                   schemaPath: "#/properties/weight/type",
@@ -7279,7 +7467,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.preference !== undefined && func0.call(data, "preference")) {
               const _errs4 = errors;
               if (
-                !validate75.call(this, data.preference, {
+                !validate102.call(this, data.preference, {
                   instancePath: instancePath + "/preference",
                   parentData: data,
                   parentDataProperty: "preference",
@@ -7287,7 +7475,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+                vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -7298,18 +7486,18 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate89.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate116.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate89.errors = vErrors;
+  validate116.errors = vErrors;
   return errors === 0;
 }
-validate89.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate73(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate116.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate100(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate73.evaluated;
+  const evaluated0 = validate100.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7321,7 +7509,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "requiredDuringSchedulingIgnoredDuringExecution" || key0 === "preferredDuringSchedulingIgnoredDuringExecution")) {
-          validate73.errors = [
+          validate100.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7341,7 +7529,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
         ) {
           const _errs2 = errors;
           if (
-            !validate74.call(this, data.requiredDuringSchedulingIgnoredDuringExecution, {
+            !validate101.call(this, data.requiredDuringSchedulingIgnoredDuringExecution, {
               instancePath: instancePath + "/requiredDuringSchedulingIgnoredDuringExecution",
               parentData: data,
               parentDataProperty: "requiredDuringSchedulingIgnoredDuringExecution",
@@ -7349,7 +7537,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+            vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
             errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
@@ -7370,7 +7558,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs5 = errors;
                   if (
-                    !validate89.call(this, data1[i0], {
+                    !validate116.call(this, data1[i0], {
                       instancePath: instancePath + "/preferredDuringSchedulingIgnoredDuringExecution/" + i0,
                       parentData: data1,
                       parentDataProperty: i0,
@@ -7378,7 +7566,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+                    vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs5 === errors;
@@ -7387,7 +7575,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate73.errors = [
+                validate100.errors = [
                   {
                     instancePath: instancePath + "/preferredDuringSchedulingIgnoredDuringExecution",
                     schemaPath: "#/properties/preferredDuringSchedulingIgnoredDuringExecution/type",
@@ -7406,18 +7594,18 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate73.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate100.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate73.errors = vErrors;
+  validate100.errors = vErrors;
   return errors === 0;
 }
-validate73.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate100.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate99(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate72.evaluated;
+  const evaluated0 = validate99.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7429,7 +7617,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "clusterAffinity")) {
-          validate72.errors = [
+          validate99.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7445,7 +7633,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
       if (_errs1 === errors) {
         if (data.clusterAffinity !== undefined && func0.call(data, "clusterAffinity")) {
           if (
-            !validate73.call(this, data.clusterAffinity, {
+            !validate100.call(this, data.clusterAffinity, {
               instancePath: instancePath + "/clusterAffinity",
               parentData: data,
               parentDataProperty: "clusterAffinity",
@@ -7453,21 +7641,21 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+            vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
             errors = vErrors.length;
           }
         }
       }
     } else {
-      validate72.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate99.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate72.errors = vErrors;
+  validate99.errors = vErrors;
   return errors === 0;
 }
-validate72.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema47 = {
+validate99.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema58 = {
   type: "object",
   properties: {
     maxSkew: { type: "number" },
@@ -7477,11 +7665,11 @@ const schema47 = {
   required: ["topologyKey"],
   additionalProperties: false,
 };
-const schema48 = { enum: ["DoNotSchedule", "ScheduleAnyway"] };
-function validate95(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema59 = { enum: ["DoNotSchedule", "ScheduleAnyway"] };
+function validate122(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate95.evaluated;
+  const evaluated0 = validate122.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7489,25 +7677,25 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "DoNotSchedule" || data === "ScheduleAnyway")) {
-    validate95.errors = [
+    validate122.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema48.enum },
+        params: { allowedValues: schema59.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate95.errors = vErrors;
+  validate122.errors = vErrors;
   return errors === 0;
 }
-validate95.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate94(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate122.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate121(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate94.evaluated;
+  const evaluated0 = validate121.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7518,7 +7706,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.topologyKey === undefined || !func0.call(data, "topologyKey")) && (missing0 = "topologyKey")) {
-        validate94.errors = [
+        validate121.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -7532,7 +7720,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "maxSkew" || key0 === "topologyKey" || key0 === "whenUnsatisfiable")) {
-            validate94.errors = [
+            validate121.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -7550,7 +7738,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.maxSkew;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate94.errors = [
+              validate121.errors = [
                 {
                   instancePath: instancePath + "/maxSkew",
                   schemaPath: "#/properties/maxSkew/type",
@@ -7569,7 +7757,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.topologyKey !== undefined && func0.call(data, "topologyKey")) {
               const _errs4 = errors;
               if (typeof data.topologyKey !== "string") {
-                validate94.errors = [
+                validate121.errors = [
                   {
                     instancePath: instancePath + "/topologyKey",
                     schemaPath: "#/properties/topologyKey/type",
@@ -7588,7 +7776,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.whenUnsatisfiable !== undefined && func0.call(data, "whenUnsatisfiable")) {
                 const _errs6 = errors;
                 if (
-                  !validate95.call(this, data.whenUnsatisfiable, {
+                  !validate122.call(this, data.whenUnsatisfiable, {
                     instancePath: instancePath + "/whenUnsatisfiable",
                     parentData: data,
                     parentDataProperty: "whenUnsatisfiable",
@@ -7596,7 +7784,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+                  vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs6 === errors;
@@ -7608,29 +7796,29 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate94.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate121.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate94.errors = vErrors;
+  validate121.errors = vErrors;
   return errors === 0;
 }
-validate94.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema49 = {
+validate121.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema60 = {
   type: "object",
   properties: {
     key: { type: "string" },
     operator: { $ref: "#/$defs/TolerationOperator" },
     value: { type: "string" },
-    effect: { enum: ["", "NoSchedule"] },
+    effect: { $ref: "#/$defs/TolerationEffect" },
   },
   additionalProperties: false,
 };
-const schema50 = { enum: ["Exists", "Equal"] };
-function validate99(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema61 = { enum: ["Exists", "Equal"] };
+function validate126(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate99.evaluated;
+  const evaluated0 = validate126.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7638,25 +7826,52 @@ function validate99(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = undefined;
   }
   if (!(data === "Exists" || data === "Equal")) {
-    validate99.errors = [
+    validate126.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema50.enum },
+        params: { allowedValues: schema61.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate99.errors = vErrors;
+  validate126.errors = vErrors;
   return errors === 0;
 }
-validate99.evaluated = { dynamicProps: false, dynamicItems: false };
-function validate98(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate126.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema62 = { enum: ["", "NoSchedule"] };
+function validate128(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate98.evaluated;
+  const evaluated0 = validate128.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "" || data === "NoSchedule")) {
+    validate128.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema62.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate128.errors = vErrors;
+  return errors === 0;
+}
+validate128.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate125(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate125.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7668,7 +7883,7 @@ function validate98(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "key" || key0 === "operator" || key0 === "value" || key0 === "effect")) {
-          validate98.errors = [
+          validate125.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7685,7 +7900,7 @@ function validate98(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.key !== undefined && func0.call(data, "key")) {
           const _errs2 = errors;
           if (typeof data.key !== "string") {
-            validate98.errors = [
+            validate125.errors = [
               {
                 instancePath: instancePath + "/key",
                 schemaPath: "#/properties/key/type",
@@ -7704,7 +7919,7 @@ function validate98(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.operator !== undefined && func0.call(data, "operator")) {
             const _errs4 = errors;
             if (
-              !validate99.call(this, data.operator, {
+              !validate126.call(this, data.operator, {
                 instancePath: instancePath + "/operator",
                 parentData: data,
                 parentDataProperty: "operator",
@@ -7712,7 +7927,7 @@ function validate98(data, { instancePath = "", parentData, parentDataProperty, r
                 dynamicAnchors,
               })
             ) {
-              vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+              vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs4 === errors;
@@ -7723,7 +7938,7 @@ function validate98(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.value !== undefined && func0.call(data, "value")) {
               const _errs5 = errors;
               if (typeof data.value !== "string") {
-                validate98.errors = [
+                validate125.errors = [
                   {
                     instancePath: instancePath + "/value",
                     schemaPath: "#/properties/value/type",
@@ -7740,19 +7955,18 @@ function validate98(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (data.effect !== undefined && func0.call(data, "effect")) {
-                let data3 = data.effect;
                 const _errs7 = errors;
-                if (!(data3 === "" || data3 === "NoSchedule")) {
-                  validate98.errors = [
-                    {
-                      instancePath: instancePath + "/effect",
-                      schemaPath: "#/properties/effect/enum",
-                      keyword: "enum",
-                      params: { allowedValues: schema49.properties.effect.enum },
-                      message: "must be equal to one of the allowed values",
-                    },
-                  ];
-                  return false;
+                if (
+                  !validate128.call(this, data.effect, {
+                    instancePath: instancePath + "/effect",
+                    parentData: data,
+                    parentDataProperty: "effect",
+                    rootData,
+                    dynamicAnchors,
+                  })
+                ) {
+                  vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+                  errors = vErrors.length;
                 }
                 var valid0 = _errs7 === errors;
               } else {
@@ -7763,18 +7977,18 @@ function validate98(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate98.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate125.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate98.errors = vErrors;
+  validate125.errors = vErrors;
   return errors === 0;
 }
-validate98.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate69(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate125.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate96(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate69.evaluated;
+  const evaluated0 = validate96.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -7793,7 +8007,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
           key0 === "topologySpreadConstraints" ||
           key0 === "tolerations"
         )) {
-          validate69.errors = [
+          validate96.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -7810,7 +8024,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
         if (data.placementType !== undefined && func0.call(data, "placementType")) {
           const _errs2 = errors;
           if (
-            !validate70.call(this, data.placementType, {
+            !validate97.call(this, data.placementType, {
               instancePath: instancePath + "/placementType",
               parentData: data,
               parentDataProperty: "placementType",
@@ -7818,7 +8032,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+            vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
             errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
@@ -7836,7 +8050,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs5 = errors;
                   if (typeof data1[i0] !== "string") {
-                    validate69.errors = [
+                    validate96.errors = [
                       {
                         instancePath: instancePath + "/clusterNames/" + i0,
                         schemaPath: "#/properties/clusterNames/items/type",
@@ -7853,7 +8067,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate69.errors = [
+                validate96.errors = [
                   {
                     instancePath: instancePath + "/clusterNames",
                     schemaPath: "#/properties/clusterNames/type",
@@ -7874,7 +8088,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
               let data3 = data.numberOfClusters;
               const _errs7 = errors;
               if (!(typeof data3 == "number" && isFinite(data3))) {
-                validate69.errors = [
+                validate96.errors = [
                   {
                     instancePath: instancePath + "/numberOfClusters",
                     schemaPath: "#/properties/numberOfClusters/type",
@@ -7893,7 +8107,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.affinity !== undefined && func0.call(data, "affinity")) {
                 const _errs9 = errors;
                 if (
-                  !validate72.call(this, data.affinity, {
+                  !validate99.call(this, data.affinity, {
                     instancePath: instancePath + "/affinity",
                     parentData: data,
                     parentDataProperty: "affinity",
@@ -7901,7 +8115,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+                  vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs9 === errors;
@@ -7919,7 +8133,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                       for (let i1 = 0; i1 < len1; i1++) {
                         const _errs12 = errors;
                         if (
-                          !validate94.call(this, data5[i1], {
+                          !validate121.call(this, data5[i1], {
                             instancePath: instancePath + "/topologySpreadConstraints/" + i1,
                             parentData: data5,
                             parentDataProperty: i1,
@@ -7927,7 +8141,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                             dynamicAnchors,
                           })
                         ) {
-                          vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+                          vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
                           errors = vErrors.length;
                         }
                         var valid2 = _errs12 === errors;
@@ -7936,7 +8150,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     } else {
-                      validate69.errors = [
+                      validate96.errors = [
                         {
                           instancePath: instancePath + "/topologySpreadConstraints",
                           schemaPath: "#/properties/topologySpreadConstraints/type",
@@ -7963,7 +8177,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                         for (let i2 = 0; i2 < len2; i2++) {
                           const _errs15 = errors;
                           if (
-                            !validate98.call(this, data7[i2], {
+                            !validate125.call(this, data7[i2], {
                               instancePath: instancePath + "/tolerations/" + i2,
                               parentData: data7,
                               parentDataProperty: i2,
@@ -7971,7 +8185,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                               dynamicAnchors,
                             })
                           ) {
-                            vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+                            vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
                             errors = vErrors.length;
                           }
                           var valid3 = _errs15 === errors;
@@ -7980,7 +8194,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        validate69.errors = [
+                        validate96.errors = [
                           {
                             instancePath: instancePath + "/tolerations",
                             schemaPath: "#/properties/tolerations/type",
@@ -8003,15 +8217,15 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate69.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate96.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate69.errors = vErrors;
+  validate96.errors = vErrors;
   return errors === 0;
 }
-validate69.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema51 = {
+validate96.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema63 = {
   type: "object",
   properties: {
     type: { $ref: "#/$defs/RolloutStrategyType" },
@@ -8022,11 +8236,11 @@ const schema51 = {
   },
   additionalProperties: false,
 };
-const schema52 = { enum: ["RollingUpdate", "External"] };
-function validate104(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema64 = { enum: ["RollingUpdate", "External"] };
+function validate133(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate104.evaluated;
+  const evaluated0 = validate133.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8034,34 +8248,30 @@ function validate104(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = undefined;
   }
   if (!(data === "RollingUpdate" || data === "External")) {
-    validate104.errors = [
+    validate133.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema52.enum },
+        params: { allowedValues: schema64.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate104.errors = vErrors;
+  validate133.errors = vErrors;
   return errors === 0;
 }
-validate104.evaluated = { dynamicProps: false, dynamicItems: false };
-const schema53 = {
+validate133.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema65 = {
   type: "object",
-  properties: {
-    maxUnavailable: { anyOf: [{ type: "string" }, { type: "number" }] },
-    maxSurge: { anyOf: [{ type: "string" }, { type: "number" }] },
-    unavailablePeriodSeconds: { type: "number" },
-  },
+  properties: { maxUnavailable: {}, maxSurge: {}, unavailablePeriodSeconds: { type: "number" } },
   additionalProperties: false,
 };
-function validate106(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate135(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate106.evaluated;
+  const evaluated0 = validate135.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8073,7 +8283,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "maxUnavailable" || key0 === "maxSurge" || key0 === "unavailablePeriodSeconds")) {
-          validate106.errors = [
+          validate135.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -8087,197 +8297,209 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
       if (_errs1 === errors) {
-        if (data.maxUnavailable !== undefined && func0.call(data, "maxUnavailable")) {
-          let data0 = data.maxUnavailable;
-          const _errs2 = errors;
-          const _errs3 = errors;
-          let valid1 = false;
-          const _errs4 = errors;
-          if (typeof data0 !== "string") {
-            const err0 = {
-              instancePath: instancePath + "/maxUnavailable",
-              schemaPath: "#/properties/maxUnavailable/anyOf/0/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err0];
-            } else {
-              vErrors.push(err0);
-            }
-            errors++;
-          }
-          var _valid0 = _errs4 === errors;
-          valid1 = valid1 || _valid0;
-          const _errs6 = errors;
+        if (data.unavailablePeriodSeconds !== undefined && func0.call(data, "unavailablePeriodSeconds")) {
+          let data0 = data.unavailablePeriodSeconds;
           if (!(typeof data0 == "number" && isFinite(data0))) {
-            const err1 = {
-              instancePath: instancePath + "/maxUnavailable",
-              schemaPath: "#/properties/maxUnavailable/anyOf/1/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
-            };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
-            }
-            errors++;
-          }
-          var _valid0 = _errs6 === errors;
-          valid1 = valid1 || _valid0;
-          if (!valid1) {
-            const err2 = {
-              instancePath: instancePath + "/maxUnavailable",
-              schemaPath: "#/properties/maxUnavailable/anyOf",
-              keyword: "anyOf",
-              params: {},
-              message: "must match a schema in anyOf",
-            };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
-            errors++;
-            validate106.errors = vErrors;
-            return false;
-          } else {
-            errors = _errs3;
-            if (vErrors !== null) {
-              if (_errs3) {
-                vErrors.length = _errs3;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-          var valid0 = _errs2 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.maxSurge !== undefined && func0.call(data, "maxSurge")) {
-            let data1 = data.maxSurge;
-            const _errs8 = errors;
-            const _errs9 = errors;
-            let valid2 = false;
-            const _errs10 = errors;
-            if (typeof data1 !== "string") {
-              const err3 = {
-                instancePath: instancePath + "/maxSurge",
-                schemaPath: "#/properties/maxSurge/anyOf/0/type",
-                keyword: "type",
-                params: { type: "string" },
-                message: "must be string",
-              };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
-              errors++;
-            }
-            var _valid1 = _errs10 === errors;
-            valid2 = valid2 || _valid1;
-            const _errs12 = errors;
-            if (!(typeof data1 == "number" && isFinite(data1))) {
-              const err4 = {
-                instancePath: instancePath + "/maxSurge",
-                schemaPath: "#/properties/maxSurge/anyOf/1/type",
+            validate135.errors = [
+              {
+                instancePath: instancePath + "/unavailablePeriodSeconds",
+                schemaPath: "#/properties/unavailablePeriodSeconds/type",
                 keyword: "type",
                 params: { type: "number" },
                 message: "must be number",
-              };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-            var _valid1 = _errs12 === errors;
-            valid2 = valid2 || _valid1;
-            if (!valid2) {
-              const err5 = {
-                instancePath: instancePath + "/maxSurge",
-                schemaPath: "#/properties/maxSurge/anyOf",
-                keyword: "anyOf",
-                params: {},
-                message: "must match a schema in anyOf",
-              };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
-              errors++;
-              validate106.errors = vErrors;
-              return false;
-            } else {
-              errors = _errs9;
-              if (vErrors !== null) {
-                if (_errs9) {
-                  vErrors.length = _errs9;
-                } else {
-                  vErrors = null;
-                }
-              }
-            }
-            var valid0 = _errs8 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.unavailablePeriodSeconds !== undefined && func0.call(data, "unavailablePeriodSeconds")) {
-              let data2 = data.unavailablePeriodSeconds;
-              const _errs14 = errors;
-              if (!(typeof data2 == "number" && isFinite(data2))) {
-                validate106.errors = [
-                  {
-                    instancePath: instancePath + "/unavailablePeriodSeconds",
-                    schemaPath: "#/properties/unavailablePeriodSeconds/type",
-                    keyword: "type",
-                    params: { type: "number" },
-                    message: "must be number",
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs14 === errors;
-            } else {
-              var valid0 = true;
-            }
+              },
+            ];
+            return false;
           }
         }
       }
     } else {
-      validate106.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate135.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate106.errors = vErrors;
+  validate135.errors = vErrors;
   return errors === 0;
 }
-validate106.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema54 = {
+validate135.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema66 = {
   type: "object",
   properties: {
-    type: { enum: ["ClientSideApply", "ServerSideApply", "ReportDiff"] },
-    comparisonOption: { enum: ["PartialComparison", "FullComparison"] },
-    whenToApply: { enum: ["Always", "IfNotDrifted"] },
-    whenToTakeOver: { enum: ["Always", "IfNoDiff", "Never"] },
+    type: { $ref: "#/$defs/ApplyStrategyType" },
+    comparisonOption: { $ref: "#/$defs/ComparisonOptionType" },
+    whenToApply: { $ref: "#/$defs/WhenToApplyType" },
+    whenToTakeOver: { $ref: "#/$defs/WhenToTakeOverType" },
     allowCoOwnership: { type: "boolean" },
-    serverSideApplyConfig: { type: "object", properties: { force: { type: "boolean" } }, additionalProperties: false },
+    serverSideApplyConfig: { $ref: "#/$defs/ServerSideApplyConfig" },
   },
   additionalProperties: false,
 };
-function validate108(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema67 = { enum: ["ClientSideApply", "ServerSideApply", "ReportDiff"] };
+function validate138(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate108.evaluated;
+  const evaluated0 = validate138.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "ClientSideApply" || data === "ServerSideApply" || data === "ReportDiff")) {
+    validate138.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema67.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate138.errors = vErrors;
+  return errors === 0;
+}
+validate138.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema68 = { enum: ["PartialComparison", "FullComparison"] };
+function validate140(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate140.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "PartialComparison" || data === "FullComparison")) {
+    validate140.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema68.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate140.errors = vErrors;
+  return errors === 0;
+}
+validate140.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema69 = { enum: ["Always", "IfNotDrifted"] };
+function validate142(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate142.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "Always" || data === "IfNotDrifted")) {
+    validate142.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema69.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate142.errors = vErrors;
+  return errors === 0;
+}
+validate142.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema70 = { enum: ["Always", "IfNoDiff", "Never"] };
+function validate144(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate144.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "Always" || data === "IfNoDiff" || data === "Never")) {
+    validate144.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema70.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate144.errors = vErrors;
+  return errors === 0;
+}
+validate144.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema71 = { type: "object", properties: { force: { type: "boolean" } }, additionalProperties: false };
+function validate146(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate146.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const _errs1 = errors;
+      for (const key0 of Object.keys(data)) {
+        if (!(key0 === "force")) {
+          validate146.errors = [
+            {
+              instancePath,
+              schemaPath: "#/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key0 },
+              message: "must NOT have additional properties",
+            },
+          ];
+          return false;
+          break;
+        }
+      }
+      if (_errs1 === errors) {
+        if (data.force !== undefined && func0.call(data, "force")) {
+          if (typeof data.force !== "boolean") {
+            validate146.errors = [
+              {
+                instancePath: instancePath + "/force",
+                schemaPath: "#/properties/force/type",
+                keyword: "type",
+                params: { type: "boolean" },
+                message: "must be boolean",
+              },
+            ];
+            return false;
+          }
+        }
+      }
+    } else {
+      validate146.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      return false;
+    }
+  }
+  validate146.errors = vErrors;
+  return errors === 0;
+}
+validate146.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate137(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate137.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8296,7 +8518,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
           key0 === "allowCoOwnership" ||
           key0 === "serverSideApplyConfig"
         )) {
-          validate108.errors = [
+          validate137.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -8311,19 +8533,18 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
       }
       if (_errs1 === errors) {
         if (data.type !== undefined && func0.call(data, "type")) {
-          let data0 = data.type;
           const _errs2 = errors;
-          if (!(data0 === "ClientSideApply" || data0 === "ServerSideApply" || data0 === "ReportDiff")) {
-            validate108.errors = [
-              {
-                instancePath: instancePath + "/type",
-                schemaPath: "#/properties/type/enum",
-                keyword: "enum",
-                params: { allowedValues: schema54.properties.type.enum },
-                message: "must be equal to one of the allowed values",
-              },
-            ];
-            return false;
+          if (
+            !validate138.call(this, data.type, {
+              instancePath: instancePath + "/type",
+              parentData: data,
+              parentDataProperty: "type",
+              rootData,
+              dynamicAnchors,
+            })
+          ) {
+            vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+            errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
         } else {
@@ -8331,19 +8552,18 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
         }
         if (valid0) {
           if (data.comparisonOption !== undefined && func0.call(data, "comparisonOption")) {
-            let data1 = data.comparisonOption;
             const _errs3 = errors;
-            if (!(data1 === "PartialComparison" || data1 === "FullComparison")) {
-              validate108.errors = [
-                {
-                  instancePath: instancePath + "/comparisonOption",
-                  schemaPath: "#/properties/comparisonOption/enum",
-                  keyword: "enum",
-                  params: { allowedValues: schema54.properties.comparisonOption.enum },
-                  message: "must be equal to one of the allowed values",
-                },
-              ];
-              return false;
+            if (
+              !validate140.call(this, data.comparisonOption, {
+                instancePath: instancePath + "/comparisonOption",
+                parentData: data,
+                parentDataProperty: "comparisonOption",
+                rootData,
+                dynamicAnchors,
+              })
+            ) {
+              vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+              errors = vErrors.length;
             }
             var valid0 = _errs3 === errors;
           } else {
@@ -8351,19 +8571,18 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
           }
           if (valid0) {
             if (data.whenToApply !== undefined && func0.call(data, "whenToApply")) {
-              let data2 = data.whenToApply;
               const _errs4 = errors;
-              if (!(data2 === "Always" || data2 === "IfNotDrifted")) {
-                validate108.errors = [
-                  {
-                    instancePath: instancePath + "/whenToApply",
-                    schemaPath: "#/properties/whenToApply/enum",
-                    keyword: "enum",
-                    params: { allowedValues: schema54.properties.whenToApply.enum },
-                    message: "must be equal to one of the allowed values",
-                  },
-                ];
-                return false;
+              if (
+                !validate142.call(this, data.whenToApply, {
+                  instancePath: instancePath + "/whenToApply",
+                  parentData: data,
+                  parentDataProperty: "whenToApply",
+                  rootData,
+                  dynamicAnchors,
+                })
+              ) {
+                vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+                errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
             } else {
@@ -8371,19 +8590,18 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
             }
             if (valid0) {
               if (data.whenToTakeOver !== undefined && func0.call(data, "whenToTakeOver")) {
-                let data3 = data.whenToTakeOver;
                 const _errs5 = errors;
-                if (!(data3 === "Always" || data3 === "IfNoDiff" || data3 === "Never")) {
-                  validate108.errors = [
-                    {
-                      instancePath: instancePath + "/whenToTakeOver",
-                      schemaPath: "#/properties/whenToTakeOver/enum",
-                      keyword: "enum",
-                      params: { allowedValues: schema54.properties.whenToTakeOver.enum },
-                      message: "must be equal to one of the allowed values",
-                    },
-                  ];
-                  return false;
+                if (
+                  !validate144.call(this, data.whenToTakeOver, {
+                    instancePath: instancePath + "/whenToTakeOver",
+                    parentData: data,
+                    parentDataProperty: "whenToTakeOver",
+                    rootData,
+                    dynamicAnchors,
+                  })
+                ) {
+                  vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+                  errors = vErrors.length;
                 }
                 var valid0 = _errs5 === errors;
               } else {
@@ -8393,7 +8611,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
                 if (data.allowCoOwnership !== undefined && func0.call(data, "allowCoOwnership")) {
                   const _errs6 = errors;
                   if (typeof data.allowCoOwnership !== "boolean") {
-                    validate108.errors = [
+                    validate137.errors = [
                       {
                         instancePath: instancePath + "/allowCoOwnership",
                         schemaPath: "#/properties/allowCoOwnership/type",
@@ -8410,54 +8628,18 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
                 }
                 if (valid0) {
                   if (data.serverSideApplyConfig !== undefined && func0.call(data, "serverSideApplyConfig")) {
-                    let data5 = data.serverSideApplyConfig;
                     const _errs8 = errors;
-                    if (errors === _errs8) {
-                      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-                        const _errs10 = errors;
-                        for (const key1 of Object.keys(data5)) {
-                          if (!(key1 === "force")) {
-                            validate108.errors = [
-                              {
-                                instancePath: instancePath + "/serverSideApplyConfig",
-                                schemaPath: "#/properties/serverSideApplyConfig/additionalProperties",
-                                keyword: "additionalProperties",
-                                params: { additionalProperty: key1 },
-                                message: "must NOT have additional properties",
-                              },
-                            ];
-                            return false;
-                            break;
-                          }
-                        }
-                        if (_errs10 === errors) {
-                          if (data5.force !== undefined && func0.call(data5, "force")) {
-                            if (typeof data5.force !== "boolean") {
-                              validate108.errors = [
-                                {
-                                  instancePath: instancePath + "/serverSideApplyConfig/force",
-                                  schemaPath: "#/properties/serverSideApplyConfig/properties/force/type",
-                                  keyword: "type",
-                                  params: { type: "boolean" },
-                                  message: "must be boolean",
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                        }
-                      } else {
-                        validate108.errors = [
-                          {
-                            instancePath: instancePath + "/serverSideApplyConfig",
-                            schemaPath: "#/properties/serverSideApplyConfig/type",
-                            keyword: "type",
-                            params: { type: "object" },
-                            message: "must be object",
-                          },
-                        ];
-                        return false;
-                      }
+                    if (
+                      !validate146.call(this, data.serverSideApplyConfig, {
+                        instancePath: instancePath + "/serverSideApplyConfig",
+                        parentData: data,
+                        parentDataProperty: "serverSideApplyConfig",
+                        rootData,
+                        dynamicAnchors,
+                      })
+                    ) {
+                      vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+                      errors = vErrors.length;
                     }
                     var valid0 = _errs8 === errors;
                   } else {
@@ -8470,19 +8652,50 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate108.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate137.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate108.errors = vErrors;
+  validate137.errors = vErrors;
   return errors === 0;
 }
-validate108.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema55 = { type: "object", properties: { propagationPolicy: { enum: ["Abandon", "Delete"] } }, additionalProperties: false };
-function validate110(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate137.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema72 = {
+  type: "object",
+  properties: { propagationPolicy: { $ref: "#/$defs/DeletePropagationPolicy" } },
+  additionalProperties: false,
+};
+const schema73 = { enum: ["Abandon", "Delete"] };
+function validate150(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate110.evaluated;
+  const evaluated0 = validate150.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "Abandon" || data === "Delete")) {
+    validate150.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema73.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate150.errors = vErrors;
+  return errors === 0;
+}
+validate150.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate149(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate149.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8494,7 +8707,7 @@ function validate110(data, { instancePath = "", parentData, parentDataProperty, 
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "propagationPolicy")) {
-          validate110.errors = [
+          validate149.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -8509,40 +8722,93 @@ function validate110(data, { instancePath = "", parentData, parentDataProperty, 
       }
       if (_errs1 === errors) {
         if (data.propagationPolicy !== undefined && func0.call(data, "propagationPolicy")) {
-          let data0 = data.propagationPolicy;
-          if (!(data0 === "Abandon" || data0 === "Delete")) {
-            validate110.errors = [
-              {
-                instancePath: instancePath + "/propagationPolicy",
-                schemaPath: "#/properties/propagationPolicy/enum",
-                keyword: "enum",
-                params: { allowedValues: schema55.properties.propagationPolicy.enum },
-                message: "must be equal to one of the allowed values",
-              },
-            ];
-            return false;
+          if (
+            !validate150.call(this, data.propagationPolicy, {
+              instancePath: instancePath + "/propagationPolicy",
+              parentData: data,
+              parentDataProperty: "propagationPolicy",
+              rootData,
+              dynamicAnchors,
+            })
+          ) {
+            vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+            errors = vErrors.length;
           }
         }
       }
     } else {
-      validate110.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate149.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate110.errors = vErrors;
+  validate149.errors = vErrors;
   return errors === 0;
 }
-validate110.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema56 = {
+validate149.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema74 = {
   type: "object",
-  properties: { type: { enum: ["Disabled", "Mirror"] }, destination: { enum: ["OriginalResource", "WorkAPI"] } },
+  properties: { type: { $ref: "#/$defs/ReportBackStrategyType" }, destination: { $ref: "#/$defs/ReportBackDestination" } },
   required: ["type"],
   additionalProperties: false,
 };
-function validate112(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema75 = { enum: ["Disabled", "Mirror"] };
+function validate154(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate112.evaluated;
+  const evaluated0 = validate154.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "Disabled" || data === "Mirror")) {
+    validate154.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema75.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate154.errors = vErrors;
+  return errors === 0;
+}
+validate154.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema76 = { enum: ["OriginalResource", "WorkAPI"] };
+function validate156(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate156.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "OriginalResource" || data === "WorkAPI")) {
+    validate156.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema76.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate156.errors = vErrors;
+  return errors === 0;
+}
+validate156.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate153(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate153.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8553,7 +8819,7 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.type === undefined || !func0.call(data, "type")) && (missing0 = "type")) {
-        validate112.errors = [
+        validate153.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -8567,7 +8833,7 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "type" || key0 === "destination")) {
-            validate112.errors = [
+            validate153.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -8582,19 +8848,18 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
         }
         if (_errs1 === errors) {
           if (data.type !== undefined && func0.call(data, "type")) {
-            let data0 = data.type;
             const _errs2 = errors;
-            if (!(data0 === "Disabled" || data0 === "Mirror")) {
-              validate112.errors = [
-                {
-                  instancePath: instancePath + "/type",
-                  schemaPath: "#/properties/type/enum",
-                  keyword: "enum",
-                  params: { allowedValues: schema56.properties.type.enum },
-                  message: "must be equal to one of the allowed values",
-                },
-              ];
-              return false;
+            if (
+              !validate154.call(this, data.type, {
+                instancePath: instancePath + "/type",
+                parentData: data,
+                parentDataProperty: "type",
+                rootData,
+                dynamicAnchors,
+              })
+            ) {
+              vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+              errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
           } else {
@@ -8602,19 +8867,18 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
           }
           if (valid0) {
             if (data.destination !== undefined && func0.call(data, "destination")) {
-              let data1 = data.destination;
               const _errs3 = errors;
-              if (!(data1 === "OriginalResource" || data1 === "WorkAPI")) {
-                validate112.errors = [
-                  {
-                    instancePath: instancePath + "/destination",
-                    schemaPath: "#/properties/destination/enum",
-                    keyword: "enum",
-                    params: { allowedValues: schema56.properties.destination.enum },
-                    message: "must be equal to one of the allowed values",
-                  },
-                ];
-                return false;
+              if (
+                !validate156.call(this, data.destination, {
+                  instancePath: instancePath + "/destination",
+                  parentData: data,
+                  parentDataProperty: "destination",
+                  rootData,
+                  dynamicAnchors,
+                })
+              ) {
+                vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+                errors = vErrors.length;
               }
               var valid0 = _errs3 === errors;
             } else {
@@ -8624,18 +8888,18 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate112.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate153.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate112.errors = vErrors;
+  validate153.errors = vErrors;
   return errors === 0;
 }
-validate112.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate103(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate153.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate132(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate103.evaluated;
+  const evaluated0 = validate132.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8653,7 +8917,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           key0 === "deleteStrategy" ||
           key0 === "reportBackStrategy"
         )) {
-          validate103.errors = [
+          validate132.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -8670,7 +8934,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
         if (data.type !== undefined && func0.call(data, "type")) {
           const _errs2 = errors;
           if (
-            !validate104.call(this, data.type, {
+            !validate133.call(this, data.type, {
               instancePath: instancePath + "/type",
               parentData: data,
               parentDataProperty: "type",
@@ -8678,7 +8942,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+            vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
             errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
@@ -8689,7 +8953,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.rollingUpdate !== undefined && func0.call(data, "rollingUpdate")) {
             const _errs3 = errors;
             if (
-              !validate106.call(this, data.rollingUpdate, {
+              !validate135.call(this, data.rollingUpdate, {
                 instancePath: instancePath + "/rollingUpdate",
                 parentData: data,
                 parentDataProperty: "rollingUpdate",
@@ -8697,7 +8961,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
                 dynamicAnchors,
               })
             ) {
-              vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+              vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs3 === errors;
@@ -8708,7 +8972,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
             if (data.applyStrategy !== undefined && func0.call(data, "applyStrategy")) {
               const _errs4 = errors;
               if (
-                !validate108.call(this, data.applyStrategy, {
+                !validate137.call(this, data.applyStrategy, {
                   instancePath: instancePath + "/applyStrategy",
                   parentData: data,
                   parentDataProperty: "applyStrategy",
@@ -8716,7 +8980,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+                vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -8727,7 +8991,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
               if (data.deleteStrategy !== undefined && func0.call(data, "deleteStrategy")) {
                 const _errs5 = errors;
                 if (
-                  !validate110.call(this, data.deleteStrategy, {
+                  !validate149.call(this, data.deleteStrategy, {
                     instancePath: instancePath + "/deleteStrategy",
                     parentData: data,
                     parentDataProperty: "deleteStrategy",
@@ -8735,7 +8999,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+                  vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs5 === errors;
@@ -8746,7 +9010,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
                 if (data.reportBackStrategy !== undefined && func0.call(data, "reportBackStrategy")) {
                   const _errs6 = errors;
                   if (
-                    !validate112.call(this, data.reportBackStrategy, {
+                    !validate153.call(this, data.reportBackStrategy, {
                       instancePath: instancePath + "/reportBackStrategy",
                       parentData: data,
                       parentDataProperty: "reportBackStrategy",
@@ -8754,7 +9018,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+                    vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs6 === errors;
@@ -8767,27 +9031,78 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate103.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate132.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate103.errors = vErrors;
+  validate132.errors = vErrors;
   return errors === 0;
 }
-validate103.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema57 = {
+validate132.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema77 = { enum: ["direct", "hub"] };
+function validate160(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate160.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "direct" || data === "hub")) {
+    validate160.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema77.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate160.errors = vErrors;
+  return errors === 0;
+}
+validate160.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema78 = {
   type: "object",
-  properties: {
-    provider: { instanceOf: "kubernetes.Provider" },
-    apiVersion: { enum: ["placement.kubernetes-fleet.io/v1", "placement.kubernetes-fleet.io/v1beta1"] },
-  },
+  properties: { provider: { instanceOf: "kubernetes.Provider" }, apiVersion: { $ref: "#/$defs/CrpApiVersion" } },
   required: ["provider"],
   additionalProperties: false,
 };
-function validate115(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema79 = { enum: ["placement.kubernetes-fleet.io/v1", "placement.kubernetes-fleet.io/v1beta1"] };
+function validate163(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate115.evaluated;
+  const evaluated0 = validate163.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "placement.kubernetes-fleet.io/v1" || data === "placement.kubernetes-fleet.io/v1beta1")) {
+    validate163.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema79.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate163.errors = vErrors;
+  return errors === 0;
+}
+validate163.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate162(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate162.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8798,7 +9113,7 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if ((data.provider === undefined || !func0.call(data, "provider")) && (missing0 = "provider")) {
-        validate115.errors = [
+        validate162.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -8812,7 +9127,7 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "provider" || key0 === "apiVersion")) {
-            validate115.errors = [
+            validate162.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -8829,7 +9144,7 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.provider !== undefined && func0.call(data, "provider")) {
             const _errs2 = errors;
             if (!func142(this, "kubernetes.Provider", data.provider)) {
-              validate115.errors = [
+              validate162.errors = [
                 {
                   instancePath: instancePath + "/provider",
                   schemaPath: "#/properties/provider/instanceOf",
@@ -8846,19 +9161,18 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
           }
           if (valid0) {
             if (data.apiVersion !== undefined && func0.call(data, "apiVersion")) {
-              let data1 = data.apiVersion;
               const _errs3 = errors;
-              if (!(data1 === "placement.kubernetes-fleet.io/v1" || data1 === "placement.kubernetes-fleet.io/v1beta1")) {
-                validate115.errors = [
-                  {
-                    instancePath: instancePath + "/apiVersion",
-                    schemaPath: "#/properties/apiVersion/enum",
-                    keyword: "enum",
-                    params: { allowedValues: schema57.properties.apiVersion.enum },
-                    message: "must be equal to one of the allowed values",
-                  },
-                ];
-                return false;
+              if (
+                !validate163.call(this, data.apiVersion, {
+                  instancePath: instancePath + "/apiVersion",
+                  parentData: data,
+                  parentDataProperty: "apiVersion",
+                  rootData,
+                  dynamicAnchors,
+                })
+              ) {
+                vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+                errors = vErrors.length;
               }
               var valid0 = _errs3 === errors;
             } else {
@@ -8868,15 +9182,15 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate115.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate162.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate115.errors = vErrors;
+  validate162.errors = vErrors;
   return errors === 0;
 }
-validate115.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema58 = {
+validate162.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema80 = {
   type: "object",
   properties: {
     previous: { anyOf: [{ $ref: "#/$defs/PlacementState" }, { deferred: true }] },
@@ -8885,10 +9199,10 @@ const schema58 = {
   },
   additionalProperties: false,
 };
-const schema59 = {
+const schema81 = {
   type: "object",
   properties: {
-    version: { enum: [1] },
+    version: { type: "number" },
     bindings: { type: "array", items: { $ref: "#/$defs/Binding" } },
     objectsHash: { type: "string" },
     hubSpec: { $ref: "#/$defs/HubPlacementSpec" },
@@ -8896,24 +9210,24 @@ const schema59 = {
   required: ["version", "bindings", "objectsHash"],
   additionalProperties: false,
 };
-const schema60 = {
+const schema82 = {
   type: "object",
   properties: {
     targetCluster: { type: "string" },
     state: { $ref: "#/$defs/BindingState" },
     policyHash: { type: "string" },
     clusterDecision: { $ref: "#/$defs/ClusterDecision" },
-    previousState: { enum: ["Scheduled", "Bound"] },
+    previousState: { $ref: "#/$defs/PreviousBindingState" },
     deleting: { type: "boolean" },
   },
   required: ["targetCluster", "state", "policyHash", "clusterDecision"],
   additionalProperties: false,
 };
-const schema61 = { enum: ["Scheduled", "Bound", "Unscheduled"] };
-function validate120(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const schema83 = { enum: ["Scheduled", "Bound", "Unscheduled"] };
+function validate169(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate120.evaluated;
+  const evaluated0 = validate169.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8921,22 +9235,22 @@ function validate120(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = undefined;
   }
   if (!(data === "Scheduled" || data === "Bound" || data === "Unscheduled")) {
-    validate120.errors = [
+    validate169.errors = [
       {
         instancePath,
         schemaPath: "#/enum",
         keyword: "enum",
-        params: { allowedValues: schema61.enum },
+        params: { allowedValues: schema83.enum },
         message: "must be equal to one of the allowed values",
       },
     ];
     return false;
   }
-  validate120.errors = vErrors;
+  validate169.errors = vErrors;
   return errors === 0;
 }
-validate120.evaluated = { dynamicProps: false, dynamicItems: false };
-const schema62 = {
+validate169.evaluated = { dynamicProps: false, dynamicItems: false };
+const schema84 = {
   type: "object",
   properties: {
     clusterName: { type: "string" },
@@ -8947,16 +9261,16 @@ const schema62 = {
   required: ["clusterName", "selected", "reason"],
   additionalProperties: false,
 };
-const schema63 = {
+const schema85 = {
   type: "object",
   properties: { affinityScore: { type: "number" }, priorityScore: { type: "number" } },
   required: ["affinityScore", "priorityScore"],
   additionalProperties: false,
 };
-function validate123(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate172(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate123.evaluated;
+  const evaluated0 = validate172.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8970,7 +9284,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
         ((data.affinityScore === undefined || !func0.call(data, "affinityScore")) && (missing0 = "affinityScore")) ||
         ((data.priorityScore === undefined || !func0.call(data, "priorityScore")) && (missing0 = "priorityScore"))
       ) {
-        validate123.errors = [
+        validate172.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -8984,7 +9298,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "affinityScore" || key0 === "priorityScore")) {
-            validate123.errors = [
+            validate172.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -9002,7 +9316,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
             let data0 = data.affinityScore;
             const _errs2 = errors;
             if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate123.errors = [
+              validate172.errors = [
                 {
                   instancePath: instancePath + "/affinityScore",
                   schemaPath: "#/properties/affinityScore/type",
@@ -9022,7 +9336,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
               let data1 = data.priorityScore;
               const _errs4 = errors;
               if (!(typeof data1 == "number" && isFinite(data1))) {
-                validate123.errors = [
+                validate172.errors = [
                   {
                     instancePath: instancePath + "/priorityScore",
                     schemaPath: "#/properties/priorityScore/type",
@@ -9041,18 +9355,18 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate123.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate172.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate123.errors = vErrors;
+  validate172.errors = vErrors;
   return errors === 0;
 }
-validate123.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate122(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate172.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate171(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate122.evaluated;
+  const evaluated0 = validate171.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -9067,7 +9381,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         ((data.selected === undefined || !func0.call(data, "selected")) && (missing0 = "selected")) ||
         ((data.reason === undefined || !func0.call(data, "reason")) && (missing0 = "reason"))
       ) {
-        validate122.errors = [
+        validate171.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -9081,7 +9395,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "clusterName" || key0 === "selected" || key0 === "clusterScore" || key0 === "reason")) {
-            validate122.errors = [
+            validate171.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -9098,7 +9412,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.clusterName !== undefined && func0.call(data, "clusterName")) {
             const _errs2 = errors;
             if (typeof data.clusterName !== "string") {
-              validate122.errors = [
+              validate171.errors = [
                 {
                   instancePath: instancePath + "/clusterName",
                   schemaPath: "#/properties/clusterName/type",
@@ -9117,7 +9431,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
             if (data.selected !== undefined && func0.call(data, "selected")) {
               const _errs4 = errors;
               if (typeof data.selected !== "boolean") {
-                validate122.errors = [
+                validate171.errors = [
                   {
                     instancePath: instancePath + "/selected",
                     schemaPath: "#/properties/selected/type",
@@ -9136,7 +9450,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
               if (data.clusterScore !== undefined && func0.call(data, "clusterScore")) {
                 const _errs6 = errors;
                 if (
-                  !validate123.call(this, data.clusterScore, {
+                  !validate172.call(this, data.clusterScore, {
                     instancePath: instancePath + "/clusterScore",
                     parentData: data,
                     parentDataProperty: "clusterScore",
@@ -9144,7 +9458,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
                     dynamicAnchors,
                   })
                 ) {
-                  vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+                  vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
                   errors = vErrors.length;
                 }
                 var valid0 = _errs6 === errors;
@@ -9155,7 +9469,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
                 if (data.reason !== undefined && func0.call(data, "reason")) {
                   const _errs7 = errors;
                   if (typeof data.reason !== "string") {
-                    validate122.errors = [
+                    validate171.errors = [
                       {
                         instancePath: instancePath + "/reason",
                         schemaPath: "#/properties/reason/type",
@@ -9176,18 +9490,45 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate122.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate171.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate122.errors = vErrors;
+  validate171.errors = vErrors;
   return errors === 0;
 }
-validate122.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate119(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate171.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema86 = { enum: ["Scheduled", "Bound"] };
+function validate175(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate119.evaluated;
+  const evaluated0 = validate175.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (!(data === "Scheduled" || data === "Bound")) {
+    validate175.errors = [
+      {
+        instancePath,
+        schemaPath: "#/enum",
+        keyword: "enum",
+        params: { allowedValues: schema86.enum },
+        message: "must be equal to one of the allowed values",
+      },
+    ];
+    return false;
+  }
+  validate175.errors = vErrors;
+  return errors === 0;
+}
+validate175.evaluated = { dynamicProps: false, dynamicItems: false };
+function validate168(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate168.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -9203,7 +9544,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
         ((data.policyHash === undefined || !func0.call(data, "policyHash")) && (missing0 = "policyHash")) ||
         ((data.clusterDecision === undefined || !func0.call(data, "clusterDecision")) && (missing0 = "clusterDecision"))
       ) {
-        validate119.errors = [
+        validate168.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -9224,7 +9565,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
             key0 === "previousState" ||
             key0 === "deleting"
           )) {
-            validate119.errors = [
+            validate168.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -9241,7 +9582,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.targetCluster !== undefined && func0.call(data, "targetCluster")) {
             const _errs2 = errors;
             if (typeof data.targetCluster !== "string") {
-              validate119.errors = [
+              validate168.errors = [
                 {
                   instancePath: instancePath + "/targetCluster",
                   schemaPath: "#/properties/targetCluster/type",
@@ -9260,7 +9601,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
             if (data.state !== undefined && func0.call(data, "state")) {
               const _errs4 = errors;
               if (
-                !validate120.call(this, data.state, {
+                !validate169.call(this, data.state, {
                   instancePath: instancePath + "/state",
                   parentData: data,
                   parentDataProperty: "state",
@@ -9268,7 +9609,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
                   dynamicAnchors,
                 })
               ) {
-                vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+                vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
                 errors = vErrors.length;
               }
               var valid0 = _errs4 === errors;
@@ -9279,7 +9620,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
               if (data.policyHash !== undefined && func0.call(data, "policyHash")) {
                 const _errs5 = errors;
                 if (typeof data.policyHash !== "string") {
-                  validate119.errors = [
+                  validate168.errors = [
                     {
                       instancePath: instancePath + "/policyHash",
                       schemaPath: "#/properties/policyHash/type",
@@ -9298,7 +9639,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
                 if (data.clusterDecision !== undefined && func0.call(data, "clusterDecision")) {
                   const _errs7 = errors;
                   if (
-                    !validate122.call(this, data.clusterDecision, {
+                    !validate171.call(this, data.clusterDecision, {
                       instancePath: instancePath + "/clusterDecision",
                       parentData: data,
                       parentDataProperty: "clusterDecision",
@@ -9306,7 +9647,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+                    vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs7 === errors;
@@ -9315,19 +9656,18 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
                 }
                 if (valid0) {
                   if (data.previousState !== undefined && func0.call(data, "previousState")) {
-                    let data4 = data.previousState;
                     const _errs8 = errors;
-                    if (!(data4 === "Scheduled" || data4 === "Bound")) {
-                      validate119.errors = [
-                        {
-                          instancePath: instancePath + "/previousState",
-                          schemaPath: "#/properties/previousState/enum",
-                          keyword: "enum",
-                          params: { allowedValues: schema60.properties.previousState.enum },
-                          message: "must be equal to one of the allowed values",
-                        },
-                      ];
-                      return false;
+                    if (
+                      !validate175.call(this, data.previousState, {
+                        instancePath: instancePath + "/previousState",
+                        parentData: data,
+                        parentDataProperty: "previousState",
+                        rootData,
+                        dynamicAnchors,
+                      })
+                    ) {
+                      vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+                      errors = vErrors.length;
                     }
                     var valid0 = _errs8 === errors;
                   } else {
@@ -9337,7 +9677,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
                     if (data.deleting !== undefined && func0.call(data, "deleting")) {
                       const _errs9 = errors;
                       if (typeof data.deleting !== "boolean") {
-                        validate119.errors = [
+                        validate168.errors = [
                           {
                             instancePath: instancePath + "/deleting",
                             schemaPath: "#/properties/deleting/type",
@@ -9360,23 +9700,23 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate119.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate168.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate119.errors = vErrors;
+  validate168.errors = vErrors;
   return errors === 0;
 }
-validate119.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema64 = {
+validate168.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema87 = {
   type: "object",
   properties: { policy: { $ref: "#/$defs/PlacementPolicy" }, strategy: { $ref: "#/$defs/RolloutStrategy" } },
   additionalProperties: false,
 };
-function validate127(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate178(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate127.evaluated;
+  const evaluated0 = validate178.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -9388,7 +9728,7 @@ function validate127(data, { instancePath = "", parentData, parentDataProperty, 
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "policy" || key0 === "strategy")) {
-          validate127.errors = [
+          validate178.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -9405,7 +9745,7 @@ function validate127(data, { instancePath = "", parentData, parentDataProperty, 
         if (data.policy !== undefined && func0.call(data, "policy")) {
           const _errs2 = errors;
           if (
-            !validate69.call(this, data.policy, {
+            !validate96.call(this, data.policy, {
               instancePath: instancePath + "/policy",
               parentData: data,
               parentDataProperty: "policy",
@@ -9413,7 +9753,7 @@ function validate127(data, { instancePath = "", parentData, parentDataProperty, 
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+            vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
             errors = vErrors.length;
           }
           var valid0 = _errs2 === errors;
@@ -9424,7 +9764,7 @@ function validate127(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.strategy !== undefined && func0.call(data, "strategy")) {
             const _errs3 = errors;
             if (
-              !validate103.call(this, data.strategy, {
+              !validate132.call(this, data.strategy, {
                 instancePath: instancePath + "/strategy",
                 parentData: data,
                 parentDataProperty: "strategy",
@@ -9432,7 +9772,7 @@ function validate127(data, { instancePath = "", parentData, parentDataProperty, 
                 dynamicAnchors,
               })
             ) {
-              vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+              vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs3 === errors;
@@ -9442,18 +9782,18 @@ function validate127(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate127.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate178.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate127.errors = vErrors;
+  validate178.errors = vErrors;
   return errors === 0;
 }
-validate127.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate118(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate178.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate167(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate118.evaluated;
+  const evaluated0 = validate167.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -9468,7 +9808,7 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
         ((data.bindings === undefined || !func0.call(data, "bindings")) && (missing0 = "bindings")) ||
         ((data.objectsHash === undefined || !func0.call(data, "objectsHash")) && (missing0 = "objectsHash"))
       ) {
-        validate118.errors = [
+        validate167.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -9482,7 +9822,7 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
           if (!(key0 === "version" || key0 === "bindings" || key0 === "objectsHash" || key0 === "hubSpec")) {
-            validate118.errors = [
+            validate167.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -9497,15 +9837,16 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
         }
         if (_errs1 === errors) {
           if (data.version !== undefined && func0.call(data, "version")) {
+            let data0 = data.version;
             const _errs2 = errors;
-            if (!(data.version === 1)) {
-              validate118.errors = [
+            if (!(typeof data0 == "number" && isFinite(data0))) {
+              validate167.errors = [
                 {
                   instancePath: instancePath + "/version",
-                  schemaPath: "#/properties/version/enum",
-                  keyword: "enum",
-                  params: { allowedValues: schema59.properties.version.enum },
-                  message: "must be equal to one of the allowed values",
+                  schemaPath: "#/properties/version/type",
+                  keyword: "type",
+                  params: { type: "number" },
+                  message: "must be number",
                 },
               ];
               return false;
@@ -9517,15 +9858,15 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
           if (valid0) {
             if (data.bindings !== undefined && func0.call(data, "bindings")) {
               let data1 = data.bindings;
-              const _errs3 = errors;
-              if (errors === _errs3) {
+              const _errs4 = errors;
+              if (errors === _errs4) {
                 if (Array.isArray(data1)) {
                   var valid1 = true;
                   const len0 = data1.length;
                   for (let i0 = 0; i0 < len0; i0++) {
-                    const _errs5 = errors;
+                    const _errs6 = errors;
                     if (
-                      !validate119.call(this, data1[i0], {
+                      !validate168.call(this, data1[i0], {
                         instancePath: instancePath + "/bindings/" + i0,
                         parentData: data1,
                         parentDataProperty: i0,
@@ -9533,16 +9874,16 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+                      vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
                       errors = vErrors.length;
                     }
-                    var valid1 = _errs5 === errors;
+                    var valid1 = _errs6 === errors;
                     if (!valid1) {
                       break;
                     }
                   }
                 } else {
-                  validate118.errors = [
+                  validate167.errors = [
                     {
                       instancePath: instancePath + "/bindings",
                       schemaPath: "#/properties/bindings/type",
@@ -9554,15 +9895,15 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
                   return false;
                 }
               }
-              var valid0 = _errs3 === errors;
+              var valid0 = _errs4 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.objectsHash !== undefined && func0.call(data, "objectsHash")) {
-                const _errs6 = errors;
+                const _errs7 = errors;
                 if (typeof data.objectsHash !== "string") {
-                  validate118.errors = [
+                  validate167.errors = [
                     {
                       instancePath: instancePath + "/objectsHash",
                       schemaPath: "#/properties/objectsHash/type",
@@ -9573,15 +9914,15 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
                   ];
                   return false;
                 }
-                var valid0 = _errs6 === errors;
+                var valid0 = _errs7 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (data.hubSpec !== undefined && func0.call(data, "hubSpec")) {
-                  const _errs8 = errors;
+                  const _errs9 = errors;
                   if (
-                    !validate127.call(this, data.hubSpec, {
+                    !validate178.call(this, data.hubSpec, {
                       instancePath: instancePath + "/hubSpec",
                       parentData: data,
                       parentDataProperty: "hubSpec",
@@ -9589,10 +9930,10 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+                    vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
                     errors = vErrors.length;
                   }
-                  var valid0 = _errs8 === errors;
+                  var valid0 = _errs9 === errors;
                 } else {
                   var valid0 = true;
                 }
@@ -9602,18 +9943,18 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate118.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate167.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate118.errors = vErrors;
+  validate167.errors = vErrors;
   return errors === 0;
 }
-validate118.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate117(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate167.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate166(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate117.evaluated;
+  const evaluated0 = validate166.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -9625,7 +9966,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
       const _errs1 = errors;
       for (const key0 of Object.keys(data)) {
         if (!(key0 === "previous" || key0 === "stackOutput" || key0 === "readFromStack")) {
-          validate117.errors = [
+          validate166.errors = [
             {
               instancePath,
               schemaPath: "#/additionalProperties",
@@ -9646,7 +9987,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
           let valid1 = false;
           const _errs4 = errors;
           if (
-            !validate118.call(this, data0, {
+            !validate167.call(this, data0, {
               instancePath: instancePath + "/previous",
               parentData: data,
               parentDataProperty: "previous",
@@ -9654,7 +9995,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
               dynamicAnchors,
             })
           ) {
-            vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+            vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
             errors = vErrors.length;
           }
           var _valid0 = _errs4 === errors;
@@ -9691,7 +10032,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
               vErrors.push(err1);
             }
             errors++;
-            validate117.errors = vErrors;
+            validate166.errors = vErrors;
             return false;
           } else {
             errors = _errs3;
@@ -9711,7 +10052,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.stackOutput !== undefined && func0.call(data, "stackOutput")) {
             const _errs6 = errors;
             if (typeof data.stackOutput !== "string") {
-              validate117.errors = [
+              validate166.errors = [
                 {
                   instancePath: instancePath + "/stackOutput",
                   schemaPath: "#/properties/stackOutput/type",
@@ -9730,7 +10071,7 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
             if (data.readFromStack !== undefined && func0.call(data, "readFromStack")) {
               const _errs8 = errors;
               if (typeof data.readFromStack !== "boolean") {
-                validate117.errors = [
+                validate166.errors = [
                   {
                     instancePath: instancePath + "/readFromStack",
                     schemaPath: "#/properties/readFromStack/type",
@@ -9749,18 +10090,18 @@ function validate117(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate117.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate166.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate117.errors = vErrors;
+  validate166.errors = vErrors;
   return errors === 0;
 }
-validate117.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate61(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate166.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate87(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate61.evaluated;
+  const evaluated0 = validate87.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -9775,7 +10116,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
         ((data.resources === undefined || !func0.call(data, "resources")) && (missing0 = "resources")) ||
         ((data.resourceSelectors === undefined || !func0.call(data, "resourceSelectors")) && (missing0 = "resourceSelectors"))
       ) {
-        validate61.errors = [
+        validate87.errors = [
           {
             instancePath,
             schemaPath: "#/required",
@@ -9788,8 +10129,8 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 of Object.keys(data)) {
-          if (!func0.call(schema31.properties, key0)) {
-            validate61.errors = [
+          if (!func0.call(schema42.properties, key0)) {
+            validate87.errors = [
               {
                 instancePath,
                 schemaPath: "#/additionalProperties",
@@ -9805,17 +10146,17 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
         if (_errs1 === errors) {
           if (data.fleet !== undefined && func0.call(data, "fleet")) {
             const _errs2 = errors;
-            if (!func142(this, "Fleet", data.fleet)) {
-              validate61.errors = [
-                {
-                  instancePath: instancePath + "/fleet",
-                  schemaPath: "#/properties/fleet/instanceOf",
-                  keyword: "instanceOf",
-                  params: {},
-                  message: 'must pass "instanceOf" keyword validation',
-                },
-              ];
-              return false;
+            if (
+              !validate64.call(this, data.fleet, {
+                instancePath: instancePath + "/fleet",
+                parentData: data,
+                parentDataProperty: "fleet",
+                rootData,
+                dynamicAnchors,
+              })
+            ) {
+              vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+              errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
           } else {
@@ -9832,7 +10173,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                   for (let i0 = 0; i0 < len0; i0++) {
                     const _errs5 = errors;
                     if (
-                      !validate62.call(this, data1[i0], {
+                      !validate89.call(this, data1[i0], {
                         instancePath: instancePath + "/resources/" + i0,
                         parentData: data1,
                         parentDataProperty: i0,
@@ -9840,7 +10181,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+                      vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
                       errors = vErrors.length;
                     }
                     var valid1 = _errs5 === errors;
@@ -9849,7 +10190,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate61.errors = [
+                  validate87.errors = [
                     {
                       instancePath: instancePath + "/resources",
                       schemaPath: "#/properties/resources/type",
@@ -9876,7 +10217,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                     for (let i1 = 0; i1 < len1; i1++) {
                       const _errs8 = errors;
                       if (
-                        !validate64.call(this, data3[i1], {
+                        !validate91.call(this, data3[i1], {
                           instancePath: instancePath + "/resourceSelectors/" + i1,
                           parentData: data3,
                           parentDataProperty: i1,
@@ -9884,7 +10225,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                           dynamicAnchors,
                         })
                       ) {
-                        vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+                        vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
                         errors = vErrors.length;
                       }
                       var valid2 = _errs8 === errors;
@@ -9893,7 +10234,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate61.errors = [
+                    validate87.errors = [
                       {
                         instancePath: instancePath + "/resourceSelectors",
                         schemaPath: "#/properties/resourceSelectors/type",
@@ -9913,7 +10254,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.policy !== undefined && func0.call(data, "policy")) {
                   const _errs9 = errors;
                   if (
-                    !validate69.call(this, data.policy, {
+                    !validate96.call(this, data.policy, {
                       instancePath: instancePath + "/policy",
                       parentData: data,
                       parentDataProperty: "policy",
@@ -9921,7 +10262,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                       dynamicAnchors,
                     })
                   ) {
-                    vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+                    vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
                     errors = vErrors.length;
                   }
                   var valid0 = _errs9 === errors;
@@ -9932,7 +10273,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.strategy !== undefined && func0.call(data, "strategy")) {
                     const _errs10 = errors;
                     if (
-                      !validate103.call(this, data.strategy, {
+                      !validate132.call(this, data.strategy, {
                         instancePath: instancePath + "/strategy",
                         parentData: data,
                         parentDataProperty: "strategy",
@@ -9940,7 +10281,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                         dynamicAnchors,
                       })
                     ) {
-                      vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+                      vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
                       errors = vErrors.length;
                     }
                     var valid0 = _errs10 === errors;
@@ -9961,7 +10302,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                                 for (const key2 of Object.keys(data8)) {
                                   const _errs17 = errors;
                                   if (typeof data8[key2] !== "string") {
-                                    validate61.errors = [
+                                    validate87.errors = [
                                       {
                                         instancePath:
                                           instancePath +
@@ -9983,7 +10324,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                                   }
                                 }
                               } else {
-                                validate61.errors = [
+                                validate87.errors = [
                                   {
                                     instancePath: instancePath + "/memberProperties/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
                                     schemaPath: "#/properties/memberProperties/additionalProperties/type",
@@ -10001,7 +10342,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                             }
                           }
                         } else {
-                          validate61.errors = [
+                          validate87.errors = [
                             {
                               instancePath: instancePath + "/memberProperties",
                               schemaPath: "#/properties/memberProperties/type",
@@ -10019,19 +10360,18 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     if (valid0) {
                       if (data.mode !== undefined && func0.call(data, "mode")) {
-                        let data10 = data.mode;
                         const _errs19 = errors;
-                        if (!(data10 === "direct" || data10 === "hub")) {
-                          validate61.errors = [
-                            {
-                              instancePath: instancePath + "/mode",
-                              schemaPath: "#/properties/mode/enum",
-                              keyword: "enum",
-                              params: { allowedValues: schema31.properties.mode.enum },
-                              message: "must be equal to one of the allowed values",
-                            },
-                          ];
-                          return false;
+                        if (
+                          !validate160.call(this, data.mode, {
+                            instancePath: instancePath + "/mode",
+                            parentData: data,
+                            parentDataProperty: "mode",
+                            rootData,
+                            dynamicAnchors,
+                          })
+                        ) {
+                          vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+                          errors = vErrors.length;
                         }
                         var valid0 = _errs19 === errors;
                       } else {
@@ -10041,7 +10381,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data.hub !== undefined && func0.call(data, "hub")) {
                           const _errs20 = errors;
                           if (
-                            !validate115.call(this, data.hub, {
+                            !validate162.call(this, data.hub, {
                               instancePath: instancePath + "/hub",
                               parentData: data,
                               parentDataProperty: "hub",
@@ -10049,7 +10389,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                               dynamicAnchors,
                             })
                           ) {
-                            vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+                            vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
                             errors = vErrors.length;
                           }
                           var valid0 = _errs20 === errors;
@@ -10060,7 +10400,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                           if (data.replaceOnPolicyChange !== undefined && func0.call(data, "replaceOnPolicyChange")) {
                             const _errs21 = errors;
                             if (typeof data.replaceOnPolicyChange !== "boolean") {
-                              validate61.errors = [
+                              validate87.errors = [
                                 {
                                   instancePath: instancePath + "/replaceOnPolicyChange",
                                   schemaPath: "#/properties/replaceOnPolicyChange/type",
@@ -10079,7 +10419,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                             if (data.state !== undefined && func0.call(data, "state")) {
                               const _errs23 = errors;
                               if (
-                                !validate117.call(this, data.state, {
+                                !validate166.call(this, data.state, {
                                   instancePath: instancePath + "/state",
                                   parentData: data,
                                   parentDataProperty: "state",
@@ -10087,7 +10427,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
                                   dynamicAnchors,
                                 })
                               ) {
-                                vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+                                vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
                                 errors = vErrors.length;
                               }
                               var valid0 = _errs23 === errors;
@@ -10106,14 +10446,14 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate61.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+      validate87.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
       return false;
     }
   }
-  validate61.errors = vErrors;
+  validate87.errors = vErrors;
   return errors === 0;
 }
-validate61.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+validate87.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 
 export const ARGS_VALIDATORS: Readonly<Record<string, (value: unknown) => boolean>> = {
   FleetArgs,

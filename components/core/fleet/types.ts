@@ -1,6 +1,8 @@
 // Plain data shared by fleetmesh's pure core (allocation, validation, Cilium values, kind config).
 // No Pulumi import anywhere under components/core/.
 
+import { MaxConnectedClusters, MeshEndpointServiceType } from "./enums";
+
 /** How a member cluster is provisioned; exactly one per member. */
 export type Provisioner = "kind" | "aks" | "kubeconfig";
 
@@ -60,21 +62,21 @@ export interface MemberAllocation {
  * the allocation of every member, each mesh's membership, and the settings fixed at install.
  */
 export interface FleetState {
-  /** Format version of this object. */
-  version: 1;
+  /** Format version of this object (1). */
+  version: number;
   /**
    * The Cilium `clustermesh.maxConnectedClusters` every member was installed with: Cilium cannot change
    * it on a running cluster, so a run that asks for another value is refused.
    * @default absent only in state written before it was recorded: the run is accepted and records its value
    */
-  maxConnectedClusters?: 255 | 511;
+  maxConnectedClusters?: MaxConnectedClusters;
   /** Member name → its allocation. */
   members: Record<string, MemberAllocation>;
   /**
    * Mesh name → the names of its members (`members`) in that run.
    * @default absent only in state written before meshes were recorded: no mesh has a previous membership
    */
-  meshes?: Record<string, { members: string[] }>;
+  meshes?: Record<string, MeshState>;
   /**
    * The members whose Cilium was there before fleetmesh (`existingCilium`) and was taken over: a later
    * run that drops the declaration is refused, since it would replace the cluster's values and uninstall
@@ -86,7 +88,13 @@ export interface FleetState {
    * How AKS members keep their Azure Fleet membership: by `az fleet member` Commands.
    * @default absent in state written by fleetmesh versions that joined AKS members through ARM FleetMember resources: a run with such members is refused until `azureFleet.retireArmFleetMembers` hands them over
    */
-  azureFleetMembership?: "az-fleet-member";
+  azureFleetMembership?: string;
+}
+
+/** A mesh as a run left it. */
+export interface MeshState {
+  /** The names of its members. */
+  members: string[];
 }
 
 export type { FieldViolation } from "../k8s/field-errors";
@@ -100,13 +108,13 @@ export interface MemberTaint {
    * @default an empty value: an `Exists` toleration of the key, or an `Equal` one without a value, tolerates it
    */
   value?: string;
-  /** The taint's effect; `NoSchedule` is the only one a member takes. */
-  effect: "NoSchedule";
+  /** The taint's effect: `NoSchedule`, the only one a member takes. */
+  effect: string;
 }
 
 /** How a kubeconfig or AKS BYOCNI member's clustermesh-apiserver is exposed to its peers, as declared. */
 export interface MeshEndpointDeclaration {
-  serviceType?: "LoadBalancer" | "NodePort";
+  serviceType?: MeshEndpointServiceType;
   loadBalancerIP?: string;
   ips?: string[];
   annotations?: Record<string, string>;

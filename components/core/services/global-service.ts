@@ -19,17 +19,33 @@ export const SERVICE_AFFINITY_ANNOTATION = "service.cilium.io/affinity";
 /** Opts a namespace into the mesh when the mesh's namespaces are not global by default (Cilium 1.20+). */
 export const GLOBAL_NAMESPACE_ANNOTATION = "clustermesh.cilium.io/global";
 
-/** The values Cilium knows; any other value is an error that Cilium treats as "none". */
-export const SERVICE_AFFINITIES = ["local", "remote", "none"] as const;
 /**
- * `service.cilium.io/affinity`: `local` prefers the member's own endpoints, `remote` the other
- * members' (each falls back to the others when none of the preferred is healthy), `none` neither.
+ * `service.cilium.io/affinity`: which endpoints a member prefers. Each preference falls back to the
+ * other endpoints when none of the preferred is healthy.
  */
-export type ServiceAffinity = (typeof SERVICE_AFFINITIES)[number];
+export const ServiceAffinity = {
+  /** Prefer the member's own endpoints. */
+  Local: "local",
+  /** Prefer the other members' endpoints. */
+  Remote: "remote",
+  /** Neither: balance across all endpoints, local and remote (what Cilium does without the annotation). */
+  None: "none",
+} as const;
+export type ServiceAffinity = (typeof ServiceAffinity)[keyof typeof ServiceAffinity];
+/** The values Cilium knows; any other value is an error that Cilium treats as "none". */
+export const SERVICE_AFFINITIES: readonly ServiceAffinity[] = Object.values(ServiceAffinity);
 
-export const SERVICE_PROTOCOLS = ["TCP", "UDP", "SCTP"] as const;
-/** A Service port's protocol. */
-export type ServiceProtocol = (typeof SERVICE_PROTOCOLS)[number];
+/** A Service port's protocol (core/v1 `Protocol`). */
+export const ServiceProtocol = {
+  /** TCP. */
+  TCP: "TCP",
+  /** UDP. */
+  UDP: "UDP",
+  /** SCTP. */
+  SCTP: "SCTP",
+} as const;
+export type ServiceProtocol = (typeof ServiceProtocol)[keyof typeof ServiceProtocol];
+export const SERVICE_PROTOCOLS: readonly ServiceProtocol[] = Object.values(ServiceProtocol);
 
 /** One port of the Service (the core/v1 ServicePort fields fleetmesh sets). */
 export interface ServicePortSpec {
@@ -41,10 +57,12 @@ export interface ServicePortSpec {
   /** The Service port (1..65535). */
   readonly port: number;
   /**
-   * The pods' port: a number, or a container port name.
+   * The pods' port: a port number or a container port name.
    * @default the same number as `port`
    */
-  readonly targetPort?: number | string;
+  // `any`: the package schema has no number-or-string type; portFieldViolations checks the value.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly targetPort?: any;
   /**
    * The port's protocol.
    * @default "TCP"
@@ -59,6 +77,12 @@ export interface ServicePortSpec {
 
 /** Ports for every member alike, or member name → that member's ports. */
 export type PortsInput = ServicePortSpec[] | Record<string, ServicePortSpec[]>;
+
+/** How a service component takes its ports: one list for every member, or one list per member. */
+export interface PortsChoice {
+  ports?: ServicePortSpec[];
+  portsByMember?: Record<string, ServicePortSpec[]>;
+}
 
 /** A core/v1 Service as plain data. */
 export interface ServiceManifest {
@@ -249,24 +273,59 @@ export function portListViolations(path: string, ports: unknown): FieldViolation
   return out;
 }
 
-/** Member → ports, from a shared list or a per-member map; violations for a map that misses or adds members. */
-export function portsByMember(
-  path: string,
-  ports: PortsInput | undefined,
+/** What the two port fields hold, as a refusal spells it out. */
+function portsChoiceRule(role: string): string {
+  return `ports: one list for every ${role} member; portsByMember: ${role} member name → its list`;
+}
+
+/**
+ * Member → ports from `ports` (one list for every member) or `portsByMember` (one list per member):
+ * exactly one of them, or at most one when they are optional (then `ports` is undefined when neither
+ * is given). `path` is the field given, which later rules on the ports report under.
+ */
+export function portsPerMember(
+  given: PortsChoice,
   members: readonly string[],
   role = "selected",
+  required = true,
+): { ports?: Record<string, ServicePortSpec[]>; path: "ports" | "portsByMember"; violations: FieldViolation[] } {
+  if (given.ports !== undefined && given.portsByMember !== undefined) {
+    const rule = required ? "give exactly one of them" : "give at most one of them";
+    return {
+      path: "ports",
+      violations: [{ path: "ports", message: `ports and portsByMember are both given: ${rule} (${portsChoiceRule(role)})` }],
+    };
+  }
+  if (given.portsByMember !== undefined) return { path: "portsByMember", ...portsOf("portsByMember", given.portsByMember, members, role) };
+  if (given.ports !== undefined) return { path: "ports", ...portsOf("ports", given.ports, members, role) };
+  if (!required) return { path: "ports", violations: [] };
+  return {
+    path: "ports",
+    violations: [
+      {
+        path: "ports",
+        message: `ports is required: give exactly one of ports and portsByMember (${portsChoiceRule(role)})`,
+      },
+    ],
+  };
+}
+
+/** Member → ports, from a shared list or a per-member map; violations for a map that misses or adds members. */
+function portsOf(
+  path: "ports" | "portsByMember",
+  ports: PortsInput,
+  members: readonly string[],
+  role: string,
 ): { ports: Record<string, ServicePortSpec[]>; violations: FieldViolation[] } {
-  if (ports === undefined)
+  if (path === "ports") {
+    const violations = portListViolations(path, ports);
+    return { ports: Array.isArray(ports) ? Object.fromEntries(members.map((m) => [m, ports])) : {}, violations };
+  }
+  if (typeof ports !== "object" || ports === null || Array.isArray(ports))
     return {
       ports: {},
-      violations: [{ path, message: "ports is required: the Service's ports, a list for every member or one list per member" }],
+      violations: [{ path, message: `portsByMember ${show(ports)} must be an object of ${role} member name → its list of ports` }],
     };
-  if (Array.isArray(ports)) {
-    const violations = portListViolations(path, ports);
-    return { ports: Object.fromEntries(members.map((m) => [m, ports])), violations };
-  }
-  if (typeof ports !== "object" || ports === null)
-    return { ports: {}, violations: [{ path, message: `ports ${show(ports)} must be a list, or an object of member name → list` }] };
   const violations: FieldViolation[] = [];
   for (const member of Object.keys(ports)
     .filter((m) => !members.includes(m))
@@ -344,8 +403,14 @@ export interface GlobalServiceInput {
   serviceName: string;
   namespace: string;
   selector: Record<string, string>;
-  ports: PortsInput;
-  shared?: boolean | Record<string, boolean>;
+  /** One list for every member; exactly one of `ports` and `portsByMember`. */
+  ports?: ServicePortSpec[];
+  /** Member name → its list. */
+  portsByMember?: Record<string, ServicePortSpec[]>;
+  /** One value for every member; at most one of `shared` and `sharedByMember`. */
+  shared?: boolean;
+  /** Member name → value (true for the members it leaves out). */
+  sharedByMember?: Record<string, boolean>;
   affinity?: string;
   /** Requested members; undefined = every member of the mesh. */
   members?: string[];
@@ -402,26 +467,43 @@ function memberViolations(input: GlobalServiceInput): { members: string[]; viola
 }
 
 function sharedPlan(
-  shared: GlobalServiceInput["shared"],
+  input: Pick<GlobalServiceInput, "shared" | "sharedByMember">,
   members: readonly string[],
 ): { shared: Record<string, boolean>; violations: FieldViolation[] } {
-  if (shared === undefined || typeof shared === "boolean")
-    return { shared: Object.fromEntries(members.map((m) => [m, shared ?? true])), violations: [] };
-  if (typeof shared !== "object" || shared === null)
+  const { shared, sharedByMember: byMember } = input;
+  if (shared !== undefined && byMember !== undefined)
     return {
       shared: {},
-      violations: [{ path: "shared", message: `shared ${show(shared)} must be a boolean, or an object of member name → boolean` }],
+      violations: [
+        {
+          path: "shared",
+          message:
+            "shared and sharedByMember are both given: give at most one of them (shared: one value for every member; " +
+            "sharedByMember: member name → value, true for the members it leaves out)",
+        },
+      ],
+    };
+  if (byMember === undefined) {
+    if (shared !== undefined && typeof shared !== "boolean")
+      return { shared: {}, violations: [{ path: "shared", message: `shared ${show(shared)} must be a boolean` }] };
+    return { shared: Object.fromEntries(members.map((m) => [m, shared ?? true])), violations: [] };
+  }
+  if (typeof byMember !== "object" || byMember === null || Array.isArray(byMember))
+    return {
+      shared: {},
+      violations: [{ path: "sharedByMember", message: `sharedByMember ${show(byMember)} must be an object of member name → boolean` }],
     };
   const violations: FieldViolation[] = [];
-  for (const [member, value] of Object.entries(shared)) {
+  for (const [member, value] of Object.entries(byMember)) {
     if (!members.includes(member))
       violations.push({
-        path: `shared.${member}`,
+        path: `sharedByMember.${member}`,
         message: `member ${show(member)} is not one of the service's members (${members.map(show).join(", ")})`,
       });
-    else if (typeof value !== "boolean") violations.push({ path: `shared.${member}`, message: `shared ${show(value)} must be a boolean` });
+    else if (typeof value !== "boolean")
+      violations.push({ path: `sharedByMember.${member}`, message: `shared ${show(value)} must be a boolean` });
   }
-  return { shared: Object.fromEntries(members.map((m) => [m, ownValue(shared, m) ?? true])), violations };
+  return { shared: Object.fromEntries(members.map((m) => [m, ownValue(byMember, m) ?? true])), violations };
 }
 
 export function affinityViolations(affinity: unknown): FieldViolation[] {
@@ -437,8 +519,8 @@ export function affinityViolations(affinity: unknown): FieldViolation[] {
 /** Every problem with a GlobalService's arguments, or its plan. */
 export function planGlobalService(input: GlobalServiceInput): { plan?: GlobalServicePlan; violations: FieldViolation[] } {
   const members = memberViolations(input);
-  const ports = portsByMember("ports", input.ports, members.members);
-  const shared = sharedPlan(input.shared, members.members);
+  const ports = portsPerMember(input, members.members);
+  const shared = sharedPlan(input, members.members);
   const violations = [
     ...serviceNameViolations("serviceName", input.serviceName),
     ...namespaceViolations("namespace", input.namespace),
@@ -446,13 +528,13 @@ export function planGlobalService(input: GlobalServiceInput): { plan?: GlobalSer
     ...selectorViolations("selector", input.selector),
     ...members.violations,
     ...ports.violations,
-    ...(ports.violations.length === 0 ? ciliumPortConsistencyViolations("ports", ports.ports, members.members) : []),
+    ...(ports.violations.length === 0 ? ciliumPortConsistencyViolations(ports.path, ports.ports!, members.members) : []),
     ...shared.violations,
     ...affinityViolations(input.affinity),
   ];
   if (violations.length > 0) return { violations };
   return {
-    plan: { members: members.members, ports: ports.ports, shared: shared.shared, affinity: input.affinity as ServiceAffinity | undefined },
+    plan: { members: members.members, ports: ports.ports!, shared: shared.shared, affinity: input.affinity as ServiceAffinity | undefined },
     violations,
   };
 }

@@ -10,12 +10,11 @@ import { AKS_INTERNAL_LB_ANNOTATION } from "../cilium/cilium-values";
 import {
   ServiceManifest,
   ServicePortSpec,
-  PortsInput,
   ciliumPortConsistencyViolations,
   globalServiceManifest,
   groupBySignature,
   namespaceViolations,
-  portsByMember,
+  portsPerMember,
   protocolOf,
   selectorViolations,
   serviceNameViolations,
@@ -61,7 +60,10 @@ export interface MultiClusterServiceInput {
   exportFrom: LabelSelector;
   ingressMember: string;
   internal?: boolean;
-  ports?: PortsInput;
+  /** One list for every exporting member; at most one of `ports` and `portsByMember` (on an Azure Fleet), exactly one otherwise. */
+  ports?: ServicePortSpec[];
+  /** Exporting member name → its list. */
+  portsByMember?: Record<string, ServicePortSpec[]>;
   selector?: Record<string, string>;
   members: readonly McsMemberFacts[];
   /** The fleet has an Azure Fleet with a hub (fleet networking runs on the hub). */
@@ -73,18 +75,27 @@ export interface MultiClusterServiceInput {
   createNamespace?: boolean;
 }
 
+/** How a MultiClusterService is realized, decided by its ingress member. */
+export const Realization = {
+  /** Azure Fleet networking: a ServiceExport on each exporting member, a MultiClusterService on the ingress member. */
+  AzureFleet: "azure-fleet",
+  /** A Cilium global service on each exporting member, with a LoadBalancer copy on the ingress member. */
+  Cilium: "cilium",
+} as const;
+export type Realization = (typeof Realization)[keyof typeof Realization];
+
 interface PlanBase {
   ingress: string;
   /** Members whose endpoints serve the service, sorted. */
   exporters: string[];
 }
 export interface AzureFleetMcsPlan extends PlanBase {
-  realization: "azure-fleet";
+  realization: typeof Realization.AzureFleet;
   /** Per exporting member, when the ports were given (only for the conflict check). */
   ports?: Record<string, ServicePortSpec[]>;
 }
 export interface CiliumMcsPlan extends PlanBase {
-  realization: "cilium";
+  realization: typeof Realization.Cilium;
   mesh: string;
   /** Per exporting member, and for the ingress member. */
   ports: Record<string, ServicePortSpec[]>;
@@ -217,16 +228,15 @@ function azurePlan(
         "selector is not used on an Azure Fleet: the exported Service is your workload's (deploy it with the workload), fleetmesh only exports it",
     });
   }
-  let ports: Record<string, ServicePortSpec[]> | undefined;
-  if (input.ports !== undefined) {
-    const given = portsByMember("ports", input.ports, exporters, "exporting");
-    violations.push(...given.violations);
-    if (given.violations.length === 0) violations.push(...fleetExportConflicts("ports", given.ports, exporters));
-    ports = given.ports;
-  }
+  // Optional here: Fleet only needs them to be the same on every export.
+  const given = portsPerMember(input, exporters, "exporting", false);
+  violations.push(...given.violations);
+  if (given.violations.length === 0 && given.ports !== undefined)
+    violations.push(...fleetExportConflicts(given.path, given.ports, exporters));
+  const ports = given.ports;
   return violations.length > 0
     ? { violations }
-    : { plan: { realization: "azure-fleet", ingress: ingress.name, exporters, ports }, violations };
+    : { plan: { realization: Realization.AzureFleet, ingress: ingress.name, exporters, ports }, violations };
 }
 
 function ciliumPlan(
@@ -264,16 +274,16 @@ function ciliumPlan(
     });
   else violations.push(...selectorViolations("selector", input.selector));
   violations.push(...systemNamespaceViolations("namespace", input.namespace, input.createNamespace));
-  const given = portsByMember("ports", input.ports, exporters, "exporting");
+  const given = portsPerMember(input, exporters, "exporting");
   violations.push(...given.violations);
-  if (given.violations.length === 0) violations.push(...ciliumPortConsistencyViolations("ports", given.ports, exporters));
+  if (given.violations.length === 0) violations.push(...ciliumPortConsistencyViolations(given.path, given.ports!, exporters));
   if (violations.length > 0 || mesh === undefined) return { violations };
   // A non-exporting ingress member only forwards: its copy has the exporters' ports, without targetPort.
-  const ports = { ...given.ports };
-  if (!exporters.includes(ingress.name)) ports[ingress.name] = given.ports[exporters[0]].map(({ targetPort: _, ...port }) => port);
+  const ports = { ...given.ports! };
+  if (!exporters.includes(ingress.name)) ports[ingress.name] = ports[exporters[0]].map(({ targetPort: _, ...port }) => port);
   return {
     plan: {
-      realization: "cilium",
+      realization: Realization.Cilium,
       ingress: ingress.name,
       exporters,
       mesh,

@@ -13,17 +13,35 @@ import { show } from "../fleet/validation/findings";
 export const CLUSTER_LABEL = "io.cilium.k8s.policy.cluster";
 /** The namespace a peer selector reaches into (a namespaced policy's selectors default to its own). */
 export const POD_NAMESPACE_LABEL = "k8s:io.kubernetes.pod.namespace";
-export const POLICY_PROTOCOLS = ["TCP", "UDP", "SCTP", "ANY"] as const;
-/** A destination port's protocol in a cross-cluster policy (`ANY`: every protocol). */
-export type PolicyProtocol = (typeof POLICY_PROTOCOLS)[number];
+/** A destination port's protocol in a cross-cluster policy. */
+export const PolicyProtocol = {
+  /** TCP. */
+  TCP: "TCP",
+  /** UDP. */
+  UDP: "UDP",
+  /** SCTP. */
+  SCTP: "SCTP",
+  /** Every protocol. */
+  ANY: "ANY",
+} as const;
+export type PolicyProtocol = (typeof PolicyProtocol)[keyof typeof PolicyProtocol];
+export const POLICY_PROTOCOLS: readonly PolicyProtocol[] = Object.values(PolicyProtocol);
 /** The suffixes of the two sides' policy names. */
 export const POLICY_DIRECTIONS = ["egress", "ingress"] as const;
 export type PolicyDirection = (typeof POLICY_DIRECTIONS)[number];
 
 /** One side of the allowed traffic: pods with these labels, in this namespace, on these members. */
 export interface PolicyPeer {
-  /** The member (cluster) or members the pods run in. */
-  readonly member: string | string[];
+  /**
+   * The member (cluster) the pods run in; exactly one of `member` and `members`.
+   * @default the members of `members`
+   */
+  readonly member?: string;
+  /**
+   * The members (clusters) the pods run in; exactly one of `member` and `members`.
+   * @default the one member of `member`
+   */
+  readonly members?: string[];
   /** The pods' namespace (the same on every member named). */
   readonly namespace: string;
   /** Pod labels; `{}` is every pod of the namespace. */
@@ -81,8 +99,15 @@ export interface PlacedPolicy {
   manifest: CiliumNetworkPolicyManifest;
 }
 
+/** The members a peer names (`members`, or the one `member`). */
 export function membersOf(peer: PolicyPeer): string[] {
-  return Array.isArray(peer.member) ? [...peer.member] : [peer.member];
+  if (peer.members !== undefined) return Array.isArray(peer.members) ? [...peer.members] : [];
+  return peer.member !== undefined ? [peer.member] : [];
+}
+
+/** Where the peer's `i`-th member was given: `members[i]`, or `member`. */
+function memberPath(side: "from" | "to", peer: PolicyPeer, i: number): string {
+  return peer.members !== undefined ? `${side}.members[${i}]` : `${side}.member`;
 }
 
 /** Label keys may carry a Cilium source prefix (`k8s:app`); the cluster and namespace labels are fleetmesh's to set. */
@@ -95,16 +120,25 @@ function labelKeyProblems(key: string): string[] {
 
 function peerViolations(side: "from" | "to", peer: PolicyPeer, known: ReadonlyMap<string, PolicyMemberFacts>): FieldViolation[] {
   if (typeof peer !== "object" || peer === null)
-    return [{ path: side, message: `${side} ${show(peer)} must be {member, namespace, labels}` }];
+    return [{ path: side, message: `${side} ${show(peer)} must be {member or members, namespace, labels}` }];
   const out: FieldViolation[] = [];
   const members = membersOf(peer);
-  if (members.length === 0) out.push({ path: `${side}.member`, message: `${side}.member must name at least one member` });
-  members.forEach((member, i) => {
-    const path = Array.isArray(peer.member) ? `${side}.member[${i}]` : `${side}.member`;
+  const rule = `give exactly one of them (${side}.member: one member; ${side}.members: a list of members)`;
+  if (peer.member !== undefined && peer.members !== undefined)
+    out.push({ path: `${side}.member`, message: `${side}.member and ${side}.members are both given: ${rule}` });
+  else if (peer.member === undefined && peer.members === undefined)
+    out.push({ path: `${side}.member`, message: `neither ${side}.member nor ${side}.members is given: ${rule}` });
+  else if (peer.members !== undefined && !Array.isArray(peer.members))
+    out.push({ path: `${side}.members`, message: `${side}.members ${show(peer.members)} must be a list of members` });
+  else if (members.length === 0) out.push({ path: `${side}.members`, message: `${side}.members must name at least one member` });
+  // Each member is checked once the peer names them in one way.
+  const named = out.length === 0 ? members : [];
+  named.forEach((member, i) => {
+    const path = memberPath(side, peer, i);
     const facts = known.get(member);
     if (!facts)
       out.push({ path, message: `member ${show(member)} is not a member of the fleet (${[...known.keys()].map(show).join(", ")})` });
-    else if (members.indexOf(member) < i) out.push({ path, message: `member ${show(member)} is listed twice` });
+    else if (named.indexOf(member) < i) out.push({ path, message: `member ${show(member)} is listed twice` });
     else out.push(...clusterNamingViolations(path, facts));
   });
   out.push(...namespaceViolations(`${side}.namespace`, peer.namespace));
@@ -156,12 +190,12 @@ function clusterNamingViolations(path: string, member: PolicyMemberFacts): Field
 function meshViolations(input: CrossClusterPolicyInput, known: ReadonlyMap<string, PolicyMemberFacts>): FieldViolation[] {
   const out: FieldViolation[] = [];
   for (const source of membersOf(input.from)) {
-    for (const target of membersOf(input.to)) {
+    for (const [i, target] of membersOf(input.to).entries()) {
       const [a, b] = [known.get(source), known.get(target)];
       if (!a || !b || source === target || (a.mesh !== undefined && a.mesh === b.mesh)) continue;
       const where = (m: PolicyMemberFacts) => (m.mesh === undefined ? "in no mesh" : `in mesh ${show(m.mesh)}`);
       out.push({
-        path: "to.member",
+        path: memberPath("to", input.to, i),
         message: `member ${show(target)} (${where(b)}) cannot be reached from member ${show(source)} (${where(a)}): cross-cluster traffic and the cluster label only exist between members of one mesh`,
       });
     }

@@ -46,6 +46,38 @@ describe("placementArgumentViolations: what a Placement refuses before registeri
         },
       ],
     },
+    {
+      name: "refuses a manifest that is not a Kubernetes object first, and checks the selectors against the others only",
+      facts: {
+        ...GOOD,
+        resources: [
+          { apiVersion: "v1", kind: "Namespace" },
+          { apiVersion: "v1", kind: "Namespace", metadata: { name: "app" } },
+        ],
+        resourceSelectors: [{ group: "", version: "v1", kind: "Namespace", name: "app" }],
+      },
+      want: [{ path: "resources[0].metadata", message: "Required value (a manifest's metadata holds at least its name)" }],
+    },
+    {
+      name: "refuses a previous state of a version it does not read",
+      facts: { ...GOOD, previousState: { version: 2, bindings: [], objectsHash: "h" } },
+      want: [
+        {
+          path: "state.previous.version",
+          message: "Unsupported value: 2: supported values: 1 (the one format of a placement's state this version reads)",
+        },
+      ],
+    },
+    {
+      name: "refuses a previous state that is not an object with bindings",
+      facts: { ...GOOD, previousState: { version: 1 } },
+      want: [{ path: "state.previous.bindings", message: "Required value (a placement's state holds its bindings)" }],
+    },
+    {
+      name: "accepts a previous state of version 1",
+      facts: { ...GOOD, previousState: { version: 1, bindings: [], objectsHash: "h" } },
+      want: [],
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepStrictEqual(placementArgumentViolations(c.facts), c.want));
 

@@ -12,8 +12,8 @@ import {
 } from "../../../components/core/kubefleet/placement/plan";
 import { KubernetesObject } from "../../../components/core/kubefleet/placement/resource-selection";
 import { RolloutBatch } from "../../../components/core/kubefleet/placement/rollout";
-import { PlacementStatus } from "../../../components/core/kubefleet/placement/status";
-import { Binding, ClusterDecision, Condition, PlacementPolicy, policyHash } from "../../../components/core/kubefleet/scheduler";
+import { PlacementCondition, PlacementStatus } from "../../../components/core/kubefleet/placement/status";
+import { Binding, ClusterDecision, PlacementPolicy, policyHash } from "../../../components/core/kubefleet/scheduler";
 
 const NOW = new Date("2026-03-02T10:00:00.000Z");
 const NODES = "kubernetes-fleet.io/node-count";
@@ -62,7 +62,7 @@ const bindings = (policy: PlacementPolicy | undefined, decisions: ClusterDecisio
     .filter((d) => d.selected)
     .map((d): Binding => ({ targetCluster: d.clusterName, state: "Scheduled", policyHash: policyHash(policy), clusterDecision: d }))
     .sort((a, b) => (a.targetCluster < b.targetCluster ? -1 : 1));
-const fulfilled = (found: number): Condition => ({
+const fulfilled = (found: number): PlacementCondition => ({
   type: "Scheduled",
   status: "True",
   reason: "SchedulingPolicyFulfilled",
@@ -89,7 +89,7 @@ interface Expected {
   policy?: PlacementPolicy;
   objects: KubernetesObject[];
   decisions: ClusterDecision[];
-  condition: Condition;
+  condition: PlacementCondition;
   targets: string[];
   batches: RolloutBatch[];
   previousTargets: string[];

@@ -8,9 +8,10 @@ import {
   placementStatuses,
   placementWhatIf,
   renderPlacementWhatIf,
+  reportedCondition,
   rolloutLine,
 } from "../../../components/core/kubefleet/placement/status";
-import { PlacementPolicy, schedule } from "../../../components/core/kubefleet/scheduler";
+import { Condition, PlacementPolicy, schedule } from "../../../components/core/kubefleet/scheduler";
 
 const NOW = new Date("2026-03-02T10:00:00.000Z");
 const member = (name: string, labels: Record<string, string>, tainted = false): PlacementMemberFacts => ({
@@ -144,7 +145,7 @@ describe("placement what-if", () => {
         { index: 1, members: ["east-2"], waitSecondsBefore: 0 },
         { index: 2, members: ["west-1"], waitSecondsBefore: 60 },
       ],
-      condition: result.condition,
+      condition: reportedCondition(result.condition),
       mode: "direct",
     };
     assert.deepStrictEqual(whatIf, want);
@@ -215,4 +216,23 @@ describe("placement what-if", () => {
       "rollout: batch 1: a, b; batch 2: c",
     );
   });
+});
+
+describe("reportedCondition: a condition as a placement reports it, its time in RFC 3339", () => {
+  const base = { type: "Scheduled", status: "True" as const, reason: "Scheduled", message: "m" };
+  const cases: Array<{ name: string; condition: Condition; want: ReturnType<typeof reportedCondition> }> = [
+    { name: "keeps a condition without a time as it is", condition: base, want: base },
+    {
+      name: "writes a Date as its RFC 3339 text",
+      condition: { ...base, lastTransitionTime: new Date("2026-01-02T03:04:05.000Z"), observedGeneration: 2 },
+      want: { ...base, lastTransitionTime: "2026-01-02T03:04:05.000Z", observedGeneration: 2 },
+    },
+    {
+      name: "keeps a time already written as text",
+      condition: { ...base, lastTransitionTime: "2026-01-02T03:04:05Z" },
+      want: { ...base, lastTransitionTime: "2026-01-02T03:04:05Z" },
+    },
+    { name: "leaves out a time that is unset", condition: { ...base, lastTransitionTime: undefined }, want: base },
+  ];
+  for (const c of cases) it(c.name, () => assert.deepStrictEqual(reportedCondition(c.condition), c.want));
 });

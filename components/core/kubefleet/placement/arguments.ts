@@ -1,18 +1,21 @@
 // The rules a Placement's arguments are refused by before anything is registered: what the API
 // server and the webhook refuse of a ClusterResourcePlacement (kubefleet-dev/kubefleet
 // pkg/utils/validator/placement.go `validatePlacement`: name length, resource selectors, policy,
-// rollout strategy) plus fleetmesh's own (a hub for hub mode; properties only for members, named
-// and valued as a MemberCluster's, kubefleet-dev/kubefleet apis/cluster/v1beta1/membercluster_types.go).
+// rollout strategy) plus fleetmesh's own (manifests that are Kubernetes objects; a hub for hub mode;
+// properties only for members, named and valued as a MemberCluster's, kubefleet-dev/kubefleet
+// apis/cluster/v1beta1/membercluster_types.go; a previous state in the one format it reads).
 // Pure: no Pulumi import.
 
-import { hasOwn } from "../../fleet/own";
-import { FieldViolation } from "../../k8s/field-errors";
+import { isMapping } from "../../fleet/own";
+import { FieldViolation, isSet, render, withDetail, wrongType } from "../../k8s/field-errors";
 import { isDNS1123Subdomain } from "../../k8s/names";
 import { tryParseQuantity } from "../../k8s/quantity";
 import { PlacementPolicy, validatePolicy, validateRolloutStrategy } from "../scheduler";
 import { RolloutStrategy } from "../scheduler/validation";
 import { RESOURCE_PROPERTY_NAME_PREFIX, describePropertyNameProblem } from "../scheduler/validation/property-name";
-import { KubernetesObject, resourceSelectorViolations } from "./resource-selection";
+import { resourceSelectorViolations } from "./resource-selection";
+import { isKubernetesObject, manifestViolations } from "./manifests";
+import { PLACEMENT_STATE_VERSION } from "./state-output";
 import { PlacementMode } from "./status";
 
 /** `validation.DNS1035LabelMaxLength`, the longest name the webhook admits. */
@@ -29,49 +32,51 @@ export interface PlacementArgumentFacts {
   /** The fleet's member names. */
   memberNames: readonly string[];
   memberProperties?: Record<string, Record<string, string>>;
-  /** The hub inventory (it tells the scope of the kinds it declares). */
-  resources?: readonly KubernetesObject[];
+  /** The hub inventory, as given: each must be a Kubernetes object (it tells the scope of the kinds it declares). */
+  resources?: readonly unknown[];
   /** Checked when given: the API server's and the webhook's rules for `spec.resourceSelectors`. */
   resourceSelectors?: unknown;
+  /** `state.previous` when given as a plain value (an Output is checked once it resolves: previousStateViolations). */
+  previousState?: unknown;
 }
 
 /** Everything wrong with the arguments; [] means they are valid. */
 export function placementArgumentViolations(facts: PlacementArgumentFacts): FieldViolation[] {
   return [
+    ...manifestViolations(facts.resources ?? []),
     ...selectorViolations(facts),
     ...validatePolicy(facts.policy),
     ...validateRolloutStrategy(facts.strategy),
     ...nameViolations(facts.name, facts.mode),
     ...hubViolations(facts),
     ...propertyViolations(facts),
-    ...manifestFieldViolations(facts.resources ?? []),
+    ...previousStateViolations(facts.previousState),
   ];
 }
 
 /**
- * A manifest is one element of the `objs` array its ConfigGroup registers, and the Pulumi SDK turns
- * every input into text for its debugging labels (pulumi/pulumi sdk/nodejs/runtime/rpc.ts,
- * `safeToString` in `transferProperties`): an array's text joins its elements' own `toString`, so a
- * top-level `toString` field that is not a function throws inside the SDK and the registration never
- * settles. No Kubernetes kind has such a field; refusing it here names it instead.
+ * A previous state given that is not one this version reads (an object of `version` 1 with its
+ * bindings): planning with it would read its bindings wrongly. Absent (undefined or null) is a first run.
  */
-function manifestFieldViolations(resources: readonly KubernetesObject[]): FieldViolation[] {
-  return resources.flatMap((object, index) =>
-    hasOwn(object, "toString")
-      ? [
-          {
-            path: `resources[${index}].toString`,
-            message:
-              "Forbidden: a top-level field named toString: the Pulumi SDK reads it as the object's text conversion and cannot register the manifest (no Kubernetes kind has this field)",
-          },
-        ]
-      : [],
-  );
+export function previousStateViolations(previous: unknown): FieldViolation[] {
+  if (previous === undefined || previous === null) return [];
+  if (!isMapping(previous)) return [{ path: "state.previous", message: wrongType(previous, "object") }];
+  const out: FieldViolation[] = [];
+  if (previous.version !== PLACEMENT_STATE_VERSION)
+    out.push({
+      path: "state.previous.version",
+      message: `Unsupported value: ${render(previous.version)}: supported values: ${PLACEMENT_STATE_VERSION} (the one format of a placement's state this version reads)`,
+    });
+  if (!isSet(previous.bindings))
+    out.push({ path: "state.previous.bindings", message: withDetail("Required value", "a placement's state holds its bindings") });
+  else if (!Array.isArray(previous.bindings)) out.push({ path: "state.previous.bindings", message: wrongType(previous.bindings, "array") });
+  return out;
 }
 
 function selectorViolations(facts: PlacementArgumentFacts): FieldViolation[] {
   if (!Object.prototype.hasOwnProperty.call(facts, "resourceSelectors")) return [];
-  return resourceSelectorViolations(facts.resources ?? [], facts.resourceSelectors);
+  // Selectors are checked against the manifests that are Kubernetes objects (the others are refused above).
+  return resourceSelectorViolations((facts.resources ?? []).filter(isKubernetesObject), facts.resourceSelectors);
 }
 
 function nameViolations(name: string, mode: PlacementMode | undefined): FieldViolation[] {

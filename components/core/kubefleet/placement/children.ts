@@ -46,9 +46,16 @@ export interface RolloutWaitChild {
   dependsOn: string[];
 }
 
-export const CRP_API_VERSIONS = ["placement.kubernetes-fleet.io/v1", "placement.kubernetes-fleet.io/v1beta1"] as const;
-export type CrpApiVersion = (typeof CRP_API_VERSIONS)[number];
-export const DEFAULT_CRP_API_VERSION: CrpApiVersion = "placement.kubernetes-fleet.io/v1beta1";
+/** The ClusterResourcePlacement versions a hub serves (kubefleet-dev/kubefleet apis/placement). */
+export const CrpApiVersion = {
+  /** `placement.kubernetes-fleet.io/v1`. */
+  V1: "placement.kubernetes-fleet.io/v1",
+  /** `placement.kubernetes-fleet.io/v1beta1`: v1 and the delete and report-back strategies. */
+  V1beta1: "placement.kubernetes-fleet.io/v1beta1",
+} as const;
+export type CrpApiVersion = (typeof CrpApiVersion)[keyof typeof CrpApiVersion];
+export const CRP_API_VERSIONS: readonly CrpApiVersion[] = Object.values(CrpApiVersion);
+export const DEFAULT_CRP_API_VERSION: CrpApiVersion = CrpApiVersion.V1beta1;
 
 /**
  * Hub mode, a member of the Azure Fleet with taints: its declared taints written to `spec.taints` of the

@@ -10,7 +10,9 @@ import { RolloutStrategy, validatePolicyUpdate, validateStrategyUpdate } from ".
 
 /** The part of a ClusterResourcePlacement's spec its update rules compare, as the previous run handed it to the hub. */
 export interface HubPlacementSpec {
+  /** The `spec.policy` handed to the hub. */
   policy?: PlacementPolicy;
+  /** The `spec.strategy` handed to the hub. */
   strategy?: RolloutStrategy;
 }
 

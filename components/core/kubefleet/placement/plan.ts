@@ -7,15 +7,23 @@
 
 import { createHash } from "crypto";
 import { schedule } from "../scheduler";
-import { Condition, PlacementPolicy, ScheduleResult } from "../scheduler/types";
+import { PlacementPolicy, ScheduleResult } from "../scheduler/types";
 import { RolloutStrategy } from "../scheduler/validation/strategy";
 import { CrpApiVersion, PlacementChild, hubChildren, memberChildren } from "./children";
 import { PlacementMemberFacts, memberClusters } from "./member-clusters";
 import { KubernetesObject, ResourceSelectorTerm, invalidSelectorsCondition, selectResources } from "./resource-selection";
 import { RolloutBatch, rolloutBatches } from "./rollout";
-import { PlacementState } from "./state-output";
+import { PLACEMENT_STATE_VERSION, PlacementState } from "./state-output";
 import { HubPlacementSpec, HubUpdate, hubUpdate } from "./hub-update";
-import { PlacementMode, PlacementStatus, PlacementWhatIf, placementStatuses, placementWhatIf } from "./status";
+import {
+  PlacementCondition,
+  PlacementMode,
+  PlacementStatus,
+  PlacementWhatIf,
+  placementStatuses,
+  placementWhatIf,
+  reportedCondition,
+} from "./status";
 
 export interface PlacementPlanInput {
   /** The placement's (ClusterResourcePlacement's) name: every child name starts with it. */
@@ -48,7 +56,7 @@ export interface PlacementPlan {
   selected: KubernetesObject[];
   schedule: ScheduleResult;
   /** The placement's Scheduled condition (InvalidResourceSelectors wins over the scheduler's). */
-  condition: Condition;
+  condition: PlacementCondition;
   /** The members that hold the objects after this run, in rollout order. */
   targets: string[];
   /** The batches the targets whose objects change are updated in. */
@@ -73,7 +81,7 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
     bindings: input.previous?.bindings,
     now: input.now,
   });
-  const condition = selection.error !== undefined ? invalidSelectorsCondition(selection.error) : result.condition;
+  const condition = reportedCondition(selection.error !== undefined ? invalidSelectorsCondition(selection.error) : result.condition);
   const targets = selection.error !== undefined ? [] : rolloutOrder(result);
   const hash = objectsHash(selection.selected);
   const serving = servingClusters(input.previous);
@@ -107,7 +115,12 @@ export function planPlacement(input: PlacementPlanInput): PlacementPlan {
     batches,
     whatIf,
     placementStatuses: placementStatuses(result, input.policy),
-    state: { version: 1, bindings: result.bindings, objectsHash: hash, ...(hubSpec && { hubSpec: definedOnly(hubSpec) }) },
+    state: {
+      version: PLACEMENT_STATE_VERSION,
+      bindings: result.bindings,
+      objectsHash: hash,
+      ...(hubSpec && { hubSpec: definedOnly(hubSpec) }),
+    },
     children: children(input, mode, selection.selected, targets, batches, hash, update.kind === "replace"),
     hubUpdate: update,
     unwrittenTaints: mode === "hub" ? input.members.filter((m) => m.taints.length > 0 && !joinsAzureFleet(m)).map((m) => m.name) : [],
@@ -170,12 +183,12 @@ function children(
  * is hashed in a canonical form (keys sorted at every level), so the order keys were written in
  * does not count; the order of list items does.
  */
-export function objectsHash(objects: readonly KubernetesObject[]): string {
+export function objectsHash(objects: readonly object[]): string {
   return shortHash(canonicalJson(objects));
 }
 
 /** The hash earlier versions stored: the objects' JSON with their keys in the order given. */
-export function legacyObjectsHash(objects: readonly KubernetesObject[]): string {
+export function legacyObjectsHash(objects: readonly object[]): string {
   return shortHash(JSON.stringify(objects));
 }
 
@@ -184,7 +197,7 @@ export function legacyObjectsHash(objects: readonly KubernetesObject[]): string 
  * canonical holds the legacy hash: it is accepted for the same objects, so upgrading does not roll
  * every target out again; the state then carries the canonical hash.
  */
-export function sameObjects(previous: PlacementState | undefined, objects: readonly KubernetesObject[]): boolean {
+export function sameObjects(previous: PlacementState | undefined, objects: readonly object[]): boolean {
   if (previous === undefined) return false;
   return previous.objectsHash === objectsHash(objects) || previous.objectsHash === legacyObjectsHash(objects);
 }

@@ -26,7 +26,8 @@ import {
 } from "./selector-validation";
 import { FieldViolation } from "../../k8s/field-errors";
 
-export type { ResourceSelectorTerm, SelectionScope } from "./selector-validation";
+export type { ResourceSelectorTerm } from "./selector-validation";
+export { SelectionScope } from "./selector-validation";
 export { MAX_RESOURCE_SELECTORS, MIN_RESOURCE_SELECTORS, SELECTION_SCOPES } from "./selector-validation";
 export { groupVersion, isReservedNamespace } from "./resource-kinds";
 

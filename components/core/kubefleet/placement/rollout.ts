@@ -27,10 +27,11 @@
 import { PlacementType } from "../scheduler/types";
 import { RolloutStrategy } from "../scheduler/validation/strategy";
 
+/** Members updated together; a batch starts after the one before it. */
 export interface RolloutBatch {
-  /** 1-based. */
+  /** The batch's place in the rollout, 1-based. */
   index: number;
-  /** In target order. */
+  /** The members it updates, in target order. */
   members: string[];
   /** 0 for the first batch, `unavailablePeriodSeconds` after that. */
   waitSecondsBefore: number;

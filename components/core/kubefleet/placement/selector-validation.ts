@@ -10,24 +10,39 @@ import { labelSelectorSchemaViolations, labelSelectorWebhookViolations } from ".
 import { LabelSelector } from "../scheduler/types";
 import { FieldViolation, notSupported, render, tooMany, violation, withDetail, wrongType } from "../../k8s/field-errors";
 
-export type SelectionScope = "NamespaceOnly" | "NamespaceWithResources" | "NamespaceWithResourceSelectors";
+/** What a Namespace selector carries (upstream `SelectionScope`). */
+export const SelectionScope = {
+  /** The namespace only. */
+  NamespaceOnly: "NamespaceOnly",
+  /** The namespace and every object inside. */
+  NamespaceWithResources: "NamespaceWithResources",
+  /** The namespace, and inside it the objects the placement's other selectors pick. */
+  NamespaceWithResourceSelectors: "NamespaceWithResourceSelectors",
+} as const;
+export type SelectionScope = (typeof SelectionScope)[keyof typeof SelectionScope];
 
-/** ClusterResourcePlacement `spec.resourceSelectors[]`. */
+/** ClusterResourcePlacement `spec.resourceSelectors[]`: which hub objects a placement carries. */
 export interface ResourceSelectorTerm {
   /** API group; "" for the core group. */
   group: string;
+  /** API version (e.g. "v1"). */
   version: string;
+  /** Kind (e.g. "Namespace"). */
   kind: string;
-  /** Mutually exclusive with labelSelector. */
+  /** The one object of that kind to select; mutually exclusive with labelSelector. */
   name?: string;
+  /** The objects of that kind whose labels match; mutually exclusive with name. */
   labelSelector?: LabelSelector;
-  /** Only read when kind is Namespace. @default "NamespaceWithResources" */
+  /**
+   * What a Namespace selector carries (read only when kind is Namespace).
+   * @default "NamespaceWithResources"
+   */
   selectionScope?: SelectionScope;
 }
 
 export const MIN_RESOURCE_SELECTORS = 1;
 export const MAX_RESOURCE_SELECTORS = 100;
-export const SELECTION_SCOPES: readonly SelectionScope[] = ["NamespaceOnly", "NamespaceWithResources", "NamespaceWithResourceSelectors"];
+export const SELECTION_SCOPES: readonly SelectionScope[] = Object.values(SelectionScope);
 
 /** Cluster-scoped (true), namespaced (false) or unknown (undefined) for a selector's GVK. */
 export type ScopeOf = (group: string, version: string, kind: string) => boolean | undefined;

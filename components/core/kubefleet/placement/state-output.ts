@@ -11,7 +11,9 @@ import { camelCaseName } from "../../fleet/state-output";
  * apis/placement/v1beta1/binding_types.go).
  */
 export interface PlacementState {
-  version: 1;
+  /** The state's format: 1 (the only one a placement reads back). */
+  version: number;
+  /** The previous run's bindings, one per cluster that held or was to hold the objects. */
   bindings: Binding[];
   /** A hash of the placed objects (objectsHash): a change makes the rollout go batch by batch. */
   objectsHash: string;
@@ -22,12 +24,15 @@ export interface PlacementState {
   hubSpec?: HubPlacementSpec;
 }
 
+/** The one format of PlacementState a placement reads back. */
+export const PLACEMENT_STATE_VERSION = 1;
+
 /** A stack output that is a PlacementState (and not some other export under that name). */
 export function isPlacementState(value: unknown): value is PlacementState {
   return (
     typeof value === "object" &&
     value !== null &&
-    (value as PlacementState).version === 1 &&
+    (value as PlacementState).version === PLACEMENT_STATE_VERSION &&
     Array.isArray((value as PlacementState).bindings)
   );
 }

@@ -2,19 +2,62 @@
 // pkg/controllers/placement/placement_status.go) and the what-if printed during preview: the
 // decisions, what changes against the previous run, and the rollout batches. Pure: no Pulumi import.
 
-import { ClusterDecision, Condition, PlacementPolicy, PlacementType, ScheduleResult } from "../scheduler/types";
+import { ClusterDecision, Condition, ConditionStatus, PlacementPolicy, PlacementType, ScheduleResult } from "../scheduler/types";
 import { renderTable } from "../../fleet/allocation-table";
 import { RolloutBatch } from "./rollout";
 
-/** One entry of a CRP's `status.placementStatuses` (only the Scheduled condition is known before apply). */
-export interface PlacementStatus {
-  /** Unset on the failed entries PickN and PickFixed add. */
-  clusterName?: string;
-  conditions: Condition[];
+/** A condition a placement reports (apimachinery `metav1.Condition`), its time as Kubernetes serialises it. */
+export interface PlacementCondition {
+  /** What the condition is about (`Scheduled`). */
+  type: string;
+  /** Whether it holds. */
+  status: ConditionStatus;
+  /** Why, in one CamelCase word (e.g. `SchedulingPolicyFulfilled`). */
+  reason: string;
+  /** Why, in upstream's sentence. */
+  message: string;
+  /** When the status last changed, in RFC 3339. */
+  lastTransitionTime?: string;
+  /** The generation of the placement the condition was set for. */
+  observedGeneration?: number;
 }
 
-export type PlacementMode = "direct" | "hub";
-export type PlacementAction = "add" | "keep" | "remove" | "skip";
+/** A condition as a placement reports it: a Date becomes its RFC 3339 text; unset fields stay unset. */
+export function reportedCondition(condition: Condition): PlacementCondition {
+  const { lastTransitionTime, ...rest } = condition;
+  if (lastTransitionTime === undefined) return rest;
+  return { ...rest, lastTransitionTime: lastTransitionTime instanceof Date ? lastTransitionTime.toISOString() : lastTransitionTime };
+}
+
+/** One entry of a CRP's `status.placementStatuses` (only the Scheduled condition is known before apply). */
+export interface PlacementStatus {
+  /** The cluster; unset on the failed entries PickN and PickFixed add. */
+  clusterName?: string;
+  /** The entry's conditions (before apply: Scheduled). */
+  conditions: PlacementCondition[];
+}
+
+/** Where a placement's objects go from. */
+export const PlacementMode = {
+  /** The program is the hub: the objects go straight to the chosen members. */
+  Direct: "direct",
+  /** A ClusterResourcePlacement goes to a KubeFleet hub, whose scheduler decides (the local schedule is a prediction). */
+  Hub: "hub",
+} as const;
+export type PlacementMode = (typeof PlacementMode)[keyof typeof PlacementMode];
+
+/** What a run does on a cluster, as the what-if table lists it. */
+export const PlacementAction = {
+  /** The cluster gets the objects. */
+  Add: "add",
+  /** The cluster keeps them. */
+  Keep: "keep",
+  /** The objects leave the cluster. */
+  Remove: "remove",
+  /** The cluster neither had nor gets them. */
+  Skip: "skip",
+} as const;
+export type PlacementAction = (typeof PlacementAction)[keyof typeof PlacementAction];
 
 /**
  * One entry per selected decision (Scheduled=True, reason "Scheduled", message = the decision
@@ -45,7 +88,7 @@ function wanted(policy: PlacementPolicy | undefined): number {
   }
 }
 
-function scheduled(status: "True" | "False", reason: string, message: string): Condition {
+function scheduled(status: "True" | "False", reason: string, message: string): PlacementCondition {
   return { type: "Scheduled", status, reason, message };
 }
 
@@ -66,8 +109,11 @@ export interface PlacementWhatIfInput {
   mode?: PlacementMode;
 }
 
+/** What a run of a placement decides, as the preview prints it. */
 export interface PlacementWhatIf {
+  /** The placement's name. */
   placement: string;
+  /** Its policy's placement type. */
   placementType: PlacementType;
   /** Selected decisions, in decision order. */
   picked: ClusterDecision[];
@@ -75,12 +121,17 @@ export interface PlacementWhatIf {
   notPicked: ClusterDecision[];
   /** Filtered out (or, for PickFixed, ineligible / not found), with upstream's reason. */
   filtered: ClusterDecision[];
-  /** Sorted by name. */
+  /** Clusters that get the objects this run, sorted by name. */
   added: string[];
+  /** Clusters the objects leave this run, sorted by name. */
   removed: string[];
+  /** Clusters that keep the objects, sorted by name. */
   kept: string[];
+  /** The rollout batches of the clusters whose objects change. */
   batches: RolloutBatch[];
-  condition: Condition;
+  /** The placement's Scheduled condition. */
+  condition: PlacementCondition;
+  /** Direct or hub mode. */
   mode: PlacementMode;
 }
 
@@ -99,7 +150,7 @@ export function placementWhatIf(input: PlacementWhatIfInput): PlacementWhatIf {
     removed: sortedNames([...previous].filter((p) => !targets.has(p))),
     kept: sortedNames([...targets].filter((t) => previous.has(t))),
     batches: input.batches,
-    condition: input.condition ?? result.condition,
+    condition: reportedCondition(input.condition ?? result.condition),
     mode: input.mode ?? "direct",
   };
 }

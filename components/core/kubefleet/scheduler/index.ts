@@ -9,7 +9,24 @@ export * from "./types";
 export { SchedulingCycleError } from "./framework/status";
 export { defaultPolicy, policyHash } from "./policy";
 export { validatePolicyUpdate, validateRolloutStrategy } from "./validation";
-export type { RolloutStrategy } from "./validation";
+export type {
+  RolloutStrategy,
+  RollingUpdateConfig,
+  ServerSideApplyConfig,
+  ApplyStrategy,
+  DeleteStrategy,
+  ReportBackStrategy,
+} from "./validation";
+export {
+  RolloutStrategyType,
+  ApplyStrategyType,
+  ComparisonOptionType,
+  WhenToApplyType,
+  WhenToTakeOverType,
+  DeletePropagationPolicy,
+  ReportBackStrategyType,
+  ReportBackDestination,
+} from "./validation";
 export { parseQuantity, compareQuantities, QuantityError } from "../../k8s/quantity";
 
 /**

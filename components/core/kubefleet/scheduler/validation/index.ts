@@ -5,11 +5,21 @@ export { validatePolicy, validatePolicyUpdate, PLACEMENT_TYPES, MAX_CLUSTER_NAME
 export { validateRolloutStrategy, validateStrategyUpdate, INT_OR_PERCENT_PATTERN } from "./strategy";
 export type {
   RolloutStrategy,
-  RolloutStrategyType,
   RollingUpdateConfig,
+  ServerSideApplyConfig,
   ApplyStrategy,
   DeleteStrategy,
   ReportBackStrategy,
+} from "./strategy";
+export {
+  RolloutStrategyType,
+  ApplyStrategyType,
+  ComparisonOptionType,
+  WhenToApplyType,
+  WhenToTakeOverType,
+  DeletePropagationPolicy,
+  ReportBackStrategyType,
+  ReportBackDestination,
 } from "./strategy";
 export { describePropertyNameProblem, RESOURCE_PROPERTY_NAME_PREFIX, RESOURCE_CAPACITY_TYPES } from "./property-name";
 export { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "../../../k8s/names";

@@ -25,57 +25,187 @@ import {
   withDetail,
 } from "../../../k8s/field-errors";
 
-export type RolloutStrategyType = "RollingUpdate" | "External";
+// Closed sets of values are objects of constants with the type of their values (see core/fleet/enums.ts);
+// the names are upstream's (kubefleet-dev/kubefleet apis/placement/v1beta1/clusterresourceplacement_types.go).
 
+/** How a placement's changes reach the clusters (upstream `RolloutStrategyType`). */
+export const RolloutStrategyType = {
+  /** Cluster by cluster, within maxUnavailable and maxSurge. */
+  RollingUpdate: "RollingUpdate",
+  /** An external controller (a staged update run) decides; the rollout controller stands aside. */
+  External: "External",
+} as const;
+export type RolloutStrategyType = (typeof RolloutStrategyType)[keyof typeof RolloutStrategyType];
+
+/** How the objects are applied on the clusters (upstream `ApplyStrategyType`). */
+export const ApplyStrategyType = {
+  /** A client-side apply (a three-way merge patch). */
+  ClientSideApply: "ClientSideApply",
+  /** A server-side apply. */
+  ServerSideApply: "ServerSideApply",
+  /** Nothing is applied: the differences from the clusters' objects are reported. */
+  ReportDiff: "ReportDiff",
+} as const;
+export type ApplyStrategyType = (typeof ApplyStrategyType)[keyof typeof ApplyStrategyType];
+
+/** Which fields drift and differences are compared on (upstream `ComparisonOptionType`). */
+export const ComparisonOptionType = {
+  /** Only the fields the placed manifest sets. */
+  PartialComparison: "PartialComparison",
+  /** Every field, those set on the cluster only included. */
+  FullComparison: "FullComparison",
+} as const;
+export type ComparisonOptionType = (typeof ComparisonOptionType)[keyof typeof ComparisonOptionType];
+
+/** When the placed objects are applied (upstream `WhenToApplyType`). */
+export const WhenToApplyType = {
+  /** On every change of the placement, drift on the cluster overwritten. */
+  Always: "Always",
+  /** Only while the cluster's object has not drifted from the placed one. */
+  IfNotDrifted: "IfNotDrifted",
+} as const;
+export type WhenToApplyType = (typeof WhenToApplyType)[keyof typeof WhenToApplyType];
+
+/** Whether an object that already exists on a cluster is taken over (upstream `WhenToTakeOverType`). */
+export const WhenToTakeOverType = {
+  /** Always taken over. */
+  Always: "Always",
+  /** Taken over when it matches the placed manifest. */
+  IfNoDiff: "IfNoDiff",
+  /** Never taken over: the placement fails to apply it. */
+  Never: "Never",
+} as const;
+export type WhenToTakeOverType = (typeof WhenToTakeOverType)[keyof typeof WhenToTakeOverType];
+
+/** What happens to the placed objects when the placement is deleted (upstream `DeletePropagationPolicy`). */
+export const DeletePropagationPolicy = {
+  /** They stay on the clusters. */
+  Abandon: "Abandon",
+  /** They are deleted from the clusters. */
+  Delete: "Delete",
+} as const;
+export type DeletePropagationPolicy = (typeof DeletePropagationPolicy)[keyof typeof DeletePropagationPolicy];
+
+/** Whether the placed objects' statuses are reported back to the hub (upstream `ReportBackStrategyType`). */
+export const ReportBackStrategyType = {
+  /** Not reported back. */
+  Disabled: "Disabled",
+  /** Mirrored to `destination`. */
+  Mirror: "Mirror",
+} as const;
+export type ReportBackStrategyType = (typeof ReportBackStrategyType)[keyof typeof ReportBackStrategyType];
+
+/** Where mirrored statuses go (upstream `ReportBackDestination`). */
+export const ReportBackDestination = {
+  /** The status of the original object on the hub. */
+  OriginalResource: "OriginalResource",
+  /** The Work objects of the placement. */
+  WorkAPI: "WorkAPI",
+} as const;
+export type ReportBackDestination = (typeof ReportBackDestination)[keyof typeof ReportBackDestination];
+
+/** The rolling update's pace. */
 export interface RollingUpdateConfig {
-  /** Integer or percentage string; default "25%". */
-  maxUnavailable?: number | string;
-  /** Integer or percentage string; default "25%". */
-  maxSurge?: number | string;
-  /** Default 60, minimum 0. */
+  /**
+   * How many clusters may be unavailable during the update: an integer or a percentage (e.g. "25%")
+   * of the placement's target number of clusters.
+   * @default "25%"
+   */
+  // `any`: upstream's IntOrString, and the package schema has no integer-or-string type; validateRolloutStrategy checks the value.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  maxUnavailable?: any;
+  /**
+   * How many clusters beyond the target number may hold the objects during the update: an integer or
+   * a percentage (e.g. "25%") of the placement's target number of clusters.
+   * @default "25%"
+   */
+  // `any`: upstream's IntOrString, and the package schema has no integer-or-string type; validateRolloutStrategy checks the value.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  maxSurge?: any;
+  /**
+   * Seconds to wait after updating a cluster before counting it available again (minimum 0).
+   * @default 60
+   */
   unavailablePeriodSeconds?: number;
 }
 
+/** Server-side apply options. */
+export interface ServerSideApplyConfig {
+  /**
+   * Take over fields other field managers own.
+   * @default false
+   */
+  force?: boolean;
+}
+
+/** How the placed objects are applied on the clusters. */
 export interface ApplyStrategy {
-  /** Default ClientSideApply. */
-  type?: "ClientSideApply" | "ServerSideApply" | "ReportDiff";
-  /** Default PartialComparison. */
-  comparisonOption?: "PartialComparison" | "FullComparison";
-  /** Default Always. */
-  whenToApply?: "Always" | "IfNotDrifted";
-  /** Default Always. */
-  whenToTakeOver?: "Always" | "IfNoDiff" | "Never";
+  /**
+   * How they are applied.
+   * @default ClientSideApply
+   */
+  type?: ApplyStrategyType;
+  /**
+   * Which fields drift and differences are compared on.
+   * @default PartialComparison
+   */
+  comparisonOption?: ComparisonOptionType;
+  /**
+   * When they are applied.
+   * @default Always
+   */
+  whenToApply?: WhenToApplyType;
+  /**
+   * Whether objects that already exist on a cluster are taken over.
+   * @default Always
+   */
+  whenToTakeOver?: WhenToTakeOverType;
+  /**
+   * Let other owners keep owning an object the placement applies.
+   * @default false
+   */
   allowCoOwnership?: boolean;
-  /** Only with type ServerSideApply. */
-  serverSideApplyConfig?: { force?: boolean };
+  /** Server-side apply options: only with type ServerSideApply. */
+  serverSideApplyConfig?: ServerSideApplyConfig;
 }
 
-/** v1beta1 only. */
+/** What happens to the placed objects when the placement is deleted (v1beta1 only). */
 export interface DeleteStrategy {
-  /** Default Delete. */
-  propagationPolicy?: "Abandon" | "Delete";
+  /**
+   * Whether they are deleted from the clusters.
+   * @default Delete
+   */
+  propagationPolicy?: DeletePropagationPolicy;
 }
 
-/** v1beta1 only. */
+/** Whether the placed objects' statuses are reported back to the hub (v1beta1 only). */
 export interface ReportBackStrategy {
-  type: "Disabled" | "Mirror";
-  /** Required when type is Mirror. */
-  destination?: "OriginalResource" | "WorkAPI";
+  /** Disabled, or Mirror to `destination`. */
+  type: ReportBackStrategyType;
+  /** Where mirrored statuses go: required when type is Mirror. */
+  destination?: ReportBackDestination;
 }
 
 /** ClusterResourcePlacement `spec.strategy`. */
 export interface RolloutStrategy {
-  /** Default RollingUpdate. */
+  /**
+   * How changes reach the clusters.
+   * @default RollingUpdate
+   */
   type?: RolloutStrategyType;
+  /** The rolling update's pace (RollingUpdate only). */
   rollingUpdate?: RollingUpdateConfig;
+  /** How the objects are applied on the clusters. */
   applyStrategy?: ApplyStrategy;
+  /** What happens to the placed objects when the placement is deleted (v1beta1 only). */
   deleteStrategy?: DeleteStrategy;
+  /** Whether the placed objects' statuses are reported back to the hub (v1beta1 only). */
   reportBackStrategy?: ReportBackStrategy;
 }
 
 export const INT_OR_PERCENT_PATTERN = "^((100|[0-9]{1,2})%|[0-9]+)$";
 const intOrPercentRegexp = new RegExp(INT_OR_PERCENT_PATTERN);
-const ROLLOUT_TYPES: readonly string[] = ["RollingUpdate", "External"];
+const ROLLOUT_TYPES: readonly string[] = Object.values(RolloutStrategyType);
 
 export function validateRolloutStrategy(strategy: RolloutStrategy | undefined): Violations {
   if (!isSet(strategy)) return [];
@@ -83,7 +213,11 @@ export function validateRolloutStrategy(strategy: RolloutStrategy | undefined): 
     ...checkEnum(strategy.type || undefined, ROLLOUT_TYPES, "strategy.type"),
     ...rollingUpdateViolations(strategy),
     ...applyStrategyViolations(strategy.applyStrategy, "strategy.applyStrategy"),
-    ...checkEnum(strategy.deleteStrategy?.propagationPolicy, ["Abandon", "Delete"], "strategy.deleteStrategy.propagationPolicy"),
+    ...checkEnum(
+      strategy.deleteStrategy?.propagationPolicy,
+      Object.values(DeletePropagationPolicy),
+      "strategy.deleteStrategy.propagationPolicy",
+    ),
     ...reportBackViolations(strategy.reportBackStrategy, "strategy.reportBackStrategy"),
   ];
 }
@@ -104,7 +238,7 @@ function rollingUpdateViolations(strategy: RolloutStrategy): Violations {
 }
 
 /** Schema pattern on strings, then the webhook's GetScaledValueFromIntOrPercent and >= 0 checks. */
-function intOrPercentViolations(field: string, value: number | string | undefined, path: string): Violations {
+function intOrPercentViolations(field: string, value: unknown, path: string): Violations {
   if (!isSet(value)) return [];
   if (typeof value === "string") {
     if (!intOrPercentRegexp.test(value)) return [violation(path, patternMismatch(value, INT_OR_PERCENT_PATTERN))];
@@ -123,10 +257,10 @@ function intOrPercentViolations(field: string, value: number | string | undefine
 function applyStrategyViolations(apply: ApplyStrategy | undefined, path: string): Violations {
   if (!isSet(apply)) return [];
   const out: Violations = [
-    ...checkEnum(apply.type, ["ClientSideApply", "ServerSideApply", "ReportDiff"], child(path, "type")),
-    ...checkEnum(apply.comparisonOption, ["PartialComparison", "FullComparison"], child(path, "comparisonOption")),
-    ...checkEnum(apply.whenToApply, ["Always", "IfNotDrifted"], child(path, "whenToApply")),
-    ...checkEnum(apply.whenToTakeOver, ["Always", "IfNoDiff", "Never"], child(path, "whenToTakeOver")),
+    ...checkEnum(apply.type, Object.values(ApplyStrategyType), child(path, "type")),
+    ...checkEnum(apply.comparisonOption, Object.values(ComparisonOptionType), child(path, "comparisonOption")),
+    ...checkEnum(apply.whenToApply, Object.values(WhenToApplyType), child(path, "whenToApply")),
+    ...checkEnum(apply.whenToTakeOver, Object.values(WhenToTakeOverType), child(path, "whenToTakeOver")),
   ];
   const type = apply.type ?? "ClientSideApply";
   if (isSet(apply.serverSideApplyConfig) && type !== "ServerSideApply") {
@@ -140,8 +274,8 @@ function reportBackViolations(reportBack: ReportBackStrategy | undefined, path: 
   if (!isSet(reportBack)) return [];
   const out: Violations = [];
   if (!isSet(reportBack.type)) out.push(violation(child(path, "type"), "Required value"));
-  out.push(...checkEnum(reportBack.type, ["Disabled", "Mirror"], child(path, "type")));
-  out.push(...checkEnum(reportBack.destination, ["OriginalResource", "WorkAPI"], child(path, "destination")));
+  out.push(...checkEnum(reportBack.type, Object.values(ReportBackStrategyType), child(path, "type")));
+  out.push(...checkEnum(reportBack.destination, Object.values(ReportBackDestination), child(path, "destination")));
   if (reportBack.type === "Mirror" && !reportBack.destination) {
     const message = "when reportBackStrategy.type is 'Mirror', a destination must be specified";
     out.push(violation(path, withDetail(message, "got no destination")));

@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterMesh } from "./cluster-mesh";
+import { Fleet } from "./fleet";
+import { FieldViolation } from "./core/k8s/field-errors";
+import { ownValue } from "./core/fleet/own";
+
+/**
+ * The fleet a service, policy or placement works on. A TypeScript program passes the Fleet itself; a
+ * program in another language passes `{ urn: fleet.urn }` and the fleetmesh provider hands the
+ * component the Fleet it constructed under that URN in the same deployment.
+ * @instanceOf Fleet
+ */
+export interface FleetRef {
+  /** The Fleet's URN (`fleet.urn`). */
+  readonly urn: pulumi.Input<string>;
+}
+
+/**
+ * A mesh of the fleet: a ClusterMesh in TypeScript (`fleet.meshes.<name>`), or `{ meshName }`.
+ * @instanceOf ClusterMesh
+ */
+export interface MeshRef {
+  /** The mesh's name in its fleet (a key of `FleetArgs.meshes`, or a ClusterMesh's `meshName`). */
+  readonly meshName: string;
+}
+
+/** The Fleet behind a reference, or why there is none (a reference by URN is resolved by the provider only). */
+export function fleetOf(ref: FleetRef, path = "fleet"): Fleet | FieldViolation {
+  if (ref instanceof Fleet) return ref;
+  return {
+    path,
+    message:
+      "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
+  };
+}
+
+/** The fleet's ClusterMesh a reference names, or why there is none. */
+export function meshOf(fleet: Fleet, ref: MeshRef, path = "mesh"): ClusterMesh | FieldViolation {
+  const mesh = ownValue(fleet.meshes, ref.meshName);
+  if (mesh !== undefined && (!(ref instanceof ClusterMesh) || ref === mesh)) return mesh;
+  const known = Object.keys(fleet.meshes);
+  if (mesh !== undefined)
+    return { path, message: `is a ClusterMesh of another fleet: pass a mesh of this fleet (fleet.meshes.${ref.meshName})` };
+  return {
+    path,
+    message: `mesh "${ref.meshName}" is not a mesh of the fleet (its meshes: ${known.length > 0 ? known.map((m) => `"${m}"`).join(", ") : "none"})`,
+  };
+}
