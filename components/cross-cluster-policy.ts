@@ -10,9 +10,9 @@ import {
   crossClusterPolicies,
   crossClusterPolicyViolations,
 } from "./core/services/network-policy";
-import { FleetValidationError, refuse } from "./errors";
+import { refuse } from "./errors";
 import { Fleet } from "./fleet";
-import { FleetRef, fleetOf } from "./fleet-ref";
+import { FleetRef, requireFleet } from "./fleet-ref";
 import { Member } from "./member";
 import type { ClusterMesh } from "./cluster-mesh";
 
@@ -77,8 +77,7 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
     const component = `CrossClusterPolicy "${name}"`;
     // Structure first (types, required and unknown fields): every rule below assumes it.
     checkArgs(component, "CrossClusterPolicyArgs", args);
-    const fleet = fleetOf(args.fleet);
-    if (!(fleet instanceof Fleet)) throw new FleetValidationError(component, [fleet]);
+    const fleet = requireFleet(component, args.fleet);
     const input = {
       name: args.policyName ?? name,
       from: args.from,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterMesh } from "./cluster-mesh";
 import { Fleet } from "./fleet";
-import { FieldViolation } from "./core/k8s/field-errors";
+import { FleetValidationError } from "./errors";
 import { ownValue } from "./core/fleet/own";
 
 /**
@@ -24,25 +24,30 @@ export interface MeshRef {
   readonly meshName: string;
 }
 
-/** The Fleet behind a reference, or why there is none (a reference by URN is resolved by the provider only). */
-export function fleetOf(ref: FleetRef, path = "fleet"): Fleet | FieldViolation {
+/**
+ * The Fleet behind a reference, refused (before the component registers anything) when it is a
+ * reference by URN: only the fleetmesh provider, serving programs in other languages, resolves one.
+ */
+export function requireFleet(component: string, ref: FleetRef, path = "fleet"): Fleet {
   if (ref instanceof Fleet) return ref;
-  return {
-    path,
-    message:
-      "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
-  };
+  const urn = (ref as { urn?: unknown }).urn;
+  const given = typeof urn === "string" ? `{ urn: ${JSON.stringify(urn)} }` : "{ urn }";
+  throw new FleetValidationError(component, [
+    {
+      path,
+      message: `${given} is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself`,
+    },
+  ]);
 }
 
-/** The fleet's ClusterMesh a reference names, or why there is none. */
-export function meshOf(fleet: Fleet, ref: MeshRef, path = "mesh"): ClusterMesh | FieldViolation {
+/** The fleet's ClusterMesh a reference names, refused when the fleet has no such mesh or it is another fleet's. */
+export function requireMesh(component: string, fleet: Fleet, ref: MeshRef, path = "mesh"): ClusterMesh {
   const mesh = ownValue(fleet.meshes, ref.meshName);
   if (mesh !== undefined && (!(ref instanceof ClusterMesh) || ref === mesh)) return mesh;
   const known = Object.keys(fleet.meshes);
-  if (mesh !== undefined)
-    return { path, message: `is a ClusterMesh of another fleet: pass a mesh of this fleet (fleet.meshes.${ref.meshName})` };
-  return {
-    path,
-    message: `mesh "${ref.meshName}" is not a mesh of the fleet (its meshes: ${known.length > 0 ? known.map((m) => `"${m}"`).join(", ") : "none"})`,
-  };
+  const message =
+    mesh !== undefined
+      ? `is a ClusterMesh of another fleet: pass a mesh of this fleet (fleet.meshes.${ref.meshName})`
+      : `mesh "${ref.meshName}" is not a mesh of the fleet (its meshes: ${known.length > 0 ? known.map((m) => `"${m}"`).join(", ") : "none"})`;
+  throw new FleetValidationError(component, [{ path, message }]);
 }

@@ -20,6 +20,7 @@ import { knownOrUndefined } from "./runtime/outputs";
 import { FleetClaims } from "./runtime/fleet-claims";
 import { FleetStateSource, PreviousFleetRead, readPreviousFleetState } from "./runtime/previous-state";
 import { freshStateWarnings, missingStateViolations } from "./core/fleet/missing-state";
+import { previousFleetStateViolations } from "./core/fleet/validation/previous-state";
 import { armFleetMemberHandover } from "./core/azure/arm-fleet-members";
 import { afterConstruction, readyOf } from "./runtime/planned-component";
 import { ExistingCa, SharedCa, sharedCa } from "./runtime/shared-ca";
@@ -338,7 +339,12 @@ export class Fleet extends pulumi.ComponentResource {
     checkArgs(`Fleet "${name}"`, "FleetArgs", args);
     const declaration = declarationOf(name, args);
     const plan = planFleet(declaration);
-    refuse(`Fleet "${name}"`, [...plan.violations, ...secretArgumentViolations(args), ...azureArgumentViolations(name, args)]);
+    refuse(`Fleet "${name}"`, [
+      ...plan.violations,
+      ...secretArgumentViolations(args),
+      ...azureArgumentViolations(name, args),
+      ...previousFleetStateViolations(args.state?.previous),
+    ]);
     super("fleetmesh:index:Fleet", name, {}, opts);
     for (const warning of plan.warnings) pulumi.log.warn(`Fleet "${name}": ${warning}`, this);
     this.loadBalancerPool = plan.loadBalancerPool;
@@ -350,7 +356,9 @@ export class Fleet extends pulumi.ComponentResource {
     const read = readPreviousFleetState(name, args.state, this);
     // A state output that is not a fleet's state refuses the run like any state-dependent rule.
     const outcome: Promise<AllocationOutcome> = read.then(
-      (previous) => withAzureAddresses(name, args, allocationOutcome(name, plan, previous, args.allowRenumber ?? false, args.azureFleet)),
+      (previous) =>
+        givenStateRefusal(name, args, previous) ??
+        withAzureAddresses(name, args, allocationOutcome(name, plan, previous, args.allowRenumber ?? false, args.azureFleet)),
       (error: Error) => ({
         refusal: new FleetValidationError(`Fleet "${name}"`, [
           { path: "state.stackOutput", message: error.message.replace(/^state\.stackOutput: /, "") },
@@ -437,7 +445,7 @@ export class Fleet extends pulumi.ComponentResource {
           ca,
           allocation: allocations.then((all) => ownValue(all, plan.name)),
           newMember: inner.previous.then((previous) => ownValue(previous?.members, plan.name) === undefined),
-          defaultGlobalNamespace: () => this.meshOf(plan.name)?.defaultGlobalNamespace,
+          defaultGlobalNamespace: () => this.ciliumMeshOf(plan.name)?.defaultGlobalNamespace,
           peers: () => this.peersOf(plan.name, allocations),
           azureFleet: inner.azureContext,
           azure,
@@ -452,7 +460,7 @@ export class Fleet extends pulumi.ComponentResource {
   /** The other members of a member's mesh, as its peer config lists them: evaluated by the member's build, once every member exists. */
   private peersOf(member: string, allocations: Promise<Record<string, MemberAllocation> | undefined>): MeshPeers {
     const planned = this.inner.plan.members.find((m) => m.name === member)!;
-    const mesh = this.meshOf(member);
+    const mesh = this.ciliumMeshOf(member);
     if (!mesh) return { endpoints: pulumi.output<Record<string, MeshEndpoint>>({}), peersFrom: () => [] };
     return { endpoints: this.meshEndpointsOf(mesh, allocations), peersFrom: (endpoints) => memberPeersFrom(planned, mesh, endpoints) };
   }
@@ -484,7 +492,7 @@ export class Fleet extends pulumi.ComponentResource {
   }
 
   /** The Cilium mesh a member is in, if any (as planned once every ClusterMesh is declared). */
-  private meshOf(member: string): PlannedMesh | undefined {
+  private ciliumMeshOf(member: string): PlannedMesh | undefined {
     const planned = this.inner.plan.members.find((m) => m.name === member)!;
     return this.inner.plan.meshes.find((m) => m.name === planned.mesh && m.backend === "cilium");
   }
@@ -603,6 +611,13 @@ function allocationOutcome(
 
 function meshMembersOf(plan: FleetPlan): Record<string, string[]> {
   return Object.fromEntries(plan.meshes.map((mesh) => [mesh.name, [...mesh.members]]));
+}
+
+/** A `state.previous` given as an Output is checked once it arrives (a plain one was checked with the arguments). */
+function givenStateRefusal(name: string, args: FleetArgs, previous: PreviousFleetRead): AllocationOutcome | undefined {
+  if (args.state?.previous === undefined) return undefined;
+  const violations = previousFleetStateViolations(previous.state);
+  return violations.length > 0 ? { refusal: new FleetValidationError(`Fleet "${name}"`, violations) } : undefined;
 }
 
 /** The allocation's pod CIDRs against the AKS members' VNet address prefixes, when given (runtime/azure-fleet.ts). */

@@ -2,10 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import { ServiceAffinity, ServicePortSpec, globalServiceManifests, planGlobalService } from "./core/services/global-service";
-import { FleetValidationError, refuse } from "./errors";
-import { ClusterMesh } from "./cluster-mesh";
-import { Fleet } from "./fleet";
-import { FleetRef, MeshRef, fleetOf, meshOf } from "./fleet-ref";
+import { refuse } from "./errors";
+import { FleetRef, MeshRef, requireFleet, requireMesh } from "./fleet-ref";
 import { memberNamespace, memberService } from "./runtime/member-objects";
 
 /** A Service shared by the members of one Cilium Cluster Mesh. */
@@ -103,10 +101,8 @@ export class GlobalService extends pulumi.ComponentResource {
     const component = `GlobalService "${name}"`;
     // Structure first (types, required and unknown fields): every rule below assumes it.
     checkArgs(component, "GlobalServiceArgs", args);
-    const fleet = fleetOf(args.fleet);
-    if (!(fleet instanceof Fleet)) throw new FleetValidationError(component, [fleet]);
-    const mesh = meshOf(fleet, args.mesh);
-    if (!(mesh instanceof ClusterMesh)) throw new FleetValidationError(component, [mesh]);
+    const fleet = requireFleet(component, args.fleet);
+    const mesh = requireMesh(component, fleet, args.mesh);
     const members = fleet.members;
     const serviceName = args.serviceName ?? name;
     const planned = planGlobalService({

@@ -22,7 +22,7 @@ export { DEFAULT_LOAD_BALANCER_POOL } from "./core/cilium/load-balancer-pool";
 export { GlobalService, GlobalServiceArgs } from "./global-service";
 export { MultiClusterService, MultiClusterServiceArgs } from "./multi-cluster-service";
 export { CrossClusterPolicy, CrossClusterPolicyArgs } from "./cross-cluster-policy";
-export type { ServicePortSpec, PortsInput } from "./core/services/global-service";
+export type { ServicePortSpec } from "./core/services/global-service";
 export { ServiceAffinity, ServiceProtocol } from "./core/services/global-service";
 export { Realization } from "./core/services/multi-cluster-service";
 export type { PolicyPeer, PolicyPort } from "./core/services/network-policy";

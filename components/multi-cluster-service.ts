@@ -17,9 +17,9 @@ import {
 } from "./core/services/multi-cluster-service";
 import { FieldViolation } from "./core/fleet/types";
 import { show } from "./core/fleet/validation/findings";
-import { FleetValidationError, refuse } from "./errors";
+import { refuse } from "./errors";
 import { Fleet } from "./fleet";
-import { FleetRef, fleetOf } from "./fleet-ref";
+import { FleetRef, requireFleet } from "./fleet-ref";
 import { memberNamespace, memberService } from "./runtime/member-objects";
 import { Member } from "./member";
 import { IngressAddress } from "./runtime/fleet-claims";
@@ -132,8 +132,7 @@ export class MultiClusterService extends pulumi.ComponentResource {
     const component = `MultiClusterService "${name}"`;
     // Structure first (types, required and unknown fields): every rule below assumes it.
     checkArgs(component, "MultiClusterServiceArgs", args);
-    const fleet = fleetOf(args.fleet);
-    if (!(fleet instanceof Fleet)) throw new FleetValidationError(component, [fleet]);
+    const fleet = requireFleet(component, args.fleet);
     const planned = planMultiClusterService({
       serviceName: args.serviceName,
       namespace: args.namespace,

@@ -28,7 +28,7 @@ import { knownValue } from "./runtime/outputs";
 import { afterConstruction, readyOf } from "./runtime/planned-component";
 import { Deferred, deferred } from "./runtime/deferred";
 import { Fleet } from "./fleet";
-import { FleetRef, fleetOf } from "./fleet-ref";
+import { FleetRef, requireFleet } from "./fleet-ref";
 
 export type { PlacementState, ScheduleResult };
 
@@ -165,9 +165,7 @@ export class Placement extends pulumi.ComponentResource {
   constructor(name: string, args: PlacementArgs, opts?: pulumi.ComponentResourceOptions) {
     // Structure first (types, required and unknown fields): every rule below assumes it.
     checkArgs(`Placement "${name}"`, "PlacementArgs", args);
-    const fleet = fleetOf(args.fleet);
-    // A reference by URN names no Fleet here (only the provider resolves one): refused before anything is registered.
-    if (!(fleet instanceof Fleet)) throw new FleetValidationError(`Placement "${name}"`, [fleet]);
+    const fleet = requireFleet(`Placement "${name}"`, args.fleet);
     const members: Record<string, PlacementMember> = fleet.members;
     const { policy, strategy, mode, memberProperties } = args;
     refuse(

@@ -5,8 +5,7 @@ import { getAllResources } from "@pulumi/pulumi/output";
 import type { ConstructResult } from "@pulumi/pulumi/provider";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { CrossClusterPolicy, Fleet, FleetValidationError, GlobalService, MultiClusterService, Placement } from "../components";
-import { FieldViolation } from "../components/core/k8s/field-errors";
-import { PackageSchema, ResourceSpec, finishSchema, secretBearing } from "./schema-spec";
+import { PackageSchema, PropertySpec, ResourceSpec, fieldsOf, finishSchema, secretBearing } from "./schema-spec";
 
 /** The package name other languages import fleetmesh's components under (`fleetmesh:index:Fleet`). */
 export const PACKAGE_NAME = "fleetmesh";
@@ -63,15 +62,16 @@ export class FleetmeshProvider extends ComponentProvider {
     const owner = `${className} "${name}"`;
     const { args, dependsOn } = await plainArgs(owner, spec, this.committed, inputs);
     if (args.fleet !== undefined) args.fleet = await this.fleetOf(owner, args.fleet);
-    // The resources an unwrapped field came from stay dependencies, beside those the caller gave.
-    const opts =
-      dependsOn.length > 0
-        ? { ...options, dependsOn: pulumi.output(options.dependsOn ?? []).apply((given) => [...asArray(given), ...dependsOn]) }
-        : options;
+    // The resources an unwrapped field came from stay dependencies, beside those the caller gave (the
+    // provider server hands `dependsOn` over as an array).
+    const opts = dependsOn.length > 0 ? { ...options, dependsOn: withDependencies(options.dependsOn, dependsOn) } : options;
     const instance = new (
       component as new (name: string, args: unknown, opts?: pulumi.ComponentResourceOptions) => pulumi.ComponentResource
     )(name, args, opts);
     if (instance instanceof Fleet) this.fleets.push(instance);
+    // A refusal that needs the previous run's state settles `ready` after the constructor returned:
+    // awaited here, it fails this construct with its fields instead of going unhandled in the plugin.
+    if (instance instanceof Fleet || instance instanceof Placement) await instance.ready;
     const outputs = instance as unknown as Record<string, unknown>;
     return { urn: instance.urn, state: Object.fromEntries(Object.keys(spec.properties ?? {}).map((key) => [key, outputs[key]])) };
   }
@@ -96,8 +96,15 @@ export class FleetmeshProvider extends ComponentProvider {
   }
 }
 
-function asArray<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+/** The caller's `dependsOn` (an array from the provider server, any Input form from elsewhere) and `more`. */
+function withDependencies(
+  given: pulumi.ComponentResourceOptions["dependsOn"],
+  more: pulumi.Resource[],
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+  if (given === undefined) return more;
+  if (Array.isArray(given)) return [...given, ...more];
+  const resolved = pulumi.output(given as pulumi.Input<pulumi.Resource | pulumi.Resource[]>);
+  return resolved.apply((r): pulumi.Resource[] => [...(Array.isArray(r) ? r : [r]), ...more]);
 }
 
 /** What an Output holds once known (an unknown never settles: callers check `isKnown` first where it matters). */
@@ -105,6 +112,7 @@ async function valueOf(value: unknown): Promise<unknown> {
   return pulumi.Output.isInstance(value) ? outputView(value).promise() : value;
 }
 
+/** What the provider reads of an Output: its value, and whether it is known and secret. */
 interface OutputView {
   promise(): Promise<unknown>;
   isKnown: Promise<boolean>;
@@ -117,12 +125,13 @@ function outputView(value: pulumi.Output<unknown>): OutputView {
 }
 
 /**
- * The component's arguments from what crossed the language boundary. A field the component takes as
- * a plain value (not `pulumi.Input`) arrives as one Output when it was secret or came from another
- * resource (`deserializeInputs` in @pulumi/pulumi provider/server.ts): it is unwrapped here, its
- * secret-bearing leaves (those the schema types as inputs, a kubeconfig, a CA key) made secrets again,
- * and the resources it came from become dependencies of the component. One still unknown during a
- * preview is refused: the plan needs it.
+ * The component's arguments from what crossed the language boundary. A field the component plans with
+ * (not a `pulumi.Input` in its Args) may arrive as an Output, whole or somewhere inside, when it was a
+ * secret or came from another resource (`deserializeInputs` in @pulumi/pulumi provider/server.ts, which
+ * also passes output values through as they are): each such Output is unwrapped here, its text input
+ * leaves (a kubeconfig, a CA key) made secrets again when it was secret, and the resources it came from
+ * become dependencies of the component. One still unknown during a preview is refused, naming where it
+ * is: the plan needs it. Outputs where the Args take `pulumi.Input` stay as they are.
  */
 async function plainArgs(
   owner: string,
@@ -130,24 +139,55 @@ async function plainArgs(
   schema: PackageSchema,
   inputs: pulumi.Inputs,
 ): Promise<{ args: Record<string, unknown>; dependsOn: pulumi.Resource[] }> {
-  const args: Record<string, unknown> = { ...inputs };
-  const dependsOn: pulumi.Resource[] = [];
-  const unknown: FieldViolation[] = [];
+  const found: Unwrapping = { resources: [], unknown: [] };
+  const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(inputs)) {
     const property = spec.inputProperties?.[key];
-    if (property?.plain !== true || !pulumi.Output.isInstance(value)) continue;
+    args[key] = property === undefined ? value : await plainValue(value, property, schema, key, found);
+  }
+  if (found.unknown.length > 0) {
+    throw new FleetValidationError(
+      owner,
+      found.unknown.map((path) => ({
+        path,
+        message: "is not known yet: it must be a plain value when the program runs, not the output of a resource still to be created",
+      })),
+    );
+  }
+  return { args, dependsOn: found.resources };
+}
+
+/** What unwrapping found: the resources the values came from, and where a value is still unknown. */
+interface Unwrapping {
+  resources: pulumi.Resource[];
+  unknown: string[];
+}
+
+/** `value` at a place of type `spec`, with the Outputs at plain places unwrapped (see plainArgs). */
+async function plainValue(value: unknown, spec: PropertySpec, schema: PackageSchema, path: string, found: Unwrapping): Promise<unknown> {
+  if (spec.plain !== true) return value;
+  if (pulumi.Output.isInstance(value)) {
     const view = outputView(value);
     if (!(await view.isKnown)) {
-      unknown.push({
-        path: key,
-        message: "is not known yet: it must be a plain value when the program runs, not the output of a resource still to be created",
-      });
-      continue;
+      found.unknown.push(path);
+      return value;
     }
-    const plain = await view.promise();
-    args[key] = (await view.isSecret) ? secretBearing(plain, property, schema) : plain;
-    dependsOn.push(...(await getAllResources(value)));
+    found.resources.push(...(await getAllResources(value)));
+    const inner = await plainValue(await view.promise(), spec, schema, path, found);
+    return (await view.isSecret) ? secretBearing(inner, spec, schema) : inner;
   }
-  if (unknown.length > 0) throw new FleetValidationError(owner, unknown);
-  return { args, dependsOn };
+  if (Array.isArray(value)) {
+    const items = spec.items;
+    return items ? Promise.all(value.map((item, i) => plainValue(item, items, schema, `${path}[${i}]`, found))) : value;
+  }
+  if (value === null || typeof value !== "object") return value;
+  const fieldSpec = fieldsOf(spec, schema);
+  if (fieldSpec === undefined) return value;
+  const entries = await Promise.all(
+    Object.entries(value as Record<string, unknown>).map(async ([key, item]) => {
+      const itemSpec = fieldSpec(key);
+      return [key, itemSpec ? await plainValue(item, itemSpec, schema, `${path}.${key}`, found) : item] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
 }

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ARGS_SCHEMA } from "../components/core/args/args-schema.generated";
 import { ArgsType } from "../components/core/args";
 
+/** A property: its type (a primitive, an array, a map or a reference), its docs, and how it may be given. */
 export interface PropertySpec {
   type?: string;
   $ref?: string;
@@ -18,6 +19,7 @@ export interface PropertySpec {
   [field: string]: unknown;
 }
 
+/** A named type: an object with properties, or an enum. */
 export interface ObjectTypeSpec {
   type?: string;
   description?: string;
@@ -26,6 +28,7 @@ export interface ObjectTypeSpec {
   [field: string]: unknown;
 }
 
+/** A component: its inputs and its outputs. */
 export interface ResourceSpec {
   description?: string;
   inputProperties?: Record<string, PropertySpec>;
@@ -33,6 +36,7 @@ export interface ResourceSpec {
   [field: string]: unknown;
 }
 
+/** A package schema, the parts read here. */
 export interface PackageSchema {
   name: string;
   version?: string;
@@ -58,6 +62,7 @@ interface ArgsDef {
   properties?: Record<string, { description?: string; defaultDescription?: string }>;
 }
 
+/** The args schema's named types: descriptions and `@default` texts by type name. */
 const defs = (ARGS_SCHEMA as { $defs: Record<string, ArgsDef> }).$defs;
 
 /**
@@ -92,6 +97,7 @@ export function finishSchema(analyzed: PackageSchema): PackageSchema {
   return { ...schema, resources, types };
 }
 
+/** A component with its inputs' defaults and its secret outputs. */
 function finishResource(component: string, resource: ResourceSpec): ResourceSpec {
   const argsDef = defs[ARGS_OF[component] ?? ""];
   const secret = new Set(SECRET_OUTPUTS[component] ?? []);
@@ -122,9 +128,21 @@ function simpleName(token: string): string {
 }
 
 /**
- * `value` with the text leaves the schema types as inputs (`pulumi.Input<string>`: a kubeconfig, a CA key) made
- * secrets: what a plain field that arrived as one secret Output gets back once unwrapped. Plain leaves
- * (names, numbers, choices) cannot be secrets: the component plans with them.
+ * The spec of each field of an object at a place of type `spec`: the same for every key of a map,
+ * its own for each property of a named type; undefined when the place holds no object of known shape.
+ */
+export function fieldsOf(spec: PropertySpec, schema: PackageSchema): ((key: string) => PropertySpec | undefined) | undefined {
+  const values = spec.additionalProperties;
+  if (values) return () => values;
+  const type = spec.$ref?.startsWith("#/types/") ? schema.types[decodeURIComponent(spec.$ref.slice("#/types/".length))] : undefined;
+  const properties = type?.properties;
+  return properties ? (key) => (Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : undefined) : undefined;
+}
+
+/**
+ * `value` with the text leaves the schema types as inputs (`pulumi.Input<string>`: a kubeconfig, a CA
+ * key) made secrets: what a plain field that arrived as one secret Output gets back once unwrapped.
+ * Plain leaves (names, numbers, choices) cannot be secrets: the component plans with them.
  */
 export function secretBearing(value: unknown, spec: PropertySpec, schema: PackageSchema): unknown {
   if (value === undefined || value === null) return value;
@@ -132,13 +150,12 @@ export function secretBearing(value: unknown, spec: PropertySpec, schema: Packag
   if (spec.plain !== true) return spec.type === "string" ? pulumi.secret(value) : value;
   if (Array.isArray(value)) return spec.items ? value.map((item) => secretBearing(item, spec.items!, schema)) : value;
   if (typeof value !== "object") return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (spec.additionalProperties) {
-    return Object.fromEntries(entries.map(([key, item]) => [key, secretBearing(item, spec.additionalProperties!, schema)]));
-  }
-  const type = spec.$ref?.startsWith("#/types/") ? schema.types[decodeURIComponent(spec.$ref.slice("#/types/".length))] : undefined;
-  if (!type?.properties) return value;
+  const fieldSpec = fieldsOf(spec, schema);
+  if (fieldSpec === undefined) return value;
   return Object.fromEntries(
-    entries.map(([key, item]) => [key, type.properties![key] ? secretBearing(item, type.properties![key], schema) : item]),
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => {
+      const itemSpec = fieldSpec(key);
+      return [key, itemSpec ? secretBearing(item, itemSpec, schema) : item];
+    }),
   );
 }

@@ -124,7 +124,7 @@ describe("CrossClusterPolicy: the fleet it is given, and one way to name a peer'
         {
           path: "fleet",
           message:
-            "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
+            "{ urn } is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
         },
       ],
     ],

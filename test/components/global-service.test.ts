@@ -244,7 +244,7 @@ describe("GlobalService: the fleet and mesh it is given, and one way to give por
         {
           path: "fleet",
           message:
-            "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
+            "{ urn } is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
         },
       ],
     ],

@@ -529,7 +529,7 @@ describe("MultiClusterService refusals without an Azure Fleet", () => {
         {
           path: "fleet",
           message:
-            "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
+            "{ urn } is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
         },
       ],
     ],

@@ -324,7 +324,7 @@ describe("Placement: a fleet it cannot resolve and manifests that are not Kubern
         {
           path: "fleet",
           message:
-            "is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself",
+            '{ urn: "urn:pulumi:dev::demo::fleetmesh:index:Fleet::fleet" } is a reference by URN, which only the fleetmesh provider resolves (for programs in other languages): a TypeScript program passes the Fleet itself',
         },
       ],
     },

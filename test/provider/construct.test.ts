@@ -107,26 +107,43 @@ describe("the fleetmesh provider constructs a Fleet from what another language s
     for (const s of services({ urn: result.urn }, { meshName: "demo" })) {
       await provider.construct(s.name, `fleetmesh:index:${s.type}`, s.args as pulumi.Inputs, { transformations: [recorder(records)] });
     }
-    assert.deepEqual(shapeOf(await built(records)), shapeOf(expected));
+    // The provider builds the fleet before it constructs the next component (the real server waits for
+    // every registration of a construct before answering it), so only the order differs.
+    const sorted = (rs: RecordedResource[]) => shapeOf(rs).sort((x, y) => `${x.type}::${x.name}`.localeCompare(`${y.type}::${y.name}`));
+    assert.deepEqual(sorted(await built(records)), sorted(expected));
   });
 
-  it("returns the schema's outputs, the kubeconfigs as a secret", async () => {
-    const { result, records } = await viaProvider(KIND_MESH);
+  it("returns the schema's outputs, the kubeconfigs as a secret (an update: kubeconfigs are known once the clusters exist)", async () => {
+    const { result, records } = await viaProvider(KIND_MESH, false);
     await built(records);
-    const state = result.state as Record<string, pulumi.Output<unknown> | unknown>;
-    assert.deepEqual(Object.keys(state).sort(), [
-      "azureFleetHub",
-      "caCertPem",
-      "kubeconfigs",
-      "loadBalancerPool",
-      "memberNames",
-      "meshMembers",
-      "state",
-    ]);
-    assert.deepEqual(state.memberNames, ["cluster1", "cluster2"]);
-    assert.deepEqual(await settle(state.meshMembers as pulumi.Output<unknown>), { demo: ["cluster1", "cluster2"] });
-    assert.equal(await isSecretInput(state.kubeconfigs), true);
-    assert.equal(await isSecretInput(state.caCertPem), false);
+    const state = result.state as Record<string, unknown>;
+    const secrecy = Object.fromEntries(await Promise.all(Object.entries(state).map(async ([k, v]) => [k, await isSecretInput(v)])));
+    assert.deepEqual(secrecy, {
+      state: false,
+      caCertPem: false,
+      azureFleetHub: false,
+      loadBalancerPool: false,
+      memberNames: false,
+      kubeconfigs: true,
+      meshMembers: false,
+    });
+    const known = async (key: string) => settle(state[key] as pulumi.Input<unknown>);
+    assert.deepEqual(
+      {
+        azureFleetHub: await known("azureFleetHub"),
+        loadBalancerPool: await known("loadBalancerPool"),
+        memberNames: await known("memberNames"),
+        meshMembers: await known("meshMembers"),
+        kubeconfigs: Object.keys((await known("kubeconfigs")) as Record<string, string>),
+      },
+      {
+        azureFleetHub: false,
+        loadBalancerPool: "172.18.255.0/24",
+        memberNames: ["cluster1", "cluster2"],
+        meshMembers: { demo: ["cluster1", "cluster2"] },
+        kubeconfigs: ["cluster1", "cluster2"],
+      },
+    );
   });
 
   const secretCases: Array<{ name: string; args: () => pulumi.Inputs }> = [
@@ -203,6 +220,31 @@ describe("the fleetmesh provider constructs a Fleet from what another language s
         error.violations[0].path === "fleet.urn" &&
         error.violations[0].message.startsWith(`"${urn}" is not the URN of a Fleet declared in this program`),
     );
+  });
+
+  it("unwraps an Output inside a plain field (a value from another resource or a secret config) and registers what plain values register", async () => {
+    const expected = shapeOf(await viaTypeScript(KIND_MESH));
+    const demo = KIND_MESH.meshes!.demo;
+    const nested = {
+      ...KIND_MESH,
+      cilium: { version: pulumi.secret("1.18.12") },
+      meshes: { demo: { ...demo, globalNamespaces: [pulumi.output("demo")] } },
+    };
+    const { records } = await viaProvider(nested as pulumi.Inputs);
+    assert.deepEqual(shapeOf(await built(records)), expected);
+  });
+
+  it("refuses an Output inside a plain field that is still unknown in a preview, naming where it is", async () => {
+    await useMocks(true);
+    const records: RecordedResource[] = [];
+    const demo = KIND_MESH.meshes!.demo;
+    const nested = { ...KIND_MESH, meshes: { demo: { ...demo, globalNamespaces: [pulumi.output(pulumi.unknown as unknown as string)] } } };
+    await assert.rejects(
+      new FleetmeshProvider().construct("kind-mesh", FLEET, nested as pulumi.Inputs, { transformations: [recorder(records)] }),
+      (error: unknown) =>
+        error instanceof FleetValidationError && error.violations.map((v) => v.path).join() === "meshes.demo.globalNamespaces[0]",
+    );
+    assert.deepEqual(records, []);
   });
 
   it("refuses a type it does not host", async () => {

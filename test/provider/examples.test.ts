@@ -3,7 +3,7 @@
 // properties as Pulumi YAML would send them, and refuse nothing; the Python program compiles, and every
 // keyword argument, dict key and attribute it uses of the fleetmesh SDK is one the schema has.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -107,9 +107,11 @@ describe("the examples in other languages", function () {
   });
 
   it("the Python example compiles", () => {
-    execFileSync("python3", ["-m", "py_compile", path.join(ROOT, "examples/kind-mesh-python/__main__.py")], {
+    const compiled = spawnSync("python3", ["-m", "py_compile", path.join(ROOT, "examples/kind-mesh-python/__main__.py")], {
+      encoding: "utf8",
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONPYCACHEPREFIX: path.join(os.tmpdir(), "fleetmesh-pycache") },
     });
+    assert.equal(compiled.status, 0, compiled.stderr);
   });
 
   it("the Python example uses only arguments, fields and outputs the schema has (snake_case, as the generated SDK names them)", () => {

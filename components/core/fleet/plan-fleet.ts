@@ -5,6 +5,7 @@
 // state: the allocation. The Pulumi components only register what these plans say.
 // Pure: no Pulumi import.
 
+import { FLEET_STATE_VERSION } from "./validation/previous-state";
 import { allocate } from "./allocation";
 import { needsNodePort, validateFleet } from "./validate-fleet";
 import {
@@ -495,7 +496,7 @@ function maxConnectedClustersChange(plan: FleetPlan, previous: FleetState | unde
 export function fleetState(plan: FleetPlan, allocations: Record<string, MemberAllocation>): FleetState {
   const takenOver = plan.members.filter((member) => member.existingCilium !== undefined).map((member) => member.name);
   const state: FleetState = {
-    version: 1,
+    version: FLEET_STATE_VERSION,
     maxConnectedClusters: plan.cilium.maxConnectedClusters,
     members: allocations,
     ...(takenOver.length > 0 && { takenOver }),
