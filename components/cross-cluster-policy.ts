@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { privateState } from "./runtime/private-state";
 import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import {
@@ -63,14 +64,11 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
   /** The names of the policies: `<policyName>-egress` and `<policyName>-ingress`. */
   public readonly policyNames: string[];
 
-  // Handles are getters over `internals`: the component analyzer that builds the package schema for
-  // other languages takes every field of the class for an output.
+  // Handles are getters over `internals`, not fields (runtime/private-state.ts says why).
 
   /** `<member>-egress` / `<member>-ingress` → the policy on that member. */
   public get policies(): Record<string, k8s.apiextensions.CustomResource> {
-    const policies = internals.get(this);
-    if (policies === undefined) throw new Error("a CrossClusterPolicy is read before its constructor finished");
-    return policies;
+    return internals.of(this);
   }
 
   constructor(name: string, args: CrossClusterPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -109,8 +107,8 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
   }
 }
 
-/** Each policy's `<member>-<direction>` → the policy (kept off the class: see the note in the class). */
-const internals = new WeakMap<CrossClusterPolicy, Record<string, k8s.apiextensions.CustomResource>>();
+/** Each policy's `<member>-<direction>` → the policy (kept off the class: runtime/private-state.ts). */
+const internals = privateState<CrossClusterPolicy, Record<string, k8s.apiextensions.CustomResource>>("CrossClusterPolicy");
 
 /** Each member's mesh and who names its Cilium cluster. */
 function policyMembers(fleet: Fleet): PolicyMemberFacts[] {

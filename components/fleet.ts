@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { privateState } from "./runtime/private-state";
 import { checkArgs } from "./runtime/check-args";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
@@ -231,7 +232,7 @@ type AllocationOutcome =
   | { allocations: Record<string, MemberAllocation>; warnings: string[]; refusal?: undefined }
   | { allocations?: undefined; warnings?: undefined; refusal: FleetValidationError };
 
-/** What a Fleet holds besides its outputs (kept off the class: see the note in the class). */
+/** What a Fleet holds besides its outputs (kept off the class: runtime/private-state.ts). */
 interface FleetInternals {
   readonly name: string;
   /** Replaced, before anything reads it, when a ClusterMesh component over this fleet is declared. */
@@ -255,13 +256,7 @@ interface FleetInternals {
   planPublished: boolean;
 }
 
-const internals = new WeakMap<Fleet, FleetInternals>();
-
-function internalsOf(fleet: Fleet): FleetInternals {
-  const inner = internals.get(fleet);
-  if (inner === undefined) throw new Error("a Fleet is read before its constructor finished");
-  return inner;
-}
+const internals = privateState<Fleet, FleetInternals>("Fleet");
 
 /**
  * A fleet of member clusters sharing one root CA and one Cilium version, with ids and CIDRs that
@@ -287,8 +282,7 @@ export class Fleet extends pulumi.ComponentResource {
   /** Mesh name → the names of its members, the meshes of ClusterMesh components declared over the fleet included. */
   public readonly meshMembers: pulumi.Output<Record<string, string[]>>;
 
-  // Handles and working state are getters over `internals`: the component analyzer that builds the
-  // package schema for other languages takes every field of the class for an output.
+  // Handles and working state are getters over `internals`, not fields (runtime/private-state.ts says why).
 
   /** Member name → member. */
   public get members(): Record<string, Member> {
@@ -331,7 +325,7 @@ export class Fleet extends pulumi.ComponentResource {
   }
 
   private get inner(): FleetInternals {
-    return internalsOf(this);
+    return internals.of(this);
   }
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { privateState } from "./runtime/private-state";
 import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import { ServiceAffinity, ServicePortSpec, globalServiceManifests, planGlobalService } from "./core/services/global-service";
@@ -81,8 +82,7 @@ export class GlobalService extends pulumi.ComponentResource {
   /** The members that have the Service, sorted. */
   public readonly members: string[];
 
-  // Handles are getters over `internals`: the component analyzer that builds the package schema for
-  // other languages takes every field of the class for an output.
+  // Handles are getters over `internals`, not fields (runtime/private-state.ts says why).
 
   /** Member name → its copy of the Service. */
   public get services(): Record<string, k8s.core.v1.Service> {
@@ -94,7 +94,7 @@ export class GlobalService extends pulumi.ComponentResource {
   }
 
   private get inner(): GlobalServiceInternals {
-    return internalsOf(this);
+    return internals.of(this);
   }
 
   constructor(name: string, args: GlobalServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -153,16 +153,10 @@ export class GlobalService extends pulumi.ComponentResource {
   }
 }
 
-/** What a GlobalService holds besides its outputs (kept off the class: see the note in the class). */
+/** What a GlobalService holds besides its outputs (kept off the class: runtime/private-state.ts). */
 interface GlobalServiceInternals {
   readonly services: Record<string, k8s.core.v1.Service>;
   readonly namespaces: Record<string, k8s.core.v1.Namespace>;
 }
 
-const internals = new WeakMap<GlobalService, GlobalServiceInternals>();
-
-function internalsOf(service: GlobalService): GlobalServiceInternals {
-  const inner = internals.get(service);
-  if (inner === undefined) throw new Error("a GlobalService is read before its constructor finished");
-  return inner;
-}
+const internals = privateState<GlobalService, GlobalServiceInternals>("GlobalService");

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { privateState } from "./runtime/private-state";
 import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import { ServiceManifest, ServicePortSpec } from "./core/services/global-service";
@@ -108,8 +109,7 @@ export class MultiClusterService extends pulumi.ComponentResource {
    */
   public readonly address: pulumi.Output<string | undefined>;
 
-  // Handles are getters over `internals`: the component analyzer that builds the package schema for
-  // other languages takes every field of the class for an output.
+  // Handles are getters over `internals`, not fields (runtime/private-state.ts says why).
 
   /** Azure Fleet: exporting member → its ServiceExport. */
   public get serviceExports(): Record<string, k8s.apiextensions.CustomResource> {
@@ -125,7 +125,7 @@ export class MultiClusterService extends pulumi.ComponentResource {
   }
 
   private get inner(): MultiClusterServiceInternals {
-    return internalsOf(this);
+    return internals.of(this);
   }
 
   constructor(name: string, args: MultiClusterServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -233,20 +233,14 @@ export class MultiClusterService extends pulumi.ComponentResource {
   }
 }
 
-/** What a MultiClusterService holds besides its outputs (kept off the class: see the note in the class). */
+/** What a MultiClusterService holds besides its outputs (kept off the class: runtime/private-state.ts). */
 interface MultiClusterServiceInternals {
   readonly serviceExports: Record<string, k8s.apiextensions.CustomResource>;
   multiClusterService?: k8s.apiextensions.CustomResource;
   readonly services: Record<string, k8s.core.v1.Service>;
 }
 
-const internals = new WeakMap<MultiClusterService, MultiClusterServiceInternals>();
-
-function internalsOf(service: MultiClusterService): MultiClusterServiceInternals {
-  const inner = internals.get(service);
-  if (inner === undefined) throw new Error("a MultiClusterService is read before its constructor finished");
-  return inner;
-}
+const internals = privateState<MultiClusterService, MultiClusterServiceInternals>("MultiClusterService");
 
 /**
  * The ingress member's pinned LoadBalancer address for fleetmesh ingress services: the `clusterId`-th

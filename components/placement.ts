@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { privateState } from "./runtime/private-state";
 import { checkArgs } from "./runtime/check-args";
 import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
@@ -107,7 +108,7 @@ interface PlacementMember {
   provider: pulumi.ProviderResource;
 }
 
-/** What a Placement holds besides its outputs (kept off the class: see the note in the class). */
+/** What a Placement holds besides its outputs (kept off the class: runtime/private-state.ts). */
 interface PlacementInternals {
   readonly name: string;
   readonly args: PlacementArgs;
@@ -120,13 +121,7 @@ interface PlacementInternals {
   readonly planned: Deferred<PlacementPlan>;
 }
 
-const internals = new WeakMap<Placement, PlacementInternals>();
-
-function internalsOf(placement: Placement): PlacementInternals {
-  const inner = internals.get(placement);
-  if (inner === undefined) throw new Error("a Placement is read before its constructor finished");
-  return inner;
-}
+const internals = privateState<Placement, PlacementInternals>("Placement");
 
 /**
  * Kubernetes objects placed onto fleet members exactly as a KubeFleet ClusterResourcePlacement
@@ -150,8 +145,7 @@ export class Placement extends pulumi.ComponentResource {
   /** The selected objects (hub inventory after the resource selectors). */
   public readonly selected: KubernetesManifest[];
 
-  // Working state is a getter over `internals`: the component analyzer that builds the package schema
-  // for other languages takes every field of the class for an output.
+  // Working state is a getter over `internals`, not fields (runtime/private-state.ts says why).
 
   /** Every child registered (rejects with the refusal error when the plan refused). */
   public get ready(): Promise<void> {
@@ -159,7 +153,7 @@ export class Placement extends pulumi.ComponentResource {
   }
 
   private get inner(): PlacementInternals {
-    return internalsOf(this);
+    return internals.of(this);
   }
 
   constructor(name: string, args: PlacementArgs, opts?: pulumi.ComponentResourceOptions) {
