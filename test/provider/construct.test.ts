@@ -2,6 +2,7 @@
 // engine deserializes (plain JSON, secrets and values from other resources as Outputs), on the mock
 // runtime. What it registers must be what the same TypeScript program registers.
 import { strict as assert } from "assert";
+import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { Fleet, FleetArgs, FleetValidationError } from "../../components";
 import { FleetmeshProvider, HOSTED_COMPONENTS } from "../../provider/provider";
@@ -253,4 +254,36 @@ describe("the fleetmesh provider constructs a Fleet from what another language s
       /fleetmesh has no component fleetmesh:index:ClusterMesh/,
     );
   });
+});
+
+describe("the fleetmesh provider given arbitrary inputs (property)", function () {
+  this.timeout(300000);
+
+  for (const component of Object.keys(HOSTED_COMPONENTS)) {
+    it(`${component}: constructs or refuses with the fields named, never crashes or hangs`, async () => {
+      await useMocks(true);
+      const provider = new FleetmeshProvider();
+      const fleet = await provider.construct("shared", FLEET, KIND_MESH, {});
+      const schema = JSON.parse(await provider.getSchema()) as PackageSchema;
+      const fields = Object.keys(schema.resources[`fleetmesh:index:${component}`].inputProperties ?? {});
+      const key = fc.oneof(fc.constantFrom(...fields), fc.string({ maxLength: 5 }));
+      const value = fc.oneof(
+        fc.anything({ key, maxDepth: 3, maxKeys: 4 }),
+        fc.constant({ urn: fleet.urn }),
+        fc.constantFrom({ urn: "urn:pulumi:dev::x::fleetmesh:index:Fleet::nope" }, { meshName: "demo" }),
+      );
+      let sequence = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(key, value, { maxKeys: 6 }), async (inputs) => {
+          try {
+            await provider.construct(`${component.toLowerCase()}-${++sequence}`, `fleetmesh:index:${component}`, inputs, {});
+          } catch (error) {
+            assert.ok(error instanceof FleetValidationError, `not a refusal: ${error instanceof Error ? error.stack : String(error)}`);
+            assert.ok(error.violations.length > 0 && error.violations.every((v) => v.path !== "" && v.message !== ""));
+          }
+        }),
+        { numRuns: component === "Fleet" ? 25 : 60, timeout: 20_000 },
+      );
+    });
+  }
 });

@@ -286,23 +286,33 @@ function define(target: Args, key: string, value: unknown): Args {
 
 // ---- one run ----
 
-/** Awaits a promise that may only reject with the library's refusal. */
-async function refusalOnly(promise: Promise<unknown>): Promise<void> {
+/** Awaits a promise that may only reject with the library's refusal; true when it did. */
+async function refusalOnly(promise: Promise<unknown>): Promise<boolean> {
   try {
     await promise;
+    return false;
   } catch (error) {
     if (!(error instanceof FleetValidationError)) throw error;
+    return true;
   }
 }
 
-/** The components that plan asynchronously (a fleet, its members, a placement) settle; their children are registered. */
+/**
+ * The components that plan asynchronously (a fleet, its members, a placement) settle; their children
+ * are registered. After a refusal the preview fails with it: what would have consumed the refused
+ * value (a member's provider given a refused kubeconfig) fails to register by design and is not awaited.
+ */
 async function settled(component: pulumi.Resource, args: Args, records: RecordedResource[], refusals = true): Promise<void> {
   const planned = [component, args.fleet].flatMap((c): Promise<void>[] =>
     c instanceof Fleet ? [c.ready, ...Object.values(c.members).map((m) => m.ready)] : c instanceof Placement ? [c.ready] : [],
   );
-  const settle = refusals ? refusalOnly : (promise: Promise<unknown>) => promise;
-  await Promise.all(planned.map(settle));
-  await settle(complete(records));
+  if (!refusals) {
+    await Promise.all(planned);
+    await complete(records);
+    return;
+  }
+  const refused = await Promise.all(planned.map(refusalOnly));
+  if (!refused.includes(true)) await refusalOnly(complete(records));
 }
 
 function checkRefusal(error: unknown, records: RecordedResource[]): void {
