@@ -391,7 +391,10 @@ export class Fleet extends pulumi.ComponentResource {
     this.kubeconfigs = pulumi.secret(pulumi.all(Object.fromEntries(this.memberNames.map((m) => [m, inner.members[m].kubeconfig]))));
     // Read once the build has started, so they include the ClusterMesh components declared after the fleet.
     this.state = plannedOutput(allocations.then((a) => a && fleetState(inner.plan, a)));
-    this.meshMembers = plannedOutput(allocations.then((a) => a && meshMembersOf(inner.plan)));
+    // The state records each mesh's members (none recorded: no mesh).
+    this.meshMembers = this.state.apply((state) =>
+      Object.fromEntries(Object.entries(state.meshes ?? {}).map(([mesh, { members }]) => [mesh, members])),
+    );
   }
 
   protected override async initialize(): Promise<void> {
@@ -601,10 +604,6 @@ function allocationOutcome(
   const violations = [...result.violations, ...handover.violations];
   if (violations.length > 0) return { refusal: new FleetValidationError(`Fleet "${name}"`, violations) };
   return { allocations: result.allocations, warnings: [...freshStateWarnings(previous.lookup), ...handover.warnings] };
-}
-
-function meshMembersOf(plan: FleetPlan): Record<string, string[]> {
-  return Object.fromEntries(plan.meshes.map((mesh) => [mesh.name, [...mesh.members]]));
 }
 
 /** A `state.previous` given as an Output is checked once it arrives (a plain one was checked with the arguments). */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { privateState } from "./runtime/private-state";
 import { checkArgs } from "./runtime/check-args";
+import { isDeferredValue } from "./core/args/values";
 import * as k8s from "@pulumi/kubernetes";
 import * as command from "@pulumi/command";
 import { placementArgumentViolations, previousStateViolations } from "./core/kubefleet/placement/arguments";
@@ -174,7 +175,7 @@ export class Placement extends pulumi.ComponentResource {
         memberNames: Object.keys(members),
         resources: args.resources,
         resourceSelectors: args.resourceSelectors,
-        previousState: plainValue(args.state?.previous),
+        previousState: isDeferredValue(args.state?.previous) ? undefined : args.state?.previous,
       }),
     );
     // Every manifest is a Kubernetes object now (refused above otherwise).
@@ -335,14 +336,9 @@ export class Placement extends pulumi.ComponentResource {
  */
 function checkResolvedPreviousState(name: string, args: PlacementArgs, previous: PlacementState | undefined): void {
   const given = args.state?.previous;
-  if (given === undefined || plainValue(given) !== undefined) return;
+  if (given === undefined || !isDeferredValue(given)) return;
   refuse(`Placement "${name}"`, previousStateViolations(previous));
   checkArgs(`Placement "${name}"`, "PlacementArgs", { ...args, state: { ...args.state, previous } });
-}
-
-/** A value given as itself, not as an Output or a Promise (those are checked once they resolve). */
-function plainValue(value: unknown): unknown {
-  return pulumi.Output.isInstance(value) || value instanceof Promise ? undefined : value;
 }
 
 /** The hub's provider: the one given, else the fleet's own hub provider (an Azure Fleet with a hub). */

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getAllResources } from "@pulumi/pulumi/output";
 import type { ConstructResult } from "@pulumi/pulumi/provider";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import { ownValue } from "../components/core/fleet/own";
 import { CrossClusterPolicy, Fleet, FleetValidationError, GlobalService, MultiClusterService, Placement } from "../components";
 import { PackageSchema, PropertySpec, ResourceSpec, fieldsOf, finishSchema, secretBearing } from "./schema-spec";
 
@@ -53,9 +54,7 @@ export class FleetmeshProvider extends ComponentProvider {
   ): Promise<ConstructResult> {
     ComponentProvider.validateResourceType(PACKAGE_NAME, type);
     const className = type.split(":")[2];
-    const component: Hosted | undefined = Object.prototype.hasOwnProperty.call(HOSTED_COMPONENTS, className)
-      ? HOSTED_COMPONENTS[className as keyof typeof HOSTED_COMPONENTS]
-      : undefined;
+    const component: Hosted | undefined = ownValue(HOSTED_COMPONENTS, className);
     this.committed ??= JSON.parse(await this.getSchema()) as PackageSchema;
     const spec = this.committed.resources[type];
     if (component === undefined || spec === undefined) throw new Error(`fleetmesh has no component ${type}`);

@@ -5,7 +5,7 @@
 // the args schema, which is generated from the same JSDoc (scripts/args-schema.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { ARGS_SCHEMA } from "../components/core/args/args-schema.generated";
-import { ArgsType } from "../components/core/args";
+import { ownValue } from "../components/core/fleet/own";
 
 /** A property: its type (a primitive, an array, a map or a reference), its docs, and how it may be given. */
 export interface PropertySpec {
@@ -47,15 +47,6 @@ export interface PackageSchema {
 
 /** Component outputs that hold key material or credentials. */
 const SECRET_OUTPUTS: Record<string, string[]> = { Fleet: ["kubeconfigs"] };
-
-/** Each component's Args interface: where its inputs' `@default` texts are. */
-const ARGS_OF: Record<string, ArgsType> = {
-  Fleet: "FleetArgs",
-  GlobalService: "GlobalServiceArgs",
-  MultiClusterService: "MultiClusterServiceArgs",
-  CrossClusterPolicy: "CrossClusterPolicyArgs",
-  Placement: "PlacementArgs",
-};
 
 interface ArgsDef {
   description?: string;
@@ -99,7 +90,8 @@ export function finishSchema(analyzed: PackageSchema): PackageSchema {
 
 /** A component with its inputs' defaults and its secret outputs. */
 function finishResource(component: string, resource: ResourceSpec): ResourceSpec {
-  const argsDef = defs[ARGS_OF[component] ?? ""];
+  // Each component's inputs are its `<Component>Args` interface, where their `@default` texts are.
+  const argsDef = ownValue(defs, `${component}Args`);
   const secret = new Set(SECRET_OUTPUTS[component] ?? []);
   const properties = Object.fromEntries(
     Object.entries(resource.properties ?? {}).map(([key, spec]) => [key, secret.has(key) ? { ...spec, secret: true } : spec]),
@@ -136,7 +128,7 @@ export function fieldsOf(spec: PropertySpec, schema: PackageSchema): ((key: stri
   if (values) return () => values;
   const type = spec.$ref?.startsWith("#/types/") ? schema.types[decodeURIComponent(spec.$ref.slice("#/types/".length))] : undefined;
   const properties = type?.properties;
-  return properties ? (key) => (Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : undefined) : undefined;
+  return properties ? (key) => ownValue(properties, key) : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ArgsChecker, ArgsType, ClassPredicates } from "../core/args";
 import { isPlainObject } from "../core/args/values";
+import { hasOwn, ownValue } from "../core/fleet/own";
 import { FieldViolation } from "../core/k8s/field-errors";
 import { refuse } from "../errors";
 import { ClusterMesh } from "../cluster-mesh";
@@ -36,7 +37,7 @@ interface ReshapedField {
 
 /** What `fleet.members` was passed as: a non-empty map of objects (Members), not a `{ urn }` with a typo. */
 function isMemberMap(value: unknown): boolean {
-  if (!isPlainObject(value) || Object.prototype.hasOwnProperty.call(value, "urn")) return false;
+  if (!isPlainObject(value) || hasOwn(value, "urn")) return false;
   const members = Object.values(value);
   return members.length > 0 && members.every((member) => typeof member === "object" && member !== null);
 }
@@ -84,8 +85,8 @@ const RESHAPED_FIELDS: readonly ReshapedField[] = [
 function valueAt(args: unknown, path: string): unknown {
   let value = args;
   for (const field of path.split(".")) {
-    if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, field)) return undefined;
-    value = value[field];
+    if (!isPlainObject(value)) return undefined;
+    value = ownValue(value, field);
   }
   return value;
 }
