@@ -14,7 +14,15 @@ import {
   undeclaredMembersWarning,
 } from "./core/azure/azure-mesh-commands";
 import { FLEET_API_VERSION } from "./core/azure/mesh-api-version";
-import { MeshEndpoint, MeshWhatIfRow, existingMemberChanges, meshWhatIf, renderMeshWhatIf } from "./core/cilium/mesh";
+import {
+  ExistingMembersTouch,
+  MeshEndpoint,
+  MeshWhatIfRow,
+  existingMemberChanges,
+  existingMembersTouch,
+  meshWhatIf,
+  renderMeshWhatIf,
+} from "./core/cilium/mesh";
 import { PlannedMesh } from "./core/fleet/plan-fleet";
 import { GLOBAL_NAMESPACE_ANNOTATION } from "./core/services/global-service";
 import { LabelSelector } from "./core/kubefleet/scheduler/types";
@@ -101,6 +109,10 @@ export class ClusterMesh extends pulumi.ComponentResource {
   public readonly globalNamespaces: string[];
   /** What this run does to the mesh: one row per member added, kept or removed. */
   public readonly whatIf: pulumi.Output<MeshWhatIfRow[]>;
+  /** The name of the Fleet component it belongs to. */
+  public readonly fleetName: string;
+  /** What this run does to the members that were in the mesh before and stay (the what-if's last line, as data). */
+  public readonly existingMembers: pulumi.Output<ExistingMembersTouch>;
   /** Azure Fleet meshes: the ClusterMeshProfile. */
   public readonly profile?: resources.Resource;
   /** Azure Fleet meshes: the `apply` that makes the profile's selector take effect. */
@@ -117,6 +129,7 @@ export class ClusterMesh extends pulumi.ComponentResource {
     checkArgs(`ClusterMesh "${name}"`, "ClusterMeshArgs", args);
     const context = args.fleet.attachMesh(name, args.meshName ?? name, standaloneDeclaration(args));
     super("fleetmesh:index:ClusterMesh", name, {}, opts);
+    this.fleetName = args.fleet.componentName;
     context.register(this);
     const { plan } = context;
     this.meshName = plan.name;
@@ -126,8 +139,15 @@ export class ClusterMesh extends pulumi.ComponentResource {
     this.globalNamespaces = [...plan.globalNamespaces];
     if (plan.backend === "azure-fleet") ({ profile: this.profile, apply: this.apply } = this.createAzureMesh(name, context));
     this.createGlobalNamespaces(name, context);
-    this.whatIf = this.announceWhatIf(context);
-    this.registerOutputs({ members: this.members, whatIf: this.whatIf });
+    ({ rows: this.whatIf, touch: this.existingMembers } = this.announceWhatIf(context));
+    this.registerOutputs({
+      meshName: this.meshName,
+      backend: this.backend,
+      fleetName: this.fleetName,
+      members: this.members,
+      whatIf: this.whatIf,
+      existingMembers: this.existingMembers,
+    });
   }
 
   /** The global namespace this mesh created on a member (to make objects inside it depend on it). */
@@ -243,28 +263,31 @@ export class ClusterMesh extends pulumi.ComponentResource {
     }
   }
 
-  /** The what-if rows, printed under this resource during preview (unknown values as "(known after up)"). */
-  private announceWhatIf(context: ClusterMeshContext): pulumi.Output<MeshWhatIfRow[]> {
+  /** The what-if rows and what they do to existing members, printed under this resource during preview (unknown values as "(known after up)"). */
+  private announceWhatIf(context: ClusterMeshContext): {
+    rows: pulumi.Output<MeshWhatIfRow[]>;
+    touch: pulumi.Output<ExistingMembersTouch>;
+  } {
     const { plan, members } = context;
     // Azure Fleet assigns the Cilium ids of a managed mesh itself: fleetmesh's allocation is not used there.
     const clusterIdOf = (m: string) => (plan.backend === "azure-fleet" ? pulumi.output(undefined) : knownOrUndefined(members[m].clusterId));
     const facts = plan.members.map((m) => pulumi.all([clusterIdOf(m), knownOrUndefined(members[m].nodeAddress)]));
     // A member's declared meshEndpoint is its address in every preview (fleet.ts endpointsOf).
     const endpoints = plan.backend === "cilium" ? context.endpoints() : pulumi.output({});
-    const rows = pulumi.all([pulumi.output(context.previousMembers), pulumi.all(facts), endpoints]).apply(([previous, values, known]) => {
+    const previous = pulumi.output(context.previousMembers);
+    const rows = pulumi.all([previous, pulumi.all(facts), endpoints]).apply(([before, values, known]) => {
       const byMember = Object.fromEntries(plan.members.map((m, i) => [m, { clusterId: values[i][0], address: values[i][1] ?? undefined }]));
-      return meshWhatIf(plan, previous, byMember, known);
+      return meshWhatIf(plan, before, byMember, known);
     });
-    if (pulumi.runtime.isDryRun()) {
-      pulumi.all([pulumi.output(context.previousMembers), rows, endpoints]).apply(([previous, r, known]) => {
-        const changes =
-          plan.backend === "cilium"
-            ? existingMemberChanges(context.ciliumVersion, context.maxConnectedClusters, plan.members, previous, known)
-            : [];
-        pulumi.log.info(renderMeshWhatIf(plan, r, changes), this);
-      });
-    }
-    return rows;
+    const touch = pulumi.all([previous, rows, endpoints]).apply(([before, r, known]) => {
+      const changes =
+        plan.backend === "cilium"
+          ? existingMemberChanges(context.ciliumVersion, context.maxConnectedClusters, plan.members, before, known)
+          : [];
+      return existingMembersTouch(plan, r, changes);
+    });
+    if (pulumi.runtime.isDryRun()) pulumi.all([rows, touch]).apply(([r, t]) => pulumi.log.info(renderMeshWhatIf(plan, r, t), this));
+    return { rows, touch };
   }
 }
 

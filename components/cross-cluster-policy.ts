@@ -63,6 +63,8 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
   public readonly enforcedOn: string[];
   /** The names of the policies: `<policyName>-egress` and `<policyName>-ingress`. */
   public readonly policyNames: string[];
+  /** The name of the Fleet component it belongs to. */
+  public readonly fleetName: string;
 
   // Handles are getters over `internals`, not fields (runtime/private-state.ts says why).
 
@@ -86,6 +88,7 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
     };
     refuse(component, crossClusterPolicyViolations(input, policyMembers(fleet)));
     super("fleetmesh:index:CrossClusterPolicy", name, {}, opts);
+    this.fleetName = fleet.componentName;
     const policies: Record<string, k8s.apiextensions.CustomResource> = {};
     internals.set(this, policies);
     const placed = crossClusterPolicies(input);
@@ -103,7 +106,7 @@ export class CrossClusterPolicy extends pulumi.ComponentResource {
     }
     this.enforcedOn = [...new Set(placed.map((p) => p.member))].sort();
     this.policyNames = [...new Set(placed.map((p) => p.manifest.metadata.name))].sort();
-    this.registerOutputs({ enforcedOn: this.enforcedOn, policyNames: this.policyNames });
+    this.registerOutputs({ enforcedOn: this.enforcedOn, policyNames: this.policyNames, fleetName: this.fleetName });
   }
 }
 

@@ -5,7 +5,8 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
 import { AzureHubAccessArgs, AzureLoginArgs, hubAccess, kubeloginOptions } from "./runtime/azure-hub";
 import { aksWiring, azureAllocationViolations, azureArgumentViolations, azureFleetMembership } from "./runtime/azure-fleet";
-import { allocationRows, renderAllocationTable } from "./core/fleet/allocation-table";
+import { AllocationRow, allocationRows, renderAllocationTable } from "./core/fleet/allocation-table";
+import { MemberSite, memberSite } from "./core/fleet/member-site";
 import { ownerStackLabelValue } from "./core/fleet/kind-names";
 import { meshEndpoints, memberPeersFrom } from "./core/fleet/member-cilium";
 import { MeshEndpoint } from "./core/cilium/mesh";
@@ -281,6 +282,16 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly kubeconfigs: pulumi.Output<Record<string, string>>;
   /** Mesh name → the names of its members, the meshes of ClusterMesh components declared over the fleet included. */
   public readonly meshMembers: pulumi.Output<Record<string, string[]>>;
+  /**
+   * The allocation what-if the preview prints, as data: one row per member (its allocation, and
+   * whether it is new, kept or renumbered), then one per member gone since the previous run.
+   */
+  public readonly allocationWhatIf: pulumi.Output<AllocationRow[]>;
+  /**
+   * Member name → where it runs: its provisioner and region (an AKS member's location, else its
+   * `topology.kubernetes.io/region` or `region` label; none when neither is set).
+   */
+  public readonly memberSites: pulumi.Output<Record<string, MemberSite>>;
 
   // Handles and working state are getters over `internals`, not fields (runtime/private-state.ts says why).
 
@@ -318,6 +329,10 @@ export class Fleet extends pulumi.ComponentResource {
   /** One owner per object several components want (internal). */
   public get claims(): FleetClaims {
     return this.inner.claims;
+  }
+  /** The Fleet component's own name (what components over it publish as `fleetName`). */
+  public get componentName(): string {
+    return this.inner.name;
   }
   /** Every child registered (rejects with the refusal error when the plan refused). */
   public get ready(): Promise<void> {
@@ -395,6 +410,12 @@ export class Fleet extends pulumi.ComponentResource {
     this.meshMembers = this.state.apply((state) =>
       Object.fromEntries(Object.entries(state.meshes ?? {}).map(([mesh, { members }]) => [mesh, members])),
     );
+    this.allocationWhatIf = plannedOutput(
+      Promise.all([inner.previous, outcome]).then(
+        ([previous, o]) => o.allocations && allocationRows(o.allocations, provisionersOf(plan), previous),
+      ),
+    );
+    this.memberSites = memberSitesOf(plan, args);
   }
 
   protected override async initialize(): Promise<void> {
@@ -408,8 +429,7 @@ export class Fleet extends pulumi.ComponentResource {
     if (outcome.refusal) throw outcome.refusal;
     for (const warning of outcome.warnings) pulumi.log.warn(`Fleet "${inner.name}": ${warning}`, this);
     if (pulumi.runtime.isDryRun()) {
-      const provisioners = Object.fromEntries(inner.plan.members.map((m) => [m.name, m.provisioner]));
-      pulumi.log.info(renderAllocationTable(inner.name, allocationRows(outcome.allocations, provisioners, previous)), this);
+      pulumi.log.info(renderAllocationTable(inner.name, allocationRows(outcome.allocations, provisionersOf(inner.plan), previous)), this);
     }
     return {
       state: this.state,
@@ -419,6 +439,8 @@ export class Fleet extends pulumi.ComponentResource {
       memberNames: this.memberNames,
       kubeconfigs: this.kubeconfigs,
       meshMembers: this.meshMembers,
+      allocationWhatIf: this.allocationWhatIf,
+      memberSites: this.memberSites,
     };
   }
 
@@ -618,4 +640,17 @@ function withAzureAddresses(name: string, args: FleetArgs, outcome: AllocationOu
   if (!outcome.allocations) return outcome;
   const violations = azureAllocationViolations(args, outcome.allocations);
   return violations.length > 0 ? { refusal: new FleetValidationError(`Fleet "${name}"`, violations) } : outcome;
+}
+
+function provisionersOf(plan: FleetPlan): Record<string, FleetPlan["members"][number]["provisioner"]> {
+  return Object.fromEntries(plan.members.map((m) => [m.name, m.provisioner]));
+}
+
+/** Each member's site; an AKS member's location may be an Output, so the whole record is one. */
+function memberSitesOf(plan: FleetPlan, args: FleetArgs): pulumi.Output<Record<string, MemberSite>> {
+  const sites = plan.members.map((m) => {
+    const location = ownValue(args.members, m.name)?.aks?.location;
+    return pulumi.output(location).apply((l) => [m.name, memberSite(m.provisioner, m.labels, l)] as const);
+  });
+  return pulumi.all(sites).apply((entries) => Object.fromEntries(entries));
 }

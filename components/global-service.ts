@@ -81,6 +81,8 @@ export class GlobalService extends pulumi.ComponentResource {
   public readonly namespace: string;
   /** The members that have the Service, sorted. */
   public readonly members: string[];
+  /** The name of the Fleet component it belongs to. */
+  public readonly fleetName: string;
 
   // Handles are getters over `internals`, not fields (runtime/private-state.ts says why).
 
@@ -121,6 +123,7 @@ export class GlobalService extends pulumi.ComponentResource {
     });
     refuse(component, planned.violations);
     super("fleetmesh:index:GlobalService", name, {}, opts);
+    this.fleetName = fleet.componentName;
     const plan = planned.plan!;
     const inner: GlobalServiceInternals = { services: {}, namespaces: {} };
     internals.set(this, inner);
@@ -149,7 +152,7 @@ export class GlobalService extends pulumi.ComponentResource {
         namespace ? [namespace] : [],
       );
     }
-    this.registerOutputs({ serviceName, namespace: args.namespace, members: this.members });
+    this.registerOutputs({ serviceName, namespace: args.namespace, members: this.members, fleetName: this.fleetName });
   }
 }
 

@@ -101,6 +101,10 @@ export class MultiClusterService extends pulumi.ComponentResource {
   public readonly ingressMember: string;
   /** The members whose endpoints serve the service, sorted. */
   public readonly servingMembers: string[];
+  /** The namespace the service and its exports live in, on every member. */
+  public readonly namespace: string;
+  /** The name of the Fleet component it belongs to. */
+  public readonly fleetName: string;
   /**
    * The entry point's external address: pinned, and known at preview (kind, kubeconfig); the
    * Service's load balancer once `up` has waited for it (AKS BYOCNI); the MultiClusterService's
@@ -150,6 +154,8 @@ export class MultiClusterService extends pulumi.ComponentResource {
     refuse(component, programViolations(fleet, args, planned.plan!));
     claim(component, fleet, args, planned.plan!);
     super("fleetmesh:index:MultiClusterService", name, {}, opts);
+    this.fleetName = fleet.componentName;
+    this.namespace = args.namespace;
     internals.set(this, { serviceExports: {}, services: {} });
     const plan = planned.plan!;
     this.realization = plan.realization;
@@ -168,6 +174,8 @@ export class MultiClusterService extends pulumi.ComponentResource {
       ingressMember: this.ingressMember,
       servingMembers: this.servingMembers,
       address: this.address,
+      fleetName: this.fleetName,
+      namespace: this.namespace,
     });
   }
 

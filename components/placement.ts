@@ -145,6 +145,8 @@ export class Placement extends pulumi.ComponentResource {
   public readonly whatIf: pulumi.Output<PlacementWhatIf>;
   /** The selected objects (hub inventory after the resource selectors). */
   public readonly selected: KubernetesManifest[];
+  /** The name of the Fleet component it belongs to. */
+  public readonly fleetName: string;
 
   // Working state is a getter over `internals`, not fields (runtime/private-state.ts says why).
 
@@ -183,6 +185,7 @@ export class Placement extends pulumi.ComponentResource {
     // The namespaces claimed so far (the fleet's meshes, the services declared before); build checks again.
     refuse(`Placement "${name}"`, namespaceOwnership(name, args, fleet, resources));
     super("fleetmesh:index:Placement", name, {}, opts);
+    this.fleetName = fleet.componentName;
     const inner: PlacementInternals = {
       name,
       args,
@@ -220,6 +223,7 @@ export class Placement extends pulumi.ComponentResource {
       placementStatuses: this.placementStatuses,
       targets: this.targets,
       whatIf: this.whatIf,
+      fleetName: this.fleetName,
     };
   }
 

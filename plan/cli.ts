@@ -3,7 +3,9 @@
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import * as path from "path";
-import { PreviousStateError, isPlanStateFile, readPreviousOutputs } from "./previous-state";
+import { PreviousRun, PreviousStateError, isPlanStateFile, readPrevious } from "./previous-state";
+import { componentRecords, writeReport } from "./report/write-report";
+import { Progress, terminalProgress } from "./progress";
 import { ProgramError, runProgram } from "./run-program";
 import { ChartRendering, helmVersion, renderCharts, renderTree, renderWhatIf, writeManifests, writeRenderedCharts } from "./render";
 
@@ -16,13 +18,18 @@ export interface PlanOptions {
   config?: Record<string, string>;
   /** `--render-charts`: also write each Cilium release's `helm template` output, with this Helm and chart. */
   renderCharts?: ChartRendering;
+  /** `--report <file>`: write the Markdown report there, its picture as SVG beside it. */
+  report?: string;
 }
 
 const USAGE =
   "usage: fleetmesh plan <program-dir> [--previous <pulumi-stack-export.json | state.json>] [--out <dir>] [--stack <name>] [--config <key>=<value>]...\n" +
+  "                      [--report <PLAN.md>]\n" +
   "                      [--render-charts --chart <cilium-<version>.tgz | chart folder | folder of cilium-<version>.tgz> [--helm <helm binary>]]\n" +
   "  --render-charts writes each member's Cilium chart as `helm template` renders it (cilium-rendered.yaml, with a stand-in CA),\n" +
-  "  using a local Helm (default: helm on PATH) and chart: nothing is downloaded";
+  "  using a local Helm (default: helm on PATH) and chart: nothing is downloaded\n" +
+  "  --report writes a Markdown report for a pull request (summary, topology picture, what the change touches, details),\n" +
+  "  with the picture as SVG beside it (<report>.svg)";
 
 /** The stack whose Pulumi.<stack>.yaml is read when --stack is not given (the name `pulumi stack init` suggests). */
 const DEFAULT_STACK = "dev";
@@ -43,6 +50,7 @@ export function parseArgs(argv: string[]): PlanOptions {
     else if (arg === "--out") options.out = value();
     else if (arg === "--stack") options.stack = value();
     else if (arg === "--config") options.config = { ...options.config, ...configPair(value()) };
+    else if (arg === "--report") options.report = value();
     else if (arg === "--render-charts") charts.render = true;
     else if (arg === "--helm") charts.helm = value();
     else if (arg === "--chart") charts.chart = value();
@@ -57,6 +65,7 @@ export function parseArgs(argv: string[]): PlanOptions {
     stack: options.stack,
     out: options.out ?? path.join(".plan-out", path.basename(path.resolve(options.program))),
     ...(options.config ? { config: options.config } : {}),
+    ...(options.report !== undefined ? { report: options.report } : {}),
     ...chartRendering(charts),
   };
 }
@@ -113,11 +122,15 @@ function assertReplaceable(out: string): void {
   }
 }
 
-export async function plan(options: PlanOptions, print: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<void> {
+export async function plan(
+  options: PlanOptions,
+  print: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
+  progress: Progress | undefined = terminalProgress(process.stderr),
+): Promise<void> {
   assertReplaceable(options.out);
   // Before planning: a Helm that cannot run, or a chart path that does not exist, is a usage error.
   if (options.renderCharts) await assertRenderable(options.renderCharts);
-  const previousOutputs = options.previous ? readPreviousOutputs(options.previous) : undefined;
+  const previous: PreviousRun | undefined = options.previous ? readPrevious(options.previous) : undefined;
   print(
     `planning ${options.program}${options.previous ? ` against ${options.previous}` : ""} (mock runtime, preview; nothing is deployed)...`,
   );
@@ -127,7 +140,12 @@ export async function plan(options: PlanOptions, print: (text: string) => void =
   if (fromStack.file)
     print(`  config from ${fromStack.file}${fromStack.secrets.length ? ` (secrets left unset: ${fromStack.secrets.join(", ")})` : ""}`);
   const config = { ...fromStack.values, ...options.config };
-  const run = await runProgram(options.program, { stack: options.stack, previousOutputs, config });
+  const run = await runProgram(options.program, {
+    stack: options.stack,
+    previousOutputs: previous?.outputs,
+    config,
+    ...(progress && { onRegistered: (count: number) => progress.update(`planning: ${count} resources registered`) }),
+  }).finally(() => progress?.done());
   print(`  ${run.resources.length} resources planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   print(section("resources", renderTree(run)));
   print(section("what-if", renderWhatIf(run)));
@@ -138,13 +156,21 @@ export async function plan(options: PlanOptions, print: (text: string) => void =
   fs.mkdirSync(options.out, { recursive: true });
   fs.writeFileSync(path.join(options.out, PLAN_MARKER), "written by `fleetmesh plan`; the next plan replaces this folder\n");
   const stateFile = path.join(options.out, "state.json");
-  fs.writeFileSync(stateFile, `${JSON.stringify({ outputs: run.outputs }, null, 2)}\n`);
+  fs.writeFileSync(stateFile, `${JSON.stringify({ outputs: run.outputs, components: componentRecords(run) }, null, 2)}\n`);
   print(
     section(
       "manifests",
       `${files.length} files under ${options.out}/ (one folder per target cluster, named after its provider); outputs in ${stateFile} (pass it as --previous next time)`,
     ),
   );
+  if (options.report !== undefined) {
+    const written = await writeReport(run, options.report, {
+      program: options.program,
+      ...(options.previous !== undefined && { previous: options.previous }),
+      ...(previous && { previousComponents: previous.components }),
+    });
+    print(section("report", `${written.join(", ")} (post ${written[0]} on the pull request)`));
+  }
   const errors = run.logs.filter((l) => l.severity === "error");
   if (errors.length > 0) throw new ProgramError(`the plan reports ${errors.length} error(s): see the what-if above`);
 }

@@ -172,10 +172,19 @@ type MonitorCall = (
   callback: (err: unknown, resp?: { getUrn(): string }) => void,
 ) => Promise<void>;
 
+/** The parts of the SDK's RegisterResourceOutputsRequest read here. */
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): unknown;
+}
+
+type OutputsCall = (this: MockMonitor, req: OutputsRequest, callback: (err: unknown, resp?: unknown) => void) => void;
+
 interface MonitorInternals {
   newUrn(this: MockMonitor, parent: string, type: string, name: string): string;
   registerResource: MonitorCall;
   readResource: MonitorCall;
+  registerResourceOutputs: OutputsCall;
 }
 
 /**
@@ -243,6 +252,22 @@ function reporting(sdk: PulumiSdk, original: MonitorCall, read: boolean): Monito
   };
 }
 
+/**
+ * Reports the outputs a component registers (`registerOutputs`) to the FakeCloud: what the engine
+ * records as the component's outputs in the stack's state (`pulumi stack export` shows them).
+ */
+function reportingOutputs(sdk: PulumiSdk, original: OutputsCall): OutputsCall {
+  return function (req, callback) {
+    const cloud = clouds.get(this.mocks);
+    if (!cloud) return original.call(this, req, callback);
+    return original.call(this, req, (err, resp) => {
+      const outputs = req.getOutputs();
+      if (!err) cloud.recordOutputs(req.getUrn(), outputs ? sdk.pulumi.runtime.deserializeProperties(outputs as never) : {});
+      callback(err, resp);
+    });
+  };
+}
+
 /** The MockMonitor classes already wrapped: one per copy of the SDK. */
 const observed = new WeakSet<typeof MockMonitor>();
 
@@ -262,6 +287,7 @@ function observeMockMonitors(sdk: PulumiSdk): void {
   };
   monitor.registerResource = reporting(sdk, monitor.registerResource, false);
   monitor.readResource = reporting(sdk, monitor.readResource, true);
+  monitor.registerResourceOutputs = reportingOutputs(sdk, monitor.registerResourceOutputs);
 }
 
 /** A mock cloud: what each provider would answer, in preview (commands not run) or in an update. */
@@ -270,6 +296,8 @@ export class FakeCloud {
   readonly inputs = new Map<string, Record<string, unknown>>();
   /** Every request, in the order answered: a URN registered twice appears twice. */
   readonly registrations: Registration[] = [];
+  /** The outputs each component registered last, by URN (secrets still wrapped, unknowns undefined). */
+  readonly componentOutputs = new Map<string, Record<string, unknown>>();
 
   /**
    * `placeholders`: answer for commands even in preview (the offline plan wants concrete values);
@@ -298,6 +326,10 @@ export class FakeCloud {
   record(registration: Registration): void {
     this.registrations.push(registration);
     if (!this.inputs.has(registration.urn)) this.inputs.set(registration.urn, registration.inputs);
+  }
+
+  recordOutputs(urn: string, outputs: Record<string, unknown>): void {
+    this.componentOutputs.set(urn, outputs);
   }
 
   /** The inputs of the one resource of that type and name; refuses when there is none, or more than one. */

@@ -37,6 +37,11 @@ export interface PlannedResource {
   inputs: Record<string, unknown>;
   /** With `raw`: the inputs as received, secrets still wrapped (for leak checks). */
   rawInputs?: Record<string, unknown>;
+  /**
+   * A component's registered outputs (what the engine records in the stack's state), secrets shown as
+   * `[secret]` and values unknown in a preview left out; undefined for a custom resource.
+   */
+  outputs?: Record<string, unknown>;
 }
 
 export interface PlannedLog {
@@ -234,6 +239,7 @@ function plannedResource(
   request: Registration | undefined,
   names: WeakMap<pulumi.Resource, string>,
   raw: boolean,
+  outputs: Record<string, unknown> | undefined,
 ): PlannedResource {
   const inputs = request?.inputs ?? {};
   return {
@@ -253,7 +259,13 @@ function plannedResource(
     ...(request?.importId ? { importId: request.importId } : {}),
     inputs: redactSecrets(inputs) as Record<string, unknown>,
     ...(raw ? { rawInputs: inputs } : {}),
+    ...(outputs && !(request?.custom ?? false) ? { outputs: redactSecrets(withoutUnknowns(outputs)) as Record<string, unknown> } : {}),
   };
+}
+
+/** A record without the fields the preview does not know yet (deserialized as undefined). */
+function withoutUnknowns(outputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));
 }
 
 /**
@@ -264,7 +276,14 @@ function plannedResource(
  */
 export async function runProgram(
   programDir: string,
-  options: { stack?: string; config?: Record<string, string>; previousOutputs?: Record<string, unknown>; raw?: boolean } = {},
+  options: {
+    stack?: string;
+    config?: Record<string, string>;
+    previousOutputs?: Record<string, unknown>;
+    raw?: boolean;
+    /** Told the number of resources declared so far, after each one. */
+    onRegistered?: (count: number) => void;
+  } = {},
 ): Promise<PlanRun> {
   const entry = programEntry(programDir);
   forgetProgramModules(programDir);
@@ -295,6 +314,7 @@ export async function runProgram(
         parent: args.opts.parent,
         provider: (args.opts as pulumi.CustomResourceOptions).provider,
       });
+      options.onRegistered?.(recorded.length);
       return undefined;
     });
     try {
@@ -315,7 +335,9 @@ export async function runProgram(
   // Refused above unless every URN is registered once: each resource's request is the one with its URN.
   const requests = new Map(cloud.registrations.map((r) => [r.urn, r]));
   return {
-    resources: recorded.map((r, i) => plannedResource(r, urns[i], requests.get(urns[i]), names, options.raw ?? false)),
+    resources: recorded.map((r, i) =>
+      plannedResource(r, urns[i], requests.get(urns[i]), names, options.raw ?? false, cloud.componentOutputs.get(urns[i])),
+    ),
     logs,
     outputs: await settleOutputs(sdk, exports),
   };

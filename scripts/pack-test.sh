@@ -127,12 +127,15 @@ npx --no -- tsc --noEmit
 plan_ok() {
   local dir="$1" name="$2"; shift 2
   local out code=0
-  out="$(npx --no -- fleetmesh plan "$dir" --out "$work/plan-$name" 2>&1)" || code=$?
+  out="$(npx --no -- fleetmesh plan "$dir" --out "$work/plan-$name" --report "$work/report-$name/PLAN.md" 2>&1)" || code=$?
   echo "$out" | sed -n '1,4p'
   [ "$code" = 0 ] || { echo "$out"; fail "fleetmesh plan $dir exited $code"; }
   for line in "$@"; do
     grep -qxF -- "$line" <<< "$out" || { echo "$out"; fail "fleetmesh plan $dir: no line '$line'"; }
   done
+  # The report, with its SVG drawn by the installed Graphviz (WebAssembly, an ESM package the build requires).
+  grep -q '^```mermaid$' "$work/report-$name/PLAN.md" || fail "fleetmesh plan $dir: the report has no picture"
+  grep -q '<svg' "$work/report-$name/PLAN.svg" || fail "fleetmesh plan $dir: no SVG beside the report"
 }
 
 step "fleetmesh plan . (TypeScript)"

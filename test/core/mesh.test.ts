@@ -8,6 +8,7 @@ import {
   MeshWhatIfRow,
   azureByLabel,
   existingMemberChanges,
+  existingMembersTouch,
   meshPeers,
   meshPeersOf,
   meshWhatIf,
@@ -734,7 +735,7 @@ describe("mesh", () => {
         const known = r.plan.members.includes("c2") ? allEndpoints : endpoints;
         const changes = existingMemberChanges(r.chart, 255, r.plan.members, r.previous, known);
         const shown = meshWhatIf(r.plan, r.previous, allFacts);
-        assert.strictEqual(renderMeshWhatIf(r.plan, shown, changes), r.expected.join("\n"));
+        assert.strictEqual(renderMeshWhatIf(r.plan, shown, existingMembersTouch(r.plan, shown, changes)), r.expected.join("\n"));
       });
     }
 
@@ -751,9 +752,10 @@ describe("mesh", () => {
         "Add     a2    (known after up)  (known after up)        Connecting",
         "Azure Fleet applies the profile: existing members stay Connected",
       ].join("\n");
-      assert.strictEqual(renderMeshWhatIf(plan, shown, []), expected);
+      assert.strictEqual(renderMeshWhatIf(plan, shown, existingMembersTouch(plan, shown, [])), expected);
       const stray = existingMemberChanges("1.18.12", 255, ["c1", "c2"], ["c1"], { c1: { port: 1, ips: ["10.0.0.1"] } });
-      assert.strictEqual(renderMeshWhatIf(plan, shown, stray), expected);
+      assert.deepEqual(existingMembersTouch(plan, shown, stray), { members: ["a1"], via: "azure-fleet-apply", writes: [] });
+      assert.strictEqual(renderMeshWhatIf(plan, shown, existingMembersTouch(plan, shown, stray)), expected);
     });
   });
 });

@@ -298,6 +298,8 @@ describe("planned resources", function () {
           dependencies: [],
           propertyDependencies: {},
           custom: false,
+          // A component: what it registered as its outputs (none).
+          outputs: {},
         },
         {
           type: "pulumi:providers:command",

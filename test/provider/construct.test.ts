@@ -120,6 +120,8 @@ describe("the fleetmesh provider constructs a Fleet from what another language s
     const state = result.state as Record<string, unknown>;
     const secrecy = Object.fromEntries(await Promise.all(Object.entries(state).map(async ([k, v]) => [k, await isSecretInput(v)])));
     assert.deepEqual(secrecy, {
+      allocationWhatIf: false,
+      memberSites: false,
       state: false,
       caCertPem: false,
       azureFleetHub: false,

@@ -90,10 +90,19 @@ describe("the package schema", function () {
         memberNames: ["string"],
         kubeconfigs: { "*": "string" },
         meshMembers: { "*": ["string"] },
+        allocationWhatIf: ["AllocationRow"],
+        memberSites: { "*": "MemberSite" },
       },
-      GlobalService: { serviceName: "string", namespace: "string", members: ["string"] },
-      MultiClusterService: { realization: "Realization", ingressMember: "string", servingMembers: ["string"], address: "string" },
-      CrossClusterPolicy: { enforcedOn: ["string"], policyNames: ["string"] },
+      GlobalService: { serviceName: "string", namespace: "string", members: ["string"], fleetName: "string" },
+      MultiClusterService: {
+        realization: "Realization",
+        ingressMember: "string",
+        servingMembers: ["string"],
+        namespace: "string",
+        fleetName: "string",
+        address: "string",
+      },
+      CrossClusterPolicy: { enforcedOn: ["string"], policyNames: ["string"], fleetName: "string" },
       Placement: {
         state: "PlacementState",
         decisions: ["ClusterDecision"],
@@ -102,6 +111,7 @@ describe("the package schema", function () {
         targets: ["string"],
         whatIf: "PlacementWhatIf",
         selected: [{ "*": "any" }],
+        fleetName: "string",
       },
     });
   });

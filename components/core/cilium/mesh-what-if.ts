@@ -97,8 +97,40 @@ export function existingMemberChanges(
   return peerConfigChanges(config(previousMembers ?? []), config(members));
 }
 
+/** How a membership change reaches the members that were in the mesh before and stay. */
+export type TouchVia = "none" | "peer-objects" | "azure-fleet-apply";
+
+/** What a run does to the members that stay in a mesh: the facts the what-if's last line states. */
+export interface ExistingMembersTouch {
+  /** The members that were in the mesh before and stay, sorted. */
+  members: string[];
+  via: TouchVia;
+  /** The objects each of them gets written in place (the same on every one); empty unless `via` is `peer-objects`. */
+  writes: PeerObjectChange[];
+}
+
+/**
+ * What existing members go through, from the rows and the computed object changes. Their Helm values
+ * carry no peers (cilium-values.ts), so no release is upgraded and no pod template changes; the objects
+ * are files Cilium re-reads where they are mounted (peer-config.ts cites where it watches them). Azure
+ * Fleet's `apply` (the POST `clusterMeshProfiles/{name}/apply` action in Azure/azure-rest-api-specs
+ * specification/containerservice/resource-manager/Microsoft.ContainerService/fleet/preview/2026-03-02-preview/fleets.json)
+ * reconciles the profile itself.
+ */
+export function existingMembersTouch(
+  plan: MeshPlan,
+  rows: readonly MeshWhatIfRow[],
+  changes: readonly PeerObjectChange[],
+): ExistingMembersTouch {
+  const members = rows.filter((r) => r.action === "Keep").map((r) => r.name);
+  const changed = rows.some((r) => r.action !== "Keep");
+  if (!changed || members.length === 0) return { members, via: "none", writes: [] };
+  if (plan.backend === "azure-fleet") return { members, via: "azure-fleet-apply", writes: [] };
+  return { members, via: "peer-objects", writes: [...changes] };
+}
+
 /** Heading, table, and what the change does to members that were in the mesh before. */
-export function renderMeshWhatIf(plan: MeshPlan, rows: MeshWhatIfRow[], changes: readonly PeerObjectChange[]): string {
+export function renderMeshWhatIf(plan: MeshPlan, rows: MeshWhatIfRow[], touch: ExistingMembersTouch): string {
   const count = plan.members.length;
   const heading = `ClusterMesh ${plan.name} (${plan.backend}): ${count} ${count === 1 ? "member" : "members"}`;
   const header = ["ACTION", "NAME", "CLUSTER-ID", "ADDRESS", "MESH-MEMBERSHIP-STATE"];
@@ -109,30 +141,22 @@ export function renderMeshWhatIf(plan: MeshPlan, rows: MeshWhatIfRow[], changes:
     r.address ?? UNKNOWN_VALUE,
     r.state,
   ]);
-  return [heading, renderTable(header, cells), touchLine(plan, rows, changes)].join("\n");
+  return [heading, renderTable(header, cells), touchLine(touch)].join("\n");
 }
 
-/**
- * What existing members go through, from the computed object changes. Their Helm values carry no peers
- * (cilium-values.ts), so no release is upgraded and no pod template changes; the objects are files
- * Cilium re-reads where they are mounted (peer-config.ts cites where it watches them). Azure Fleet's
- * `apply` (the POST `clusterMeshProfiles/{name}/apply` action in Azure/azure-rest-api-specs
- * specification/containerservice/resource-manager/Microsoft.ContainerService/fleet/preview/2026-03-02-preview/fleets.json)
- * reconciles the profile itself.
- */
-function touchLine(plan: MeshPlan, rows: readonly MeshWhatIfRow[], changes: readonly PeerObjectChange[]): string {
-  const changed = rows.some((r) => r.action !== "Keep");
-  const staying = rows.filter((r) => r.action === "Keep").length;
-  if (!changed || staying === 0) return "no change on existing members";
-  if (plan.backend === "azure-fleet") return "Azure Fleet applies the profile: existing members stay Connected";
-  const writes = changes.map((c) => `${c.kind} ${c.name} (${entryList(c)}; ${c.bytesBefore} → ${c.bytesAfter} bytes)`);
+/** The what-if's last line: how the change reaches the members that stay. */
+export function touchLine(touch: ExistingMembersTouch): string {
+  if (touch.via === "none") return "no change on existing members";
+  if (touch.via === "azure-fleet-apply") return "Azure Fleet applies the profile: existing members stay Connected";
+  const writes = touch.writes.map((c) => `${c.kind} ${c.name} (${entryList(c)}; ${c.bytesBefore} → ${c.bytesAfter} bytes)`);
+  const staying = touch.members.length;
   const members = `${staying} existing ${staying === 1 ? "member" : "members"}`;
   return `${members}: no Helm upgrade, no pod restart; ${writes.length} in-place ${writes.length === 1 ? "write" : "writes"} each: ${writes.join(", ")}`;
 }
 
 const LISTED_ENTRIES = 4;
 
-function entryList(change: PeerObjectChange): string {
+export function entryList(change: PeerObjectChange): string {
   const parts = [...change.added.map((e) => `+${e}`), ...change.removed.map((e) => `-${e}`), ...change.changed.map((e) => `~${e}`)];
   const shown = parts.slice(0, LISTED_ENTRIES).join(" ");
   return parts.length > LISTED_ENTRIES ? `${shown} and ${parts.length - LISTED_ENTRIES} more` : shown;

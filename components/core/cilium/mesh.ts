@@ -10,8 +10,16 @@ export {
   MESH_NAME_MAX_LENGTH,
 } from "./mesh-plan";
 export type { MeshSpec, MeshMemberFacts, MeshBackend, MeshPlan } from "./mesh-plan";
-export { meshWhatIf, renderMeshWhatIf, existingMemberChanges, endpointAddress, UNKNOWN_VALUE } from "./mesh-what-if";
-export type { MeshAction, MeshWhatIfRow } from "./mesh-what-if";
+export {
+  meshWhatIf,
+  renderMeshWhatIf,
+  existingMemberChanges,
+  existingMembersTouch,
+  touchLine,
+  endpointAddress,
+  UNKNOWN_VALUE,
+} from "./mesh-what-if";
+export type { MeshAction, MeshWhatIfRow, ExistingMembersTouch, TouchVia } from "./mesh-what-if";
 
 export { meshPeers, meshPeersOf } from "./mesh-peers";
 export type { MeshEndpoint } from "./mesh-peers";

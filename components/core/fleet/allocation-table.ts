@@ -3,12 +3,19 @@ import { hasOwn, ownValue } from "./own";
 
 // The allocation what-if: what each member gets, and what changed since the previous run.
 
-export type AllocationChange = "new" | "kept" | "renumbered" | "removed";
+import { AllocationChange } from "./enums";
 
+export { AllocationChange };
+
+/** One row of the allocation what-if. */
 export interface AllocationRow {
+  /** The member's name. */
   member: string;
-  provisioner: Provisioner | "-";
+  /** Absent for a member gone since the previous run (the state records no provisioner). */
+  provisioner?: Provisioner;
+  /** Its allocation after this run (a removed member's: the previous run's). */
   allocation?: MemberAllocation;
+  /** What this run does to it. */
   change: AllocationChange;
 }
 
@@ -29,12 +36,13 @@ export function allocationRows(
       const allocation = allocations[member];
       const old = ownValue(before, member);
       const change: AllocationChange = !old ? "new" : sameAllocation(old, allocation) ? "kept" : "renumbered";
-      return { member, provisioner: ownValue(provisioners, member) ?? "-", allocation, change };
+      const provisioner = ownValue(provisioners, member);
+      return { member, ...(provisioner !== undefined && { provisioner }), allocation, change };
     });
   const removed = Object.keys(before)
     .filter((member) => !hasOwn(allocations, member))
     .sort()
-    .map((member): AllocationRow => ({ member, provisioner: "-", allocation: before[member], change: "removed" }));
+    .map((member): AllocationRow => ({ member, allocation: before[member], change: "removed" }));
   return [...current, ...removed];
 }
 
@@ -53,7 +61,7 @@ export function renderAllocationTable(fleetName: string, rows: readonly Allocati
   const header = ["MEMBER", "PROVISIONER", "CLUSTER-ID", "POD-CIDR", "SERVICE-CIDR", "NODEPORT", "CHANGE"];
   const cells = rows.map((row) => [
     row.member,
-    row.provisioner,
+    row.provisioner ?? "-",
     String(row.allocation?.clusterId ?? "-"),
     row.allocation?.podCidr ?? "-",
     row.allocation?.serviceCidr ?? "-",

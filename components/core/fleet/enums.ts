@@ -38,3 +38,27 @@ export const MeshEndpointServiceType = {
   NodePort: "NodePort",
 } as const;
 export type MeshEndpointServiceType = (typeof MeshEndpointServiceType)[keyof typeof MeshEndpointServiceType];
+
+/** How a member cluster is provisioned; exactly one per member. */
+export const Provisioner = {
+  /** A local kind cluster fleetmesh creates. */
+  Kind: "kind",
+  /** An AKS cluster fleetmesh creates. */
+  Aks: "aks",
+  /** An existing cluster reached through its kubeconfig. */
+  Kubeconfig: "kubeconfig",
+} as const;
+export type Provisioner = (typeof Provisioner)[keyof typeof Provisioner];
+
+/** What a run does to a member's allocation, as the allocation what-if says it. */
+export const AllocationChange = {
+  /** A member allocated for the first time. */
+  New: "new",
+  /** The same id, CIDRs and NodePort as in the previous run. */
+  Kept: "kept",
+  /** A member whose id, CIDRs or NodePort change (only with allowRenumber). */
+  Renumbered: "renumbered",
+  /** A member gone since the previous run. */
+  Removed: "removed",
+} as const;
+export type AllocationChange = (typeof AllocationChange)[keyof typeof AllocationChange];

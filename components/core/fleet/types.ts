@@ -1,10 +1,9 @@
 // Plain data shared by fleetmesh's pure core (allocation, validation, Cilium values, kind config).
 // No Pulumi import anywhere under components/core/.
 
-import { MaxConnectedClusters, MeshEndpointServiceType } from "./enums";
+import { MaxConnectedClusters, MeshEndpointServiceType, Provisioner } from "./enums";
 
-/** How a member cluster is provisioned; exactly one per member. */
-export type Provisioner = "kind" | "aks" | "kubeconfig";
+export { Provisioner };
 
 /** Allocation pools of the fleet: what every member's pod CIDR, service CIDR and NodePort are taken from. */
 export interface AllocationPools {

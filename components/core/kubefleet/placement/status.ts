@@ -164,6 +164,9 @@ function sortedNames(names: string[]): string[] {
  * scores), then the not-picked and filtered ones with upstream's reasons, then clusters removed
  * without a decision; and the rollout batches.
  */
+/** The what-if table's columns. */
+export const PLACEMENT_WHAT_IF_HEADER = ["CLUSTER", "ACTION", "AFFINITY", "TOPOLOGY", "REASON"] as const;
+
 export function renderPlacementWhatIf(w: PlacementWhatIf): string {
   const lines = [`Placement ${w.placement} (${w.placementType}, ${w.mode})`];
   if (w.mode === "hub") {
@@ -172,12 +175,13 @@ export function renderPlacementWhatIf(w: PlacementWhatIf): string {
     );
   }
   lines.push(`${w.condition.type}=${w.condition.status} ${w.condition.reason}: ${w.condition.message}`);
-  lines.push(renderTable(["CLUSTER", "ACTION", "AFFINITY", "TOPOLOGY", "REASON"], tableRows(w)));
+  lines.push(renderTable(PLACEMENT_WHAT_IF_HEADER, placementWhatIfRows(w)));
   lines.push(rolloutLine(w.batches));
   return lines.join("\n");
 }
 
-function tableRows(w: PlacementWhatIf): string[][] {
+/** The what-if table's rows: CLUSTER, ACTION, AFFINITY, TOPOLOGY, REASON. */
+export function placementWhatIfRows(w: PlacementWhatIf): string[][] {
   const targets = new Set([...w.added, ...w.kept]);
   const previous = new Set([...w.kept, ...w.removed]);
   const action = (name: string): PlacementAction =>
