@@ -80,7 +80,12 @@ function planStateComponents(parsed: unknown): ComponentRecord[] {
   if (!Array.isArray(components)) return [];
   return components.filter(
     (c): c is ComponentRecord =>
-      typeof c === "object" && c !== null && typeof c.type === "string" && typeof c.name === "string" && typeof c.outputs === "object",
+      typeof c === "object" &&
+      c !== null &&
+      typeof c.type === "string" &&
+      typeof c.name === "string" &&
+      typeof c.outputs === "object" &&
+      c.outputs !== null,
   );
 }
 

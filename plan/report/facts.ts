@@ -63,13 +63,26 @@ const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) 
 const record = <T>(value: unknown): Record<string, T> =>
   value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, T>) : {};
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
+
+/** Mesh name → members, keeping only well-formed entries (a secret or older output may hold anything). */
+function meshMembersOf(value: unknown): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(record<unknown>(value)).filter((entry): entry is [string, string[]] => isStringList(entry[1])));
+}
+
+/** Every member name a fleet's facts mention. */
+function membersOf(fleet: FleetFacts): Set<string> {
+  return new Set([...fleet.allocation.map((r) => r.member), ...Object.keys(fleet.sites)]);
+}
 
 /**
  * A component's fleet: the `fleetName` it publishes, else (a state written before components
- * published it) the only fleet there is.
+ * published it) the only fleet there is, or the first fleet holding the members it reaches.
  */
-function fleetOf(outputs: Record<string, unknown>, fleets: readonly FleetFacts[]): string {
-  return text(outputs.fleetName) ?? (fleets.length === 1 ? fleets[0].name : "");
+function fleetOf(outputs: Record<string, unknown>, fleets: readonly FleetFacts[], reaches: readonly string[]): string {
+  const named = text(outputs.fleetName);
+  if (named !== undefined || fleets.length === 1) return named ?? fleets[0].name;
+  return fleets.find((f) => reaches.some((m) => membersOf(f).has(m)))?.name ?? "";
 }
 
 function fleetFacts(c: ComponentRecord): FleetFacts {
@@ -77,17 +90,22 @@ function fleetFacts(c: ComponentRecord): FleetFacts {
     name: c.name,
     allocation: list<AllocationRow>(c.outputs.allocationWhatIf),
     sites: record<MemberSite>(c.outputs.memberSites),
-    meshMembers: record<string[]>(c.outputs.meshMembers),
+    meshMembers: meshMembersOf(c.outputs.meshMembers),
   };
 }
 
 function meshFacts(c: ComponentRecord, fleets: readonly FleetFacts[]): MeshFacts {
   const touch = c.outputs.existingMembers as ExistingMembersTouch | undefined;
+  const rows = list<MeshWhatIfRow>(c.outputs.whatIf);
   return {
-    fleet: fleetOf(c.outputs, fleets),
+    fleet: fleetOf(
+      c.outputs,
+      fleets,
+      rows.map((r) => r.name),
+    ),
     meshName: text(c.outputs.meshName) ?? c.name,
     backend: text(c.outputs.backend) ?? "cilium",
-    rows: list<MeshWhatIfRow>(c.outputs.whatIf),
+    rows,
     ...(touch && { existingMembers: touch }),
   };
 }
@@ -96,23 +114,25 @@ function serviceFacts(c: ComponentRecord, kind: ServiceKind, fleets: readonly Fl
   const global = kind === ServiceKind.GlobalService;
   const ingress = text(c.outputs.ingressMember);
   const namespace = text(c.outputs.namespace);
+  const members = list<unknown>(global ? c.outputs.members : c.outputs.servingMembers).filter((m): m is string => typeof m === "string");
   return {
     kind,
     name: c.name,
-    fleet: fleetOf(c.outputs, fleets),
+    fleet: fleetOf(c.outputs, fleets, [...members, ...(ingress === undefined ? [] : [ingress])]),
     ...(namespace !== undefined && { namespace }),
-    members: [...list<string>(global ? c.outputs.members : c.outputs.servingMembers)].sort(),
+    members: [...members].sort(),
     ...(ingress !== undefined && { ingressMember: ingress }),
   };
 }
 
 function placementFacts(c: ComponentRecord, fleets: readonly FleetFacts[]): PlacementFacts {
   const whatIf = c.outputs.whatIf as PlacementWhatIf | undefined;
+  const targets = list<unknown>(c.outputs.targets).filter((m): m is string => typeof m === "string");
   return {
     name: c.name,
-    fleet: fleetOf(c.outputs, fleets),
+    fleet: fleetOf(c.outputs, fleets, [...targets, ...(whatIf?.removed ?? [])]),
     ...(whatIf && { whatIf }),
-    targets: [...list<string>(c.outputs.targets)].sort(),
+    targets: [...targets].sort(),
   };
 }
 

@@ -29,6 +29,8 @@ export interface ReportInput {
   program: string;
   /** The previous state file, when one was given. */
   previous?: string;
+  /** The previous state records the components' outputs (false: one from before they were recorded). */
+  previousHasComponents?: boolean;
   model: ReportModel;
   /** The picture as Mermaid text. */
   mermaid: string;
@@ -49,14 +51,20 @@ export interface RenderedReport {
 
 /** Text safe inside HTML and Markdown table cells. */
 export function escapeCell(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
-    .replace(/`/g, "&#96;")
-    .replace(/\r?\n/g, " ");
+  return (
+    text
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/\\/g, "\\\\")
+      .replace(/\|/g, "\\|")
+      .replace(/`/g, "&#96;")
+      // Links, images and @-mentions from names or warnings must not render or notify anyone.
+      .replace(/\[/g, "&#91;")
+      .replace(/\]/g, "&#93;")
+      .replace(/@/g, "&#64;")
+      .replace(/\r\n|\r|\n/g, " ")
+  );
 }
 
 const code = (text: string) => `<code>${escapeCell(text)}</code>`;
@@ -82,7 +90,11 @@ function countsOf(model: ReportModel, element: Element): string {
 }
 
 function summary(input: ReportInput): string {
-  const against = input.previous ? `against ${code(input.previous)}` : "as a first run (no previous state given)";
+  const unrecorded =
+    input.previous && input.previousHasComponents === false
+      ? " (which records no component outputs: changes are what each component's own what-if says, and nothing removed since then shows)"
+      : "";
+  const against = input.previous ? `against ${code(input.previous)}${unrecorded}` : "as a first run (no previous state given)";
   const counts = ELEMENTS.map((e) => [e, ...CHANGES.map((c) => String(input.model.counts[e][c]))]);
   return [
     `## fleetmesh plan: ${code(input.program)}`,

@@ -17,7 +17,7 @@ export function combinedChange(changes: readonly Change[]): Change {
 
 /** Ids safe in Mermaid and DOT: a kind prefix and the name's letters and digits, numbered when two collide. */
 class Ids {
-  private readonly used = new Map<string, number>();
+  private readonly taken = new Set<string>();
   private readonly given = new Map<string, string>();
 
   of(kind: string, ...parts: string[]): string {
@@ -25,9 +25,9 @@ class Ids {
     const known = this.given.get(key);
     if (known) return known;
     const base = [kind, ...parts.map((p) => p.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "") || "x")].join("_");
-    const seen = this.used.get(base) ?? 0;
-    this.used.set(base, seen + 1);
-    const id = seen === 0 ? base : `${base}_${seen + 1}`;
+    let id = base;
+    for (let n = 2; this.taken.has(id); n++) id = `${base}_${n}`;
+    this.taken.add(id);
     this.given.set(key, id);
     return id;
   }
@@ -140,14 +140,19 @@ function serviceBoxes(model: ReportModel, ids: Ids, drawn: Drawn): PictureEdge[]
   return model.services.flatMap((service) => {
     const id = ids.of(service.kind === "GlobalService" ? "global" : "mcs", service.fleet, service.name);
     drawn.nodes.push({ id, label: `${service.kind} ${service.name}`, kind: "service", change: service.change });
-    const members = [...new Set([...service.members, ...(service.previousMembers ?? [])])].sort();
+    const ingress = service.ingressMember === undefined ? [] : [service.ingressMember];
+    const members = [...new Set([...service.members, ...(service.previousMembers ?? []), ...ingress])].sort();
     return edgesTo(
       id,
       members.map((member) => ({
         fleet: service.fleet,
         member,
         label: member === service.ingressMember ? "ingress" : "",
-        change: memberChange(service.change, service.members.includes(member), service.previousMembers?.includes(member)),
+        change: memberChange(
+          service.change,
+          service.members.includes(member) || member === service.ingressMember,
+          service.previousMembers === undefined ? undefined : service.previousMembers.includes(member) || member === service.ingressMember,
+        ),
       })),
       drawn,
     );

@@ -33,8 +33,9 @@ export function reportFiles(report: string): ReportFiles {
 /**
  * Key material never reaches a report: its facts are allocations, names and placeholders, but a
  * report is posted where anyone with read access sees it, so it is checked before it is written.
+ * (A secret that is not key material, a secret namespace say, shows as `[secret]`, as in the plan.)
  */
-const KEY_MATERIAL = /-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----|\[secret\]/;
+const KEY_MATERIAL = /-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----/;
 
 export interface ReportOptions {
   program: string;
@@ -54,7 +55,7 @@ export async function writeReport(run: PlanRun, file: string, options: ReportOpt
   const rendered = renderReport(
     {
       program: options.program,
-      ...(options.previous !== undefined && { previous: options.previous }),
+      ...(options.previous !== undefined && { previous: options.previous, previousHasComponents: previous !== undefined }),
       model,
       mermaid: pictureToMermaid(picture),
       edges: picture.edges.length,

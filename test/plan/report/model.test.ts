@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ComponentRecord, factsOf } from "../../../plan/report/facts";
-import { COMMENT_LIMIT, renderReport } from "../../../plan/report/markdown";
+import { COMMENT_LIMIT, escapeCell, renderReport } from "../../../plan/report/markdown";
 import { pictureToMermaid } from "../../../plan/report/mermaid";
 import { Element, ReportModel, reportModel } from "../../../plan/report/model";
 import { Change } from "../../../plan/report/picture";
@@ -106,6 +106,54 @@ describe("plan report model", () => {
       );
     });
   }
+
+  it("places components of a previous state that published no fleet name in the fleet holding their members, with two fleets", () => {
+    const fleets = (change?: "kept") => [
+      fleetRecord([{ name: "e1", change }], {}, "east"),
+      fleetRecord([{ name: "w1", change }], {}, "west"),
+    ];
+    const unnamed = (r: ComponentRecord): ComponentRecord => {
+      const { fleetName: _gone, ...outputs } = r.outputs;
+      return { ...r, outputs };
+    };
+    const before = [
+      ...fleets(),
+      unnamed(globalServiceRecord("web", ["w1"], "west")),
+      unnamed(placementRecord("apps", { added: ["e1"] }, "east")),
+    ];
+    const now = [...fleets("kept"), globalServiceRecord("web", ["w1"], "west"), placementRecord("apps", { kept: ["e1"] }, "east")];
+    const m = model(now, before);
+    assert.deepEqual(
+      { services: m.services.map((x) => [x.fleet, x.name, x.change]), placements: m.placements.map((x) => [x.fleet, x.name, x.change]) },
+      { services: [["west", "web", "unchanged"]], placements: [["east", "apps", "unchanged"]] },
+    );
+  });
+
+  it("gives every box its own id, even when names differ only in characters ids cannot hold", () => {
+    const picture = topologyPicture(model([fleetRecord([{ name: "a-b" }, { name: "a-b-2" }, { name: "a_b" }])]));
+    const ids = picture.nodes.map((n) => n.id);
+    assert.deepEqual({ ids: ids.length, distinct: new Set(ids).size }, { ids: 3, distinct: 3 });
+  });
+
+  it("draws a multi-cluster service's ingress member even when it only forwards (exports nothing)", () => {
+    const mcs: ComponentRecord = {
+      type: "fleetmesh:index:MultiClusterService",
+      name: "entry",
+      outputs: { servingMembers: ["a"], ingressMember: "b", fleetName: "fleet", namespace: "demo" },
+    };
+    const picture = topologyPicture(model([fleetRecord(TWO), mcs]));
+    assert.deepEqual(
+      picture.edges.map((e) => [e.to, e.label]),
+      [
+        ["member_fleet_a", ""],
+        ["member_fleet_b", "ingress"],
+      ],
+    );
+  });
+
+  it("keeps names and warnings from rendering as links, images, mentions or new lines in the report", () => {
+    assert.equal(escapeCell("![x](https://e/x) @org/team a|b\rc <b>"), "!&#91;x&#93;(https://e/x) &#64;org/team a\\|b c &lt;b&gt;");
+  });
 
   it("counts each element's changes for the summary line", () => {
     const m = model(cases[2].now, cases[2].before);
