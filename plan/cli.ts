@@ -122,11 +122,27 @@ function assertReplaceable(out: string): void {
   }
 }
 
+/**
+ * Plans `options.program` and writes what it would apply. On a terminal, `progress` shows on stderr
+ * what a long plan is doing; it is cleared before anything is printed, so the two never share a line.
+ */
 export async function plan(
   options: PlanOptions,
   print: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
   progress: Progress | undefined = terminalProgress(process.stderr),
 ): Promise<void> {
+  const say = (text: string) => {
+    progress?.done();
+    print(text);
+  };
+  try {
+    await planSteps(options, say, progress);
+  } finally {
+    progress?.done();
+  }
+}
+
+async function planSteps(options: PlanOptions, print: (text: string) => void, progress: Progress | undefined): Promise<void> {
   assertReplaceable(options.out);
   // Before planning: a Helm that cannot run, or a chart path that does not exist, is a usage error.
   if (options.renderCharts) await assertRenderable(options.renderCharts);
@@ -145,11 +161,13 @@ export async function plan(
     previousOutputs: previous?.outputs,
     config,
     ...(progress && { onRegistered: (count: number) => progress.update(`planning: ${count} resources registered`) }),
-  }).finally(() => progress?.done());
+  });
   print(`  ${run.resources.length} resources planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   print(section("resources", renderTree(run)));
   print(section("what-if", renderWhatIf(run)));
+  if (options.renderCharts) progress?.update("rendering each member's Cilium chart with helm template");
   const charts = options.renderCharts ? await renderCharts(run, options.renderCharts) : [];
+  progress?.update(`writing the manifests of ${run.resources.length} resources`);
   fs.rmSync(options.out, { recursive: true, force: true });
   const files = writeManifests(run, options.out);
   files.push(...writeRenderedCharts(charts, options.out));
@@ -164,6 +182,7 @@ export async function plan(
     ),
   );
   if (options.report !== undefined) {
+    progress?.update(`writing the report ${options.report}`);
     const written = await writeReport(run, options.report, {
       program: options.program,
       ...(options.previous !== undefined && { previous: options.previous }),

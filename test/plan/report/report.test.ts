@@ -90,6 +90,20 @@ describe("fleetmesh plan --report", function () {
     expectFile("kind-mesh-join.md", joined.report.replace(/<code>[^<]*state\.json<\/code>/, "<code>previous/state.json</code>"));
   });
 
+  it("shows in the README the join's summary, picture and touched members exactly as its report has them", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const join = fs.readFileSync(path.join(EXPECTED, "kind-mesh-join.md"), "utf8");
+    const excerpt = [
+      join.split("\n").find((l) => l.startsWith("**"))!,
+      `\`\`\`mermaid\n${mermaidOf(join)}\`\`\``,
+      join.split("\n").find((l) => l.startsWith("- mesh"))!,
+    ];
+    assert.deepEqual(
+      excerpt.map((part) => readme.includes(part)),
+      excerpt.map(() => true),
+    );
+  });
+
   it("gives Mermaid's own parser pictures it accepts, one subgraph per mesh and site, for every report above", async () => {
     const names = Object.keys(reports).sort();
     assert.deepEqual(names, ["aks-fleet", "kind-mesh", "kind-mesh-join", "placement"], "the reports above ran first");
@@ -132,6 +146,34 @@ describe("fleetmesh plan --report", function () {
         { file: path.basename(file), leaked: [], pem: false, marker: false },
       );
     }
+  });
+
+  it("tells its progress what it is doing, and clears the progress line before anything is printed and at the end", async () => {
+    const dir = tmp();
+    const events: string[] = [];
+    const progress = {
+      update: (text: string) => void events.push(`update ${text.replace(dir, "<tmp>").replace(/\d+/g, "N")}`),
+      done: () => void events.push("done"),
+    };
+    await plan(
+      { program: program("kind-mesh"), out: path.join(dir, "out"), report: path.join(dir, "PLAN.md") },
+      () => void events.push("print"),
+      progress,
+    );
+    const printedAfterDone = events.every((e, i) => e !== "print" || events[i - 1] === "done");
+    const updates = [...new Set(events.filter((e) => e.startsWith("update")))];
+    assert.deepEqual(
+      { printedAfterDone, last: events[events.length - 1], updates },
+      {
+        printedAfterDone: true,
+        last: "done",
+        updates: [
+          "update planning: N resources registered",
+          "update writing the manifests of N resources",
+          "update writing the report <tmp>/PLAN.md",
+        ],
+      },
+    );
   });
 
   it("takes --report <file> on the command line, and refuses --report without a file", () => {
