@@ -174,8 +174,20 @@ function allocation(model: ReportModel): string {
       orDash(m.allocation?.serviceCidr),
       orDash(m.allocation?.nodePort),
       m.allocationChange,
+      m.change,
     ]);
-    const header = ["member", "provisioner", "region", "mesh", "cluster id", "pod CIDR", "service CIDR", "NodePort", "allocation"];
+    const header = [
+      "member",
+      "provisioner",
+      "region",
+      "mesh",
+      "cluster id",
+      "pod CIDR",
+      "service CIDR",
+      "NodePort",
+      "allocation",
+      "change",
+    ];
     return details(`fleet ${fleet}: ${plural(members.length, "member")}`, rows.length, table(header, rows));
   });
   return ["### Members", "", ...sections].join("\n");

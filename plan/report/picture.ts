@@ -9,7 +9,7 @@ export const CHANGES: readonly Change[] = ["added", "changed", "removed", "uncha
 
 /** A box: one member, or (in a large fleet) the members of one mesh and site counted together. */
 export interface PictureNode {
-  /** Unique in the picture; letters, digits and `_` only (safe in Mermaid and DOT). */
+  /** Unique among nodes; letters, digits and `_` only (the renderers prefix it: some words are Mermaid keywords). */
   readonly id: string;
   /** What the box shows (plain text: renderers quote it). */
   readonly label: string;
