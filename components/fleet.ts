@@ -11,7 +11,7 @@ import { ownerStackLabelValue } from "./core/fleet/kind-names";
 import { meshEndpoints, memberPeersFrom } from "./core/fleet/member-cilium";
 import { MeshEndpoint } from "./core/cilium/mesh";
 import { FleetDeclaration, FleetPlan, PlannedMesh, allocateFleet, defaultPools, fleetState, planFleet } from "./core/fleet/plan-fleet";
-import { FleetState, MemberAllocation } from "./core/fleet/types";
+import { FleetState, MemberAllocation, Provisioner } from "./core/fleet/types";
 import { ownValue } from "./core/fleet/own";
 import { FleetValidationError, refuse } from "./errors";
 import { ClusterMesh, ClusterMeshContext, MeshDeclaration } from "./cluster-mesh";
@@ -242,6 +242,8 @@ interface FleetInternals {
   readonly outcome: Promise<AllocationOutcome>;
   readonly allocations: Promise<Record<string, MemberAllocation> | undefined>;
   readonly previous: Promise<FleetState | undefined>;
+  /** The allocation what-if (undefined when the fleet refused): published, and printed in a preview. */
+  readonly allocationRows: Promise<AllocationRow[] | undefined>;
   readonly azureFleet?: containerservice.Fleet;
   readonly hubProvider?: k8s.Provider;
   readonly azureContext?: MemberContext["azureFleet"];
@@ -375,16 +377,19 @@ export class Fleet extends pulumi.ComponentResource {
       }),
     );
     const allocations = outcome.then((o) => o.allocations);
+    const previous = read.then(
+      (previousRead) => previousRead.state,
+      () => undefined,
+    );
     const inner: FleetInternals = {
       name,
       plan,
       declaration,
       outcome,
       allocations,
-      previous: read.then(
-        (previous) => previous.state,
-        () => undefined,
-      ),
+      previous,
+      // Provisioners never change with the meshes a later ClusterMesh adds, so the first plan's serve.
+      allocationRows: Promise.all([previous, allocations]).then(([before, a]) => a && allocationRows(a, provisionersOf(plan), before)),
       azureFleet,
       hubProvider,
       azureContext:
@@ -410,11 +415,7 @@ export class Fleet extends pulumi.ComponentResource {
     this.meshMembers = this.state.apply((state) =>
       Object.fromEntries(Object.entries(state.meshes ?? {}).map(([mesh, { members }]) => [mesh, members])),
     );
-    this.allocationWhatIf = plannedOutput(
-      Promise.all([inner.previous, outcome]).then(
-        ([previous, o]) => o.allocations && allocationRows(o.allocations, provisionersOf(plan), previous),
-      ),
-    );
+    this.allocationWhatIf = plannedOutput(inner.allocationRows);
     this.memberSites = memberSitesOf(plan, args);
   }
 
@@ -425,12 +426,10 @@ export class Fleet extends pulumi.ComponentResource {
   private async build(): Promise<pulumi.Inputs> {
     const inner = this.inner;
     inner.sealed = true;
-    const [previous, outcome] = await Promise.all([inner.previous, inner.outcome]);
+    const [outcome, rows] = await Promise.all([inner.outcome, inner.allocationRows]);
     if (outcome.refusal) throw outcome.refusal;
     for (const warning of outcome.warnings) pulumi.log.warn(`Fleet "${inner.name}": ${warning}`, this);
-    if (pulumi.runtime.isDryRun()) {
-      pulumi.log.info(renderAllocationTable(inner.name, allocationRows(outcome.allocations, provisionersOf(inner.plan), previous)), this);
-    }
+    if (pulumi.runtime.isDryRun() && rows) pulumi.log.info(renderAllocationTable(inner.name, rows), this);
     return {
       state: this.state,
       caCertPem: this.caCertPem,
@@ -642,7 +641,7 @@ function withAzureAddresses(name: string, args: FleetArgs, outcome: AllocationOu
   return violations.length > 0 ? { refusal: new FleetValidationError(`Fleet "${name}"`, violations) } : outcome;
 }
 
-function provisionersOf(plan: FleetPlan): Record<string, FleetPlan["members"][number]["provisioner"]> {
+function provisionersOf(plan: FleetPlan): Record<string, Provisioner> {
   return Object.fromEntries(plan.members.map((m) => [m.name, m.provisioner]));
 }
 

@@ -82,7 +82,12 @@ function membersOf(fleet: FleetFacts): Set<string> {
 function fleetOf(outputs: Record<string, unknown>, fleets: readonly FleetFacts[], reaches: readonly string[]): string {
   const named = text(outputs.fleetName);
   if (named !== undefined || fleets.length === 1) return named ?? fleets[0].name;
-  return fleets.find((f) => reaches.some((m) => membersOf(f).has(m)))?.name ?? "";
+  return (
+    fleets.find((f) => {
+      const members = membersOf(f);
+      return reaches.some((m) => members.has(m));
+    })?.name ?? ""
+  );
 }
 
 function fleetFacts(c: ComponentRecord): FleetFacts {

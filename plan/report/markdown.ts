@@ -5,7 +5,7 @@
 import type { AllocationChange } from "../../components/core/fleet/allocation-table";
 import { UNKNOWN_VALUE, touchLine } from "../../components/core/cilium/mesh";
 import { PLACEMENT_WHAT_IF_HEADER, placementWhatIfRows, rolloutLine } from "../../components/core/kubefleet/placement/status";
-import { ELEMENTS, Element, MeshEntry, PlacementEntry, ReportModel } from "./model";
+import { ELEMENTS, Element, MeshEntry, PlacementEntry, ReportModel, memberKey } from "./model";
 import { CHANGES, CHANGE_MARK } from "./picture";
 
 /**
@@ -131,7 +131,7 @@ function pictureTooLarge(input: ReportInput): string {
 
 function placementTouch(p: PlacementEntry, existing: ReadonlySet<string>): string | undefined {
   const w = p.whatIf;
-  const old = (members: readonly string[]) => members.filter((m) => existing.has(`${p.fleet}/${m}`));
+  const old = (members: readonly string[]) => members.filter((m) => existing.has(memberKey(p.fleet, m)));
   const [added, removed] = [old(w?.added ?? []), old(w?.removed ?? [])];
   if (!w || (added.length === 0 && removed.length === 0)) return undefined;
   const parts = [
@@ -144,7 +144,7 @@ function placementTouch(p: PlacementEntry, existing: ReadonlySet<string>): strin
 const RENUMBERED: AllocationChange = "renumbered";
 
 function touches(model: ReportModel): string {
-  const existing = new Set(model.members.filter((m) => m.change !== "added").map((m) => `${m.fleet}/${m.name}`));
+  const existing = new Set(model.members.filter((m) => m.change !== "added").map((m) => memberKey(m.fleet, m.name)));
   const lines = [
     ...model.meshes
       .filter((m) => m.existingMembers && m.existingMembers.via !== "none")

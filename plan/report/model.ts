@@ -4,7 +4,7 @@ import type { AllocationChange } from "../../components/core/fleet/allocation-ta
 import type { MemberAllocation } from "../../components/core/fleet/types";
 import type { ExistingMembersTouch, MeshWhatIfRow } from "../../components/core/cilium/mesh";
 import type { PlacementWhatIf } from "../../components/core/kubefleet/placement/status";
-import { FleetFacts, MeshFacts, PlacementFacts, ReportFacts, ServiceFacts, ServiceKind } from "./facts";
+import { FleetFacts, MeshFacts, PlacementFacts, ReportFacts, ServiceFacts } from "./facts";
 import { CHANGES, Change } from "./picture";
 
 export interface MemberEntry {
@@ -58,13 +58,22 @@ export interface ReportModel {
 const byName = <T extends { fleet: string; name: string }>(a: T, b: T) =>
   a.fleet === b.fleet ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.fleet < b.fleet ? -1 : 1;
 
+/** How a member is told apart across fleets (member names are unique only within one). */
+export const memberKey = (fleet: string, name: string) => `${fleet}/${name}`;
+
+const entryKey = (e: { fleet: string; name: string }) => memberKey(e.fleet, e.name);
+const meshKey = (m: MeshFacts) => memberKey(m.fleet, m.meshName);
+
+/** The members a mesh has after its what-if rows (every row but a removal). */
+const membersAfter = (rows: readonly MeshWhatIfRow[]) => rows.filter((r) => r.action !== "Remove").map((r) => r.name);
+
 const ALLOCATION_CHANGE: Record<AllocationChange, Change> = { new: "added", kept: "unchanged", renumbered: "changed", removed: "removed" };
 
 /** The members a mesh change writes to in place (or has Azure Fleet reconcile), by fleet and member. */
 function touchedMembers(meshes: readonly MeshFacts[]): Set<string> {
   return new Set(
     meshes.flatMap((m) =>
-      m.existingMembers && m.existingMembers.via !== "none" ? m.existingMembers.members.map((name) => `${m.fleet}/${name}`) : [],
+      m.existingMembers && m.existingMembers.via !== "none" ? m.existingMembers.members.map((name) => memberKey(m.fleet, name)) : [],
     ),
   );
 }
@@ -80,7 +89,7 @@ function fleetMembers(fleet: FleetFacts, before: FleetFacts | undefined, touched
     const mesh = meshOf(removed ? before : fleet, row.member);
     const moved = before !== undefined && !removed && row.change === "kept" && meshOf(before, row.member) !== mesh;
     const base = ALLOCATION_CHANGE[row.change];
-    const change: Change = base === "unchanged" && (moved || touched.has(`${fleet.name}/${row.member}`)) ? "changed" : base;
+    const change: Change = base === "unchanged" && (moved || touched.has(memberKey(fleet.name, row.member))) ? "changed" : base;
     return {
       fleet: fleet.name,
       name: row.member,
@@ -105,17 +114,13 @@ function removedFleetMembers(fleet: FleetFacts): MemberEntry[] {
 }
 
 function meshEntry(mesh: MeshFacts, before: readonly MeshFacts[] | undefined): MeshEntry {
-  const members = mesh.rows.filter((r) => r.action !== "Remove").map((r) => r.name);
-  const existed =
-    before === undefined
-      ? mesh.rows.some((r) => r.action !== "Add")
-      : before.some((b) => b.fleet === mesh.fleet && b.meshName === mesh.meshName);
+  const existed = before === undefined ? mesh.rows.some((r) => r.action !== "Add") : before.some((b) => meshKey(b) === meshKey(mesh));
   const change: Change = !existed ? "added" : mesh.rows.some((r) => r.action !== "Keep") ? "changed" : "unchanged";
   return {
     fleet: mesh.fleet,
     name: mesh.meshName,
     backend: mesh.backend,
-    members,
+    members: membersAfter(mesh.rows),
     rows: mesh.rows,
     ...(mesh.existingMembers && { existingMembers: mesh.existingMembers }),
     change,
@@ -124,13 +129,12 @@ function meshEntry(mesh: MeshFacts, before: readonly MeshFacts[] | undefined): M
 
 /** A mesh of the previous run that no component declares now: all its members leave. */
 function removedMesh(mesh: MeshFacts): MeshEntry {
-  const members = mesh.rows.filter((r) => r.action !== "Remove").map((r) => r.name);
   return {
     fleet: mesh.fleet,
     name: mesh.meshName,
     backend: mesh.backend,
     members: [],
-    rows: members.map((name) => ({ action: "Remove", name, state: "Disconnecting" })),
+    rows: membersAfter(mesh.rows).map((name) => ({ action: "Remove", name, state: "Disconnecting" })),
     change: "removed",
   };
 }
@@ -139,29 +143,25 @@ const serviceKey = (s: ServiceFacts) => `${s.fleet}/${s.kind}/${s.name}`;
 const sameService = (a: ServiceFacts, b: ServiceFacts) =>
   a.namespace === b.namespace && a.ingressMember === b.ingressMember && a.members.join() === b.members.join();
 
-/** Present now and before: changed when what serves it or where it enters changed. */
-function serviceChange(service: ServiceFacts, before: readonly ServiceFacts[] | undefined): Change {
-  if (before === undefined) return "added";
-  const old = before.find((b) => serviceKey(b) === serviceKey(service));
-  return old === undefined ? "added" : sameService(old, service) ? "unchanged" : "changed";
+/** A service with what it was in the previous run: changed when what serves it or where it enters changed. */
+function serviceEntry(service: ServiceFacts, before: readonly ServiceFacts[] | undefined): ServiceEntry {
+  const old = before?.find((b) => serviceKey(b) === serviceKey(service));
+  if (old === undefined) return { ...service, change: "added" };
+  return { ...service, previousMembers: old.members, change: sameService(old, service) ? "unchanged" : "changed" };
 }
 
 function placementChange(placement: PlacementFacts, before: readonly PlacementFacts[] | undefined): Change {
   const existed =
     before === undefined
       ? (placement.whatIf?.kept.length ?? 0) + (placement.whatIf?.removed.length ?? 0) > 0
-      : before.some((b) => b.fleet === placement.fleet && b.name === placement.name);
+      : before.some((b) => entryKey(b) === entryKey(placement));
   if (!existed) return "added";
   const moved = placement.whatIf ? placement.whatIf.added.length + placement.whatIf.removed.length > 0 : false;
   return moved ? "changed" : "unchanged";
 }
 
 /** Elements of the previous run that this run no longer declares. */
-function gone<T extends { fleet: string; name: string }>(
-  before: readonly T[] | undefined,
-  now: readonly T[],
-  key = (t: T) => `${t.fleet}/${t.name}`,
-): T[] {
+function gone<T>(before: readonly T[] | undefined, now: readonly T[], key: (t: T) => string): T[] {
   const present = new Set(now.map(key));
   return (before ?? []).filter((b) => !present.has(key(b)));
 }
@@ -184,28 +184,19 @@ export function reportModel(now: ReportFacts, previous: ReportFacts | undefined)
         touched,
       ),
     ),
-    ...gone(
-      previous?.fleets.map((f) => ({ ...f, fleet: f.name })),
-      now.fleets.map((f) => ({ ...f, fleet: f.name })),
-    ).flatMap(removedFleetMembers),
+    ...gone(previous?.fleets, now.fleets, (f) => f.name).flatMap(removedFleetMembers),
   ];
   const meshes = [
     ...now.meshes.map((m) => meshEntry(m, previous?.meshes)),
-    ...gone(
-      previous?.meshes.map((m) => ({ ...m, name: m.meshName })),
-      now.meshes.map((m) => ({ ...m, name: m.meshName })),
-    ).map(removedMesh),
+    ...gone(previous?.meshes, now.meshes, meshKey).map(removedMesh),
   ].sort(byName);
   const services = [
-    ...now.services.map((s) => {
-      const old = previous?.services.find((b) => serviceKey(b) === serviceKey(s));
-      return { ...s, ...(old && { previousMembers: old.members }), change: serviceChange(s, previous?.services) };
-    }),
+    ...now.services.map((s) => serviceEntry(s, previous?.services)),
     ...gone(previous?.services, now.services, serviceKey).map((s) => ({ ...s, change: "removed" as const })),
   ].sort((a, b) => byName(a, b) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
   const placements: PlacementEntry[] = [
     ...now.placements.map((p) => ({ ...p, change: placementChange(p, previous?.placements) })),
-    ...gone(previous?.placements, now.placements).map((p) => ({
+    ...gone(previous?.placements, now.placements, entryKey).map((p) => ({
       fleet: p.fleet,
       name: p.name,
       targets: p.targets,
@@ -225,5 +216,3 @@ export function reportModel(now: ReportFacts, previous: ReportFacts | undefined)
     },
   };
 }
-
-export { ServiceKind };

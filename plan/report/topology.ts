@@ -2,7 +2,7 @@
 // their members run in, members outside any mesh in their sites, services and placements as boxes
 // with edges to the members they reach. A fleet too large to draw member by member shows one counted
 // box per mesh and site instead. Pure.
-import { MemberEntry, ReportModel } from "./model";
+import { MemberEntry, ReportModel, memberKey } from "./model";
 import { CHANGES, Change, Picture, PictureEdge, PictureGroup, PictureNode } from "./picture";
 
 /** Above this many members the picture counts members per mesh and site instead of drawing each. */
@@ -52,8 +52,6 @@ interface Drawn {
   nodeOf: Map<string, string>;
 }
 
-const memberKey = (fleet: string, name: string) => `${fleet}/${name}`;
-
 /** Members grouped by a key, in first-seen order. */
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -96,14 +94,15 @@ function memberGroups(model: ReportModel, ids: Ids, drawn: Drawn): PictureGroup[
   for (const fleet of fleets) {
     const members = model.members.filter((m) => m.fleet === fleet);
     const counted = members.length > MEMBER_BOXES_LIMIT;
-    for (const mesh of model.meshes.filter((m) => m.fleet === fleet)) {
+    const fleetMeshes = model.meshes.filter((m) => m.fleet === fleet);
+    for (const mesh of fleetMeshes) {
       const inMesh = members.filter((m) => m.mesh === mesh.name);
       const name = manyFleets ? `${fleet}/${mesh.name}` : mesh.name;
       const label = `mesh ${name} (${mesh.backend})`;
       const sites = siteGroups(inMesh, [fleet, mesh.name], counted, manyFleets, ids, drawn);
       groups.push({ id: ids.of("mesh", fleet, mesh.name), label, kind: "mesh", change: mesh.change, nodes: [], groups: sites });
     }
-    const meshes = new Set(model.meshes.filter((m) => m.fleet === fleet).map((m) => m.name));
+    const meshes = new Set(fleetMeshes.map((m) => m.name));
     const outside = members.filter((m) => m.mesh === undefined || !meshes.has(m.mesh));
     groups.push(...siteGroups(outside, [fleet], counted, manyFleets, ids, drawn));
   }

@@ -156,7 +156,7 @@ export function touchLine(touch: ExistingMembersTouch): string {
 
 const LISTED_ENTRIES = 4;
 
-export function entryList(change: PeerObjectChange): string {
+function entryList(change: PeerObjectChange): string {
   const parts = [...change.added.map((e) => `+${e}`), ...change.removed.map((e) => `-${e}`), ...change.changed.map((e) => `~${e}`)];
   const shown = parts.slice(0, LISTED_ENTRIES).join(" ");
   return parts.length > LISTED_ENTRIES ? `${shown} and ${parts.length - LISTED_ENTRIES} more` : shown;

@@ -1,9 +1,8 @@
 import { FleetState, MemberAllocation, Provisioner } from "./types";
 import { hasOwn, ownValue } from "./own";
+import { AllocationChange } from "./enums";
 
 // The allocation what-if: what each member gets, and what changed since the previous run.
-
-import { AllocationChange } from "./enums";
 
 export { AllocationChange };
 

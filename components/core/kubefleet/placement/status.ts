@@ -159,14 +159,14 @@ function sortedNames(names: string[]): string[] {
   return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** The what-if table's columns. */
+export const PLACEMENT_WHAT_IF_HEADER = ["CLUSTER", "ACTION", "AFFINITY", "TOPOLOGY", "REASON"] as const;
+
 /**
  * Heading, (hub mode: the prediction note,) the condition, a table of picked clusters (with their
  * scores), then the not-picked and filtered ones with upstream's reasons, then clusters removed
  * without a decision; and the rollout batches.
  */
-/** The what-if table's columns. */
-export const PLACEMENT_WHAT_IF_HEADER = ["CLUSTER", "ACTION", "AFFINITY", "TOPOLOGY", "REASON"] as const;
-
 export function renderPlacementWhatIf(w: PlacementWhatIf): string {
   const lines = [`Placement ${w.placement} (${w.placementType}, ${w.mode})`];
   if (w.mode === "hub") {
