@@ -262,10 +262,19 @@ function reportingOutputs(sdk: PulumiSdk, original: OutputsCall): OutputsCall {
     if (!cloud) return original.call(this, req, callback);
     return original.call(this, req, (err, resp) => {
       const outputs = req.getOutputs();
-      if (!err) cloud.recordOutputs(req.getUrn(), outputs ? sdk.pulumi.runtime.deserializeProperties(outputs as never) : {});
+      if (!err)
+        cloud.recordOutputs(req.getUrn(), outputs ? knownOutputs(sdk, sdk.pulumi.runtime.deserializeProperties(outputs as never)) : {});
       callback(err, resp);
     });
   };
+}
+
+/**
+ * The outputs whose values are known: in a preview the SDK deserializes an unknown as its `unknown`
+ * marker (@pulumi/pulumi runtime/rpc.ts deserializeProperty), which is no value to record.
+ */
+function knownOutputs(sdk: PulumiSdk, outputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined && !sdk.pulumi.isUnknown(value)));
 }
 
 /** The MockMonitor classes already wrapped: one per copy of the SDK. */
@@ -296,7 +305,7 @@ export class FakeCloud {
   readonly inputs = new Map<string, Record<string, unknown>>();
   /** Every request, in the order answered: a URN registered twice appears twice. */
   readonly registrations: Registration[] = [];
-  /** The outputs each component registered last, by URN (secrets still wrapped, unknowns undefined). */
+  /** The outputs each component registered last, by URN (secrets still wrapped, those not known yet left out). */
   readonly componentOutputs = new Map<string, Record<string, unknown>>();
 
   /**

@@ -259,13 +259,8 @@ function plannedResource(
     ...(request?.importId ? { importId: request.importId } : {}),
     inputs: redactSecrets(inputs) as Record<string, unknown>,
     ...(raw ? { rawInputs: inputs } : {}),
-    ...(outputs && !(request?.custom ?? false) ? { outputs: redactSecrets(withoutUnknowns(outputs)) as Record<string, unknown> } : {}),
+    ...(outputs && !(request?.custom ?? false) ? { outputs: redactSecrets(outputs) as Record<string, unknown> } : {}),
   };
-}
-
-/** A record without the fields the preview does not know yet (deserialized as undefined). */
-function withoutUnknowns(outputs: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));
 }
 
 /**
