@@ -1,6 +1,6 @@
 // The picture as Graphviz DOT text, laid out and drawn to SVG by ./svg.ts.
 // Language: https://graphviz.org/doc/info/lang.html; shapes: https://graphviz.org/doc/info/shapes.html.
-import { Change, Picture, PictureEdge, PictureGroup, PictureNode } from "./picture";
+import { Change, Picture, PictureEdge, PictureGroup, PictureNode, knownNode, nodeIdsWithin, nodesById } from "./picture";
 import { PALETTE, drawnLabel, drawnText } from "./palette";
 
 /** Graphviz shape and extra style for each kind of box (mirroring the Mermaid shapes in ./mermaid.ts). */
@@ -15,7 +15,7 @@ const FONT = "Helvetica,Arial,sans-serif";
 const INDENT = "  ";
 
 export function pictureToDot(picture: Picture): string {
-  const nodes = new Map(picture.nodes.map((node) => [node.id, node]));
+  const nodes = nodesById(picture);
   const grouped = new Set(picture.groups.flatMap(nodeIdsWithin));
   const lines = [
     "digraph fleet {",
@@ -52,10 +52,6 @@ export function placeholderName(groupId: string): string {
  */
 export function quoted(text: string): string {
   return `"${text.replace(/[\\"]/g, (char) => `\\${char}`).replace(/&/g, "&amp;")}"`;
-}
-
-function nodeIdsWithin(group: PictureGroup): string[] {
-  return [...group.nodes, ...group.groups.flatMap(nodeIdsWithin)];
 }
 
 function clusterLines(group: PictureGroup, nodes: ReadonlyMap<string, PictureNode>, depth: number): string[] {
@@ -111,10 +107,4 @@ function lookAttributes(change: Change, extraStyle: readonly string[]): (readonl
 
 function attributeList(attributes: readonly (readonly [string, string])[]): string {
   return `[${attributes.map(([name, value]) => `${name}=${value}`).join(", ")}]`;
-}
-
-function knownNode(nodes: ReadonlyMap<string, PictureNode>, id: string): PictureNode {
-  const node = nodes.get(id);
-  if (!node) throw new Error(`The picture refers to node "${id}", which is not among its nodes`);
-  return node;
 }

@@ -1,6 +1,6 @@
 // The picture as Mermaid flowchart text, embedded in the Markdown report (GitHub renders it).
 // Syntax: https://mermaid.js.org/syntax/flowchart.html (Mermaid 11).
-import { CHANGES, Change, Picture, PictureEdge, PictureGroup, PictureNode } from "./picture";
+import { CHANGES, Change, Picture, PictureEdge, PictureGroup, PictureNode, knownNode, nodeIdsWithin, nodesById } from "./picture";
 import { PALETTE, drawnLabel, drawnText } from "./palette";
 
 /** Mermaid's bracket pair for each kind of box (the vertex types its parser records are in the comments). */
@@ -81,14 +81,6 @@ function quotedLabel(text: string): string {
   return `"${mermaidText(text) || " "}"`;
 }
 
-function nodesById(picture: Picture): ReadonlyMap<string, PictureNode> {
-  return new Map(picture.nodes.map((node) => [node.id, node]));
-}
-
-function nodeIdsWithin(group: PictureGroup): string[] {
-  return [...group.nodes, ...group.groups.flatMap(nodeIdsWithin)];
-}
-
 function groupsWithin(group: PictureGroup): PictureGroup[] {
   return [group, ...group.groups.flatMap(groupsWithin)];
 }
@@ -113,12 +105,6 @@ function edgeLine(edge: PictureEdge, nodes: ReadonlyMap<string, PictureNode>): s
   const text = drawnText(edge.label);
   const label = text === "" ? "" : `|${quotedLabel(text)}|`;
   return `${mermaidNodeId(knownNode(nodes, edge.from).id)} ${arrow}${label} ${mermaidNodeId(knownNode(nodes, edge.to).id)}`;
-}
-
-function knownNode(nodes: ReadonlyMap<string, PictureNode>, id: string): PictureNode {
-  const node = nodes.get(id);
-  if (!node) throw new Error(`The picture refers to node "${id}", which is not among its nodes`);
-  return node;
 }
 
 /**

@@ -1,5 +1,5 @@
 // The topology picture of a plan report, as one model that both the Mermaid text (rendered where the
-// report is read) and the Graphviz SVG (written beside it) are drawn from. Pure data.
+// report is read) and the Graphviz SVG (written beside it) are drawn from, with the lookups both renderers make. Pure.
 
 /** What this run does to an element, against the previous run. */
 export type Change = "added" | "changed" | "removed" | "unchanged";
@@ -51,4 +51,21 @@ export const CHANGE_MARK: Readonly<Record<Change, string>> = { added: "+ ", chan
 /** A label as both renderers show it: its change mark, then the label. */
 export function shownLabel(label: string, change: Change): string {
   return `${CHANGE_MARK[change]}${label}`;
+}
+
+/** The picture's nodes by id, for the renderers' lookups. */
+export function nodesById(picture: Picture): ReadonlyMap<string, PictureNode> {
+  return new Map(picture.nodes.map((node) => [node.id, node]));
+}
+
+/** The ids of the nodes inside a group, its nested groups' included. */
+export function nodeIdsWithin(group: PictureGroup): string[] {
+  return [...group.nodes, ...group.groups.flatMap(nodeIdsWithin)];
+}
+
+/** The node an edge or group names; a picture naming a node it does not have is refused. */
+export function knownNode(nodes: ReadonlyMap<string, PictureNode>, id: string): PictureNode {
+  const node = nodes.get(id);
+  if (!node) throw new Error(`The picture refers to node "${id}", which is not among its nodes`);
+  return node;
 }
