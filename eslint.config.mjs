@@ -4,7 +4,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".plan-out/", ".scratch/", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/", "dist/", ".bench-build/", ".plan-out/", ".scratch/", "**/*.js", "**/*.mjs"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,6 +10,7 @@ import { DEFAULT_CILIUM_VERSION } from "../components/core/cilium/cilium-version
 import { chartFile, helmTemplate, pool, Rendered } from "../test/helm/helm-template";
 import { generateTestCa, withCa } from "../test/helm/test-ca";
 import { helmBinary } from "../test/support/helm";
+import { buildBenchChild, stackTraceHook } from "./bench-build";
 import { meshChange, MeshChange, median, renderChange, RenderChange, sample } from "./mesh-change";
 import type { ChildReport, ChildSpec, DigestEntry } from "./scale-child";
 
@@ -17,7 +18,7 @@ import type { ChildReport, ChildSpec, DigestEntry } from "./scale-child";
 const MAX_MEMBERS = Number(process.env.FLEETMESH_BENCH_MAX_MEMBERS ?? 511);
 export const SIZES = [2, 16, 64, 255, 511].filter((n) => n <= MAX_MEMBERS);
 /** Rounds of (fleetmesh, floor) per size: fewer where one run takes a minute or more. */
-const ROUNDS: Record<number, number> = { 2: 15, 16: 15, 64: 7, 255: 3, 511: 4 };
+const ROUNDS: Record<number, number> = { 2: 21, 16: 15, 64: 7, 255: 5, 511: 4 };
 /** Sizes a member joins and leaves at (the fleet size with the member in it). */
 export const CHANGE_SIZES = [16, 255, 511].filter((n) => n <= MAX_MEMBERS);
 /** Another chart version checked at one small size (its peer files carry host aliases). */
@@ -25,14 +26,17 @@ const EXTRA_VERSION = { version: "1.20.0", members: 16 };
 /** Existing members whose chart is rendered before and after, per join or leave. */
 const RENDER_SAMPLE = 3;
 
-const CHILD = path.join(__dirname, "scale-child.ts");
 const MB = 1024 * 1024;
 
-/** One child process; `nodeArgs` go to node (e.g. `--cpu-prof`). */
+/**
+ * One child process (bench-build.ts: the package and the child compiled, run under the stack-trace
+ * hook `pulumi up` installs); `nodeArgs` go to node (e.g. `--cpu-prof`).
+ */
 export function runChild(spec: ChildSpec, nodeArgs: string[] = []): ChildReport {
+  const child = buildBenchChild();
   const out = execFileSync(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", "--max-old-space-size=8192", ...nodeArgs, CHILD, JSON.stringify(spec)],
+    ["-r", stackTraceHook(), "--max-old-space-size=8192", ...nodeArgs, child, JSON.stringify(spec)],
     { cwd: path.join(__dirname, ".."), encoding: "utf8", maxBuffer: 64 * MB },
   );
   return JSON.parse(out.trim().split("\n").pop()!) as ChildReport;
@@ -79,6 +83,11 @@ function overheadAt(members: number, dir: string): SizeResult {
   }
   const fleetLevel = readDigest(shape).filter((r) => r.member === undefined).length;
   return { members, resources: fm[0].resources, perMember: (fm[0].resources - fleetLevel) / members, byType: fm[0].byType, fm, fl, shape };
+}
+
+/** fleetmesh's run over the floor's run of the same round, minus one, per round. */
+function roundRatios(r: SizeResult): number[] {
+  return r.fm.map((m, i) => m.ms / r.fl[i].ms - 1);
 }
 
 interface ChangeCase {
@@ -172,24 +181,26 @@ async function bench(dir: string, say: (line: string) => void): Promise<void> {
   say("");
   say(
     "A meshed kind fleet (every member in one mesh) with one GlobalService, planned as a preview on the mock runtime, one process per run. " +
-      "The floor registers the very same resources (types, names, parents, inputs, the 3 peer-object Patches per member included) through the same SDK classes with no fleetmesh logic. " +
+      "The floor registers the very same resources (types, names, parents, inputs, the 3 peer-object Patches per member included) through the same SDK classes with no fleetmesh logic, each input that fleetmesh takes from other resources depending on exactly those resources (checked after every floor run: the SDK sends them as the request's dependencies, N per peer object in an N-member mesh). " +
+      "fleetmesh runs as a program gets it: the package compiled by its build configuration (tsconfig.build.json, no JavaScript source maps) and loaded as JavaScript; the measuring program is compiled too, so neither side pays ts-node for its own code; both processes load the same modules and run under `source-map-support/register`, which `pulumi up` installs before a program (pulumi/pulumi sdk/nodejs/cmd/run/index.ts), so every stack the SDK captures is mapped as in a real run. " +
       "Time is from the first registration until every registration settles; peak memory is the process's peak RSS at that moment. " +
-      `Runs alternate fleetmesh and floor (ABBA: fleetmesh, floor, floor, fleetmesh, ...); the figures are medians of the runs of each, and the overhead is the ratio of the medians (the range is that of the per-round ratios).`,
+      "Runs alternate fleetmesh and floor in rounds (ABBA: fleetmesh, floor, floor, fleetmesh, ...), so a drift of the machine's speed weighs on both runs of a round alike. " +
+      "The ms columns are the medians of the runs of each; the overhead is the median of the per-round ratios (fleetmesh's run over the floor's run of the same round), shown with their range and beside the ratio of the medians.",
   );
   say("");
   say(
-    "| members | resources | per member | runs | fleetmesh ms | floor ms | overhead | per-round range | fleetmesh peak MB | floor peak MB |",
+    "| members | resources | per member | runs | fleetmesh ms | floor ms | overhead (median of rounds) | per-round range | ratio of medians | fleetmesh peak MB | floor peak MB |",
   );
-  say("|---|---|---|---|---|---|---|---|---|---|");
+  say("|---|---|---|---|---|---|---|---|---|---|---|");
   const results: SizeResult[] = [];
   for (const members of SIZES) {
     const r = overheadAt(members, dir);
     results.push(r);
     const [fmMs, flMs] = [median(r.fm.map((m) => m.ms)), median(r.fl.map((m) => m.ms))];
-    const ratios = r.fm.map((m, i) => m.ms / r.fl[i].ms - 1);
+    const ratios = roundRatios(r);
     const [fmMb, flMb] = [median(r.fm.map((m) => m.maxRssMb)), median(r.fl.map((m) => m.maxRssMb))];
     say(
-      `| ${members} | ${r.resources} | ${r.perMember.toFixed(2)} | ${r.fm.length} + ${r.fl.length} | ${fmMs.toFixed(0)} | ${flMs.toFixed(0)} | ${pct(fmMs / flMs - 1, 1)} | ${pct(Math.min(...ratios))} … ${pct(Math.max(...ratios))} | ${fmMb} | ${flMb} |`,
+      `| ${members} | ${r.resources} | ${r.perMember.toFixed(2)} | ${r.fm.length} + ${r.fl.length} | ${fmMs.toFixed(0)} | ${flMs.toFixed(0)} | ${pct(median(ratios), 1)} | ${pct(Math.min(...ratios))} … ${pct(Math.max(...ratios))} | ${pct(fmMs / flMs - 1, 1)} | ${fmMb} | ${flMb} |`,
     );
   }
   say("");
@@ -201,7 +212,7 @@ async function bench(dir: string, say: (line: string) => void): Promise<void> {
   }
   const overheads = results.map((r) => ({
     members: r.members,
-    overhead: median(r.fm.map((m) => m.ms)) / median(r.fl.map((m) => m.ms)) - 1,
+    overhead: median(roundRatios(r)),
     memory: median(r.fm.map((m) => m.maxRssMb)) - median(r.fl.map((m) => m.maxRssMb)),
   }));
   const slow = overheads.filter((o) => o.overhead > 0.1);

@@ -1,11 +1,13 @@
-// One measurement of the scale benchmark, in its own process (peak memory is per process):
-//   scale-child.ts '<ChildSpec as JSON>'
+// One measurement of the scale benchmark, in its own process (peak memory is per process), compiled
+// with the package and started by fleet-scale.bench.ts `runChild` (bench-build.ts says how):
+//   node -r <source-map-support/register> .bench-build/bench/scale-child.js '<ChildSpec as JSON>'
 //   - fleetmesh: a meshed kind fleet of the given members with one GlobalService, planned on the mock
 //     runtime (preview), against a previous run's fleet state if given. With `shape`, it then writes
 //     what it registered (shape.jsonl, one resource a line), its fleet state (shape.state.json) and a
 //     digest of every resource's inputs (shape.digest.json, what the join/leave comparison reads).
 //   - floor: the engine floor: registers exactly the resources of a shape (types, names, parents, the
-//     same inputs) through the same SDK classes, with no fleetmesh logic at all.
+//     same inputs) through the same SDK classes, with no fleetmesh logic at all. It loads the same
+//     modules as the fleetmesh run (the imports below), so code size weighs on both alike.
 // The clock runs from the first registration to the last one settling, and the peak memory is read at
 // that moment: reading or writing shapes is no part of either figure.
 // Prints one JSON line: ChildReport.
@@ -348,7 +350,10 @@ class Later {
     let urn = this.promised.get(i);
     if (!urn) {
       const resource = new Promise<pulumi.Resource>((resolve) => this.waiting.set(i, resolve));
-      urn = pulumi.output(resource.then((r) => (r.urn as unknown as { promise(): Promise<string> }).promise()));
+      // Resolved to the URN Output itself, not its value: the SDK lifts an Output a promise yields, its
+      // resources included (output.ts `liftInnerOutput`), so the dependency on a resource registered
+      // further down is registered, as fleetmesh's own Outputs of later resources register it.
+      urn = pulumi.output(resource.then((r) => r.urn));
       this.promised.set(i, urn);
     }
     return urn;
@@ -358,15 +363,24 @@ class Later {
   }
 }
 
+/** What the floor registered: the resources, and the inputs each was given. */
+interface FloorRun {
+  made: pulumi.Resource[];
+  inputs: Array<Record<string, unknown>>;
+}
+
 /** The same resources through the same SDK classes with the same inputs and dependencies, and no fleetmesh logic. */
-async function floor(shape: Shape[]): Promise<void> {
+async function floor(shape: Shape[]): Promise<FloorRun> {
   const made: pulumi.Resource[] = [];
+  const inputs: FloorRun["inputs"] = [];
   const later = new Later();
   for (const r of shape) {
     const parent = r.parent === undefined ? undefined : made[r.parent];
     const dependsOn = r.dependsOn?.map((i) => made[i]);
-    const construct = SDK_CLASSES[r.type];
-    if (construct) made.push(construct(r.name, graphInputs(r, made, later), { parent, ...(dependsOn ? { dependsOn } : {}) }));
+    const construct = SDK_CLASSES[r.type] as Construct | undefined;
+    const given = construct ? graphInputs(r, made, later) : {};
+    inputs.push(given);
+    if (construct) made.push(construct(r.name, given, { parent, ...(dependsOn ? { dependsOn } : {}) }));
     else if (r.custom) {
       // A custom type the table above lacks would be measured through a cheaper base class.
       throw new Error(`the floor has no SDK class for ${r.type}: add it to SDK_CLASSES`);
@@ -374,6 +388,29 @@ async function floor(shape: Shape[]): Promise<void> {
     later.made(made.length - 1, made[made.length - 1]);
   }
   await registered(made);
+  return { made, inputs };
+}
+
+/**
+ * After the clock: the floor registered the graph the shape records. Each input that came from other
+ * resources depends on exactly those resources (what the SDK sends as its property dependencies), and
+ * every `dependsOn` names a resource already registered. A floor that dropped dependencies would send
+ * smaller requests than fleetmesh and measure less work than the same resources cost.
+ */
+async function checkFloorGraph(shape: Shape[], run: FloorRun): Promise<void> {
+  const index = new Map(run.made.map((r, i) => [r, i]));
+  for (const [i, r] of shape.entries()) {
+    for (const [key, from] of Object.entries(r.deferred ?? {})) {
+      const value = run.inputs[i][key];
+      const sources = pulumi.Output.isInstance(value) ? await getAllResources(value) : new Set<pulumi.Resource>();
+      const got = [...sources].map((s) => index.get(s) ?? -1).sort((a, b) => a - b);
+      if (got.join(",") !== from.join(",")) {
+        throw new Error(`floor: ${r.type} ${r.name} input ${key} depends on [${got}], the shape records [${from}]`);
+      }
+    }
+    const ahead = (r.dependsOn ?? []).filter((d) => d >= i);
+    if (ahead.length > 0) throw new Error(`floor: ${r.type} ${r.name} dependsOn resources registered after it: [${ahead}]`);
+  }
 }
 
 function countByType(types: string[]): Record<string, number> {
@@ -425,10 +462,11 @@ async function main(): Promise<void> {
     const shape = readShape(spec.shape);
     const profile = await profiler(spec.cpuProfile);
     const started = process.hrtime.bigint();
-    await floor(shape);
+    const run = await floor(shape);
     ms = Number(process.hrtime.bigint() - started) / 1e6;
     maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     await profile.stop();
+    await checkFloorGraph(shape, run);
     types = shape.map((r) => r.type);
     members = types.filter((t) => t === MEMBER_TYPE).length;
   }
