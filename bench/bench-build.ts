@@ -8,7 +8,10 @@ import * as path from "path";
 import * as ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "..");
-/** Where the build goes (gitignored); rebuilt from scratch once per process that measures. */
+/**
+ * Where the build goes (gitignored); rebuilt from scratch once per process that measures, so run one
+ * such process at a time (`npm run bench` or `bench/profile.ts`).
+ */
 export const BENCH_BUILD = path.join(ROOT, ".bench-build");
 const CHILD_SOURCE = path.join(ROOT, "bench", "scale-child.ts");
 /** The child sits where its relative imports (`../components`, `../plan/fake-cloud`) find the build. */

@@ -18,7 +18,8 @@ import type { ChildReport, ChildSpec, DigestEntry } from "./scale-child";
 const MAX_MEMBERS = Number(process.env.FLEETMESH_BENCH_MAX_MEMBERS ?? 511);
 export const SIZES = [2, 16, 64, 255, 511].filter((n) => n <= MAX_MEMBERS);
 /** Rounds of (fleetmesh, floor) per size: fewer where one run takes a minute or more. */
-const ROUNDS: Record<number, number> = { 2: 21, 16: 15, 64: 7, 255: 5, 511: 4 };
+/** Even, so fleetmesh runs first in as many rounds as the floor (ABBA). */
+const ROUNDS: Record<number, number> = { 2: 20, 16: 14, 64: 6, 255: 4, 511: 4 };
 /** Sizes a member joins and leaves at (the fleet size with the member in it). */
 export const CHANGE_SIZES = [16, 255, 511].filter((n) => n <= MAX_MEMBERS);
 /** Another chart version checked at one small size (its peer files carry host aliases). */
@@ -181,7 +182,7 @@ async function bench(dir: string, say: (line: string) => void): Promise<void> {
   say("");
   say(
     "A meshed kind fleet (every member in one mesh) with one GlobalService, planned as a preview on the mock runtime, one process per run. " +
-      "The floor registers the very same resources (types, names, parents, inputs, the 3 peer-object Patches per member included) through the same SDK classes with no fleetmesh logic, each input that fleetmesh takes from other resources depending on exactly those resources (checked after every floor run: the SDK sends them as the request's dependencies, N per peer object in an N-member mesh). " +
+      "The floor registers the very same resources (types, names, parents, inputs, the 3 peer-object Patches per member included) through the same SDK classes with no fleetmesh logic, and the same dependencies: after every floor run, the dependencies and property dependencies each request sent are compared with those of fleetmesh's run (N per peer object in an N-member mesh). Both sides carry the same recording transformation. " +
       "fleetmesh runs as a program gets it: the package compiled by its build configuration (tsconfig.build.json, no JavaScript source maps) and loaded as JavaScript; the measuring program is compiled too, so neither side pays ts-node for its own code; both processes load the same modules and run under `source-map-support/register`, which `pulumi up` installs before a program (pulumi/pulumi sdk/nodejs/cmd/run/index.ts), so every stack the SDK captures is mapped as in a real run. " +
       "Time is from the first registration until every registration settles; peak memory is the process's peak RSS at that moment. " +
       "Runs alternate fleetmesh and floor in rounds (ABBA: fleetmesh, floor, floor, fleetmesh, ...), so a drift of the machine's speed weighs on both runs of a round alike. " +

@@ -35,8 +35,8 @@ function owner(url: string): string {
     const parts = file.slice(modules + "node_modules/".length).split("/");
     return parts[0].startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0];
   }
-  // The package as the benchmark builds it (bench-build.ts) is named by its source path.
-  if (file.startsWith(BENCH_BUILD)) return path.relative(BENCH_BUILD, file).replace(/\.js$/, ".ts");
+  // The package as the benchmark builds it (bench-build.ts): its compiled files, whose lines these are.
+  if (file.startsWith(BENCH_BUILD)) return path.relative(BENCH_BUILD, file);
   if (file.startsWith(ROOT)) return path.relative(ROOT, file);
   return file === "" ? "(native/gc/idle)" : file.startsWith("node:") ? "node:*" : file;
 }

@@ -118,7 +118,11 @@ interface Registered {
   fleet: Fleet;
 }
 
-async function fleetmesh(spec: ChildSpec): Promise<Registered> {
+/**
+ * The transformation the measured resources carry (fleetmesh's components, the floor's top-level
+ * resources; children inherit it): it records what was registered, at the same cost on both sides.
+ */
+function recorder(): Pick<Registered, "made" | "meta"> & { record: pulumi.ResourceTransformation } {
   const made: pulumi.Resource[] = [];
   const meta: Registered["meta"] = [];
   const record: pulumi.ResourceTransformation = (args) => {
@@ -133,6 +137,11 @@ async function fleetmesh(spec: ChildSpec): Promise<Registered> {
     });
     return undefined;
   };
+  return { made, meta, record };
+}
+
+async function fleetmesh(spec: ChildSpec): Promise<Registered> {
+  const { made, meta, record } = recorder();
   const members = spec.members ?? [];
   const declarations = Object.fromEntries(members.map((m) => [m, { kind: {}, labels: { mesh: "scale" } }]));
   const fleet = new Fleet(
@@ -230,6 +239,7 @@ async function writeShape(file: string, run: Registered, cloud: FakeCloud): Prom
     fs.closeSync(out);
   }
   fs.writeFileSync(`${file}.digest.json`, JSON.stringify(digest));
+  fs.writeFileSync(`${file}.requests.json`, JSON.stringify(requestDigests(cloud)));
 }
 
 /** Values that are (or hold) Outputs, found down to a modest depth (the Helm values nest a few levels). */
@@ -363,54 +373,66 @@ class Later {
   }
 }
 
-/** What the floor registered: the resources, and the inputs each was given. */
-interface FloorRun {
-  made: pulumi.Resource[];
-  inputs: Array<Record<string, unknown>>;
+/**
+ * What the SDK sent for each resource besides its inputs, as a short hash per `type::name`: its
+ * dependencies and property dependencies (sorted; URNs are the same in both runs). The floor's run is
+ * compared with fleetmesh's after the clock: a floor that sent fewer dependencies would serialize and
+ * keep less than the same resources cost.
+ */
+function requestDigests(cloud: FakeCloud): Record<string, string> {
+  const digests: Record<string, string> = {};
+  for (const r of cloud.registrations) {
+    const properties = Object.entries(r.propertyDependencies)
+      .map(([key, urns]) => [key, [...urns].sort()] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    digests[`${r.type}::${r.name}`] = sha256(JSON.stringify([[...r.dependencies].sort(), properties]));
+  }
+  return digests;
 }
 
-/** The same resources through the same SDK classes with the same inputs and dependencies, and no fleetmesh logic. */
-async function floor(shape: Shape[]): Promise<FloorRun> {
+function checkFloorRequests(expected: Record<string, string>, cloud: FakeCloud): void {
+  const got = requestDigests(cloud);
+  const keys = [...new Set([...Object.keys(expected), ...Object.keys(got)])];
+  const differing = keys.filter((key) => expected[key] !== got[key]);
+  if (differing.length > 0) {
+    throw new Error(
+      `floor: ${differing.length} resources sent other dependencies than fleetmesh's run, e.g. ${differing.slice(0, 5).join(", ")}`,
+    );
+  }
+}
+
+/** A `dependsOn` must name a resource the floor has already registered (checked before the clock). */
+function checkShapeOrder(shape: Shape[]): void {
+  for (const [i, r] of shape.entries()) {
+    const ahead = (r.dependsOn ?? []).filter((d) => d >= i);
+    if (ahead.length > 0) throw new Error(`floor: ${r.type} ${r.name} dependsOn resources registered after it: [${ahead}]`);
+  }
+}
+
+/**
+ * The same resources through the same SDK classes with the same inputs and dependencies, and no
+ * fleetmesh logic. Top-level resources carry the same recording transformation as fleetmesh's
+ * components (children inherit it), and each resource's inputs leave the shape once handed to the
+ * SDK, so the floor keeps no more of them than a program would.
+ */
+async function floor(shape: Shape[]): Promise<void> {
   const made: pulumi.Resource[] = [];
-  const inputs: FloorRun["inputs"] = [];
+  const { record } = recorder();
   const later = new Later();
   for (const r of shape) {
     const parent = r.parent === undefined ? undefined : made[r.parent];
     const dependsOn = r.dependsOn?.map((i) => made[i]);
+    const opts = { parent, ...(dependsOn ? { dependsOn } : {}), ...(parent ? {} : { transformations: [record] }) };
     const construct = SDK_CLASSES[r.type] as Construct | undefined;
-    const given = construct ? graphInputs(r, made, later) : {};
-    inputs.push(given);
-    if (construct) made.push(construct(r.name, given, { parent, ...(dependsOn ? { dependsOn } : {}) }));
+    if (construct) made.push(construct(r.name, graphInputs(r, made, later), opts));
     else if (r.custom) {
       // A custom type the table above lacks would be measured through a cheaper base class.
       throw new Error(`the floor has no SDK class for ${r.type}: add it to SDK_CLASSES`);
-    } else made.push(new BareComponent(r.type, r.name, {}, { parent }));
+    } else made.push(new BareComponent(r.type, r.name, {}, opts));
+    r.inputs = {};
     later.made(made.length - 1, made[made.length - 1]);
   }
   await registered(made);
-  return { made, inputs };
-}
-
-/**
- * After the clock: the floor registered the graph the shape records. Each input that came from other
- * resources depends on exactly those resources (what the SDK sends as its property dependencies), and
- * every `dependsOn` names a resource already registered. A floor that dropped dependencies would send
- * smaller requests than fleetmesh and measure less work than the same resources cost.
- */
-async function checkFloorGraph(shape: Shape[], run: FloorRun): Promise<void> {
-  const index = new Map(run.made.map((r, i) => [r, i]));
-  for (const [i, r] of shape.entries()) {
-    for (const [key, from] of Object.entries(r.deferred ?? {})) {
-      const value = run.inputs[i][key];
-      const sources = pulumi.Output.isInstance(value) ? await getAllResources(value) : new Set<pulumi.Resource>();
-      const got = [...sources].map((s) => index.get(s) ?? -1).sort((a, b) => a - b);
-      if (got.join(",") !== from.join(",")) {
-        throw new Error(`floor: ${r.type} ${r.name} input ${key} depends on [${got}], the shape records [${from}]`);
-      }
-    }
-    const ahead = (r.dependsOn ?? []).filter((d) => d >= i);
-    if (ahead.length > 0) throw new Error(`floor: ${r.type} ${r.name} dependsOn resources registered after it: [${ahead}]`);
-  }
 }
 
 function countByType(types: string[]): Record<string, number> {
@@ -460,13 +482,14 @@ async function main(): Promise<void> {
   } else {
     if (!spec.shape) throw new Error("floor: no shape");
     const shape = readShape(spec.shape);
+    checkShapeOrder(shape);
     const profile = await profiler(spec.cpuProfile);
     const started = process.hrtime.bigint();
-    const run = await floor(shape);
+    await floor(shape);
     ms = Number(process.hrtime.bigint() - started) / 1e6;
     maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     await profile.stop();
-    await checkFloorGraph(shape, run);
+    checkFloorRequests(JSON.parse(fs.readFileSync(`${spec.shape}.requests.json`, "utf8")) as Record<string, string>, cloud);
     types = shape.map((r) => r.type);
     members = types.filter((t) => t === MEMBER_TYPE).length;
   }
