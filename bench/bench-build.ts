@@ -17,6 +17,9 @@ const CHILD_SOURCE = path.join(ROOT, "bench", "scale-child.ts");
 /** The child sits where its relative imports (`../components`, `../plan/fake-cloud`) find the build. */
 const CHILD_BUILT = path.join(BENCH_BUILD, "bench", "scale-child.js");
 
+/** Found once per process. */
+let hook: string | undefined;
+
 /**
  * Pulumi's Node.js runtime requires `source-map-support/register` before it loads the program
  * (pulumi/pulumi sdk/nodejs/cmd/run/index.ts), resolved from the SDK's own dependencies: from then on
@@ -25,10 +28,15 @@ const CHILD_BUILT = path.join(BENCH_BUILD, "bench", "scale-child.js");
  * with ts-node's own fork (@cspotcode/source-map-support), which is not what the SDK loads.
  */
 export function stackTraceHook(): string {
+  hook ??= findStackTraceHook();
+  return hook;
+}
+
+function findStackTraceHook(): string {
   let dir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [ROOT] }));
   for (;;) {
-    const hook = path.join(dir, "node_modules", "source-map-support", "register.js");
-    if (fs.existsSync(hook)) return hook;
+    const candidate = path.join(dir, "node_modules", "source-map-support", "register.js");
+    if (fs.existsSync(candidate)) return candidate;
     const up = path.dirname(dir);
     if (up === dir) throw new Error("source-map-support, a dependency of @pulumi/pulumi, is not installed");
     dir = up;

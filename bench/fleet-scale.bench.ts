@@ -17,8 +17,10 @@ import type { ChildReport, ChildSpec, DigestEntry } from "./scale-child";
 /** `FLEETMESH_BENCH_MAX_MEMBERS=64` leaves the larger sizes out (a quick look, not a report). */
 const MAX_MEMBERS = Number(process.env.FLEETMESH_BENCH_MAX_MEMBERS ?? 511);
 export const SIZES = [2, 16, 64, 255, 511].filter((n) => n <= MAX_MEMBERS);
-/** Rounds of (fleetmesh, floor) per size: fewer where one run takes a minute or more. */
-/** Even, so fleetmesh runs first in as many rounds as the floor (ABBA). */
+/**
+ * Rounds of (fleetmesh, floor) per size: fewer where one run takes a minute or more; even, so
+ * fleetmesh runs first in as many rounds as the floor (ABBA).
+ */
 const ROUNDS: Record<number, number> = { 2: 20, 16: 14, 64: 6, 255: 4, 511: 4 };
 /** Sizes a member joins and leaves at (the fleet size with the member in it). */
 export const CHANGE_SIZES = [16, 255, 511].filter((n) => n <= MAX_MEMBERS);
