@@ -9,11 +9,14 @@
 //     same inputs) through the same SDK classes, with no fleetmesh logic at all. It loads the same
 //     modules as the fleetmesh run (the imports below), so code size weighs on both alike.
 // The clock runs from the first registration to the last one settling, and the peak memory is read at
-// that moment: reading or writing shapes is no part of either figure.
+// that moment: reading or writing shapes is no part of either figure. Then, with the run's resources
+// still held, a full collection and the heap in use: what each side keeps, apart from its garbage.
+// With `again`, the same workload is then built a second time in the process and timed.
 // Prints one JSON line: ChildReport.
 import { createHash } from "crypto";
 import * as fs from "fs";
 import { Session } from "inspector";
+import * as v8 from "v8";
 import * as pulumi from "@pulumi/pulumi";
 import { getAllResources } from "@pulumi/pulumi/output";
 import { FakeCloud, isWrappedSecret, unwrapSecrets } from "../plan/fake-cloud";
@@ -33,6 +36,12 @@ export interface ChildSpec {
   shape?: string;
   /** fleetmesh: the fleet state of the run before (a `.state.json`). */
   previous?: string;
+  /**
+   * Once everything the run reports is read, build the same workload a second time in this process
+   * under other names (fleetmesh: another fleet, its members renamed; floor: the shape again, its
+   * resources renamed), timed the same way: what the run costs once the process has run it before.
+   */
+  again?: boolean;
   /** Write a CPU profile of the timed part (and of nothing else) to this `.cpuprofile` file. */
   cpuProfile?: string;
 }
@@ -43,6 +52,13 @@ export interface ChildReport {
   resources: number;
   ms: number;
   maxRssMb: number;
+  /**
+   * Heap in use after a full collection, read once the clock and the peak are read, with the run's
+   * resources still held: what each side keeps, without the garbage the peak also counts.
+   */
+  liveMb: number;
+  /** With `again`: the second build's time. */
+  againMs?: number;
   byType: Record<string, number>;
 }
 
@@ -140,12 +156,12 @@ function recorder(): Pick<Registered, "made" | "meta"> & { record: pulumi.Resour
   return { made, meta, record };
 }
 
-async function fleetmesh(spec: ChildSpec): Promise<Registered> {
+async function fleetmesh(spec: ChildSpec, fleetName = FLEET_NAME, serviceName = "echo"): Promise<Registered> {
   const { made, meta, record } = recorder();
   const members = spec.members ?? [];
   const declarations = Object.fromEntries(members.map((m) => [m, { kind: {}, labels: { mesh: "scale" } }]));
   const fleet = new Fleet(
-    FLEET_NAME,
+    fleetName,
     {
       maxConnectedClusters: spec.maxConnectedClusters ?? 255,
       ...(spec.ciliumVersion ? { cilium: { version: spec.ciliumVersion } } : {}),
@@ -155,7 +171,7 @@ async function fleetmesh(spec: ChildSpec): Promise<Registered> {
     { transformations: [record] },
   );
   new GlobalService(
-    "echo",
+    serviceName,
     { mesh: fleet.meshes.scale, fleet, namespace: "echo", selector: { app: "echo" }, ports: [{ name: "http", port: 80 }] },
     { transformations: [record] },
   );
@@ -415,7 +431,7 @@ function checkShapeOrder(shape: Shape[]): void {
  * components (children inherit it), and each resource's inputs leave the shape once handed to the
  * SDK, so the floor keeps no more of them than a program would.
  */
-async function floor(shape: Shape[]): Promise<void> {
+async function floor(shape: Shape[], prefix = ""): Promise<pulumi.Resource[]> {
   const made: pulumi.Resource[] = [];
   const { record } = recorder();
   const later = new Later();
@@ -424,21 +440,43 @@ async function floor(shape: Shape[]): Promise<void> {
     const dependsOn = r.dependsOn?.map((i) => made[i]);
     const opts = { parent, ...(dependsOn ? { dependsOn } : {}), ...(parent ? {} : { transformations: [record] }) };
     const construct = SDK_CLASSES[r.type] as Construct | undefined;
-    if (construct) made.push(construct(r.name, graphInputs(r, made, later), opts));
+    if (construct) made.push(construct(`${prefix}${r.name}`, graphInputs(r, made, later), opts));
     else if (r.custom) {
       // A custom type the table above lacks would be measured through a cheaper base class.
       throw new Error(`the floor has no SDK class for ${r.type}: add it to SDK_CLASSES`);
-    } else made.push(new BareComponent(r.type, r.name, {}, opts));
+    } else made.push(new BareComponent(r.type, `${prefix}${r.name}`, {}, opts));
     r.inputs = {};
     later.made(made.length - 1, made[made.length - 1]);
   }
   await registered(made);
+  return made;
 }
 
 function countByType(types: string[]): Record<string, number> {
   const byType: Record<string, number> = {};
   for (const t of types) byType[t] = (byType[t] ?? 0) + 1;
   return byType;
+}
+
+/**
+ * The same workload once more in this process (ChildSpec `again`), under names of its own: fleetmesh's
+ * member names differ too, so none of the texts it builds once per distinct peer is reused.
+ */
+async function timeAgain(spec: ChildSpec): Promise<number> {
+  const shape = spec.mode === "floor" ? readShape(spec.shape!) : undefined;
+  const started = process.hrtime.bigint();
+  if (shape) await floor(shape, "again-");
+  else await fleetmesh({ ...spec, members: (spec.members ?? []).map((m) => `${m}-again`) }, "again", "echo-again");
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** MB of heap in use once a full collection (the inspector's, so no flag differs between the sides) has run. */
+async function liveHeapMb(): Promise<number> {
+  const session = new Session();
+  session.connect();
+  await new Promise<void>((resolve, reject) => session.post("HeapProfiler.collectGarbage", (error) => (error ? reject(error) : resolve())));
+  session.disconnect();
+  return Math.round((v8.getHeapStatistics().used_heap_size / (1024 * 1024)) * 10) / 10;
 }
 
 /** A CPU profile of what runs between start and stop (the inspector's, as `node --cpu-prof` writes it). */
@@ -468,6 +506,7 @@ async function main(): Promise<void> {
   let types: string[];
   let ms: number;
   let maxRssMb: number;
+  let liveMb: number;
   let members: number;
   if (spec.mode === "fleetmesh") {
     const profile = await profiler(spec.cpuProfile);
@@ -476,6 +515,7 @@ async function main(): Promise<void> {
     ms = Number(process.hrtime.bigint() - started) / 1e6;
     maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     await profile.stop();
+    liveMb = await liveHeapMb();
     types = run.meta.map((m) => m.type);
     members = spec.members?.length ?? 0;
     if (spec.shape) await writeShape(spec.shape, run, cloud);
@@ -485,15 +525,28 @@ async function main(): Promise<void> {
     checkShapeOrder(shape);
     const profile = await profiler(spec.cpuProfile);
     const started = process.hrtime.bigint();
-    await floor(shape);
+    const made = await floor(shape);
     ms = Number(process.hrtime.bigint() - started) / 1e6;
     maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     await profile.stop();
+    liveMb = await liveHeapMb();
+    // Also what keeps the floor's resources alive until the live heap is read, as fleetmesh's run keeps its own.
+    if (made.length !== shape.length) throw new Error(`floor: registered ${made.length} of the shape's ${shape.length} resources`);
     checkFloorRequests(JSON.parse(fs.readFileSync(`${spec.shape}.requests.json`, "utf8")) as Record<string, string>, cloud);
     types = shape.map((r) => r.type);
     members = types.filter((t) => t === MEMBER_TYPE).length;
   }
-  const report: ChildReport = { mode: spec.mode, members, resources: types.length, ms, maxRssMb, byType: countByType(types) };
+  const againMs = spec.again ? await timeAgain(spec) : undefined;
+  const report: ChildReport = {
+    mode: spec.mode,
+    members,
+    resources: types.length,
+    ms,
+    maxRssMb,
+    liveMb,
+    againMs,
+    byType: countByType(types),
+  };
   process.stdout.write(`${JSON.stringify(report)}\n`);
   process.removeAllListeners("exit");
   process.exit(0);
