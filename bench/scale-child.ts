@@ -10,8 +10,8 @@
 //     modules as the fleetmesh run (the imports below), so code size weighs on both alike.
 // The clock runs from the first registration to the last one settling, and the peak memory is read at
 // that moment: reading or writing shapes is no part of either figure. Then, with the run's resources
-// still held, a full collection and the heap in use: what each side keeps, apart from its garbage.
-// With `again`, the same workload is then built a second time in the process and timed.
+// still held, either a full collection and the heap in use (what each side keeps, apart from its
+// garbage) or, with `again`, the same workload built a second time in the process and timed.
 // Prints one JSON line: ChildReport.
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -53,10 +53,11 @@ export interface ChildReport {
   ms: number;
   maxRssMb: number;
   /**
-   * Heap in use after a full collection, read once the clock and the peak are read, with the run's
-   * resources still held: what each side keeps, without the garbage the peak also counts.
+   * Without `again`: the heap in use after a full collection, read once the clock and the peak are
+   * read, with the run's resources still held: what each side keeps (its code, its resources and data,
+   * and the mock runtime's records of them), without the garbage the peak also counts.
    */
-  liveMb: number;
+  liveMb?: number;
   /** With `again`: the second build's time. */
   againMs?: number;
   byType: Record<string, number>;
@@ -294,8 +295,21 @@ function secretKeys(raw: Record<string, unknown>): string[] | undefined {
   return keys.length > 0 ? keys : undefined;
 }
 
-/** A shape's resources, one line at a time (a 511-member shape is a few hundred MB as one string). */
+/**
+ * A shape's resources, one line at a time (a 511-member shape is a few hundred MB as one string). Each
+ * distinct string is kept once, as a program keeps one copy of a text it built once and handed to
+ * several resources (fleetmesh builds each peer file once for all the members that list the peer):
+ * `JSON.parse` alone would give every occurrence a copy of its own, which only the floor would hold.
+ */
 function readShape(file: string): Shape[] {
+  const strings = new Map<string, string>();
+  const once = (_key: string, value: unknown): unknown => {
+    if (typeof value !== "string") return value;
+    const known = strings.get(value);
+    if (known !== undefined) return known;
+    strings.set(value, value);
+    return value;
+  };
   const shape: Shape[] = [];
   const fd = fs.openSync(file, "r");
   const chunk = Buffer.alloc(1 << 20);
@@ -305,7 +319,7 @@ function readShape(file: string): Shape[] {
       let start = 0;
       for (let nl = chunk.indexOf(10, start); nl !== -1 && nl < read; nl = chunk.indexOf(10, start)) {
         pending.push(chunk.subarray(start, nl));
-        shape.push(JSON.parse(Buffer.concat(pending).toString("utf8")) as Shape);
+        shape.push(JSON.parse(Buffer.concat(pending).toString("utf8"), once) as Shape);
         pending = [];
         start = nl + 1;
       }
@@ -314,7 +328,7 @@ function readShape(file: string): Shape[] {
   } finally {
     fs.closeSync(fd);
   }
-  if (pending.length > 0) shape.push(JSON.parse(Buffer.concat(pending).toString("utf8")) as Shape);
+  if (pending.length > 0) shape.push(JSON.parse(Buffer.concat(pending).toString("utf8"), once) as Shape);
   return shape;
 }
 
@@ -448,6 +462,8 @@ async function floor(shape: Shape[], prefix = ""): Promise<pulumi.Resource[]> {
     r.inputs = {};
     later.made(made.length - 1, made[made.length - 1]);
   }
+  // What is left of the shape (names, indexes) is the floor's own bookkeeping, which no program keeps.
+  shape.length = 0;
   await registered(made);
   return made;
 }
@@ -460,7 +476,8 @@ function countByType(types: string[]): Record<string, number> {
 
 /**
  * The same workload once more in this process (ChildSpec `again`), under names of its own: fleetmesh's
- * member names differ too, so none of the texts it builds once per distinct peer is reused.
+ * member names differ too, so the texts it builds once per peer are built again (what depends on no
+ * name, such as the agents' peer file every member shares, is reused, as in any later build).
  */
 async function timeAgain(spec: ChildSpec): Promise<number> {
   const shape = spec.mode === "floor" ? readShape(spec.shape!) : undefined;
@@ -506,8 +523,14 @@ async function main(): Promise<void> {
   let types: string[];
   let ms: number;
   let maxRssMb: number;
-  let liveMb: number;
   let members: number;
+  // The second build or the live heap, never both: a full collection before the second build would
+  // undo much of the warm-up that build is there to measure, and after it the heap holds two builds.
+  // Each comes after everything else the run reports (the floor's request check reads every
+  // registration so far, and a shape is written from them), and while the run's resources are held.
+  const lastly = async (): Promise<Pick<ChildReport, "liveMb" | "againMs">> =>
+    spec.again ? { againMs: await timeAgain(spec) } : { liveMb: await liveHeapMb() };
+  let last: Pick<ChildReport, "liveMb" | "againMs">;
   if (spec.mode === "fleetmesh") {
     const profile = await profiler(spec.cpuProfile);
     const started = process.hrtime.bigint();
@@ -515,36 +538,36 @@ async function main(): Promise<void> {
     ms = Number(process.hrtime.bigint() - started) / 1e6;
     maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     await profile.stop();
-    liveMb = await liveHeapMb();
     types = run.meta.map((m) => m.type);
     members = spec.members?.length ?? 0;
     if (spec.shape) await writeShape(spec.shape, run, cloud);
+    last = await lastly();
+    // What keeps fleetmesh's resources alive until then (the floor's `made` below).
+    if (run.made.length !== types.length) throw new Error(`fleetmesh: recorded ${run.made.length} resources and ${types.length} types`);
   } else {
     if (!spec.shape) throw new Error("floor: no shape");
     const shape = readShape(spec.shape);
     checkShapeOrder(shape);
+    types = shape.map((r) => r.type);
+    members = types.filter((t) => t === MEMBER_TYPE).length;
     const profile = await profiler(spec.cpuProfile);
     const started = process.hrtime.bigint();
     const made = await floor(shape);
     ms = Number(process.hrtime.bigint() - started) / 1e6;
     maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     await profile.stop();
-    liveMb = await liveHeapMb();
-    // Also what keeps the floor's resources alive until the live heap is read, as fleetmesh's run keeps its own.
-    if (made.length !== shape.length) throw new Error(`floor: registered ${made.length} of the shape's ${shape.length} resources`);
     checkFloorRequests(JSON.parse(fs.readFileSync(`${spec.shape}.requests.json`, "utf8")) as Record<string, string>, cloud);
-    types = shape.map((r) => r.type);
-    members = types.filter((t) => t === MEMBER_TYPE).length;
+    last = await lastly();
+    // What keeps the floor's resources alive until then, as fleetmesh's run keeps its own.
+    if (made.length !== types.length) throw new Error(`floor: registered ${made.length} of the shape's ${types.length} resources`);
   }
-  const againMs = spec.again ? await timeAgain(spec) : undefined;
   const report: ChildReport = {
     mode: spec.mode,
     members,
     resources: types.length,
     ms,
     maxRssMb,
-    liveMb,
-    againMs,
+    ...last,
     byType: countByType(types),
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
