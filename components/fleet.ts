@@ -8,8 +8,9 @@ import { aksWiring, azureAllocationViolations, azureArgumentViolations, azureFle
 import { AllocationRow, allocationRows, renderAllocationTable } from "./core/fleet/allocation-table";
 import { MemberSite, memberSite } from "./core/fleet/member-site";
 import { ownerStackLabelValue } from "./core/fleet/kind-names";
-import { meshEndpoints, memberPeersFrom } from "./core/fleet/member-cilium";
+import { meshEndpoints, meshPeerTableOf } from "./core/fleet/member-cilium";
 import { MeshEndpoint } from "./core/cilium/mesh";
+import { MeshPeerTable } from "./core/cilium/peer-config";
 import { FleetDeclaration, FleetPlan, PlannedMesh, allocateFleet, defaultPools, fleetState, planFleet } from "./core/fleet/plan-fleet";
 import { FleetState, MemberAllocation, Provisioner } from "./core/fleet/types";
 import { ownValue } from "./core/fleet/own";
@@ -252,7 +253,8 @@ interface FleetInternals {
   readonly meshRecord: Record<string, ClusterMesh>;
   /** Meshes that have their ClusterMesh component. */
   readonly attached: Set<string>;
-  readonly endpointsByMesh: Map<string, pulumi.Output<Record<string, MeshEndpoint>>>;
+  /** Per Cilium mesh (by name; "" for members in none): where its members are reached and its peer table, shared by its members. */
+  readonly peersByMesh: Map<string, MeshPeers>;
   /** Set once the build reads the plan: a ClusterMesh declared later is refused. */
   sealed: boolean;
   /** Set once another component read the plan: a ClusterMesh declared later is refused too. */
@@ -400,7 +402,7 @@ export class Fleet extends pulumi.ComponentResource {
       members: {},
       meshRecord: {},
       attached: new Set(),
-      endpointsByMesh: new Map(),
+      peersByMesh: new Map(),
       sealed: false,
       planPublished: false,
     };
@@ -477,10 +479,14 @@ export class Fleet extends pulumi.ComponentResource {
 
   /** The other members of a member's mesh, as its peer config lists them: evaluated by the member's build, once every member exists. */
   private peersOf(member: string, allocations: Promise<Record<string, MemberAllocation> | undefined>): MeshPeers {
-    const planned = this.inner.plan.members.find((m) => m.name === member)!;
     const mesh = this.ciliumMeshOf(member);
-    if (!mesh) return { endpoints: pulumi.output<Record<string, MeshEndpoint>>({}), peersFrom: () => [] };
-    return { endpoints: this.meshEndpointsOf(mesh, allocations), peersFrom: (endpoints) => memberPeersFrom(planned, mesh, endpoints) };
+    const key = mesh?.name ?? "";
+    const cached = this.inner.peersByMesh.get(key);
+    if (cached) return cached;
+    const endpoints = mesh ? this.meshEndpointsOf(mesh, allocations) : pulumi.output<Record<string, MeshEndpoint>>({});
+    const peers = { endpoints, tableFrom: this.peerTables(mesh) };
+    this.inner.peersByMesh.set(key, peers);
+    return peers;
   }
 
   /**
@@ -491,14 +497,23 @@ export class Fleet extends pulumi.ComponentResource {
     mesh: PlannedMesh,
     allocations: Promise<Record<string, MemberAllocation> | undefined>,
   ): pulumi.Output<Record<string, MeshEndpoint>> {
-    const cached = this.inner.endpointsByMesh.get(mesh.name);
-    if (cached) return cached;
     const addresses = pulumi.all(Object.fromEntries(mesh.members.map((m) => [m, this.inner.members[m].nodeAddress])));
-    const endpoints = pulumi
+    return pulumi
       .all([plannedOutput(allocations), addresses])
       .apply(([all, known]) => meshEndpoints(mesh, this.inner.plan.members, all, known));
-    this.inner.endpointsByMesh.set(mesh.name, endpoints);
-    return endpoints;
+  }
+
+  /** A mesh's peer table per value of its endpoints, built by the first of its members to ask and shared by the others. */
+  private peerTables(mesh: PlannedMesh | undefined): (endpoints: Record<string, MeshEndpoint>) => MeshPeerTable {
+    const tables = new WeakMap<Record<string, MeshEndpoint>, MeshPeerTable>();
+    return (endpoints) => {
+      let table = tables.get(endpoints);
+      if (!table) {
+        table = meshPeerTableOf(mesh, this.inner.plan.cilium, endpoints);
+        tables.set(endpoints, table);
+      }
+      return table;
+    };
   }
 
   /** Where each member of a Cilium mesh is reached, for the what-if: a node address not known yet is left out, not waited for. */

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { buildCiliumValues, meshSettingsValues } from "./core/cilium/cilium-values";
-import { CiliumPeer, peerConfig } from "./core/cilium/peer-config";
+import { MeshPeerTable, memberPeerConfig } from "./core/cilium/peer-config";
 import { MeshEndpoint } from "./core/cilium/mesh";
-import { memberApiserver, memberCiliumValuesInput, memberPeerConfigInput } from "./core/fleet/member-cilium";
+import { memberApiserver, memberCiliumValuesInput, memberPeerSelf } from "./core/fleet/member-cilium";
 import { CiliumOwner, FleetCiliumSettings, MeshEndpointDeclaration, PlannedKindCluster, PlannedMember } from "./core/fleet/plan-fleet";
 import { DEFAULT_LOAD_BALANCER_POOL } from "./core/cilium/load-balancer-pool";
 import { kindNodeCount } from "./core/fleet/kind-config";
@@ -129,12 +129,13 @@ export interface MeshEndpointArgs extends MeshEndpointDeclaration {
 
 /**
  * Where the members of a member's mesh are reached, one Output per mesh that all its members share, and
- * how this member reads its peers from it. Per member, an Output of its own peer list would be one more
- * Output over every member of the mesh, per member.
+ * the mesh's peer table from it, which each member cuts its peer objects from. Per member, an Output of
+ * its own peer list would be one more Output over every member of the mesh, per member, and a table of
+ * its own would render every peer's files again.
  */
 export interface MeshPeers {
   endpoints: pulumi.Output<Record<string, MeshEndpoint>>;
-  peersFrom(endpoints: Record<string, MeshEndpoint>): CiliumPeer[];
+  tableFrom(endpoints: Record<string, MeshEndpoint>): MeshPeerTable;
 }
 
 /** What the fleet a member belongs to hands it: internal wiring, not part of the public API. */
@@ -288,7 +289,10 @@ export class Member extends pulumi.ComponentResource {
     }
     const resources = this.provision(allocation);
     this.finished.resolve(resources);
-    return { clusterId: this.clusterId, podCidr: this.podCidr, serviceCidr: this.serviceCidr, kubeconfig: this.kubeconfig };
+    // The allocation's values as they are, not this component's Outputs of them: the SDK serializes every
+    // Output among registered outputs through a promise whose stack it captures and source-maps.
+    const { clusterId, podCidr, serviceCidr } = allocation;
+    return { clusterId, podCidr, serviceCidr, kubeconfig: this.kubeconfig };
   }
 
   /** Cluster first, then Cilium on it (through this member's provider), then its peers beside the release. */
@@ -338,9 +342,10 @@ export class Member extends pulumi.ComponentResource {
     const { plan, cilium } = this.context;
     // Gated on the cluster's check (kubeconfig members), so nothing is written to a cluster that failed it: its URN
     // is known in a preview (the peers stay known) and, in an update, resolves once the check has run.
-    const { endpoints, peersFrom } = this.context.peers();
+    const { endpoints, tableFrom } = this.context.peers();
     const source = check ? pulumi.all([endpoints, check.urn]).apply(([known]) => known) : endpoints;
-    const build = (known: Record<string, MeshEndpoint>) => peerConfig(memberPeerConfigInput(plan, cilium, allocation, peersFrom(known)));
+    const self = memberPeerSelf(plan, allocation);
+    const build = (known: Record<string, MeshEndpoint>) => memberPeerConfig(tableFrom(known), self);
     return writePeerConfig({ name: this.componentName, version: cilium.version, source, build, parent: this, provider: this.provider });
   }
 

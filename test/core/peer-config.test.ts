@@ -7,6 +7,8 @@ import {
   PeerConfigInput,
   PeerConfigObject,
   PeerObjectChange,
+  memberPeerConfig,
+  meshPeerTable,
   objectFiles,
   peerConfig,
   peerConfigChanges,
@@ -387,6 +389,92 @@ describe("peerConfig", () => {
         assert.deepStrictEqual(Object.keys(peerConfig(given).kvstoremesh.data), ["c2", "dc"]);
       });
     }
+  });
+});
+
+describe("meshPeerTable and memberPeerConfig", () => {
+  const C1: CiliumPeer = { name: "c1", port: 32380, ips: ["172.18.0.2"] };
+  const MESH: CiliumPeer[] = [V6, C1, DC, EXT, AZ];
+  const self = (clusterName: string, nodePort?: number) => ({ clusterName, nodePort, kubeProxyReplacement: true });
+
+  it("gives every member of a random mesh exactly the objects peerConfig builds from the other members, keys in the same order", () => {
+    const pool: CiliumPeer[] = [
+      ...MESH,
+      { name: "m-2", port: 30002, ips: ["10.0.0.2"] },
+      { name: "m10", port: 30010, address: "m10.example" },
+    ];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(pool, { minLength: 1 }), fc.constantFrom(...VERSIONS), (members, version) => {
+        const table = meshPeerTable({ version, members, maxConnectedClusters: 255 });
+        for (const member of members) {
+          const others = members.filter((peer) => peer !== member);
+          const expected = peerConfig({ version, clusterName: member.name, peers: others, maxConnectedClusters: 255 });
+          // JSON.stringify keeps key order, so this also compares the order of the data keys.
+          assert.strictEqual(JSON.stringify(memberPeerConfig(table, self(member.name))), JSON.stringify(expected), member.name);
+        }
+      }),
+    );
+  });
+
+  it("gives a member outside the mesh (an apiserver in no mesh) every entry of the table", () => {
+    for (const version of VERSIONS) {
+      const table = meshPeerTable({ version, members: PEERS, maxConnectedClusters: 255 });
+      assert.deepStrictEqual(memberPeerConfig(table, self("c1", 32380)), peerConfig(input(version)), version);
+    }
+  });
+
+  it("leaves the table as it was: every member's objects are copies", () => {
+    const table = meshPeerTable({ version: "1.18.12", members: MESH, maxConnectedClusters: 255 });
+    const before = JSON.stringify({ ...table, userSpans: [...table.userSpans], byPort: [...table.byPort] });
+    const configs = MESH.map((member) => memberPeerConfig(table, self(member.name)));
+    configs.forEach((config) => delete config.kvstoremesh.data.az);
+    assert.strictEqual(JSON.stringify({ ...table, userSpans: [...table.userSpans], byPort: [...table.byPort] }), before);
+    assert.deepStrictEqual(Object.keys(memberPeerConfig(table, self("c1")).kvstoremesh.data), ["az", "dc", "ext", "v6"]);
+  });
+
+  const shared = "with kube-proxy replacement on chart ≤1.18 every member needs a distinct NodePort (cilium/cilium#24692)";
+  const many = (count: number) =>
+    Array.from({ length: count }, (_, i): CiliumPeer => ({ name: `m${i}`, port: 2379, ips: [`10.9.${i >> 8}.${i & 255}`] }));
+  const bad: Array<[string, () => unknown, string]> = [
+    [
+      "256 members with maxConnectedClusters 255",
+      () => meshPeerTable({ version: "1.20.0", members: many(256), maxConnectedClusters: 255 }),
+      "meshPeerTable: MeshPeerTableInput.members has 256 entries: a mesh holds at most maxConnectedClusters (255) members",
+    ],
+    [
+      "a member listed twice",
+      () => meshPeerTable({ version: "1.20.0", members: [DC, AZ, DC], maxConnectedClusters: 255 }),
+      'meshPeerTable: MeshPeerTableInput.members[2].name "dc" is listed twice',
+    ],
+    [
+      "a member with an IP that is not one",
+      () => meshPeerTable({ version: "1.19.6", members: [DC, { ...AZ, ips: ["10.224.0.256"] }], maxConnectedClusters: 255 }),
+      'meshPeerTable: MeshPeerTableInput.members[1].ips[0] "10.224.0.256" must be an IP address',
+    ],
+    [
+      "a member whose NodePort another member is dialled on, under kube-proxy replacement on chart 1.18",
+      () =>
+        memberPeerConfig(
+          meshPeerTable({ version: "1.18.12", members: [C1, DC, { ...AZ, port: 32380 }], maxConnectedClusters: 255 }),
+          self("c1", 32380),
+        ),
+      `meshPeerTable: MeshPeerTableInput.members[2].port 32380 equals this member's own NodePort: ${shared}`,
+    ],
+    [
+      "a member with a bad cluster name",
+      () => memberPeerConfig(meshPeerTable({ version: "1.20.0", members: [DC], maxConnectedClusters: 255 }), self("C1")),
+      `memberPeerConfig: PeerConfigMember.clusterName "C1" must be a Cilium cluster name: 1 to 32 lower case alphanumerics or '-', alphanumeric at both ends`,
+    ],
+  ];
+  for (const [sentence, build, message] of bad) {
+    it(`refuses ${sentence}`, () => {
+      assert.throws(build, { message });
+    });
+  }
+
+  it("accepts 255 members with maxConnectedClusters 255, and a member's own NodePort on its own entry", () => {
+    const table = meshPeerTable({ version: "1.18.12", members: [...many(254), C1], maxConnectedClusters: 255 });
+    assert.equal(Object.keys(memberPeerConfig(table, self("c1", 32380)).kvstoremesh.data).length, 254);
   });
 });
 

@@ -1,13 +1,22 @@
 // Fleets of any size, planned with the pure planners the components use (components/core/fleet:
 // planFleet, allocateFleet, member-cilium.ts) and no Pulumi runtime: per member, its Helm values
-// (`buildCiliumValues`, as Member builds them) and its peer objects (`peerConfig` over `memberPeers`).
+// (`buildCiliumValues`, as Member builds them) and its peer objects (`memberPeerConfig` over its mesh's
+// table, as Fleet and Member build them).
 import { buildCiliumValues } from "../../components/core/cilium/cilium-values";
-import { CiliumPeer, PeerConfig, peerConfig } from "../../components/core/cilium/peer-config";
-import { memberApiserver, memberCiliumValuesInput, memberPeerConfigInput, memberPeers } from "../../components/core/fleet/member-cilium";
+import { CiliumPeer, MeshPeerTable, PeerConfig, memberPeerConfig } from "../../components/core/cilium/peer-config";
+import {
+  meshEndpoints,
+  meshPeerTableOf,
+  memberApiserver,
+  memberCiliumValuesInput,
+  memberPeerSelf,
+  memberPeers,
+} from "../../components/core/fleet/member-cilium";
 import {
   FleetDeclaration,
   FleetPlan,
   MemberDeclarationFacts,
+  PlannedMesh,
   allocateFleet,
   fleetState,
   planFleet,
@@ -97,6 +106,17 @@ export function pureFleet(members: readonly MemberDeclarationFacts[], options: P
     const { member, mesh } = planned(name);
     return memberPeers(member, mesh, plan.members, allocations, nodeAddresses);
   };
+  // One table per mesh, as Fleet builds it (components/fleet.ts peerTables).
+  const tables = new Map<string, MeshPeerTable>();
+  const tableOf = (mesh: PlannedMesh | undefined): MeshPeerTable => {
+    const key = mesh?.name ?? "";
+    let table = tables.get(key);
+    if (!table) {
+      table = meshPeerTableOf(mesh, plan.cilium, mesh ? meshEndpoints(mesh, plan.members, allocations, nodeAddresses) : {});
+      tables.set(key, table);
+    }
+    return table;
+  };
   return {
     plan,
     allocations,
@@ -111,8 +131,8 @@ export function pureFleet(members: readonly MemberDeclarationFacts[], options: P
     },
     peers,
     peerConfig(name) {
-      const { member, allocation } = planned(name);
-      return peerConfig(memberPeerConfigInput(member, plan.cilium, allocation, peers(name)));
+      const { member, mesh, allocation } = planned(name);
+      return memberPeerConfig(tableOf(mesh), memberPeerSelf(member, allocation));
     },
   };
 }

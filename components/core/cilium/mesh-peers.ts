@@ -29,6 +29,11 @@ export function meshPeersOf(self: string, members: readonly string[], endpoints:
   );
 }
 
+/** Every member of a mesh as the others dial it, in the mesh's order (what its peer table is built from). */
+export function meshPeerList(members: readonly string[], endpoints: Record<string, MeshEndpoint>): CiliumPeer[] {
+  return members.map((name) => peerOf(name, endpoints));
+}
+
 function peerOf(name: string, endpoints: Record<string, MeshEndpoint>): CiliumPeer {
   if (!Object.prototype.hasOwnProperty.call(endpoints, name)) {
     throw new Error(`meshPeers: no endpoint for member ${JSON.stringify(name)} of the mesh`);

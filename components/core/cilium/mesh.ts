@@ -21,5 +21,5 @@ export {
 } from "./mesh-what-if";
 export type { MeshAction, MeshWhatIfRow, ExistingMembersTouch, TouchVia } from "./mesh-what-if";
 
-export { meshPeers, meshPeersOf } from "./mesh-peers";
+export { meshPeers, meshPeersOf, meshPeerList } from "./mesh-peers";
 export type { MeshEndpoint } from "./mesh-peers";

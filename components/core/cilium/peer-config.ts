@@ -141,32 +141,153 @@ export interface PeerConfigInput {
   kubeProxyReplacement?: boolean;
 }
 
-/** The three objects of one member, peers sorted by name so nothing churns on declaration order. */
-export function peerConfig(input: PeerConfigInput): PeerConfig {
-  const version = requireSupportedCiliumVersion(input.version, "version");
-  checkPeers(input, ciliumChartFeatures(version).sharedNodePortBug);
-  const peers = peersOf(input.clusterName, [...input.peers]);
-  const localCerts = atLeast(version, 1, 17) ? "local-" : "common-";
-  const hostAliases = ciliumChartFeatures(version).hostAliasesInConfig;
-  // Every peer's agent file is the same text, and a peer's KVStoreMesh file is the same on every member
-  // that lists it: each is built (and base64-encoded) once, not once per pair of members.
-  const agentFile = encoded(`agent|${localCerts}`, () => etcdFile(agentConfig(localCerts)));
-  const agents = Object.fromEntries(peers.map((peer) => [peer.name, agentFile]));
-  const kvstoremesh = Object.fromEntries(
-    peers.map((peer) => [
-      peer.name,
-      encoded(`remote|${hostAliases}|${JSON.stringify(peer)}`, () => etcdFile(remoteConfig(peer, hostAliases))),
-    ]),
-  );
+/** What a mesh's peer table is built from: every member of the mesh, as the others dial it. */
+export interface MeshPeerTableInput {
+  /** Chart version (selects the file layout). */
+  version: string;
+  /** Every member of the mesh, itself included; empty for members in no mesh. */
+  members: readonly CiliumPeer[];
+  /** At most this many members in the mesh. */
+  maxConnectedClusters: 255 | 511;
+}
+
+/** One member of the mesh, for the shared-NodePort rule. */
+interface PeerEntry {
+  name: string;
+  /** Where it was given, for error messages. */
+  index: number;
+}
+
+/**
+ * A mesh's files, checked and built once: each member's peer objects are these with its own entry left
+ * out. Per member instead, a mesh of N members would check, render and encode N² peer files where N are
+ * distinct, and build N² keys one by one where copying a built object is one step.
+ */
+export interface MeshPeerTable {
+  /** The users ConfigMap's name for the chart version. */
+  readonly usersConfigMap: string;
+  /** The chart has cilium/cilium#24692 (≤ 1.18): a peer dialled on a member's own NodePort reaches the member itself. */
+  readonly sharedNodePortBug: boolean;
+  /** Every member's agents' file (base64; one text for all), in name order. */
+  readonly agentFiles: readonly (readonly [string, string])[];
+  /** Every member's KVStoreMesh file (base64), in name order. */
+  readonly kvstoremeshFiles: readonly (readonly [string, string])[];
+  /** Every member's entry of the users file, in name order, without the `users:` line. */
+  readonly userLines: string;
+  /** Where each member's entry starts and ends in `userLines`. */
+  readonly userSpans: ReadonlyMap<string, readonly [number, number]>;
+  /** The members dialled on each port. */
+  readonly byPort: ReadonlyMap<number, readonly PeerEntry[]>;
+  readonly localCerts: "local-" | "common-";
+  /** Where the members were given, for error messages. */
+  readonly origin: Origin;
+}
+
+/** The caller, its input type and the list field the entries came from: errors name what the caller was given. */
+interface Origin {
+  fn: string;
+  type: string;
+  list: string;
+}
+
+/** This member, as its share of a mesh's table is built. */
+export interface PeerConfigMember {
+  /** This member's `cluster.name`. */
+  clusterName: string;
+  /** This member's own NodePort and whether kube-proxy is replaced (for the ≤ 1.18 shared-NodePort rule). */
+  nodePort?: number;
+  kubeProxyReplacement?: boolean;
+}
+
+/** The table of a mesh: every member checked (well-formed, unique, within maxConnectedClusters) and its files built once. */
+export function meshPeerTable(input: MeshPeerTableInput): MeshPeerTable {
+  const origin = { fn: "meshPeerTable", type: "MeshPeerTableInput", list: "members" };
+  if (!Array.isArray(input.members)) throw failIn(origin)("members", "must be an array");
+  if (input.members.length > input.maxConnectedClusters) {
+    throw failIn(origin)(
+      "members",
+      `has ${input.members.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
+    );
+  }
+  return buildTable(input.version, input.members, origin);
+}
+
+/** One member's three objects from its mesh's table: every entry but its own, in the table's order. */
+export function memberPeerConfig(table: MeshPeerTable, member: PeerConfigMember): PeerConfig {
+  const self = member.clusterName;
+  checkName(failIn({ fn: "memberPeerConfig", type: "PeerConfigMember", list: "" }), "clusterName", self);
+  checkSharedNodePort(table, member);
+  const span = table.userSpans.get(self);
+  const peerUsers = span ? table.userLines.slice(0, span[0]) + table.userLines.slice(span[1]) : table.userLines;
   // On 1.16 the agents reach their own KVStoreMesh with the remote certificate (`common-`, CN
   // `remote-<self>`), so the member's etcd must admit itself too, as the 1.16 chart's users file does
   // (templates/clustermesh-apiserver/users-configmap.yaml); from 1.17 they use the `local-` certificate.
-  const selves = localCerts === "common-" ? [input.clusterName] : [];
-  const users = usersFile([...selves, ...peers.map((peer) => peer.name)]);
+  const selfUser = table.localCerts === "common-" ? userLines(self) : "";
   return {
-    clustermesh: secret(CLUSTERMESH_CONFIG_SECRET, agents),
-    kvstoremesh: secret(KVSTOREMESH_CONFIG_SECRET, kvstoremesh),
-    remoteUsers: configMap(remoteUsersConfigMapName(input.version), { [USERS_FILE]: users }),
+    clustermesh: secret(CLUSTERMESH_CONFIG_SECRET, without(table.agentFiles, self)),
+    kvstoremesh: secret(KVSTOREMESH_CONFIG_SECRET, without(table.kvstoremeshFiles, self)),
+    remoteUsers: configMap(table.usersConfigMap, { [USERS_FILE]: usersFile(selfUser + peerUsers) }),
+  };
+}
+
+/**
+ * The pairs but the one of `key`, as an object. Built with `Object.fromEntries`, the objects of a mesh's
+ * members keep V8's fast properties and share hidden classes; a copy of the whole object with the key
+ * deleted is a hash table instead, about 6 times the memory (measured at 511 members).
+ */
+function without(pairs: readonly (readonly [string, string])[], key: string): Record<string, string> {
+  return Object.fromEntries(pairs.filter(([name]) => name !== key));
+}
+
+/** The three objects of one member, peers sorted by name so nothing churns on declaration order. */
+export function peerConfig(input: PeerConfigInput): PeerConfig {
+  const origin = { fn: "peerConfig", type: "PeerConfigInput", list: "peers" };
+  const fail = failIn(origin);
+  requireSupportedCiliumVersion(input.version, "version");
+  checkName(fail, "clusterName", input.clusterName);
+  if (!Array.isArray(input.peers)) throw fail("peers", "must be an array");
+  if (input.peers.length + 1 > input.maxConnectedClusters) {
+    throw fail(
+      "peers",
+      `has ${input.peers.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
+    );
+  }
+  const table = buildTable(input.version, input.peers, origin);
+  const self = input.peers.findIndex((peer) => peer.name === input.clusterName);
+  if (self >= 0) throw fail(`peers[${self}].name`, `${quote(input.clusterName)} is the member itself: peers are the other members only`);
+  return memberPeerConfig(table, input);
+}
+
+function buildTable(version: string, members: readonly CiliumPeer[], origin: Origin): MeshPeerTable {
+  const supported = requireSupportedCiliumVersion(version, "version");
+  checkEntries(failIn(origin), origin.list, members);
+  const localCerts = atLeast(supported, 1, 17) ? "local-" : "common-";
+  const hostAliases = ciliumChartFeatures(supported).hostAliasesInConfig;
+  const sorted = [...members].sort((a, b) => compareNames(a.name, b.name));
+  const agentFile = base64(etcdFile(agentConfig(localCerts)));
+  const userSpans = new Map<string, readonly [number, number]>();
+  let users = "";
+  for (const { name } of sorted) {
+    const lines = userLines(name);
+    userSpans.set(name, [users.length, users.length + lines.length]);
+    users += lines;
+  }
+  const byPort = new Map<number, PeerEntry[]>();
+  members.forEach(({ name, port }, index) => {
+    const dialled = byPort.get(port) ?? [];
+    dialled.push({ name, index });
+    byPort.set(port, dialled);
+  });
+  return {
+    usersConfigMap: remoteUsersConfigMapName(version),
+    sharedNodePortBug: ciliumChartFeatures(supported).sharedNodePortBug,
+    agentFiles: sorted.map(({ name }) => [name, agentFile] as const),
+    kvstoremeshFiles: sorted.map((peer) => [peer.name, base64(etcdFile(remoteConfig(peer, hostAliases)))] as const),
+    userLines: users,
+    userSpans,
+    byPort,
+    localCerts,
+    origin,
   };
 }
 
@@ -233,31 +354,20 @@ function etcdFile(config: EtcdConfigFile): string {
   return stringify(config);
 }
 
-/** Texts built once and reused across members: a mesh of N members has N distinct files, not N². */
-const built = new Map<string, string>();
-const BUILT_MAX = 65_536;
-
-function once(key: string, build: () => string): string {
-  let text = built.get(key);
-  if (text === undefined) {
-    if (built.size >= BUILT_MAX) built.clear();
-    text = build();
-    built.set(key, text);
-  }
-  return text;
+function base64(text: string): string {
+  return Buffer.from(text, "utf8").toString("base64");
 }
 
-/** A Secret file's base64, built once per distinct text. */
-function encoded(key: string, build: () => string): string {
-  return once(`base64|${key}`, () => Buffer.from(build(), "utf8").toString("base64"));
+const USERS_HEADER = "users:\n";
+
+/** A peer's entry of the users file: the yaml of a list is the yaml of its entries, one after the other. */
+function userLines(name: string): string {
+  return stringify({ users: [{ name: `remote-${name}`, role: "remote" }] }).slice(USERS_HEADER.length);
 }
 
-/** `users:` with one `remote-<name>` entry each: the yaml of the whole list is the yaml of its entries, one after the other. */
-function usersFile(names: readonly string[]): string {
-  const user = (name: string) => ({ name: `remote-${name}`, role: "remote" });
-  if (names.length === 0) return stringify({ users: [] });
-  const header = "users:\n";
-  return header + names.map((name) => once(`user|${name}`, () => stringify({ users: [user(name)] }).slice(header.length))).join("");
+/** `users:` and the entries, one `remote-<name>` each. */
+function usersFile(lines: string): string {
+  return lines.length === 0 ? stringify({ users: [] }) : USERS_HEADER + lines;
 }
 
 /** A Secret of already base64-encoded files. */
@@ -287,8 +397,10 @@ function compareNames(a: string, b: string): number {
 // Checks: only a programming mistake reaches these (planFleet refuses bad declarations first).
 // ---------------------------------------------------------------------------------------------
 
-function fail(field: string, rule: string): Error {
-  return new Error(`peerConfig: PeerConfigInput.${field} ${rule}`);
+type Fail = (field: string, rule: string) => Error;
+
+function failIn(origin: Origin): Fail {
+  return (field, rule) => new Error(`${origin.fn}: ${origin.type}.${field} ${rule}`);
 }
 
 function quote(value: unknown): string {
@@ -300,7 +412,7 @@ function isPort(value: unknown): value is number {
 }
 
 /** A peer name is a cluster name (cilium/cilium pkg/clustermesh/types/option.go): it names files and etcd users. */
-function checkName(field: string, name: unknown): void {
+function checkName(fail: Fail, field: string, name: unknown): void {
   if (typeof name !== "string" || name.length === 0 || name.length > CLUSTER_NAME_MAX_LENGTH || !CLUSTER_NAME_PATTERN.test(name)) {
     throw fail(
       field,
@@ -309,37 +421,33 @@ function checkName(field: string, name: unknown): void {
   }
 }
 
-/** Well-formed, unique peers other than the member itself, within maxConnectedClusters. */
-function checkPeers(input: PeerConfigInput, sharedNodePortBug: boolean): void {
-  checkName("clusterName", input.clusterName);
-  if (!Array.isArray(input.peers)) throw fail("peers", "must be an array");
+/** Well-formed entries with unique names. */
+function checkEntries(fail: Fail, list: string, peers: readonly CiliumPeer[]): void {
   const seen = new Set<string>();
-  input.peers.forEach((peer, index) => {
-    const field = `peers[${index}]`;
-    checkPeer(field, peer);
-    if (peer.name === input.clusterName)
-      throw fail(`${field}.name`, `${quote(peer.name)} is the member itself: peers are the other members only`);
+  peers.forEach((peer, index) => {
+    const field = `${list}[${index}]`;
+    checkPeer(fail, field, peer);
     if (seen.has(peer.name)) throw fail(`${field}.name`, `${quote(peer.name)} is listed twice`);
     seen.add(peer.name);
   });
-  if (input.peers.length + 1 > input.maxConnectedClusters) {
-    throw fail(
-      "peers",
-      `has ${input.peers.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
+}
+
+/** On charts ≤ 1.18 with kube-proxy replacement, no peer may be dialled on this member's own NodePort. */
+function checkSharedNodePort(table: MeshPeerTable, member: PeerConfigMember): void {
+  if (!table.sharedNodePortBug || !member.kubeProxyReplacement || member.nodePort === undefined) return;
+  const clash = table.byPort.get(member.nodePort)?.find((peer) => peer.name !== member.clusterName);
+  if (clash) {
+    const rule = "with kube-proxy replacement on chart ≤1.18 every member needs a distinct NodePort (cilium/cilium#24692)";
+    throw failIn(table.origin)(
+      `${table.origin.list}[${clash.index}].port`,
+      `${member.nodePort} equals this member's own NodePort: ${rule}`,
     );
-  }
-  if (sharedNodePortBug && input.kubeProxyReplacement && input.nodePort !== undefined) {
-    const clash = input.peers.findIndex((peer) => peer.port === input.nodePort);
-    if (clash >= 0) {
-      const rule = "with kube-proxy replacement on chart ≤1.18 every member needs a distinct NodePort (cilium/cilium#24692)";
-      throw fail(`peers[${clash}].port`, `${input.nodePort} equals this member's own NodePort: ${rule}`);
-    }
   }
 }
 
-function checkPeer(field: string, peer: CiliumPeer): void {
+function checkPeer(fail: Fail, field: string, peer: CiliumPeer): void {
   if (typeof peer !== "object" || peer === null) throw fail(field, "must be an object");
-  checkName(`${field}.name`, peer.name);
+  checkName(fail, `${field}.name`, peer.name);
   if (!isPort(peer.port)) throw fail(`${field}.port`, `${quote(peer.port)} must be an integer in 1..65535`);
   if ((peer.ips === undefined) === (peer.address === undefined)) throw fail(field, "must have exactly one of ips and address");
   if (peer.ips !== undefined) {

@@ -1,10 +1,10 @@
-// A member's Cilium values input, from its plan and its allocation, and its peer config input, from
-// where the other members of its mesh are reached. The node addresses of kind members are the only
+// A member's Cilium values input, from its plan and its allocation, and its mesh's peer table, from
+// where the members of its mesh are reached. The node addresses of kind members are the only
 // facts that come from the running clusters; everything else is planned. Pure: no Pulumi import.
 
 import { CiliumClusterMeshInput, CiliumValuesInput } from "../cilium/cilium-values";
-import { CiliumPeer, PeerConfigInput } from "../cilium/peer-config";
-import { MeshEndpoint, meshPeersOf } from "../cilium/mesh";
+import { CiliumPeer, MeshPeerTable, PeerConfigMember, meshPeerTable } from "../cilium/peer-config";
+import { MeshEndpoint, meshPeerList, meshPeersOf } from "../cilium/mesh";
 import { FleetCiliumSettings, PlannedMember, PlannedMesh } from "./plan-fleet";
 import { MemberAllocation } from "./types";
 import { ownValue } from "./own";
@@ -89,21 +89,26 @@ export function memberPeers(
   return memberPeersFrom(member, mesh, meshEndpoints(mesh, members, allocations, nodeAddresses));
 }
 
-/** Everything `peerConfig` needs for one member that runs a clustermesh-apiserver. */
-export function memberPeerConfigInput(
-  member: PlannedMember,
-  cilium: FleetCiliumSettings,
-  allocation: MemberAllocation,
-  peers: readonly CiliumPeer[],
-): PeerConfigInput {
+/** The member, as its share of its mesh's peer table is built (`memberPeerConfig`). */
+export function memberPeerSelf(member: PlannedMember, allocation: MemberAllocation): PeerConfigMember {
   return {
-    version: cilium.version,
     clusterName: member.name,
-    peers,
-    maxConnectedClusters: cilium.maxConnectedClusters,
     ...(allocation.nodePort !== undefined && { nodePort: allocation.nodePort }),
     kubeProxyReplacement: member.kubeProxyReplacement,
   };
+}
+
+/**
+ * The peer table of a mesh from where its members are reached: what every member's peer objects are
+ * cut from (`memberPeerConfig`). Outside a Cilium mesh the table is empty: such a member lists no peer.
+ */
+export function meshPeerTableOf(
+  mesh: PlannedMesh | undefined,
+  cilium: FleetCiliumSettings,
+  endpoints: Record<string, MeshEndpoint>,
+): MeshPeerTable {
+  const members = mesh && mesh.backend === "cilium" ? meshPeerList(mesh.members, endpoints) : [];
+  return meshPeerTable({ version: cilium.version, members, maxConnectedClusters: cilium.maxConnectedClusters });
 }
 
 /** Everything `buildCiliumValues` needs for one member whose Cilium fleetmesh installs. */
