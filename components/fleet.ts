@@ -477,7 +477,11 @@ export class Fleet extends pulumi.ComponentResource {
     return members;
   }
 
-  /** The other members of a member's mesh, as its peer config lists them: evaluated by the member's build, once every member exists. */
+  /**
+   * Where the members of a member's Cilium mesh are reached and the mesh's peer table, one pair per mesh
+   * that its members share (an empty table for members in none): evaluated by the member's build, once
+   * every member exists.
+   */
   private peersOf(member: string, allocations: Promise<Record<string, MemberAllocation> | undefined>): MeshPeers {
     const mesh = this.ciliumMeshOf(member);
     const key = mesh?.name ?? "";

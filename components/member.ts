@@ -21,6 +21,7 @@ import { SharedCa } from "./runtime/shared-ca";
 import { FleetValidationError } from "./errors";
 import { kubeconfigRefusal, providerKubeconfig } from "./runtime/secret-inputs";
 import { afterTakeover, kubeconfigCluster } from "./runtime/existing-member";
+import { gatedOn } from "./runtime/outputs";
 import { MeshEndpointServiceType } from "./core/fleet/enums";
 
 /** One member of a fleet, as declared in `FleetArgs.members`: exactly one of `kind`, `aks`, `kubeconfig`. */
@@ -343,7 +344,7 @@ export class Member extends pulumi.ComponentResource {
     // Gated on the cluster's check (kubeconfig members), so nothing is written to a cluster that failed it: its URN
     // is known in a preview (the peers stay known) and, in an update, resolves once the check has run.
     const { endpoints, tableFrom } = this.context.peers();
-    const source = check ? pulumi.all([endpoints, check.urn]).apply(([known]) => known) : endpoints;
+    const source = check ? gatedOn(endpoints, check.urn) : endpoints;
     const self = memberPeerSelf(plan, allocation);
     const build = (known: Record<string, MeshEndpoint>) => memberPeerConfig(tableFrom(known), self);
     return writePeerConfig({ name: this.componentName, version: cilium.version, source, build, parent: this, provider: this.provider });

@@ -18,3 +18,12 @@ export async function knownValue<T>(output: pulumi.Output<T>): Promise<T | undef
 function internals<T>(output: pulumi.Output<T>): { isKnown: Promise<boolean>; promise(): Promise<T> } {
   return output as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
 }
+
+/**
+ * `value`, once `gate` is known too, carrying both's dependencies, as the very object `value` holds:
+ * `pulumi.all` would hand on a deep copy of a plain record (the SDK's `outputRec`), and what is keyed by
+ * the object (a mesh's peer table, shared by its members) would then be built again for each copy.
+ */
+export function gatedOn<T, G>(value: pulumi.Output<T>, gate: pulumi.Output<G>): pulumi.Output<T> {
+  return gate.apply(() => value);
+}

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { getAllResources } from "@pulumi/pulumi/output";
 import { writePeerConfig } from "../../components/runtime/peer-config-objects";
+import { gatedOn } from "../../components/runtime/outputs";
 import { PeerConfig, PeerConfigObject } from "../../components/core/cilium/peer-config";
 import { RecordedResource, fakeKubeconfig, recorder, useMocks } from "./harness";
 
@@ -74,5 +75,27 @@ describe("writePeerConfig", () => {
     });
     const outcomes = await Promise.allSettled(inputs.map(promiseOf));
     assert.deepStrictEqual({ builds, outcomes }, { builds: 1, outcomes: inputs.map(() => ({ status: "rejected", reason: refusal })) });
+  });
+});
+
+describe("gatedOn (a kubeconfig member's peers wait for its cluster check)", () => {
+  beforeEach(() => useMocks(false));
+
+  it("hands on the very record the mesh's endpoints hold, with the dependencies of both, where pulumi.all would copy it", async () => {
+    const address = new Holder("m2-node-address");
+    const check = new Holder("m1-check");
+    const endpoints = pulumi.output(address.urn).apply(() => ({ m2: { port: 32380, ips: ["172.18.0.3"] } }));
+    const shared = await promiseOf(endpoints.apply((value) => value));
+    const gated = gatedOn(endpoints, check.urn);
+    const copied = pulumi.all([endpoints, check.urn]).apply(([value]) => value);
+    const resources = await getAllResources(gated);
+    assert.deepStrictEqual(
+      {
+        same: (await promiseOf(gated.apply((value) => value))) === shared,
+        copiedByAll: (await promiseOf(copied)) !== shared,
+        dependsOn: [resources.has(address), resources.has(check)],
+      },
+      { same: true, copiedByAll: true, dependsOn: [true, true] },
+    );
   });
 });

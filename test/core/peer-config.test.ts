@@ -296,6 +296,16 @@ describe("peerConfig", () => {
       ],
       ["a peer listed twice", input("1.18.12", [DC, AZ, DC]), 'peerConfig: PeerConfigInput.peers[2].name "dc" is listed twice'],
       [
+        "the member itself listed twice, naming the first as the member",
+        input("1.18.12", [DC, { name: "c1", port: 32380, ips: ["172.18.0.2"] }, { name: "c1", port: 32380, ips: ["172.18.0.2"] }]),
+        'peerConfig: PeerConfigInput.peers[1].name "c1" is the member itself: peers are the other members only',
+      ],
+      [
+        "a bad peer name in a list over maxConnectedClusters, naming the peer first",
+        input("1.20.0", [{ ...DC, name: "DC" }, ...max255]),
+        `peerConfig: PeerConfigInput.peers[0].name "DC" must be a Cilium cluster name: 1 to 32 lower case alphanumerics or '-', alphanumeric at both ends`,
+      ],
+      [
         "a peer name with capitals",
         input("1.20.0", [{ ...DC, name: "DC" }]),
         `peerConfig: PeerConfigInput.peers[0].name "DC" must be a Cilium cluster name: 1 to 32 lower case alphanumerics or '-', alphanumeric at both ends`,
@@ -397,22 +407,42 @@ describe("meshPeerTable and memberPeerConfig", () => {
   const MESH: CiliumPeer[] = [V6, C1, DC, EXT, AZ];
   const self = (clusterName: string, nodePort?: number) => ({ clusterName, nodePort, kubeProxyReplacement: true });
 
-  it("gives every member of a random mesh exactly the objects peerConfig builds from the other members, keys in the same order", () => {
+  it("gives every member of a random mesh what peerConfig builds from the other members, keys in the same order, refusing the same NodePorts", () => {
+    // "123" and "9" are keys JavaScript orders as integers; "123" is dialled on m10's port.
     const pool: CiliumPeer[] = [
       ...MESH,
       { name: "m-2", port: 30002, ips: ["10.0.0.2"] },
       { name: "m10", port: 30010, address: "m10.example" },
+      { name: "123", port: 30010, ips: ["10.0.0.123"] },
+      { name: "9", port: 30009, ips: ["10.0.0.9"] },
     ];
+    const outcome = (build: () => PeerConfig) => {
+      try {
+        return JSON.stringify(build());
+      } catch {
+        return "refused";
+      }
+    };
     fc.assert(
-      fc.property(fc.shuffledSubarray(pool, { minLength: 1 }), fc.constantFrom(...VERSIONS), (members, version) => {
-        const table = meshPeerTable({ version, members, maxConnectedClusters: 255 });
-        for (const member of members) {
-          const others = members.filter((peer) => peer !== member);
-          const expected = peerConfig({ version, clusterName: member.name, peers: others, maxConnectedClusters: 255 });
-          // JSON.stringify keeps key order, so this also compares the order of the data keys.
-          assert.strictEqual(JSON.stringify(memberPeerConfig(table, self(member.name))), JSON.stringify(expected), member.name);
-        }
-      }),
+      fc.property(
+        fc.shuffledSubarray(pool, { minLength: 1 }),
+        fc.constantFrom(...VERSIONS),
+        fc.boolean(),
+        (members, version, kubeProxyReplacement) => {
+          const table = meshPeerTable({ version, members, maxConnectedClusters: 255 });
+          for (const member of members) {
+            const own = { clusterName: member.name, nodePort: member.port, kubeProxyReplacement };
+            const peers = members.filter((peer) => peer !== member);
+            const expected = outcome(() => peerConfig({ version, peers, maxConnectedClusters: 255, ...own }));
+            // JSON.stringify keeps key order, so this also compares the order of the data keys.
+            assert.strictEqual(
+              outcome(() => memberPeerConfig(table, own)),
+              expected,
+              member.name,
+            );
+          }
+        },
+      ),
     );
   });
 
@@ -425,10 +455,10 @@ describe("meshPeerTable and memberPeerConfig", () => {
 
   it("leaves the table as it was: every member's objects are copies", () => {
     const table = meshPeerTable({ version: "1.18.12", members: MESH, maxConnectedClusters: 255 });
-    const before = JSON.stringify({ ...table, userSpans: [...table.userSpans], byPort: [...table.byPort] });
+    const before = JSON.stringify({ ...table, userSpans: [...table.userSpans], membersByPort: [...table.membersByPort] });
     const configs = MESH.map((member) => memberPeerConfig(table, self(member.name)));
     configs.forEach((config) => delete config.kvstoremesh.data.az);
-    assert.strictEqual(JSON.stringify({ ...table, userSpans: [...table.userSpans], byPort: [...table.byPort] }), before);
+    assert.strictEqual(JSON.stringify({ ...table, userSpans: [...table.userSpans], membersByPort: [...table.membersByPort] }), before);
     assert.deepStrictEqual(Object.keys(memberPeerConfig(table, self("c1")).kvstoremesh.data), ["az", "dc", "ext", "v6"]);
   });
 
@@ -458,7 +488,7 @@ describe("meshPeerTable and memberPeerConfig", () => {
           meshPeerTable({ version: "1.18.12", members: [C1, DC, { ...AZ, port: 32380 }], maxConnectedClusters: 255 }),
           self("c1", 32380),
         ),
-      `meshPeerTable: MeshPeerTableInput.members[2].port 32380 equals this member's own NodePort: ${shared}`,
+      `memberPeerConfig: PeerConfigMember.nodePort 32380 is where member "az" is dialled: ${shared}`,
     ],
     [
       "a member with a bad cluster name",
@@ -469,6 +499,20 @@ describe("meshPeerTable and memberPeerConfig", () => {
   for (const [sentence, build, message] of bad) {
     it(`refuses ${sentence}`, () => {
       assert.throws(build, { message });
+    });
+  }
+
+  const sharing = [C1, DC, { ...AZ, port: 32380 }];
+  const allowed: Array<[string, string, boolean]> = [
+    ["from chart 1.19, where #24692 is fixed", "1.19.6", true],
+    ["on chart 1.20", "1.20.0", true],
+    ["on chart 1.18 without kube-proxy replacement", "1.18.12", false],
+  ];
+  for (const [sentence, version, kubeProxyReplacement] of allowed) {
+    it(`allows another member dialled on the member's NodePort ${sentence}`, () => {
+      const table = meshPeerTable({ version, members: sharing, maxConnectedClusters: 255 });
+      const config = memberPeerConfig(table, { clusterName: "c1", nodePort: 32380, kubeProxyReplacement });
+      assert.deepStrictEqual(Object.keys(config.kvstoremesh.data), ["az", "dc"]);
     });
   }
 

@@ -28,7 +28,7 @@
 
 import { parse, stringify } from "yaml";
 import { isIP } from "node:net";
-import { atLeast, ciliumChartFeatures, requireSupportedCiliumVersion } from "./cilium-version";
+import { CiliumVersion, atLeast, ciliumChartFeatures, requireSupportedCiliumVersion } from "./cilium-version";
 import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN } from "../fleet/validation/member-name";
 
 /** Where the chart installs Cilium and where these objects live. */
@@ -151,23 +151,14 @@ export interface MeshPeerTableInput {
   maxConnectedClusters: 255 | 511;
 }
 
-/** One member of the mesh, for the shared-NodePort rule. */
-interface PeerEntry {
-  name: string;
-  /** Where it was given, for error messages. */
-  index: number;
-}
-
 /**
  * A mesh's files, checked and built once: each member's peer objects are these with its own entry left
  * out. Per member instead, a mesh of N members would check, render and encode N² peer files where N are
- * distinct, and build N² keys one by one where copying a built object is one step.
+ * distinct. Read it through `memberPeerConfig` only.
  */
 export interface MeshPeerTable {
   /** The users ConfigMap's name for the chart version. */
   readonly usersConfigMap: string;
-  /** The chart has cilium/cilium#24692 (≤ 1.18): a peer dialled on a member's own NodePort reaches the member itself. */
-  readonly sharedNodePortBug: boolean;
   /** Every member's agents' file (base64; one text for all), in name order. */
   readonly agentFiles: readonly (readonly [string, string])[];
   /** Every member's KVStoreMesh file (base64), in name order. */
@@ -176,18 +167,13 @@ export interface MeshPeerTable {
   readonly userLines: string;
   /** Where each member's entry starts and ends in `userLines`. */
   readonly userSpans: ReadonlyMap<string, readonly [number, number]>;
-  /** The members dialled on each port. */
-  readonly byPort: ReadonlyMap<number, readonly PeerEntry[]>;
+  /**
+   * On charts with cilium/cilium#24692 (≤ 1.18), the members dialled on each port: a peer dialled on a
+   * member's own NodePort reaches the member itself under kube-proxy replacement. Empty on later charts.
+   */
+  readonly membersByPort: ReadonlyMap<number, readonly string[]>;
+  /** Which client certificate the agents present to their own KVStoreMesh: `common-` (the remote one) on 1.16. */
   readonly localCerts: "local-" | "common-";
-  /** Where the members were given, for error messages. */
-  readonly origin: Origin;
-}
-
-/** The caller, its input type and the list field the entries came from: errors name what the caller was given. */
-interface Origin {
-  fn: string;
-  type: string;
-  list: string;
 }
 
 /** This member, as its share of a mesh's table is built. */
@@ -199,24 +185,57 @@ export interface PeerConfigMember {
   kubeProxyReplacement?: boolean;
 }
 
+const SHARED_NODE_PORT_RULE = "with kube-proxy replacement on chart ≤1.18 every member needs a distinct NodePort (cilium/cilium#24692)";
+
 /** The table of a mesh: every member checked (well-formed, unique, within maxConnectedClusters) and its files built once. */
 export function meshPeerTable(input: MeshPeerTableInput): MeshPeerTable {
-  const origin = { fn: "meshPeerTable", type: "MeshPeerTableInput", list: "members" };
-  if (!Array.isArray(input.members)) throw failIn(origin)("members", "must be an array");
+  const fail = failIn("meshPeerTable", "MeshPeerTableInput");
+  const version = requireSupportedCiliumVersion(input.version, "version");
+  if (!Array.isArray(input.members)) throw fail("members", "must be an array");
+  checkEntries(fail, "members", input.members);
   if (input.members.length > input.maxConnectedClusters) {
-    throw failIn(origin)(
+    throw fail(
       "members",
       `has ${input.members.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
     );
   }
-  return buildTable(input.version, input.members, origin);
+  return buildTable(input.version, version, input.members);
 }
 
 /** One member's three objects from its mesh's table: every entry but its own, in the table's order. */
 export function memberPeerConfig(table: MeshPeerTable, member: PeerConfigMember): PeerConfig {
-  const self = member.clusterName;
-  checkName(failIn({ fn: "memberPeerConfig", type: "PeerConfigMember", list: "" }), "clusterName", self);
-  checkSharedNodePort(table, member);
+  const fail = failIn("memberPeerConfig", "PeerConfigMember");
+  checkName(fail, "clusterName", member.clusterName);
+  if (member.kubeProxyReplacement && member.nodePort !== undefined) {
+    const clash = table.membersByPort.get(member.nodePort)?.find((name) => name !== member.clusterName);
+    if (clash !== undefined)
+      throw fail("nodePort", `${member.nodePort} is where member ${quote(clash)} is dialled: ${SHARED_NODE_PORT_RULE}`);
+  }
+  return cut(table, member.clusterName);
+}
+
+/** The three objects of one member, peers sorted by name so nothing churns on declaration order. */
+export function peerConfig(input: PeerConfigInput): PeerConfig {
+  const fail = failIn("peerConfig", "PeerConfigInput");
+  const supported = requireSupportedCiliumVersion(input.version, "version");
+  checkName(fail, "clusterName", input.clusterName);
+  if (!Array.isArray(input.peers)) throw fail("peers", "must be an array");
+  checkEntries(fail, "peers", input.peers, input.clusterName);
+  if (input.peers.length + 1 > input.maxConnectedClusters) {
+    throw fail(
+      "peers",
+      `has ${input.peers.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
+    );
+  }
+  if (ciliumChartFeatures(supported).sharedNodePortBug && input.kubeProxyReplacement && input.nodePort !== undefined) {
+    const clash = input.peers.findIndex((peer) => peer.port === input.nodePort);
+    if (clash >= 0) throw fail(`peers[${clash}].port`, `${input.nodePort} equals this member's own NodePort: ${SHARED_NODE_PORT_RULE}`);
+  }
+  return cut(buildTable(input.version, supported, input.peers), input.clusterName);
+}
+
+/** Every entry of the table but `self`'s. */
+function cut(table: MeshPeerTable, self: string): PeerConfig {
   const span = table.userSpans.get(self);
   const peerUsers = span ? table.userLines.slice(0, span[0]) + table.userLines.slice(span[1]) : table.userLines;
   // On 1.16 the agents reach their own KVStoreMesh with the remote certificate (`common-`, CN
@@ -239,28 +258,8 @@ function without(pairs: readonly (readonly [string, string])[], key: string): Re
   return Object.fromEntries(pairs.filter(([name]) => name !== key));
 }
 
-/** The three objects of one member, peers sorted by name so nothing churns on declaration order. */
-export function peerConfig(input: PeerConfigInput): PeerConfig {
-  const origin = { fn: "peerConfig", type: "PeerConfigInput", list: "peers" };
-  const fail = failIn(origin);
-  requireSupportedCiliumVersion(input.version, "version");
-  checkName(fail, "clusterName", input.clusterName);
-  if (!Array.isArray(input.peers)) throw fail("peers", "must be an array");
-  if (input.peers.length + 1 > input.maxConnectedClusters) {
-    throw fail(
-      "peers",
-      `has ${input.peers.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
-    );
-  }
-  const table = buildTable(input.version, input.peers, origin);
-  const self = input.peers.findIndex((peer) => peer.name === input.clusterName);
-  if (self >= 0) throw fail(`peers[${self}].name`, `${quote(input.clusterName)} is the member itself: peers are the other members only`);
-  return memberPeerConfig(table, input);
-}
-
-function buildTable(version: string, members: readonly CiliumPeer[], origin: Origin): MeshPeerTable {
-  const supported = requireSupportedCiliumVersion(version, "version");
-  checkEntries(failIn(origin), origin.list, members);
+/** The files of already checked members. */
+function buildTable(version: string, supported: CiliumVersion, members: readonly CiliumPeer[]): MeshPeerTable {
   const localCerts = atLeast(supported, 1, 17) ? "local-" : "common-";
   const hostAliases = ciliumChartFeatures(supported).hostAliasesInConfig;
   const sorted = [...members].sort((a, b) => compareNames(a.name, b.name));
@@ -272,22 +271,18 @@ function buildTable(version: string, members: readonly CiliumPeer[], origin: Ori
     userSpans.set(name, [users.length, users.length + lines.length]);
     users += lines;
   }
-  const byPort = new Map<number, PeerEntry[]>();
-  members.forEach(({ name, port }, index) => {
-    const dialled = byPort.get(port) ?? [];
-    dialled.push({ name, index });
-    byPort.set(port, dialled);
-  });
+  const membersByPort = new Map<number, string[]>();
+  if (ciliumChartFeatures(supported).sharedNodePortBug) {
+    for (const { name, port } of members) membersByPort.set(port, [...(membersByPort.get(port) ?? []), name]);
+  }
   return {
     usersConfigMap: remoteUsersConfigMapName(version),
-    sharedNodePortBug: ciliumChartFeatures(supported).sharedNodePortBug,
     agentFiles: sorted.map(({ name }) => [name, agentFile] as const),
     kvstoremeshFiles: sorted.map((peer) => [peer.name, base64(etcdFile(remoteConfig(peer, hostAliases)))] as const),
     userLines: users,
     userSpans,
-    byPort,
+    membersByPort,
     localCerts,
-    origin,
   };
 }
 
@@ -399,8 +394,9 @@ function compareNames(a: string, b: string): number {
 
 type Fail = (field: string, rule: string) => Error;
 
-function failIn(origin: Origin): Fail {
-  return (field, rule) => new Error(`${origin.fn}: ${origin.type}.${field} ${rule}`);
+/** Errors that name the function and the field of its input. */
+function failIn(fn: string, type: string): Fail {
+  return (field, rule) => new Error(`${fn}: ${type}.${field} ${rule}`);
 }
 
 function quote(value: unknown): string {
@@ -421,28 +417,16 @@ function checkName(fail: Fail, field: string, name: unknown): void {
   }
 }
 
-/** Well-formed entries with unique names. */
-function checkEntries(fail: Fail, list: string, peers: readonly CiliumPeer[]): void {
+/** Well-formed entries with unique names, none of them `self` when given (a member's peers are the others). */
+function checkEntries(fail: Fail, list: string, peers: readonly CiliumPeer[], self?: string): void {
   const seen = new Set<string>();
   peers.forEach((peer, index) => {
     const field = `${list}[${index}]`;
     checkPeer(fail, field, peer);
+    if (peer.name === self) throw fail(`${field}.name`, `${quote(peer.name)} is the member itself: peers are the other members only`);
     if (seen.has(peer.name)) throw fail(`${field}.name`, `${quote(peer.name)} is listed twice`);
     seen.add(peer.name);
   });
-}
-
-/** On charts ≤ 1.18 with kube-proxy replacement, no peer may be dialled on this member's own NodePort. */
-function checkSharedNodePort(table: MeshPeerTable, member: PeerConfigMember): void {
-  if (!table.sharedNodePortBug || !member.kubeProxyReplacement || member.nodePort === undefined) return;
-  const clash = table.byPort.get(member.nodePort)?.find((peer) => peer.name !== member.clusterName);
-  if (clash) {
-    const rule = "with kube-proxy replacement on chart ≤1.18 every member needs a distinct NodePort (cilium/cilium#24692)";
-    throw failIn(table.origin)(
-      `${table.origin.list}[${clash.index}].port`,
-      `${member.nodePort} equals this member's own NodePort: ${rule}`,
-    );
-  }
 }
 
 function checkPeer(fail: Fail, field: string, peer: CiliumPeer): void {

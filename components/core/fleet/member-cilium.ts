@@ -45,7 +45,7 @@ export function memberApiserver(
   };
 }
 
-/** Where every member of a mesh is reached, once per mesh: what each member's peer list is read from. */
+/** Where every member of a mesh is reached, once per mesh: what its peer table is built from. */
 export function meshEndpoints(
   mesh: PlannedMesh,
   members: readonly PlannedMember[],
@@ -67,17 +67,11 @@ function allocationOf(allocations: Record<string, MemberAllocation>, name: strin
   return allocation;
 }
 
-/** Every other member of the member's mesh, as its peer config files list them (none outside a Cilium mesh). */
-export function memberPeersFrom(
-  member: PlannedMember,
-  mesh: PlannedMesh | undefined,
-  endpoints: Record<string, MeshEndpoint>,
-): CiliumPeer[] {
-  if (!mesh || mesh.backend !== "cilium") return [];
-  return meshPeersOf(member.name, mesh.members, endpoints);
-}
-
-/** `memberPeersFrom` with the mesh's endpoints worked out here (one member at a time; the fleet shares them per mesh). */
+/**
+ * Every other member of the member's mesh, as its peer config files list them (none outside a Cilium
+ * mesh), with the mesh's endpoints worked out here: a look at one member's list, as tests take it;
+ * the fleet builds each mesh's peer table once instead (`meshPeerTableOf`).
+ */
 export function memberPeers(
   member: PlannedMember,
   mesh: PlannedMesh | undefined,
@@ -86,7 +80,7 @@ export function memberPeers(
   nodeAddresses: Record<string, string | undefined>,
 ): CiliumPeer[] {
   if (!mesh || mesh.backend !== "cilium") return [];
-  return memberPeersFrom(member, mesh, meshEndpoints(mesh, members, allocations, nodeAddresses));
+  return meshPeersOf(member.name, mesh.members, meshEndpoints(mesh, members, allocations, nodeAddresses));
 }
 
 /** The member, as its share of its mesh's peer table is built (`memberPeerConfig`). */
