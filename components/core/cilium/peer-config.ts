@@ -126,19 +126,14 @@ export function remoteUsersValues(version: string): Record<string, unknown> {
   };
 }
 
-/** What one member's peer objects are built from. */
-export interface PeerConfigInput {
+/** What one member's peer objects are built from: the member, and the others of its mesh. */
+export interface PeerConfigInput extends PeerConfigMember {
   /** Chart version (selects the file layout). */
   version: string;
-  /** This member's `cluster.name`. */
-  clusterName: string;
   /** Every other member of its mesh; empty when the member is in no mesh. */
   peers: readonly CiliumPeer[];
   /** At most this many members in the mesh, the member included. */
   maxConnectedClusters: 255 | 511;
-  /** This member's own NodePort and whether kube-proxy is replaced (for the ≤ 1.18 shared-NodePort rule). */
-  nodePort?: number;
-  kubeProxyReplacement?: boolean;
 }
 
 /** What a mesh's peer table is built from: every member of the mesh, as the others dial it. */
@@ -273,7 +268,11 @@ function buildTable(version: string, supported: CiliumVersion, members: readonly
   }
   const membersByPort = new Map<number, string[]>();
   if (ciliumChartFeatures(supported).sharedNodePortBug) {
-    for (const { name, port } of members) membersByPort.set(port, [...(membersByPort.get(port) ?? []), name]);
+    for (const { name, port } of members) {
+      const dialled = membersByPort.get(port) ?? [];
+      dialled.push(name);
+      membersByPort.set(port, dialled);
+    }
   }
   return {
     usersConfigMap: remoteUsersConfigMapName(version),
