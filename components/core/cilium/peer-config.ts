@@ -245,12 +245,17 @@ function cut(table: MeshPeerTable, self: string): PeerConfig {
 }
 
 /**
- * The pairs but the one of `key`, as an object. Built with `Object.fromEntries`, the objects of a mesh's
- * members keep V8's fast properties and share hidden classes; a copy of the whole object with the key
- * deleted is a hash table instead, about 6 times the memory (measured at 511 members).
+ * The pairs but the one of `key`, as an object. Filled key by key, a large object becomes a hash table
+ * of its own (V8 src/objects/map.cc `Map::TooManyFastProperties`: more than a few properties added by
+ * keyed stores). Each member of a mesh leaves out another key, so objects with fast properties (as
+ * `Object.fromEntries` builds them) would need a hidden class per member and position, O(N²) of them
+ * with their descriptors, made again by every copy the SDK makes to serialize them: at 511 members that
+ * doubled the time to build the objects and added gigabytes of allocation to the run.
  */
 function without(pairs: readonly (readonly [string, string])[], key: string): Record<string, string> {
-  return Object.fromEntries(pairs.filter(([name]) => name !== key));
+  const object: Record<string, string> = {};
+  for (const [name, value] of pairs) if (name !== key) object[name] = value;
+  return object;
 }
 
 /** The files of already checked members. */
