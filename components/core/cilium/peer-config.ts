@@ -98,7 +98,12 @@ export interface CiliumPeer {
 
 /** The peers of `self`: every other entry of the mesh, sorted by name so the objects do not churn on order. */
 export function peersOf(self: string, meshMembers: readonly CiliumPeer[]): CiliumPeer[] {
-  return meshMembers.filter((member) => member.name !== self).sort((a, b) => compareNames(a.name, b.name));
+  return byName(meshMembers.filter((member) => member.name !== self));
+}
+
+/** The entries in name order (a new array). */
+function byName(entries: readonly CiliumPeer[]): CiliumPeer[] {
+  return [...entries].sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** Name of the users ConfigMap fleetmesh writes for this chart version. */
@@ -188,12 +193,7 @@ export function meshPeerTable(input: MeshPeerTableInput): MeshPeerTable {
   const version = requireSupportedCiliumVersion(input.version, "version");
   if (!Array.isArray(input.members)) throw fail("members", "must be an array");
   checkEntries(fail, "members", input.members);
-  if (input.members.length > input.maxConnectedClusters) {
-    throw fail(
-      "members",
-      `has ${input.members.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
-    );
-  }
+  checkMeshSize(fail, "members", input.members.length, input.members.length, input.maxConnectedClusters);
   return buildTable(input.version, version, input.members);
 }
 
@@ -216,12 +216,7 @@ export function peerConfig(input: PeerConfigInput): PeerConfig {
   checkName(fail, "clusterName", input.clusterName);
   if (!Array.isArray(input.peers)) throw fail("peers", "must be an array");
   checkEntries(fail, "peers", input.peers, input.clusterName);
-  if (input.peers.length + 1 > input.maxConnectedClusters) {
-    throw fail(
-      "peers",
-      `has ${input.peers.length} entries: a mesh holds at most maxConnectedClusters (${input.maxConnectedClusters}) members`,
-    );
-  }
+  checkMeshSize(fail, "peers", input.peers.length, input.peers.length + 1, input.maxConnectedClusters);
   if (ciliumChartFeatures(supported).sharedNodePortBug && input.kubeProxyReplacement && input.nodePort !== undefined) {
     const clash = input.peers.findIndex((peer) => peer.port === input.nodePort);
     if (clash >= 0) throw fail(`peers[${clash}].port`, `${input.nodePort} equals this member's own NodePort: ${SHARED_NODE_PORT_RULE}`);
@@ -263,7 +258,7 @@ function without(pairs: readonly (readonly [string, string])[], key: string): Re
 function buildTable(version: string, supported: CiliumVersion, members: readonly CiliumPeer[]): MeshPeerTable {
   const localCerts = atLeast(supported, 1, 17) ? "local-" : "common-";
   const hostAliases = ciliumChartFeatures(supported).hostAliasesInConfig;
-  const sorted = [...members].sort((a, b) => compareNames(a.name, b.name));
+  const sorted = byName(members);
   const agentFile = base64(etcdFile(agentConfig(localCerts)));
   const userSpans = new Map<string, readonly [number, number]>();
   let users = "";
@@ -432,6 +427,12 @@ function checkEntries(fail: Fail, list: string, peers: readonly CiliumPeer[], se
     if (seen.has(peer.name)) throw fail(`${field}.name`, `${quote(peer.name)} is listed twice`);
     seen.add(peer.name);
   });
+}
+
+/** A list of `entries` that makes a mesh of `members`, within maxConnectedClusters. */
+function checkMeshSize(fail: Fail, list: string, entries: number, members: number, maxConnectedClusters: number): void {
+  if (members > maxConnectedClusters)
+    throw fail(list, `has ${entries} entries: a mesh holds at most maxConnectedClusters (${maxConnectedClusters}) members`);
 }
 
 function checkPeer(fail: Fail, field: string, peer: CiliumPeer): void {
