@@ -18,10 +18,11 @@ import type { ChildReport, ChildSpec, DigestEntry } from "./scale-child";
 const MAX_MEMBERS = Number(process.env.FLEETMESH_BENCH_MAX_MEMBERS ?? 511);
 export const SIZES = [2, 16, 64, 255, 511].filter((n) => n <= MAX_MEMBERS);
 /**
- * Rounds of (fleetmesh, floor) per size: fewer where one run takes a minute or more; even, so
- * fleetmesh runs first in as many rounds as the floor (ABBA).
+ * Rounds of (fleetmesh, floor) per size: on the 2-core development machine one round's ratio ranges
+ * over ±10 to 20%, so a median needs ten rounds or more to be read against a 10% line; fewer where one
+ * run takes a minute (255) or two (511). Even, so fleetmesh runs first in as many rounds as the floor (ABBA).
  */
-const ROUNDS: Record<number, number> = { 2: 20, 16: 14, 64: 6, 255: 4, 511: 4 };
+const ROUNDS: Record<number, number> = { 2: 20, 16: 14, 64: 10, 255: 6, 511: 4 };
 /**
  * Sizes where every other pair of rounds also builds its workload a second time in the process
  * (ChildSpec `again`; those runs read no live heap).
@@ -226,7 +227,7 @@ async function bench(dir: string, say: (line: string) => void): Promise<void> {
   say("");
   say(
     "A meshed kind fleet (every member in one mesh) with one GlobalService, planned as a preview on the mock runtime, one process per run. " +
-      "The floor registers the very same resources (types, names, parents, inputs, the 3 peer-object Patches per member included) through the same SDK classes with no fleetmesh logic, and the same dependencies: after every floor run, the dependencies and property dependencies each request sent are compared with those of fleetmesh's run (N per peer object in an N-member mesh). Both sides carry the same recording transformation. " +
+      "The floor registers the very same resources (types, names, parents, inputs, the 3 peer-object Patches per member included) through the same SDK classes with no fleetmesh logic, and the same dependencies, each on the provider fleetmesh gave it (every Kubernetes resource on its member's) with the resource options fleetmesh passed: after every floor run, the dependencies, property dependencies, provider reference and options each request sent are compared with those of fleetmesh's run (N dependencies per peer object in an N-member mesh). Both sides carry the same recording transformation. " +
       "fleetmesh runs as a program gets it: the package compiled by its build configuration (tsconfig.build.json, no JavaScript source maps) and loaded as JavaScript; the measuring program is compiled too, so neither side pays ts-node for its own code; both processes load the same modules and run under `source-map-support/register`, which `pulumi up` installs before a program (pulumi/pulumi sdk/nodejs/cmd/run/index.ts), so every stack the SDK captures is mapped as in a real run. " +
       "Time is from the first registration until every registration settles; peak memory is the process's peak RSS at that moment; live heap is the heap in use after a full collection, read after both, with the run's resources still held (what each side keeps, without its garbage), in the runs that build nothing a second time (below). The floor's shape keeps one copy of each distinct text, as a program keeps one copy of a text it hands to several resources. " +
       "Runs alternate fleetmesh and floor in rounds (ABBA: fleetmesh, floor, floor, fleetmesh, ...), so a drift of the machine's speed weighs on both runs of a round alike. " +

@@ -105,7 +105,45 @@ interface Shape {
   secret?: string[];
   /** `dependsOn` (shape indexes). */
   dependsOn?: number[];
+  /** The provider it was registered with (a shape index; absent: the default provider). */
+  provider?: number;
+  /** The other resource options it was registered with that its request carries (REQUEST_OPTIONS). */
+  options?: Partial<Pick<pulumi.CustomResourceOptions, RequestOption>>;
 }
+
+/**
+ * Resource options, besides parent, provider and dependsOn, that a program passes and the SDK sends in
+ * the registration request (pulumi/pulumi proto/pulumi/resource.proto RegisterResourceRequest): the
+ * floor passes the ones fleetmesh passed. Options a class adds itself (aliases, version) are left to
+ * the class, which adds them on both sides.
+ */
+const REQUEST_OPTIONS = [
+  "deleteBeforeReplace",
+  "additionalSecretOutputs",
+  "replaceOnChanges",
+  "retainOnDelete",
+  "ignoreChanges",
+  "protect",
+  "customTimeouts",
+  "import",
+] as const;
+type RequestOption = (typeof REQUEST_OPTIONS)[number];
+
+/**
+ * List options an SDK class appends to whatever the program passed (its constructor's
+ * `pulumi.mergeOptions(opts, {...})`, which concatenates lists): a resource's recorded options hold
+ * them after the program's own, so the floor leaves them out and the class appends them once, as it
+ * did for fleetmesh. Should a class add other ones, the request check after the floor's run fails.
+ */
+const CLASS_LIST_OPTIONS: Record<string, Partial<Record<RequestOption, readonly string[]>>> = {
+  // @pulumi/command local/command.js
+  "command:local:Command": { replaceOnChanges: ["triggers[*]"] },
+  // @pulumi/kubernetes core/v1/secretPatch.js
+  "kubernetes:core/v1:SecretPatch": { additionalSecretOutputs: ["data", "stringData"] },
+  // @pulumi/tls privateKey.js, selfSignedCert.js
+  "tls:index/privateKey:PrivateKey": { additionalSecretOutputs: ["privateKeyOpenssh", "privateKeyPem", "privateKeyPemPkcs8"] },
+  "tls:index/selfSignedCert:SelfSignedCert": { additionalSecretOutputs: ["privateKeyPem", "privateKeyPemWo"] },
+};
 
 const MEMBER_TYPE = "fleetmesh:index:Member";
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
@@ -131,6 +169,8 @@ interface Registered {
     custom: boolean;
     props: Record<string, unknown>;
     dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
+    provider?: pulumi.ProviderResource;
+    options: NonNullable<Shape["options"]>;
   }>;
   fleet: Fleet;
 }
@@ -151,10 +191,24 @@ function recorder(): Pick<Registered, "made" | "meta"> & { record: pulumi.Resour
       custom: args.resource instanceof pulumi.CustomResource,
       props: args.props as Record<string, unknown>,
       dependsOn: args.opts.dependsOn,
+      provider: (args.opts as pulumi.CustomResourceOptions).provider,
+      options: requestOptions(args.type, args.opts as pulumi.CustomResourceOptions),
     });
     return undefined;
   };
   return { made, meta, record };
+}
+
+/** The REQUEST_OPTIONS among a resource's options, as its program passed them (the class's own lists left out). */
+function requestOptions(type: string, opts: pulumi.CustomResourceOptions): NonNullable<Shape["options"]> {
+  const options: Record<string, unknown> = {};
+  for (const key of REQUEST_OPTIONS) {
+    const value = opts[key];
+    const added = CLASS_LIST_OPTIONS[type]?.[key];
+    const own = added && Array.isArray(value) ? value.slice(0, value.length - added.length) : value;
+    if (own !== undefined && !(Array.isArray(own) && own.length === 0)) options[key] = own;
+  }
+  return options;
 }
 
 async function fleetmesh(spec: ChildSpec, fleetName = FLEET_NAME, serviceName = "echo"): Promise<Registered> {
@@ -241,6 +295,8 @@ async function writeShape(file: string, run: Registered, cloud: FakeCloud): Prom
         inputs: unwrapped,
         ...graph[i],
         secret: secretKeys(raw),
+        ...(m.provider ? { provider: shapeIndex(m.provider, index, key) } : {}),
+        ...(Object.keys(m.options).length > 0 ? { options: m.options } : {}),
       };
       const line = JSON.stringify(shape);
       fs.writeSync(out, `${line}\n`);
@@ -257,6 +313,13 @@ async function writeShape(file: string, run: Registered, cloud: FakeCloud): Prom
   }
   fs.writeFileSync(`${file}.digest.json`, JSON.stringify(digest));
   fs.writeFileSync(`${file}.requests.json`, JSON.stringify(requestDigests(cloud)));
+}
+
+/** A resource's place in the shape: every resource fleetmesh's run refers to is one it registered. */
+function shapeIndex(resource: pulumi.Resource, index: Map<pulumi.Resource, number>, of: string): number {
+  const i = index.get(resource);
+  if (i === undefined) throw new Error(`${of} refers to a resource the run did not record`);
+  return i;
 }
 
 /** Values that are (or hold) Outputs, found down to a modest depth (the Helm values nest a few levels). */
@@ -405,9 +468,10 @@ class Later {
 
 /**
  * What the SDK sent for each resource besides its inputs, as a short hash per `type::name`: its
- * dependencies and property dependencies (sorted; URNs are the same in both runs). The floor's run is
- * compared with fleetmesh's after the clock: a floor that sent fewer dependencies would serialize and
- * keep less than the same resources cost.
+ * dependencies and property dependencies (sorted; URNs are the same in both runs), its provider
+ * reference and the options the request carries. The floor's run is compared with fleetmesh's after
+ * the clock: a floor that sent fewer dependencies, or registered on the default provider, would do
+ * less work than the same resources cost (an explicit provider is awaited and serialized per request).
  */
 function requestDigests(cloud: FakeCloud): Record<string, string> {
   const digests: Record<string, string> = {};
@@ -415,7 +479,16 @@ function requestDigests(cloud: FakeCloud): Record<string, string> {
     const properties = Object.entries(r.propertyDependencies)
       .map(([key, urns]) => [key, [...urns].sort()] as const)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    digests[`${r.type}::${r.name}`] = sha256(JSON.stringify([[...r.dependencies].sort(), properties]));
+    const options = [
+      r.provider ?? "",
+      r.deleteBeforeReplace,
+      r.replaceOnChanges,
+      r.additionalSecretOutputs ?? [],
+      r.ignoreChanges ?? [],
+      r.retainOnDelete ?? false,
+      r.importId ?? "",
+    ];
+    digests[`${r.type}::${r.name}`] = sha256(JSON.stringify([[...r.dependencies].sort(), properties, options]));
   }
   return digests;
 }
@@ -426,24 +499,26 @@ function checkFloorRequests(expected: Record<string, string>, cloud: FakeCloud):
   const differing = keys.filter((key) => expected[key] !== got[key]);
   if (differing.length > 0) {
     throw new Error(
-      `floor: ${differing.length} resources sent other dependencies than fleetmesh's run, e.g. ${differing.slice(0, 5).join(", ")}`,
+      `floor: ${differing.length} resources sent other dependencies, provider or options than fleetmesh's run, e.g. ${differing.slice(0, 5).join(", ")}`,
     );
   }
 }
 
-/** A `dependsOn` must name a resource the floor has already registered (checked before the clock). */
+/** A `dependsOn` or provider must name a resource the floor has already registered (checked before the clock). */
 function checkShapeOrder(shape: Shape[]): void {
   for (const [i, r] of shape.entries()) {
     const ahead = (r.dependsOn ?? []).filter((d) => d >= i);
     if (ahead.length > 0) throw new Error(`floor: ${r.type} ${r.name} dependsOn resources registered after it: [${ahead}]`);
+    if (r.provider !== undefined && r.provider >= i)
+      throw new Error(`floor: ${r.type} ${r.name} has a provider registered after it (${r.provider})`);
   }
 }
 
 /**
- * The same resources through the same SDK classes with the same inputs and dependencies, and no
- * fleetmesh logic. Top-level resources carry the same recording transformation as fleetmesh's
- * components (children inherit it), and each resource's inputs leave the shape once handed to the
- * SDK, so the floor keeps no more of them than a program would.
+ * The same resources through the same SDK classes with the same inputs, dependencies, providers and
+ * request options, and no fleetmesh logic. Top-level resources carry the same recording
+ * transformation as fleetmesh's components (children inherit it), and each resource's inputs leave
+ * the shape once handed to the SDK, so the floor keeps no more of them than a program would.
  */
 async function floor(shape: Shape[], prefix = ""): Promise<pulumi.Resource[]> {
   const made: pulumi.Resource[] = [];
@@ -452,7 +527,14 @@ async function floor(shape: Shape[], prefix = ""): Promise<pulumi.Resource[]> {
   for (const r of shape) {
     const parent = r.parent === undefined ? undefined : made[r.parent];
     const dependsOn = r.dependsOn?.map((i) => made[i]);
-    const opts = { parent, ...(dependsOn ? { dependsOn } : {}), ...(parent ? {} : { transformations: [record] }) };
+    const provider = r.provider === undefined ? undefined : (made[r.provider] as pulumi.ProviderResource);
+    const opts: pulumi.CustomResourceOptions = {
+      parent,
+      ...(dependsOn ? { dependsOn } : {}),
+      ...(provider ? { provider } : {}),
+      ...r.options,
+      ...(parent ? {} : { transformations: [record] }),
+    };
     const construct = SDK_CLASSES[r.type] as Construct | undefined;
     if (construct) made.push(construct(`${prefix}${r.name}`, graphInputs(r, made, later), opts));
     else if (r.custom) {

@@ -129,6 +129,10 @@ export interface Registration {
   retainOnDelete?: boolean;
   /** The id of an existing object the engine imports instead of creating (the `import` option). */
   importId?: string;
+  /** Outputs the engine stores as secrets besides those the inputs make secret (the `additionalSecretOutputs` option). */
+  additionalSecretOutputs?: string[];
+  /** Input paths whose changes the engine ignores in its diff (the `ignoreChanges` option). */
+  ignoreChanges?: string[];
   /** Inputs as the engine received them (secrets still wrapped). */
   inputs: Record<string, unknown>;
 }
@@ -164,6 +168,8 @@ interface ResourceRequest {
   getReplaceonchangesList?(): string[];
   getRetainondelete?(): boolean;
   getImportid?(): string;
+  getAdditionalsecretoutputsList?(): string[];
+  getIgnorechangesList?(): string[];
 }
 
 type MonitorCall = (
@@ -236,6 +242,8 @@ function registration(sdk: PulumiSdk, req: ResourceRequest, urn: string, read: b
     replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
     ...(req.getRetainondelete?.() ? { retainOnDelete: true } : {}),
     ...(req.getImportid?.() ? { importId: req.getImportid!() } : {}),
+    ...(req.getAdditionalsecretoutputsList?.().length ? { additionalSecretOutputs: req.getAdditionalsecretoutputsList!() } : {}),
+    ...(req.getIgnorechangesList?.().length ? { ignoreChanges: req.getIgnorechangesList!() } : {}),
     inputs: object ? sdk.pulumi.runtime.deserializeProperties(object as never) : {},
   };
 }
