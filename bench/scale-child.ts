@@ -168,9 +168,8 @@ interface Registered {
     parent?: pulumi.Resource;
     custom: boolean;
     props: Record<string, unknown>;
-    dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
-    provider?: pulumi.ProviderResource;
-    options: NonNullable<Shape["options"]>;
+    /** The options as the transformation saw them (the SDK copies them before it fills any in), read once the clock stops. */
+    opts: pulumi.CustomResourceOptions;
   }>;
   fleet: Fleet;
 }
@@ -190,9 +189,7 @@ function recorder(): Pick<Registered, "made" | "meta"> & { record: pulumi.Resour
       parent: args.opts.parent,
       custom: args.resource instanceof pulumi.CustomResource,
       props: args.props as Record<string, unknown>,
-      dependsOn: args.opts.dependsOn,
-      provider: (args.opts as pulumi.CustomResourceOptions).provider,
-      options: requestOptions(args.type, args.opts as pulumi.CustomResourceOptions),
+      opts: args.opts,
     });
     return undefined;
   };
@@ -287,6 +284,7 @@ async function writeShape(file: string, run: Registered, cloud: FakeCloud): Prom
       const raw = inputs.get(key);
       if (!raw) throw new Error(`${key} was never registered with the mock runtime`);
       const unwrapped = unwrapSecrets(raw) as Record<string, unknown>;
+      const options = requestOptions(m.type, m.opts);
       const shape: Shape = {
         type: m.type,
         name: m.name,
@@ -295,8 +293,8 @@ async function writeShape(file: string, run: Registered, cloud: FakeCloud): Prom
         inputs: unwrapped,
         ...graph[i],
         secret: secretKeys(raw),
-        ...(m.provider ? { provider: shapeIndex(m.provider, index, key) } : {}),
-        ...(Object.keys(m.options).length > 0 ? { options: m.options } : {}),
+        ...(m.opts.provider ? { provider: shapeIndex(m.opts.provider, index, key) } : {}),
+        ...(Object.keys(options).length > 0 ? { options } : {}),
       };
       const line = JSON.stringify(shape);
       fs.writeSync(out, `${line}\n`);
@@ -347,7 +345,7 @@ async function graphOf(
     if (from.length > 0) deferred[key] = from;
   }
   const declared =
-    m.dependsOn === undefined ? [] : await (pulumi.output(m.dependsOn) as unknown as { promise(): Promise<unknown> }).promise();
+    m.opts.dependsOn === undefined ? [] : await (pulumi.output(m.opts.dependsOn) as unknown as { promise(): Promise<unknown> }).promise();
   const dependsOn = indexes((Array.isArray(declared) ? declared : [declared]) as pulumi.Resource[]);
   return { ...(Object.keys(deferred).length > 0 ? { deferred } : {}), ...(dependsOn.length > 0 ? { dependsOn } : {}) };
 }
