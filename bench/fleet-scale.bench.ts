@@ -12,6 +12,7 @@ import { generateTestCa, withCa } from "../test/helm/test-ca";
 import { helmBinary } from "../test/support/helm";
 import { buildBenchChild, stackTraceHook } from "./bench-build";
 import { meshChange, MeshChange, median, renderChange, RenderChange, sample } from "./mesh-change";
+import { medianInterval } from "./timing";
 import type { ChildReport, ChildSpec, DigestEntry } from "./scale-child";
 
 /** `FLEETMESH_BENCH_MAX_MEMBERS=64` leaves the larger sizes out (a quick look, not a report). */
@@ -19,10 +20,13 @@ const MAX_MEMBERS = Number(process.env.FLEETMESH_BENCH_MAX_MEMBERS ?? 511);
 export const SIZES = [2, 16, 64, 255, 511].filter((n) => n <= MAX_MEMBERS);
 /**
  * Rounds of (fleetmesh, floor) per size: on the 2-core development machine one round's ratio ranges
- * over ±10 to 20%, so a median needs ten rounds or more to be read against a 10% line; fewer where one
- * run takes a minute (255) or two (511). Even, so fleetmesh runs first in as many rounds as the floor (ABBA).
+ * over ±10 to 20% (the machine's own speed moves that much from one run to the next: a run's CPU time
+ * moves with its wall time), so a median needs ten rounds or more to be read against a 10% line; fewer
+ * where one run takes half a minute (255) or more (511). The report gives each median's interval
+ * (timing.ts `medianInterval`), which says whether the rounds settle it. Even, so fleetmesh runs first
+ * in as many rounds as the floor (ABBA).
  */
-const ROUNDS: Record<number, number> = { 2: 20, 16: 14, 64: 10, 255: 6, 511: 4 };
+const ROUNDS: Record<number, number> = { 2: 20, 16: 14, 64: 14, 255: 8, 511: 4 };
 /**
  * Sizes where every other pair of rounds also builds its workload a second time in the process
  * (ChildSpec `again`; those runs read no live heap).
@@ -231,24 +235,26 @@ async function bench(dir: string, say: (line: string) => void): Promise<void> {
       "fleetmesh runs as a program gets it: the package compiled by its build configuration (tsconfig.build.json, no JavaScript source maps) and loaded as JavaScript; the measuring program is compiled too, so neither side pays ts-node for its own code; both processes load the same modules and run under `source-map-support/register`, which `pulumi up` installs before a program (pulumi/pulumi sdk/nodejs/cmd/run/index.ts), so every stack the SDK captures is mapped as in a real run. " +
       "Time is from the first registration until every registration settles; peak memory is the process's peak RSS at that moment; live heap is the heap in use after a full collection, read after both, with the run's resources still held (what each side keeps, without its garbage), in the runs that build nothing a second time (below). The floor's shape keeps one copy of each distinct text, as a program keeps one copy of a text it hands to several resources. " +
       "Runs alternate fleetmesh and floor in rounds (ABBA: fleetmesh, floor, floor, fleetmesh, ...), so a drift of the machine's speed weighs on both runs of a round alike. " +
-      "The ms columns are the medians of the runs of each; the overhead is the median of the per-round ratios (fleetmesh's run over the floor's run of the same round), shown with their range and beside the ratio of the medians.",
+      "The ms columns are the medians of the runs of each; the overhead is the median of the per-round ratios (fleetmesh's run over the floor's run of the same round), shown with their range and beside the ratio of the medians. " +
+      "Its interval is distribution-free: the k-th smallest and k-th largest per-round ratios, with the largest k that still covers the median of all such rounds with at least 90% confidence (the confidence shown; 4 rounds can only give their extremes, at 87.5%). A median whose interval straddles 10% is not settled by that many rounds.",
   );
   say("");
   say(
-    "| members | resources | per member | runs | fleetmesh ms | floor ms | overhead (median of rounds) | per-round range | ratio of medians | fleetmesh peak MB | floor peak MB | fleetmesh live MB | floor live MB |",
+    "| members | resources | per member | runs | fleetmesh ms | floor ms | overhead (median of rounds) | interval of that median (confidence) | per-round range | ratio of medians | fleetmesh peak MB | floor peak MB | fleetmesh live MB | floor live MB |",
   );
-  say("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   const results: SizeResult[] = [];
   for (const members of SIZES) {
     const r = overheadAt(members, dir);
     results.push(r);
     const [fmMs, flMs] = [median(r.fm.map((m) => m.ms)), median(r.fl.map((m) => m.ms))];
     const ratios = roundRatios(r);
+    const interval = medianInterval(ratios);
     const [fmMb, flMb] = [median(r.fm.map((m) => m.maxRssMb)), median(r.fl.map((m) => m.maxRssMb))];
     const live = (list: ChildReport[]) => median(list.flatMap((m) => (m.liveMb === undefined ? [] : [m.liveMb])));
     const [fmLive, flLive] = [live(r.fm), live(r.fl)];
     say(
-      `| ${members} | ${r.resources} | ${r.perMember.toFixed(2)} | ${r.fm.length} + ${r.fl.length} | ${fmMs.toFixed(0)} | ${flMs.toFixed(0)} | ${pct(median(ratios), 1)} | ${pct(Math.min(...ratios))} … ${pct(Math.max(...ratios))} | ${pct(fmMs / flMs - 1, 1)} | ${fmMb} | ${flMb} | ${fmLive.toFixed(1)} | ${flLive.toFixed(1)} |`,
+      `| ${members} | ${r.resources} | ${r.perMember.toFixed(2)} | ${r.fm.length} + ${r.fl.length} | ${fmMs.toFixed(0)} | ${flMs.toFixed(0)} | ${pct(median(ratios), 1)} | ${pct(interval.low, 1)} … ${pct(interval.high, 1)} (${(interval.confidence * 100).toFixed(1)}%) | ${pct(Math.min(...ratios))} … ${pct(Math.max(...ratios))} | ${pct(fmMs / flMs - 1, 1)} | ${fmMb} | ${flMb} | ${fmLive.toFixed(1)} | ${flLive.toFixed(1)} |`,
     );
   }
   say("");
@@ -262,15 +268,23 @@ async function bench(dir: string, say: (line: string) => void): Promise<void> {
   const overheads = results.map((r) => ({
     members: r.members,
     overhead: median(roundRatios(r)),
+    interval: medianInterval(roundRatios(r)),
     memory: median(r.fm.map((m) => m.maxRssMb)) - median(r.fl.map((m) => m.maxRssMb)),
   }));
   const slow = overheads.filter((o) => o.overhead > 0.1);
   const heavy = overheads.filter((o) => o.memory > 0);
+  // Sizes whose interval lies on both sides of the line: the verdict there is the median's, not the runs' settled answer.
+  const open = overheads.filter((o) => o.interval.low <= 0.1 && o.interval.high > 0.1);
   say("");
   say(`Goal: ≤ 10% overhead at every size up to 511, peak memory no higher than the floor's.`);
   say(
     `Result: overhead ${slow.length === 0 ? "met" : `NOT met at ${slow.map((o) => `${o.members} (${pct(o.overhead, 1)})`).join(", ")}`}; ` +
       `peak memory ${heavy.length === 0 ? "met" : `NOT met at ${heavy.map((o) => `${o.members} (+${o.memory} MB)`).join(", ")}`}.`,
+  );
+  say(
+    open.length === 0
+      ? "Every size's interval lies on one side of 10%: the rounds settle each verdict."
+      : `Not settled by the rounds (the interval straddles 10%): ${open.map((o) => `${o.members} (${pct(o.interval.low, 1)} … ${pct(o.interval.high, 1)})`).join(", ")}.`,
   );
   const growth = (r: SizeResult, of: "fm" | "fl") => median(r[of].map((m) => m.ms));
   for (const [from, to] of [
@@ -326,7 +340,7 @@ function sayChanges(cases: ChangeCase[], say: (line: string) => void, helmVersio
   say(
     "| event | chart | members | existing | Helm releases changed | other existing resources changed | objects changed per member (max / median) | entries changed per member (max / median) | bytes of those entries per member (max / median) | data written per member, decoded (max / median) | largest object written, as stored | pod templates changed (sampled) | any manifest differs (sampled) |",
   );
-  say("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const c of cases) {
     const { change } = c;
     const per = change.perMember;
