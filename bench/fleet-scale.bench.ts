@@ -62,6 +62,12 @@ function readDigest(shape: string): DigestEntry[] {
   return JSON.parse(fs.readFileSync(`${shape}.digest.json`, "utf8")) as DigestEntry[];
 }
 
+/** A table's header row and its delimiter row, one column per header cell (GFM needs the counts equal). */
+function sayHeader(say: (line: string) => void, columns: readonly string[]): void {
+  say(`| ${columns.join(" | ")} |`);
+  say(`|${columns.map(() => "---").join("|")}|`);
+}
+
 const pct = (ratio: number, digits = 0) => `${ratio >= 0 ? "+" : ""}${(ratio * 100).toFixed(digits)}%`;
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
@@ -125,10 +131,15 @@ function sayAgain(results: SizeResult[], say: (line: string) => void): void {
       "Both sides have then run their code once, and the SDK has too. The goal is judged on the first build, above; the first build's difference is over all rounds.",
   );
   say("");
-  say(
-    "| members | fleetmesh ms, again | floor ms, again | overhead again (median of rounds) | per-round range | first build's difference | the second's |",
-  );
-  say("|---|---|---|---|---|---|---|");
+  sayHeader(say, [
+    "members",
+    "fleetmesh ms, again",
+    "floor ms, again",
+    "overhead again (median of rounds)",
+    "per-round range",
+    "first build's difference",
+    "the second's",
+  ]);
   for (const r of measured) {
     const pairs = rounds(r);
     const ratios = pairs.map(([m, f]) => m.againMs! / f.againMs! - 1);
@@ -239,10 +250,22 @@ async function bench(dir: string, say: (line: string) => void): Promise<void> {
       "Its interval is distribution-free: the k-th smallest and k-th largest per-round ratios, with the largest k that still covers the median of all such rounds with at least 90% confidence (the confidence shown; 4 rounds can only give their extremes, at 87.5%). A median whose interval straddles 10% is not settled by that many rounds.",
   );
   say("");
-  say(
-    "| members | resources | per member | runs | fleetmesh ms | floor ms | overhead (median of rounds) | interval of that median (confidence) | per-round range | ratio of medians | fleetmesh peak MB | floor peak MB | fleetmesh live MB | floor live MB |",
-  );
-  say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  sayHeader(say, [
+    "members",
+    "resources",
+    "per member",
+    "runs",
+    "fleetmesh ms",
+    "floor ms",
+    "overhead (median of rounds)",
+    "interval of that median (confidence)",
+    "per-round range",
+    "ratio of medians",
+    "fleetmesh peak MB",
+    "floor peak MB",
+    "fleetmesh live MB",
+    "floor live MB",
+  ]);
   const results: SizeResult[] = [];
   for (const members of SIZES) {
     const r = overheadAt(members, dir);
@@ -265,12 +288,15 @@ async function bench(dir: string, say: (line: string) => void): Promise<void> {
     const runs = (list: ChildReport[]) => list.map((m) => `${m.ms.toFixed(0)} (${m.maxRssMb}, ${last(m)})`).join(", ");
     say(`- ${r.members}: fleetmesh ${runs(r.fm)}; floor ${runs(r.fl)}`);
   }
-  const overheads = results.map((r) => ({
-    members: r.members,
-    overhead: median(roundRatios(r)),
-    interval: medianInterval(roundRatios(r)),
-    memory: median(r.fm.map((m) => m.maxRssMb)) - median(r.fl.map((m) => m.maxRssMb)),
-  }));
+  const overheads = results.map((r) => {
+    const ratios = roundRatios(r);
+    return {
+      members: r.members,
+      overhead: median(ratios),
+      interval: medianInterval(ratios),
+      memory: median(r.fm.map((m) => m.maxRssMb)) - median(r.fl.map((m) => m.maxRssMb)),
+    };
+  });
   const slow = overheads.filter((o) => o.overhead > 0.1);
   const heavy = overheads.filter((o) => o.memory > 0);
   // Sizes whose interval lies on both sides of the line: the verdict there is the median's, not the runs' settled answer.
@@ -337,10 +363,21 @@ function sayChanges(cases: ChangeCase[], say: (line: string) => void, helmVersio
       "Entries are data keys: a peer file in each Secret, and the users ConfigMap's one `users.yaml` (which lists every peer, so its bytes are the whole list).",
   );
   say("");
-  say(
-    "| event | chart | members | existing | Helm releases changed | other existing resources changed | objects changed per member (max / median) | entries changed per member (max / median) | bytes of those entries per member (max / median) | data written per member, decoded (max / median) | largest object written, as stored | pod templates changed (sampled) | any manifest differs (sampled) |",
-  );
-  say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  sayHeader(say, [
+    "event",
+    "chart",
+    "members",
+    "existing",
+    "Helm releases changed",
+    "other existing resources changed",
+    "objects changed per member (max / median)",
+    "entries changed per member (max / median)",
+    "bytes of those entries per member (max / median)",
+    "data written per member, decoded (max / median)",
+    "largest object written, as stored",
+    "pod templates changed (sampled)",
+    "any manifest differs (sampled)",
+  ]);
   for (const c of cases) {
     const { change } = c;
     const per = change.perMember;
